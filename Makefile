@@ -1,0 +1,44 @@
+# Explicite — every command a newcomer, an operator or CI needs. `make` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+help: ## List the commands
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create the virtualenv and install Explicite with its dependencies
+
+run: $(STAMP) ## Run the whole system on the embedded default (SQLite, one process, port 8000)
+	$(VENV)/bin/explicite run
+
+system-deps: ## Install RabbitMQ and PostgreSQL from Debian when missing (tests need them)
+	@scripts/ensure-system-deps rabbitmq-server postgresql
+
+lint: $(STAMP) ## Check style and common mistakes (ruff)
+	$(VENV)/bin/ruff check shared services tests
+
+typecheck: $(STAMP) ## Check types (mypy)
+	$(VENV)/bin/mypy
+
+test: $(STAMP) system-deps lint typecheck ## Run lint, types and every test (starts real RabbitMQ and PostgreSQL)
+	@$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
+
+test-fast: $(STAMP) ## Run the tests that need neither RabbitMQ nor PostgreSQL
+	$(VENV)/bin/pytest -m "not infra" $(PYTEST_ARGS)
+
+compose-check: ## Validate docker-compose.yml (needs the docker CLI)
+	docker compose config --quiet && echo "docker-compose.yml is valid"
+
+clean: ## Remove the virtualenv, local databases and caches
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+.PHONY: help venv run system-deps lint typecheck test test-fast compose-check clean

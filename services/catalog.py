@@ -1,0 +1,61 @@
+"""The three services, seen through the one shape they share: bootstrap, web app, worker."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from flask import Flask
+from sqlalchemy import Engine
+
+from shared.config import SERVICES, Settings
+from shared.db import UnitOfWork
+from shared.messaging.outbox import OutboxRelay
+from shared.messaging.transport import Transport
+from shared.messaging.worker import Worker
+
+
+class Container(Protocol):
+    """What every service's bootstrap returns."""
+
+    settings: Settings
+    engine: Engine
+    relay: OutboxRelay
+
+    def uow(self) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    bootstrap: Callable[[Settings], Container]
+    create_app: Callable[[Settings, Container], Flask]
+    build_worker: Callable[[Container, Transport], Worker]
+    messaging: Any  # the service's MessagingTables
+
+
+def load(name: str) -> Service:
+    """Import a service's entry points by convention."""
+    if name not in SERVICES:
+        raise KeyError(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
+    base = f"services.{name}"
+    bootstrap = importlib.import_module(f"{base}.bootstrap")
+    web = importlib.import_module(f"{base}.entrypoints.web")
+    consumer = importlib.import_module(f"{base}.entrypoints.consumer")
+    tables = importlib.import_module(f"{base}.adapters.tables")
+    return Service(name, bootstrap.bootstrap, web.create_app, consumer.build_worker,
+                   tables.messaging)
+
+
+def available() -> list[Service]:
+    """Every service whose code is present (all three in a complete checkout)."""
+    found = []
+    for name in SERVICES:
+        try:
+            found.append(load(name))
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith(f"services.{name}"):
+                raise
+    return found

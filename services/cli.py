@@ -1,0 +1,271 @@
+"""`explicite`: run the system, its processes, and the operators' commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from shared.config import SERVICES, Settings
+from shared.log import configure_logging
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _settings() -> Settings:
+    settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+def _container(name: str) -> Any:
+    from services import catalog
+
+    return catalog.load(name).bootstrap(_settings())
+
+
+def _print(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from services import embedded
+
+    embedded.main(args.host, args.port, Path(args.data_dir), samples=not args.no_samples)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from shared.migrations import upgrade
+
+    for name in args.services or SERVICES:
+        upgrade(name, _container(name).engine)
+        print(f"{name}: database at the latest revision")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from services import catalog
+    from shared.messaging.runtime import amqp_transport
+
+    settings = _settings()
+    service = catalog.load(args.service)
+    service.build_worker(service.bootstrap(settings), amqp_transport(settings)).run_forever()
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from services.decision_log.service_layer.audit import report_json, verify_log
+
+    with _container("decision_log").uow() as uow:
+        reports = verify_log(uow, args.administration or None)
+    _print([report_json(r) for r in reports])
+    return 0 if all(r.intact for r in reports) else 1
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    from services.decision_log.service_layer.quarantine import (
+        describe,
+        dismiss_item,
+        replay_item,
+    )
+
+    service = _container("decision_log")
+    with service.uow() as uow:
+        if args.action == "list":
+            _print([describe(r) for r in uow.quarantine.listing(
+                status=None if args.status == "all" else args.status,
+                administration=args.administration, category=args.category,
+                limit=args.limit)])
+            return 0
+        ids = args.ids or [r.id for r in uow.quarantine.listing(
+            status="pending", administration=args.administration, category=args.category,
+            limit=args.limit)]
+        results = []
+        for item_id in ids:
+            if args.action == "replay":
+                result = replay_item(uow, item_id, service.context)
+                results.append({"id": item_id, "status": result.status, "detail": result.detail})
+            else:
+                results.append({"id": item_id, "dismissed": dismiss_item(uow, item_id,
+                                                                         args.reason)})
+        uow.commit()
+    _print(results)
+    return 0
+
+
+def cmd_dead_letters(args: argparse.Namespace) -> int:
+    from services import catalog
+    from shared.messaging.dead_letters import describe, list_dead_letters, replay_dead_letter
+
+    service = catalog.load(args.service)
+    container = service.bootstrap(_settings())
+    with container.uow() as uow:
+        if args.action == "list":
+            _print([describe(r) for r in list_dead_letters(
+                uow, service.messaging, None if args.status == "all" else args.status)])
+            return 0
+        replayed = [i for i in args.ids if replay_dead_letter(uow, service.messaging, i)]
+        uow.commit()
+    _print({"replayed": replayed})
+    return 0
+
+
+def cmd_producers(args: argparse.Namespace) -> int:
+    from services.decision_log.service_layer import producers
+
+    with _container("decision_log").uow() as uow:
+        if args.action == "add-amqp":
+            producers.register_amqp_producer(uow, args.user, args.administration)
+            message: Any = f"{args.user} may publish decisions of {args.administration}"
+        elif args.action == "create-key":
+            key = producers.create_api_key(uow, args.administration, args.name,
+                                           tuple(args.scope or ["decisions:write"]))
+            message = {"api_key": key, "note": "shown once; store it in your secret manager"}
+        elif args.action == "revoke-key":
+            message = {"revoked": producers.revoke_api_key(uow, args.prefix)}
+        else:
+            message = [{"prefix": r.prefix, "administration": r.administration,
+                        "name": r.name, "scopes": r.scopes, "created_at": r.created_at,
+                        "revoked_at": r.revoked_at, "last_used_at": r.last_used_at}
+                       for r in uow.producers.api_keys(args.administration)]
+        uow.commit()
+    _print(message)
+    return 0
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from marshmallow import ValidationError
+
+    from services.decision_log.service_layer.registry import register_algorithm
+
+    with _container("decision_log").uow() as uow:
+        for path in args.files:
+            document = json.loads(Path(path).read_text())
+            try:
+                result = register_algorithm(uow, document,
+                                            administration=document.get("administration", ""),
+                                            by="operator")
+            except ValidationError as exc:
+                _print({"file": path, "errors": exc.messages})
+                return 1
+            print(f"{path}: {result.document['id']} {result.document['version']} "
+                  f"revision {result.revision}")
+        uow.commit()
+    return 0
+
+
+def cmd_samples(args: argparse.Namespace) -> int:
+    from shared.samples import SAMPLE_ALGORITHMS, generate_decisions
+    from shared.samples.cli_io import write_jsonl
+
+    if args.action == "algorithms":
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for document in SAMPLE_ALGORITHMS:
+            (out / f"{document['id']}-{document['version']}.json").write_text(
+                json.dumps(document, ensure_ascii=False, indent=2))
+        print(f"{len(SAMPLE_ALGORITHMS)} algorithms written to {out}")
+    else:
+        decisions = generate_decisions(args.count, seed=args.seed,
+                                       divergent_rate=args.divergent_rate)
+        write_jsonl(Path(args.out), decisions)
+        print(f"{len(decisions)} decisions written to {args.out}")
+    return 0
+
+
+def cmd_emit(args: argparse.Namespace) -> int:
+    from shared.samples.cli_io import read_jsonl
+
+    from shared.client import ExpliciteClient
+
+    client = ExpliciteClient(amqp_url=args.amqp_url, http_url=args.http_url,
+                             api_key=args.api_key)
+    report = client.send(read_jsonl(Path(args.file)))
+    print(report.summary())
+    return 0 if not report.failed and not report.rejected else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="explicite", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run everything on the embedded default")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--data-dir", default="var")
+    run.add_argument("--no-samples", action="store_true")
+    run.set_defaults(func=cmd_run)
+
+    migrate = sub.add_parser("migrate", help="migrate the services' databases")
+    migrate.add_argument("services", nargs="*", choices=[[], *SERVICES], default=[])
+    migrate.set_defaults(func=cmd_migrate)
+
+    worker = sub.add_parser("worker", help="run a service's consumers and outbox relay")
+    worker.add_argument("service", choices=SERVICES)
+    worker.set_defaults(func=cmd_worker)
+
+    verify = sub.add_parser("verify", help="verify the hash chains of the log (exit 1 if broken)")
+    verify.add_argument("--administration", action="append")
+    verify.set_defaults(func=cmd_verify)
+
+    quarantine = sub.add_parser("quarantine", help="list, replay or dismiss set-aside decisions")
+    quarantine.add_argument("action", choices=["list", "replay", "dismiss"])
+    quarantine.add_argument("ids", nargs="*", type=int)
+    quarantine.add_argument("--status", default="pending",
+                            choices=["pending", "replayed", "dismissed", "all"])
+    quarantine.add_argument("--administration")
+    quarantine.add_argument("--category")
+    quarantine.add_argument("--limit", type=int, default=100)
+    quarantine.add_argument("--reason", default="dismissed by an operator")
+    quarantine.set_defaults(func=cmd_quarantine)
+
+    dead = sub.add_parser("dead-letters", help="list or replay a service's dead letters")
+    dead.add_argument("action", choices=["list", "replay"])
+    dead.add_argument("service", choices=SERVICES)
+    dead.add_argument("ids", nargs="*", type=int)
+    dead.add_argument("--status", default="pending", choices=["pending", "replayed", "all"])
+    dead.set_defaults(func=cmd_dead_letters)
+
+    producers = sub.add_parser("producers", help="AMQP producers and API keys")
+    producers.add_argument("action", choices=["add-amqp", "create-key", "revoke-key", "keys"])
+    producers.add_argument("--user")
+    producers.add_argument("--administration")
+    producers.add_argument("--name", default="back office")
+    producers.add_argument("--scope", action="append",
+                           choices=["decisions:write", "algorithms:write"])
+    producers.add_argument("--prefix")
+    producers.set_defaults(func=cmd_producers)
+
+    register = sub.add_parser("register", help="register algorithm versions from JSON files")
+    register.add_argument("files", nargs="+")
+    register.set_defaults(func=cmd_register)
+
+    samples = sub.add_parser("samples", help="write the sample algorithms or decisions")
+    samples.add_argument("action", choices=["algorithms", "decisions"])
+    samples.add_argument("--out", required=True)
+    samples.add_argument("--count", type=int, default=100)
+    samples.add_argument("--seed", type=int, default=0)
+    samples.add_argument("--divergent-rate", type=float, default=0.0)
+    samples.set_defaults(func=cmd_samples)
+
+    emit = sub.add_parser("emit", help="send a JSONL file of decisions, as a back office")
+    emit.add_argument("file")
+    emit.add_argument("--amqp-url")
+    emit.add_argument("--http-url")
+    emit.add_argument("--api-key")
+    emit.set_defaults(func=cmd_emit)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    status: int = args.func(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""Queries on decision_log's tables, one small repository per kind of record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from services.decision_log.adapters import tables as t
+from services.decision_log.domain.chain import GENESIS
+from services.decision_log.domain.registry import AlgorithmVersion
+
+
+class AlgorithmRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._cache: dict[tuple[str, str], AlgorithmVersion | None] = {}
+
+    def get(self, algorithm_id: str, version: str) -> AlgorithmVersion | None:
+        key = (algorithm_id, version)
+        if key not in self._cache:
+            row = self.row(algorithm_id, version)
+            self._cache[key] = None if row is None else AlgorithmVersion.from_document(
+                row.document, registered_at=row.registered_at,
+                first_used_at=row.first_used_at, retired_at=row.retired_at)
+        return self._cache[key]
+
+    def row(self, algorithm_id: str, version: str) -> Row[Any] | None:
+        return self._session.execute(select(t.algorithm_versions).where(
+            t.algorithm_versions.c.algorithm_id == algorithm_id,
+            t.algorithm_versions.c.version == version)).one_or_none()
+
+    def save(self, document: dict[str, Any], by: str, now: datetime) -> int:
+        """Insert a version, or replace it while no decision uses it; return its revision."""
+        existing = self.row(document["id"], document["version"])
+        values = {"document": document, "status": document["status"],
+                  "public": document["public"], "administration": document["administration"],
+                  "registered_at": now, "registered_by": by,
+                  "retired_at": now if document["status"] == "retired" else None}
+        self._cache.pop((document["id"], document["version"]), None)
+        if existing is None:
+            self._session.execute(insert(t.algorithm_versions).values(
+                algorithm_id=document["id"], version=document["version"], revision=1,
+                **values))
+            return 1
+        self._session.execute(update(t.algorithm_versions)
+                              .where(t.algorithm_versions.c.id == existing.id)
+                              .values(revision=existing.revision + 1, **values))
+        return int(existing.revision) + 1
+
+    def set_status(self, row: Row[Any], status: str, now: datetime) -> dict[str, Any]:
+        document = {**row.document, "status": status}
+        self._session.execute(update(t.algorithm_versions)
+                              .where(t.algorithm_versions.c.id == row.id)
+                              .values(document=document, status=status,
+                                      revision=row.revision + 1,
+                                      retired_at=now if status == "retired" else None))
+        self._cache.pop((row.algorithm_id, row.version), None)
+        return document
+
+    def mark_used(self, algorithm_id: str, version: str, now: datetime) -> None:
+        self._session.execute(update(t.algorithm_versions).where(
+            t.algorithm_versions.c.algorithm_id == algorithm_id,
+            t.algorithm_versions.c.version == version,
+            t.algorithm_versions.c.first_used_at.is_(None)).values(first_used_at=now))
+
+    def listing(self, *, public_only: bool, administration: str | None = None) -> list[Row[Any]]:
+        query = select(t.algorithm_versions).order_by(
+            t.algorithm_versions.c.administration, t.algorithm_versions.c.algorithm_id,
+            t.algorithm_versions.c.version)
+        if public_only:
+            query = query.where(t.algorithm_versions.c.public.is_(True))
+        if administration is not None:
+            query = query.where(t.algorithm_versions.c.administration == administration)
+        return list(self._session.execute(query).all())
+
+    def usage_counts(self) -> dict[tuple[str, str], int]:
+        rows = self._session.execute(
+            select(t.decisions.c.algorithm_id, t.decisions.c.algorithm_version, func.count())
+            .group_by(t.decisions.c.algorithm_id, t.decisions.c.algorithm_version)).all()
+        return {(r[0], r[1]): int(r[2]) for r in rows}
+
+
+class DecisionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, administration: str, decision_id: str) -> Row[Any] | None:
+        return self._session.execute(select(t.decisions).where(
+            t.decisions.c.administration == administration,
+            t.decisions.c.decision_id == decision_id)).one_or_none()
+
+    def by_reference(self, reference: str) -> Row[Any] | None:
+        return self._session.execute(
+            select(t.decisions).where(t.decisions.c.reference == reference)).one_or_none()
+
+    def add(self, record: dict[str, Any], contact: dict[str, Any] | None) -> int:
+        pk = self._session.execute(insert(t.decisions).values(**record)
+                                   .returning(t.decisions.c.id)).scalar_one()
+        self._session.execute(insert(t.contacts).values(decision_pk=pk, contact=contact))
+        return int(pk)
+
+    def contact(self, decision_pk: int) -> dict[str, Any] | None:
+        value = self._session.scalar(
+            select(t.contacts.c.contact).where(t.contacts.c.decision_pk == decision_pk))
+        return dict(value) if value else None
+
+    def links(self, administration: str) -> Iterator[Row[Any]]:
+        """Every record of an administration's chain, by sequence, streamed."""
+        result = self._session.execute(
+            select(t.decisions).where(t.decisions.c.administration == administration)
+            .order_by(t.decisions.c.seq).execution_options(yield_per=1000))
+        yield from result
+
+    def administrations(self) -> list[str]:
+        chained = select(t.chain_heads.c.administration)
+        logged = select(t.decisions.c.administration).distinct()
+        return sorted(set(self._session.scalars(chained)) | set(self._session.scalars(logged)))
+
+    def count(self, **filters: Any) -> int:
+        query = select(func.count()).select_from(t.decisions)
+        for column, value in filters.items():
+            query = query.where(t.decisions.c[column] == value)
+        return int(self._session.scalar(query) or 0)
+
+
+class ChainRepository:
+    """Chain heads, locked for the transaction so that two writers never fork a chain."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._heads: dict[str, tuple[int, str]] = {}
+
+    def head(self, administration: str) -> tuple[int, str]:
+        if administration not in self._heads:
+            row = self._session.execute(
+                select(t.chain_heads.c.seq, t.chain_heads.c.hash)
+                .where(t.chain_heads.c.administration == administration)
+                .with_for_update()).one_or_none()
+            self._heads[administration] = (row.seq, row.hash) if row else (0, GENESIS)
+        return self._heads[administration]
+
+    def advance(self, administration: str, seq: int, hash_: str, now: datetime) -> None:
+        previous = self.head(administration)
+        values = {"seq": seq, "hash": hash_, "updated_at": now}
+        if previous[0] == 0:
+            self._session.execute(insert(t.chain_heads).values(administration=administration,
+                                                               **values))
+        else:
+            self._session.execute(update(t.chain_heads)
+                                  .where(t.chain_heads.c.administration == administration)
+                                  .values(**values))
+        self._heads[administration] = (seq, hash_)
+
+    def stored_head(self, administration: str) -> tuple[int, str] | None:
+        row = self._session.execute(select(t.chain_heads.c.seq, t.chain_heads.c.hash).where(
+            t.chain_heads.c.administration == administration)).one_or_none()
+        return (row.seq, row.hash) if row else None
+
+
+class QuarantineRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, **values: Any) -> int:
+        return int(self._session.execute(insert(t.quarantine).values(**values)
+                                         .returning(t.quarantine.c.id)).scalar_one())
+
+    def get(self, item_id: int) -> Row[Any] | None:
+        return self._session.execute(
+            select(t.quarantine).where(t.quarantine.c.id == item_id)).one_or_none()
+
+    def listing(self, *, status: str | None, administration: str | None = None,
+                category: str | None = None, limit: int = 100) -> list[Row[Any]]:
+        query = select(t.quarantine).order_by(t.quarantine.c.id).limit(limit)
+        if status is not None:
+            query = query.where(t.quarantine.c.status == status)
+        if administration is not None:
+            query = query.where(t.quarantine.c.administration == administration)
+        if category is not None:
+            query = query.where(t.quarantine.c.category == category)
+        return list(self._session.execute(query).all())
+
+    def update(self, item_id: int, **values: Any) -> None:
+        self._session.execute(update(t.quarantine).where(t.quarantine.c.id == item_id)
+                              .values(**values))
+
+
+class ProducerRepository:
+    """AMQP users and API keys, each bound to one administration."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def administration_of(self, amqp_user: str) -> str | None:
+        return self._session.scalar(select(t.producers.c.administration).where(
+            t.producers.c.amqp_user == amqp_user, t.producers.c.revoked_at.is_(None)))
+
+    def add_amqp_user(self, amqp_user: str, administration: str, now: datetime) -> None:
+        existing = self._session.execute(select(t.producers).where(
+            t.producers.c.amqp_user == amqp_user)).one_or_none()
+        if existing is None:
+            self._session.execute(insert(t.producers).values(
+                amqp_user=amqp_user, administration=administration, created_at=now))
+        else:
+            self._session.execute(update(t.producers).where(
+                t.producers.c.amqp_user == amqp_user).values(
+                administration=administration, revoked_at=None))
+
+    def api_key(self, prefix: str) -> Row[Any] | None:
+        return self._session.execute(select(t.api_keys).where(
+            t.api_keys.c.prefix == prefix)).one_or_none()
+
+    def add_api_key(self, **values: Any) -> None:
+        self._session.execute(insert(t.api_keys).values(**values))
+
+    def update_api_key(self, prefix: str, **values: Any) -> None:
+        self._session.execute(update(t.api_keys).where(t.api_keys.c.prefix == prefix)
+                              .values(**values))
+
+    def api_keys(self, administration: str | None = None) -> list[Row[Any]]:
+        query = select(t.api_keys).order_by(t.api_keys.c.created_at)
+        if administration is not None:
+            query = query.where(t.api_keys.c.administration == administration)
+        return list(self._session.execute(query).all())

@@ -1,0 +1,129 @@
+"""decision_log's own tables; no other service reads them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from shared.db import JsonType
+from shared.messaging.tables import BigId, define_messaging_tables
+
+metadata = MetaData()
+messaging = define_messaging_tables(metadata)
+
+algorithm_versions = Table(
+    "algorithm_versions", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("algorithm_id", String(128), nullable=False),
+    Column("version", String(128), nullable=False),
+    Column("administration", String(64), nullable=False, index=True),
+    Column("document", JsonType, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("registered_by", String(128), nullable=False),
+    # Set by the first decision logged with this version: from then on it is immutable.
+    Column("first_used_at", DateTime(timezone=True)),
+    Column("retired_at", DateTime(timezone=True)),
+    UniqueConstraint("algorithm_id", "version"),
+)
+
+decisions = Table(
+    "decisions", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("administration", String(64), nullable=False),
+    Column("decision_id", String(128), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("access_code_hash", String(64), nullable=False),
+    Column("algorithm_id", String(128), nullable=False),
+    Column("algorithm_version", String(128), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("automation", String(10), nullable=False),
+    Column("outcome_code", String(128), nullable=False),
+    Column("favourable", Boolean, nullable=False),
+    Column("supersedes", String(128)),
+    # The decision as sent, without contact details, which live apart and can be purged.
+    Column("body", JsonType, nullable=False),
+    Column("content_digest", String(64), nullable=False),
+    Column("contact_digest", String(64)),
+    Column("channel", String(10), nullable=False),
+    Column("producer", String(128), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("replay_status", String(20), nullable=False),
+    Column("replay_detail", JsonType, nullable=False),
+    UniqueConstraint("administration", "decision_id"),
+    UniqueConstraint("administration", "seq"),
+    Index("ix_decisions_algorithm", "algorithm_id", "algorithm_version"),
+    Index("ix_decisions_replay", "administration", "replay_status"),
+)
+
+contacts = Table(
+    "subject_contacts", metadata,
+    Column("decision_pk", BigId, ForeignKey("decisions.id"), primary_key=True),
+    Column("contact", JsonType),
+    Column("purged_at", DateTime(timezone=True)),
+)
+
+chain_heads = Table(
+    "chain_heads", metadata,
+    Column("administration", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+quarantine = Table(
+    "quarantine", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("producer", String(128)),
+    Column("producer_administration", String(64)),
+    Column("administration", String(64), index=True),
+    Column("decision_id", String(128)),
+    Column("event_id", String(128)),
+    Column("category", String(30), nullable=False, index=True),
+    Column("reasons", JsonType, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolution", Text),
+)
+
+producers = Table(
+    "producers", metadata,
+    Column("amqp_user", String(128), primary_key=True),
+    Column("administration", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+api_keys = Table(
+    "api_keys", metadata,
+    Column("prefix", String(12), primary_key=True),
+    Column("key_hash", String(64), nullable=False),
+    Column("administration", String(64), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("scopes", JsonType, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
+)

@@ -1,0 +1,44 @@
+"""The one place where decision_log's adapters are chosen and wired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.decision_log.adapters.tables import messaging
+from services.decision_log.service_layer.ingest import IngestContext
+from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
+from shared.config import Settings
+from shared.db import make_engine
+from shared.messaging.outbox import OutboxRelay
+
+SERVICE = "decision_log"
+
+
+@dataclass
+class DecisionLog:
+    """decision_log's wired dependencies, shared by its web app, worker and commands."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    relay: OutboxRelay
+    context: IngestContext
+
+    def uow(self) -> DecisionLogUnitOfWork:
+        return DecisionLogUnitOfWork(self.sessions, messaging.outbox,
+                                     after_commit=self.relay.wake.set)
+
+
+def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:
+    engine = engine or make_engine(settings.database_url(SERVICE),
+                                   pool_size=settings.db_pool_size)
+    relay = OutboxRelay(engine, messaging, batch_size=settings.outbox_batch_size,
+                        poll_interval=settings.outbox_poll_ms / 1000)
+    context = IngestContext(settings.secret_key, settings.public_url,
+                            timedelta(seconds=settings.future_tolerance_seconds))
+    return DecisionLog(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
+                       context)

@@ -1,0 +1,77 @@
+"""The tamper-evident log: each record's SHA-256 covers its content and the previous hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> bytes:
+    """One byte string per value: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode()
+
+
+def digest(value: Any) -> str:
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def link_hash(seq: int, prev_hash: str, record: Mapping[str, Any]) -> str:
+    """The hash of record number `seq`, chained to `prev_hash`."""
+    return digest({"seq": seq, "prev": prev_hash, "record": record})
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where and how a chain stopped being trustworthy."""
+
+    seq: int
+    decision_id: str | None
+    problem: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    administration: str
+    records: int
+    head_seq: int
+    breaks: tuple[ChainBreak, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+
+def verify_chain(administration: str, links: Iterable[tuple[int, str, str, str | None,
+                                                             Mapping[str, Any]]],
+                 head: tuple[int, str] | None) -> ChainReport:
+    """Check links ordered by seq: (seq, prev_hash, hash, decision_id, hashed record).
+
+    A changed record fails its own hash; a deleted one leaves a gap in the sequence; a
+    deleted tail no longer reaches the head kept in its own table.
+    """
+    breaks: list[ChainBreak] = []
+    expected_seq, expected_prev, count = 1, GENESIS, 0
+    for seq, prev_hash, stored_hash, decision_id, record in links:
+        count += 1
+        if seq != expected_seq:
+            breaks.append(ChainBreak(expected_seq, None,
+                                     f"records {expected_seq} to {seq - 1} are missing"))
+        elif prev_hash != expected_prev:
+            breaks.append(ChainBreak(seq, decision_id, "does not link to the previous record"))
+        if link_hash(seq, prev_hash, record) != stored_hash:
+            breaks.append(ChainBreak(seq, decision_id, "content does not match its hash"))
+        expected_seq, expected_prev = seq + 1, stored_hash
+    head_seq = head[0] if head else 0
+    if head is not None and (head[0] != expected_seq - 1 or head[1] != expected_prev):
+        breaks.append(ChainBreak(head[0], None,
+                                 f"the chain ends at record {expected_seq - 1} but its head "
+                                 f"says {head[0]}: records were removed or added"))
+    if head is None and count:
+        breaks.append(ChainBreak(0, None, "the chain has records but no head"))
+    return ChainReport(administration, count, head_seq, tuple(breaks))

@@ -1,0 +1,208 @@
+"""Ingest: a decision is logged once, set aside with its reasons, or found to be a resend."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.decision_log.domain import validation as v
+from services.decision_log.domain.chain import digest, link_hash
+from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
+from shared.auth.tokens import hash_access_code, new_access_code, new_reference
+from shared.contracts.events import Event
+from shared.contracts.fields import ADMINISTRATION_PATTERN
+from shared.decision_model import NotEvaluable, replay
+from shared.messaging import topology
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    secret_key: str
+    public_url: str
+    future_tolerance: timedelta = timedelta(minutes=5)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Logged:
+    reference: str
+    access_code: str
+    seq: int
+    replay_status: str
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    reference: str
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    quarantine_id: int
+    category: str
+    reasons: dict[str, list[str]]
+
+
+Outcome = Logged | Duplicate | Quarantined
+
+
+def ingest(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
+           context: IngestContext) -> Outcome:
+    """Handle one received decision inside the caller's transaction."""
+    parsed = v.parse_body(raw)
+    if isinstance(parsed, v.Rejection):
+        return quarantine(uow, raw, producer, parsed, context)
+    checked = v.check_decision(parsed, producer, uow.algorithms.get, context.now(),
+                               context.future_tolerance)
+    if isinstance(checked, v.Rejection):
+        return quarantine(uow, raw, producer, checked, context)
+    existing = uow.decisions.find(checked.administration, checked.decision_id)
+    if existing is not None:
+        if existing.content_digest == digest(checked.content):
+            return Duplicate(existing.reference)
+        return quarantine(uow, raw, producer, _conflict(existing, checked), context)
+    supersedes = checked.body.get("supersedes")
+    if supersedes and uow.decisions.find(checked.administration, supersedes) is None:
+        return quarantine(uow, raw, producer, v.Rejection(
+            v.UNKNOWN_SUPERSEDES, {"supersedes": [f"no decision {supersedes} is logged for "
+                                                  f"{checked.administration}"]},
+            checked.administration, checked.decision_id, checked.body["event_id"]), context)
+    return _log(uow, checked, producer, context)
+
+
+def _conflict(existing: Any, checked: v.ValidDecision) -> v.Rejection:
+    changed = sorted(k for k, value in checked.content.items() if existing.body.get(k) != value)
+    return v.Rejection(v.CONFLICT, {"decision_id": [
+        f"{checked.decision_id} is already logged (reference {existing.reference}) with a "
+        f"different content (fields: {', '.join(changed) or 'contact'}); the logged decision "
+        "is unchanged. Send a correction as a new decision with supersedes."]},
+        checked.administration, checked.decision_id, checked.body["event_id"])
+
+
+def _replay(checked: v.ValidDecision) -> tuple[str, dict[str, Any]]:
+    """Recompute the outcome from the criteria with the registered model."""
+    algorithm, body = checked.algorithm, checked.body
+    try:
+        result = replay(algorithm.model, algorithm.criteria, checked.values,
+                        body["outcome"]["code"], body.get("score"), body["outcome"].get("amount"))
+    except NotEvaluable:
+        return "not_replayable", {"reason": "no executable model (opaque)"}
+    detail: dict[str, Any] = {"differences": list(result.differences)}
+    evaluation = getattr(result, "evaluation", None)
+    if evaluation is not None:
+        detail["expected_outcome"] = evaluation.outcome_code
+        if evaluation.score is not None:
+            detail["expected_score"] = str(evaluation.score)
+        if evaluation.amount is not None:
+            detail["expected_amount"] = str(evaluation.amount)
+    return result.status, detail
+
+
+def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Producer,
+         context: IngestContext) -> Logged:
+    now = context.now()
+    administration, body = checked.administration, checked.body
+    replay_status, replay_detail = _replay(checked)
+    reference, access_code = new_reference(), new_access_code()
+    seq, prev_hash = uow.chain.head(administration)
+    seq += 1
+    record = {
+        "administration": administration,
+        "decision_id": checked.decision_id,
+        "event_id": body["event_id"],
+        "reference": reference,
+        "access_code_hash": hash_access_code(context.secret_key, access_code),
+        "algorithm_id": body["algorithm"]["id"],
+        "algorithm_version": body["algorithm"]["version"],
+        "automation": body["automation"],
+        "outcome_code": body["outcome"]["code"],
+        "favourable": body["outcome"]["favourable"],
+        "supersedes": body.get("supersedes"),
+        "body": body,
+        "content_digest": digest(checked.content),
+        "contact_digest": digest(checked.contact) if checked.contact else None,
+        "channel": producer.channel,
+        "producer": producer.identity or "",
+        "received_at": now,
+        "replay_status": replay_status,
+        "replay_detail": replay_detail,
+    }
+    hash_ = link_hash(seq, prev_hash, hashed_part(record))
+    uow.decisions.add({**record, "seq": seq, "prev_hash": prev_hash, "hash": hash_,
+                       "decided_at": datetime.fromisoformat(body["decided_at"])},
+                      checked.contact)
+    uow.chain.advance(administration, seq, hash_, now)
+    if checked.algorithm.first_used_at is None:
+        uow.algorithms.mark_used(*checked.algorithm.key, now)
+    uow.publish(Event(topology.DECISION_LOGGED, administration, {
+        "decision": body,
+        "contact": checked.contact,
+        "reference": reference,
+        "access_code": access_code,
+        "access_code_hash": record["access_code_hash"],
+        "public_url": f"{context.public_url}/d/{reference}",
+        "algorithm": {"id": body["algorithm"]["id"], "version": body["algorithm"]["version"]},
+        "replay": {"status": replay_status, **replay_detail},
+        "log": {"seq": seq, "hash": hash_},
+        "channel": producer.channel,
+    }).to_message())
+    if replay_status == "divergent":
+        uow.publish(Event(topology.DECISION_DIVERGENT, administration, {
+            "decision_id": checked.decision_id, "reference": reference,
+            "algorithm": body["algorithm"], "declared_outcome": body["outcome"]["code"],
+            **replay_detail}).to_message())
+        log.warning("divergent decision", extra={"administration": administration,
+                                                 "decision_id": checked.decision_id})
+    return Logged(reference, access_code, seq, replay_status)
+
+
+def hashed_part(record: dict[str, Any]) -> dict[str, Any]:
+    """What the chain hash covers; built from stored columns, so verification can redo it."""
+    received = record["received_at"]
+    if received.tzinfo is None:  # SQLite gives back naive UTC datetimes
+        received = received.replace(tzinfo=UTC)
+    return {
+        "administration": record["administration"],
+        "decision_id": record["decision_id"],
+        "event_id": record["event_id"],
+        "reference": record["reference"],
+        "access_code_hash": record["access_code_hash"],
+        "body": record["body"],
+        "contact_digest": record["contact_digest"],
+        "channel": record["channel"],
+        "producer": record["producer"],
+        "received_at": received.astimezone(UTC).isoformat(timespec="microseconds"),
+        "replay_status": record["replay_status"],
+        "replay_detail": record["replay_detail"],
+    }
+
+
+def quarantine(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
+               rejection: v.Rejection, context: IngestContext) -> Quarantined:
+    """Keep what could not be logged, with its reasons, and say so."""
+    item_id = uow.quarantine.add(
+        received_at=context.now(), channel=producer.channel, producer=producer.identity,
+        producer_administration=producer.administration,
+        administration=rejection.administration, decision_id=rejection.decision_id,
+        event_id=rejection.event_id, category=rejection.category, reasons=rejection.reasons,
+        body=raw, status="pending", attempts=1)
+    log.info("decision quarantined", extra={
+        "quarantine_id": item_id, "category": rejection.category,
+        "administration": rejection.administration, "decision_id": rejection.decision_id})
+    if rejection.administration is not None and _is_slug(rejection.administration):
+        uow.publish(Event(topology.DECISION_QUARANTINED, rejection.administration, {
+            "quarantine_id": item_id, "category": rejection.category,
+            "decision_id": rejection.decision_id, "event_id": rejection.event_id,
+            "reasons": rejection.reasons}).to_message())
+    return Quarantined(item_id, rejection.category, rejection.reasons)
+
+
+def _is_slug(value: str) -> bool:
+    return re.match(ADMINISTRATION_PATTERN, value) is not None

@@ -1,0 +1,64 @@
+"""Registering algorithm versions and changing their status; announcing both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from services.decision_log.domain.registry import STATUSES, load_registration
+from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
+from shared.contracts.events import Event
+from shared.messaging import topology
+
+
+class RegistryConflict(Exception):
+    """The version is already used by logged decisions: it can no longer change."""
+
+
+class RegistryForbidden(Exception):
+    """The caller may not register algorithms for that administration."""
+
+
+@dataclass(frozen=True)
+class Registered:
+    document: dict[str, Any]
+    revision: int
+    created: bool
+
+
+def register_algorithm(uow: DecisionLogUnitOfWork, payload: dict[str, Any], *,
+                       administration: str, by: str) -> Registered:
+    """Validate (raises ValidationError) and save a version for the caller's administration."""
+    document = load_registration(payload)
+    if document["administration"] != administration:
+        raise RegistryForbidden(f"you may only register algorithms of {administration}")
+    existing = uow.algorithms.row(document["id"], document["version"])
+    if existing is not None and existing.administration != administration:
+        raise RegistryForbidden("this algorithm id belongs to another administration")
+    if existing is not None and existing.first_used_at is not None:
+        raise RegistryConflict(
+            f"{document['id']} {document['version']} is used by logged decisions since "
+            f"{existing.first_used_at:%Y-%m-%d}; register a new version instead")
+    revision = uow.algorithms.save(document, by, datetime.now(UTC))
+    _announce(uow, document, revision)
+    return Registered(document, revision, existing is None)
+
+
+def change_status(uow: DecisionLogUnitOfWork, algorithm_id: str, version: str, status: str, *,
+                  administration: str) -> dict[str, Any] | None:
+    """Put a version in use or retire it; the rest of the entry stays as registered."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    row = uow.algorithms.row(algorithm_id, version)
+    if row is None or row.administration != administration:
+        return None
+    document = uow.algorithms.set_status(row, status, datetime.now(UTC))
+    _announce(uow, document, int(row.revision) + 1)
+    return document
+
+
+def _announce(uow: DecisionLogUnitOfWork, document: dict[str, Any], revision: int) -> None:
+    # The explainer and appeals keep their own copy of the registry from these events.
+    uow.publish(Event(topology.ALGORITHM_REGISTERED, document["administration"],
+                      {"algorithm": document, "revision": revision}).to_message())

@@ -1,0 +1,31 @@
+"""decision_log's unit of work: one transaction over its repositories and its outbox."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from services.decision_log.adapters.repository import (
+    AlgorithmRepository,
+    ChainRepository,
+    DecisionRepository,
+    ProducerRepository,
+    QuarantineRepository,
+)
+from shared.db import UnitOfWork
+
+
+class DecisionLogUnitOfWork(UnitOfWork):
+    algorithms: AlgorithmRepository
+    decisions: DecisionRepository
+    chain: ChainRepository
+    quarantine: QuarantineRepository
+    producers: ProducerRepository
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.algorithms = AlgorithmRepository(self.session)
+        self.decisions = DecisionRepository(self.session)
+        self.chain = ChainRepository(self.session)
+        self.quarantine = QuarantineRepository(self.session)
+        self.producers = ProducerRepository(self.session)
+        return self

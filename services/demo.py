@@ -1,0 +1,78 @@
+"""Sample algorithms and decisions for the embedded mode, and a decision to try."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS, generate_decisions
+
+from services.embedded import Embedded, wait_for
+from shared.contracts.decision import decision_message
+from shared.messaging import topology
+
+BACK_OFFICE_QUEUE = "backoffice.demo"
+
+
+def _register_samples(system: Embedded) -> bool:
+    """Register the sample algorithms and producers once; True on the first start."""
+    from services.decision_log.service_layer.producers import register_amqp_producer
+    from services.decision_log.service_layer.registry import register_algorithm
+
+    decision_log: Any = system.containers["decision_log"]
+    with decision_log.uow() as uow:
+        if uow.algorithms.listing(public_only=False):
+            return False
+        for document in SAMPLE_ALGORITHMS:
+            register_algorithm(uow, document, administration=document["administration"],
+                               by="demo")
+        for user, administration in SAMPLE_PRODUCERS.items():
+            register_amqp_producer(uow, user, administration)
+        uow.commit()
+    return True
+
+
+def _publish(system: Embedded, decisions: list[dict[str, Any]]) -> None:
+    """Publish as each administration's back office would, with its own AMQP user."""
+    user_of = {administration: user for user, administration in SAMPLE_PRODUCERS.items()}
+    for administration in sorted({d["administration"] for d in decisions}):
+        batch = [decision_message(d) for d in decisions if d["administration"] == administration]
+        with system.transport(user_of[administration]).publisher() as publisher:
+            publisher.publish(batch)
+
+
+def _refused_creche_decision() -> dict[str, Any]:
+    seed = int(time.time())
+    while True:
+        for decision in generate_decisions(20, seed=seed):
+            if decision["algorithm"]["id"] == "creche-attribution" \
+                    and not decision["outcome"]["favourable"]:
+                return decision
+        seed += 1
+
+
+def load_demo(system: Embedded) -> str:
+    """Load the samples on first start, log one fresh decision and say how to open it."""
+    system.broker.declare_queue(BACK_OFFICE_QUEUE)
+    system.broker.bind(BACK_OFFICE_QUEUE, topology.EVENTS_EXCHANGE,
+                       f"{topology.DECISION_LOGGED}.*")
+    first_start = _register_samples(system)
+    demo = _refused_creche_decision()
+    _publish(system, (generate_decisions(30, seed=1) if first_start else []) + [demo])
+    found: dict[str, Any] = {}
+
+    def logged() -> bool:
+        for delivery in system.broker.take(BACK_OFFICE_QUEUE, 500, 0.1):
+            data = json.loads(delivery.body)["data"]
+            if data["decision"]["decision_id"] == demo["decision_id"]:
+                found.update(data)
+        return bool(found)
+
+    if not wait_for(logged, timeout=30):
+        return "La décision de démonstration n'a pas été journalisée à temps : voir le journal."
+    return (f"Décision de démonstration (refus de place en crèche) :\n"
+            f"  référence     : {found['reference']}\n"
+            f"  code d'accès  : {found['access_code']}\n"
+            f"  page          : {found['public_url']}\n"
+            f"Registre public des algorithmes : {system.settings.public_url}/register")

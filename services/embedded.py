@@ -1,0 +1,118 @@
+"""The embedded default: every service in one process, on SQLite and the in-process broker."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+
+from services import catalog
+from services.catalog import Container
+from shared.config import Settings
+from shared.log import configure_logging
+from shared.messaging.memory import MemoryBroker, MemoryTransport
+from shared.messaging.worker import Worker
+from shared.migrations import upgrade
+from shared.web.gateway import PathDispatcher
+
+log = logging.getLogger(__name__)
+
+
+def embedded_settings(data_dir: Path, public_url: str) -> Settings:
+    """SQLite files and a secret key kept in `data_dir`; the in-process transport."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return Settings(
+        secret_key=key_file.read_text().strip(),
+        transport="memory",
+        database_urls={name: f"sqlite:///{(data_dir / f'{name}.db').resolve()}"
+                       for name in ("decision_log", "explainer", "appeals")},
+        public_url=public_url,
+        consumer_batch_wait_ms=5,
+        outbox_poll_ms=50,
+        log_format="text",
+    )
+
+
+@dataclass
+class Embedded:
+    """A running embedded system: its broker, services, workers and the one WSGI app."""
+
+    settings: Settings
+    broker: MemoryBroker
+    containers: dict[str, Container] = field(default_factory=dict)
+    apps: dict[str, Flask] = field(default_factory=dict)
+    workers: list[Worker] = field(default_factory=list)
+
+    @property
+    def wsgi(self) -> PathDispatcher:
+        return PathDispatcher(self.apps)
+
+    def transport(self, user: str) -> MemoryTransport:
+        return MemoryTransport(self.broker, user)
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop.set()
+        for worker in self.workers:
+            worker.join(timeout=5)
+
+
+def start(settings: Settings) -> Embedded:
+    """Migrate each service's database, start its worker threads and build its web app."""
+    broker = MemoryBroker()
+    broker.declare_topology()
+    system = Embedded(settings, broker)
+    for service in catalog.available():
+        container = service.bootstrap(settings)
+        upgrade(service.name, container.engine)
+        worker = service.build_worker(container,
+                                      system.transport(settings.service_user(service.name)))
+        worker.start()
+        system.containers[service.name] = container
+        system.workers.append(worker)
+        system.apps[service.name] = service.create_app(settings, container)
+    return system
+
+
+def main(host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var"),
+         samples: bool = True) -> None:
+    """`explicite run`: start everything, load the samples, print what to try, serve."""
+    from werkzeug.serving import run_simple
+
+    from services.demo import load_demo
+
+    settings = embedded_settings(data_dir, f"http://{host}:{port}")
+    configure_logging(settings.log_level, settings.log_format)
+    system = start(settings)
+    banner = load_demo(system) if samples else None
+    print(f"\nExplicite fonctionne sur {settings.public_url}/", flush=True)
+    if banner:
+        print(banner, flush=True)
+    print("Arrêt : Ctrl+C\n", flush=True)
+    try:
+        run_simple(host, port, system.wsgi, threaded=True, use_reloader=False)
+    finally:
+        system.stop()
+
+
+def wait_for(predicate: object, timeout: float = 10.0, interval: float = 0.05) -> bool:
+    """Poll `predicate()` until true or `timeout`; the embedded mode is asynchronous too."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(interval)
+    return False
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,105 @@
+"""Settings read from the environment: the one settings object of every process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+SERVICES = ("decision_log", "explainer", "appeals")
+
+Transport = Literal["amqp", "memory"]
+
+
+class ConfigurationError(RuntimeError):
+    """A required setting is missing or malformed."""
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a process needs to know about its environment."""
+
+    secret_key: str
+    transport: Transport = "amqp"
+    amqp_url: str = "amqp://guest:guest@localhost:5672/%2F"
+    database_urls: dict[str, str] = field(default_factory=dict)
+    service_users: dict[str, str] = field(default_factory=dict)
+    public_url: str = "http://localhost:8000"
+    # Throughput knobs: measured defaults, see docs/operations.md.
+    consumer_prefetch: int = 500
+    consumer_batch_size: int = 250
+    consumer_batch_wait_ms: int = 20
+    outbox_batch_size: int = 500
+    outbox_poll_ms: int = 100
+    db_pool_size: int = 5
+    max_body_bytes: int = 64 * 1024
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
+    # Clock skew tolerated on decided_at before a decision counts as dated in the future.
+    future_tolerance_seconds: int = 300
+
+    def database_url(self, service: str) -> str:
+        try:
+            return self.database_urls[service]
+        except KeyError:
+            name = f"EXPLICITE_{service.upper()}_DATABASE_URL"
+            raise ConfigurationError(f"{name} is not set") from None
+
+    def service_user(self, service: str) -> str:
+        """The AMQP user a service connects as; others trust events by this name."""
+        return self.service_users.get(service, f"svc-{service.replace('_', '-')}")
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        secret = env.get("EXPLICITE_SECRET_KEY", "")
+        if len(secret) < 32:
+            raise ConfigurationError("EXPLICITE_SECRET_KEY must be set to at least 32 characters")
+        transport = env.get("EXPLICITE_TRANSPORT", "amqp")
+        if transport not in ("amqp", "memory"):
+            raise ConfigurationError("EXPLICITE_TRANSPORT must be 'amqp' or 'memory'")
+        log_format = env.get("EXPLICITE_LOG_FORMAT", "json")
+        if log_format not in ("json", "text"):
+            raise ConfigurationError("EXPLICITE_LOG_FORMAT must be 'json' or 'text'")
+        urls = {
+            service: env[f"EXPLICITE_{service.upper()}_DATABASE_URL"]
+            for service in SERVICES
+            if env.get(f"EXPLICITE_{service.upper()}_DATABASE_URL")
+        }
+        users = {
+            service: env[f"EXPLICITE_{service.upper()}_AMQP_USER"]
+            for service in SERVICES
+            if env.get(f"EXPLICITE_{service.upper()}_AMQP_USER")
+        }
+        return cls(
+            secret_key=secret,
+            service_users=users,
+            transport=transport,  # type: ignore[arg-type]
+            amqp_url=env.get("EXPLICITE_AMQP_URL", cls.amqp_url),
+            database_urls=urls,
+            public_url=env.get("EXPLICITE_PUBLIC_URL", cls.public_url).rstrip("/"),
+            consumer_prefetch=_int(env, "EXPLICITE_CONSUMER_PREFETCH", cls.consumer_prefetch),
+            consumer_batch_size=_int(env, "EXPLICITE_CONSUMER_BATCH_SIZE", cls.consumer_batch_size),
+            consumer_batch_wait_ms=_int(
+                env, "EXPLICITE_CONSUMER_BATCH_WAIT_MS", cls.consumer_batch_wait_ms
+            ),
+            outbox_batch_size=_int(env, "EXPLICITE_OUTBOX_BATCH_SIZE", cls.outbox_batch_size),
+            outbox_poll_ms=_int(env, "EXPLICITE_OUTBOX_POLL_MS", cls.outbox_poll_ms),
+            db_pool_size=_int(env, "EXPLICITE_DB_POOL_SIZE", cls.db_pool_size),
+            max_body_bytes=_int(env, "EXPLICITE_MAX_BODY_BYTES", cls.max_body_bytes),
+            log_format=log_format,  # type: ignore[arg-type]
+            log_level=env.get("EXPLICITE_LOG_LEVEL", cls.log_level),
+        )

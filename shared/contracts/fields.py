@@ -1,0 +1,79 @@
+"""Field rules shared by every contract: identifiers, safe text, timestamps."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate
+
+ADMINISTRATION_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+# Identifiers travel in URLs and routing keys: no slash, no dot-only, no spaces.
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+def reject_control_characters(value: str) -> None:
+    """Refuse NUL and other control or invisible formatting characters in text."""
+    for char in value:
+        if char in _ALLOWED_CONTROLS:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co"):
+            raise ValidationError(f"contains a control character (U+{ord(char):04X})")
+
+class SafeText(fields.String):
+    """A string without control characters, bounded in length."""
+
+    def __init__(self, *, max_length: int = 500, min_length: int = 0, **kwargs: Any) -> None:
+        length = validate.Length(min=min_length or None, max=max_length)
+        super().__init__(validate=[length, reject_control_characters], **kwargs)
+
+class Slug(fields.String):
+    """An administration identifier, e.g. `ville-exemple`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Regexp(
+            ADMINISTRATION_PATTERN, error="must be lowercase letters, digits and hyphens"),
+            **kwargs)
+
+class Identifier(fields.String):
+    """An identifier safe in URLs and routing keys, e.g. `CRECHE-2026-000123`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Regexp(
+            IDENTIFIER_PATTERN,
+            error="must be 1 to 128 letters, digits or _.:- and start with a letter or digit"),
+            **kwargs)
+
+class Uuid(fields.String):
+    """A UUID kept as its canonical string."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Regexp(UUID_PATTERN, error="must be a UUID"),
+                         **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return str(super()._deserialize(value, attr, data, **kwargs)).lower()
+
+class AwareDateTime(fields.AwareDateTime):
+    """An ISO 8601 timestamp that must carry its UTC offset."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="iso", **kwargs)
+
+def nesting_depth(value: Any, limit: int) -> int:
+    """Depth of nested lists and objects, stopping early past `limit`."""
+    stack = [(value, 1)]
+    deepest = 0
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+

@@ -1,0 +1,111 @@
+"""Database engines and the unit of work: the database adapter of every service."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from sqlalchemy import JSON, Engine, Table, create_engine, event, exc, insert, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from shared.messaging.message import OutgoingMessage
+
+# JSONB where it exists (indexable, compact), plain JSON text on SQLite.
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """Create an engine tuned for the dialect of `url`."""
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy drive transactions, so that every one starts with BEGIN IMMEDIATE:
+        # a deferred transaction that reads then writes can fail on lock upgrade.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a database error is worth retrying (connection lost, database locked or down)."""
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, exc.OperationalError | exc.InterfaceError | exc.TimeoutError)
+
+
+def ping(engine: Engine) -> None:
+    """Raise if the database cannot answer a trivial query."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+class UnitOfWork:
+    """One database transaction, with the service's outbox; services add their repositories."""
+
+    session: Session
+
+    def __init__(self, session_factory: sessionmaker[Session], outbox: Table,
+                 after_commit: Callable[[], None] | None = None) -> None:
+        self._session_factory = session_factory
+        self._outbox = outbox
+        self._after_commit = after_commit
+        self._staged = 0
+
+    def __enter__(self) -> Self:
+        self.session = self._session_factory()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc_value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def publish(self, message: OutgoingMessage) -> None:
+        """Stage a message in the outbox: it is published only if this transaction commits."""
+        self.session.execute(insert(self._outbox).values(
+            message_id=message.message_id, exchange=message.exchange,
+            routing_key=message.routing_key, type=message.type, schema=message.schema,
+            body=message.body, created_at=datetime.now(UTC)))
+        self._staged += 1
+
+    def commit(self) -> None:
+        self.session.commit()
+        staged, self._staged = self._staged, 0
+        if staged and self._after_commit is not None:
+            self._after_commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,166 @@
+"""The consumer loop and outbox relay on the in-process transport and a real SQLite database."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy.orm import sessionmaker
+
+from shared.contracts.events import InvalidMessage
+from shared.db import UnitOfWork, make_engine
+from shared.messaging import topology
+from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.dead_letters import dead_letter_consumer, replay_dead_letter
+from shared.messaging.memory import MemoryBroker, MemoryTransport
+from shared.messaging.message import Delivery, OutgoingMessage
+from shared.messaging.outbox import OutboxRelay
+from shared.messaging.tables import define_messaging_tables
+
+QUEUE = "explainer.decision-logged"
+metadata = MetaData()
+tables = define_messaging_tables(metadata)
+handled = Table("handled", metadata, Column("id", Integer, primary_key=True),
+                Column("message_id", String(64), nullable=False))
+
+
+class Harness:
+    def __init__(self, path: Path) -> None:
+        self.engine = make_engine(f"sqlite:///{path / 'svc.db'}")
+        metadata.create_all(self.engine)
+        self.sessions = sessionmaker(self.engine)
+        self.broker = MemoryBroker()
+        self.broker.declare_topology()
+        self.transport = MemoryTransport(self.broker, "svc-test")
+        self.relay = OutboxRelay(self.engine, tables, batch_size=50, poll_interval=0.01)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, tables.outbox, after_commit=self.relay.wake.set)
+
+    def publish(self, *bodies: dict, message_id: str | None = None) -> None:
+        with self.transport.publisher() as publisher:
+            publisher.publish([OutgoingMessage(
+                exchange=topology.EVENTS_EXCHANGE, routing_key="decision.logged.x",
+                body=json.dumps(body).encode(), message_id=message_id or str(uuid.uuid4()),
+                type="decision.logged", schema="decision.logged.v1") for body in bodies])
+
+    def count(self, table: Table) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(table)) or 0)
+
+    def drain(self, consumer: MessageConsumer, rounds: int = 20) -> None:
+        channel = self.transport.consumer(consumer.queue, 100)
+        for _ in range(rounds):
+            batch = channel.next_batch(50, 0.0, 0.01)
+            if batch:
+                consumer.process(channel, batch)
+        channel.close()
+
+
+def handler(delivery: Delivery, uow: UnitOfWork) -> None:
+    body = json.loads(delivery.body)
+    if body.get("invalid"):
+        raise InvalidMessage("no decision in this event")
+    if body.get("poison"):
+        raise RuntimeError("handler bug triggered by this message")
+    uow.session.execute(insert(handled).values(message_id=delivery.message_id))
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Iterator[Harness]:
+    h = Harness(tmp_path)
+    yield h
+    h.engine.dispose()
+
+
+def test_each_message_is_handled_once_however_often_it_is_delivered(harness: Harness):
+    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables)
+    harness.publish({"n": 1}, message_id="m-1")
+    harness.publish({"n": 1}, message_id="m-1")
+    harness.publish({"n": 2}, {"n": 3})
+    harness.drain(consumer)
+    assert harness.count(handled) == 3
+    assert harness.broker.depth(QUEUE) == 0
+
+
+def test_an_invalid_message_is_set_aside_with_its_reason_and_others_pass(harness: Harness):
+    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables)
+    harness.publish({"n": 1}, {"invalid": True}, {"n": 2})
+    harness.drain(consumer)
+    assert harness.count(handled) == 2
+    with harness.engine.connect() as connection:
+        reasons = list(connection.scalars(select(tables.dead_letters.c.reason)))
+    assert reasons == ["no decision in this event"]
+
+
+def test_a_poison_message_is_dead_lettered_after_the_limit_and_replayable(harness: Harness):
+    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables)
+    harness.publish({"n": 1}, {"poison": True}, {"n": 2}, message_id=None)
+    harness.drain(consumer, rounds=topology.DELIVERY_LIMIT + 5)
+    assert harness.count(handled) == 2  # valid traffic flowed meanwhile
+    assert harness.broker.depth(QUEUE) == 0
+    assert harness.broker.depth("explainer.dead-letter") == 1
+    dead = dead_letter_consumer("explainer", tables, harness.uow)
+    harness.drain(dead)
+    with harness.engine.connect() as connection:
+        row = connection.execute(select(tables.dead_letters)).one()
+    assert row.queue == QUEUE and row.status == "pending"
+    assert "delivery_limit" in row.reason and "handler bug" in row.reason
+    with harness.uow() as uow:
+        assert replay_dead_letter(uow, tables, row.id)
+        uow.commit()
+    with harness.transport.publisher() as publisher:
+        assert harness.relay.relay_once(publisher) == 1
+    assert harness.broker.depth(QUEUE) == 1
+    with harness.uow() as uow:
+        assert not replay_dead_letter(uow, tables, row.id)  # once only
+
+
+def test_the_relay_publishes_committed_events_in_order_and_forgets_them(harness: Harness):
+    with harness.uow() as uow:
+        for n in range(120):
+            uow.publish(OutgoingMessage(
+                exchange=topology.EVENTS_EXCHANGE, routing_key="decision.logged.x",
+                body=json.dumps({"n": n}).encode(), message_id=f"e-{n}",
+                type="decision.logged", schema="decision.logged.v1"))
+        uow.commit()
+    with harness.uow() as uow:
+        uow.publish(OutgoingMessage(exchange=topology.EVENTS_EXCHANGE, routing_key="x.y",
+                                    body=b"{}", message_id="rolled-back", type="t", schema="t"))
+        # no commit: the event must never leave
+    assert harness.relay.wake.is_set()
+    with harness.transport.publisher() as publisher:
+        published = sum(harness.relay.relay_once(publisher) for _ in range(4))
+    assert published == 120 and harness.count(tables.outbox) == 0
+    channel = harness.transport.consumer(QUEUE, 500)
+    numbers = [json.loads(d.body)["n"] for d in channel.next_batch(500, 0.01, 0.1)]
+    assert numbers == list(range(120))
+
+
+def test_the_run_loop_consumes_until_stopped(harness: Harness):
+    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables,
+                               BatchSettings(batch_wait=0.001, idle_wait=0.02))
+    stop = threading.Event()
+    thread = threading.Thread(target=consumer.run, args=(harness.transport, stop))
+    thread.start()
+    harness.publish(*({"n": n} for n in range(30)))
+    for _ in range(200):
+        if harness.count(handled) == 30:
+            break
+        stop.wait(0.02)
+    stop.set()
+    thread.join(5)
+    assert harness.count(handled) == 30 and not thread.is_alive()
+
+
+def test_a_forged_user_id_is_refused_by_the_broker(harness: Harness):
+    with harness.transport.publisher() as publisher:
+        result = publisher.publish([OutgoingMessage(
+            exchange=topology.EVENTS_EXCHANGE, routing_key="decision.logged.x", body=b"{}",
+            message_id="forged", type="t", schema="t", user_id="someone-else")])
+    assert result.failed == ["forged"] and harness.broker.depth(QUEUE) == 0

@@ -1,0 +1,66 @@
+"""The decision model of an algorithm version: load, check values, evaluate, replay, explain."""
+
+# Pure Python (stdlib and marshmallow) because decision_log, explainer and appeals all use it.
+# Numbers are Decimal throughout, so every score, amount and counterfactual is exact.
+
+from .checking import InvalidValues, check_values
+from .counterfactuals import Counterfactual, counterfactuals
+from .criteria import FAVOURABLE, UNFAVOURABLE, CriterionDef, Outcome, Outcomes
+from .evaluation import Evaluation, NotEvaluable, evaluate
+from .grounds import PROTECTED_GROUNDS
+from .loading import dump_algorithm_model, load_algorithm_model
+from .models import (
+    AmountRange,
+    Band,
+    DecisionModel,
+    Grid,
+    LinearModel,
+    OpaqueModel,
+    PointsModel,
+    Rule,
+    RulesModel,
+    Threshold,
+    Weight,
+)
+from .replay import Replay, replay
+from .steps import AmountStep, GridStep, RuleStep, Step, ThresholdStep, WeightStep
+from .values import Value, to_json_value
+
+__all__ = [
+    "FAVOURABLE",
+    "PROTECTED_GROUNDS",
+    "UNFAVOURABLE",
+    "AmountRange",
+    "AmountStep",
+    "Band",
+    "Counterfactual",
+    "CriterionDef",
+    "DecisionModel",
+    "Evaluation",
+    "Grid",
+    "GridStep",
+    "InvalidValues",
+    "LinearModel",
+    "NotEvaluable",
+    "OpaqueModel",
+    "Outcome",
+    "Outcomes",
+    "PointsModel",
+    "Replay",
+    "Rule",
+    "RuleStep",
+    "RulesModel",
+    "Step",
+    "Threshold",
+    "ThresholdStep",
+    "Value",
+    "Weight",
+    "WeightStep",
+    "check_values",
+    "counterfactuals",
+    "dump_algorithm_model",
+    "evaluate",
+    "load_algorithm_model",
+    "replay",
+    "to_json_value",
+]

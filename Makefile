@@ -35,8 +35,11 @@ test: $(STAMP) system-deps lint typecheck ## Run lint, types and every test (sta
 test-fast: $(STAMP) ## Run the tests that need neither RabbitMQ nor PostgreSQL
 	$(VENV)/bin/pytest -m "not infra" $(PYTEST_ARGS)
 
-compose-check: ## Validate docker-compose.yml (needs the docker CLI)
-	docker compose config --quiet && echo "docker-compose.yml is valid"
+compose-check: ## Validate docker-compose.yml with the example settings (needs docker compose)
+	@compose="docker compose"; $$compose version >/dev/null 2>&1 || compose=docker-compose; \
+	  env=$$(mktemp -d); cp docker-compose.yml $$env/; cp -r deploy $$env/; \
+	  cp deploy/env.example $$env/.env; cd $$env && $$compose config -q && \
+	  echo "docker-compose.yml is valid"; status=$$?; rm -rf $$env; exit $$status
 
 clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -189,6 +189,34 @@ def cmd_emit(args: argparse.Namespace) -> int:
     return 0 if not report.failed and not report.rejected else 1
 
 
+def cmd_rabbitmq_definitions(args: argparse.Namespace) -> int:
+    """Render the broker's definitions from the topology and passwords in the environment."""
+    import os
+
+    from shared.messaging.definitions import render
+
+    def password(user: str) -> str:
+        name = "EXPLICITE_AMQP_PASSWORD_" + user.upper().replace("-", "_")
+        value = os.environ.get(name, "")
+        if len(value) < 12:
+            raise SystemExit(f"{name} must be set (12 characters at least)")
+        return value
+
+    settings = Settings(secret_key="x" * 32).with_overrides(service_users={
+        s: os.environ[f"EXPLICITE_{s.upper()}_AMQP_USER"] for s in SERVICES
+        if os.environ.get(f"EXPLICITE_{s.upper()}_AMQP_USER")})
+    services = {s: settings.service_user(s) for s in SERVICES}
+    producers = dict(pair.split("=", 1) for pair in
+                     os.environ.get("EXPLICITE_AMQP_PRODUCERS", "").split(",") if pair)
+    admin_user = os.environ.get("EXPLICITE_AMQP_ADMIN_USER")
+    admin = (admin_user, password(admin_user)) if admin_user else None
+    definitions = render(services, producers,
+                         {u: password(u) for u in [*services.values(), *producers]}, admin)
+    Path(args.out).write_text(json.dumps(definitions, indent=2))
+    print(f"definitions for {len(definitions['users'])} users written to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="explicite", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -258,6 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
     emit.add_argument("--http-url")
     emit.add_argument("--api-key")
     emit.set_defaults(func=cmd_emit)
+
+    definitions = sub.add_parser("rabbitmq-definitions",
+                                 help="write the broker's users, permissions and topology")
+    definitions.add_argument("--out", required=True)
+    definitions.set_defaults(func=cmd_rabbitmq_definitions)
     return parser
 
 

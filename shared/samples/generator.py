@@ -63,8 +63,7 @@ def generate_decisions(count: int, *, seed: int = 0,
 def _decision(rng: random.Random, document: dict[str, Any], criteria: Sequence[CriterionDef],
               model: DecisionModel, number: int, end: datetime,
               divergent_rate: float) -> dict[str, Any]:
-    decided_at = (end - SPREAD * rng.random() - timedelta(minutes=1)).astimezone(PARIS)
-    decided_at = decided_at.replace(microsecond=0)
+    decided_at = _decided_at(rng, end, by_agent=document["automation_allowed"] == "partial")
     values = {criterion.code: plausible_value(rng, criterion) for criterion in criteria}
     evaluation = evaluate(model, criteria, values)
     # Drawn even at rate 0, so that a seed gives the same people whatever the rate.
@@ -102,6 +101,14 @@ def _amount(model: DecisionModel, computed: Any, favourable: bool, divergent: bo
         return to_json_value(computed)
     # A wrong grant looks like the bug it simulates: it pays the fixed amount of the rules.
     return to_json_value(model.amount) if isinstance(model, RulesModel) else None
+
+
+def _decided_at(rng: random.Random, end: datetime, by_agent: bool) -> datetime:
+    """A moment in the 30 days before `end`; agents decide on weekdays from 8 h to 18 h."""
+    while True:  # about three draws on average for an agent, one otherwise
+        moment = (end - SPREAD * rng.random() - timedelta(minutes=1)).astimezone(PARIS)
+        if not by_agent or (moment.weekday() < 5 and 8 <= moment.hour < 18):
+            return moment.replace(microsecond=0)
 
 
 def _aware(moment: datetime) -> datetime:

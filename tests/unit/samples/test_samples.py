@@ -56,6 +56,8 @@ def test_generated_decisions_are_valid_and_consistent_with_their_model() -> None
         assert START - timedelta(days=31) < loaded["decided_at"] < START
         assert loaded["decided_at"].utcoffset() in (timedelta(hours=1), timedelta(hours=2))
         assert all(c["source"] for c in decision["criteria"])
+        if decision["automation"] == "partial":  # an agent decided, in office hours
+            assert 8 <= loaded["decided_at"].hour < 18 and loaded["decided_at"].weekday() < 5
         assert replayed(decision) == "consistent"
     by_id = {d["algorithm"]["id"]: d for d in decisions}
     assert by_id["aide-transport-scolaire"]["automation"] == "full"

@@ -59,7 +59,9 @@ def decision(number: int = 1, *, revenu: float = 1200, parent_isole: bool = True
         "decision_id": f"TEST-{number:06d}",
         "administration": ADMINISTRATION,
         "algorithm": {"id": "creche-test", "version": "1"},
-        "decided_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+        # Yesterday at 8:00 UTC: the same decision built twice is the same body.
+        "decided_at": (datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+                       - timedelta(days=1)).isoformat(),
         "automation": "full",
         "decided_by": None,
         "subject": {"ref": f"personne-{number}",

@@ -6,7 +6,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, request, session
 
 from shared.web.errors import ApiError
 
@@ -32,10 +32,16 @@ def csrf_token() -> str:
 
 
 def _check_csrf() -> None:
-    # Only cookie-authenticated requests can be forged cross-site; API keys travel in headers.
+    """Refuse unsafe requests a cross-site page could have made in the user's name.
+
+    That is every form submission (logins included), and any request riding on a signed-in
+    session. API keys travel in a header no other site can set; an anonymous API call is
+    left to get its 401.
+    """
     if request.method in SAFE_METHODS or request.headers.get("Authorization"):
         return
-    if getattr(g, "csrf_exempt", False):
+    is_form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    if not is_form and "agent" not in session and "usager" not in session:
         return
     expected = session.get("csrf")
     sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pika
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text
 
 from services.decision_log.adapters import tables as t
 from services.decision_log.bootstrap import DecisionLog, bootstrap
@@ -164,9 +164,9 @@ def test_a_divergent_outcome_is_flagged_and_announced(system):
 def test_a_tampered_row_fails_verification(system):
     service, _broker = system
     with service.engine.begin() as connection:
-        connection.execute(update(t.decisions).where(t.decisions.c.decision_id == "TEST-000007")
-                           .values(outcome_code="attribution",
-                                   body=func.jsonb_set(t.decisions.c.body, "{score}", "99")))
+        # What someone with write access to the database might do: bump a score in place.
+        connection.execute(text("UPDATE decisions SET body = jsonb_set(body, '{score}', '99') "
+                                "WHERE decision_id = 'TEST-000007'"))
     with service.uow() as uow:
         [report] = verify_log(uow)
     assert not report.intact

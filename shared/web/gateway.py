@@ -6,6 +6,7 @@ prefixes; a test keeps the two in step.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -33,9 +34,20 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/console/", "appeals"),
 )
 
+# Served to operators on each service's own port; the public gateway refuses them.
+OPERATOR_ONLY = ("/metrics",)
+
+# Checked before the prefixes: the person's contestation lives under their decision's page.
+PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^/d/[^/]+/(contester|recours)(/|$)", "appeals"),
+)
+
 
 def service_for(path: str, routes: Iterable[tuple[str, str]] = ROUTES) -> str:
     """The service that owns `path`."""
+    for pattern, service in PATTERNS:
+        if re.match(pattern, path):
+            return service
     best, owner = -1, "explainer"
     for prefix, service in routes:
         bare = prefix.rstrip("/") or "/"

@@ -1,0 +1,51 @@
+"""The nginx gateway and the embedded dispatcher route every path to the same service."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from shared.web.gateway import OPERATOR_ONLY, PATTERNS, ROUTES, service_for
+
+NGINX = (Path(__file__).resolve().parents[2] / "deploy/gateway/nginx.conf").read_text()
+UPSTREAM_OF = {"decision_log": "decision_log", "explainer": "explainer", "appeals": "appeals"}
+
+
+def nginx_locations() -> dict[str, str]:
+    found = {}
+    for modifier, path, upstream in re.findall(
+            r"location\s+(=\s+|~\s+)?(\S+)\s*\{\s*proxy_pass http://(\w+);", NGINX):
+        found[(modifier or "").strip() + path] = upstream
+    return found
+
+
+@pytest.mark.parametrize(("prefix", "service"),
+                         [r for r in ROUTES if r[0] not in OPERATOR_ONLY])
+def test_every_prefix_has_an_nginx_location_to_the_same_service(prefix, service):
+    locations = nginx_locations()
+    candidates = [prefix, prefix.rstrip("/"), f"={prefix}"]
+    upstreams = {locations[c] for c in candidates if c in locations}
+    assert upstreams == {UPSTREAM_OF[service]}, (prefix, upstreams)
+
+
+@pytest.mark.parametrize("path", OPERATOR_ONLY)
+def test_operator_paths_are_refused_by_the_public_gateway(path):
+    assert re.search(rf"location\s+=\s+{re.escape(path)}\s*\{{\s*deny all;", NGINX)
+
+
+@pytest.mark.parametrize(("pattern", "service"), PATTERNS)
+def test_every_pattern_has_an_nginx_regex_location(pattern, service):
+    assert nginx_locations()[f"~{pattern}"] == UPSTREAM_OF[service]
+
+
+@pytest.mark.parametrize(("path", "service"), [
+    ("/", "explainer"), ("/d/D-ABCDE-12345", "explainer"),
+    ("/d/D-ABCDE-12345/pdf", "explainer"),
+    ("/d/D-ABCDE-12345/contester", "appeals"), ("/d/D-ABCDE-12345/recours/12", "appeals"),
+    ("/register", "decision_log"), ("/api/v1/decisions", "decision_log"),
+    ("/api/v1/appeals/1", "appeals"), ("/console", "appeals"), ("/console/queue", "appeals"),
+])
+def test_paths_reach_their_service(path, service):
+    assert service_for(path) == service

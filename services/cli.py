@@ -178,9 +178,8 @@ def cmd_samples(args: argparse.Namespace) -> int:
 
 
 def cmd_emit(args: argparse.Namespace) -> int:
-    from shared.samples.cli_io import read_jsonl
-
     from shared.client import ExpliciteClient
+    from shared.samples.cli_io import read_jsonl
 
     client = ExpliciteClient(amqp_url=args.amqp_url, http_url=args.http_url,
                              api_key=args.api_key)

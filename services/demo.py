@@ -6,16 +6,15 @@ import json
 import time
 from typing import Any
 
-from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS, generate_decisions
-
 from services.embedded import Embedded, wait_for
 from shared.contracts.decision import decision_message
 from shared.messaging import topology
+from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS, generate_decisions
 
 BACK_OFFICE_QUEUE = "backoffice.demo"
 
 
-def _register_samples(system: Embedded) -> bool:
+def register_samples(system: Embedded) -> bool:
     """Register the sample algorithms and producers once; True on the first start."""
     from services.decision_log.service_layer.producers import register_amqp_producer
     from services.decision_log.service_layer.registry import register_algorithm
@@ -54,15 +53,17 @@ def _refused_creche_decision() -> dict[str, Any]:
 
 def load_demo(system: Embedded) -> str:
     """Load the samples on first start, log one fresh decision and say how to open it."""
+    assert system.broker is not None
     system.broker.declare_queue(BACK_OFFICE_QUEUE)
     system.broker.bind(BACK_OFFICE_QUEUE, topology.EVENTS_EXCHANGE,
                        f"{topology.DECISION_LOGGED}.*")
-    first_start = _register_samples(system)
+    first_start = register_samples(system)
     demo = _refused_creche_decision()
     _publish(system, (generate_decisions(30, seed=1) if first_start else []) + [demo])
     found: dict[str, Any] = {}
 
     def logged() -> bool:
+        assert system.broker is not None
         for delivery in system.broker.take(BACK_OFFICE_QUEUE, 500, 0.1):
             data = json.loads(delivery.body)["data"]
             if data["decision"]["decision_id"] == demo["decision_id"]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from services.catalog import Container
 from shared.config import Settings
 from shared.log import configure_logging
 from shared.messaging.memory import MemoryBroker, MemoryTransport
+from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
 from shared.migrations import upgrade
 from shared.web.gateway import PathDispatcher
@@ -44,10 +45,10 @@ def embedded_settings(data_dir: Path, public_url: str) -> Settings:
 
 @dataclass
 class Embedded:
-    """A running embedded system: its broker, services, workers and the one WSGI app."""
+    """A running system: its services, workers and the one WSGI app (and broker if embedded)."""
 
     settings: Settings
-    broker: MemoryBroker
+    broker: MemoryBroker | None
     containers: dict[str, Container] = field(default_factory=dict)
     apps: dict[str, Flask] = field(default_factory=dict)
     workers: list[Worker] = field(default_factory=list)
@@ -57,6 +58,7 @@ class Embedded:
         return PathDispatcher(self.apps)
 
     def transport(self, user: str) -> MemoryTransport:
+        assert self.broker is not None, "only the embedded mode has an in-process broker"
         return MemoryTransport(self.broker, user)
 
     def stop(self) -> None:
@@ -67,20 +69,27 @@ class Embedded:
 
 
 def start(settings: Settings) -> Embedded:
-    """Migrate each service's database, start its worker threads and build its web app."""
+    """Every service on the in-process broker, each publishing as its own user."""
     broker = MemoryBroker()
     broker.declare_topology()
     system = Embedded(settings, broker)
+    start_services(system, lambda name: system.transport(settings.service_user(name)))
+    return system
+
+
+def start_services(system: Embedded, transport_for: Callable[[str], Transport]) -> None:
+    """Migrate each service's database, start its worker and build its web app.
+
+    The embedded mode and the end-to-end tests share this; only the transport differs.
+    """
     for service in catalog.available():
-        container = service.bootstrap(settings)
+        container = service.bootstrap(system.settings)
         upgrade(service.name, container.engine)
-        worker = service.build_worker(container,
-                                      system.transport(settings.service_user(service.name)))
+        worker = service.build_worker(container, transport_for(service.name))
         worker.start()
         system.containers[service.name] = container
         system.workers.append(worker)
-        system.apps[service.name] = service.create_app(settings, container)
-    return system
+        system.apps[service.name] = service.create_app(system.settings, container)
 
 
 def main(host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var"),
@@ -112,7 +121,3 @@ def wait_for(predicate: object, timeout: float = 10.0, interval: float = 0.05) -
             return True
         time.sleep(interval)
     return False
-
-
-def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str)

@@ -46,6 +46,14 @@ class AppealSchema(_Strict):
     authority = SafeText(max_length=300, load_default=None, allow_none=True)
     court = SafeText(max_length=300, load_default=None, allow_none=True)
     legal_reference = SafeText(max_length=300, load_default=None, allow_none=True)
+    # The administration's own deadline for a human to examine a contestation, e.g. 48 hours
+    # for a suspension of benefits; the legal deadline (L231-4) applies in any case.
+    internal_deadline_hours = fields.Integer(load_default=None, allow_none=True,
+                                             validate=validate.Range(min=1, max=24 * 60))
+    # Set when an unfavourable outcome is a measure taken because of the person (suspension,
+    # recovery): they may present observations within this many days (L121-1, L122-1).
+    observations_days = fields.Integer(load_default=None, allow_none=True,
+                                       validate=validate.Range(min=1, max=60))
 
 
 class EvaluationSchema(_Strict):

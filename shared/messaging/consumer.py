@@ -116,7 +116,8 @@ class MessageConsumer(Generic[U]):
         uow.session.execute(insert(self._tables.dead_letters).values(
             queue=self.queue, message_id=delivery.dedup_id, type=delivery.type,
             routing_key=delivery.routing_key, user_id=delivery.user_id,
-            headers=jsonable_headers(delivery.headers), body=delivery.body, reason=reason, status="pending", received_at=_now()))
+            headers=jsonable_headers(delivery.headers), body=delivery.body, reason=reason,
+            status="pending", received_at=_now()))
 
     def _record_failure(self, delivery: Delivery, error: BaseException) -> None:
         """Keep the last error, so the dead letter can say why once the limit is reached."""

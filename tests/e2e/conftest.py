@@ -1,4 +1,4 @@
-"""The whole system on a real RabbitMQ and a real PostgreSQL, as a back office and a browser see it."""
+"""The whole system on real RabbitMQ and PostgreSQL, as back offices and browsers see it."""
 
 from __future__ import annotations
 

@@ -131,7 +131,7 @@ def test_bad_events_are_quarantined_with_their_reason_while_valid_ones_pass(syst
 
 
 def test_a_forged_user_id_is_refused_by_rabbitmq(system):
-    service, broker = system
+    _service, broker = system
     message = decision_message(builders.decision(9100))
     forged = type(message)(**{**message.__dict__, "user_id": "bo-ville-test"})
     result = publish_as(broker, "bo-intrus", [forged])

@@ -46,7 +46,7 @@ def format_number(value: int | float | Decimal | str, decimals: int | None = Non
     sign = "-" if number < 0 else ""
     text = f"{abs(number):f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

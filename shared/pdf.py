@@ -23,7 +23,7 @@ class Document:
     """An A4 document: a title, headings, paragraphs, facts and lists, with page numbers."""
 
     def __init__(self, title: str, *, header: Sequence[str] = (), footer: str = "") -> None:
-        self._footer = _printable(footer)
+        footer_text = _printable(footer)
         pdf = FPDF(format="A4")
         pdf.core_fonts_encoding = _ENCODING
         pdf.set_title(_printable(title))
@@ -31,15 +31,14 @@ class Document:
         pdf.set_auto_page_break(auto=True, margin=18)
         pdf.set_margins(20, 18, 20)
         pdf.alias_nb_pages()
-        document = self
 
-        def footer() -> None:
+        def page_footer() -> None:
             pdf.set_y(-14)
             pdf.set_font("helvetica", size=8)
-            pdf.cell(0, 6, _printable(f"{document._footer}  —  page {pdf.page_no()}/{{nb}}"),
+            pdf.cell(0, 6, _printable(f"{footer_text}  —  page {pdf.page_no()}/{{nb}}"),
                      align="C")
 
-        pdf.footer = footer  # type: ignore[method-assign]
+        pdf.footer = page_footer  # type: ignore[method-assign]
         pdf.add_page()
         self._pdf = pdf
         if header:

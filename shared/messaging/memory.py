@@ -68,7 +68,7 @@ class MemoryBroker:
             ready = self._queues[queue].ready
             if not ready:
                 self._lock.wait(timeout)
-            taken = []
+            taken: list[Delivery] = []
             while ready and len(taken) < limit:
                 taken.append(replace(ready.popleft(), delivery_tag=next(self._tags)))
             return taken

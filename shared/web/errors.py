@@ -38,7 +38,7 @@ class ApiError(HTTPException):
 class ErrorBodySchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict()
+    fields = fields.Dict()  # type: ignore[assignment]  # the contract's name for field errors
 
 
 class ErrorSchema(Schema):

@@ -28,15 +28,19 @@ from shared.testing import builders
 pytestmark = pytest.mark.infra
 PASSWORD = "test-password"
 N = 400
+# The broker is shared by the whole session: this module's users get names of their own.
+SUFFIX = uuid.uuid4().hex[:6]
+SERVICE_USER, PRODUCER, INTRUDER = (f"{name}-{SUFFIX}" for name in
+                                    ("svc-decision-log", "bo-ville-test", "bo-intrus"))
 
 
 @pytest.fixture(scope="module")
 def broker(rabbitmq) -> Any:
-    for user in ("svc-decision-log", "bo-ville-test", "bo-intrus"):
+    for user in (SERVICE_USER, PRODUCER, INTRUDER):
         rabbitmq.add_user(user, PASSWORD)
-    rabbitmq.set_permissions("svc-decision-log", ".*", ".*", ".*")
+    rabbitmq.set_permissions(SERVICE_USER, ".*", ".*", ".*")
     # Back offices may only publish decisions; the observer queue below is the test's own.
-    for user in ("bo-ville-test", "bo-intrus"):
+    for user in (PRODUCER, INTRUDER):
         rabbitmq.set_permissions(user, "^$", "^explicite\\.decisions$", "^$")
     return rabbitmq
 
@@ -47,14 +51,15 @@ def system(broker, postgres) -> Iterator[tuple[DecisionLog, Any]]:
     settings = Settings(
         secret_key="e2e-secret-key-that-is-long-enough-0123456789",
         database_urls={"decision_log": postgres.url("decision_log_e2e")},
-        amqp_url=broker.amqp_url("svc-decision-log", PASSWORD),
+        amqp_url=broker.amqp_url(SERVICE_USER, PASSWORD),
+        service_users={"decision_log": SERVICE_USER},
         public_url="http://explicite.test", outbox_poll_ms=20)
     service = bootstrap(settings)
     upgrade("decision_log", service.engine)
     with service.uow() as uow:
         register_algorithm(uow, builders.algorithm(), administration=builders.ADMINISTRATION,
                            by="test")
-        register_amqp_producer(uow, "bo-ville-test", builders.ADMINISTRATION)
+        register_amqp_producer(uow, PRODUCER, builders.ADMINISTRATION)
         uow.commit()
     worker = build_worker(service, AmqpTransport(settings.amqp_url))
     worker.start()
@@ -89,15 +94,15 @@ def count(service: DecisionLog, table: Any, *where: Any) -> int:
 def test_every_published_decision_is_stored_exactly_once(system):
     service, broker = system
     bodies = [builders.decision(n, revenu=500 + n) for n in range(1, N + 1)]
-    result = publish_as(broker, "bo-ville-test", bodies)
+    result = publish_as(broker, PRODUCER, bodies)
     assert len(result.confirmed) == N and not result.failed and not result.returned
     wait_until(lambda: count(service, t.decisions) == N)
     # A resend of the same events, and of the same decisions under new event ids.
-    publish_as(broker, "bo-ville-test", bodies[:50])
-    publish_as(broker, "bo-ville-test", [{**b, "event_id": str(uuid.uuid4())}
+    publish_as(broker, PRODUCER, bodies[:50])
+    publish_as(broker, PRODUCER, [{**b, "event_id": str(uuid.uuid4())}
                                          for b in bodies[50:100]])
     marker = builders.decision(N + 1)
-    publish_as(broker, "bo-ville-test", [marker])
+    publish_as(broker, PRODUCER, [marker])
     wait_until(lambda: count(service, t.decisions) == N + 1)
     time.sleep(0.5)
     assert count(service, t.decisions) == N + 1
@@ -119,35 +124,35 @@ def test_bad_events_are_quarantined_with_their_reason_while_valid_ones_pass(syst
         builders.spoiled(builders.decision(9004), "criteria.0.code", "age"),
         builders.decision(9005),
     ]
-    publish_as(broker, "bo-ville-test", bodies)
-    publish_as(broker, "bo-intrus", [builders.decision(9006)])
+    publish_as(broker, PRODUCER, bodies)
+    publish_as(broker, INTRUDER, [builders.decision(9006)])
     wait_until(lambda: count(service, t.quarantine) >= 4)
     wait_until(lambda: count(service, t.decisions) == before + 2)
     with service.uow() as uow:
         items = {item.category: item for item in uow.quarantine.listing(status="pending")}
     assert set(items) == {"malformed", "unknown_algorithm", "invalid", "unauthorised"}
     assert "criteria.age" in items["invalid"].reasons
-    assert "bo-intrus" in items["unauthorised"].reasons["producer"][0]
+    assert INTRUDER in items["unauthorised"].reasons["producer"][0]
 
 
 def test_a_forged_user_id_is_refused_by_rabbitmq(system):
     _service, broker = system
     message = decision_message(builders.decision(9100))
-    forged = type(message)(**{**message.__dict__, "user_id": "bo-ville-test"})
-    result = publish_as(broker, "bo-intrus", [forged])
+    forged = type(message)(**{**message.__dict__, "user_id": PRODUCER})
+    result = publish_as(broker, INTRUDER, [forged])
     assert result.failed == [message.message_id] and not result.confirmed
 
 
 def test_a_divergent_outcome_is_flagged_and_announced(system):
     service, broker = system
     connection = pika.BlockingConnection(pika.URLParameters(
-        broker.amqp_url("svc-decision-log", PASSWORD)))
+        broker.amqp_url(SERVICE_USER, PASSWORD)))
     channel = connection.channel()
     observer = channel.queue_declare("", exclusive=True).method.queue
     channel.queue_bind(observer, topology.EVENTS_EXCHANGE, "decision.divergent.*")
     body = builders.decision(9200, revenu=1200, parent_isole=False)
     body["outcome"].update(code="attribution", label="Place attribuée", favourable=True)
-    publish_as(broker, "bo-ville-test", [body])
+    publish_as(broker, PRODUCER, [body])
     event = None
     deadline = time.monotonic() + 30
     while event is None and time.monotonic() < deadline:

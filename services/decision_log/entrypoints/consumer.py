@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from services.decision_log.adapters.tables import messaging
 from services.decision_log.bootstrap import SERVICE, DecisionLog
@@ -51,7 +52,7 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
     batches = batch_settings(settings)
     recorded = topology.QueueSpec(SERVICE, topology.DECISION_RECORDED, topology.DECISIONS_EXCHANGE)
     revised = topology.QueueSpec(SERVICE, topology.DECISION_REVISED)
-    consumers = [
+    consumers: list[MessageConsumer[Any]] = [
         MessageConsumer(recorded.name, on_decision_recorded, app.uow, messaging, batches),
         MessageConsumer(revised.name, on_decision_revised, app.uow, messaging, batches),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),

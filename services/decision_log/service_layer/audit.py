@@ -13,7 +13,7 @@ def verify_log(uow: DecisionLogUnitOfWork,
     reports = []
     for administration in administrations or uow.decisions.administrations():
         links = ((row.seq, row.prev_hash, row.hash, row.decision_id,
-                  hashed_part(row._mapping)) for row in uow.decisions.links(administration))
+                  hashed_part(dict(row._mapping))) for row in uow.decisions.links(administration))
         reports.append(verify_chain(administration, links,
                                     uow.chain.stored_head(administration)))
     return reports

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -163,7 +164,7 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
     return Logged(reference, access_code, seq, replay_status)
 
 
-def hashed_part(record: dict[str, Any]) -> dict[str, Any]:
+def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
     """What the chain hash covers; built from stored columns, so verification can redo it."""
     received = record["received_at"]
     if received.tzinfo is None:  # SQLite gives back naive UTC datetimes

@@ -1,0 +1,85 @@
+"""What appeals keeps of other services' events: algorithm versions, decisions, explanations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from services.appeals.adapters import tables as t
+
+
+class ReadModels:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # Algorithm versions
+    def algorithm(self, algorithm_id: str, version: str) -> dict[str, Any] | None:
+        document = self._session.scalar(select(t.algorithms.c.document).where(
+            t.algorithms.c.algorithm_id == algorithm_id, t.algorithms.c.version == version))
+        return dict(document) if document is not None else None
+
+    def save_algorithm(self, document: dict[str, Any], revision: int, now: datetime) -> bool:
+        """Keep the latest revision of a version; an older or equal one changes nothing."""
+        table = t.algorithms
+        current = self._session.execute(select(table.c.id, table.c.revision).where(
+            table.c.algorithm_id == document["id"],
+            table.c.version == document["version"])).one_or_none()
+        values = {"administration": document["administration"], "revision": revision,
+                  "document": document, "received_at": now}
+        if current is None:
+            self._session.execute(insert(table).values(
+                algorithm_id=document["id"], version=document["version"], **values))
+            return True
+        if revision <= current.revision:
+            return False
+        self._session.execute(update(table).where(table.c.id == current.id).values(**values))
+        return True
+
+    def algorithm_names(self, administration: str) -> dict[str, str]:
+        rows = self._session.execute(select(t.algorithms.c.algorithm_id, t.algorithms.c.document)
+                                     .where(t.algorithms.c.administration == administration))
+        return {row.algorithm_id: row.document.get("name", row.algorithm_id) for row in rows}
+
+    # Decisions
+    def decision(self, reference: str) -> Row[Any] | None:
+        return self._session.execute(select(t.decisions).where(
+            t.decisions.c.reference == reference)).one_or_none()
+
+    def decision_by_id(self, administration: str, decision_id: str) -> Row[Any] | None:
+        return self._session.execute(select(t.decisions).where(
+            t.decisions.c.administration == administration,
+            t.decisions.c.decision_id == decision_id)).one_or_none()
+
+    def add_decision(self, **values: Any) -> bool:
+        """Insert once; a redelivered or replayed event finds its decision already kept."""
+        if self.decision(values["reference"]) is not None:
+            return False
+        self._session.execute(insert(t.decisions).values(**values))
+        if values.get("supersedes"):
+            self._session.execute(update(t.decisions).where(
+                t.decisions.c.administration == values["administration"],
+                t.decisions.c.decision_id == values["supersedes"]).values(
+                superseded_by=values["decision_id"]))
+        return True
+
+    # Explanations
+    def explanation(self, reference: str) -> Row[Any] | None:
+        return self._session.execute(select(t.explanations).where(
+            t.explanations.c.reference == reference)).one_or_none()
+
+    def save_explanation(self, reference: str, administration: str, explanation_id: str | None,
+                         version: int | None, data: dict[str, Any], now: datetime) -> None:
+        """Keep the newest version of a decision's explanation."""
+        current = self.explanation(reference)
+        values = {"administration": administration, "explanation_id": explanation_id,
+                  "version": version, "data": data, "received_at": now}
+        if current is None:
+            self._session.execute(insert(t.explanations).values(reference=reference, **values))
+        elif (version or 0) >= (current.version or 0):
+            self._session.execute(update(t.explanations)
+                                  .where(t.explanations.c.reference == reference)
+                                  .values(**values))

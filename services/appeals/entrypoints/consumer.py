@@ -1,0 +1,65 @@
+"""appeals' worker: read models from events, the deadline scheduler, and e-mail sending."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from services.appeals.adapters.tables import messaging
+from services.appeals.bootstrap import SERVICE, Appeals
+from services.appeals.service_layer import read_model
+from services.appeals.service_layer.alarms import fire_due_alarms
+from services.appeals.service_layer.mailing import send_due_emails
+from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
+from shared.contracts.events import Event
+from shared.messaging import topology
+from shared.messaging.consumer import MessageConsumer
+from shared.messaging.dead_letters import dead_letter_consumer
+from shared.messaging.message import Delivery
+from shared.messaging.runtime import batch_settings
+from shared.messaging.transport import Transport
+from shared.messaging.worker import Worker
+
+Handler = Callable[[AppealsUnitOfWork, Event, datetime], None]
+HANDLERS: dict[str, Handler] = {
+    topology.ALGORITHM_REGISTERED: read_model.on_algorithm_registered,
+    topology.DECISION_LOGGED: read_model.on_decision_logged,
+    topology.EXPLANATION_GENERATED: read_model.on_explanation_generated,
+}
+
+
+def run_scheduler(app: Appeals) -> int:
+    """Fire the alarms due now; persisted, so a restarted worker picks up where it was."""
+    with app.uow() as uow:
+        fired = fire_due_alarms(uow, app.now(), app.settings.public_url)
+        uow.commit()
+    return fired
+
+
+def send_emails(app: Appeals) -> int:
+    return send_due_emails(app.uow, app.mailer(), app.now, app.config.mail_from)
+
+
+def build_worker(app: Appeals, transport: Transport) -> Worker:
+    batches = batch_settings(app.settings)
+
+    def consumer(event_name: str) -> MessageConsumer[AppealsUnitOfWork]:
+        handle = HANDLERS[event_name]
+
+        def on_delivery(delivery: Delivery, uow: AppealsUnitOfWork) -> None:
+            handle(uow, Event.from_delivery(delivery, event_name), app.now())
+
+        spec = topology.QueueSpec(SERVICE, event_name)
+        return MessageConsumer(spec.name, on_delivery, app.uow, messaging, batches)
+
+    def scheduler() -> None:
+        run_scheduler(app)
+
+    def mail() -> None:
+        send_emails(app)
+
+    consumers = [consumer(name) for name in HANDLERS]
+    return Worker(SERVICE, transport,
+                  [*consumers, dead_letter_consumer(SERVICE, messaging, app.uow, batches)],
+                  app.relay, periodic=[(app.config.scheduler_seconds, scheduler),
+                                       (app.config.mail_seconds, mail)])

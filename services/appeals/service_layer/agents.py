@@ -1,0 +1,76 @@
+"""Agents' accounts: created by an operator, signed in with argon2-hashed passwords."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from services.appeals.domain.rules import Agent
+from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
+from shared.auth.passwords import hash_password, needs_rehash, verify_password
+from shared.auth.principal import AGENT_ROLES, Principal
+from shared.contracts.fields import ADMINISTRATION_PATTERN, IDENTIFIER_PATTERN
+
+
+class AgentError(ValueError):
+    """An account cannot be created or changed as asked."""
+
+
+def create_agent(uow: AppealsUnitOfWork, agent_id: str, administration: str, name: str,
+                 roles: Iterable[str], password: str, now: datetime, *,
+                 email: str | None = None, teams: Iterable[str] = (),
+                 aliases: Iterable[str] = ()) -> None:
+    roles = sorted(set(roles))
+    if not re.match(IDENTIFIER_PATTERN, agent_id):
+        raise AgentError("the login must be letters, digits or _.:- (128 at most)")
+    if not re.match(ADMINISTRATION_PATTERN, administration):
+        raise AgentError("the administration must be a slug such as ville-exemple")
+    unknown = set(roles) - set(AGENT_ROLES)
+    if not roles or unknown:
+        raise AgentError(f"roles must be among {', '.join(AGENT_ROLES)}")
+    if uow.office.agent(agent_id) is not None:
+        raise AgentError(f"an agent {agent_id} already exists")
+    uow.office.add_agent(id=agent_id, administration=administration, name=name, email=email,
+                         roles=roles, teams=sorted(set(teams)), aliases=sorted(set(aliases)),
+                         password_hash=hash_password(password), created_at=now)
+
+
+def set_password(uow: AppealsUnitOfWork, agent_id: str, password: str) -> None:
+    if uow.office.agent(agent_id) is None:
+        raise AgentError(f"no agent {agent_id}")
+    uow.office.update_agent(agent_id, password_hash=hash_password(password))
+
+
+def disable(uow: AppealsUnitOfWork, agent_id: str, now: datetime) -> None:
+    if uow.office.agent(agent_id) is None:
+        raise AgentError(f"no agent {agent_id}")
+    uow.office.update_agent(agent_id, disabled_at=now)
+
+
+def authenticate(uow: AppealsUnitOfWork, agent_id: str, password: str, now: datetime
+                 ) -> Any | None:
+    """The agent's row if the password matches an active account; None otherwise."""
+    row = uow.office.agent(agent_id.strip())
+    stored = row.password_hash if row is not None and row.disabled_at is None else None
+    if not verify_password(stored, password):
+        return None
+    assert row is not None
+    changes: dict[str, Any] = {"last_login_at": now}
+    if needs_rehash(row.password_hash):
+        changes["password_hash"] = hash_password(password)
+    uow.office.update_agent(row.id, **changes)
+    return row
+
+
+def current_agent(uow: AppealsUnitOfWork, principal: Principal) -> Agent | None:
+    """The signed-in agent as the database knows them now: roles removed or an account
+    disabled since sign-in take effect at once."""
+    if principal.kind != "agent":
+        return None
+    row = uow.office.agent(principal.id)
+    if row is None or row.disabled_at is not None \
+            or row.administration != principal.administration:
+        return None
+    return Agent(row.id, row.administration, frozenset(row.roles), frozenset(row.aliases))

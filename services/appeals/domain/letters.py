@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from services.appeals.domain.deadlines import OBSERVATIONS, AppealPolicy, Deadlines
@@ -74,7 +74,7 @@ def _service_facts(service: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def _court(policy: AppealPolicy) -> str:
-    return policy.court or "le tribunal administratif compétent"
+    return policy.court or "le tribunal administratif dont relève votre domicile"
 
 
 def _ground_line(ground: Ground, labels: Mapping[str, str]) -> str:
@@ -114,8 +114,8 @@ def acknowledgement(case: Case) -> Letter:
         rights.append("Ce recours interrompt le délai pour saisir le juge. Un nouveau délai de "
                       "deux mois commencera à la réponse à votre recours, ou à la date du rejet "
                       f"implicite (article L411-2 du {CRPA}).")
-        rights.append(f"Si votre recours est rejeté, vous pourrez saisir {_court(case.policy)} "
-                      "dans un délai de deux mois.")
+        rights.append("Si votre recours est rejeté, vous pourrez saisir le juge dans un délai "
+                      f"de deux mois. Juridiction compétente : {_court(case.policy)}.")
     if deadlines.internal_due_at is not None:
         timing.append(("Notre objectif", "un premier examen de votre dossier par un agent avant "
                        f"le {format_datetime(deadlines.internal_due_at)}"))
@@ -185,8 +185,9 @@ def decision_letter(case: Case, outcome: Outcome) -> Letter:
 
 
 def _court_rights(case: Case, outcome: Outcome) -> tuple[str, ...]:
-    rights = [f"Vous pouvez contester cette décision devant {_court(case.policy)}, dans un "
-              "délai de deux mois à compter du jour où vous la recevez."]
+    rights = ["Vous pouvez contester cette décision devant le juge, dans un délai de deux mois "
+              "à compter du jour où vous la recevez. Juridiction compétente : "
+              f"{_court(case.policy)}."]
     if case.policy.mandatory_prior_appeal:
         rights.append("Cette décision remplace la décision initiale : c'est elle que vous "
                       "pouvez contester devant le juge.")
@@ -205,7 +206,3 @@ def _header(case: Case) -> tuple[str, ...]:
 
 def _footer(case: Case) -> str:
     return f"{case.service.get('name', '')} — dossier {case.appeal_id}"
-
-
-def on_day(moment: datetime | date) -> str:
-    return format_date(moment)

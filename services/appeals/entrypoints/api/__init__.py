@@ -1,0 +1,1 @@
+"""appeals' HTTP API under /api/v1/appeals."""

@@ -1,0 +1,80 @@
+"""What every appeals view shares: the service, the signed-in agent, forms to commands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from flask import current_app, request
+from werkzeug.datastructures import FileStorage, MultiDict
+
+from services.appeals.bootstrap import Appeals
+from services.appeals.domain.filing import (
+    MAX_ATTACHMENT_BYTES,
+    Filing,
+    Upload,
+    disputed_from_form,
+)
+from services.appeals.domain.rules import Agent, Draft
+from services.appeals.service_layer import ratelimit
+from services.appeals.service_layer.agents import current_agent
+from shared.auth.session import current_principal
+from shared.decision_model import CriterionDef
+
+
+def service() -> Appeals:
+    return cast(Appeals, current_app.extensions["appeals"])
+
+
+def signed_in_agent() -> Agent | None:
+    principal = current_principal()
+    if principal.kind != "agent":
+        return None
+    with service().uow() as uow:
+        return current_agent(uow, principal)
+
+
+def client_address() -> str:
+    # Behind the gateway every request comes from the proxy; the gateway appends the address
+    # it saw to X-Forwarded-For, so the last entry is the one a client cannot forge.
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    return forwarded.split(",")[-1].strip() or (request.remote_addr or "unknown")
+
+
+def allow_filing(reference: str) -> bool:
+    app = service()
+    secret = app.settings.secret_key
+    per_ref, per_ref_window = ratelimit.FILING_PER_DECISION
+    per_ip, per_ip_window = ratelimit.FILING_PER_ADDRESS
+    return ratelimit.allow(app.uow, [
+        (ratelimit.bucket("file-ref", reference, secret), per_ref, per_ref_window),
+        (ratelimit.bucket("file-ip", client_address(), secret), per_ip, per_ip_window)],
+        app.now())
+
+
+def uploads(files: MultiDict[str, FileStorage]) -> list[Upload]:
+    """Read each file up to one byte past the limit, so that a huge one is never held."""
+    return [Upload(f.filename or "", f.stream.read(MAX_ATTACHMENT_BYTES + 1))
+            for f in files.getlist("attachments") if f.filename]
+
+
+def filing_from_form(reference: str, form: Mapping[str, str],
+                     files: MultiDict[str, FileStorage], criteria: Sequence[CriterionDef],
+                     channel: str = "online") -> Filing:
+    return Filing(reference=reference, kind=form.get("kind", "recours"), channel=channel,
+                  disputed=disputed_from_form(form, criteria), other=form.get("other", ""),
+                  account=form.get("account", ""), answer_by=form.get("answer_by", "email"),
+                  email=form.get("email", ""), postal_address=form.get("postal_address", ""),
+                  uploads=uploads(files))
+
+
+def draft_from_form(form: Mapping[str, str], grounds: Sequence[Any],
+                    corrections: dict[str, Any]) -> Draft:
+    return Draft(outcome=form.get("outcome", ""), facts=form.get("facts", ""),
+                 law=form.get("law", ""),
+                 answers={g.id: form.get(f"answer-{g.id}", "") for g in grounds},
+                 corrections=corrections if form.get("outcome") == "amended" else {})
+
+
+def typed_corrections(form: Mapping[str, str], codes: Sequence[str]) -> dict[str, str]:
+    return {code: form.get(f"correct-{code}", "") for code in codes}

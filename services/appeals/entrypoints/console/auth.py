@@ -1,0 +1,53 @@
+"""Agents sign in with their login and password (argon2), attempts limited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, render_template, request
+
+from services.appeals.entrypoints.common import client_address, service
+from services.appeals.entrypoints.console import bp
+from services.appeals.service_layer import ratelimit
+from services.appeals.service_layer.agents import authenticate
+from shared.auth.session import sign_in_agent, sign_out
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/console/") and not target.startswith("//"):
+        return target
+    return "/console/"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = None
+    if request.method == "POST":
+        app = service()
+        login_id = request.form.get("login", "").strip()[:128]
+        secret = app.settings.secret_key
+        per_account, account_window = ratelimit.LOGIN_PER_ACCOUNT
+        per_address, address_window = ratelimit.LOGIN_PER_ADDRESS
+        if not ratelimit.allow(app.uow, [
+                (ratelimit.bucket("login", login_id.lower(), secret), per_account,
+                 account_window),
+                (ratelimit.bucket("login-ip", client_address(), secret), per_address,
+                 address_window)], app.now()):
+            return render_template("appeals/console/login.html", error=(
+                "Trop de tentatives. Attendez un quart d'heure avant de réessayer."),
+                next=request.form.get("next")), 429
+        with app.uow() as uow:
+            row = authenticate(uow, login_id, request.form.get("password", ""), app.now())
+            uow.commit()
+        if row is not None:
+            sign_in_agent(row.id, row.administration, row.roles)
+            return redirect(_safe_next(request.form.get("next")), code=303)
+        error = "Identifiant ou mot de passe incorrect."
+    return render_template("appeals/console/login.html", error=error,
+                           next=request.values.get("next")), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    sign_out()
+    return redirect("/console/login", code=303)

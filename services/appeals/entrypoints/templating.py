@@ -1,0 +1,70 @@
+"""French formats and labels for appeals' templates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask
+
+from shared.french import format_date, format_datetime, format_value
+
+STATUS = {"received": "À prendre en charge", "in_review": "En cours d'examen",
+          "awaiting_validation": "Décision à valider", "decided": "Décidé"}
+STATUS_FOR_PERSON = {"received": "Reçu, en attente d'examen",
+                     "in_review": "En cours d'examen par un agent",
+                     "awaiting_validation": "En cours d'examen par un agent",
+                     "decided": "Décision prise"}
+OUTCOME = {"maintained": "Décision maintenue", "amended": "Décision modifiée",
+           "annulled": "Décision annulée"}
+CHANNEL = {"online": "En ligne", "counter": "Au guichet", "phone": "Par téléphone",
+           "letter": "Par courrier"}
+KIND = {"recours": "Recours", "observations": "Observations (contradictoire)"}
+LEVEL = {0: "Rappel envoyé", 1: "Escaladé", 2: "Alerte", 3: "Délai légal dépassé"}
+ACTION = {"filed": "Recours déposé", "acknowledged": "Accusé de réception envoyé",
+          "claimed": "Pris en charge", "assigned": "Attribué", "reassigned": "Réattribué",
+          "released": "Remis dans la file", "submitted": "Décision soumise à validation",
+          "sent_back": "Décision renvoyée à l'instructeur", "decided": "Décision prise",
+          "alarm": "Rappel ou escalade", "revision_logged": "Nouvelle décision journalisée"}
+DISPATCH = {"pending": "À envoyer", "sent": "Envoyé", "failed": "Échec d'envoi",
+            "to_print": "À imprimer et poster", "posted": "Posté"}
+
+
+def _date(value: date | datetime | None) -> str:
+    return format_date(value) if value is not None else "—"
+
+
+def _datetime(value: datetime | None) -> str:
+    return format_datetime(value) if value is not None else "—"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "moins d'une minute"
+    if minutes < 120:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)} %"
+
+
+def _days_left(due: datetime, now: datetime) -> str:
+    days = (due - now).total_seconds() / 86400
+    if days < 0:
+        return f"dépassé de {int(-days) + 1} j"
+    return f"dans {int(days)} j" if days >= 1 else "aujourd'hui"
+
+
+def install_filters(app: Flask) -> None:
+    filters: dict[str, Any] = {
+        "fr_date": _date, "fr_datetime": _datetime, "fr_value": format_value,
+        "duration": _duration, "percent": _percent, "days_left": _days_left}
+    app.jinja_env.filters.update(filters)
+    app.jinja_env.globals.update(STATUS=STATUS, STATUS_FOR_PERSON=STATUS_FOR_PERSON,
+                                 OUTCOME=OUTCOME, CHANNEL=CHANNEL, KIND=KIND, LEVEL=LEVEL,
+                                 ACTION=ACTION, DISPATCH=DISPATCH)

@@ -1,0 +1,132 @@
+"""The person's pages, under their decision: contest it, then follow the appeal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from services.appeals.domain import letters
+from services.appeals.domain.deadlines import AppealPolicy, observations_open_until
+from services.appeals.domain.filing import FilingInvalid
+from services.appeals.domain.revision import load_model
+from services.appeals.entrypoints.common import allow_filing, filing_from_form, service
+from services.appeals.entrypoints.letters import letter_response
+from services.appeals.service_layer.dossier import criterion_lines
+from services.appeals.service_layer.filing import (
+    CannotFile,
+    Filer,
+    decision_to_contest,
+    file_appeal,
+    observations_allowed,
+)
+from services.appeals.service_layer.letters import case_of, outcome_of
+from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
+from shared.auth.session import current_principal, sign_in_usager
+from shared.web.errors import ApiError
+
+bp = Blueprint("usager", __name__)
+USAGER = Filer("usager")
+
+
+def _holds(reference: str) -> bool:
+    principal = current_principal()
+    return principal.kind == "usager" and reference in principal.references
+
+
+def _sign_in_first(reference: str) -> tuple[str, int]:
+    return render_template("appeals/usager/sign_in_first.html", reference=reference), 401
+
+
+def form_context(uow: AppealsUnitOfWork, decision: Any, algorithm: dict[str, Any]
+                 ) -> dict[str, Any]:
+    """What the filing form shows: the decision's criteria, the contact, observations."""
+    policy = AppealPolicy.from_registry(algorithm.get("appeal"))
+    app = service()
+    return {"decision": decision, "algorithm": algorithm, "policy": policy,
+            "criteria": criterion_lines(algorithm, decision, [], {}),
+            "contact": decision.contact or {},
+            "observations": observations_allowed(decision, policy, app.now()),
+            "observations_until": observations_open_until(decision.decided_at, policy)}
+
+
+@bp.route("/d/<string:reference>/contester", methods=["GET", "POST"])
+def contest(reference: str) -> Any:
+    if not _holds(reference):
+        return _sign_in_first(reference)
+    app = service()
+    with app.uow() as uow:
+        try:
+            decision, algorithm = decision_to_contest(uow, reference, USAGER)
+        except CannotFile as exc:
+            return render_template("appeals/usager/cannot_file.html", reference=reference,
+                                   error=exc), exc.status
+        context = form_context(uow, decision, algorithm)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not allow_filing(reference):
+            raise ApiError(429, "Trop de demandes pour cette décision. Réessayez plus tard.")
+        criteria, _model = load_model(algorithm)
+        filing = filing_from_form(reference, request.form, request.files, criteria)
+        with app.uow() as uow:
+            try:
+                public_id = file_appeal(uow, filing, USAGER, app.now(), app.settings.public_url)
+                uow.commit()
+            except FilingInvalid as exc:
+                errors = exc.fields
+            except CannotFile as exc:
+                return render_template("appeals/usager/cannot_file.html", reference=reference,
+                                       error=exc), exc.status
+        if not errors:
+            return redirect(f"/d/{reference}/recours/{public_id}?depose=1", code=303)
+    status = 400 if errors else 200
+    return render_template("appeals/usager/contest.html", reference=reference, errors=errors,
+                           form=request.form, **context), status
+
+
+@bp.get("/d/<string:reference>/recours")
+def appeals_of(reference: str) -> Any:
+    if not _holds(reference):
+        return _sign_in_first(reference)
+    with service().uow() as uow:
+        appeals = uow.appeals.of_reference(reference)
+    if len(appeals) == 1:
+        return redirect(f"/d/{reference}/recours/{appeals[0].public_id}", code=303)
+    return render_template("appeals/usager/list.html", reference=reference, appeals=appeals)
+
+
+def _appeal_of(uow: AppealsUnitOfWork, reference: str, public_id: str) -> Any:
+    appeal = uow.appeals.get(public_id)
+    if appeal is None or appeal.reference != reference:
+        abort(404)
+    return appeal
+
+
+@bp.get("/d/<string:reference>/recours/<string:public_id>")
+def appeal_page(reference: str, public_id: str) -> Any:
+    if not _holds(reference):
+        return _sign_in_first(reference)
+    app = service()
+    with app.uow() as uow:
+        appeal = _appeal_of(uow, reference, public_id)
+        case = case_of(uow, appeal, app.settings.public_url)
+        outcome = outcome_of(appeal) if appeal.outcome else None
+        acknowledgement = letters.acknowledgement(case)
+        decision_letter = letters.decision_letter(case, outcome) if outcome else None
+    if appeal.revised_reference:
+        # Whoever holds the code of the contested decision may read the one replacing it.
+        sign_in_usager(appeal.revised_reference)
+    return render_template("appeals/usager/appeal.html", appeal=appeal, case=case,
+                           acknowledgement=acknowledgement, decision_letter=decision_letter,
+                           just_filed=request.args.get("depose") == "1")
+
+
+@bp.get("/d/<string:reference>/recours/<string:public_id>/<string:which>.pdf")
+def appeal_letter(reference: str, public_id: str, which: str) -> Response | BaseResponse:
+    if not _holds(reference):
+        abort(401)
+    app = service()
+    with app.uow() as uow:
+        appeal = _appeal_of(uow, reference, public_id)
+        return letter_response(uow, appeal, which, app.settings.public_url)

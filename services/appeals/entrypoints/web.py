@@ -1,0 +1,32 @@
+"""appeals' WSGI application: `create_app()` for gunicorn and the embedded mode."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.appeals.bootstrap import Appeals, bootstrap
+from services.appeals.entrypoints import console, usager
+from services.appeals.entrypoints.api import appeals
+from services.appeals.entrypoints.templating import install_filters
+from shared.config import Settings
+from shared.db import ping
+from shared.web.app import create_service_app
+
+# Attachments travel in the filing form (multipart) or base64 in JSON: 10 MB of files at most.
+MAX_BODY_BYTES = 14 * 1024 * 1024
+
+
+def create_app(settings: Settings | None = None, service: Appeals | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    service = service or bootstrap(settings)
+    app, api = create_service_app(
+        "services.appeals", settings, service="appeals",
+        title="Explicite — recours et console d'examen",
+        readiness={"database": lambda: ping(service.engine)},
+        max_body_bytes=MAX_BODY_BYTES)
+    app.extensions["appeals"] = service
+    install_filters(app)
+    api.register_blueprint(appeals.blp)
+    app.register_blueprint(console.bp)
+    app.register_blueprint(usager.bp)
+    return app

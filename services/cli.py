@@ -216,6 +216,66 @@ def cmd_rabbitmq_definitions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agents(args: argparse.Namespace) -> int:
+    """Agents of the review console: create, list, disable, reset a password."""
+    from datetime import UTC, datetime
+
+    from services.appeals.service_layer import agents
+    from shared.auth.passwords import generate_password
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    with _container("appeals").uow() as uow:
+        if args.action == "list":
+            _print([{"login": r.id, "administration": r.administration, "name": r.name,
+                     "roles": r.roles, "teams": r.teams, "email": r.email,
+                     "disabled_at": r.disabled_at, "last_login_at": r.last_login_at}
+                    for r in uow.office.agents(args.administration)])
+            return 0
+        if not args.login:
+            raise SystemExit("--login is required")
+        shown = None
+        try:
+            if args.action == "create":
+                if not (args.administration and args.role):
+                    raise SystemExit("--administration and at least one --role are required")
+                shown = password or generate_password()
+                agents.create_agent(uow, args.login, args.administration,
+                                    args.name or args.login, args.role, shown,
+                                    datetime.now(UTC), email=args.email, teams=args.team or (),
+                                    aliases=args.alias or ())
+            elif args.action == "password":
+                shown = password or generate_password()
+                agents.set_password(uow, args.login, shown)
+            else:
+                agents.disable(uow, args.login, datetime.now(UTC))
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from exc
+        uow.commit()
+    _print({"login": args.login, "action": args.action,
+            **({"password": shown, "note": "shown once"} if shown and not password else {})})
+    return 0
+
+
+def cmd_appeals(args: argparse.Namespace) -> int:
+    """How an administration handles appeals: four-eyes validation, routing to teams."""
+    from datetime import UTC, datetime
+
+    with _container("appeals").uow() as uow:
+        if args.action == "policy":
+            uow.office.set_four_eyes(args.administration, args.four_eyes == "on",
+                                     datetime.now(UTC))
+            message = {"administration": args.administration, "four_eyes": args.four_eyes}
+        else:
+            if not args.algorithm:
+                raise SystemExit("--algorithm is required")
+            uow.office.set_route(args.administration, args.algorithm, args.team or None)
+            message = {"administration": args.administration, "algorithm": args.algorithm,
+                       "team": args.team or None}
+        uow.commit()
+    _print(message)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="explicite", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -290,6 +350,29 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="write the broker's users, permissions and topology")
     definitions.add_argument("--out", required=True)
     definitions.set_defaults(func=cmd_rabbitmq_definitions)
+
+    agents = sub.add_parser("agents", help="agents of the review console (argon2 passwords)")
+    agents.add_argument("action", choices=["create", "list", "disable", "password"])
+    agents.add_argument("--login")
+    agents.add_argument("--administration")
+    agents.add_argument("--name")
+    agents.add_argument("--email")
+    agents.add_argument("--role", action="append",
+                        choices=["reviewer", "supervisor", "algorithm_owner", "auditor", "admin"])
+    agents.add_argument("--team", action="append", help="teams whose appeals they handle")
+    agents.add_argument("--alias", action="append",
+                        help="another id back offices give this agent in decided_by")
+    agents.add_argument("--password-stdin", action="store_true",
+                        help="read the password from standard input instead of generating one")
+    agents.set_defaults(func=cmd_agents)
+
+    appeals = sub.add_parser("appeals", help="four-eyes validation and routing of appeals")
+    appeals.add_argument("action", choices=["policy", "route"])
+    appeals.add_argument("--administration", required=True)
+    appeals.add_argument("--four-eyes", choices=["on", "off"], default="off")
+    appeals.add_argument("--algorithm")
+    appeals.add_argument("--team", help="empty to remove the route")
+    appeals.set_defaults(func=cmd_appeals)
     return parser
 
 

@@ -71,9 +71,47 @@ def load_demo(system: Embedded) -> str:
         return bool(found)
 
     if not wait_for(logged, timeout=30):
-        return "La décision de démonstration n'a pas été journalisée à temps : voir le journal."
+        return ("La décision de démonstration n'a pas été journalisée à temps : voir le journal.\n"
+                + demo_agents(system))
     return (f"Décision de démonstration (refus de place en crèche) :\n"
             f"  référence     : {found['reference']}\n"
             f"  code d'accès  : {found['access_code']}\n"
             f"  page          : {found['public_url']}\n"
-            f"Registre public des algorithmes : {system.settings.public_url}/register")
+            f"Registre public des algorithmes : {system.settings.public_url}/register\n"
+            + demo_agents(system))
+
+
+DEMO_ROLES = (("instructeur", "reviewer", "Instructeur"), ("superviseur", "supervisor",
+                                                          "Superviseuse"))
+
+
+def demo_agents(system: Embedded) -> str:
+    """A reviewer and a supervisor per sample administration, with passwords drawn at each
+    start (demo accounts only: never create such accounts on a real deployment)."""
+    from datetime import UTC, datetime
+
+    from services.appeals.service_layer.agents import create_agent, set_password
+    from shared.auth.passwords import generate_password
+
+    appeals: Any = system.containers.get("appeals")
+    if appeals is None:
+        return ""
+    lines = ["Console des agents (comptes de démonstration, mots de passe tirés à chaque "
+             f"démarrage) : {system.settings.public_url}/console/"]
+    administrations = sorted({d["administration"] for d in SAMPLE_ALGORITHMS})
+    with appeals.uow() as uow:
+        for administration in administrations:
+            for prefix, role, title in DEMO_ROLES:
+                login, password = f"{prefix}-{administration}", generate_password()
+                if uow.office.agent(login) is None:
+                    create_agent(uow, login, administration, f"{title} ({administration})",
+                                 [role], password, datetime.now(UTC),
+                                 email=f"{prefix}.{administration}@example.org")
+                else:
+                    set_password(uow, login, password)
+                lines.append(f"  {login:32} {password}")
+        uow.commit()
+    folder = appeals.config.mail_dir
+    lines.append("Courriels envoyés (capturés, jamais distribués) : "
+                 f"{folder or 'en mémoire'} et /console/courrier")
+    return "\n".join(lines)

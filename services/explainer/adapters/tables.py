@@ -1,0 +1,119 @@
+"""explainer's own tables: read models of the registry and the log, and what it produces."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from shared.db import JsonType
+from shared.messaging.tables import BigId, define_messaging_tables
+
+metadata = MetaData()
+messaging = define_messaging_tables(metadata)
+
+# The registry as announced by algorithm.registered: the latest revision of each version.
+algorithm_versions = Table(
+    "algorithm_versions", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("algorithm_id", String(128), nullable=False),
+    Column("version", String(128), nullable=False),
+    Column("administration", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("document", JsonType, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("algorithm_id", "version"),
+)
+
+# Decisions as announced by decision.logged: never the access code, only its digest, and no
+# contact details, which the explainer has no use for.
+decisions = Table(
+    "decisions", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("access_code_hash", String(64), nullable=False),
+    Column("administration", String(64), nullable=False),
+    Column("decision_id", String(128), nullable=False),
+    Column("algorithm_id", String(128), nullable=False),
+    Column("algorithm_version", String(128), nullable=False),
+    Column("body", JsonType, nullable=False),
+    Column("replay", JsonType, nullable=False),
+    Column("supersedes", String(128)),
+    Column("log_seq", Integer),
+    Column("log_hash", String(64)),
+    Column("channel", String(10), nullable=False),
+    Column("logged_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    # "parked" until its algorithm version is known, then "explained".
+    Column("status", String(10), nullable=False),
+    UniqueConstraint("administration", "decision_id"),
+    Index("ix_decisions_algorithm_status", "algorithm_id", "algorithm_version", "status"),
+    Index("ix_decisions_supersedes", "administration", "supersedes"),
+)
+
+# Explanations are frozen: a new version is a new row with its reason, never an update.
+explanations = Table(
+    "explanations", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("decision_pk", BigId, ForeignKey("decisions.id"), nullable=False),
+    Column("reference", String(16), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("algorithm_revision", Integer, nullable=False),
+    # The explanation of the decision this one supersedes, when there is one.
+    Column("previous_explanation_id", BigId, ForeignKey("explanations.id")),
+    Column("document", JsonType, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("mention", Text, nullable=False),
+    Column("readability", Float, nullable=False),
+    Column("generated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("decision_pk", "version"),
+)
+
+# Custom wordings of an algorithm version, versioned; the newest applies to new explanations.
+templates = Table(
+    "explanation_templates", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("algorithm_id", String(128), nullable=False),
+    Column("algorithm_version", String(128), nullable=False),
+    Column("administration", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("sections", JsonType, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("registered_by", String(128), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("algorithm_id", "algorithm_version", "version"),
+)
+
+# Formal requests for communication (R311-3-1-2): one per decision, with its deadline.
+communication_requests = Table(
+    "communication_requests", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("decision_pk", BigId, ForeignKey("decisions.id"), nullable=False, unique=True),
+    Column("reference", String(16), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("requested_by", String(128), nullable=False),
+    Column("explanation_id", BigId, ForeignKey("explanations.id"), nullable=False),
+)
+
+# Failed sign-ins, shared by every web process; keys are digests, never addresses in clear.
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sign_in_failures_key_time", "key", "failed_at"),
+)

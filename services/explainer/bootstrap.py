@@ -1,0 +1,42 @@
+"""The one place where explainer's adapters are chosen and wired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.explainer.adapters.tables import messaging
+from services.explainer.service_layer.context import ExplainerContext
+from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
+from shared.config import Settings
+from shared.db import make_engine
+from shared.messaging.outbox import OutboxRelay
+
+SERVICE = "explainer"
+
+
+@dataclass
+class Explainer:
+    """explainer's wired dependencies, shared by its web app, worker and commands."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    relay: OutboxRelay
+    context: ExplainerContext
+
+    def uow(self) -> ExplainerUnitOfWork:
+        return ExplainerUnitOfWork(self.sessions, messaging.outbox,
+                                   after_commit=self.relay.wake.set)
+
+
+def bootstrap(settings: Settings, engine: Engine | None = None) -> Explainer:
+    engine = engine or make_engine(settings.database_url(SERVICE),
+                                   pool_size=settings.db_pool_size)
+    relay = OutboxRelay(engine, messaging, batch_size=settings.outbox_batch_size,
+                        poll_interval=settings.outbox_poll_ms / 1000)
+    context = ExplainerContext(settings.secret_key, settings.public_url)
+    return Explainer(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
+                     context)

@@ -1,0 +1,121 @@
+"""What an explanation is made from: the algorithm version as registered and one decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from shared.decision_model import (
+    CriterionDef,
+    DecisionModel,
+    Evaluation,
+    InvalidValues,
+    NotEvaluable,
+    evaluate,
+    load_algorithm_model,
+)
+from shared.french import PARIS
+
+
+@dataclass(frozen=True)
+class Algorithm:
+    """An algorithm version as the explainer keeps it, with its executable model loaded."""
+
+    document: dict[str, Any]
+    revision: int
+    criteria: tuple[CriterionDef, ...]
+    model: DecisionModel
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any], revision: int) -> Algorithm:
+        criteria, model = load_algorithm_model(document["criteria"], document["model"])
+        return cls(document, revision, tuple(criteria), model)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return str(self.document["id"]), str(self.document["version"])
+
+    @property
+    def name(self) -> str:
+        return str(self.document["name"])
+
+    @property
+    def service(self) -> dict[str, str]:
+        return dict(self.document["responsible_service"])
+
+    @property
+    def appeal(self) -> dict[str, Any]:
+        return dict(self.document.get("appeal") or {})
+
+    def criterion(self, code: str) -> CriterionDef | None:
+        return next((c for c in self.criteria if c.code == code), None)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One decision to explain, with everything the document says about it."""
+
+    algorithm: Algorithm
+    decision: dict[str, Any]
+    reference: str
+    base_url: str
+    replay: dict[str, Any]
+    supersedes_reference: str | None = None
+
+    @property
+    def page_url(self) -> str:
+        return f"{self.base_url}/d/{self.reference}"
+
+    @property
+    def contest_url(self) -> str:
+        return f"{self.page_url}/contester"
+
+    @property
+    def decided_on(self) -> date:
+        """The decision date, in Paris: the notification date unless the letter says later."""
+        moment = datetime.fromisoformat(self.decision["decided_at"])
+        return moment.astimezone(PARIS).date() if moment.tzinfo else moment.date()
+
+    @property
+    def outcome(self) -> dict[str, Any]:
+        return dict(self.decision["outcome"])
+
+    @property
+    def favourable(self) -> bool:
+        return bool(self.outcome["favourable"])
+
+    @property
+    def fully_automated(self) -> bool:
+        return self.decision.get("automation") == "full"
+
+    @property
+    def human_role(self) -> str:
+        return str(self.algorithm.document.get("human_role") or "un agent de l'administration")
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {c["code"]: c["value"] for c in self.decision["criteria"]}
+
+    @property
+    def sources(self) -> dict[str, str | None]:
+        return {c["code"]: c.get("source") for c in self.decision["criteria"]}
+
+    @property
+    def contributions(self) -> dict[str, Decimal]:
+        return {c["code"]: Decimal(str(c["contribution"])) for c in self.decision["criteria"]
+                if c.get("contribution") is not None}
+
+    @cached_property
+    def evaluation(self) -> Evaluation | None:
+        """The registered model applied to the person's values; None when it cannot be."""
+        try:
+            return evaluate(self.algorithm.model, self.algorithm.criteria, self.values)
+        except (NotEvaluable, InvalidValues):
+            return None
+
+    @property
+    def divergent(self) -> bool:
+        return self.replay.get("status") == "divergent"

@@ -1,0 +1,124 @@
+"""Small pieces of French the sections share: values, points, lists, thresholds, durations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from shared.decision_model import CriterionDef
+from shared.french import format_amount, format_date, format_number, format_value
+
+CRPA = "code des relations entre le public et l'administration"
+
+
+def value_text(criterion: CriterionDef | None, value: Any) -> str:
+    """A criterion value as the person reads it: `1 180 €`, `oui`, `2 novembre 2026`."""
+    if isinstance(value, tuple | list):
+        return either(*(value_text(criterion, item) for item in value))
+    if isinstance(value, date):
+        return format_date(value)
+    if criterion is None:
+        return format_value(value)
+    if criterion.type == "string":
+        return f"« {value} »"
+    if isinstance(value, Decimal):
+        value = value.normalize()
+    return format_value(value, criterion.unit, criterion.type)
+
+
+def quoted(label: str) -> str:
+    return f"« {label} »"
+
+
+def lower_first(text: str) -> str:
+    """`Place en crèche` → `place en crèche`, but `CAF` stays `CAF`."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def sentence(text: str) -> str:
+    """The text with a final full stop if it has none."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def both(*items: str) -> str:
+    """`a`, `a et b`, `a, b et c`."""
+    return _join(items, "et")
+
+
+def either(*items: str) -> str:
+    return _join(items, "ou")
+
+
+def _join(items: Sequence[str], word: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def number(value: Decimal | int) -> str:
+    """`4,8` and not `4,80`: exact products keep trailing zeros a person has no use for."""
+    return format_number(Decimal(value).normalize())
+
+
+def points(value: Decimal | int) -> str:
+    """`1 point`, `0 point`, `1,5 point`, `20 points`: French puts the plural from 2."""
+    word = "point" if abs(Decimal(value)) < 2 else "points"
+    return f"{number(value)} {word}"
+
+
+def of(text: str) -> str:
+    """`de` before a noun phrase: `d'un agent`, `du service`, `de la commission`."""
+    lowered = text.lower()
+    if lowered.startswith("le "):
+        return "du " + text[3:]
+    if lowered.startswith("les "):
+        return "des " + text[4:]
+    if lowered[:1] in "aeiouyéèêàâîôûh":
+        return "d'" + text
+    return "de " + text
+
+
+def score_text(value: Decimal, in_euros: bool) -> str:
+    return format_amount(value) if in_euros else points(value)
+
+
+# How `score op value` reads, in the present and in the conditional, met or not.
+_THRESHOLD = {
+    ">=": (("atteint le seuil de", "n'atteint pas le seuil de"),
+           ("aurait atteint le seuil de", "n'aurait pas atteint le seuil de")),
+    ">": (("dépasse le seuil de", "ne dépasse pas le seuil de"),
+          ("aurait dépassé le seuil de", "n'aurait pas dépassé le seuil de")),
+    "<=": (("ne dépasse pas le seuil de", "dépasse le seuil de"),
+           ("n'aurait pas dépassé le seuil de", "aurait dépassé le seuil de")),
+    "<": (("reste sous le seuil de", "atteint le seuil de"),
+          ("serait resté sous le seuil de", "aurait atteint le seuil de")),
+}
+
+
+def threshold_phrase(op: str, value: Decimal, met: bool, *, conditional: bool = False) -> str:
+    """`atteint le seuil de 60 points`, `n'aurait pas atteint le seuil de 40 points`."""
+    present, past = _THRESHOLD[op]
+    words = (past if conditional else present)[0 if met else 1]
+    return f"{words} {points(value)}"
+
+
+def threshold_rule(op: str, value: Decimal) -> str:
+    """`40 points ou plus`, `moins de 40 points`."""
+    return {">=": f"{points(value)} ou plus", ">": f"plus de {points(value)}",
+            "<=": f"{points(value)} ou moins", "<": f"moins de {points(value)}"}[op]
+
+
+def duration_hours(hours: int) -> str:
+    """`48 heures`, `7 jours`."""
+    if hours % 24 == 0 and hours >= 72:
+        return f"{hours // 24} jours"
+    return f"{hours} heure" if hours == 1 else f"{hours} heures"

@@ -1,0 +1,64 @@
+"""explainer's worker: the registry and the log's decisions in, explanations out."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from services.explainer.adapters.tables import messaging
+from services.explainer.bootstrap import SERVICE, Explainer
+from services.explainer.entrypoints.events import algorithm_registered, decision_logged
+from services.explainer.service_layer.handlers import (
+    explain_parked,
+    record_algorithm,
+    record_decision,
+)
+from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
+from shared.messaging import topology
+from shared.messaging.consumer import MessageConsumer
+from shared.messaging.dead_letters import dead_letter_consumer
+from shared.messaging.message import Delivery
+from shared.messaging.runtime import batch_settings
+from shared.messaging.transport import Transport
+from shared.messaging.worker import Worker
+
+log = logging.getLogger(__name__)
+
+# A decision parked while its algorithm's event was being committed by the other consumer
+# can miss that consumer's look for parked decisions: this sweep catches it.
+SWEEP_SECONDS = 5.0
+HOUSEKEEPING_SECONDS = 3600.0
+FAILURES_KEPT = timedelta(days=1)
+
+
+def build_worker(app: Explainer, transport: Transport) -> Worker:
+    def on_algorithm_registered(delivery: Delivery, uow: ExplainerUnitOfWork) -> None:
+        record_algorithm(uow, algorithm_registered(delivery), app.context)
+
+    def on_decision_logged(delivery: Delivery, uow: ExplainerUnitOfWork) -> None:
+        record_decision(uow, decision_logged(delivery), app.context)
+
+    def sweep_parked() -> None:
+        with app.uow() as uow:
+            explained = explain_parked(uow, app.context)
+            uow.commit()
+        if explained:
+            log.info("parked decisions explained", extra={"count": explained})
+
+    def forget_old_sign_in_failures() -> None:
+        with app.uow() as uow:
+            uow.failures.forget_before(app.context.now() - FAILURES_KEPT)
+            uow.commit()
+
+    batches = batch_settings(app.settings)
+    registered = topology.QueueSpec(SERVICE, topology.ALGORITHM_REGISTERED)
+    logged = topology.QueueSpec(SERVICE, topology.DECISION_LOGGED)
+    consumers: list[MessageConsumer[Any]] = [
+        MessageConsumer(registered.name, on_algorithm_registered, app.uow, messaging, batches),
+        MessageConsumer(logged.name, on_decision_logged, app.uow, messaging, batches),
+        dead_letter_consumer(SERVICE, messaging, app.uow, batches),
+    ]
+    return Worker(SERVICE, transport, consumers, app.relay,
+                  periodic=((SWEEP_SECONDS, sweep_parked),
+                            (HOUSEKEEPING_SECONDS, forget_old_sign_in_failures)))

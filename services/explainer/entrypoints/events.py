@@ -1,0 +1,117 @@
+"""Incoming events turned into commands, or refused with the reason a dead letter keeps."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from services.explainer.domain.case import Algorithm
+from services.explainer.domain.commands import RecordAlgorithm, RecordDecision
+from shared.contracts.decision import DecisionRecordedSchema
+from shared.contracts.events import Event, InvalidMessage
+from shared.messaging import topology
+from shared.messaging.message import Delivery
+
+REFERENCE = r"^D-[0-9A-Z]{5}-[0-9A-Z]{5}$"
+
+
+class _Loose(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class _AlgorithmKeySchema(_Loose):
+    id = fields.String(required=True)
+    version = fields.String(required=True)
+
+
+class _ReplaySchema(_Loose):
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["consistent", "divergent", "not_replayable"]))
+
+
+class _LogSchema(_Loose):
+    seq = fields.Integer(required=True, strict=True)
+    hash = fields.String(required=True, validate=validate.Length(equal=64))
+
+
+class DecisionLoggedSchema(_Loose):
+    """The parts of `decision.logged` the explainer relies on; `contact` is not read."""
+
+    decision = fields.Dict(required=True)
+    reference = fields.String(required=True, validate=validate.Regexp(REFERENCE))
+    access_code_hash = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    algorithm = fields.Nested(_AlgorithmKeySchema, required=True)
+    replay = fields.Dict(required=True)
+    log = fields.Nested(_LogSchema, load_default=None, allow_none=True)
+    channel = fields.String(load_default="amqp", validate=validate.Length(max=10))
+
+
+class _ServiceSchema(_Loose):
+    name = fields.String(required=True)
+    address = fields.String(required=True)
+    email = fields.String(required=True)
+    phone = fields.String(required=True)
+
+
+class RegistryEntrySchema(_Loose):
+    """What the explanation reads from a registry entry (decision_log validated the rest)."""
+
+    id = fields.String(required=True)
+    version = fields.String(required=True)
+    administration = fields.String(required=True)
+    name = fields.String(required=True)
+    purpose = fields.String(required=True)
+    legal_bases = fields.List(fields.Dict(), required=True)
+    responsible_service = fields.Nested(_ServiceSchema, required=True)
+    operations = fields.List(fields.String(), required=True)
+    automation_allowed = fields.String(required=True)
+    criteria = fields.List(fields.Dict(), required=True)
+    model = fields.Dict(required=True)
+    appeal = fields.Dict(load_default=dict)
+
+
+def _reason(error: ValidationError) -> str:
+    return json.dumps(error.messages, ensure_ascii=False, default=str)[:1000]
+
+
+def algorithm_registered(delivery: Delivery) -> RecordAlgorithm:
+    event = Event.from_delivery(delivery, topology.ALGORITHM_REGISTERED)
+    revision = event.data.get("revision")
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+        raise InvalidMessage("data.revision must be a positive integer")
+    document = event.data.get("algorithm")
+    try:
+        RegistryEntrySchema().load(document if isinstance(document, dict) else {})
+        Algorithm.from_document(document, revision)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise InvalidMessage(f"data.algorithm is not a usable registry entry: {_reason(exc)}") \
+            from exc
+    assert isinstance(document, dict)
+    if document["administration"] != event.administration:
+        raise InvalidMessage("data.algorithm.administration differs from the event's")
+    return RecordAlgorithm(document, revision)
+
+
+def decision_logged(delivery: Delivery) -> RecordDecision:
+    event = Event.from_delivery(delivery, topology.DECISION_LOGGED)
+    try:
+        data: dict[str, Any] = DecisionLoggedSchema().load(event.data)
+        _ReplaySchema().load(data["replay"])
+        DecisionRecordedSchema().load(data["decision"])
+    except ValidationError as exc:
+        raise InvalidMessage(f"invalid decision.logged data: {_reason(exc)}") from exc
+    decision = data["decision"]
+    if decision["administration"] != event.administration:
+        raise InvalidMessage("data.decision.administration differs from the event's")
+    if (decision["algorithm"]["id"], decision["algorithm"]["version"]) != \
+            (data["algorithm"]["id"], data["algorithm"]["version"]):
+        raise InvalidMessage("data.algorithm differs from data.decision.algorithm")
+    log = data.get("log") or {}
+    return RecordDecision(
+        administration=event.administration, decision=decision, reference=data["reference"],
+        access_code_hash=data["access_code_hash"], replay=data["replay"],
+        log_seq=log.get("seq"), log_hash=log.get("hash"), channel=data["channel"],
+        logged_at=event.occurred_at)

@@ -1,0 +1,181 @@
+"""The person's pages: open a decision with its code, read, print, download, request, sign out."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
+from werkzeug.wrappers import Response as BaseResponse
+
+from services.explainer.domain.readability import FORMULA
+from services.explainer.entrypoints.api import service
+from services.explainer.entrypoints.api.explanations import record_request
+from services.explainer.entrypoints.events import REFERENCE
+from services.explainer.entrypoints.pdf import explanation_pdf
+from services.explainer.service_layer.access import RateLimited, sign_in
+from services.explainer.service_layer.reading import ExplanationView, read_explanation
+from shared.auth.session import current_principal, sign_in_usager, sign_out
+from shared.auth.tokens import ALPHABET, normalize_code, normalize_reference
+from shared.french import format_date, format_datetime
+
+bp = Blueprint("pages", __name__)
+
+WRONG = ("La référence ou le code d'accès ne correspond pas. Vérifiez les deux sur votre "
+         "courrier, puis réessayez.")
+TOO_MANY = ("Vous avez fait trop d'essais. Par sécurité, attendez 15 minutes avant de "
+            "réessayer. Vous pouvez aussi appeler le service indiqué sur votre courrier.")
+CODE_LENGTH = 12
+
+
+def client_address() -> str:
+    """The person's address: behind our own gateway, the one it saw and appended last."""
+    peer = request.remote_addr or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    try:
+        from_proxy = ipaddress.ip_address(peer).is_private
+    except ValueError:
+        from_proxy = False
+    if forwarded and from_proxy:
+        return forwarded.split(",")[-1].strip() or peer
+    return peer
+
+
+def _check_form(reference: str, code: str) -> dict[str, str]:
+    errors = {}
+    if not re.match(REFERENCE, normalize_reference(reference)):
+        errors["reference"] = ("Indiquez la référence de votre courrier. Elle a la forme "
+                               "D-XXXXX-XXXXX : la lettre D, puis 10 lettres ou chiffres.")
+    cleaned = normalize_code(code)
+    if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
+        errors["code"] = ("Indiquez le code d'accès de votre courrier : 12 lettres ou "
+                          "chiffres, par exemple ABCD-EFGH-JKMN.")
+    return errors
+
+
+def _index(reference: str = "", errors: dict[str, str] | None = None, status: int = 200,
+           headers: dict[str, str] | None = None) -> Response:
+    principal = current_principal()
+    references = sorted(principal.references) if principal.kind == "usager" else []
+    page = render_template("explainer/index.html", reference=reference, errors=errors or {},
+                           references=references)
+    return Response(page, status=status, headers=headers)
+
+
+@bp.get("/")
+def index() -> Response:
+    prefill = normalize_reference(request.args.get("reference", ""))
+    return _index(prefill if re.match(REFERENCE, prefill) else "")
+
+
+@bp.post("/")
+def open_decision() -> BaseResponse:
+    reference = request.form.get("reference", "")[:100]
+    code = request.form.get("code", "")[:100]
+    errors = _check_form(reference, code)
+    if errors:
+        return _index(reference, errors, 400)
+    app = service()
+    try:
+        with app.uow() as uow:
+            opened = sign_in(uow, reference, code, client_address(), app.context)
+            uow.commit()
+    except RateLimited as exc:
+        return _index(reference, {"form": TOO_MANY}, 429, {"Retry-After": str(exc.retry_after)})
+    if opened is None:
+        return _index(reference, {"form": WRONG}, 400)
+    sign_in_usager(opened.reference)
+    return redirect(url_for("pages.explanation", reference=opened.reference), 303)
+
+
+@bp.post("/deconnexion")
+def leave() -> BaseResponse:
+    sign_out()
+    return redirect(url_for("pages.index"), 303)
+
+
+def _view(reference: str) -> ExplanationView | BaseResponse:
+    """The view for the caller; anonymous visitors are asked for their code, others get 404."""
+    principal = current_principal()
+    if not principal.authenticated:
+        return redirect(url_for("pages.index", reference=reference))
+    version = request.args.get("version", type=int)
+    with service().uow() as uow:
+        view = read_explanation(uow, reference, principal, version)
+    if view is None:
+        abort(404)
+    return view
+
+
+def _render(template: str, view: ExplanationView) -> str:
+    principal = current_principal()
+    return render_template(template, view=view, d=view.decision, doc=view.document,
+                           request_=view.request, formula=FORMULA,
+                           usager=principal.kind == "usager")
+
+
+@bp.get("/d/<string:reference>")
+def explanation(reference: str) -> Any:
+    view = _view(reference)
+    return view if isinstance(view, BaseResponse) else _render("explainer/explanation.html", view)
+
+
+@bp.get("/d/<string:reference>/imprimer")
+def printable(reference: str) -> Any:
+    view = _view(reference)
+    return view if isinstance(view, BaseResponse) else _render("explainer/print.html", view)
+
+
+@bp.get("/d/<string:reference>/pdf")
+def pdf(reference: str) -> Any:
+    view = _view(reference)
+    if isinstance(view, BaseResponse):
+        return view
+    document = view.document
+    if document is None or view.explanation is None:
+        abort(404)
+    body = explanation_pdf(document, view.decision.reference, int(view.explanation.version))
+    filename = f"explication-{view.decision.reference}-v{view.explanation.version}.pdf"
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store"})
+
+
+@bp.post("/d/<string:reference>/demande")
+def formal_request(reference: str) -> Any:
+    view = _view(reference)
+    if isinstance(view, BaseResponse):
+        return view
+    record_request(view.decision.reference, current_principal())
+    return redirect(url_for("pages.explanation", reference=view.decision.reference,
+                            _anchor="demande"), 303)
+
+
+_LINK = re.compile(r"(https?://[^\s<]*[^\s<.,;:)»]|www\.[^\s<]*[^\s<.,;:)»]"
+                   r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+
+
+@bp.app_template_filter("linkify")
+def linkify(text: str) -> Markup:
+    """Escape the text, then make its web addresses and e-mail addresses links."""
+    def link(match: re.Match[str]) -> str:
+        url = match.group(0)
+        href = (url if url.startswith("http") else
+                f"mailto:{url}" if "@" in url else f"https://{url}")
+        return f'<a href="{href}">{url}</a>'
+    return Markup(_LINK.sub(link, str(escape(text))))  # noqa: S704 - escaped just above
+
+
+@bp.app_template_filter("date_fr")
+def date_fr(value: Any) -> str:
+    return format_date(value)
+
+
+@bp.app_template_filter("datetime_fr")
+def datetime_fr(value: datetime) -> str:
+    if value.tzinfo is None:  # SQLite gives back naive UTC datetimes
+        value = value.replace(tzinfo=UTC)
+    return format_datetime(value)

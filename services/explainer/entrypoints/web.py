@@ -1,0 +1,26 @@
+"""explainer's WSGI application: `create_app()` for gunicorn and the embedded mode."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.explainer.bootstrap import Explainer, bootstrap
+from services.explainer.entrypoints import pages
+from services.explainer.entrypoints.api import explanations, templates
+from shared.config import Settings
+from shared.db import ping
+from shared.web.app import create_service_app
+
+
+def create_app(settings: Settings | None = None, service: Explainer | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    service = service or bootstrap(settings)
+    app, api = create_service_app(
+        "services.explainer", settings, service="explainer",
+        title="Explicite — explications des décisions",
+        readiness={"database": lambda: ping(service.engine)})
+    app.extensions["explainer"] = service
+    for blueprint in (explanations.blp, templates.blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(pages.bp)
+    return app

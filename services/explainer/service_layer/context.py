@@ -1,0 +1,54 @@
+"""What the explainer's handlers need besides the database: secrets, clock, limits, a cache."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.explainer.domain.case import Algorithm
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """Failed attempts allowed per window, per client address and per reference."""
+
+    window: timedelta = timedelta(minutes=15)
+    per_address: int = 10
+    # A reference is printed on one letter: a few typing mistakes, never a guessing game.
+    per_reference: int = 5
+
+
+class AlgorithmCache:
+    """Loaded models by (id, version, revision): loading one validates the whole registry entry."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str, int], Algorithm] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, document: dict[str, Any], revision: int) -> Algorithm:
+        key = (str(document["id"]), str(document["version"]), revision)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        algorithm = Algorithm.from_document(document, revision)
+        with self._lock:
+            self._items[key] = algorithm
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return algorithm
+
+
+@dataclass(frozen=True)
+class ExplainerContext:
+    secret_key: str
+    public_url: str
+    limits: SignInLimits = SignInLimits()
+    algorithms: AlgorithmCache = field(default_factory=AlgorithmCache)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)

@@ -1,0 +1,71 @@
+"""The formal request for communication (R311-3-1-2): recorded once, with its deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy.engine import Row
+
+from services.explainer.domain.communication import cada_deadline, request_deadline
+from services.explainer.service_layer.context import ExplainerContext
+from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
+from shared.contracts.events import Event
+from shared.french import PARIS
+from shared.messaging import topology
+
+
+class NotExplainedYet(Exception):
+    """The decision has no explanation yet: the request cannot be answered at once."""
+
+
+@dataclass(frozen=True)
+class CommunicationRequest:
+    requested_at: datetime
+    deadline: date
+    cada_by: date
+    created: bool
+
+    @classmethod
+    def of(cls, row: Row[Any], created: bool) -> CommunicationRequest:
+        requested = row.requested_at
+        return cls(requested, row.deadline, cada_deadline(_paris_day(requested)), created)
+
+
+def _paris_day(moment: datetime) -> date:
+    if moment.tzinfo is None:  # SQLite gives back naive UTC datetimes
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(PARIS).date()
+
+
+def request_communication(uow: ExplainerUnitOfWork, decision: Row[Any], requested_by: str,
+                          context: ExplainerContext) -> CommunicationRequest:
+    """Record the request and announce it, or return the one already recorded."""
+    existing = uow.requests.of(decision.id)
+    if existing is not None:
+        return CommunicationRequest.of(existing, created=False)
+    explanation = uow.explanations.latest(decision.id)
+    if explanation is None:
+        raise NotExplainedYet(decision.reference)
+    now = context.now()
+    deadline = request_deadline(_paris_day(now))
+    uow.requests.add(decision_pk=decision.id, reference=decision.reference, requested_at=now,
+                     deadline=deadline, requested_by=requested_by,
+                     explanation_id=explanation.id)
+    uow.publish(Event(topology.EXPLANATION_REQUESTED, decision.administration, {
+        "reference": decision.reference,
+        "decision_id": decision.decision_id,
+        "administration": decision.administration,
+        "requested_at": now.isoformat(),
+        "deadline": deadline.isoformat(),
+        "requested_by": requested_by,
+        "explanation_id": explanation.id,
+        "explanation_version": explanation.version,
+    }).to_message())
+    return CommunicationRequest(now, deadline, cada_deadline(_paris_day(now)), created=True)
+
+
+def recorded_request(uow: ExplainerUnitOfWork, decision: Row[Any]) -> CommunicationRequest | None:
+    row = uow.requests.of(decision.id)
+    return None if row is None else CommunicationRequest.of(row, created=False)

@@ -14,7 +14,6 @@ from services.explainer.domain.wording import (
     sentence,
     threshold_phrase,
     threshold_rule,
-    upper_first,
     value_text,
 )
 from shared.decision_model import (
@@ -161,7 +160,8 @@ def _opaque(case: Case) -> list[Block]:
     model = case.algorithm.model
     assert isinstance(model, OpaqueModel)
     blocks = paragraphs("Cet algorithme ne suit pas des règles que l'on peut refaire à la main. "
-                        + sentence(upper_first(model.description)))
+                        "Description donnée par l'administration : "
+                        + sentence(lower_first(model.description)))
     contributions = case.contributions
     if not contributions:
         blocks += paragraphs("L'administration n'a pas transmis l'effet de chaque information "

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from services.explainer.domain.document import (
     LIST,
@@ -56,8 +56,8 @@ class CustomTemplate:
         return f"custom:{self.template_id}:v{self.version}"
 
 
-class _Sandbox(SandboxedEnvironment):
-    """No attribute access beyond plain data, and no way to build huge values."""
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Plain data only, read-only, and no way to build huge values."""
 
     intercepted_binops = frozenset({"*", "**"})
 
@@ -78,7 +78,7 @@ def _range(*args: int) -> range:
     return numbers
 
 
-def _environment() -> SandboxedEnvironment:
+def _environment() -> ImmutableSandboxedEnvironment:
     env = _Sandbox(autoescape=False, undefined=StrictUndefined, trim_blocks=True,
                    lstrip_blocks=True)
     env.globals = {"range": _range}

@@ -33,11 +33,12 @@ SUPERVISORS = "supervisors"
 REMINDER, ESCALATION, ALERT, LAPSED = 0, 1, 2, 3
 
 # Before the legal deadline: (name, days before, share of the whole span, level, audience).
-# The nearer of the two is used, so a short span (observations) still gets every alarm.
+# The nearer of the two is used: two months get 21, 14 and 7 days; a short span
+# (observations) still gets every alarm, at half, 30 % and 15 % of its length before the end.
 _LEGAL_ALARMS = (
     ("legal_reminder", 21, 0.5, REMINDER, ASSIGNEE),
-    ("legal_escalation", 14, 0.25, ESCALATION, SUPERVISORS),
-    ("legal_alert", 7, 0.1, ALERT, SUPERVISORS),
+    ("legal_escalation", 14, 0.3, ESCALATION, SUPERVISORS),
+    ("legal_alert", 7, 0.15, ALERT, SUPERVISORS),
 )
 
 

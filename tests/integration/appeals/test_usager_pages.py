@@ -89,7 +89,8 @@ def test_attachments_are_checked_by_their_content_not_their_name(world):
             "attachments": [(io.BytesIO(b"MZ\x90\x00"), "attestation.pdf")]}
     response = client.post("/d/D-CRECH-00001/contester", data=fake,
                            content_type="multipart/form-data")
-    assert response.status_code == 400 and "ni un PDF, ni une image" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "ni un PDF, ni une image" in response.get_data(as_text=True)
     good = {**fake, "attachments": [(io.BytesIO(PDF), "../../attestation.pdf")]}
     response = client.post("/d/D-CRECH-00001/contester", data=good,
                            content_type="multipart/form-data")

@@ -148,9 +148,9 @@ class Appeal(MethodView):
         if not principal.authenticated:
             raise ApiError(401, "Authentication is required.")
         app = service()
+        agent = signed_in_agent() if principal.kind == "agent" else None
         with app.uow() as uow:
             appeal = uow.appeals.get(appeal_id)
-            agent = signed_in_agent() if principal.kind == "agent" else None
             visible = appeal is not None and (
                 (principal.kind == "usager" and appeal.reference in principal.references)
                 or (agent is not None and agent.administration == appeal.administration

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from services.explainer.domain.templates import TEMPLATE_KEYS
 
 
 class BlockSchema(Schema):
+    """A block of a section; read as a dict by key, since `items` is also a dict method."""
+
     kind = fields.String(required=True, metadata={
         "enum": ["paragraph", "notice", "list", "steps", "table"]})
     text = fields.String()
     items = fields.List(fields.String())
     header = fields.List(fields.String())
     rows = fields.List(fields.List(fields.String()))
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        return obj.get(attr, default) if isinstance(obj, dict) else super().get_attribute(
+            obj, attr, default)
 
 
 class SectionSchema(Schema):

@@ -1,0 +1,283 @@
+"""The person's pages over Flask test clients: opening with the code, access, requests, PDF."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from services.explainer.adapters import tables as t
+from services.explainer.domain.communication import request_deadline
+from services.explainer.entrypoints.web import create_app
+from shared.french import PARIS, format_date
+from shared.messaging import topology
+from shared.web.security import CSRF_FIELD
+from tests.integration.explainer.conftest import (
+    Harness,
+    Logged,
+    as_agent,
+    csrf,
+    decision_of,
+    open_decision,
+    registered,
+    sample,
+)
+
+NBSP = re.compile("[\u00a0\u202f]")
+
+
+def _text(response) -> str:
+    """The page as a person reads it: tags dropped, no-break spaces as spaces."""
+    page = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    page = page.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"')
+    return " ".join(NBSP.sub(" ", page).split())
+
+
+@pytest.fixture
+def creche(harness: Harness) -> Logged:
+    logged = Logged(decision_of("creche-attribution", favourable=False))
+    harness.publish(registered(sample("creche-attribution")), logged.event())
+    return logged
+
+
+def _without_token(response) -> str:
+    return re.sub(r'value="[^"]*" *>', "", response.get_data(as_text=True))
+
+
+def test_the_home_page_is_an_accessible_french_form(client: FlaskClient):
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<html lang="fr">' in page
+    assert '<label for="reference">' in page and '<label for="code">' in page
+    assert 'aria-describedby="reference-hint"' in page
+    assert f'name="{CSRF_FIELD}"' in page and "explainer.css" in page
+    assert "<script" not in page and "style=" not in page and " onclick" not in page
+    assert [int(h) for h in re.findall(r"<h(\d)", page)] == [1, 2]
+
+
+def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche):
+    code = creche.access_code.lower().replace("-", " ")  # as typed from the letter
+    response = open_decision(client, creche.reference.lower(), code)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/d/{creche.reference}")
+    page = client.get(f"/d/{creche.reference}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    text = _text(page)
+    decided = datetime.fromisoformat(creche.decision["decided_at"]).astimezone(PARIS)
+    quotient = next(c["value"] for c in creche.decision["criteria"]
+                    if c["code"] == "quotient_familial")
+    for expected in (
+        f"Décision du {format_date(decided)} : place en crèche non proposée.",
+        "Le rôle de l'algorithme dans cette décision",
+        "Un algorithme a aidé la commission d'attribution des places en crèche",
+        "Les informations utilisées et leur origine", "CAF, via API Particulier",
+        "Comment les règles ont été appliquées à votre situation",
+        f"Quotient familial de la famille : {NBSP.sub(' ', format_value(quotient))}",
+        "Les étapes du traitement", "Les textes qui fondent cette décision",
+        "Ce qui aurait changé le résultat", "Les critères liés à un motif de discrimination",
+        "Vos recours et vos délais", "Comment contester cette décision",
+        "Votre droit d'obtenir les règles de l'algorithme", "CADA",
+        "Faire une demande officielle de communication", "La mention de votre courrier",
+        "article R311-3-1-2 (3°)", "article L411-2",
+    ):
+        assert expected in text, expected
+    html = page.get_data(as_text=True)
+    assert f'href="/d/{creche.reference}/contester"' in html
+    assert f'<a href="http://explicite.test/d/{creche.reference}/contester">' in html
+    assert "<script" not in html and "style=" not in html
+    assert len(re.findall(r"<h1", html)) == 1
+
+
+def format_value(value: float) -> str:
+    from shared.french import format_amount
+
+    return format_amount(value)
+
+
+def test_a_wrong_code_reveals_nothing_not_even_whether_the_reference_exists(client, creche):
+    wrong = open_decision(client, creche.reference, "ABCD-EFGH-JKMN")
+    unknown = open_decision(client, "D-00000-00000", "ABCD-EFGH-JKMN")
+    assert wrong.status_code == unknown.status_code == 400
+    # The same page, but for the reference the person typed, given back to them.
+    assert _without_token(wrong).replace(creche.reference, "D-00000-00000") == \
+        _without_token(unknown)
+    assert "La référence ou le code d'accès ne correspond pas" in _text(wrong)
+    assert 'aria-invalid="true"' in wrong.get_data(as_text=True)
+    # No session was granted: the page asks for the code, as for anyone.
+    assert client.get(f"/d/{creche.reference}").status_code == 302
+
+
+def test_malformed_input_gets_messages_tied_to_their_fields(client):
+    response = client.post("/", data={CSRF_FIELD: csrf(client), "reference": "12",
+                                      "code": "<script>"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'aria-describedby="reference-hint reference-error"' in page
+    assert 'aria-describedby="code-hint code-error"' in page
+    assert "<script>" not in page and "Erreur : Ouvrir ma décision" in page
+
+
+def test_attempts_on_one_reference_are_limited_across_processes(explainer, creche):
+    first, second = (create_app(explainer.settings, explainer).test_client() for _ in range(2))
+    for attempt in range(5):
+        client = first if attempt % 2 else second
+        assert open_decision(client, creche.reference, "ABCD-EFGH-JKMN",
+                             address=f"198.51.100.{attempt}").status_code == 400
+    # Even the right code, from a new address, waits: the reference is being guessed at.
+    blocked = open_decision(first, creche.reference, creche.access_code, "192.0.2.99")
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "900"
+    assert "Vous avez fait trop d'essais" in _text(blocked)
+
+
+def test_attempts_from_one_address_are_limited(client, creche):
+    for number in range(10):
+        assert open_decision(client, f"D-00000-{number:05d}", "ABCD-EFGH-JKMN").status_code \
+            == 400
+    assert open_decision(client, creche.reference, creche.access_code).status_code == 429
+    assert open_decision(client, creche.reference, creche.access_code,
+                         address="192.0.2.1").status_code == 303
+
+
+def test_behind_the_gateway_the_forwarded_address_is_the_one_counted(client, creche):
+    def attempt(number: int):
+        return client.post("/", data={CSRF_FIELD: csrf(client),
+                                      "reference": f"D-00000-{number:05d}",
+                                      "code": "ABCD-EFGH-JKMN"},
+                           environ_base={"REMOTE_ADDR": "10.0.0.2"},
+                           headers={"X-Forwarded-For": f"198.51.100.9, 203.0.113.{number}"})
+    for number in range(10):
+        assert attempt(number).status_code == 400  # ten people behind one gateway
+    assert attempt(50).status_code == 400  # the eleventh is not blocked
+
+
+def test_a_client_cannot_escape_the_limit_by_forging_the_forwarded_header(client, creche):
+    for number in range(11):
+        response = client.post("/", data={CSRF_FIELD: csrf(client),
+                                          "reference": f"D-00000-{number:05d}",
+                                          "code": "ABCD-EFGH-JKMN"},
+                               environ_base={"REMOTE_ADDR": "93.184.216.34"},
+                               headers={"X-Forwarded-For": f"198.51.100.{number}"})
+    assert response.status_code == 429
+
+
+def test_only_the_holder_the_chain_and_agents_of_the_administration_may_read(
+        client, app, harness, creche):
+    other = Logged(decision_of("creche-attribution", seed=8))
+    harness.publish(other.event())
+    assert client.get(f"/d/{creche.reference}").status_code == 302
+    assert client.get(f"/d/{creche.reference}").headers["Location"].endswith(
+        f"/?reference={creche.reference}")
+    open_decision(client, other.reference, other.access_code)
+    for path in ("", "/imprimer", "/pdf"):
+        assert client.get(f"/d/{creche.reference}{path}").status_code == 404
+        assert client.get(f"/d/D-00000-00000{path}").status_code == 404
+    agent = app.test_client()
+    as_agent(agent, "caisse-exemple", "reviewer")
+    assert agent.get(f"/d/{creche.reference}").status_code == 404
+    as_agent(agent, "ville-exemple", "reviewer")
+    assert agent.get(f"/d/{creche.reference}").status_code == 200
+
+
+def test_the_holder_of_either_code_reads_a_decision_and_its_revision(client, harness, creche):
+    revised = Logged(decision_of("creche-attribution", favourable=True, seed=4,
+                                 supersedes=creche.decision["decision_id"],
+                                 decision_id=creche.decision["decision_id"] + "-R"))
+    harness.publish(revised.event())
+    open_decision(client, creche.reference, creche.access_code)
+    page = client.get(f"/d/{creche.reference}")
+    assert f"Cette décision a été remplacée par une nouvelle décision : décision " \
+           f"{revised.reference}" in _text(page)
+    newer = client.get(f"/d/{revised.reference}")
+    assert newer.status_code == 200
+    assert f"Cette décision remplace la décision {creche.reference}" in _text(newer)
+
+
+def test_printable_version_and_pdf(client, creche):
+    open_decision(client, creche.reference, creche.access_code)
+    printable = client.get(f"/d/{creche.reference}/imprimer")
+    assert printable.status_code == 200
+    assert "Vos recours et vos délais" in _text(printable)
+    assert "Faire la demande officielle" not in _text(printable)
+    pdf = client.get(f"/d/{creche.reference}/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF-") and pdf.data.rstrip().endswith(b"%%EOF")
+    assert pdf.headers["Content-Disposition"] == (
+        f'attachment; filename="explication-{creche.reference}-v1.pdf"')
+
+
+def test_the_formal_request_is_recorded_once_with_its_deadline_and_announced(
+        client, harness, creche):
+    open_decision(client, creche.reference, creche.access_code)
+    token = csrf(client, f"/d/{creche.reference}")
+    for _ in range(2):
+        response = client.post(f"/d/{creche.reference}/demande", data={CSRF_FIELD: token})
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/d/{creche.reference}#demande")
+    with harness.service.engine.connect() as connection:
+        [row] = connection.execute(select(t.communication_requests)).all()
+    today = datetime.now(UTC).astimezone(PARIS).date()
+    assert row.deadline == request_deadline(today) and row.requested_by == "usager"
+    text = _text(client.get(f"/d/{creche.reference}"))
+    assert "Votre demande officielle de communication a été enregistrée le" in text
+    assert f"au plus tard le {NBSP.sub(' ', format_date(row.deadline))}" in text
+    harness.drain()
+    [announced] = harness.events(topology.EXPLANATION_REQUESTED)
+    assert announced["reference"] == creche.reference
+    assert announced["decision_id"] == creche.decision["decision_id"]
+    assert announced["deadline"] == row.deadline.isoformat()
+    assert datetime.fromisoformat(announced["requested_at"]).date() <= today
+
+
+def test_forms_refuse_a_missing_csrf_token(client, creche):
+    assert client.post("/", data={"reference": creche.reference,
+                                  "code": creche.access_code}).status_code == 403
+    open_decision(client, creche.reference, creche.access_code)
+    assert client.post(f"/d/{creche.reference}/demande").status_code == 403
+
+
+def test_signing_out_forgets_the_decisions(client, creche):
+    open_decision(client, creche.reference, creche.access_code)
+    home = _text(client.get("/"))
+    assert f"Décision {creche.reference}" in home
+    response = client.post("/deconnexion", data={CSRF_FIELD: csrf(client)})
+    assert response.status_code == 303
+    assert client.get(f"/d/{creche.reference}").status_code == 302
+
+
+def test_a_decision_waiting_for_its_algorithm_opens_on_a_waiting_page(client, harness):
+    parked = Logged(decision_of("ciblage-controles"))
+    harness.publish(parked.event())
+    open_decision(client, parked.reference, parked.access_code)
+    page = client.get(f"/d/{parked.reference}")
+    assert page.status_code == 200 and "Votre explication est en préparation" in _text(page)
+    assert client.get(f"/d/{parked.reference}/pdf").status_code == 404
+    token = csrf(client, f"/d/{parked.reference}")
+    assert client.post(f"/d/{parked.reference}/demande",
+                       data={CSRF_FIELD: token}).status_code == 409
+
+
+def test_every_version_stays_readable(client, harness, creche):
+    amended = {**sample("creche-attribution"), "purpose": "Classer les demandes."}
+    harness.publish(registered(amended, revision=2))
+    open_decision(client, creche.reference, creche.access_code)
+    latest = _text(client.get(f"/d/{creche.reference}"))
+    assert "Les versions de cette explication" in latest and "Version 2" in latest
+    first = client.get(f"/d/{creche.reference}?version=1")
+    assert "Vous lisez la version 1 de cette explication" in _text(first)
+    assert "Classer les demandes." not in _text(first)
+    assert client.get(f"/d/{creche.reference}?version=3").status_code == 404
+
+
+def test_text_from_the_registry_and_the_back_office_is_escaped(client, harness):
+    document = sample("aide-transport-scolaire")
+    document["responsible_service"]["name"] = '<script>alert("x")</script> Service'
+    document["criteria"][0]["label"] = "<img src=x onerror=alert(1)>"
+    logged = Logged(decision_of("aide-transport-scolaire"))
+    harness.publish(registered(document), logged.event())
+    open_decision(client, logged.reference, logged.access_code)
+    html = client.get(f"/d/{logged.reference}").get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -1,0 +1,127 @@
+"""The rules of the human review: independence, every ground answered, four eyes, and the
+administration boundary for every check."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.appeals.domain import rules
+from services.appeals.domain.rules import Agent, Draft, Ground, NotVisible, RuleBroken
+
+ADM = "ville-exemple"
+REVIEWER = Agent("rev-1", ADM, frozenset({"reviewer"}), frozenset({"ville-exemple-agent-9"}))
+OTHER = Agent("rev-2", ADM, frozenset({"reviewer"}))
+SUPERVISOR = Agent("sup-1", ADM, frozenset({"supervisor"}))
+AUDITOR = Agent("aud-1", ADM, frozenset({"auditor"}))
+FOREIGN = Agent("sup-x", "caisse-exemple", frozenset({"supervisor", "reviewer", "admin"}))
+GROUNDS = [Ground("g1", "criterion", "Mon revenu est faux.", "revenu", 900),
+           Ground("g2", "account", "Je suis seule avec deux enfants.")]
+FACTS = "Le revenu transmis par la CAF date de 2024 ; l'attestation jointe montre 900 €."
+LAW = "Délibération n° 2025-117, article 2 : barème des revenus."
+
+
+def draft(outcome: str = "maintained", **changes: object) -> Draft:
+    values: dict[str, object] = {"outcome": outcome, "facts": FACTS, "law": LAW,
+                                 "answers": {"g1": "Votre revenu est vérifié.",
+                                             "g2": "Votre situation est prise en compte."},
+                                 "corrections": {}}
+    values.update(changes)
+    return Draft(**values)  # type: ignore[arg-type]
+
+
+def test_a_complete_draft_passes():
+    rules.check_draft(draft(), GROUNDS)
+    rules.check_draft(draft("amended", corrections={"revenu": 900}), GROUNDS)
+
+
+def test_every_ground_raised_must_be_answered():
+    with pytest.raises(RuleBroken) as error:
+        rules.check_draft(draft(answers={"g1": "Votre revenu est vérifié.", "g2": " ok "}),
+                          GROUNDS)
+    assert set(error.value.fields) == {"answer-g2"}
+
+
+def test_facts_and_law_are_required():
+    with pytest.raises(RuleBroken) as error:
+        rules.check_draft(draft(facts="Vu.", law=""), GROUNDS)
+    assert set(error.value.fields) == {"facts", "law"}
+
+
+def test_amending_means_correcting_data_and_only_then():
+    with pytest.raises(RuleBroken) as error:
+        rules.check_draft(draft("amended"), GROUNDS)
+    assert "corrections" in error.value.fields
+    with pytest.raises(RuleBroken):
+        rules.check_draft(draft("maintained", corrections={"revenu": 900}), GROUNDS)
+    with pytest.raises(RuleBroken):
+        rules.check_draft(draft("rejected by the algorithm"), GROUNDS)
+
+
+@pytest.mark.parametrize("decided_by", ["rev-1", "ville-exemple-agent-9"])
+def test_the_initial_decider_may_not_decide_nor_validate(decided_by):
+    with pytest.raises(RuleBroken) as error:
+        rules.check_can_decide(REVIEWER, ADM, rules.IN_REVIEW, "rev-1", decided_by)
+    assert error.value.code == "not_independent"
+    with pytest.raises(RuleBroken):
+        rules.check_validator(REVIEWER, ADM, rules.AWAITING_VALIDATION, "rev-2", decided_by)
+    rules.check_can_decide(REVIEWER, ADM, rules.IN_REVIEW, "rev-1", "someone-else")
+
+
+def test_a_fully_automated_decision_has_no_decider_to_exclude():
+    rules.check_can_decide(REVIEWER, ADM, rules.IN_REVIEW, "rev-1", None)
+
+
+def test_only_the_assignee_decides_an_open_appeal():
+    with pytest.raises(RuleBroken):
+        rules.check_can_decide(OTHER, ADM, rules.IN_REVIEW, "rev-1", None)
+    with pytest.raises(RuleBroken):
+        rules.check_can_decide(REVIEWER, ADM, rules.RECEIVED, None, None)
+    with pytest.raises(RuleBroken) as error:
+        rules.check_can_decide(REVIEWER, ADM, rules.DECIDED, "rev-1", None)
+    assert error.value.code == "closed"
+
+
+def test_four_eyes_needs_another_agent_on_a_submitted_decision():
+    rules.check_validator(OTHER, ADM, rules.AWAITING_VALIDATION, "rev-1", None)
+    rules.check_validator(SUPERVISOR, ADM, rules.AWAITING_VALIDATION, "rev-1", None)
+    with pytest.raises(RuleBroken) as error:
+        rules.check_validator(REVIEWER, ADM, rules.AWAITING_VALIDATION, "rev-1", None)
+    assert error.value.code == "same_agent"
+    with pytest.raises(RuleBroken):
+        rules.check_validator(OTHER, ADM, rules.IN_REVIEW, "rev-1", None)
+    with pytest.raises(RuleBroken):
+        rules.check_validator(AUDITOR, ADM, rules.AWAITING_VALIDATION, "rev-1", None)
+
+
+def test_only_supervisors_assign():
+    rules.check_can_assign(SUPERVISOR, ADM, rules.RECEIVED)
+    with pytest.raises(RuleBroken):
+        rules.check_can_assign(REVIEWER, ADM, rules.RECEIVED)
+    with pytest.raises(RuleBroken):
+        rules.check_can_assign(SUPERVISOR, ADM, rules.DECIDED)
+
+
+def test_auditors_read_but_do_not_act():
+    rules.check_can_read(AUDITOR, ADM)
+    with pytest.raises(RuleBroken):
+        rules.check_can_act(AUDITOR, ADM)
+
+
+@pytest.mark.parametrize("check", [
+    lambda a: rules.check_visible(a, ADM),
+    lambda a: rules.check_can_read(a, ADM),
+    lambda a: rules.check_can_act(a, ADM),
+    lambda a: rules.check_can_decide(a, ADM, rules.IN_REVIEW, a.id, None),
+    lambda a: rules.check_validator(a, ADM, rules.AWAITING_VALIDATION, "rev-1", None),
+    lambda a: rules.check_can_assign(a, ADM, rules.RECEIVED),
+])
+def test_an_agent_of_another_administration_sees_nothing_whatever_their_roles(check):
+    with pytest.raises(NotVisible):
+        check(FOREIGN)
+
+
+def test_overturn_is_annulment_or_a_changed_result():
+    assert rules.is_overturn("annulled", "refus", None)
+    assert rules.is_overturn("amended", "refus", "attribution")
+    assert not rules.is_overturn("amended", "refus", "refus")
+    assert not rules.is_overturn("maintained", "refus", None)

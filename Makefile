@@ -32,6 +32,9 @@ test: $(STAMP) system-deps lint typecheck ## Run lint, types and every test (sta
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
 
+test-faults: $(STAMP) system-deps ## Kill brokers, workers and databases under load, at full scale (minutes)
+	EXPLICITE_FAULTS_SCALE=full $(VENV)/bin/pytest tests/faults -m faults -p no:logging -s $(PYTEST_ARGS)
+
 test-fast: $(STAMP) ## Run the tests that need neither RabbitMQ nor PostgreSQL
 	$(VENV)/bin/pytest -m "not infra" $(PYTEST_ARGS)
 
@@ -44,4 +47,4 @@ compose-check: ## Validate docker-compose.yml with the example settings (needs d
 clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-.PHONY: help venv run system-deps lint typecheck test test-fast compose-check clean
+.PHONY: help venv run system-deps lint typecheck test test-faults test-fast compose-check clean

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -70,6 +70,25 @@ def ping(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
+# Session.info keys: the consumer batch a transaction handles, and what to write before commit.
+_BATCH = "explicite.batch"
+_BEFORE_COMMIT = "explicite.before_commit"
+
+
+def batch_of(session: Session) -> tuple[bytes, ...] | None:
+    """The bodies of the consumer batch this session's transaction handles, if it handles one.
+
+    Within a batch, repositories may prefetch what the whole batch needs and stage their writes
+    until the commit, which sends them together (one executemany, not one statement per row).
+    """
+    return session.info.get(_BATCH)
+
+
+def before_commit(session: Session, flush: Callable[[], None]) -> None:
+    """Have the unit of work run `flush` (once) right before it commits."""
+    session.info.setdefault(_BEFORE_COMMIT, []).append(flush)
+
+
 class UnitOfWork:
     """One database transaction, with the service's outbox; services add their repositories."""
 
@@ -81,6 +100,7 @@ class UnitOfWork:
         self._outbox = outbox
         self._after_commit = after_commit
         self._staged = 0
+        self._outbox_rows: list[dict[str, Any]] = []
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
@@ -93,19 +113,41 @@ class UnitOfWork:
         finally:
             self.session.close()
 
+    def begin_batch(self, bodies: Sequence[bytes]) -> None:
+        """This transaction handles a consumer batch of these message bodies (see batch_of)."""
+        self.session.info[_BATCH] = tuple(bodies)
+
     def publish(self, message: OutgoingMessage) -> None:
         """Stage a message in the outbox: it is published only if this transaction commits."""
-        self.session.execute(insert(self._outbox).values(
+        row = dict(
             message_id=message.message_id, exchange=message.exchange,
             routing_key=message.routing_key, type=message.type, schema=message.schema,
-            body=message.body, created_at=datetime.now(UTC)))
+            body=message.body, headers=message.headers or None, created_at=datetime.now(UTC))
+        if batch_of(self.session) is None:
+            self.session.execute(insert(self._outbox).values(**row))
+        else:
+            if not self._outbox_rows:
+                before_commit(self.session, self._write_outbox)
+            self._outbox_rows.append(row)
         self._staged += 1
 
+    def _write_outbox(self) -> None:
+        rows, self._outbox_rows = self._outbox_rows, []
+        self.session.execute(insert(self._outbox), rows)
+
+    def flush(self) -> None:
+        """Write what the batch staged; commit() does it first."""
+        for flush in self.session.info.pop(_BEFORE_COMMIT, []):
+            flush()
+
     def commit(self) -> None:
+        self.flush()
         self.session.commit()
         staged, self._staged = self._staged, 0
         if staged and self._after_commit is not None:
             self._after_commit()
 
     def rollback(self) -> None:
+        self.session.info.pop(_BEFORE_COMMIT, None)
+        self._outbox_rows = []
         self.session.rollback()

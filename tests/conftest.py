@@ -9,6 +9,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: starts several servers or waits on timeouts; deselect with -m 'not slow'"
     )
+    config.addinivalue_line(
+        "markers", "faults: kills servers and workers on purpose (make test-faults for the full run)"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from datetime import date, datetime
 from typing import Any
 
 from marshmallow import (
@@ -16,6 +18,9 @@ from marshmallow import (
 )
 
 from shared.contracts.fields import (
+    ADMINISTRATION_PATTERN,
+    IDENTIFIER_PATTERN,
+    UUID_PATTERN,
     AwareDateTime,
     Identifier,
     SafeText,
@@ -140,6 +145,162 @@ class DecisionRecordedSchema(StrictSchema):
             errors["criteria"] = [f"criterion codes appear twice: {', '.join(duplicates)}"]
         if errors:
             raise ValidationError(errors)
+
+
+_SCHEMA = DecisionRecordedSchema()
+
+
+def load_decision(raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate and load a `decision.v1` body as DecisionRecordedSchema does (ValidationError
+    names every fault).
+
+    A body that meets every rule is loaded by a direct path, about ten times faster than the
+    schema: ingest's rate depends on it. It applies the schema's rules with the same patterns
+    and builds the same result; any doubt (an unknown key, a wrong type, a rule broken) sends the
+    body through the schema, so errors and their messages are the schema's own.
+    """
+    loaded = _load_valid(raw)
+    return loaded if loaded is not None else _SCHEMA.load(raw)
+
+
+class _Invalid(Exception):
+    """The direct path gives up: the schema decides."""
+
+
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN).match
+_SLUG = re.compile(ADMINISTRATION_PATTERN).match
+_UUID = re.compile(UUID_PATTERN).match
+_EMAIL = validate.Email()
+_JSON_NUMBER = JsonNumber()
+_DECISION_KEYS = frozenset(DecisionRecordedSchema._declared_fields)
+_ALGORITHM_KEYS = frozenset(AlgorithmRefSchema._declared_fields)
+_SUBJECT_KEYS = frozenset(SubjectSchema._declared_fields)
+_CONTACT_KEYS = frozenset(ContactSchema._declared_fields)
+_OUTCOME_KEYS = frozenset(OutcomeSchema._declared_fields)
+_CRITERION_KEYS = frozenset(CriterionSchema._declared_fields)
+
+
+def _check(condition: bool) -> None:
+    if not condition:
+        raise _Invalid
+
+
+def _object(value: Any, keys: frozenset[str]) -> dict[str, Any]:
+    _check(type(value) is dict and keys.issuperset(value))
+    return value  # type: ignore[no-any-return]
+
+
+def _identifier(value: Any) -> str:
+    _check(isinstance(value, str) and _IDENTIFIER(value) is not None)
+    return value  # type: ignore[no-any-return]
+
+
+def _text(value: Any, max_length: int, min_length: int = 0) -> str:
+    """SafeText: a string within its length, without control characters."""
+    _check(isinstance(value, str) and min_length <= len(value) <= max_length)
+    # Printable text has no character of the categories SafeText refuses (Cc, Cf, Cs, Co).
+    if not value.isprintable():
+        try:
+            reject_control_characters(value)
+        except ValidationError:
+            raise _Invalid from None
+    return value  # type: ignore[no-any-return]
+
+
+def _number(value: Any) -> int | float:
+    try:
+        return _JSON_NUMBER._deserialize(value, None, None)  # type: ignore[no-any-return]
+    except ValidationError:
+        raise _Invalid from None
+
+
+def _optional(data: dict[str, Any], key: str, load: Any, *args: Any) -> Any:
+    """A field that may be missing or null (the schema loads None)."""
+    value = data.get(key)
+    return None if value is None else load(value, *args)
+
+
+def _criterion(raw: Any) -> dict[str, Any]:
+    data = _object(raw, _CRITERION_KEYS)
+    value = data.get("value")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = _number(value)
+    elif isinstance(value, str):
+        _check(len(value) <= 500)
+        _text(value, 500)
+    else:
+        _check(isinstance(value, bool))
+    return {"code": _identifier(data.get("code")), "value": value,
+            "source": _optional(data, "source", _text, 300),
+            "contribution": _optional(data, "contribution", _number)}
+
+
+def _contact(raw: Any) -> dict[str, Any]:
+    data = _object(raw, _CONTACT_KEYS)
+    email = data.get("email")
+    if email is not None:
+        _check(isinstance(email, str) and len(email) <= 254)
+        try:
+            _EMAIL(email)
+        except ValidationError:
+            raise _Invalid from None
+    return {"email": email, "postal_address": _optional(data, "postal_address", _text, 500),
+            "phone": _optional(data, "phone", _text, 40)}
+
+
+def _outcome(raw: Any) -> dict[str, Any]:
+    data = _object(raw, _OUTCOME_KEYS)
+    _check(type(data.get("favourable")) is bool and data.get("currency", "EUR") == "EUR")
+    effective_from = data.get("effective_from")
+    if effective_from is not None:
+        _check(isinstance(effective_from, str))
+        effective_from = date.fromisoformat(effective_from)
+    return {"code": _identifier(data.get("code")), "label": _text(data.get("label"), 300, 1),
+            "favourable": data["favourable"], "amount": _optional(data, "amount", _number),
+            "currency": "EUR", "effective_from": effective_from}
+
+
+def _load_valid(raw: dict[str, Any]) -> dict[str, Any] | None:
+    """What the schema would load from a valid body, in its field order; None if in doubt."""
+    try:
+        data = _object(raw, _DECISION_KEYS)
+        event_id, administration = data.get("event_id"), data.get("administration")
+        _check(data.get("schema") == SCHEMA and isinstance(event_id, str)
+               and isinstance(administration, str) and _SLUG(administration) is not None)
+        event_id = event_id.lower()
+        _check(_UUID(event_id) is not None)
+        algorithm = _object(data.get("algorithm"), _ALGORITHM_KEYS)
+        decided_at = data.get("decided_at")
+        _check(isinstance(decided_at, str))
+        decided_at = datetime.fromisoformat(decided_at)
+        tzinfo = decided_at.tzinfo
+        offset = None if tzinfo is None else tzinfo.utcoffset(decided_at)
+        subject = _object(data.get("subject"), _SUBJECT_KEYS)
+        criteria = data.get("criteria")
+        _check(offset is not None and data.get("automation") in ("full", "partial")
+               and type(criteria) is list and 1 <= len(criteria) <= MAX_CRITERIA)
+        loaded = {
+            "schema": SCHEMA, "event_id": event_id,
+            "decision_id": _identifier(data.get("decision_id")),
+            "administration": administration,
+            "algorithm": {"id": _identifier(algorithm.get("id")),
+                          "version": _identifier(algorithm.get("version"))},
+            "decided_at": decided_at, "automation": data["automation"],
+            "decided_by": _optional(data, "decided_by", _text, 128),
+            "subject": {"ref": _text(subject.get("ref"), 128, 1),
+                        "contact": _optional(subject, "contact", _contact)},
+            "outcome": _outcome(data.get("outcome")),
+            "criteria": [_criterion(c) for c in criteria],
+            "score": _optional(data, "score", _number),
+            "supersedes": _optional(data, "supersedes", _identifier),
+        }
+    except (_Invalid, ValueError, TypeError):
+        return None
+    codes = [c["code"] for c in loaded["criteria"]]
+    coherent = (len(set(codes)) == len(codes)
+                and (loaded["automation"] != "partial" or bool(loaded["decided_by"]))
+                and not (loaded["supersedes"] and loaded["supersedes"] == loaded["decision_id"]))
+    return loaded if coherent else None
 
 
 def dump_decision(decision: dict[str, Any]) -> dict[str, Any]:

@@ -92,12 +92,12 @@ class MessageConsumer(Generic[U]):
             seen = set(uow.session.scalars(
                 select(tables.inbox.c.message_id)
                 .where(tables.inbox.c.queue == self.queue, tables.inbox.c.message_id.in_(keys))))
-            fresh = []
+            fresh: dict[str, Delivery] = {}
             for key, delivery in zip(keys, batch, strict=True):
-                if key in seen:
-                    continue
-                seen.add(key)
-                fresh.append(key)
+                if key not in seen and key not in fresh:
+                    fresh[key] = delivery
+            uow.begin_batch([delivery.body for delivery in fresh.values()])
+            for delivery in fresh.values():
                 try:
                     self._handle(delivery, uow)
                 except InvalidMessage as invalid:

@@ -43,11 +43,11 @@ def store_dead_letter(tables: MessagingTables) -> Callable[[Delivery, UnitOfWork
         queue = _text(death.get("queue") or delivery.routing_key)
         why = _text(death.get("reason", "unknown"))
         failures = tables.failures
-        last_error = uow.session.scalar(select(failures.c.last_error).where(
-            failures.c.queue == queue, failures.c.message_id == delivery.dedup_id))
-        reason = f"{why} after {delivery.delivery_count or '?'} attempts"
-        if last_error:
-            reason += f"; last error: {last_error}"
+        failure = uow.session.execute(select(failures.c.attempts, failures.c.last_error).where(
+            failures.c.queue == queue, failures.c.message_id == delivery.dedup_id)).one_or_none()
+        reason = why
+        if failure is not None:
+            reason += f" after {failure.attempts} failed attempts; last error: {failure.last_error}"
         uow.session.execute(insert(tables.dead_letters).values(
             queue=queue, message_id=delivery.dedup_id, type=delivery.type,
             routing_key=_text((death.get("routing-keys") or [delivery.routing_key])[0]),

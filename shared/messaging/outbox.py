@@ -44,7 +44,8 @@ class OutboxRelay:
                 return 0
             messages = [OutgoingMessage(
                 exchange=row.exchange, routing_key=row.routing_key, body=row.body,
-                message_id=row.message_id, type=row.type, schema=row.schema) for row in rows]
+                message_id=row.message_id, type=row.type, schema=row.schema,
+                headers=row.headers or {}) for row in rows]
             result = publisher.publish(messages)
             if result.returned:
                 log.info("events routed to no queue", extra={"count": len(result.returned)})

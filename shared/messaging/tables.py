@@ -41,6 +41,7 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("type", String(100), nullable=False),
         Column("schema", String(100), nullable=False),
         Column("body", LargeBinary, nullable=False),
+        Column("headers", JsonType),
         Column("created_at", DateTime(timezone=True), nullable=False),
     )
     # Messages already handled, per queue: redeliveries after a crash change nothing.

@@ -136,6 +136,7 @@ def upgrade() -> None:
     sa.Column('type', sa.String(length=100), nullable=False),
     sa.Column('schema', sa.String(length=100), nullable=False),
     sa.Column('body', sa.LargeBinary(), nullable=False),
+    sa.Column('headers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('message_id')

@@ -36,7 +36,7 @@ class WorkerProcess:
 
     def start(self) -> None:
         log_file = self._log_path.open("ab")
-        self._process = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+        self._process = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "worker", self.service],
             cwd=ROOT, env=self._env, stdout=log_file, stderr=subprocess.STDOUT)
         log_file.close()
@@ -140,6 +140,7 @@ class FaultReport:
     dead_lettered: int = 0
     quarantined: int = 0
     explanations_missing: int | None = None
+    # After the last fault: until everything confirmed so far is logged.
     time_to_recover_s: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -83,27 +83,33 @@ def rig(own_rabbitmq, own_postgres, suffix, tmp_path) -> Iterator[Rig]:
     rig.close()
 
 
+def resumed(rig: Rig, report: FaultReport, kind: str) -> None:
+    """Count the fault and time how long until the pipeline logs new decisions again."""
+    report.faults[kind] += 1
+    ended, before = time.monotonic(), len(rig.logged_ids())
+    wait_until(lambda: len(rig.logged_ids()) > before, timeout=120, interval=0.05)
+    report.extra.setdefault("resume_s", {}).setdefault(kind, []).append(
+        round(time.monotonic() - ended, 2))
+
+
 def inject(rig: Rig, report: FaultReport) -> float:
     """Rounds of every kind of fault; return when the last one ended."""
     for _ in range(ROUNDS):
-        time.sleep(2)
+        time.sleep(1)
         rig.broker.kill()  # SIGKILL of the node: no goodbye to anyone
-        report.faults["broker_killed"] += 1
         time.sleep(1)
         rig.broker.start()
-        time.sleep(2)
+        resumed(rig, report, "broker_killed")
         rig.worker.kill()
-        report.faults["consumer_killed"] += 1
         time.sleep(0.5)
         rig.worker.start()
-        time.sleep(2)
+        resumed(rig, report, "consumer_killed")
         rig.postgres.stop_immediately()
-        report.faults["database_stopped"] += 1
         time.sleep(2)
         rig.postgres.start()
-        time.sleep(1.5)
-        report.faults["connections_reset"] += 1
+        resumed(rig, report, "database_stopped")
         rig.proxy.reset()
+        resumed(rig, report, "connections_reset")
     return time.monotonic()
 
 

@@ -15,18 +15,25 @@ PARKED, EXPLAINED = "parked", "explained"
 
 
 class AlgorithmRepository:
+    """Remembers each version for the transaction: a batch of decisions shares a few."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._seen: dict[tuple[str, str], Row[Any] | None] = {}
 
     def get(self, algorithm_id: str, version: str) -> Row[Any] | None:
-        return self._session.execute(select(t.algorithm_versions).where(
-            t.algorithm_versions.c.algorithm_id == algorithm_id,
-            t.algorithm_versions.c.version == version)).one_or_none()
+        key = (algorithm_id, version)
+        if key not in self._seen:
+            self._seen[key] = self._session.execute(select(t.algorithm_versions).where(
+                t.algorithm_versions.c.algorithm_id == algorithm_id,
+                t.algorithm_versions.c.version == version)).one_or_none()
+        return self._seen[key]
 
     def save(self, document: dict[str, Any], revision: int, now: datetime) -> None:
         values = {"administration": document["administration"], "revision": revision,
                   "document": document, "received_at": now}
         existing = self.get(document["id"], document["version"])
+        self._seen.pop((document["id"], document["version"]), None)
         if existing is None:
             self._session.execute(insert(t.algorithm_versions).values(
                 algorithm_id=document["id"], version=document["version"], **values))
@@ -49,11 +56,18 @@ class DecisionRepository:
         return self._session.execute(
             select(t.decisions).where(t.decisions.c.reference == reference)).one_or_none()
 
+    def clashing(self, administration: str, decision_id: str, reference: str) -> list[Row[Any]]:
+        """Decisions with this id or this reference: one query for what ingest must check."""
+        d = t.decisions
+        columns = [d.c.administration, d.c.decision_id, d.c.reference]
+        query = select(*columns).where(
+            ((d.c.administration == administration) & (d.c.decision_id == decision_id))
+            | (d.c.reference == reference))
+        return list(self._session.execute(query).all())
+
     def add(self, **values: Any) -> Row[Any]:
-        pk = self._session.execute(insert(t.decisions).values(**values)
-                                   .returning(t.decisions.c.id)).scalar_one()
-        row = self._session.execute(select(t.decisions).where(t.decisions.c.id == pk)).one()
-        return row
+        return self._session.execute(insert(t.decisions).values(**values)
+                                     .returning(*t.decisions.c)).one()
 
     def superseded_by(self, row: Row[Any]) -> list[Row[Any]]:
         """The decisions that replace this one."""
@@ -129,14 +143,19 @@ class ExplanationRepository:
 
 
 class TemplateRepository:
+    """Remembers the current template of each version for the transaction."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._current: dict[tuple[str, str], Row[Any] | None] = {}
 
     def current(self, key: tuple[str, str]) -> Row[Any] | None:
-        return self._session.execute(
-            select(t.templates).where(t.templates.c.algorithm_id == key[0],
-                                      t.templates.c.algorithm_version == key[1])
-            .order_by(t.templates.c.version.desc()).limit(1)).one_or_none()
+        if key not in self._current:
+            self._current[key] = self._session.execute(
+                select(t.templates).where(t.templates.c.algorithm_id == key[0],
+                                          t.templates.c.algorithm_version == key[1])
+                .order_by(t.templates.c.version.desc()).limit(1)).one_or_none()
+        return self._current[key]
 
     def history(self, key: tuple[str, str]) -> list[Row[Any]]:
         return list(self._session.execute(
@@ -145,6 +164,7 @@ class TemplateRepository:
             .order_by(t.templates.c.version)).all())
 
     def add(self, **values: Any) -> int:
+        self._current.pop((values["algorithm_id"], values["algorithm_version"]), None)
         return int(self._session.execute(insert(t.templates).values(**values)
                                          .returning(t.templates.c.id)).scalar_one())
 

@@ -74,8 +74,8 @@ explanations = Table(
     Column("algorithm_revision", Integer, nullable=False),
     # The explanation of the decision this one supersedes, when there is one.
     Column("previous_explanation_id", BigId, ForeignKey("explanations.id")),
+    # The text, for the PDF and the API, is derived from the document: not stored twice.
     Column("document", JsonType, nullable=False),
-    Column("text", Text, nullable=False),
     Column("mention", Text, nullable=False),
     Column("readability", Float, nullable=False),
     Column("generated_at", DateTime(timezone=True), nullable=False),

@@ -73,6 +73,13 @@ class RegistryEntrySchema(_Loose):
     appeal = fields.Dict(load_default=dict)
 
 
+# Built once: a schema is reusable, and building one costs more than loading a message.
+_DECISION_LOGGED = DecisionLoggedSchema()
+_REPLAY = _ReplaySchema()
+_DECISION = DecisionRecordedSchema()
+_REGISTRY_ENTRY = RegistryEntrySchema()
+
+
 def _reason(error: ValidationError) -> str:
     return json.dumps(error.messages, ensure_ascii=False, default=str)[:1000]
 
@@ -84,7 +91,7 @@ def algorithm_registered(delivery: Delivery) -> RecordAlgorithm:
         raise InvalidMessage("data.revision must be a positive integer")
     document = event.data.get("algorithm")
     try:
-        RegistryEntrySchema().load(document if isinstance(document, dict) else {})
+        _REGISTRY_ENTRY.load(document if isinstance(document, dict) else {})
         Algorithm.from_document(document, revision)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise InvalidMessage(f"data.algorithm is not a usable registry entry: {_reason(exc)}") \
@@ -98,9 +105,9 @@ def algorithm_registered(delivery: Delivery) -> RecordAlgorithm:
 def decision_logged(delivery: Delivery) -> RecordDecision:
     event = Event.from_delivery(delivery, topology.DECISION_LOGGED)
     try:
-        data: dict[str, Any] = DecisionLoggedSchema().load(event.data)
-        _ReplaySchema().load(data["replay"])
-        DecisionRecordedSchema().load(data["decision"])
+        data: dict[str, Any] = _DECISION_LOGGED.load(event.data)
+        _REPLAY.load(data["replay"])
+        _DECISION.load(data["decision"])
     except ValidationError as exc:
         raise InvalidMessage(f"invalid decision.logged data: {_reason(exc)}") from exc
     decision = data["decision"]

@@ -52,25 +52,28 @@ def compose(case: Case, template: CustomTemplate | None) -> tuple[ExplanationDoc
 
 
 def explain(uow: ExplainerUnitOfWork, row: Row[Any], algorithm: Algorithm,
-            context: ExplainerContext, reason: str = FIRST) -> int:
-    """Store a new version of the decision's explanation and announce it; return its id."""
+            context: ExplainerContext, reason: str = FIRST, *, first: bool = False) -> int:
+    """Store a new version of the decision's explanation and announce it; return its id.
+
+    `first` says the decision was just recorded: no version to look for, status already set.
+    """
     previous = (uow.decisions.find(row.administration, row.supersedes)
                 if row.supersedes else None)
     case = Case(algorithm, dict(row.body), row.reference, context.public_url,
                 dict(row.replay), previous.reference if previous else None)
     document, template = compose(case, current_template(uow, algorithm.key))
-    text = document.plain_text()
-    score = kandel_moles(text)
-    latest = uow.explanations.latest(row.id)
+    score = kandel_moles(document.plain_text())
+    latest = None if first else uow.explanations.latest(row.id)
     version = 1 if latest is None else int(latest.version) + 1
     previous_explanation = uow.explanations.latest(previous.id) if previous else None
     explanation_id = uow.explanations.add(
         decision_pk=row.id, reference=row.reference, version=version, reason=reason,
         template=template, algorithm_revision=algorithm.revision,
         previous_explanation_id=previous_explanation.id if previous_explanation else None,
-        document=document.to_json(), text=text, mention=document.mention, readability=score,
+        document=document.to_json(), mention=document.mention, readability=score,
         generated_at=context.now())
-    uow.decisions.set_status(row.id, EXPLAINED)
+    if row.status != EXPLAINED:
+        uow.decisions.set_status(row.id, EXPLAINED)
     uow.publish(Event(topology.EXPLANATION_GENERATED, row.administration, {
         "reference": row.reference,
         "decision_id": row.decision_id,

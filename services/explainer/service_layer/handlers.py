@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from services.explainer.adapters.repository import PARKED
+from services.explainer.adapters.repository import EXPLAINED, PARKED
 from services.explainer.domain.commands import RecordAlgorithm, RecordDecision
 from services.explainer.service_layer.context import ExplainerContext
 from services.explainer.service_layer.generation import algorithm_of, explain
@@ -62,21 +62,26 @@ def explain_parked(uow: ExplainerUnitOfWork, context: ExplainerContext,
 def record_decision(uow: ExplainerUnitOfWork, command: RecordDecision,
                     context: ExplainerContext) -> None:
     """Keep the decision once; explain it now, or park it until its algorithm arrives."""
-    if uow.decisions.find(command.administration, command.decision_id) is not None:
-        return
-    if uow.decisions.by_reference(command.reference) is not None:
+    known = uow.decisions.clashing(command.administration, command.decision_id,
+                                   command.reference)
+    if any((k.administration, k.decision_id) == (command.administration, command.decision_id)
+           for k in known):
+        return  # already recorded: a redelivery, or the same decision announced again
+    if known:
         raise InvalidMessage(f"reference {command.reference} already belongs to another decision")
     algorithm_id, version = command.algorithm_key
+    stored = uow.algorithms.get(algorithm_id, version)
     row = uow.decisions.add(
         reference=command.reference, access_code_hash=command.access_code_hash,
         administration=command.administration, decision_id=command.decision_id,
         algorithm_id=algorithm_id, algorithm_version=version, body=command.decision,
         replay=command.replay, supersedes=command.decision.get("supersedes"),
         log_seq=command.log_seq, log_hash=command.log_hash, channel=command.channel,
-        logged_at=command.logged_at, received_at=context.now(), status=PARKED)
-    algorithm = algorithm_of(uow, row, context)
-    if algorithm is None:
+        logged_at=command.logged_at, received_at=context.now(),
+        status=PARKED if stored is None else EXPLAINED)
+    if stored is None:
         log.info("decision parked until its algorithm version is known", extra={
             "reference": command.reference, "algorithm": f"{algorithm_id} {version}"})
         return
-    explain(uow, row, algorithm, context)
+    explain(uow, row, context.algorithms.get(stored.document, stored.revision), context,
+            first=True)

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from sqlalchemy.exc import IntegrityError
 
+from services.explainer.domain.document import ExplanationDocument
 from services.explainer.domain.readability import FORMULA
 from services.explainer.entrypoints.api import service
 from services.explainer.entrypoints.api.schemas import (
@@ -60,7 +61,7 @@ def explanation_json(view: ExplanationView, public_url: str) -> dict[str, Any]:
             "reason": explanation.reason, "template": explanation.template,
             "readability": {"formula": FORMULA, "score": explanation.readability},
             "mention_explicite": explanation.mention, "document": explanation.document,
-            "text": explanation.text,
+            "text": ExplanationDocument.from_json(dict(explanation.document)).plain_text(),
         })
     return body
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 03:20:38.724281
+Create Date: 2026-11-24 03:35:44.320377
 
 """
 from typing import Sequence, Union
@@ -135,7 +135,6 @@ def upgrade() -> None:
     sa.Column('algorithm_revision', sa.Integer(), nullable=False),
     sa.Column('previous_explanation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('document', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
     sa.Column('mention', sa.Text(), nullable=False),
     sa.Column('readability', sa.Float(), nullable=False),
     sa.Column('generated_at', sa.DateTime(timezone=True), nullable=False),

@@ -90,7 +90,7 @@ def recourse_blocks(case: Case, deadlines: Deadlines) -> list[Block]:
         if _is_administrative_court(court):
             direct += (" C'est l'article R421-1 du code de justice administrative. Vous pouvez "
                        "le faire en ligne, sur le site Télérecours citoyens : "
-                       "www.telerecours.fr.")
+                       "https://citoyens.telerecours.fr.")
         texts.append(direct)
     return paragraphs(*texts)
 

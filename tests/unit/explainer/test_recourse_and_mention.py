@@ -44,7 +44,7 @@ def test_a_recours_gracieux_interrupts_the_court_delay_and_the_dates_are_the_per
         "Vous pouvez aussi aller directement devant le juge. Le juge compétent est : Tribunal "
         "administratif dont relève Ville-Exemple. Vous avez 2 mois pour le saisir, soit au plus "
         "tard le 2 janvier 2027. C'est l'article R421-1 du code de justice administrative. Vous "
-        "pouvez le faire en ligne, sur le site Télérecours citoyens : www.telerecours.fr.",
+        "pouvez le faire en ligne, sur le site Télérecours citoyens : https://citoyens.telerecours.fr.",
     ]
 
 

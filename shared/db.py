@@ -30,6 +30,11 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
+        # psycopg prepares a statement from its fifth run, and PostgreSQL may then keep one
+        # generic plan for it: chosen while a table is small, or for a long IN list, it stays
+        # bad until the next ANALYZE (ten times slower inserts measured by `make bench`).
+        # Planning each run for its values keeps the parse saved and the plans right.
+        connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
     )
 
 

@@ -251,7 +251,7 @@ def _contact(raw: Any) -> dict[str, Any]:
 def _outcome(raw: Any) -> dict[str, Any]:
     data = _object(raw, _OUTCOME_KEYS)
     _check(type(data.get("favourable")) is bool and data.get("currency", "EUR") == "EUR")
-    effective_from = data.get("effective_from")
+    effective_from: Any = data.get("effective_from")
     if effective_from is not None:
         _check(isinstance(effective_from, str))
         effective_from = date.fromisoformat(effective_from)
@@ -264,19 +264,19 @@ def _load_valid(raw: dict[str, Any]) -> dict[str, Any] | None:
     """What the schema would load from a valid body, in its field order; None if in doubt."""
     try:
         data = _object(raw, _DECISION_KEYS)
-        event_id, administration = data.get("event_id"), data.get("administration")
+        event_id, administration = data["event_id"], data["administration"]
         _check(data.get("schema") == SCHEMA and isinstance(event_id, str)
                and isinstance(administration, str) and _SLUG(administration) is not None)
         event_id = event_id.lower()
         _check(_UUID(event_id) is not None)
         algorithm = _object(data.get("algorithm"), _ALGORITHM_KEYS)
-        decided_at = data.get("decided_at")
+        decided_at = data["decided_at"]
         _check(isinstance(decided_at, str))
         decided_at = datetime.fromisoformat(decided_at)
         tzinfo = decided_at.tzinfo
         offset = None if tzinfo is None else tzinfo.utcoffset(decided_at)
         subject = _object(data.get("subject"), _SUBJECT_KEYS)
-        criteria = data.get("criteria")
+        criteria = data["criteria"]
         _check(offset is not None and data.get("automation") in ("full", "partial")
                and type(criteria) is list and 1 <= len(criteria) <= MAX_CRITERIA)
         loaded = {
@@ -294,7 +294,7 @@ def _load_valid(raw: dict[str, Any]) -> dict[str, Any] | None:
             "score": _optional(data, "score", _number),
             "supersedes": _optional(data, "supersedes", _identifier),
         }
-    except (_Invalid, ValueError, TypeError):
+    except (_Invalid, KeyError, ValueError, TypeError):
         return None
     codes = [c["code"] for c in loaded["criteria"]]
     coherent = (len(set(codes)) == len(codes)

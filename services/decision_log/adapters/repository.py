@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.decision_log.adapters import tables as t
 from services.decision_log.domain.chain import GENESIS
 from services.decision_log.domain.registry import AlgorithmVersion
+from shared.db import batch_of, before_commit
+
+# Loaded models by (id, version, revision, registered_at), shared by every unit of work of the
+# process: a registered version's document only changes with a new revision, and loading its
+# model costs far more than the query that tells the revision.
+_LOADED: dict[tuple[Any, ...], AlgorithmVersion] = {}
+_LOADED_LIMIT = 256
 
 
 class AlgorithmRepository:
@@ -23,11 +32,27 @@ class AlgorithmRepository:
     def get(self, algorithm_id: str, version: str) -> AlgorithmVersion | None:
         key = (algorithm_id, version)
         if key not in self._cache:
-            row = self.row(algorithm_id, version)
-            self._cache[key] = None if row is None else AlgorithmVersion.from_document(
-                row.document, registered_at=row.registered_at,
-                first_used_at=row.first_used_at, retired_at=row.retired_at)
+            self._cache[key] = self._load(algorithm_id, version)
         return self._cache[key]
+
+    def _load(self, algorithm_id: str, version: str) -> AlgorithmVersion | None:
+        """The version with its current status and first use; the model parsed once per revision."""
+        v = t.algorithm_versions
+        where = (v.c.algorithm_id == algorithm_id, v.c.version == version)
+        row = self._session.execute(select(v.c.revision, v.c.registered_at, v.c.first_used_at,
+                                           v.c.retired_at).where(*where)).one_or_none()
+        if row is None:
+            return None
+        key = (algorithm_id, version, row.revision, row.registered_at)
+        loaded = _LOADED.get(key)
+        if loaded is None:
+            document = self._session.execute(select(v.c.document).where(*where)).scalar_one()
+            loaded = AlgorithmVersion.from_document(document, registered_at=row.registered_at)
+            if len(_LOADED) >= _LOADED_LIMIT:
+                _LOADED.clear()
+            _LOADED[key] = loaded
+        return dataclasses.replace(loaded, first_used_at=row.first_used_at,
+                                   retired_at=row.retired_at)
 
     def row(self, algorithm_id: str, version: str) -> Row[Any] | None:
         return self._session.execute(select(t.algorithm_versions).where(
@@ -67,6 +92,9 @@ class AlgorithmRepository:
             t.algorithm_versions.c.algorithm_id == algorithm_id,
             t.algorithm_versions.c.version == version,
             t.algorithm_versions.c.first_used_at.is_(None)).values(first_used_at=now))
+        cached = self._cache.get((algorithm_id, version))
+        if cached is not None and cached.first_used_at is None:
+            self._cache[(algorithm_id, version)] = dataclasses.replace(cached, first_used_at=now)
 
     def listing(self, *, public_only: bool, administration: str | None = None) -> list[Row[Any]]:
         query = select(t.algorithm_versions).order_by(
@@ -88,21 +116,59 @@ class AlgorithmRepository:
 class DecisionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        # Within a consumer batch: decisions prefetched (None: known absent) or staged.
+        self._known: dict[tuple[str, str], Any] = {}
+        self._staged: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
 
-    def find(self, administration: str, decision_id: str) -> Row[Any] | None:
+    def find(self, administration: str, decision_id: str) -> Any:
+        """The logged decision (a row, or the record staged by this batch), or None."""
+        key = (administration, decision_id)
+        if key in self._known:
+            return self._known[key]
         return self._session.execute(select(t.decisions).where(
             t.decisions.c.administration == administration,
             t.decisions.c.decision_id == decision_id)).one_or_none()
+
+    def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Look up these (administration, decision_id) at once; find() then answers from memory."""
+        wanted: dict[str, set[str]] = {}
+        for administration, decision_id in keys:
+            if (administration, decision_id) not in self._known:
+                wanted.setdefault(administration, set()).add(decision_id)
+        for administration, ids in wanted.items():
+            self._known.update(((administration, i), None) for i in ids)
+            rows = self._session.execute(select(t.decisions).where(
+                t.decisions.c.administration == administration,
+                t.decisions.c.decision_id.in_(sorted(ids))))
+            self._known.update(((row.administration, row.decision_id), row) for row in rows)
 
     def by_reference(self, reference: str) -> Row[Any] | None:
         return self._session.execute(
             select(t.decisions).where(t.decisions.c.reference == reference)).one_or_none()
 
-    def add(self, record: dict[str, Any], contact: dict[str, Any] | None) -> int:
+    def add(self, record: dict[str, Any], contact: dict[str, Any] | None) -> int | None:
+        """Insert a decision and its contact details; its id (None: staged until the commit)."""
+        if batch_of(self._session) is not None:
+            if not self._staged:
+                before_commit(self._session, self._write_staged)
+            self._staged.append((record, contact))
+            self._known[(record["administration"], record["decision_id"])] = SimpleNamespace(
+                **record)
+            return None
         pk = self._session.execute(insert(t.decisions).values(**record)
                                    .returning(t.decisions.c.id)).scalar_one()
         self._session.execute(insert(t.contacts).values(decision_pk=pk, contact=contact))
         return int(pk)
+
+    def _write_staged(self) -> None:
+        # Two executemany (pipelined by psycopg); contacts find their decision by its key
+        # rather than through RETURNING, which would make one huge statement to parse per batch.
+        staged, self._staged = self._staged, []
+        self._session.execute(insert(t.decisions), [record for record, _ in staged])
+        self._session.execute(_INSERT_CONTACT, [
+            {"of_administration": record["administration"],
+             "of_decision": record["decision_id"], "contact": contact}
+            for record, contact in staged])
 
     def contact(self, decision_pk: int) -> dict[str, Any] | None:
         value = self._session.scalar(
@@ -128,26 +194,50 @@ class DecisionRepository:
         return int(self._session.scalar(query) or 0)
 
 
+_INSERT_CONTACT = insert(t.contacts).values(
+    decision_pk=select(t.decisions.c.id).where(
+        t.decisions.c.administration == bindparam("of_administration"),
+        t.decisions.c.decision_id == bindparam("of_decision")).scalar_subquery(),
+    contact=bindparam("contact", type_=t.contacts.c.contact.type))
+
+
 class ChainRepository:
     """Chain heads, locked for the transaction so that two writers never fork a chain."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
         self._heads: dict[str, tuple[int, str]] = {}
+        # Within a consumer batch: each chain's new head, written once at the commit.
+        self._advanced: dict[str, dict[str, Any]] = {}
+        self._stored: set[str] = set()
 
     def head(self, administration: str) -> tuple[int, str]:
         if administration not in self._heads:
-            row = self._session.execute(
-                select(t.chain_heads.c.seq, t.chain_heads.c.hash)
-                .where(t.chain_heads.c.administration == administration)
-                .with_for_update()).one_or_none()
-            self._heads[administration] = (row.seq, row.hash) if row else (0, GENESIS)
+            self.lock([administration])
         return self._heads[administration]
+
+    def lock(self, administrations: Iterable[str]) -> None:
+        """Lock and read these chains' heads at once, always in the same order."""
+        wanted = sorted(set(administrations) - set(self._heads))
+        if not wanted:
+            return
+        rows = self._session.execute(
+            select(t.chain_heads.c.administration, t.chain_heads.c.seq, t.chain_heads.c.hash)
+            .where(t.chain_heads.c.administration.in_(wanted))
+            .order_by(t.chain_heads.c.administration).with_for_update()).all()
+        self._heads.update(dict.fromkeys(wanted, (0, GENESIS)))
+        for row in rows:
+            self._heads[row.administration] = (row.seq, row.hash)
+            self._stored.add(row.administration)
 
     def advance(self, administration: str, seq: int, hash_: str, now: datetime) -> None:
         previous = self.head(administration)
         values = {"seq": seq, "hash": hash_, "updated_at": now}
-        if previous[0] == 0:
+        if batch_of(self._session) is not None:
+            if not self._advanced:
+                before_commit(self._session, self._write_advanced)
+            self._advanced[administration] = values
+        elif previous[0] == 0:
             self._session.execute(insert(t.chain_heads).values(administration=administration,
                                                                **values))
         else:
@@ -155,6 +245,17 @@ class ChainRepository:
                                   .where(t.chain_heads.c.administration == administration)
                                   .values(**values))
         self._heads[administration] = (seq, hash_)
+
+    def _write_advanced(self) -> None:
+        advanced, self._advanced = self._advanced, {}
+        for administration, values in advanced.items():
+            if administration in self._stored:
+                self._session.execute(update(t.chain_heads).where(
+                    t.chain_heads.c.administration == administration).values(**values))
+            else:
+                self._session.execute(insert(t.chain_heads).values(
+                    administration=administration, **values))
+                self._stored.add(administration)
 
     def stored_head(self, administration: str) -> tuple[int, str] | None:
         row = self._session.execute(select(t.chain_heads.c.seq, t.chain_heads.c.hash).where(
@@ -195,10 +296,16 @@ class ProducerRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._administrations: dict[str, str | None] = {}  # within a consumer batch
 
     def administration_of(self, amqp_user: str) -> str | None:
-        return self._session.scalar(select(t.producers.c.administration).where(
+        if amqp_user in self._administrations:
+            return self._administrations[amqp_user]
+        administration = self._session.scalar(select(t.producers.c.administration).where(
             t.producers.c.amqp_user == amqp_user, t.producers.c.revoked_at.is_(None)))
+        if batch_of(self._session) is not None:
+            self._administrations[amqp_user] = administration
+        return administration
 
     def add_amqp_user(self, amqp_user: str, administration: str, now: datetime) -> None:
         existing = self._session.execute(select(t.producers).where(

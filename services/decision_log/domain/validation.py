@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from services.decision_log.domain.registry import AlgorithmVersion
-from shared.contracts.decision import DecisionRecordedSchema, dump_decision, flatten_errors
+from shared.contracts.decision import dump_decision, flatten_errors, load_decision
 from shared.contracts.fields import nesting_depth
 from shared.decision_model import check_values
 
@@ -106,7 +106,7 @@ def check_decision(raw: dict[str, Any], producer: Producer,
     """Apply the contract's rules in order; the first failing family names every fault in it."""
     identity = _identity(raw)
     try:
-        loaded = DecisionRecordedSchema().load(raw)
+        loaded = load_decision(raw)
     except ValidationError as exc:
         return Rejection(MALFORMED, flatten_errors(exc.messages), *identity)
     administration = loaded["administration"]

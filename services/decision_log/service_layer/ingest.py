@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWo
 from shared.auth.tokens import hash_access_code, new_access_code, new_reference
 from shared.contracts.events import Event
 from shared.contracts.fields import ADMINISTRATION_PATTERN
+from shared.db import batch_of
 from shared.decision_model import NotEvaluable, replay
 from shared.messaging import topology
 
@@ -57,6 +59,7 @@ Outcome = Logged | Duplicate | Quarantined
 def ingest(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
            context: IngestContext) -> Outcome:
     """Handle one received decision inside the caller's transaction."""
+    _prefetch_batch(uow)
     parsed = v.parse_body(raw)
     if isinstance(parsed, v.Rejection):
         return quarantine(uow, raw, producer, parsed, context)
@@ -76,6 +79,37 @@ def ingest(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
                                                   f"{checked.administration}"]},
             checked.administration, checked.decision_id, checked.body["event_id"]), context)
     return _log(uow, checked, producer, context)
+
+
+def _prefetch_batch(uow: DecisionLogUnitOfWork) -> None:
+    """In a consumer batch, look up at once what every decision of the batch will need: the
+    decisions it may repeat or supersede, and its chains' heads (locked in a fixed order)."""
+    bodies = batch_of(uow.session)
+    if bodies is None or uow.session.info.get(_PREFETCHED) is bodies:
+        return
+    uow.session.info[_PREFETCHED] = bodies
+    keys = list(_lookups(bodies))
+    uow.decisions.prefetch(keys)
+    uow.chain.lock(administration for administration, _ in keys)
+
+
+# Session.info key: the batch whose lookups were prefetched.
+_PREFETCHED = "decision_log.prefetched"
+
+
+def _lookups(bodies: Sequence[bytes]) -> Iterator[tuple[str, str]]:
+    """(administration, decision_id) of each decision and of the one it supersedes; bodies
+    that are not decisions are left to ingest, which files them with their reasons."""
+    for raw in bodies:
+        try:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        if not isinstance(body, dict) or not isinstance(body.get("administration"), str):
+            continue
+        for key in ("decision_id", "supersedes"):
+            if isinstance(body.get(key), str):
+                yield body["administration"], body[key]
 
 
 def _conflict(existing: Any, checked: v.ValidDecision) -> v.Rejection:

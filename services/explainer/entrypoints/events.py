@@ -9,8 +9,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from services.explainer.domain.case import Algorithm
 from services.explainer.domain.commands import RecordAlgorithm, RecordDecision
-from shared.contracts.decision import DecisionRecordedSchema
 from shared.contracts.events import Event, InvalidMessage
+from shared.contracts.fields import AwareDateTime
 from shared.messaging import topology
 from shared.messaging.message import Delivery
 
@@ -35,6 +35,39 @@ class _ReplaySchema(_Loose):
 class _LogSchema(_Loose):
     seq = fields.Integer(required=True, strict=True)
     hash = fields.String(required=True, validate=validate.Length(equal=64))
+
+
+class _OutcomeSchema(_Loose):
+    code = fields.String(required=True)
+    label = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    favourable = fields.Boolean(required=True)
+    amount = fields.Float(load_default=None, allow_none=True)
+
+
+class _CriterionSchema(_Loose):
+    code = fields.String(required=True)
+    value = fields.Raw(required=True, allow_none=False)
+    source = fields.String(load_default=None, allow_none=True)
+    contribution = fields.Float(load_default=None, allow_none=True)
+
+
+class DecisionBodySchema(_Loose):
+    """What the explanation reads from the decision; decision_log validated it in full.
+
+    Tolerant of fields it does not know, so that contract v1 can grow without sending
+    valid decisions to the dead letters here.
+    """
+
+    decision_id = fields.String(required=True)
+    administration = fields.String(required=True)
+    algorithm = fields.Nested(_AlgorithmKeySchema, required=True)
+    decided_at = AwareDateTime(required=True)
+    automation = fields.String(required=True, validate=validate.OneOf(["full", "partial"]))
+    outcome = fields.Nested(_OutcomeSchema, required=True)
+    criteria = fields.List(fields.Nested(_CriterionSchema), required=True,
+                           validate=validate.Length(min=1))
+    score = fields.Float(load_default=None, allow_none=True)
+    supersedes = fields.String(load_default=None, allow_none=True)
 
 
 class DecisionLoggedSchema(_Loose):
@@ -76,7 +109,7 @@ class RegistryEntrySchema(_Loose):
 # Built once: a schema is reusable, and building one costs more than loading a message.
 _DECISION_LOGGED = DecisionLoggedSchema()
 _REPLAY = _ReplaySchema()
-_DECISION = DecisionRecordedSchema()
+_DECISION = DecisionBodySchema()
 _REGISTRY_ENTRY = RegistryEntrySchema()
 
 

@@ -224,3 +224,13 @@ def test_the_regenerate_command_gives_new_versions_with_the_reason(harness: Harn
     assert "1 explanations regenerated" in capsys.readouterr().out
     assert [v.reason for v in harness.explanations(logged.reference)] == [
         "Première explication de la décision.", "Texte revu."]
+
+
+def test_a_decision_with_fields_added_to_the_contract_later_is_still_explained(
+        harness: Harness):
+    decision = decision_of("creche-attribution")
+    decision["outcome"]["reason_code"] = "R12"  # contract v1 grows; the explainer follows
+    decision["criteria"][0]["weight_hint"] = 1
+    logged = Logged({**decision, "channel_hint": "guichet"})
+    harness.publish(registered(sample("creche-attribution")), logged.event())
+    assert len(harness.explanations(logged.reference)) == 1

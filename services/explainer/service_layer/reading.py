@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,8 @@ from services.explainer.service_layer.requests import CommunicationRequest, reco
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.auth.principal import Principal
 from shared.auth.tokens import normalize_reference
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,11 @@ def read_explanation(uow: ExplainerUnitOfWork, reference: str, principal: Princi
     decision = uow.decisions.by_reference(normalize_reference(reference))
     if decision is None or not may_read(uow, principal, decision):
         return None
+    if principal.kind == "agent":
+        # Agents read people's files: every such reading leaves a trace.
+        log.info("agent read an explanation", extra={
+            "agent": principal.id, "administration": principal.administration,
+            "reference": decision.reference})
     explanation = (uow.explanations.version(decision.id, version) if version is not None
                    else uow.explanations.latest(decision.id))
     if version is not None and explanation is None:

@@ -136,3 +136,13 @@ def test_the_openapi_document_describes_the_explanation(client):
     schema = spec["components"]["schemas"]["Explanation"]
     for field in ("reference", "mention_explicite", "document", "readability", "versions"):
         assert field in schema["properties"]
+
+
+def test_every_reading_by_an_agent_leaves_a_trace(app, creche, caplog):
+    agent = app.test_client()
+    as_agent(agent, "ville-exemple", "reviewer")
+    with caplog.at_level("INFO", logger="services.explainer.service_layer.reading"):
+        agent.get(f"/api/v1/explanations/{creche.reference}")
+        agent.get(f"/d/{creche.reference}")
+    traces = [r for r in caplog.records if r.getMessage() == "agent read an explanation"]
+    assert [(r.agent, r.reference) for r in traces] == [("agent-1", creche.reference)] * 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 from flask.testing import FlaskClient
@@ -88,7 +89,9 @@ def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche
     assert f'href="/d/{creche.reference}/contester"' in html
     assert f'<a href="http://explicite.test/d/{creche.reference}/contester">' in html
     assert "<script" not in html and "style=" not in html
-    assert len(re.findall(r"<h1", html)) == 1
+    levels = [int(level) for level in re.findall(r"<h(\d)", html)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(later <= earlier + 1 for earlier, later in pairwise(levels))
 
 
 def format_value(value: float) -> str:

@@ -53,11 +53,6 @@ def result_sentence(evaluation: Evaluation) -> str:
     return f"Le résultat est donc : {lower_first(evaluation.outcome_label)}."
 
 
-def _label(case: Case, code: str) -> str:
-    criterion = case.algorithm.criterion(code)
-    return criterion.label if criterion else code
-
-
 def _value(case: Case, code: str, value: object) -> str:
     return value_text(case.algorithm.criterion(code), value)
 
@@ -98,7 +93,7 @@ def _points(case: Case, model: PointsModel, evaluation: Evaluation) -> list[Bloc
         if not isinstance(step, GridStep):
             continue
         value = _value(case, step.criterion, step.person_value)
-        head = f"{_label(case, step.criterion)} : {value}."
+        head = f"{case.algorithm.label(step.criterion)} : {value}."
         if step.band_label is None:
             items.append(f"{head} Aucune ligne du barème ne correspond : 0 point.")
         else:
@@ -147,7 +142,8 @@ def _linear(case: Case, model: LinearModel, evaluation: Evaluation) -> list[Bloc
 
 
 def _weight(case: Case, step: WeightStep, in_euros: bool) -> str:
-    head = f"{_label(case, step.criterion)} : {_value(case, step.criterion, step.person_value)}."
+    value = _value(case, step.criterion, step.person_value)
+    head = f"{case.algorithm.label(step.criterion)} : {value}."
     rule = f" Règle : {lower_first(sentence(step.label))}" if step.label else ""
     if isinstance(step.person_value, bool):
         return f"{head}{rule} Cela compte pour {score_text(step.contribution, in_euros)}."
@@ -172,7 +168,7 @@ def _opaque(case: Case) -> list[Block]:
                              "négatif l'a diminué.")
         ordered = sorted(contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
         blocks.append(Block(LIST, items=tuple(
-            f"{_label(case, code)} : {_value(case, code, case.values.get(code))}. "
+            f"{case.algorithm.label(code)} : {_value(case, code, case.values.get(code))}. "
             f"Effet : {signed(effect)}." for code, effect in ordered)))
     if case.decision.get("score") is not None:
         blocks += paragraphs(f"Score calculé : {number(Decimal(str(case.decision['score'])))}.")

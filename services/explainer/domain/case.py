@@ -53,6 +53,11 @@ class Algorithm:
     def criterion(self, code: str) -> CriterionDef | None:
         return next((c for c in self.criteria if c.code == code), None)
 
+    def label(self, code: str) -> str:
+        """The criterion's public label (its code if the registry does not declare it)."""
+        criterion = self.criterion(code)
+        return criterion.label if criterion else code
+
 
 @dataclass(frozen=True)
 class Case:

@@ -209,13 +209,9 @@ def _opaque(case: Case) -> list[Block]:
                         "résultat.")
     ranked = sorted(case.contributions.items(), key=lambda item: (-abs(item[1]), item[0]))[:3]
     if ranked:
-        names = [f"{quoted(_label(case, code))} (effet {signed(effect)})"
+        names = [f"{quoted(case.algorithm.label(code))} (effet {signed(effect)})"
                  for code, effect in ranked]
         blocks += paragraphs(f"Selon l'administration, les informations qui ont le plus pesé "
                              f"sont : {both(*names)}. C'est une estimation, pas un calcul exact.")
     return blocks
 
-
-def _label(case: Case, code: str) -> str:
-    criterion = case.algorithm.criterion(code)
-    return criterion.label if criterion else code

@@ -10,7 +10,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "slow: starts several servers or waits on timeouts; deselect with -m 'not slow'"
     )
     config.addinivalue_line(
-        "markers", "faults: kills servers and workers on purpose (make test-faults for the full run)"
+        "markers", "faults: kills servers and workers on purpose (make test-faults: full run)"
     )
 
 

@@ -13,11 +13,11 @@ before the legal deadline. Only a person closes an appeal.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from shared.deadlines import add_months
 from shared.french import PARIS
 
 Clock = Callable[[], datetime]
@@ -83,13 +83,6 @@ class Alarm:
     due_at: datetime
     level: int
     audience: str
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def start_of(day: date) -> datetime:

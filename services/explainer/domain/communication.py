@@ -6,8 +6,8 @@ from datetime import date
 
 from services.explainer.domain.case import Case
 from services.explainer.domain.document import Block, paragraphs
-from services.explainer.domain.recourse import add_months
 from services.explainer.domain.wording import CRPA, sentence
+from shared.deadlines import add_months
 
 REQUEST_MONTHS = 1  # R311-13: silence kept one month on a request for communication is a refusal
 CADA_MONTHS = 2  # R343-1: then two months to refer to the CADA

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.explainer.domain.case import Case
 from services.explainer.domain.document import LIST, Block, paragraphs
 from services.explainer.domain.wording import CRPA, duration_hours, sentence
+from shared.deadlines import add_months
 from shared.french import format_date
 
 APPEAL_MONTHS = 2  # recours administratif (L411-2) and RAPO, as the registry's appeal block says
 COURT_MONTHS = 2  # R421-1 CJA for the tribunal administratif
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

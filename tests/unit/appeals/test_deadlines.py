@@ -16,7 +16,6 @@ from services.appeals.domain.deadlines import (
     REMINDER,
     SUPERVISORS,
     AppealPolicy,
-    add_months,
     compute_deadlines,
     is_overdue,
     is_soon_to_lapse,
@@ -27,17 +26,6 @@ RECEIVED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # 10:30 in Paris
 DECIDED = datetime(2026, 10, 28, 14, 0, tzinfo=UTC)
 SUSPENSION = AppealPolicy(mandatory_prior_appeal=True, internal_deadline_hours=48,
                           observations_days=15)
-
-
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (date(2026, 11, 2), 2, date(2027, 1, 2)),
-    (date(2026, 12, 31), 2, date(2027, 2, 28)),
-    (date(2027, 12, 31), 2, date(2028, 2, 29)),
-    (date(2026, 8, 31), 1, date(2026, 9, 30)),
-    (date(2026, 1, 15), 14, date(2027, 3, 15)),
-])
-def test_months_are_calendar_months_clamped_to_the_month_end(day, months, expected):
-    assert add_months(day, months) == expected
 
 
 def test_silence_for_two_months_means_rejection_on_the_same_day_two_months_later():

@@ -2,28 +2,15 @@
 
 from datetime import date
 
-import pytest
-
 from services.explainer.domain.communication import cada_deadline, request_deadline
 from services.explainer.domain.explanation import build_document
-from services.explainer.domain.recourse import Deadlines, add_months
+from services.explainer.domain.recourse import Deadlines
 from tests.unit.explainer.cases import REFERENCE, case, plain, sample, section_text
 
 FAMILY = {"quotient_familial": 1180, "parent_isole": False, "activite_parents": True,
           "fratrie_creche": False, "handicap_enfant": False, "anciennete_demande_mois": 8}
 FILE = {"ecart_ressources_pct": 12.4, "changements_situation_12_mois": 2,
         "declaration_tardive": True, "changement_situation_familiale_recent": False}
-
-
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (date(2026, 11, 2), 2, date(2027, 1, 2)),
-    (date(2026, 12, 31), 2, date(2027, 2, 28)),
-    (date(2027, 12, 31), 2, date(2028, 2, 29)),
-    (date(2026, 1, 31), 1, date(2026, 2, 28)),
-    (date(2026, 3, 15), 1, date(2026, 4, 15)),
-])
-def test_months_are_counted_to_the_same_day_or_the_months_last(day, months, expected):
-    assert add_months(day, months) == expected
 
 
 def test_a_recours_gracieux_interrupts_the_court_delay_and_the_dates_are_the_persons():

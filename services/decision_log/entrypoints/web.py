@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Flask
 
 from services.decision_log.bootstrap import DecisionLog, bootstrap
-from services.decision_log.domain.registry import AlgorithmVersionSchema
 from services.decision_log.entrypoints import register
 from services.decision_log.entrypoints.api import algorithms, decisions, log
 from services.decision_log.service_layer.producers import resolve_api_key
 from shared.auth.principal import Principal
 from shared.auth.session import set_api_key_resolver
 from shared.config import Settings
+from shared.contracts.algorithm import AlgorithmVersionSchema
 from shared.contracts.decision import DecisionRecordedSchema
 from shared.db import ping
 from shared.web.app import create_service_app

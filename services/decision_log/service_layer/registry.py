@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from services.decision_log.domain.registry import STATUSES, load_registration
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
+from shared.contracts.algorithm import STATUSES, load_registration
 from shared.contracts.events import Event
 from shared.messaging import topology
 

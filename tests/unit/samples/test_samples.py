@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.decision_log.domain.registry import load_registration
+from shared.contracts.algorithm import load_registration
 from shared.contracts.decision import DecisionRecordedSchema
 from shared.decision_model import check_values, load_algorithm_model, replay
 from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS, generate_decisions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.decision_log.domain.registry import STATUSES
+from shared.contracts.algorithm import STATUSES
 
 
 class IngestAcceptedSchema(Schema):

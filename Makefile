@@ -38,6 +38,16 @@ test-faults: $(STAMP) system-deps ## Kill brokers, workers and databases under l
 test-fast: $(STAMP) ## Run the tests that need neither RabbitMQ nor PostgreSQL
 	$(VENV)/bin/pytest -m "not infra" $(PYTEST_ARGS)
 
+bench: $(STAMP) system-deps $(VENV)/bin/py-spy ## Measure ingest, latency, HTTP, memory against the raw broker (bench-report.json)
+	@scripts/ensure-system-deps wrk
+	$(PY) -m tests.bench $(BENCH_ARGS)
+
+bench-soak: $(STAMP) system-deps ## The worker's memory over 1 million decisions (bench-soak-report.json, ~20 min)
+	$(PY) -m tests.bench --scale soak --no-profile --out bench-soak-report.json $(BENCH_ARGS)
+
+$(VENV)/bin/py-spy: $(STAMP)
+	@$(PY) -m pip install --quiet py-spy
+
 compose-check: ## Validate docker-compose.yml with the example settings (needs docker compose)
 	@compose="docker compose"; $$compose version >/dev/null 2>&1 || compose=docker-compose; \
 	  env=$$(mktemp -d); cp docker-compose.yml $$env/; cp -r deploy $$env/; \
@@ -48,3 +58,4 @@ clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 .PHONY: help venv run system-deps lint typecheck test test-faults test-fast compose-check clean
+.PHONY: bench bench-soak

@@ -1,0 +1,139 @@
+"""(d) HTTP through gunicorn under wrk: the explanation API and page, as usagers read them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pika
+import requests
+
+from shared.messaging import topology
+from tests.bench import load
+from tests.bench.system import ROOT, BenchSystem, stop_process, wait_for
+
+SCRIPT = Path(__file__).with_name("wrk_targets.lua")
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Gunicorn:
+    """A service's web process as deployed: deploy/gunicorn.conf.py, env of operations.md."""
+
+    def __init__(self, system: BenchSystem, service: str) -> None:
+        self.port = system.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        argv = [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py",
+                f"services.{service}.entrypoints.web:create_app()"]
+        self.process = system.spawn(argv, service, f"gunicorn-{service}",
+                                    {"GUNICORN_BIND": f"127.0.0.1:{self.port}"})
+        wait_for(self._ready, 60, interval=0.2, what=f"gunicorn for {service}")
+
+    def _ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError("gunicorn exited; see its log in the run directory")
+        try:
+            return requests.get(f"{self.url}/healthz", timeout=1).ok
+        except requests.RequestException:
+            return False
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+def usagers(system: BenchSystem, count: int, first_seed: int, timeout: float) -> list[str]:
+    """Publish `count` decisions; return their references and access codes once explained.
+
+    The codes travel only in decision.logged events (a back office prints them on the notice):
+    a queue of the bench's own catches them.
+    """
+    connection = pika.BlockingConnection(pika.URLParameters(system.amqp_url(system.admin)))
+    channel = connection.channel()
+    queue = f"bench.usagers-{uuid.uuid4().hex[:6]}"
+    channel.queue_declare(queue, exclusive=True)
+    channel.queue_bind(queue, topology.EVENTS_EXCHANGE, f"{topology.DECISION_LOGGED}.*")
+    messages = load.made(count, first_seed, system.user_of)
+    load.publish({user: system.amqp_url(user) for user in messages}, messages, chunk=50)
+    codes: dict[str, str] = {}
+    deadline = time.monotonic() + timeout
+    while len(codes) < count and time.monotonic() < deadline:
+        method, _properties, body = channel.basic_get(queue, auto_ack=True)
+        if method is None:
+            connection.sleep(0.05)
+            continue
+        data = json.loads(body)["data"]
+        codes[data["reference"]] = data["access_code"]
+    connection.close()
+    wanted = list(codes)
+    wait_for(lambda: system.scalar("explainer", "SELECT count(*) FROM explanations WHERE "
+                                   "reference = ANY(:wanted)", wanted=wanted) >= len(codes),
+             timeout, interval=0.1, what="explanations of the usagers' decisions")
+    return [f"{reference}\t{code}" for reference, code in codes.items()]
+
+
+def sign_in(base_url: str, reference: str, code: str) -> str:
+    """What a person does on the home page; returns the session cookie it gets."""
+    with requests.Session() as browser:
+        page = browser.get(f"{base_url}/", timeout=10)
+        token = CSRF.search(page.text)
+        if token is None:
+            raise RuntimeError("no CSRF token on the home page")
+        answer = browser.post(f"{base_url}/", data={"reference": reference, "code": code,
+                                                    "csrf_token": token.group(1)},
+                              allow_redirects=False, timeout=10)
+        if answer.status_code != 303:
+            raise RuntimeError(f"sign-in refused ({answer.status_code})")
+        return "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+
+
+def wrk(url: str, targets: list[str], rate: int, seconds: int, connections: int,
+        workdir: Path) -> dict[str, Any]:
+    """One wrk run (one thread: the machine's other core serves); its JSON summary."""
+    path = workdir / f"targets-{uuid.uuid4().hex[:6]}.txt"
+    path.write_text("\n".join(targets) + "\n")
+    argv = [shutil.which("wrk") or "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
+            "--latency", "-s", str(SCRIPT), url, "--", str(path), str(rate)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=True,
+                          cwd=ROOT, timeout=seconds + 60)
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds_run = summary["duration_us"] / 1e6
+    errors = sum(summary[k] for k in ("connect_errors", "read_errors", "write_errors",
+                                      "status_errors", "timeouts"))
+    return {"requests": summary["requests"], "rate": round(summary["requests"] / seconds_run),
+            "p50_ms": summary["p50_us"] / 1000, "p90_ms": summary["p90_us"] / 1000,
+            "p99_ms": summary["p99_us"] / 1000, "max_ms": summary["max_us"] / 1000,
+            "errors": errors, "status_errors": summary["status_errors"]}
+
+
+CONNECTIONS = 16
+
+
+def run(system: BenchSystem, rate: int, seconds: int, warmup_seconds: int, people_count: int,
+        first_seed: int, timeout: float) -> dict[str, Any]:
+    """Needs the workers of decision_log and explainer running (decisions get explained)."""
+    connections = CONNECTIONS
+    people = [line.split("\t") for line in usagers(system, people_count, first_seed, timeout)]
+    server = Gunicorn(system, "explainer")
+    try:
+        cookies = [sign_in(server.url, reference, code) for reference, code in people]
+        targets = [line for (reference, _), cookie in zip(people, cookies, strict=True)
+                   for line in (f"/api/v1/explanations/{reference}\t{cookie}",
+                                f"/d/{reference}\t{cookie}")]
+        wrk(server.url, targets, rate, warmup_seconds, connections, system.base_dir)  # warm up
+        measured = wrk(server.url, targets, rate, seconds, connections, system.base_dir)
+        # The same server and tool on a route that does nothing: what HTTP itself costs here.
+        baseline = wrk(server.url, ["/healthz"], rate, seconds, connections, system.base_dir)
+    finally:
+        server.stop()
+    return {"target_rate": rate, "connections": connections,
+            "workers": _workers(system), "explanations": measured, "healthz": baseline}
+
+
+def _workers(system: BenchSystem) -> str:
+    return system.env("explainer").get("GUNICORN_WORKERS", "deploy default (2 × cores + 1)")

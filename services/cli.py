@@ -188,6 +188,26 @@ def cmd_emit(args: argparse.Namespace) -> int:
     return 0 if not report.failed and not report.rejected else 1
 
 
+def cmd_explanations(args: argparse.Namespace) -> int:
+    """New versions of explanations, after a new default wording or a custom template."""
+    from services.explainer.service_layer.regenerate import regenerate
+
+    key = None
+    if args.algorithm:
+        algorithm_id, _, version = args.algorithm.partition("/")
+        if not version:
+            raise SystemExit("--algorithm must be ID/VERSION, e.g. creche-attribution/2026.1")
+        key = (algorithm_id, version)
+    explainer = _container("explainer")
+    try:
+        count = regenerate(explainer.uow, explainer.context, reason=args.reason, key=key,
+                           reference=args.reference, outdated_only=args.outdated)
+    finally:
+        explainer.engine.dispose()
+    print(f"{count} explanations regenerated; the worker's relay announces them")
+    return 0
+
+
 def cmd_rabbitmq_definitions(args: argparse.Namespace) -> int:
     """Render the broker's definitions from the topology and passwords in the environment."""
     import os
@@ -345,6 +365,18 @@ def build_parser() -> argparse.ArgumentParser:
     emit.add_argument("--http-url")
     emit.add_argument("--api-key")
     emit.set_defaults(func=cmd_emit)
+
+    explanations = sub.add_parser(
+        "explanations", help="regenerate explanations (earlier versions stay readable)")
+    explanations.add_argument("action", choices=["regenerate"])
+    explanations.add_argument("--reason", required=True,
+                              help="why, in French: the person reads it in the list of versions")
+    explanations.add_argument("--algorithm", metavar="ID/VERSION",
+                              help="only the decisions of this algorithm version")
+    explanations.add_argument("--reference", help="only this decision")
+    explanations.add_argument("--outdated", action="store_true",
+                              help="only decisions whose latest explanation uses an older wording")
+    explanations.set_defaults(func=cmd_explanations)
 
     definitions = sub.add_parser("rabbitmq-definitions",
                                  help="write the broker's users, permissions and topology")

@@ -16,13 +16,17 @@ class ConfigurationError(RuntimeError):
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:
+    return int(_number(env, name, default))
+
+
+def _number(env: dict[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return float(raw) if isinstance(default, float) else int(raw)
     except ValueError as exc:
-        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from exc
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,18 @@ class Settings:
     log_level: str = "INFO"
     # Clock skew tolerated on decided_at before a decision counts as dated in the future.
     future_tolerance_seconds: int = 300
+    # Proxies in front of the web processes (the gateway): their X-Forwarded-For entries are
+    # trusted to give the client's address, which rate limits count by. 0: none.
+    trusted_proxies: int = 0
+    # E-mail: an SMTP URL (smtp://host:port); empty means a local catcher that never delivers.
+    smtp_url: str = ""
+    mail_from: str = "Explicite <ne-pas-repondre@explicite.invalid>"
+    mail_dir: str = ""
+    # appeals: how often the deadline scheduler and the mail sender run, and what counts as
+    # a suspiciously short examination of a dossier.
+    appeals_scheduler_seconds: float = 30.0
+    appeals_mail_seconds: float = 2.0
+    appeals_short_examination_seconds: int = 120
 
     def database_url(self, service: str) -> str:
         try:
@@ -102,4 +118,15 @@ class Settings:
             max_body_bytes=_int(env, "EXPLICITE_MAX_BODY_BYTES", cls.max_body_bytes),
             log_format=log_format,  # type: ignore[arg-type]
             log_level=env.get("EXPLICITE_LOG_LEVEL", cls.log_level),
+            trusted_proxies=_int(env, "EXPLICITE_TRUSTED_PROXIES", cls.trusted_proxies),
+            smtp_url=env.get("EXPLICITE_SMTP_URL", ""),
+            mail_from=env.get("EXPLICITE_MAIL_FROM") or cls.mail_from,
+            mail_dir=env.get("EXPLICITE_MAIL_DIR", ""),
+            appeals_scheduler_seconds=_number(env, "EXPLICITE_APPEALS_SCHEDULER_SECONDS",
+                                              cls.appeals_scheduler_seconds),
+            appeals_mail_seconds=_number(env, "EXPLICITE_APPEALS_MAIL_SECONDS",
+                                         cls.appeals_mail_seconds),
+            appeals_short_examination_seconds=_int(
+                env, "EXPLICITE_APPEALS_SHORT_EXAMINATION_SECONDS",
+                cls.appeals_short_examination_seconds),
         )

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.appeals.adapters.tables import messaging
 from services.appeals.domain.deadlines import Clock
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
-from shared.config import ConfigurationError, Settings
+from shared.config import Settings
 from shared.db import make_engine
 from shared.mail import MailCatcher, Mailer, SmtpMailer
 from shared.messaging.outbox import OutboxRelay
@@ -33,7 +31,7 @@ def system_clock() -> datetime:
 
 @dataclass(frozen=True)
 class AppealsConfig:
-    """appeals' own knobs, read from the environment (documented in docs/appeals.md)."""
+    """appeals' knobs, from the settings (documented in docs/appeals.md)."""
 
     smtp_url: str = CATCHER
     mail_from: str = "Explicite <ne-pas-repondre@explicite.invalid>"
@@ -43,22 +41,13 @@ class AppealsConfig:
     short_examination_seconds: int = 120
 
     @classmethod
-    def from_env(cls, settings: Settings, env: Mapping[str, str] | None = None
-                 ) -> AppealsConfig:
-        env = os.environ if env is None else env
-        folder = env.get("EXPLICITE_MAIL_DIR") or _beside_database(settings)
-        try:
-            return cls(
-                smtp_url=env.get("EXPLICITE_SMTP_URL") or CATCHER,
-                mail_from=env.get("EXPLICITE_MAIL_FROM") or cls.mail_from,
-                mail_dir=Path(folder) if folder else None,
-                scheduler_seconds=float(env.get("EXPLICITE_APPEALS_SCHEDULER_SECONDS") or 30),
-                mail_seconds=float(env.get("EXPLICITE_APPEALS_MAIL_SECONDS") or 2),
-                short_examination_seconds=int(
-                    env.get("EXPLICITE_APPEALS_SHORT_EXAMINATION_SECONDS") or 120))
-        except ValueError as exc:
-            raise ConfigurationError(f"an EXPLICITE_APPEALS_* setting is malformed: {exc}"
-                                     ) from exc
+    def from_settings(cls, settings: Settings) -> AppealsConfig:
+        folder = settings.mail_dir or _beside_database(settings)
+        return cls(smtp_url=settings.smtp_url or CATCHER, mail_from=settings.mail_from,
+                   mail_dir=Path(folder) if folder else None,
+                   scheduler_seconds=settings.appeals_scheduler_seconds,
+                   mail_seconds=settings.appeals_mail_seconds,
+                   short_examination_seconds=settings.appeals_short_examination_seconds)
 
 
 def _beside_database(settings: Settings) -> str | None:
@@ -113,5 +102,5 @@ def bootstrap(settings: Settings, engine: Engine | None = None, *, clock: Clock 
     relay = OutboxRelay(engine, messaging, batch_size=settings.outbox_batch_size,
                         poll_interval=settings.outbox_poll_ms / 1000)
     return Appeals(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
-                   config or AppealsConfig.from_env(settings), clock or system_clock,
+                   config or AppealsConfig.from_settings(settings), clock or system_clock,
                    _mailer=mailer)

@@ -11,6 +11,7 @@ import flask_smorest
 from flask import Blueprint, Flask, g, request
 from jinja2 import ChoiceLoader, FileSystemLoader
 from prometheus_client import Counter, Histogram
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.config import Settings
 from shared.web.errors import ExpliciteApi, ValidationParser, register_error_handlers
@@ -54,6 +55,10 @@ def create_service_app(import_name: str, settings: Settings, *, service: str, ti
         FileSystemLoader(str(_SHARED / "templates")),
     ])
     install_security(app, secure_cookies=settings.public_url.startswith("https://"))
+    if settings.trusted_proxies:
+        # Only the gateway's own X-Forwarded-For entries are believed; a client's are not.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     register_error_handlers(app)
     app.register_blueprint(Blueprint("shared", __name__, static_folder=str(_SHARED / "static"),
                                      static_url_path="/static"))

@@ -22,6 +22,11 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def client_address() -> str:
+    """The client's address, as rate limits count it (see Settings.trusted_proxies)."""
+    return request.remote_addr or "unknown"
+
+
 def csrf_token() -> str:
     """The session's CSRF token, created on first use."""
     token = session.get("csrf")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from flask import current_app, request
+from flask import current_app
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from services.appeals.bootstrap import Appeals
@@ -20,6 +20,7 @@ from services.appeals.service_layer import ratelimit
 from services.appeals.service_layer.agents import current_agent
 from shared.auth.session import current_principal
 from shared.decision_model import CriterionDef
+from shared.web.security import client_address
 
 
 def service() -> Appeals:
@@ -32,13 +33,6 @@ def signed_in_agent() -> Agent | None:
         return None
     with service().uow() as uow:
         return current_agent(uow, principal)
-
-
-def client_address() -> str:
-    # Behind the gateway every request comes from the proxy; the gateway appends the address
-    # it saw to X-Forwarded-For, so the last entry is the one a client cannot forge.
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[-1].strip() or (request.remote_addr or "unknown")
 
 
 def allow_filing(reference: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +20,7 @@ from services.explainer.service_layer.reading import ExplanationView, read_expla
 from shared.auth.session import current_principal, sign_in_usager, sign_out
 from shared.auth.tokens import ALPHABET, normalize_code, normalize_reference
 from shared.french import format_date, format_datetime
+from shared.web.security import client_address
 
 bp = Blueprint("pages", __name__)
 
@@ -29,19 +29,6 @@ WRONG = ("La référence ou le code d'accès ne correspond pas. Vérifiez les de
 TOO_MANY = ("Vous avez fait trop d'essais. Par sécurité, attendez 15 minutes avant de "
             "réessayer. Vous pouvez aussi appeler le service indiqué sur votre courrier.")
 CODE_LENGTH = 12
-
-
-def client_address() -> str:
-    """The person's address: behind our own gateway, the one it saw and appended last."""
-    peer = request.remote_addr or ""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    try:
-        from_proxy = ipaddress.ip_address(peer).is_private
-    except ValueError:
-        from_proxy = False
-    if forwarded and from_proxy:
-        return forwarded.split(",")[-1].strip() or peer
-    return peer
 
 
 def _check_form(reference: str, code: str) -> dict[str, str]:

@@ -130,9 +130,10 @@ class Harness:
 
 @pytest.fixture
 def settings(tmp_path: Any) -> Settings:
+    # As in production: the app is reached only through the gateway, one proxy.
     return Settings(secret_key=SECRET, transport="memory",
                     database_urls={"explainer": f"sqlite:///{tmp_path / 'explainer.db'}"},
-                    public_url="http://explicite.test")
+                    public_url="http://explicite.test", trusted_proxies=1)
 
 
 @pytest.fixture

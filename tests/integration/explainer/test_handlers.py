@@ -212,15 +212,15 @@ def test_the_announced_event_is_valid_json_with_the_contract_envelope(harness: H
 
 def test_the_regenerate_command_gives_new_versions_with_the_reason(harness: Harness, monkeypatch,
                                                                    capsys):
-    from services.explainer.entrypoints import regenerate as command
+    from services import cli
 
     logged = Logged(decision_of("aide-transport-scolaire"))
     harness.publish(registered(sample("aide-transport-scolaire")), logged.event())
     settings = harness.service.settings
     monkeypatch.setenv("EXPLICITE_SECRET_KEY", settings.secret_key)
     monkeypatch.setenv("EXPLICITE_EXPLAINER_DATABASE_URL", settings.database_url("explainer"))
-    assert command.main(["--reason", "Texte revu.", "--algorithm",
-                         "aide-transport-scolaire/2026"]) == 0
+    assert cli.main(["explanations", "regenerate", "--reason", "Texte revu.", "--algorithm",
+                     "aide-transport-scolaire/2026"]) == 0
     assert "1 explanations regenerated" in capsys.readouterr().out
     assert [v.reason for v in harness.explanations(logged.reference)] == [
         "Première explication de la décision.", "Texte revu."]

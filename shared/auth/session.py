@@ -31,10 +31,14 @@ def current_principal() -> Principal:
 
 def _resolve() -> Principal:
     header = request.headers.get("Authorization", "")
+    resolver: ApiKeyResolver | None = current_app.extensions.get(_RESOLVER)
+    if header and resolver is None:
+        # A service that issues no keys ignores them; its session cookies are not read
+        # either, so a request is what its credentials say, never a mix.
+        return ANONYMOUS
     if header:
         scheme, _, token = header.partition(" ")
-        resolver: ApiKeyResolver | None = current_app.extensions.get(_RESOLVER)
-        principal = resolver(token.strip()) if resolver and scheme.lower() == "bearer" else None
+        principal = resolver(token.strip()) if scheme.lower() == "bearer" else None
         if principal is None:
             raise ApiError(401, "The API key is missing, unknown or revoked.",
                            code="invalid_api_key", headers={"WWW-Authenticate": "Bearer"})

@@ -65,6 +65,7 @@ def create_service_app(import_name: str, settings: Settings, *, service: str, ti
     app.register_blueprint(health_blueprint(readiness))
     _instrument(app, service)
     api = ExpliciteApi(app, spec_kwargs={"info": {"description": title}})
+    app.extensions["explicite.api"] = api
     return app, api
 
 

@@ -27,6 +27,7 @@ OUTCOMES = (MAINTAINED, AMENDED, ANNULLED)
 ACTING_ROLES = ("reviewer", "supervisor")
 READING_ROLES = ("reviewer", "supervisor", "admin", "auditor")
 
+FORBIDDEN = "forbidden"  # the agent's role does not allow the action
 MIN_MOTIVATION = 30  # characters: a sentence, not a tick
 MIN_ANSWER = 10
 
@@ -103,13 +104,13 @@ def check_visible(agent: Agent, administration: str) -> None:
 def check_can_read(agent: Agent, administration: str) -> None:
     check_visible(agent, administration)
     if not agent.has_any(*READING_ROLES):
-        raise RuleBroken("forbidden", "Votre rôle ne permet pas de consulter les dossiers.")
+        raise RuleBroken(FORBIDDEN, "Votre rôle ne permet pas de consulter les dossiers.")
 
 
 def check_can_act(agent: Agent, administration: str) -> None:
     check_visible(agent, administration)
     if not agent.has_any(*ACTING_ROLES):
-        raise RuleBroken("forbidden", "Seuls les instructeurs et les superviseurs traitent "
+        raise RuleBroken(FORBIDDEN, "Seuls les instructeurs et les superviseurs traitent "
                                       "les recours.")
 
 
@@ -172,7 +173,7 @@ def check_validator(agent: Agent, administration: str, status: str, drafted_by: 
 def check_can_assign(agent: Agent, administration: str, status: str) -> None:
     check_visible(agent, administration)
     if not agent.has_any("supervisor"):
-        raise RuleBroken("forbidden", "Seul un superviseur attribue les dossiers.")
+        raise RuleBroken(FORBIDDEN, "Seul un superviseur attribue les dossiers.")
     check_open(status)
     if status == AWAITING_VALIDATION:
         raise RuleBroken("awaiting", "La décision attend sa validation.")

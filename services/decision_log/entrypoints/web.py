@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 
 from services.decision_log.bootstrap import DecisionLog, bootstrap
 from services.decision_log.entrypoints import register
@@ -37,4 +37,12 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
     for blueprint in (decisions.blp, algorithms.blp, log.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(register.bp)
+    # The public origin's whole API document (the gateway routes this path here).
+    app.add_url_rule("/api/v1/openapi.json", "openapi", _openapi)
     return app
+
+
+def _openapi() -> Response:
+    from services.openapi import openapi_view
+
+    return openapi_view()

@@ -182,7 +182,7 @@ def test_a_supervisor_assigns_and_reassigns(world):
     reviewer = sign_in(world.app.test_client(), "instructeur-ville-exemple")
     assert reviewer.post(f"/console/appeals/{public_id}/assign", data={
         "csrf_token": token_of(reviewer), "assignee": "instructeur-ville-exemple"}
-        ).status_code == 409
+        ).status_code == 403  # only supervisors assign
     with world.uow() as uow:
         appeal = uow.appeals.get(public_id)
         actions = [h.action for h in uow.appeals.history(appeal.id)]

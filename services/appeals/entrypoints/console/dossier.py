@@ -67,11 +67,19 @@ def _act(public_id: str, action: str, run: Callable[[AppealsUnitOfWork], Any]) -
             uow.rollback()
             fields = exc.fields
             message = exc.message
-            return _render(_dossier(uow, public_id, record=False), status=(
-                404 if isinstance(exc, rules.NotVisible) else 400 if fields else 409),
-                errors=fields, message=message, form=request.form)
+            return _render(_dossier(uow, public_id, record=False), status=_status(exc),
+                           errors=fields, message=message, form=request.form)
     done = "submitted" if outcome == rules.AWAITING_VALIDATION else action
     return redirect(f"/console/appeals/{public_id}?fait={done}", code=303)
+
+
+def _status(exc: rules.RuleBroken | CannotRecompute) -> int:
+    """Not visible: 404; not allowed by the agent's role: 403; a form to correct: 400."""
+    if isinstance(exc, rules.NotVisible):
+        return 404
+    if getattr(exc, "code", None) == rules.FORBIDDEN:
+        return 403
+    return 400 if exc.fields else 409
 
 
 @bp.post("/appeals/<string:public_id>/claim")

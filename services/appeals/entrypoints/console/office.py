@@ -103,6 +103,8 @@ def mail_action(dispatch_id: int, action: str) -> Any:
     if not me.has_any(*MAIL_ROLES) or action not in ("retry", "posted"):
         abort(403 if action in ("retry", "posted") else 404)
     with app.uow() as uow:
+        if uow.office.dispatch_by_id(me.administration, dispatch_id) is None:
+            abort(404)
         change = mailing.retry if action == "retry" else mailing.mark_posted
         if not change(uow, me.administration, dispatch_id, app.now()):
             abort(409)

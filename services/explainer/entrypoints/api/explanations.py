@@ -30,6 +30,9 @@ blp = ApiBlueprint("explanations", __name__, url_prefix="/api/v1/explanations",
                    description="Explanations of decisions, for the people concerned and agents.")
 
 READERS = ("usager", "agent")
+# Agents who may record a formal request the person made by letter, phone or at a counter;
+# auditors and algorithm owners only read.
+ON_BEHALF = ("reviewer", "supervisor", "admin")
 NOT_FOUND = "No such explanation."
 
 
@@ -102,6 +105,8 @@ class FormalRequest(MethodView):
 
 def record_request(reference: str, principal: Principal) -> dict[str, Any]:
     """Shared by the page's button and the API: 404 alike for unknown and not allowed."""
+    if principal.kind == "agent" and not principal.has_any_role(*ON_BEHALF):
+        raise ApiError(403, "Your role does not allow recording a request for someone.")
     app = service()
     for _attempt in range(2):  # a concurrent identical request wins the race: read it back
         with app.uow() as uow:

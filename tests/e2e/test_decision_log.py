@@ -225,4 +225,4 @@ def test_a_tampered_row_fails_verification(stack: Stack):
     with service.uow() as uow:
         [report] = verify_log(uow)
     assert not report.intact
-    assert any(b.decision_id == "TEST-000007" for b in report.breaks)
+    assert any(b.label == "TEST-000007" for b in report.breaks)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.decision_log.domain.chain import ChainReport, verify_chain
+from shared.chain import ChainReport, verify_chain
 from services.decision_log.service_layer.ingest import hashed_part
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 
@@ -21,10 +21,10 @@ def verify_log(uow: DecisionLogUnitOfWork,
 
 def report_json(report: ChainReport) -> dict[str, object]:
     return {
-        "administration": report.administration,
+        "administration": report.chain,
         "intact": report.intact,
         "records": report.records,
         "head_seq": report.head_seq,
-        "breaks": [{"seq": b.seq, "decision_id": b.decision_id, "problem": b.problem}
+        "breaks": [{"seq": b.seq, "decision_id": b.label, "problem": b.problem}
                    for b in report.breaks],
     }

@@ -1,4 +1,4 @@
-"""The tamper-evident log: each record's SHA-256 covers its content and the previous hash."""
+"""Hash chains: each record's SHA-256 covers its content and the previous hash (tamper-evident)."""
 
 from __future__ import annotations
 
@@ -28,16 +28,16 @@ def link_hash(seq: int, prev_hash: str, record: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class ChainBreak:
-    """Where and how a chain stopped being trustworthy."""
+    """Where and how a chain stopped being trustworthy; `label` names the record."""
 
     seq: int
-    decision_id: str | None
+    label: str | None
     problem: str
 
 
 @dataclass(frozen=True)
 class ChainReport:
-    administration: str
+    chain: str
     records: int
     head_seq: int
     breaks: tuple[ChainBreak, ...]
@@ -47,25 +47,25 @@ class ChainReport:
         return not self.breaks
 
 
-def verify_chain(administration: str, links: Iterable[tuple[int, str, str, str | None,
-                                                             Mapping[str, Any]]],
+def verify_chain(chain: str, links: Iterable[tuple[int, str, str, str | None,
+                                                    Mapping[str, Any]]],
                  head: tuple[int, str] | None) -> ChainReport:
-    """Check links ordered by seq: (seq, prev_hash, hash, decision_id, hashed record).
+    """Check links ordered by seq: (seq, prev_hash, hash, label, hashed record).
 
     A changed record fails its own hash; a deleted one leaves a gap in the sequence; a
     deleted tail no longer reaches the head kept in its own table.
     """
     breaks: list[ChainBreak] = []
     expected_seq, expected_prev, count = 1, GENESIS, 0
-    for seq, prev_hash, stored_hash, decision_id, record in links:
+    for seq, prev_hash, stored_hash, label, record in links:
         count += 1
         if seq != expected_seq:
             breaks.append(ChainBreak(expected_seq, None,
                                      f"records {expected_seq} to {seq - 1} are missing"))
         elif prev_hash != expected_prev:
-            breaks.append(ChainBreak(seq, decision_id, "does not link to the previous record"))
+            breaks.append(ChainBreak(seq, label, "does not link to the previous record"))
         if link_hash(seq, prev_hash, record) != stored_hash:
-            breaks.append(ChainBreak(seq, decision_id, "content does not match its hash"))
+            breaks.append(ChainBreak(seq, label, "content does not match its hash"))
         expected_seq, expected_prev = seq + 1, stored_hash
     head_seq = head[0] if head else 0
     if head is not None and (head[0] != expected_seq - 1 or head[1] != expected_prev):
@@ -74,4 +74,4 @@ def verify_chain(administration: str, links: Iterable[tuple[int, str, str, str |
                                  f"says {head[0]}: records were removed or added"))
     if head is None and count:
         breaks.append(ChainBreak(0, None, "the chain has records but no head"))
-    return ChainReport(administration, count, head_seq, tuple(breaks))
+    return ChainReport(chain, count, head_seq, tuple(breaks))

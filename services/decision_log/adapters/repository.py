@@ -13,8 +13,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.decision_log.adapters import tables as t
-from services.decision_log.domain.chain import GENESIS
 from services.decision_log.domain.registry import AlgorithmVersion
+from shared.chain import GENESIS
 from shared.db import batch_of, before_commit
 
 # Loaded models by (id, version, revision, registered_at), shared by every unit of work of the

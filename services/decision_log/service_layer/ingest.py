@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.decision_log.domain import validation as v
-from services.decision_log.domain.chain import digest, link_hash
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.tokens import hash_access_code, new_access_code, new_reference
+from shared.chain import digest, link_hash
 from shared.contracts.events import Event
 from shared.contracts.fields import ADMINISTRATION_PATTERN
 from shared.db import batch_of

@@ -58,12 +58,23 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """The decision log's chains and every service's audit trail; exit 1 if one is broken."""
+    import importlib
+
     from services.decision_log.service_layer.audit import report_json, verify_log
+    from shared import audit
 
     with _container("decision_log").uow() as uow:
         reports = verify_log(uow, args.administration or None)
-    _print([report_json(r) for r in reports])
-    return 0 if all(r.intact for r in reports) else 1
+    trails = []
+    for name in SERVICES:
+        tables = importlib.import_module(f"services.{name}.adapters.tables").audit
+        with _container(name).uow() as uow:
+            trails.append(audit.verify(uow.session, tables, f"audit:{name}"))
+    _print({"log": [report_json(r) for r in reports],
+            "audit_trails": [{"trail": r.chain, "intact": r.intact, "entries": r.records,
+                              "breaks": [b.problem for b in r.breaks]} for r in trails]})
+    return 0 if all(r.intact for r in [*reports, *trails]) else 1
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
@@ -315,7 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("service", choices=SERVICES)
     worker.set_defaults(func=cmd_worker)
 
-    verify = sub.add_parser("verify", help="verify the hash chains of the log (exit 1 if broken)")
+    verify = sub.add_parser("verify", help="verify the log's hash chains and the audit trails "
+                                           "(exit 1 if one is broken)")
     verify.add_argument("--administration", action="append")
     verify.set_defaults(func=cmd_verify)
 

@@ -36,7 +36,7 @@ def _resolve() -> Principal:
         # A service that issues no keys ignores them; its session cookies are not read
         # either, so a request is what its credentials say, never a mix.
         return ANONYMOUS
-    if header:
+    if header and resolver is not None:
         scheme, _, token = header.partition(" ")
         principal = resolver(token.strip()) if scheme.lower() == "bearer" else None
         if principal is None:

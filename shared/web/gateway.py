@@ -19,6 +19,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/v1/log", "decision_log"),
     ("/api/v1/quarantine", "decision_log"),
     ("/api/v1/openapi/decision_log", "decision_log"),
+    ("/api/v1/audit/decision_log", "decision_log"),
     ("/api/v1/openapi.json", "decision_log"),
     ("/register", "decision_log"),
     ("/healthz", "decision_log"),
@@ -27,10 +28,12 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/static/", "decision_log"),
     ("/api/v1/explanations", "explainer"),
     ("/api/v1/openapi/explainer", "explainer"),
+    ("/api/v1/audit/explainer", "explainer"),
     ("/d/", "explainer"),
     ("/", "explainer"),
     ("/api/v1/appeals", "appeals"),
     ("/api/v1/openapi/appeals", "appeals"),
+    ("/api/v1/audit/appeals", "appeals"),
     ("/console/", "appeals"),
 )
 

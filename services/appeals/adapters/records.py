@@ -11,6 +11,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.appeals.adapters import tables as t
+from shared import audit
 
 
 class AppealRecords:
@@ -108,6 +109,11 @@ class AppealRecords:
         self._session.execute(insert(t.accesses).values(
             appeal_id=appeal_pk, agent_id=agent_id, administration=administration, what=what,
             at=at))
+        public_id = self._session.scalar(select(t.appeals.c.public_id)
+                                         .where(t.appeals.c.id == appeal_pk))
+        audit.record(self._session, t.audit, actor=f"agent:{agent_id}",
+                     administration=administration, action=what,
+                     subject=f"appeal:{public_id}", purpose="examen du recours", at=at)
 
     def first_opening(self, appeal_pk: int, agent_id: str, since: datetime) -> datetime | None:
         value: datetime | None = self._session.scalar(select(func.min(t.accesses.c.at)).where(

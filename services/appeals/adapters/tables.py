@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from shared.audit import define_audit_tables
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
 
@@ -51,6 +52,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 metadata = MetaData()
 messaging = define_messaging_tables(metadata)
+audit = define_audit_tables(metadata)
 
 # Read models
 algorithms = Table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.appeals.adapters.tables import audit
 from services.appeals.bootstrap import Appeals, bootstrap
 from services.appeals.entrypoints import console, usager
 from services.appeals.entrypoints.api import appeals
@@ -11,6 +12,7 @@ from services.appeals.entrypoints.templating import install_filters
 from shared.config import Settings
 from shared.db import ping
 from shared.web.app import create_service_app
+from shared.web.audit import audit_blueprint
 
 # Attachments travel in the filing form (multipart) or base64 in JSON: 10 MB of files at most.
 MAX_BODY_BYTES = 14 * 1024 * 1024
@@ -27,6 +29,7 @@ def create_app(settings: Settings | None = None, service: Appeals | None = None)
     app.extensions["appeals"] = service
     install_filters(app)
     api.register_blueprint(appeals.blp)
+    api.register_blueprint(audit_blueprint("appeals", service.uow, audit))
     app.register_blueprint(console.bp)
     app.register_blueprint(usager.bp)
     return app

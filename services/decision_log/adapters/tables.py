@@ -17,11 +17,13 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from shared.audit import define_audit_tables
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
 
 metadata = MetaData()
 messaging = define_messaging_tables(metadata)
+audit = define_audit_tables(metadata)
 
 algorithm_versions = Table(
     "algorithm_versions", metadata,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from services.decision_log.adapters.tables import audit
 from services.decision_log.bootstrap import DecisionLog, bootstrap
 from services.decision_log.entrypoints import register
 from services.decision_log.entrypoints.api import algorithms, decisions, log
@@ -15,6 +16,7 @@ from shared.contracts.algorithm import AlgorithmVersionSchema
 from shared.contracts.decision import DecisionRecordedSchema
 from shared.db import ping
 from shared.web.app import create_service_app
+from shared.web.audit import audit_blueprint
 
 
 def create_app(settings: Settings | None = None, service: DecisionLog | None = None) -> Flask:
@@ -34,7 +36,8 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
     api.spec.components.schema("DecisionRecorded", schema=DecisionRecordedSchema)
     api.spec.components.schema("AlgorithmVersion", schema=AlgorithmVersionSchema)
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
-    for blueprint in (decisions.blp, algorithms.blp, log.blp):
+    for blueprint in (decisions.blp, algorithms.blp, log.blp,
+                      audit_blueprint("decision_log", service.uow, audit)):
         api.register_blueprint(blueprint)
     app.register_blueprint(register.bp)
     # The public origin's whole API document (the gateway routes this path here).

@@ -17,11 +17,13 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from shared.audit import define_audit_tables
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
 
 metadata = MetaData()
 messaging = define_messaging_tables(metadata)
+audit = define_audit_tables(metadata)
 
 # The registry as announced by algorithm.registered: the latest revision of each version.
 algorithm_versions = Table(

@@ -92,6 +92,7 @@ def _view(reference: str) -> ExplanationView | BaseResponse:
     version = request.args.get("version", type=int)
     with service().uow() as uow:
         view = read_explanation(uow, reference, principal, version)
+        uow.commit()  # the audit trail's entry
     if view is None:
         abort(404)
     return view

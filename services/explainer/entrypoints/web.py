@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.explainer.adapters.tables import audit
 from services.explainer.bootstrap import Explainer, bootstrap
 from services.explainer.entrypoints import pages
 from services.explainer.entrypoints.api import explanations, templates
 from shared.config import Settings
 from shared.db import ping
 from shared.web.app import create_service_app
+from shared.web.audit import audit_blueprint
 
 
 def create_app(settings: Settings | None = None, service: Explainer | None = None) -> Flask:
@@ -20,7 +22,8 @@ def create_app(settings: Settings | None = None, service: Explainer | None = Non
         title="Explicite — explications des décisions",
         readiness={"database": lambda: ping(service.engine)})
     app.extensions["explainer"] = service
-    for blueprint in (explanations.blp, templates.blp):
+    for blueprint in (explanations.blp, templates.blp,
+                      audit_blueprint("explainer", service.uow, audit)):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     return app

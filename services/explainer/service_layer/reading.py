@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Row
 
+from services.explainer.adapters import tables as t
 from services.explainer.domain.document import ExplanationDocument
 from services.explainer.service_layer.access import may_read
 from services.explainer.service_layer.requests import CommunicationRequest, recorded_request
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
+from shared import audit
+from shared.audit import actor_of
 from shared.auth.principal import Principal
 from shared.auth.tokens import normalize_reference
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,13 @@ def read_explanation(uow: ExplainerUnitOfWork, reference: str, principal: Princi
     decision = uow.decisions.by_reference(normalize_reference(reference))
     if decision is None or not may_read(uow, principal, decision):
         return None
-    if principal.kind == "agent":
-        # Agents read people's files: every such reading leaves a trace.
-        log.info("agent read an explanation", extra={
-            "agent": principal.id, "administration": principal.administration,
-            "reference": decision.reference})
+    # Every reading of a person's explanation leaves a trace, theirs included (the caller
+    # commits it).
+    audit.record(uow.session, t.audit, actor=actor_of(principal),
+                 administration=decision.administration, action="read",
+                 subject=f"explanation:{decision.reference}",
+                 purpose=("lecture par la personne concernée" if principal.kind == "usager"
+                          else "lecture par un agent de l'administration"))
     explanation = (uow.explanations.version(decision.id, version) if version is not None
                    else uow.explanations.latest(decision.id))
     if version is not None and explanation is None:

@@ -138,11 +138,15 @@ def test_the_openapi_document_describes_the_explanation(client):
         assert field in schema["properties"]
 
 
-def test_every_reading_by_an_agent_leaves_a_trace(app, creche, caplog):
+def test_every_reading_by_an_agent_leaves_a_trace(app, creche, harness):
+    from services.explainer.adapters.tables import audit as trail
+    from shared import audit
+
     agent = app.test_client()
     as_agent(agent, "ville-exemple", "reviewer")
-    with caplog.at_level("INFO", logger="services.explainer.service_layer.reading"):
-        agent.get(f"/api/v1/explanations/{creche.reference}")
-        agent.get(f"/d/{creche.reference}")
-    traces = [r for r in caplog.records if r.getMessage() == "agent read an explanation"]
-    assert [(r.agent, r.reference) for r in traces] == [("agent-1", creche.reference)] * 2
+    agent.get(f"/api/v1/explanations/{creche.reference}")
+    agent.get(f"/d/{creche.reference}")
+    with harness.service.uow() as uow:
+        entries = audit.entries(uow.session, trail, "ville-exemple")
+    assert [(e["actor"], e["subject"]) for e in entries] == [
+        ("agent:agent-1", f"explanation:{creche.reference}")] * 2

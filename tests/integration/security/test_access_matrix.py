@@ -14,18 +14,16 @@ import re
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from werkzeug.test import Client, TestResponse
 
 from shared.auth.principal import AGENT_ROLES
 from shared.samples import SAMPLE_ALGORITHMS
 from shared.web.security import CSRF_FIELD
-from tests.integration.security.world import Side, World, agent_session, build_world
+from tests.integration.security.world import Side, World, agent_session
 
 ANONYMOUS, USAGER, PRODUCER = "anonymous", "usager", "producer"
 PRINCIPALS = (ANONYMOUS, USAGER, *AGENT_ROLES, PRODUCER)
@@ -103,6 +101,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/appeals"): only(USAGER, "reviewer", "supervisor", "admin"),
     ("GET", "/api/v1/appeals/<string:appeal_id>"): only(USAGER, *READERS),
     ("GET", "/api/v1/openapi/appeals/openapi.json"): PUBLIC,
+    ("GET", "/api/v1/audit/decision_log"): bounded("auditor", "admin"),
+    ("GET", "/api/v1/audit/explainer"): bounded("auditor", "admin"),
+    ("GET", "/api/v1/audit/appeals"): bounded("auditor", "admin"),
     ("GET", "/console/"): bounded(*AGENT_ROLES),
     ("GET", "/console/appeals/<string:public_id>"): only(*READERS),
     ("GET", "/console/appeals/<string:public_id>/<string:which>.pdf"): only(*READERS),
@@ -211,13 +212,6 @@ def refused(response: TestResponse) -> bool:
     return response.status_code in (301, 302, 303) and (
         "/console/login" in location or re.match(r"^(https?://[^/]+)?/(\?|$)", location)
         is not None)
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    world = build_world(Path(tmp_path_factory.mktemp("matrix")))
-    yield world
-    world.system.stop()
 
 
 def test_every_route_has_a_rule(world: World):

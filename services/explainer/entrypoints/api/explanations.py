@@ -86,6 +86,7 @@ class Explanation(MethodView):
         app = service()
         with app.uow() as uow:
             view = read_explanation(uow, reference, principal, query.get("version"))
+            uow.commit()  # the audit trail's entry
         if view is None:
             raise ApiError(404, NOT_FOUND)
         return explanation_json(view, app.settings.public_url)

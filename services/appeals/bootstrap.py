@@ -12,13 +12,14 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.appeals.adapters.tables import messaging
+from services.appeals.adapters.tables import messaging, rate_events
 from services.appeals.domain.deadlines import Clock
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.config import Settings
 from shared.db import make_engine
 from shared.mail import MailCatcher, Mailer, SmtpMailer
 from shared.messaging.outbox import OutboxRelay
+from shared.ratelimit import RateLimiter
 
 SERVICE = "appeals"
 CATCHER = "catcher"
@@ -68,6 +69,7 @@ class Appeals:
     sessions: sessionmaker[Session]
     relay: OutboxRelay
     config: AppealsConfig
+    limiter: RateLimiter
     clock: Clock = system_clock
     _mailer: Mailer | None = None
     catcher: MailCatcher | None = None
@@ -102,5 +104,6 @@ def bootstrap(settings: Settings, engine: Engine | None = None, *, clock: Clock 
     relay = OutboxRelay(engine, messaging, batch_size=settings.outbox_batch_size,
                         poll_interval=settings.outbox_poll_ms / 1000)
     return Appeals(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
-                   config or AppealsConfig.from_settings(settings), clock or system_clock,
+                   config or AppealsConfig.from_settings(settings),
+                   RateLimiter(rate_events, settings.secret_key), clock or system_clock,
                    _mailer=mailer)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.explainer.adapters.tables import messaging
+from services.explainer.adapters.tables import messaging, rate_events
 from services.explainer.service_layer.context import ExplainerContext
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.config import Settings
 from shared.db import make_engine
 from shared.messaging.outbox import OutboxRelay
+from shared.ratelimit import RateLimiter
 
 SERVICE = "explainer"
 
@@ -26,6 +27,7 @@ class Explainer:
     sessions: sessionmaker[Session]
     relay: OutboxRelay
     context: ExplainerContext
+    limiter: RateLimiter
 
     def uow(self) -> ExplainerUnitOfWork:
         return ExplainerUnitOfWork(self.sessions, messaging.outbox,
@@ -39,4 +41,4 @@ def bootstrap(settings: Settings, engine: Engine | None = None) -> Explainer:
                         poll_interval=settings.outbox_poll_ms / 1000)
     context = ExplainerContext(settings.secret_key, settings.public_url)
     return Explainer(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
-                     context)
+                     context, RateLimiter(rate_events, settings.secret_key))

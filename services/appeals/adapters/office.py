@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -87,14 +87,3 @@ class Office:
         columns = [c for c in t.dispatches.c if c.name not in ("attachment", "body")]
         return list(self._session.execute(select(*columns).where(
             t.dispatches.c.appeal_id == appeal_pk).order_by(t.dispatches.c.id)).all())
-
-    # Rate limits
-    def count_events(self, bucket: str, since: datetime) -> int:
-        return int(self._session.scalar(select(func.count()).select_from(t.rate_events).where(
-            t.rate_events.c.bucket == bucket, t.rate_events.c.at >= since)) or 0)
-
-    def add_event(self, bucket: str, at: datetime) -> None:
-        self._session.execute(insert(t.rate_events).values(bucket=bucket, at=at))
-
-    def forget_events_before(self, moment: datetime) -> None:
-        self._session.execute(delete(t.rate_events).where(t.rate_events.c.at < moment))

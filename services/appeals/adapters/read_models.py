@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -83,3 +83,19 @@ class ReadModels:
             self._session.execute(update(t.explanations)
                                   .where(t.explanations.c.reference == reference)
                                   .values(**values))
+
+    def readability_by_version(self, administration: str, target: float) -> list[Row[Any]]:
+        """Readability of the explanations of each algorithm version (the newest version of
+        each decision's explanation): how many, mean, lowest, and how many score below
+        `target`. Counted in the database: an administration may have millions of them."""
+        score = t.explanations.c.data["readability"]["score"].as_float()
+        decisions = t.decisions
+        return list(self._session.execute(
+            select(decisions.c.algorithm_id, decisions.c.algorithm_version,
+                   func.count(score).label("explained"), func.avg(score).label("mean"),
+                   func.min(score).label("lowest"),
+                   func.count(case((score < target, 1))).label("below_target"))
+            .join(t.explanations, t.explanations.c.reference == decisions.c.reference)
+            .where(decisions.c.administration == administration)
+            .group_by(decisions.c.algorithm_id, decisions.c.algorithm_version)
+            .order_by(decisions.c.algorithm_id, decisions.c.algorithm_version)))

@@ -29,6 +29,7 @@ from sqlalchemy.types import TypeDecorator
 from shared.audit import define_audit_tables
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
+from shared.ratelimit import define_rate_table
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -249,10 +250,4 @@ dispatches = Table(
 )
 
 # Attempts counted in the database, so that limits hold across gunicorn workers.
-rate_events = Table(
-    "rate_events", metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("bucket", String(100), nullable=False),
-    Column("at", UtcDateTime, nullable=False),
-    Index("ix_rate_events_bucket", "bucket", "at"),
-)
+rate_events = define_rate_table(metadata)

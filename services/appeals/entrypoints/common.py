@@ -37,13 +37,9 @@ def signed_in_agent() -> Agent | None:
 
 def allow_filing(reference: str) -> bool:
     app = service()
-    secret = app.settings.secret_key
-    per_ref, per_ref_window = ratelimit.FILING_PER_DECISION
-    per_ip, per_ip_window = ratelimit.FILING_PER_ADDRESS
-    return ratelimit.allow(app.uow, [
-        (ratelimit.bucket("file-ref", reference, secret), per_ref, per_ref_window),
-        (ratelimit.bucket("file-ip", client_address(), secret), per_ip, per_ip_window)],
-        app.now())
+    return ratelimit.allow(app.uow, app.limiter, [
+        (ratelimit.FILING_PER_DECISION, reference),
+        (ratelimit.FILING_PER_ADDRESS, client_address())], app.now())
 
 
 def uploads(files: MultiDict[str, FileStorage]) -> list[Upload]:

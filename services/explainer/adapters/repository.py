@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -179,21 +179,3 @@ class RequestRepository:
 
     def add(self, **values: Any) -> None:
         self._session.execute(insert(t.communication_requests).values(**values))
-
-
-class SignInFailureRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def count_since(self, key: str, since: datetime) -> int:
-        return int(self._session.scalar(
-            select(func.count()).select_from(t.sign_in_failures).where(
-                t.sign_in_failures.c.key == key, t.sign_in_failures.c.failed_at >= since)) or 0)
-
-    def add(self, keys: list[str], now: datetime) -> None:
-        self._session.execute(insert(t.sign_in_failures),
-                              [{"key": key, "failed_at": now} for key in keys])
-
-    def forget_before(self, moment: datetime) -> None:
-        self._session.execute(delete(t.sign_in_failures)
-                              .where(t.sign_in_failures.c.failed_at < moment))

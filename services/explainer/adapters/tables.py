@@ -20,6 +20,7 @@ from sqlalchemy import (
 from shared.audit import define_audit_tables
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
+from shared.ratelimit import define_rate_table
 
 metadata = MetaData()
 messaging = define_messaging_tables(metadata)
@@ -111,11 +112,5 @@ communication_requests = Table(
     Column("explanation_id", BigId, ForeignKey("explanations.id"), nullable=False),
 )
 
-# Failed sign-ins, shared by every web process; keys are digests, never addresses in clear.
-sign_in_failures = Table(
-    "sign_in_failures", metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("key", String(64), nullable=False),
-    Column("failed_at", DateTime(timezone=True), nullable=False),
-    Index("ix_sign_in_failures_key_time", "key", "failed_at"),
-)
+# Failed sign-ins, counted by every web process.
+rate_events = define_rate_table(metadata)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from services.explainer.adapters.tables import messaging
@@ -22,6 +21,7 @@ from shared.messaging.message import Delivery
 from shared.messaging.runtime import batch_settings
 from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
+from shared.ratelimit import KEPT
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 # can miss that consumer's look for parked decisions: this sweep catches it.
 SWEEP_SECONDS = 5.0
 HOUSEKEEPING_SECONDS = 3600.0
-FAILURES_KEPT = timedelta(days=1)
 
 
 def build_worker(app: Explainer, transport: Transport) -> Worker:
@@ -48,7 +47,7 @@ def build_worker(app: Explainer, transport: Transport) -> Worker:
 
     def forget_old_sign_in_failures() -> None:
         with app.uow() as uow:
-            uow.failures.forget_before(app.context.now() - FAILURES_KEPT)
+            app.limiter.forget_before(uow.session, app.context.now() - KEPT)
             uow.commit()
 
     batches = batch_settings(app.settings)

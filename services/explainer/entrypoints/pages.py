@@ -68,7 +68,7 @@ def open_decision() -> BaseResponse:
     app = service()
     try:
         with app.uow() as uow:
-            opened = sign_in(uow, reference, code, client_address(), app.context)
+            opened = sign_in(uow, reference, code, client_address(), app.context, app.limiter)
             uow.commit()
     except RateLimited as exc:
         return _index(reference, {"form": TOO_MANY}, 429, {"Retry-After": str(exc.retry_after)})

@@ -7,10 +7,15 @@ from typing import Any
 
 from sqlalchemy.engine import Row
 
-from services.explainer.service_layer.context import ExplainerContext
+from services.explainer.service_layer.context import (
+    SIGN_IN_PER_ADDRESS,
+    SIGN_IN_PER_REFERENCE,
+    ExplainerContext,
+)
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.auth.principal import Principal
-from shared.auth.tokens import hash_access_code, keyed_digest, normalize_reference, same_digest
+from shared.auth.tokens import hash_access_code, normalize_reference, same_digest
+from shared.ratelimit import RateLimiter
 
 # Compared against when the reference is unknown, so that both failures take the same time.
 _NOTHING = "0" * 64
@@ -31,26 +36,24 @@ class SignIn:
 
 
 def sign_in(uow: ExplainerUnitOfWork, reference: str, code: str, address: str,
-            context: ExplainerContext) -> SignIn | None:
+            context: ExplainerContext, limiter: RateLimiter) -> SignIn | None:
     """The decision the code opens, or None: an unknown reference and a wrong code look alike.
 
     Raises RateLimited before looking at the code once either counter is full. The caller
     commits, so that failures are counted by every process.
     """
     reference = normalize_reference(reference)
-    limits, now = context.limits, context.now()
-    by_address = keyed_digest(context.secret_key, "sign-in-address", address)
-    by_reference = keyed_digest(context.secret_key, "sign-in-reference", reference)
-    since = now - limits.window
-    if (uow.failures.count_since(by_address, since) >= limits.per_address
-            or uow.failures.count_since(by_reference, since) >= limits.per_reference):
-        raise RateLimited(int(limits.window.total_seconds()))
+    now = context.now()
+    checks = [(SIGN_IN_PER_ADDRESS, address), (SIGN_IN_PER_REFERENCE, reference)]
+    limit = limiter.exhausted(uow.session, checks, now)
+    if limit is not None:
+        raise RateLimited(int(limit.window.total_seconds()))
     row = uow.decisions.by_reference(reference)
     digest = hash_access_code(context.secret_key, code)
     if same_digest(row.access_code_hash if row is not None else _NOTHING, digest) \
             and row is not None:
         return SignIn(row.reference)
-    uow.failures.add([by_address, by_reference], now)
+    limiter.hit(uow.session, checks, now)
     return None
 
 

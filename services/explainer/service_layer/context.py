@@ -9,16 +9,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.explainer.domain.case import Algorithm
+from shared.ratelimit import Limit
 
-
-@dataclass(frozen=True)
-class SignInLimits:
-    """Failed attempts allowed per window, per client address and per reference."""
-
-    window: timedelta = timedelta(minutes=15)
-    per_address: int = 10
-    # A reference is printed on one letter: a few typing mistakes, never a guessing game.
-    per_reference: int = 5
+# Failed sign-ins allowed in a quarter of an hour, per client address and per reference.
+SIGN_IN_PER_ADDRESS = Limit("sign-in-address", 10, timedelta(minutes=15))
+# A reference is printed on one letter: a few typing mistakes, never a guessing game.
+SIGN_IN_PER_REFERENCE = Limit("sign-in-reference", 5, timedelta(minutes=15))
 
 
 class AlgorithmCache:
@@ -47,7 +43,6 @@ class AlgorithmCache:
 class ExplainerContext:
     secret_key: str
     public_url: str
-    limits: SignInLimits = SignInLimits()
     algorithms: AlgorithmCache = field(default_factory=AlgorithmCache)
 
     def now(self) -> datetime:

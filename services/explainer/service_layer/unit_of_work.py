@@ -9,7 +9,6 @@ from services.explainer.adapters.repository import (
     DecisionRepository,
     ExplanationRepository,
     RequestRepository,
-    SignInFailureRepository,
     TemplateRepository,
 )
 from shared.db import UnitOfWork
@@ -21,7 +20,6 @@ class ExplainerUnitOfWork(UnitOfWork):
     explanations: ExplanationRepository
     templates: TemplateRepository
     requests: RequestRepository
-    failures: SignInFailureRepository
 
     def __enter__(self) -> Self:
         super().__enter__()
@@ -30,5 +28,4 @@ class ExplainerUnitOfWork(UnitOfWork):
         self.explanations = ExplanationRepository(self.session)
         self.templates = TemplateRepository(self.session)
         self.requests = RequestRepository(self.session)
-        self.failures = SignInFailureRepository(self.session)
         return self

@@ -25,14 +25,9 @@ def login() -> Any:
     if request.method == "POST":
         app = service()
         login_id = request.form.get("login", "").strip()[:128]
-        secret = app.settings.secret_key
-        per_account, account_window = ratelimit.LOGIN_PER_ACCOUNT
-        per_address, address_window = ratelimit.LOGIN_PER_ADDRESS
-        if not ratelimit.allow(app.uow, [
-                (ratelimit.bucket("login", login_id.lower(), secret), per_account,
-                 account_window),
-                (ratelimit.bucket("login-ip", client_address(), secret), per_address,
-                 address_window)], app.now()):
+        if not ratelimit.allow(app.uow, app.limiter, [
+                (ratelimit.LOGIN_PER_ACCOUNT, login_id.lower()),
+                (ratelimit.LOGIN_PER_ADDRESS, client_address())], app.now()):
             return render_template("appeals/console/login.html", error=(
                 "Trop de tentatives. Attendez un quart d'heure avant de réessayer."),
                 next=request.form.get("next")), 429

@@ -22,6 +22,8 @@ VIEWS = {
     "decides": "Décidés",
 }
 STATS_ROLES = ("supervisor", "algorithm_owner", "admin", "auditor")
+# The explainer's own goal for its default wording (docs/explainer.md, Kandel-Moles score).
+READABILITY_TARGET = 70
 
 
 def _select(view: str, rows: list[Any], me: rules.Agent, now: Any) -> list[Any]:
@@ -82,7 +84,9 @@ def statistics() -> Any:
             if decision is not None:
                 codes[appeal.reference] = decision.outcome_code
         names = uow.read.algorithm_names(me.administration)
+        readability = uow.read.readability_by_version(me.administration, READABILITY_TARGET)
     stats = compute(appeals, codes, app.now(), app.config.short_examination_seconds)
     return render_template("appeals/console/statistics.html", agent=me, stats=stats,
-                           names=names,
+                           names=names, readability=readability,
+                           readability_target=READABILITY_TARGET,
                            short_minutes=app.config.short_examination_seconds / 60)

@@ -199,6 +199,29 @@ def cmd_emit(args: argparse.Namespace) -> int:
     return 0 if not report.failed and not report.rejected else 1
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Apply the retention policy now (the workers do it every hour)."""
+    from datetime import UTC, datetime, timedelta
+
+    from services.appeals.service_layer.retention import purge_personal_data as appeals_purge
+    from services.decision_log.service_layer.retention import purge_personal_data as log_purge
+
+    settings = _settings()
+    days = args.days if args.days is not None else settings.personal_data_retention_days or None
+    if days is None or days < 0:
+        raise SystemExit("no retention period: set EXPLICITE_PERSONAL_DATA_RETENTION_DAYS or "
+                         "give --days (0: everything received until now)")
+    now = datetime.now(UTC)
+    before = now - timedelta(days=days)
+    purged = {}
+    for name, purge in (("decision_log", log_purge), ("appeals", appeals_purge)):
+        with _container(name).uow() as uow:
+            purged[name] = purge(uow, before, now)
+            uow.commit()
+    _print({"before": before, "purged": purged})
+    return 0
+
+
 def cmd_explanations(args: argparse.Namespace) -> int:
     """New versions of explanations, after a new default wording or a custom template."""
     from services.explainer.service_layer.regenerate import regenerate
@@ -377,6 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
     emit.add_argument("--http-url")
     emit.add_argument("--api-key")
     emit.set_defaults(func=cmd_emit)
+
+    purge = sub.add_parser("purge", help="forget personal data older than the retention period")
+    purge.add_argument("--days", type=int, help="instead of the configured retention period")
+    purge.set_defaults(func=cmd_purge)
 
     explanations = sub.add_parser(
         "explanations", help="regenerate explanations (earlier versions stay readable)")

@@ -63,6 +63,9 @@ class Settings:
     appeals_scheduler_seconds: float = 30.0
     appeals_mail_seconds: float = 2.0
     appeals_short_examination_seconds: int = 120
+    # Contact details (and other personal data beside the decision record) are purged this
+    # many days after the decision or, for a contestation, after it was decided. 0: never.
+    personal_data_retention_days: int = 730
 
     def database_url(self, service: str) -> str:
         try:
@@ -126,6 +129,8 @@ class Settings:
                                               cls.appeals_scheduler_seconds),
             appeals_mail_seconds=_number(env, "EXPLICITE_APPEALS_MAIL_SECONDS",
                                          cls.appeals_mail_seconds),
+            personal_data_retention_days=_int(env, "EXPLICITE_PERSONAL_DATA_RETENTION_DAYS",
+                                              cls.personal_data_retention_days),
             appeals_short_examination_seconds=_int(
                 env, "EXPLICITE_APPEALS_SHORT_EXAMINATION_SECONDS",
                 cls.appeals_short_examination_seconds),

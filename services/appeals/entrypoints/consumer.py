@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.appeals.adapters.tables import messaging
 from services.appeals.bootstrap import SERVICE, Appeals
 from services.appeals.service_layer import read_model
 from services.appeals.service_layer.alarms import fire_due_alarms
 from services.appeals.service_layer.mailing import send_due_emails
+from services.appeals.service_layer.retention import purge_personal_data
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.contracts.events import Event
 from shared.messaging import topology
@@ -27,6 +28,8 @@ HANDLERS: dict[str, Handler] = {
     topology.EXPLANATION_GENERATED: read_model.on_explanation_generated,
 }
 
+
+PURGE_SECONDS = 3600
 
 def run_scheduler(app: Appeals) -> int:
     """Fire the alarms due now; persisted, so a restarted worker picks up where it was."""
@@ -58,8 +61,17 @@ def build_worker(app: Appeals, transport: Transport) -> Worker:
     def mail() -> None:
         send_emails(app)
 
+    def purge() -> None:
+        days = app.settings.personal_data_retention_days
+        if days:
+            now = app.now()
+            with app.uow() as uow:
+                purge_personal_data(uow, now - timedelta(days=days), now)
+                uow.commit()
+
     consumers = [consumer(name) for name in HANDLERS]
     return Worker(SERVICE, transport,
                   [*consumers, dead_letter_consumer(SERVICE, messaging, app.uow, batches)],
                   app.relay, periodic=[(app.config.scheduler_seconds, scheduler),
-                                       (app.config.mail_seconds, mail)])
+                                       (app.config.mail_seconds, mail),
+                                       (PURGE_SECONDS, purge)])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.decision_log.adapters.tables import messaging
 from services.decision_log.bootstrap import SERVICE, DecisionLog
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer.ingest import ingest
+from services.decision_log.service_layer.retention import purge_personal_data
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.contracts.events import Event
 from shared.messaging import topology
@@ -20,6 +22,7 @@ from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
 
 NOT_A_PRODUCER = ""
+PURGE_SECONDS = 3600
 
 
 def amqp_producer(delivery: Delivery, uow: DecisionLogUnitOfWork, own_user: str) -> Producer:
@@ -57,4 +60,12 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
         MessageConsumer(revised.name, on_decision_revised, app.uow, messaging, batches),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),
     ]
-    return Worker(SERVICE, transport, consumers, app.relay)
+    def purge() -> None:
+        days = settings.personal_data_retention_days
+        if days:
+            now = datetime.now(UTC)
+            with app.uow() as uow:
+                purge_personal_data(uow, now - timedelta(days=days), now)
+                uow.commit()
+
+    return Worker(SERVICE, transport, consumers, app.relay, periodic=[(PURGE_SECONDS, purge)])

@@ -6,12 +6,14 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import flask_smorest
 from flask import Blueprint, Flask, g, request
 from jinja2 import ChoiceLoader, FileSystemLoader
 from prometheus_client import Counter, Histogram
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from shared.config import Settings
 from shared.web.errors import ExpliciteApi, ValidationParser, register_error_handlers
@@ -27,6 +29,14 @@ LATENCY = Histogram("explicite_http_request_seconds", "HTTP request duration",
                     ["service"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in our routes: an id the databases can hold, else simply 404."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 class ApiBlueprint(flask_smorest.Blueprint):
     """A flask-smorest blueprint whose validation errors are 400, as contract v1 says."""
 
@@ -38,6 +48,7 @@ def create_service_app(import_name: str, settings: Settings, *, service: str, ti
                        max_body_bytes: int | None = None) -> tuple[Flask, ExpliciteApi]:
     """A Flask app with the project's conventions and a flask-smorest Api under /api/v1."""
     app = Flask(import_name, static_folder=None)
+    app.url_map.converters["int"] = DatabaseId
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=max_body_bytes or settings.max_body_bytes,

@@ -16,7 +16,7 @@ from shared.web.app import ApiBlueprint
 
 class AuditQuerySchema(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    before_seq = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    before_seq = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class AuditEntrySchema(Schema):

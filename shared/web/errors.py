@@ -79,8 +79,11 @@ def to_response(error: HTTPException) -> Response:
         fields_ = data.get("messages") or data.get("errors")
         if isinstance(fields_, dict) and set(fields_) <= {"json", "query", "form", "files",
                                                           "querystring", "headers"}:
-            # webargs nests by location; one location per request here, flatten it.
-            fields_ = {k: v for location in fields_.values() for k, v in location.items()}
+            # webargs nests by location; one location per request here, flatten it. A body
+            # that is not JSON at all comes as a list of messages for the whole body.
+            fields_ = {k: v for location in fields_.values()
+                       for k, v in (location.items() if isinstance(location, dict)
+                                    else [("body", location)])}
         code = _CODES.get(status, "error")
         message = data.get("message") or _default_message(status, error)
         headers = dict(data.get("headers") or {})

@@ -93,7 +93,7 @@ class ExplanationSchema(Schema):
 
 
 class ExplanationQuerySchema(Schema):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class RequestResultSchema(CommunicationRequestSchema):

@@ -19,8 +19,8 @@ venv: $(STAMP) ## Create the virtualenv and install Explicite with its dependenc
 run: $(STAMP) ## Run the whole system on the embedded default (SQLite, one process, port 8000)
 	$(VENV)/bin/explicite run
 
-system-deps: ## Install RabbitMQ and PostgreSQL from Debian when missing (tests need them)
-	@scripts/ensure-system-deps rabbitmq-server postgresql
+system-deps: ## Install RabbitMQ, PostgreSQL and Chromium from Debian when missing (tests need them)
+	@scripts/ensure-system-deps rabbitmq-server postgresql chromium fonts-dejavu-core
 
 lint: $(STAMP) ## Check style and common mistakes (ruff)
 	$(VENV)/bin/ruff check shared services tests
@@ -28,9 +28,28 @@ lint: $(STAMP) ## Check style and common mistakes (ruff)
 typecheck: $(STAMP) ## Check types (mypy)
 	$(VENV)/bin/mypy
 
-test: $(STAMP) system-deps lint typecheck ## Run lint, types and every test (starts real RabbitMQ and PostgreSQL)
+test: $(STAMP) system-deps browser-deps lint typecheck ## Run lint, types and every test (starts real RabbitMQ and PostgreSQL)
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
+
+# In `make test` the browser tests must run: a missing Chromium or axe-core is a failure there,
+# while elsewhere (a bare `pytest`) they are skipped with the reason.
+test: export EXPLICITE_BROWSER_TESTS := required
+
+# Playwright's Python package drives Debian's Chromium: never `playwright install`, which would
+# download a browser of its own. axe-core comes from npm, pinned by tests/browser/package-lock.json.
+BROWSER_DIR := tests/browser
+$(VENV)/.playwright: $(STAMP)
+	@$(PY) -m pip install --quiet 'playwright==1.65.2'
+	@touch $@
+
+$(BROWSER_DIR)/node_modules/.package-lock.json: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+
+browser-deps: $(VENV)/.playwright $(BROWSER_DIR)/node_modules/.package-lock.json ## Playwright (Python) and axe-core (npm) for the browser tests
+
+test-browser: $(STAMP) system-deps browser-deps ## Browser journeys, keyboard, phone and axe-core only (screenshots in test-artifacts/browser)
+	EXPLICITE_BROWSER_TESTS=required $(VENV)/bin/pytest tests/browser $(PYTEST_ARGS)
 
 test-faults: $(STAMP) system-deps ## Kill brokers, workers and databases under load, at full scale (minutes)
 	EXPLICITE_FAULTS_SCALE=full $(VENV)/bin/pytest tests/faults -m faults -p no:logging -s $(PYTEST_ARGS)
@@ -58,4 +77,4 @@ clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 .PHONY: help venv run system-deps lint typecheck test test-faults test-fast compose-check clean
-.PHONY: bench bench-soak
+.PHONY: bench bench-soak browser-deps test-browser

@@ -35,6 +35,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    # The browser's own words in French, as on a French person's computer (the file button).
+    "--lang=fr-FR",
 ]
 REQUIRED = os.environ.get("EXPLICITE_BROWSER_TESTS") == "required"
 

@@ -101,9 +101,9 @@ class Journey:
             self.violations[f"{name} ({self.page.url})"] = violations
         return violations
 
-    def check(self, name: str) -> Path:
+    def check(self, name: str, *, full_page: bool = True) -> Path:
         """Screenshot then axe-core: the page as the person sees it at this step."""
-        path = self.screenshot(name)
+        path = self.screenshot(name, full_page=full_page)
         self.axe(name)
         return path
 

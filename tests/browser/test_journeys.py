@@ -99,6 +99,10 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     page.get_by_role("link", name="Version imprimable").click()
     expect_text(page, "Pour imprimer")
     usager.check("version-imprimable")
+    page.emulate_media(media="print")  # as it comes out of the printer: no header nor buttons
+    assert not page.get_by_role("navigation", name="Navigation principale").is_visible()
+    usager.screenshot("version-imprimable-impression")
+    page.emulate_media(media="screen")
     page.go_back()
     page.get_by_role("button", name="Faire la demande officielle").click()
     expect_text(page, "Votre demande officielle de communication a été enregistrée")
@@ -160,8 +164,16 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     console.get_by_role("link", name="Courrier").click()
     expect_text(console, "Courriels et lettres")
     agent.check("courrier")
+    console.get_by_role("link", name=re.compile("Accusé de réception")).first.click()
+    expect_text(console, "Retour au courrier")
+    agent.check("courrier-detail")
     console.get_by_role("link", name="Déposer pour une personne").click()
     agent.check("deposer-pour-une-personne")
+    # The amended decision is replaced: the counter agent is told to contest the new one.
+    console.get_by_label("Référence de la décision").fill(demo.reference)
+    console.get_by_role("button", name="Continuer").click()
+    console.get_by_role("alert").wait_for()
+    agent.check("deposer-decision-remplacee")
     superviseur = "superviseur-ville-exemple"
     supervisor = new_journey("parcours-superviseur")
     sign_in_agent(supervisor, server, superviseur, demo.agents[superviseur])

@@ -2,7 +2,8 @@
 
 Only Tab, Shift+Tab, Enter and Space move and act (and the letters typed into fields): no
 mouse, no click. At every stop the focus must be visible, on screen, and follow the page's
-order; the skip link must be the first stop of every page. Screenshots:
+order; the skip link must be the first stop of every page. Screenshots (what the screen shows,
+with the focus):
 test-artifacts/browser/clavier/NN-step.png.
 """
 
@@ -39,22 +40,22 @@ def test_keyboard_only_contestation(server: ExpliciteServer, new_journey: Any,
     page.goto(server.url("/"))
     first = keys.press("Tab")
     assert first is not None and first["name"] == "Aller au contenu"
-    journey.check("lien-d-evitement")
+    journey.check("lien-d-evitement", full_page=False)
     keys.press("Enter")
     keys.tab_to("Référence de la décision")
     keys.type(demo.reference)
     keys.tab_to("Code d'accès")
     keys.type(demo.code)
-    journey.check("code-saisi")
+    journey.check("code-saisi", full_page=False)
     keys.press("Enter")
     page.wait_for_url(re.compile(rf"/d/{demo.reference}$"))
 
     # The explanation: the table of contents is reachable, then the contest link.
     skip_to_content(keys)
     keys.tab_to("Ce qui aurait changé le résultat")
-    journey.check("sommaire-au-clavier")
+    journey.check("sommaire-au-clavier", full_page=False)
     keys.tab_to("Contester cette décision", backwards=True)
-    journey.check("lien-contester")
+    journey.check("lien-contester", full_page=False)
     keys.press("Enter")
     page.wait_for_url(re.compile(r"/contester$"))
 
@@ -68,7 +69,7 @@ def test_keyboard_only_contestation(server: ExpliciteServer, new_journey: Any,
     keys.type("600")
     keys.tab_to("Pourquoi cette information est-elle fausse ?")
     keys.type("Mon quotient a baissé en janvier.")
-    journey.check("critere-conteste")
+    journey.check("critere-conteste", full_page=False)
     keys.tab_to("Votre point de vue")
     keys.type("Je ne peux pas reprendre mon emploi sans place en crèche.")
     keys.tab_to("Pièces justificatives")
@@ -83,15 +84,15 @@ def test_keyboard_only_contestation(server: ExpliciteServer, new_journey: Any,
     keys.tab_to("Par courriel", backwards=True)
     keys.tab_to("Pièces justificatives", backwards=True)
     keys.tab_to("Adresse électronique")
-    journey.check("retour-arriere")
+    journey.check("retour-arriere", full_page=False)
     keys.tab_to("Envoyer ma contestation")
-    journey.check("bouton-envoyer")
+    journey.check("bouton-envoyer", full_page=False)
     keys.press("Enter")
     page.wait_for_url(re.compile(r"/recours/"))
     expect_text(page, "Accusé de réception")
     first = keys.press("Tab")
     assert first is not None and first["name"] == "Aller au contenu"
-    journey.check("accuse-de-reception")
+    journey.check("accuse-de-reception", full_page=False)
 
     assert len(keys.stops) > 20
     journey.assert_clean()

@@ -9,6 +9,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+from psycopg import sql
+from psycopg.types.json import Jsonb
 from sqlalchemy import JSON, Engine, Table, create_engine, event, exc, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, sessionmaker
@@ -94,6 +96,40 @@ def before_commit(session: Session, flush: Callable[[], None]) -> None:
     session.info.setdefault(_BEFORE_COMMIT, []).append(flush)
 
 
+def is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows that all have the same keys: COPY on PostgreSQL, executemany elsewhere.
+
+    COPY costs about half an executemany of the same rows (measured by `make bench`): no
+    statement per row to bind and run. JSON columns get what the JSON type would store (None
+    is JSON null, as with insert()).
+    """
+    if not rows:
+        return
+    if not is_postgresql(session):
+        session.execute(insert(table), list(rows))
+        return
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([Jsonb(row[c]) if c in json_columns else row[c] for c in columns])
+
+
+def next_ids(session: Session, table: Table, count: int) -> list[int]:
+    """PostgreSQL: `count` values of the sequence behind `table`.id, to insert rows with them."""
+    return list(session.scalars(text(
+        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+        {"table": table.name, "count": count}))
+
+
 class UnitOfWork:
     """One database transaction, with the service's outbox; services add their repositories."""
 
@@ -138,7 +174,7 @@ class UnitOfWork:
 
     def _write_outbox(self) -> None:
         rows, self._outbox_rows = self._outbox_rows, []
-        self.session.execute(insert(self._outbox), rows)
+        insert_rows(self.session, self._outbox, rows)
 
     def flush(self) -> None:
         """Write what the batch staged; commit() does it first."""

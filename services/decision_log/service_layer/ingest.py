@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -60,7 +60,7 @@ def ingest(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
            context: IngestContext) -> Outcome:
     """Handle one received decision inside the caller's transaction."""
     _prefetch_batch(uow)
-    parsed = v.parse_body(raw)
+    parsed = v.parse_body(raw, _decoder(uow))
     if isinstance(parsed, v.Rejection):
         return quarantine(uow, raw, producer, parsed, context)
     checked = v.check_decision(parsed, producer, uow.algorithms.get, context.now(),
@@ -88,23 +88,35 @@ def _prefetch_batch(uow: DecisionLogUnitOfWork) -> None:
     if bodies is None or uow.session.info.get(_PREFETCHED) is bodies:
         return
     uow.session.info[_PREFETCHED] = bodies
-    keys = list(_lookups(bodies))
+    decoded = {}
+    for raw in bodies:
+        try:
+            decoded[raw] = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue  # ingest files it with its reason
+    uow.session.info[_DECODED] = decoded
+    keys = list(_lookups(decoded.values()))
     uow.decisions.prefetch(keys)
     uow.chain.lock(administration for administration, _ in keys)
 
 
-# Session.info key: the batch whose lookups were prefetched.
+# Session.info keys: the batch whose lookups were prefetched, and its bodies decoded.
 _PREFETCHED = "decision_log.prefetched"
+_DECODED = "decision_log.decoded"
 
 
-def _lookups(bodies: Sequence[bytes]) -> Iterator[tuple[str, str]]:
+def _decoder(uow: DecisionLogUnitOfWork) -> Callable[[bytes], Any]:
+    """json.loads, or the batch's own decoding of the same bytes (each handed out once)."""
+    decoded = uow.session.info.get(_DECODED)
+    if not decoded:
+        return json.loads
+    return lambda raw: decoded.pop(raw) if raw in decoded else json.loads(raw)
+
+
+def _lookups(bodies: Iterable[Any]) -> Iterator[tuple[str, str]]:
     """(administration, decision_id) of each decision and of the one it supersedes; bodies
     that are not decisions are left to ingest, which files them with their reasons."""
-    for raw in bodies:
-        try:
-            body = json.loads(raw)
-        except (ValueError, RecursionError):
-            continue
+    for body in bodies:
         if not isinstance(body, dict) or not isinstance(body.get("administration"), str):
             continue
         for key in ("decision_id", "supersedes"):

@@ -1,5 +1,6 @@
 """Kill the broker, the workers and the database while confirmed decisions stream in:
-afterwards every confirmed decision is logged exactly once. Lost = 0, duplicated = 0."""
+afterwards every confirmed decision is logged exactly once and explained exactly once.
+Lost = 0, duplicated = 0."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from services.decision_log.adapters import tables as dl
 from services.decision_log.bootstrap import bootstrap
 from services.decision_log.service_layer.producers import register_amqp_producer
 from services.decision_log.service_layer.registry import register_algorithm
+from services.explainer.adapters import tables as ex
+from services.explainer.bootstrap import bootstrap as explainer_bootstrap
 from shared.config import Settings
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, generate_decisions
@@ -29,21 +32,26 @@ CRECHE = [a for a in SAMPLE_ALGORITHMS if a["id"] == "creche-attribution"]
 
 
 class Rig:
-    """decision_log's worker as a process, connected to the broker through a TCP proxy."""
+    """decision_log's and the explainer's workers as processes, connected to the broker
+    through a TCP proxy."""
 
     def __init__(self, broker: Any, postgres: Any, suffix: str, log_dir: Path) -> None:
         self.broker, self.postgres = broker, postgres
-        self.service_user = f"svc-decision-log-{suffix}"
         self.back_office = f"bo-ville-{suffix}"
-        add_service_user(broker, self.service_user, PASSWORD)
         add_back_office(broker, self.back_office, PASSWORD)
-        database = f"faults_{suffix}_decision_log"
-        postgres.create_database(database)
+        users = {name: f"svc-{name.replace('_', '-')}-{suffix}"
+                 for name in ("decision_log", "explainer")}
+        urls = {}
+        for name, user in users.items():
+            add_service_user(broker, user, PASSWORD)
+            postgres.create_database(f"faults_{suffix}_{name}")
+            urls[name] = postgres.url(f"faults_{suffix}_{name}")
         self.proxy = TcpProxy(broker.port)
         settings = Settings(
             secret_key="faults-secret-key-that-is-long-enough-0123456789",
-            database_urls={"decision_log": postgres.url(database)},
-            service_users={"decision_log": self.service_user})
+            database_urls=urls, service_users=users)
+        self.explainer = explainer_bootstrap(settings)
+        upgrade("explainer", self.explainer.engine)
         self.decision_log = bootstrap(settings)
         upgrade("decision_log", self.decision_log.engine)
         with self.decision_log.uow() as uow:
@@ -52,33 +60,47 @@ class Rig:
                                    by="faults")
             register_amqp_producer(uow, self.back_office, "ville-exemple")
             uow.commit()
-        proxied = f"amqp://{self.service_user}:{PASSWORD}@127.0.0.1:{self.proxy.port}/%2F"
-        self.worker = WorkerProcess("decision_log", {
-            "EXPLICITE_SECRET_KEY": settings.secret_key,
-            "EXPLICITE_DECISION_LOG_DATABASE_URL": postgres.url(database),
-            "EXPLICITE_DECISION_LOG_AMQP_USER": self.service_user,
-            "EXPLICITE_AMQP_URL": proxied + "?heartbeat=10&connection_attempts=1",
-            "EXPLICITE_OUTBOX_POLL_MS": "50",
-        }, log_dir)
+        self.workers = [
+            WorkerProcess(name, {
+                "EXPLICITE_SECRET_KEY": settings.secret_key,
+                f"EXPLICITE_{name.upper()}_DATABASE_URL": urls[name],
+                **{f"EXPLICITE_{n.upper()}_AMQP_USER": u for n, u in users.items()},
+                "EXPLICITE_AMQP_URL": f"amqp://{user}:{PASSWORD}@127.0.0.1:{self.proxy.port}"
+                                      "/%2F?heartbeat=10&connection_attempts=1",
+                "EXPLICITE_OUTBOX_POLL_MS": "50",
+            }, log_dir) for name, user in users.items()]
 
     def logged_ids(self) -> list[str]:
         with self.decision_log.engine.connect() as connection:
             return list(connection.scalars(select(dl.decisions.c.decision_id)))
 
-    def count(self, table: Any) -> int:
-        with self.decision_log.engine.connect() as connection:
+    def explained_ids(self) -> list[str]:
+        """One decision id per explanation stored."""
+        with self.explainer.engine.connect() as connection:
+            return list(connection.scalars(
+                select(ex.decisions.c.decision_id).join(
+                    ex.explanations, ex.explanations.c.decision_pk == ex.decisions.c.id)))
+
+    def count(self, table: Any, engine: Any = None) -> int:
+        with (engine or self.decision_log.engine).connect() as connection:
             return int(connection.scalar(select(func.count()).select_from(table)) or 0)
 
+    def start(self) -> None:
+        for worker in self.workers:
+            worker.start()
+
     def close(self) -> None:
-        self.worker.stop()
+        for worker in self.workers:
+            worker.stop()
         self.proxy.close()
         self.decision_log.engine.dispose()
+        self.explainer.engine.dispose()
 
 
 @pytest.fixture
 def rig(own_rabbitmq, own_postgres, suffix, tmp_path) -> Iterator[Rig]:
     rig = Rig(own_rabbitmq, own_postgres, suffix, tmp_path)
-    rig.worker.start()
+    rig.start()
     yield rig
     rig.close()
 
@@ -100,10 +122,11 @@ def inject(rig: Rig, report: FaultReport) -> float:
         time.sleep(1)
         rig.broker.start()
         resumed(rig, report, "broker_killed")
-        rig.worker.kill()
-        time.sleep(0.5)
-        rig.worker.start()
-        resumed(rig, report, "consumer_killed")
+        for worker in rig.workers:  # both consumers, one after the other
+            worker.kill()
+            time.sleep(0.5)
+            worker.start()
+            resumed(rig, report, "consumer_killed")
         rig.postgres.stop_immediately()
         time.sleep(2)
         rig.postgres.start()
@@ -129,14 +152,19 @@ def test_nothing_lost_nothing_duplicated_through_crashes(rig: Rig):
     expected = {d["decision_id"] for d in stream.confirmed.values()}
     recovered = wait_until(lambda: expected <= set(rig.logged_ids()), timeout=180)
     logged = rig.logged_ids()
+    explained_all = wait_until(lambda: expected <= set(rig.explained_ids()), timeout=180)
+    explained = rig.explained_ids()
     report.lost = len(expected - set(logged))
-    report.duplicated = len(logged) - len(set(logged)) + len(set(logged) - expected)
+    report.duplicated = (len(logged) - len(set(logged)) + len(set(logged) - expected)
+                         + len(explained) - len(set(explained)))
+    report.explanations_missing = len(expected - set(explained))
     report.quarantined = rig.count(dl.quarantine)
-    report.dead_lettered = rig.count(dl.messaging.dead_letters)
+    report.dead_lettered = (rig.count(dl.messaging.dead_letters)
+                            + rig.count(ex.messaging.dead_letters, rig.explainer.engine))
     report.extra.update(publish_attempts=stream.attempts,
                         publish_retries=stream.publish_failures, rate_per_s=RATE, scale=SCALE)
     report.publish("faults-crash-recovery")
-    assert recovered, rig.worker.log_tail()
-    assert report.lost == 0 and report.duplicated == 0
+    assert recovered and explained_all, "\n".join(w.log_tail() for w in rig.workers)
+    assert report.lost == 0 and report.duplicated == 0 and report.explanations_missing == 0
     assert report.quarantined == 0 and report.dead_lettered == 0
-    assert rig.worker.alive
+    assert all(worker.alive for worker in rig.workers)

@@ -7,7 +7,9 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -21,6 +23,7 @@ from tests.bench import (
     bench_ingest,
     bench_latency,
     bench_memory,
+    bench_sweep,
     bench_validation,
     load,
     profile,
@@ -29,6 +32,8 @@ from tests.bench import (
 from tests.bench.system import BenchSystem, own_servers
 
 PHASES = ("validation", "raw", "ingest", "memory", "latency", "http")
+# Not in the default run: `--only sweep` (several minutes), see docs/benchmark.md.
+EXTRA_PHASES = ("sweep",)
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ SCALES = {
 SOAK_PHASES = ("memory",)
 # First seeds of the decisions of each phase: no two phases send the same decision.
 SEEDS = {"ingest": 1_000, "memory": 100_000, "latency": 200_000, "http": 300_000,
-         "warmup": 400_000}
+         "warmup": 400_000, "sweep": 500_000}
 
 
 def run(system: BenchSystem, scale: Scale, phases: tuple[str, ...], profile_dir: Path | None
@@ -84,6 +89,9 @@ def run(system: BenchSystem, scale: Scale, phases: tuple[str, ...], profile_dir:
                                       scale.timeout, scale.raw_repeats)
         _say("raw", out["raw"])
     system.register_samples()
+    if "sweep" in phases:
+        out["sweep"] = bench_sweep.run(system, max(scale.ingest // 2, 100), SEEDS["sweep"],
+                                       warmup, scale.chunk, scale.timeout)
     worker = system.worker("decision_log")
     if "ingest" in phases:
         messages = load.made(scale.ingest, SEEDS["ingest"], system.user_of)
@@ -100,10 +108,15 @@ def run(system: BenchSystem, scale: Scale, phases: tuple[str, ...], profile_dir:
         _say("memory", {k: v for k, v in out["memory"].items() if k != "samples"})
     if "latency" in phases or "http" in phases:
         bench_ingest.purge(system)
-        system.worker("explainer")
+        explainer = system.worker("explainer")
     if "latency" in phases:
+        recorder = (profile.record(explainer.pid, profile_dir / "latency.txt")
+                    if profile_dir else None)
         out["latency"] = bench_latency.run(system, scale.latency_rate, scale.latency_seconds,
                                            SEEDS["latency"], scale.warmup, scale.timeout)
+        if recorder is not None and profile_dir is not None:
+            profile.stop(recorder)
+            out["profile_explainer"] = profile.summarize(profile_dir / "latency.txt")
         _say("latency", out["latency"])
     if "http" in phases:
         if shutil.which("wrk") is None:
@@ -111,7 +124,11 @@ def run(system: BenchSystem, scale: Scale, phases: tuple[str, ...], profile_dir:
         else:
             out["http"] = bench_http.run(system, scale.http_rate, scale.http_seconds,
                                          scale.http_warmup_seconds, scale.usagers,
-                                         first_seed=SEEDS["http"], timeout=scale.timeout)
+                                         first_seed=SEEDS["http"], timeout=scale.timeout,
+                                         profile_to=profile_dir and profile_dir / "http.txt")
+            if profile_dir is not None and (profile_dir / "http.txt").exists():
+                out["profile_http"] = profile.summarize(profile_dir / "http.txt",
+                                                        within="Flask.wsgi_app")
         _say("http", out["http"])
     return out
 
@@ -138,7 +155,8 @@ _STARTED = time.monotonic()
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--scale", choices=SCALES, default="default")
-    parser.add_argument("--only", help=f"comma-separated phases among {', '.join(PHASES)}")
+    parser.add_argument("--only", help="comma-separated phases among "
+                        f"{', '.join(PHASES + EXTRA_PHASES)}")
     parser.add_argument("--out", default="bench-report.json", help="JSON report path")
     parser.add_argument("--no-fsync", action="store_true",
                         help="PostgreSQL without fsync, as the test fixtures run it")
@@ -146,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="EXPLICITE_X=value",
                         help="a setting for the services' processes (repeatable)")
     args = parser.parse_args(argv)
+    # Stopped from outside, still stop the servers and workers (the finally clauses below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scale = SCALES[args.scale]
     phases = tuple(args.only.split(",")) if args.only else (
         SOAK_PHASES if args.scale == "soak" else PHASES)

@@ -16,7 +16,7 @@ import pika
 import requests
 
 from shared.messaging import topology
-from tests.bench import load
+from tests.bench import load, profile
 from tests.bench.system import ROOT, BenchSystem, stop_process, wait_for
 
 SCRIPT = Path(__file__).with_name("wrk_targets.lua")
@@ -115,7 +115,7 @@ CONNECTIONS = 16
 
 
 def run(system: BenchSystem, rate: int, seconds: int, warmup_seconds: int, people_count: int,
-        first_seed: int, timeout: float) -> dict[str, Any]:
+        first_seed: int, timeout: float, profile_to: Path | None = None) -> dict[str, Any]:
     """Needs the workers of decision_log and explainer running (decisions get explained)."""
     connections = CONNECTIONS
     people = [line.split("\t") for line in usagers(system, people_count, first_seed, timeout)]
@@ -126,7 +126,11 @@ def run(system: BenchSystem, rate: int, seconds: int, warmup_seconds: int, peopl
                    for line in (f"/api/v1/explanations/{reference}\t{cookie}",
                                 f"/d/{reference}\t{cookie}")]
         wrk(server.url, targets, rate, warmup_seconds, connections, system.base_dir)  # warm up
+        recorder = (profile.record(server.process.pid, profile_to, subprocesses=True)
+                    if profile_to else None)
         measured = wrk(server.url, targets, rate, seconds, connections, system.base_dir)
+        if recorder is not None:
+            profile.stop(recorder)
         # The same server and tool on a route that does nothing: what HTTP itself costs here.
         baseline = wrk(server.url, ["/healthz"], rate, seconds, connections, system.base_dir)
     finally:

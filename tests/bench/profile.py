@@ -6,6 +6,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,17 +16,18 @@ _FRAME = re.compile(r"^(?P<function>.+?) \((?P<file>[^:()]+)(?::\d+)?\)$")
 
 
 def py_spy() -> str | None:
-    return shutil.which("py-spy") or next(
-        (str(p) for p in [Path(__file__).parents[2] / ".venv/bin/py-spy"] if p.exists()), None)
+    """py-spy on the PATH, or installed in this interpreter's environment (make bench)."""
+    beside = Path(sys.executable).with_name("py-spy")
+    return shutil.which("py-spy") or (str(beside) if beside.exists() else None)
 
 
-def record(pid: int, out: Path) -> subprocess.Popen[bytes] | None:
+def record(pid: int, out: Path, subprocesses: bool = False) -> subprocess.Popen[bytes] | None:
     """Start sampling `pid` into `out` (collapsed stacks) until stop(); None without py-spy."""
     binary = py_spy()
     if binary is None:
         return None
     argv = [binary, "record", "--pid", str(pid), "--rate", "200", "--format", "raw",
-            "--nonblocking", "--output", str(out)]
+            "--nonblocking", "--output", str(out), *(["--subprocesses"] if subprocesses else [])]
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -61,5 +63,7 @@ def summarize(path: Path, within: str = "MessageConsumer._settle", top: int = 20
             inclusive[frame] += count
         own[frames[-1]] += count
     def share(counter: Counter[str]) -> list[list[Any]]:
-        return [[name, round(100 * n / max(total, 1), 1)] for name, n in counter.most_common(top)]
+        # Frames in every sample (the loop itself) say nothing.
+        return [[name, round(100 * n / max(total, 1), 1)] for name, n in counter.most_common()
+                if n < 0.99 * total][:top]
     return {"samples": total, "inclusive_pct": share(inclusive), "self_pct": share(own)}

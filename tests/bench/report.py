@@ -100,14 +100,21 @@ def _details(report: dict[str, Any]) -> list[str]:
                    f"{memory['end_to_end_rate']:,}/s: RSS warm {memory['rss_warm_mb']} MB, middle "
                    f"{memory['rss_middle_mb']} MB, end {memory['rss_end_mb']} MB, peak "
                    f"{memory['rss_peak_mb']} MB")
+    if sweep := report.get("sweep"):
+        out.append("settings sweep, (b) per variant (decisions logged per second, end to end):")
+        out += [f"    {row['end_to_end_rate']:6,}/s (runs {row['rates']}), CPU "
+                f"{row['cpu_us_per_decision']:,} us/decision  {_setting(row['settings'])}"
+                for row in sweep]
     if validation := report.get("validation"):
         out.append(f"validation: direct path {validation['direct_us']} us, schema "
                    f"{validation['schema_us']} us per body; {validation['bodies_checked']} "
                    f"bodies, {validation['disagreements']} disagreements")
-    if profile := report.get("profile"):
-        out.append(f"py-spy, decision_log consumer thread during (b) ({profile['samples']} "
-                   "samples), inclusive share:")
-        out += [f"    {pct:5.1f}%  {name}" for name, pct in profile["inclusive_pct"][:15]]
+    for key, what in (("profile", "decision_log's consumer thread during (b)"),
+                      ("profile_explainer", "explainer's consumer threads during (c)"),
+                      ("profile_http", "gunicorn's workers (explainer) during (d)")):
+        if profile := report.get(key):
+            out.append(f"py-spy, {what} ({profile['samples']} samples), inclusive share:")
+            out += [f"    {pct:5.1f}%  {name}" for name, pct in profile["inclusive_pct"][:18]]
     return out
 
 
@@ -117,3 +124,9 @@ def _cpu(figures: dict[str, int]) -> str:
 
 def _pcts(figures: dict[str, float]) -> str:
     return ", ".join(f"{k.removesuffix('_ms')} {v:,.0f} ms" for k, v in figures.items())
+
+
+def _setting(settings: Any) -> str:
+    if isinstance(settings, str):
+        return settings
+    return ", ".join(f"{k.removeprefix('EXPLICITE_')}={v}" for k, v in settings.items())

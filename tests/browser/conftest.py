@@ -192,9 +192,14 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
+_AXE_REPORTS: list[AxeReport] = []
+
+
 @pytest.fixture(scope="session")
 def axe_report(artifacts: Path) -> AxeReport:
-    return AxeReport(artifacts / "axe-report.json")
+    report = AxeReport(artifacts / "axe-report.json")
+    _AXE_REPORTS.append(report)
+    return report
 
 
 @pytest.fixture
@@ -215,3 +220,13 @@ def new_journey(browser: Any, artifacts: Path, axe_report: AxeReport) -> Iterato
     yield make
     for context in contexts:
         context.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The pages axe-core checked and what it found, in the test log (CI keeps it)."""
+    for report in _AXE_REPORTS:
+        found = sum(page["violations"] for page in report.pages)
+        terminalreporter.write_sep(
+            "-", f"axe-core: {len(report.pages)} pages checked, {found} violations")
+        for page in report.pages:
+            terminalreporter.write_line(f"  {page['violations']:3d}  {page['page']}")

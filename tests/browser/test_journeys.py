@@ -226,3 +226,29 @@ def test_public_and_error_pages(server: ExpliciteServer, new_journey: Any) -> No
     page.get_by_role("alert").wait_for()
     visitor.check("console-connexion-refusee")
     visitor.assert_clean()
+
+
+def test_counter_agent_files_for_a_person(server: ExpliciteServer, new_journey: Any) -> None:
+    """At the counter or on the phone, an agent files the contestation for the person."""
+    demo = server.fresh_demo()
+    agent = new_journey("guichet")
+    login = "instructeur-ville-exemple"
+    sign_in_agent(agent, server, login, demo.agents[login])
+    page = agent.page
+    page.get_by_role("link", name="Déposer pour une personne").click()
+    page.get_by_label("Référence de la décision").fill(demo.reference)
+    page.get_by_role("button", name="Continuer").click()
+    expect_text(page, f"Recours sur la décision {demo.reference}")
+    agent.check("formulaire")
+    page.get_by_role("button", name="Enregistrer le recours").click()
+    page.get_by_role("alert").wait_for()
+    agent.check("formulaire-erreurs")
+    page.get_by_role("radio", name="Par téléphone").check()
+    page.get_by_label("Le point de vue de la personne").fill(
+        "Madame Martin explique au téléphone que sa fille est entrée à l'école en septembre.")
+    page.get_by_role("radio", name="Par courrier postal").check()
+    page.get_by_role("button", name="Enregistrer le recours").click()
+    expect_text(page, "Le recours est enregistré")
+    expect_text(page, "Par téléphone")
+    agent.check("dossier-enregistre")
+    agent.assert_clean()

@@ -22,7 +22,8 @@ from services.appeals.service_layer.dossier import Dossier, open_dossier
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-DONE = {"claim": "Vous avez pris ce dossier en charge.",
+DONE = {"filed": "Le recours est enregistré. La personne reçoit son accusé de réception.",
+        "claim": "Vous avez pris ce dossier en charge.",
         "release": "Le dossier est remis dans la file.",
         "assign": "Le dossier est attribué.",
         "decide": "La décision est enregistrée ; la personne va en être informée.",

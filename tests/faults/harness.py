@@ -161,6 +161,20 @@ class FaultReport:
         (directory / f"{name}.json").write_text(text)
 
 
+def wait_while_progressing(remaining: Any, stall: float = 60, limit: float = 1200) -> bool:
+    """Wait until `remaining()` is 0, as long as it keeps falling: a backlog is being worked
+    through, at whatever speed the machine allows; a stall of `stall` seconds is a failure."""
+    deadline, best, last_progress = time.monotonic() + limit, remaining(), time.monotonic()
+    while best > 0 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = remaining()
+        if now < best:
+            best, last_progress = now, time.monotonic()
+        elif time.monotonic() - last_progress > stall:
+            return False
+    return best == 0
+
+
 def wait_until(predicate: Any, timeout: float, interval: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.chain import ChainReport, verify_chain
 from services.decision_log.service_layer.ingest import hashed_part
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
+from shared.chain import ChainReport, verify_chain
 
 
 def verify_log(uow: DecisionLogUnitOfWork,

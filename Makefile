@@ -66,6 +66,7 @@ bench-soak: $(STAMP) system-deps ## The worker's memory over 1 million decisions
 
 $(VENV)/bin/py-spy: $(STAMP)
 	@$(PY) -m pip install --quiet py-spy
+	@touch $@
 
 compose-check: ## Validate docker-compose.yml with the example settings (needs docker compose)
 	@compose="docker compose"; $$compose version >/dev/null 2>&1 || compose=docker-compose; \

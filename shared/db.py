@@ -9,6 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 from sqlalchemy import JSON, Engine, Table, create_engine, event, exc, insert, text
@@ -116,11 +117,22 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
-    driver = session.connection().connection.driver_connection
+    connection = session.connection()
+    driver = connection.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([Jsonb(row[c]) if c in json_columns else row[c] for c in columns])
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([Jsonb(row[c]) if c in json_columns else row[c] for c in columns])
+    except psycopg.Error as error:
+        # Raised as SQLAlchemy raises a statement's error, so that callers (is_transient, the
+        # consumer's hold-while-the-database-is-down) see a lost connection for what it is.
+        lost = connection.dialect.is_disconnect(error, driver, None)  # type: ignore[arg-type]
+        if lost:
+            connection.invalidate(error)
+        raise exc.DBAPIError.instance(
+            "COPY " + table.name, None, error, psycopg.Error, connection_invalidated=lost,
+            dialect=connection.dialect) from error
 
 
 def next_ids(session: Session, table: Table, count: int) -> list[int]:

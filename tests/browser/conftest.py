@@ -8,6 +8,7 @@ and axe-core comes from npm (`tests/browser/package-lock.json`, `npm ci` by `mak
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -100,6 +101,7 @@ class ExpliciteServer:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[str] | None = None
         self.demo: Demo | None = None
+        self.demo_used = False
         self.starts = 0
 
     def start(self, timeout: float = 90.0) -> Demo:
@@ -110,16 +112,20 @@ class ExpliciteServer:
                    str(self.data_dir), "--port", str(self.port)]
         if not Path(command[0]).exists():
             command[0:1] = [sys.executable, "-m", "services.cli"]
+        if shutil.which("setpriv"):
+            # Should pytest itself be killed, the kernel stops the server too: no orphan.
+            command[0:0] = ["setpriv", "--pdeathsig", "TERM", "--"]
         with stdout.open("w") as out, stderr.open("w") as err:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err,
                                             text=True, start_new_session=True)
+        _RUNNING.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"explicite run exited:\n{stderr.read_text()[-3000:]}")
             text = stdout.read_text()
             if "Arrêt : Ctrl+C" in text and self._answers():
-                self.demo = parse_banner(text)
+                self.demo, self.demo_used = parse_banner(text), False
                 return self.demo
             time.sleep(0.2)
         raise AssertionError(f"explicite run did not start in {timeout:.0f} s:\n"
@@ -144,11 +150,11 @@ class ExpliciteServer:
             self.process.wait(timeout=5)
 
     def fresh_demo(self) -> Demo:
-        """A decision nobody has opened or contested yet (the first start's, or a restart's)."""
-        if self.demo is not None and not getattr(self, "_demo_fresh", True):
+        """A decision nobody has opened or contested yet (the last start's, or a restart's)."""
+        if self.demo_used:
             self.stop()
             self.start()
-        self._demo_fresh = False
+        self.demo_used = True
         assert self.demo is not None
         return self.demo
 
@@ -156,7 +162,19 @@ class ExpliciteServer:
         return self.base_url + path
 
 
-@pytest.fixture(scope="session")
+_RUNNING: list[ExpliciteServer] = []
+
+
+@atexit.register
+def _stop_leftovers() -> None:
+    """A session interrupted before its teardown still stops the servers it started."""
+    for running in _RUNNING:
+        running.stop()
+
+
+# Package scope: the server and the browser stop after the last browser test, not at the end
+# of the whole session.
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExpliciteServer]:
     base = tmp_path_factory.mktemp("explicite-browser")
     (base / "data").mkdir()
@@ -179,7 +197,7 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

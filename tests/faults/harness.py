@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _die_with_parent() -> None:
+    """A worker of a killed test session must not live on: PR_SET_PDEATHSIG, SIGKILL."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+
+
 class WorkerProcess:
     """`explicite worker <service>` as a real OS process, so that it can be killed with -9."""
 
@@ -38,7 +44,8 @@ class WorkerProcess:
         log_file = self._log_path.open("ab")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "worker", self.service],
-            cwd=ROOT, env=self._env, stdout=log_file, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=self._env, stdout=log_file, stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent)
         log_file.close()
 
     def kill(self) -> None:

@@ -23,7 +23,7 @@ system-deps: ## Install RabbitMQ, PostgreSQL and Chromium from Debian when missi
 	@scripts/ensure-system-deps rabbitmq-server postgresql chromium fonts-dejavu-core
 
 lint: $(STAMP) ## Check style and common mistakes (ruff)
-	$(VENV)/bin/ruff check shared services tests
+	$(VENV)/bin/ruff check --no-cache shared services tests
 
 typecheck: $(STAMP) ## Check types (mypy)
 	$(VENV)/bin/mypy

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from werkzeug.test import Client
 
+from services.embedded import wait_for
 from shared.log import JsonFormatter
 from tests.integration.security.world import agent_session, build_world
 
@@ -42,6 +43,17 @@ def test_secrets_and_personal_data_never_reach_logs_or_urls(tmp_path: Path):
                          domain="localhost")
         visited.append(f"/console/appeals/{world.own.appeal_id}")
         assert agent.get(visited[-1]).status_code == 200
+        # The acknowledgements go out by e-mail from the scheduler: wait for them, so that
+        # the mail path's log lines are checked too.
+        appeals = world.system.containers["appeals"]
+
+        def mailed() -> bool:
+            with appeals.uow() as uow:
+                return all(row.status == "sent" for side in world.sides.values()
+                           for row in uow.office.dispatches(side.administration)
+                           if row.channel == "email")
+
+        assert wait_for(mailed, timeout=30)
     finally:
         root.removeHandler(handler)
         root.setLevel(previous)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from flask import Flask
 from sqlalchemy import Engine
 
+from shared import audit
 from shared.config import SERVICES, Settings
 from shared.db import UnitOfWork
 from shared.messaging.outbox import OutboxRelay
@@ -45,8 +46,14 @@ def load(name: str) -> Service:
     web = importlib.import_module(f"{base}.entrypoints.web")
     consumer = importlib.import_module(f"{base}.entrypoints.consumer")
     tables = importlib.import_module(f"{base}.adapters.tables")
-    return Service(name, bootstrap.bootstrap, web.create_app, consumer.build_worker,
-                   tables.messaging)
+
+    def build_worker(container: Container, transport: Transport) -> Worker:
+        """The service's worker, which also seals the service's audit trail."""
+        worker: Worker = consumer.build_worker(container, transport)
+        sealing = (audit.SEAL_SECONDS, audit.sealer(container.uow, tables.audit))
+        return replace(worker, periodic=[*worker.periodic, sealing])
+
+    return Service(name, bootstrap.bootstrap, web.create_app, build_worker, tables.messaging)
 
 
 def available() -> list[Service]:

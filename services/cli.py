@@ -70,6 +70,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for name in SERVICES:
         tables = importlib.import_module(f"services.{name}.adapters.tables").audit
         with _container(name).uow() as uow:
+            audit.seal_all(uow.session, tables)
             trails.append(audit.verify(uow.session, tables, f"audit:{name}"))
     _print({"log": [report_json(r) for r in reports],
             "audit_trails": [{"trail": r.chain, "intact": r.intact, "entries": r.records,

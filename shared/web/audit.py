@@ -50,6 +50,7 @@ def audit_blueprint(service: str, uow: Callable[[], UnitOfWork],
             """The latest accesses to personal data of the caller's administration."""
             principal = require(kinds=("agent",), roles=("auditor", "admin"))
             with uow() as work:
+                audit.seal_all(work.session, tables)
                 found = audit.entries(work.session, tables, str(principal.administration),
                                       limit=query["limit"], before_seq=query["before_seq"])
                 report = audit.verify(work.session, tables, service)

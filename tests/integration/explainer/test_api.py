@@ -147,6 +147,7 @@ def test_every_reading_by_an_agent_leaves_a_trace(app, creche, harness):
     agent.get(f"/api/v1/explanations/{creche.reference}")
     agent.get(f"/d/{creche.reference}")
     with harness.service.uow() as uow:
+        audit.seal_all(uow.session, trail)
         entries = audit.entries(uow.session, trail, "ville-exemple")
     assert [(e["actor"], e["subject"]) for e in entries] == [
         ("agent:agent-1", f"explanation:{creche.reference}")] * 2

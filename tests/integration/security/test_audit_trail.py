@@ -69,6 +69,7 @@ def verify_command(world: World, monkeypatch: Any) -> int:
 def test_a_changed_or_removed_entry_is_detected(world: World, monkeypatch, capsys):
     container, tables = trail(world, "explainer")
     with container.uow() as uow:
+        audit.seal_all(uow.session, tables)
         assert audit.verify(uow.session, tables, "explainer").intact
     assert verify_command(world, monkeypatch) == 0
     with container.engine.begin() as connection:

@@ -37,13 +37,15 @@ _HYPHENATION = Pyphen(lang="fr")
 
 def prepared(text: str) -> str:
     """The text as read, one sentence per line: links count as one word, not as sentences."""
-    lines = []
-    for line in text.splitlines():
-        line = _LINK.sub("lien", line).strip()
-        if not line:
-            continue
-        lines.append(line if line.endswith(_END) else line.rstrip(" :;") + ".")
-    return "\n".join(lines)
+    return "\n".join(line for line in map(_prepared_line, text.splitlines()) if line)
+
+
+def _prepared_line(line: str) -> str:
+    """One line as read ("" for a blank one): a sentence, its links replaced by a word."""
+    line = _LINK.sub("lien", line).strip()
+    if not line:
+        return ""
+    return line if line.endswith(_END) else line.rstrip(" :;") + "."
 
 
 def _words(text: str) -> list[str]:
@@ -70,6 +72,16 @@ def _short(sentence: str) -> bool:
 
 
 @lru_cache(maxsize=16_384)
+def _counts(line: str) -> tuple[int, int, int]:
+    """Words, counted sentences and syllables of one line of the text, as prepared() reads it.
+
+    Preparing a line (its links) costs more than counting it: a recurring line is prepared once.
+    """
+    line = _prepared_line(line)
+    return _line(line) if line else (0, 0, 0)
+
+
+@lru_cache(maxsize=16_384)
 def _line(line: str) -> tuple[int, int, int]:
     """Words, counted sentences and syllables of one prepared line.
 
@@ -90,8 +102,8 @@ def kandel_moles(text: str) -> float:
     decisions are logged, and textstat hyphenates every word of every text again.
     """
     words = sentences = syllables = 0
-    for line in prepared(text).splitlines():
-        line_words, line_sentences, line_syllables = _line(line)
+    for line in text.splitlines():
+        line_words, line_sentences, line_syllables = _counts(line)
         words += line_words
         sentences += line_sentences
         syllables += line_syllables

@@ -2,16 +2,66 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.explainer.adapters import tables as t
+from shared.db import batch_of, insert_rows, is_postgresql, next_ids
 
 PARKED, EXPLAINED = "parked", "explained"
+
+
+def _among(session: Session, column: Any, values: Collection[str]) -> ColumnElement[bool]:
+    """`column` is one of `values`: one array parameter on PostgreSQL (it plans faster than an
+    IN list of a few hundred), an IN list elsewhere."""
+    if is_postgresql(session):
+        return column == any_(bindparam(None, sorted(values), type_=ARRAY(String)))
+    return column.in_(sorted(values))  # type: ignore[no-any-return]
+
+
+class _Ids:
+    """Primary keys drawn before the rows are written, for rows staged until the commit.
+
+    PostgreSQL draws them from the table's sequence, as many at once as the batch has
+    messages; SQLite, whose write lock the transaction holds from its start, counts on from
+    the largest id.
+    """
+
+    def __init__(self, session: Session, table: Table) -> None:
+        self._session = session
+        self._table = table
+        self._free: list[int] = []
+        self._next: int | None = None
+
+    def take(self) -> int:
+        if not is_postgresql(self._session):
+            if self._next is None:
+                self._next = int(self._session.scalar(
+                    select(func.coalesce(func.max(self._table.c.id), 0))) or 0) + 1
+            self._next += 1
+            return self._next - 1
+        if not self._free:
+            wanted = max(1, len(batch_of(self._session) or ()))
+            self._free = next_ids(self._session, self._table, wanted)[::-1]
+        return self._free.pop()
 
 
 class AlgorithmRepository:
@@ -29,6 +79,19 @@ class AlgorithmRepository:
                 t.algorithm_versions.c.version == version)).one_or_none()
         return self._seen[key]
 
+    def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Look these versions up at once; get() then answers from memory."""
+        wanted = {key for key in keys if key not in self._seen}
+        if not wanted:
+            return
+        v = t.algorithm_versions
+        rows = self._session.execute(select(v).where(
+            _among(self._session, v.c.algorithm_id, {key[0] for key in wanted}),
+            _among(self._session, v.c.version, {key[1] for key in wanted}))).all()
+        self._seen.update(dict.fromkeys(wanted))
+        self._seen.update(((row.algorithm_id, row.version), row) for row in rows
+                          if (row.algorithm_id, row.version) in wanted)
+
     def save(self, document: dict[str, Any], revision: int, now: datetime) -> None:
         values = {"administration": document["administration"], "revision": revision,
                   "document": document, "received_at": now}
@@ -44,10 +107,61 @@ class AlgorithmRepository:
 
 
 class DecisionRepository:
+    """Within a consumer batch that stages its writes (stage()), decisions are looked up once
+    for the batch (prefetch()), and the new ones are written together at the commit."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._staging = False
+        # While staging: decisions by key and by reference, prefetched (None: known absent) or
+        # staged by this transaction; the staged rows, with their ids.
+        self._known: dict[tuple[str, str], Any] = {}
+        self._by_reference: dict[str, Any] = {}
+        self._staged: list[dict[str, Any]] = []
+        self._ids = _Ids(session, t.decisions)
 
-    def find(self, administration: str, decision_id: str) -> Row[Any] | None:
+    def stage(self) -> None:
+        """Stage the decisions added from now on; write_staged() writes them."""
+        self._staging = True
+
+    def prefetch(self, keys: Iterable[tuple[str, str]], references: Iterable[str]) -> list[Any]:
+        """Look up at once the decisions with these (administration, decision_id) or these
+        references; while staging, find() and clashing() then answer from memory. Return the
+        decisions found."""
+        keys = {key for key in keys if key not in self._known}
+        references = {r for r in references if r not in self._by_reference}
+        if not keys and not references:
+            return []
+        d = t.decisions
+        conditions: list[ColumnElement[bool]] = []
+        if keys:
+            # Also matches an id of one administration under another: filtered below.
+            conditions.append(
+                _among(self._session, d.c.administration, {key[0] for key in keys})
+                & _among(self._session, d.c.decision_id, {key[1] for key in keys}))
+        if references:
+            conditions.append(_among(self._session, d.c.reference, references))
+        rows = self._session.execute(select(d).where(or_(*conditions))).all()
+        found = []
+        for key in keys:
+            self._known.setdefault(key, None)
+        for reference in references:
+            self._by_reference.setdefault(reference, None)
+        for row in rows:
+            key = (row.administration, row.decision_id)
+            if key in keys or row.reference in references:
+                self._known[key] = row
+                self._by_reference[row.reference] = row
+                found.append(row)
+        return found
+
+    def find(self, administration: str, decision_id: str) -> Any:
+        """The decision (a row, or while staging the one this batch staged), or None."""
+        key = (administration, decision_id)
+        if self._staging:
+            if key not in self._known:
+                self.prefetch([key], ())
+            return self._known[key]
         return self._session.execute(select(t.decisions).where(
             t.decisions.c.administration == administration,
             t.decisions.c.decision_id == decision_id)).one_or_none()
@@ -56,18 +170,37 @@ class DecisionRepository:
         return self._session.execute(
             select(t.decisions).where(t.decisions.c.reference == reference)).one_or_none()
 
-    def clashing(self, administration: str, decision_id: str, reference: str) -> list[Row[Any]]:
+    def clashing(self, administration: str, decision_id: str, reference: str) -> list[Any]:
         """Decisions with this id or this reference: one query for what ingest must check."""
         d = t.decisions
+        if self._staging:
+            key = (administration, decision_id)
+            if key not in self._known or reference not in self._by_reference:
+                self.prefetch([key], [reference])
+            same, holder = self._known[key], self._by_reference[reference]
+            return [row for row in (same, holder if holder is not same else None)
+                    if row is not None]
         columns = [d.c.administration, d.c.decision_id, d.c.reference]
         query = select(*columns).where(
             ((d.c.administration == administration) & (d.c.decision_id == decision_id))
             | (d.c.reference == reference))
         return list(self._session.execute(query).all())
 
-    def add(self, **values: Any) -> Row[Any]:
+    def add(self, **values: Any) -> Any:
+        """Insert a decision and return it as a row (while staging, as written at the commit)."""
+        if self._staging:
+            row = {"id": self._ids.take(), **values}
+            self._staged.append(row)
+            staged = SimpleNamespace(**row)
+            self._known[(values["administration"], values["decision_id"])] = staged
+            self._by_reference[values["reference"]] = staged
+            return staged
         return self._session.execute(insert(t.decisions).values(**values)
                                      .returning(*t.decisions.c)).one()
+
+    def write_staged(self) -> None:
+        staged, self._staged = self._staged, []
+        insert_rows(self._session, t.decisions, staged)
 
     def superseded_by(self, row: Row[Any]) -> list[Row[Any]]:
         """The decisions that replace this one."""
@@ -103,10 +236,43 @@ class DecisionRepository:
 
 
 class ExplanationRepository:
+    """Within a consumer batch that stages its writes (stage()), the latest versions of the
+    decisions the batch refers to are looked up once (prefetch_latest()), and the new versions
+    are written together at the commit."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._staging = False
+        # While staging: the latest version of each decision, prefetched (id, decision_pk and
+        # version only; None: no version) or staged; the staged rows, with their ids.
+        self._latest: dict[int, Any] = {}
+        self._staged: list[dict[str, Any]] = []
+        self._ids = _Ids(session, t.explanations)
 
-    def latest(self, decision_pk: int) -> Row[Any] | None:
+    def stage(self) -> None:
+        """Stage the versions added from now on; write_staged() writes them."""
+        self._staging = True
+
+    def prefetch_latest(self, decision_pks: Iterable[int]) -> None:
+        """Look up at once the latest version of these decisions; while staging, latest() then
+        answers from memory with its id, decision_pk and version."""
+        wanted = {pk for pk in decision_pks if pk not in self._latest}
+        if not wanted:
+            return
+        e = t.explanations
+        newest = (select(e.c.decision_pk, func.max(e.c.version).label("version"))
+                  .where(e.c.decision_pk.in_(sorted(wanted))).group_by(e.c.decision_pk)
+                  .subquery())
+        rows = self._session.execute(
+            select(e.c.id, e.c.decision_pk, e.c.version)
+            .join(newest, (e.c.decision_pk == newest.c.decision_pk)
+                  & (e.c.version == newest.c.version))).all()
+        self._latest.update(dict.fromkeys(wanted))
+        self._latest.update((row.decision_pk, row) for row in rows)
+
+    def latest(self, decision_pk: int) -> Any:
+        if self._staging and decision_pk in self._latest:
+            return self._latest[decision_pk]
         return self._session.execute(
             select(t.explanations).where(t.explanations.c.decision_pk == decision_pk)
             .order_by(t.explanations.c.version.desc()).limit(1)).one_or_none()
@@ -126,8 +292,18 @@ class ExplanationRepository:
 
     def add(self, **values: Any) -> int:
         """Insert a new version; there is no update: a generated explanation is frozen."""
+        if self._staging:
+            row = {"id": self._ids.take(), **values}
+            self._staged.append(row)
+            self._latest[values["decision_pk"]] = SimpleNamespace(
+                id=row["id"], decision_pk=values["decision_pk"], version=values["version"])
+            return int(row["id"])
         return int(self._session.execute(insert(t.explanations).values(**values)
                                          .returning(t.explanations.c.id)).scalar_one())
+
+    def write_staged(self) -> None:
+        staged, self._staged = self._staged, []
+        insert_rows(self._session, t.explanations, staged)
 
     def latest_templates(self, decision_pks: list[int]) -> dict[int, tuple[str, int]]:
         """For each decision, the template and algorithm revision of its latest explanation."""
@@ -156,6 +332,26 @@ class TemplateRepository:
                                           t.templates.c.algorithm_version == key[1])
                 .order_by(t.templates.c.version.desc()).limit(1)).one_or_none()
         return self._current[key]
+
+    def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Look up at once the current template of these versions; current() then answers."""
+        wanted = {key for key in keys if key not in self._current}
+        if not wanted:
+            return
+        tt = t.templates
+        newest = (select(tt.c.algorithm_id, tt.c.algorithm_version,
+                         func.max(tt.c.version).label("version"))
+                  .where(_among(self._session, tt.c.algorithm_id, {key[0] for key in wanted}),
+                         _among(self._session, tt.c.algorithm_version,
+                                {key[1] for key in wanted}))
+                  .group_by(tt.c.algorithm_id, tt.c.algorithm_version).subquery())
+        rows = self._session.execute(select(tt).join(newest, (
+            tt.c.algorithm_id == newest.c.algorithm_id)
+            & (tt.c.algorithm_version == newest.c.algorithm_version)
+            & (tt.c.version == newest.c.version))).all()
+        self._current.update(dict.fromkeys(wanted))
+        self._current.update(((row.algorithm_id, row.algorithm_version), row) for row in rows
+                             if (row.algorithm_id, row.algorithm_version) in wanted)
 
     def history(self, key: tuple[str, str]) -> list[Row[Any]]:
         return list(self._session.execute(

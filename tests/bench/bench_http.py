@@ -126,17 +126,23 @@ def run(system: BenchSystem, rate: int, seconds: int, warmup_seconds: int, peopl
                    for line in (f"/api/v1/explanations/{reference}\t{cookie}",
                                 f"/d/{reference}\t{cookie}")]
         wrk(server.url, targets, rate, warmup_seconds, connections, system.base_dir)  # warm up
-        recorder = (profile.record(server.process.pid, profile_to, subprocesses=True)
-                    if profile_to else None)
         measured = wrk(server.url, targets, rate, seconds, connections, system.base_dir)
-        if recorder is not None:
-            profile.stop(recorder)
         # The same server and tool on a route that does nothing: what HTTP itself costs here.
         baseline = wrk(server.url, ["/healthz"], rate, seconds, connections, system.base_dir)
+        # py-spy samples every gunicorn worker 200 times a second: on 2 cores that alone
+        # changes the figures, so it watches a run of its own, after the measured ones.
+        profiled = None
+        recorder = (profile.record(server.process.pid, profile_to, subprocesses=True)
+                    if profile_to else None)
+        if recorder is not None:
+            profiled = wrk(server.url, targets, rate, max(seconds // 2, 1), connections,
+                           system.base_dir)
+            profile.stop(recorder)
     finally:
         server.stop()
     return {"target_rate": rate, "connections": connections,
-            "workers": _workers(system), "explanations": measured, "healthz": baseline}
+            "workers": _workers(system), "explanations": measured, "healthz": baseline,
+            **({"explanations_under_py_spy": profiled} if profiled else {})}
 
 
 def _workers(system: BenchSystem) -> str:

@@ -25,6 +25,9 @@ THRESHOLD = 70.0
 
 _FRENCH = LANG_CONFIGS["fr"]
 _LINK = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+)")
+# The same without its e-mail branch, for a line without "@" (where that branch, which tries
+# every run of non-spaces, cannot match).
+_WEB_LINK = re.compile(r"(https?://\S+|www\.\S+)")
 # Every line ends a sentence, so that a sentence never spans two lines (see _line).
 _END = (".", "!", "?")
 # textstat's own tokenisation, so that the score is exactly the one textstat gives.
@@ -42,7 +45,11 @@ def prepared(text: str) -> str:
 
 def _prepared_line(line: str) -> str:
     """One line as read ("" for a blank one): a sentence, its links replaced by a word."""
-    line = _LINK.sub("lien", line).strip()
+    if "@" in line:
+        line = _LINK.sub("lien", line)
+    elif "http" in line or "www." in line:
+        line = _WEB_LINK.sub("lien", line)
+    line = line.strip()
     if not line:
         return ""
     return line if line.endswith(_END) else line.rstrip(" :;") + "."

@@ -85,15 +85,28 @@ def _counts(line: str) -> tuple[int, int, int]:
     Preparing a line (its links) costs more than counting it: a recurring line is prepared once.
     """
     line = _prepared_line(line)
-    return _line(line) if line else (0, 0, 0)
+    words = sentences = syllables = 0
+    for part in _PART.split(line) if line else ():
+        part_words, part_sentences, part_syllables = _line(part)
+        words += part_words
+        sentences += part_sentences
+        syllables += part_syllables
+    return words, sentences, syllables
+
+
+# Where a prepared line can be cut so that its counts are the sums of its parts' counts: after
+# a sentence's end and one space, before a non-space. No sentence (_SENTENCE), word, or
+# apostrophe rule (_APOSTROPHE looks at most two characters ahead: up to that space) spans it.
+_PART = re.compile(r"(?<=[.!?]\s)(?=\S)")
 
 
 @lru_cache(maxsize=16_384)
 def _line(line: str) -> tuple[int, int, int]:
-    """Words, counted sentences and syllables of one prepared line.
+    """Words, counted sentences and syllables of a prepared line, or of a part of one.
 
-    The counts add up line by line, and most lines (operations, legal texts, rights) recur
-    from one explanation to the next: each is counted once.
+    The counts add up line by line and sentence by sentence, and most sentences (operations,
+    legal texts, rights) recur from one explanation to the next, also within lines that hold
+    a reference or an amount: each is counted once.
     """
     words = _words(line)
     sentences = _SENTENCE.findall(line)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 import pytest
+import textstat
 from textstat.backend.metrics import words_per_sentence
 
 from services.explainer.domain.case import Algorithm, Case
@@ -58,3 +59,17 @@ def test_the_measure_tells_legal_prose_from_plain_french():
                                   "Écrivez à petite-enfance@ville-exemple.fr."])
 def test_a_link_is_one_word_not_several_sentences(text):
     assert prepared(text).count(".") == 1
+
+
+# Lines cut into sentences in every way the counting must see through: several spaces,
+# non-breaking and thin spaces, apostrophes before a cut, ellipses, a sentence ending a line.
+TRICKY = ["Un. Deux trois quatre.  Cinq six sept! Et l' ami's d'eux.  x.\nA? b c d. 3.5 fois.",
+          "Il a dit : « oui. » Puis. Non.. Vraiment... ok  . d'ac.\tFin. l'. 's. ' ve. 'll x.",
+          "Montant\u00a0: 1\u202f200\u00a0€. Fin.\u00a0Suite. z.\u2009w. Écrivez à a@b.fr. Voir "
+          "www.x.fr. Puis http://y/z. Et https://explicite.example/d/D-7K2QM-4XR9T."]
+
+
+def test_the_score_is_textstat_s_french_flesch_reading_ease():
+    textstat.set_lang("fr")
+    for text in [*map(_explained, DECISIONS[:40]), LEGAL_PROSE, *TRICKY]:
+        assert kandel_moles(text) == round(textstat.flesch_reading_ease(prepared(text)), 1)

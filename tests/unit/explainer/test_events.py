@@ -1,0 +1,111 @@
+"""decision.logged is read without marshmallow's per-load bookkeeping: the same commands, and
+the same refusals with the same reasons, as the schemas' load()."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from marshmallow import ValidationError
+
+from services.explainer.entrypoints import events
+from shared.contracts.events import Event, InvalidMessage
+from shared.messaging import topology
+from shared.messaging.message import Delivery
+from shared.samples import generate_decisions
+
+DELETE = object()
+
+
+def logged(decision: dict[str, Any]) -> dict[str, Any]:
+    return {"decision": decision, "contact": {"email": "personne@example.org"},
+            "reference": "D-7K2QM-4XR9T", "access_code": "secret",
+            "access_code_hash": "a" * 64, "public_url": "http://x/d/D-7K2QM-4XR9T",
+            "algorithm": dict(decision["algorithm"]), "replay": {"status": "consistent",
+                                                                "differences": []},
+            "log": {"seq": 3, "hash": "b" * 64}, "channel": "amqp"}
+
+
+def delivery(data: dict[str, Any], administration: str) -> Delivery:
+    body = Event(topology.DECISION_LOGGED, administration, data).to_json()
+    return Delivery(queue="q", delivery_tag=1, body=body, routing_key="r")
+
+
+def with_loads(data: dict[str, Any]) -> dict[str, Any] | str:
+    """What the schemas' load() give: the data read, or the reason of the refusal."""
+    try:
+        loaded: dict[str, Any] = events._DECISION_LOGGED.load(data)
+        events._REPLAY.load(loaded["replay"])
+        events._DECISION.load(loaded["decision"])
+    except ValidationError as exc:
+        return f"invalid decision.logged data: {events._reason(exc)}"
+    return loaded
+
+
+def changed(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    data = copy.deepcopy(data)
+    *parents, last = path.split(".")
+    target: Any = data
+    for key in parents:
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    if value is DELETE:
+        if isinstance(target, list):
+            del target[int(last)]
+        else:
+            target.pop(last, None)
+    elif isinstance(target, list):
+        target[int(last)] = value
+    else:
+        target[last] = value
+    return data
+
+
+DECISIONS = [d for d in generate_decisions(60, seed=12) if d.pop("contact", True)]
+PATHS = ["reference", "access_code_hash", "algorithm", "algorithm.id", "replay", "replay.status",
+         "log", "log.seq", "log.hash", "channel", "decision", "decision.decision_id",
+         "decision.algorithm", "decision.algorithm.version", "decision.decided_at",
+         "decision.automation", "decision.outcome", "decision.outcome.label",
+         "decision.outcome.favourable", "decision.outcome.amount", "decision.criteria",
+         "decision.criteria.0", "decision.criteria.0.code", "decision.criteria.0.value",
+         "decision.criteria.0.contribution", "decision.criteria.1.source", "decision.score",
+         "decision.supersedes"]
+VALUES = [DELETE, None, True, 0, 1.5, "1.5", "", "x" * 400, [], {}, [{}], "2026-01-01T10:00:00",
+          "nan", 2**70]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_changed_field_is_read_or_refused_as_the_schemas_load_would(path):
+    for number, decision in enumerate(DECISIONS[:6]):
+        original = logged(decision)
+        for value in VALUES:
+            data = changed(original, path, value)
+            expected = with_loads(data)
+            try:
+                command = events.decision_logged(delivery(data, decision["administration"]))
+            except InvalidMessage as refused:
+                if isinstance(expected, str) or "differs" in refused.reason:
+                    assert not isinstance(expected, str) or refused.reason == expected, (
+                        path, value)
+                    continue
+                raise AssertionError((path, value, refused.reason)) from None
+            assert not isinstance(expected, str), (path, value, number)
+            assert command.decision == expected["decision"]
+            assert (command.reference, command.access_code_hash, command.replay,
+                    command.channel) == (expected["reference"], expected["access_code_hash"],
+                                         expected["replay"], expected["channel"])
+            log = expected.get("log") or {}
+            assert (command.log_seq, command.log_hash) == (log.get("seq"), log.get("hash"))
+
+
+def test_every_sample_decision_is_read_as_the_schemas_load_would():
+    for decision in DECISIONS:
+        data = json.loads(json.dumps(logged(decision)))
+        data["decision"]["new_field"] = {"nested": [1, 2]}  # contract v1 may grow
+        expected = with_loads(data)
+        assert not isinstance(expected, str)
+        quick = events._quick_load(events._DECISION_LOGGED, data)
+        assert quick == expected
+        assert events._quick_load(events._DECISION, data["decision"]) == \
+            events._DECISION.load(data["decision"])

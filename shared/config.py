@@ -66,6 +66,14 @@ class Settings:
     # Contact details (and other personal data beside the decision record) are purged this
     # many days after the decision or, for a contestation, after it was decided. 0: never.
     personal_data_retention_days: int = 730
+    # The accessibility statement (/accessibilite) and the footer's mention: the RGAA
+    # conformity status ("non", "partiellement", "totalement" conforme), which only an audit
+    # establishes; the audit (date, auditor, rate) in a sentence; who publishes the service
+    # and how a person reports a problem of accessibility.
+    accessibility_status: Literal["non", "partiellement", "totalement"] = "non"
+    accessibility_audit: str = ""
+    accessibility_publisher: str = ""
+    accessibility_contact: str = ""
 
     def database_url(self, service: str) -> str:
         try:
@@ -103,6 +111,10 @@ class Settings:
             for service in SERVICES
             if env.get(f"EXPLICITE_{service.upper()}_AMQP_USER")
         }
+        accessibility = env.get("EXPLICITE_ACCESSIBILITY_STATUS", cls.accessibility_status)
+        if accessibility not in ("non", "partiellement", "totalement"):
+            raise ConfigurationError(
+                "EXPLICITE_ACCESSIBILITY_STATUS must be 'non', 'partiellement' or 'totalement'")
         return cls(
             secret_key=secret,
             service_users=users,
@@ -131,6 +143,10 @@ class Settings:
                                          cls.appeals_mail_seconds),
             personal_data_retention_days=_int(env, "EXPLICITE_PERSONAL_DATA_RETENTION_DAYS",
                                               cls.personal_data_retention_days),
+            accessibility_status=accessibility,  # type: ignore[arg-type]
+            accessibility_audit=env.get("EXPLICITE_ACCESSIBILITY_AUDIT", ""),
+            accessibility_publisher=env.get("EXPLICITE_ACCESSIBILITY_PUBLISHER", ""),
+            accessibility_contact=env.get("EXPLICITE_ACCESSIBILITY_CONTACT", ""),
             appeals_short_examination_seconds=_int(
                 env, "EXPLICITE_APPEALS_SHORT_EXAMINATION_SECONDS",
                 cls.appeals_short_examination_seconds),

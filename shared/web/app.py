@@ -71,6 +71,12 @@ def create_service_app(import_name: str, settings: Settings, *, service: str, ti
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     register_error_handlers(app)
+
+    @app.context_processor
+    def _accessibility() -> dict[str, str]:
+        # RGAA asks every page to say its conformity status, linking to the statement.
+        return {"accessibility_status": f"{settings.accessibility_status} conforme"}
+
     app.register_blueprint(Blueprint("shared", __name__, static_folder=str(_SHARED / "static"),
                                      static_url_path="/static"))
     app.register_blueprint(health_blueprint(readiness))

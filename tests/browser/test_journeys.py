@@ -198,7 +198,8 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
 
 
 def test_public_and_error_pages(server: ExpliciteServer, new_journey: Any) -> None:
-    """The register, an algorithm's page, and the pages people land on by mistake."""
+    """The register, an algorithm's page, the accessibility statement, and the pages people
+    land on by mistake."""
     visitor = new_journey("pages-publiques")
     page = visitor.page
     page.goto(server.url("/register"))
@@ -207,6 +208,10 @@ def test_public_and_error_pages(server: ExpliciteServer, new_journey: Any) -> No
     page.get_by_role("link", name=re.compile("crèche", re.I)).first.click()
     expect_text(page, "Comment l'algorithme calcule")
     visitor.check("registre-algorithme")
+    page.get_by_role("contentinfo").get_by_role(
+        "link", name="Accessibilité : non conforme").click()
+    expect_text(page, "Ce service est non conforme")
+    visitor.check("declaration-accessibilite")
     response = page.goto(server.url("/d/D-AAAAA-BBBBB"))
     assert response is not None and response.status in (302, 303, 200)
     visitor.check("decision-sans-session")

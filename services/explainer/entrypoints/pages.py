@@ -6,7 +6,16 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -50,6 +59,13 @@ def _index(reference: str = "", errors: dict[str, str] | None = None, status: in
     page = render_template("explainer/index.html", reference=reference, errors=errors or {},
                            references=references)
     return Response(page, status=status, headers=headers)
+
+
+@bp.get("/accessibilite")
+def accessibility() -> str:
+    """The accessibility statement (loi n° 2005-102, article 47; RGAA)."""
+    return render_template("explainer/accessibility.html",
+                           settings=current_app.config["EXPLICITE_SETTINGS"])
 
 
 @bp.get("/")

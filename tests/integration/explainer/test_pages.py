@@ -286,3 +286,40 @@ def test_text_from_the_registry_and_the_back_office_is_escaped(client, harness):
     html = client.get(f"/d/{logged.reference}").get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_every_page_states_its_accessibility_and_links_the_statement(client, explainer):
+    home = client.get("/").get_data(as_text=True)
+    assert '<a href="/accessibilite">Accessibilité : non conforme</a>' in home
+    statement = client.get("/accessibilite")
+    text = _text(statement)
+    assert statement.status_code == 200
+    assert "Ce service est non conforme au référentiel général" in text
+    assert "aucun audit de conformité n'a encore été réalisé" in text
+    assert "Défenseur des droits" in text and "09 69 39 00 00" in text
+    assert "ses coordonnées figurent sur votre courrier" in text  # no contact configured
+    assert "<script" not in statement.get_data(as_text=True)
+
+
+def test_the_statement_says_what_the_administration_configured(explainer):
+    settings = explainer.settings.with_overrides(
+        accessibility_status="partiellement",
+        accessibility_audit="Audit du 3 mars 2027 par un auditeur externe : 87 % des critères.",
+        accessibility_publisher="La Ville d'Exemple",
+        accessibility_contact="accessibilite@ville-exemple.fr, 01 23 45 67 89")
+    client = create_app(settings, explainer).test_client()
+    text = _text(client.get("/accessibilite"))
+    assert "La Ville d'Exemple s'engage à rendre ce service accessible" in text
+    assert "partiellement conforme" in text and "87 % des critères" in text
+    assert "accessibilite@ville-exemple.fr" in text
+    assert "Accessibilité : partiellement conforme" in text  # the footer
+
+
+def test_the_accessibility_status_must_be_one_of_the_three():
+    from shared.config import ConfigurationError, Settings
+
+    env = {"EXPLICITE_SECRET_KEY": "x" * 40, "EXPLICITE_ACCESSIBILITY_STATUS": "conforme"}
+    with pytest.raises(ConfigurationError, match="ACCESSIBILITY_STATUS"):
+        Settings.from_env(env)
+    env["EXPLICITE_ACCESSIBILITY_STATUS"] = "totalement"
+    assert Settings.from_env(env).accessibility_status == "totalement"

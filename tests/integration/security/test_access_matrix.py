@@ -82,6 +82,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/static/<path:filename>"): PUBLIC,
     # explainer
     ("GET", "/"): PUBLIC,
+    ("GET", "/accessibilite"): PUBLIC,
     ("POST", "/"): PUBLIC,
     ("POST", "/deconnexion"): SESSION,
     ("GET", "/d/<string:reference>"): only(USAGER, *AGENT_ROLES),

@@ -64,14 +64,22 @@ class _Ids:
         return self._free.pop()
 
 
+# Registry entries by (id, version, revision, received_at), shared by the units of work of the
+# process: a stored version's document only changes with a new revision, saved at a new time,
+# and reading it again for every consumer batch costs more than the query that tells both.
+_DOCUMENTS: dict[tuple[Any, ...], dict[str, Any]] = {}
+_DOCUMENTS_LIMIT = 256
+
+
 class AlgorithmRepository:
     """Remembers each version for the transaction: a batch of decisions shares a few."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._seen: dict[tuple[str, str], Row[Any] | None] = {}
+        self._seen: dict[tuple[str, str], Any] = {}
 
-    def get(self, algorithm_id: str, version: str) -> Row[Any] | None:
+    def get(self, algorithm_id: str, version: str) -> Any:
+        """The stored version (a row, or after prefetch() the same columns), or None."""
         key = (algorithm_id, version)
         if key not in self._seen:
             self._seen[key] = self._session.execute(select(t.algorithm_versions).where(
@@ -85,12 +93,22 @@ class AlgorithmRepository:
         if not wanted:
             return
         v = t.algorithm_versions
-        rows = self._session.execute(select(v).where(
-            _among(self._session, v.c.algorithm_id, {key[0] for key in wanted}),
-            _among(self._session, v.c.version, {key[1] for key in wanted}))).all()
+        rows = [row for row in self._session.execute(
+            select(*(c for c in v.c if c is not v.c.document)).where(
+                _among(self._session, v.c.algorithm_id, {key[0] for key in wanted}),
+                _among(self._session, v.c.version, {key[1] for key in wanted})))
+            if (row.algorithm_id, row.version) in wanted]
+        unread = {row.id: row for row in rows if _document_key(row) not in _DOCUMENTS}
+        if unread:
+            if len(_DOCUMENTS) + len(unread) > _DOCUMENTS_LIMIT:
+                _DOCUMENTS.clear()
+            for pk, document in self._session.execute(
+                    select(v.c.id, v.c.document).where(v.c.id.in_(sorted(unread)))):
+                _DOCUMENTS[_document_key(unread[pk])] = document
         self._seen.update(dict.fromkeys(wanted))
-        self._seen.update(((row.algorithm_id, row.version), row) for row in rows
-                          if (row.algorithm_id, row.version) in wanted)
+        for row in rows:
+            self._seen[(row.algorithm_id, row.version)] = SimpleNamespace(
+                **row._mapping, document=_DOCUMENTS[_document_key(row)])
 
     def save(self, document: dict[str, Any], revision: int, now: datetime) -> None:
         values = {"administration": document["administration"], "revision": revision,
@@ -104,6 +122,10 @@ class AlgorithmRepository:
             self._session.execute(update(t.algorithm_versions)
                                   .where(t.algorithm_versions.c.id == existing.id)
                                   .values(**values))
+
+
+def _document_key(row: Any) -> tuple[Any, ...]:
+    return (row.algorithm_id, row.version, row.revision, row.received_at)
 
 
 class DecisionRepository:

@@ -138,7 +138,8 @@ def snapshot(service: Explainer) -> dict[str, Any]:
 
 
 def scenario() -> tuple[list[Event], list[Event], list[Event]]:
-    """Two batches of decisions, then the registration that explains the parked ones."""
+    """Two batches of decisions, an amendment between them, then the registration that explains
+    the parked ones."""
     first = [Logged(decision_of("creche-attribution", seed=s)) for s in (30, 31, 32)]
     transport = [Logged(decision_of("aide-transport-scolaire", seed=s)) for s in (33, 34)]
     parked = Logged(decision_of("ciblage-controles", seed=35))
@@ -169,7 +170,9 @@ def scenario() -> tuple[list[Event], list[Event], list[Event]]:
         decision_id=transport[0].decision["decision_id"] + "-R1",
         supersedes=transport[0].decision["decision_id"]))
     parked_again = Logged(decision_of("ciblage-controles", seed=42))
-    batch_2 = [revised_again.event(), revised_transport.event(), batch_1[3], parked_again.event(),
+    amended = {**sample("creche-attribution"), "purpose": "Classer les demandes de place."}
+    batch_2 = [registered(amended, revision=2),  # re-explains the first batch's creche decisions
+               revised_again.event(), revised_transport.event(), batch_1[3], parked_again.event(),
                *(Logged(decision_of("aide-transport-scolaire", seed=s)).event()
                  for s in (43, 44))]
     return batch_1, batch_2, [registered(sample("ciblage-controles"))]
@@ -182,8 +185,9 @@ def test_a_batch_stores_and_announces_what_one_by_one_handling_does(make_service
         one_by_one.publish(*events)
         assert snapshot(batched.service) == snapshot(one_by_one.service)
     stored = snapshot(batched.service)
-    assert len(stored["decisions"]) == 13 and len(stored["explanations"]) == 13
-    assert len(stored["announced"]) == 13
+    assert len(stored["decisions"]) == 13 and len(stored["explanations"]) == 18
+    assert len(stored["announced"]) == 18
+    assert {revision for _, _, _, revision, *_ in stored["explanations"].values()} == {1, 2}
     assert {status for *_, status in stored["decisions"].values()} == {"explained"}
     with batched.service.engine.connect() as connection:
         reasons = list(connection.scalars(select(t.messaging.dead_letters.c.reason)))
@@ -244,7 +248,7 @@ def test_a_decision_that_cannot_be_explained_fails_alone(make_service, monkeypat
     batched.publish(*batch_2)
     stored = snapshot(batched.service)
     assert poisoned not in stored["decisions"]
-    assert len(stored["decisions"]) == 12 and len(stored["announced"]) == 10
+    assert len(stored["decisions"]) == 12 and len(stored["announced"]) == 15
     with batched.service.engine.connect() as connection:
         [failure] = connection.execute(select(t.messaging.failures)).all()
     assert "cannot explain" in failure.last_error

@@ -7,13 +7,17 @@ from typing import Any
 
 from services.explainer.adapters.tables import messaging
 from services.explainer.bootstrap import SERVICE, Explainer
+from services.explainer.domain.commands import RecordDecision
 from services.explainer.entrypoints.events import algorithm_registered, decision_logged
 from services.explainer.service_layer.handlers import (
     explain_parked,
+    prefetch_decisions,
     record_algorithm,
     record_decision,
 )
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
+from shared.contracts.events import InvalidMessage
+from shared.db import batch_of
 from shared.messaging import topology
 from shared.messaging.consumer import MessageConsumer
 from shared.messaging.dead_letters import dead_letter_consumer
@@ -29,6 +33,29 @@ log = logging.getLogger(__name__)
 # can miss that consumer's look for parked decisions: this sweep catches it.
 SWEEP_SECONDS = 5.0
 HOUSEKEEPING_SECONDS = 3600.0
+# Session.info key: the commands read from a consumer batch of decision.logged, by body.
+_COMMANDS = "explainer.commands"
+
+
+def batch_commands(uow: ExplainerUnitOfWork) -> dict[bytes, RecordDecision]:
+    """The commands of the consumer batch this transaction handles, read once for the batch
+    (bodies that are refused are left out: their handler refuses them again), its lookups
+    prefetched and its writes staged. Empty outside a batch."""
+    bodies = batch_of(uow.session)
+    if bodies is None:
+        return {}
+    commands: dict[bytes, RecordDecision] | None = uow.session.info.get(_COMMANDS)
+    if commands is None:
+        commands = {}
+        for body in bodies:
+            try:  # decision.logged is read from its body alone
+                commands[body] = decision_logged(
+                    Delivery(queue="", delivery_tag=0, body=body, routing_key=""))
+            except InvalidMessage:
+                continue
+        uow.session.info[_COMMANDS] = commands
+        prefetch_decisions(uow, commands.values())
+    return commands
 
 
 def build_worker(app: Explainer, transport: Transport) -> Worker:
@@ -36,7 +63,8 @@ def build_worker(app: Explainer, transport: Transport) -> Worker:
         record_algorithm(uow, algorithm_registered(delivery), app.context)
 
     def on_decision_logged(delivery: Delivery, uow: ExplainerUnitOfWork) -> None:
-        record_decision(uow, decision_logged(delivery), app.context)
+        command = batch_commands(uow).get(delivery.body)
+        record_decision(uow, command or decision_logged(delivery), app.context)
 
     def sweep_parked() -> None:
         with app.uow() as uow:

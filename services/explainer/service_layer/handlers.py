@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -13,7 +12,6 @@ from services.explainer.service_layer.context import ExplainerContext
 from services.explainer.service_layer.generation import algorithm_of, explain
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.contracts.events import InvalidMessage
-from shared.db import batch_of
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +63,6 @@ def explain_parked(uow: ExplainerUnitOfWork, context: ExplainerContext,
 def record_decision(uow: ExplainerUnitOfWork, command: RecordDecision,
                     context: ExplainerContext) -> None:
     """Keep the decision once; explain it now, or park it until its algorithm arrives."""
-    _prefetch_batch(uow)
     known = uow.decisions.clashing(command.administration, command.decision_id,
                                    command.reference)
     if any((k.administration, k.decision_id) == (command.administration, command.decision_id)
@@ -91,50 +88,21 @@ def record_decision(uow: ExplainerUnitOfWork, command: RecordDecision,
             first=True)
 
 
-# Session.info key: the consumer batch whose lookups were prefetched.
-_PREFETCHED = "explainer.prefetched"
-
-
-def _prefetch_batch(uow: ExplainerUnitOfWork) -> None:
-    """In a consumer batch of decision.logged, look up at once what every decision of the batch
-    will need (the decisions it may repeat, clash with or supersede, the latest explanation of
-    those it supersedes, its algorithm version and template), and stage the batch's writes.
-
-    Bodies that are not decision.logged events are skipped here: the handler refuses them.
-    """
-    bodies = batch_of(uow.session)
-    if bodies is None or uow.session.info.get(_PREFETCHED) is bodies:
-        return
-    uow.session.info[_PREFETCHED] = bodies
+def prefetch_decisions(uow: ExplainerUnitOfWork, commands: Iterable[RecordDecision]) -> None:
+    """Before recording a consumer batch's decisions: look up at once what each will need (the
+    decisions it may repeat, clash with or supersede, the latest explanation of those it
+    supersedes, its algorithm version and template), and stage the batch's writes, which the
+    commit then sends together."""
     uow.stage_writes()
     keys, references, superseded, algorithms = set(), set(), set(), set()
-    for administration, decision, reference in _announced(bodies):
-        if isinstance(decision.get("decision_id"), str):
-            keys.add((administration, decision["decision_id"]))
-        if isinstance(decision.get("supersedes"), str):
-            superseded.add((administration, decision["supersedes"]))
-        if isinstance(reference, str):
-            references.add(reference)
-        algorithm = decision.get("algorithm")
-        if isinstance(algorithm, dict):
-            algorithms.add((str(algorithm.get("id")), str(algorithm.get("version"))))
+    for command in commands:
+        keys.add((command.administration, command.decision_id))
+        references.add(command.reference)
+        if command.decision.get("supersedes"):
+            superseded.add((command.administration, command.decision["supersedes"]))
+        algorithms.add(command.algorithm_key)
     found = uow.decisions.prefetch(keys | superseded, references)
     uow.explanations.prefetch_latest(
         row.id for row in found if (row.administration, row.decision_id) in superseded)
     uow.algorithms.prefetch(algorithms)
     uow.templates.prefetch(algorithms)
-
-
-def _announced(bodies: Iterable[bytes]) -> Iterable[tuple[str, dict[str, Any], Any]]:
-    """(administration, decision, reference) of each body that looks like decision.logged."""
-    for raw in bodies:
-        try:
-            envelope = json.loads(raw)
-        except (ValueError, RecursionError):
-            continue
-        data = envelope.get("data") if isinstance(envelope, dict) else None
-        if not isinstance(data, dict):
-            continue
-        decision = data.get("decision")
-        if isinstance(decision, dict) and isinstance(decision.get("administration"), str):
-            yield decision["administration"], decision, data.get("reference")

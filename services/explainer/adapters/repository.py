@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -15,8 +15,8 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
-    or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -29,12 +29,30 @@ from shared.db import batch_of, insert_rows, is_postgresql, next_ids
 PARKED, EXPLAINED = "parked", "explained"
 
 
-def _among(session: Session, column: Any, values: Collection[str]) -> ColumnElement[bool]:
-    """`column` is one of `values`: one array parameter on PostgreSQL (it plans faster than an
-    IN list of a few hundred), an IN list elsewhere."""
-    if is_postgresql(session):
-        return column == any_(bindparam(None, sorted(values), type_=ARRAY(String)))
-    return column.in_(sorted(values))  # type: ignore[no-any-return]
+_TEXTS = ARRAY(String)
+# The batch lookups, built once per dialect (see _lookup).
+_LOOKUPS: dict[tuple[str, str], Any] = {}
+
+
+def _lookup(session: Session, name: str,
+            build: Callable[[Callable[[Any, str], ColumnElement[bool]]], Any]) -> Any:
+    """The statement `build(among)` for this session's dialect, built once per process.
+
+    `among(column, parameter)` says that the column holds one of the list passed as that
+    parameter: one array parameter on PostgreSQL (it plans faster than an IN list of a few
+    hundred), an IN list elsewhere. A consumer batch runs a few of these lookups; building and
+    keying a statement anew each time cost about as much as running it.
+    """
+    dialect = session.get_bind().dialect.name
+    key = (name, dialect)
+    if key not in _LOOKUPS:
+        def among(column: Any, parameter: str) -> ColumnElement[bool]:
+            if dialect == "postgresql":
+                return column == any_(bindparam(parameter, type_=_TEXTS))
+            return column.in_(bindparam(parameter, expanding=True))
+
+        _LOOKUPS[key] = build(among)
+    return _LOOKUPS[key]
 
 
 class _Ids:
@@ -50,6 +68,10 @@ class _Ids:
         self._table = table
         self._free: list[int] = []
         self._next: int | None = None
+
+    def give(self, ids: list[int]) -> None:
+        """Ids drawn beforehand from this table's sequence (PostgreSQL), to take first."""
+        self._free = ids[::-1] + self._free
 
     def take(self) -> int:
         if not is_postgresql(self._session):
@@ -69,6 +91,17 @@ class _Ids:
 # and reading it again for every consumer batch costs more than the query that tells both.
 _DOCUMENTS: dict[tuple[Any, ...], dict[str, Any]] = {}
 _DOCUMENTS_LIMIT = 256
+
+
+_BOTH_IDS = text(
+    "SELECT nextval(pg_get_serial_sequence('decisions', 'id')), "
+    "nextval(pg_get_serial_sequence('explanations', 'id')) FROM generate_series(1, :count)")
+
+
+def draw_ids(session: Session, count: int) -> tuple[list[int], list[int]]:
+    """PostgreSQL: `count` ids of decisions and of explanations, in one round trip."""
+    rows = session.execute(_BOTH_IDS, {"count": count}).all()
+    return [int(row[0]) for row in rows], [int(row[1]) for row in rows]
 
 
 class AlgorithmRepository:
@@ -93,10 +126,12 @@ class AlgorithmRepository:
         if not wanted:
             return
         v = t.algorithm_versions
-        rows = [row for row in self._session.execute(
-            select(*(c for c in v.c if c is not v.c.document)).where(
-                _among(self._session, v.c.algorithm_id, {key[0] for key in wanted}),
-                _among(self._session, v.c.version, {key[1] for key in wanted})))
+        query = _lookup(self._session, "algorithm_versions", lambda among: select(
+            *(c for c in v.c if c is not v.c.document)).where(
+                among(v.c.algorithm_id, "ids"), among(v.c.version, "versions")))
+        rows = [row for row in self._session.execute(query, {
+            "ids": sorted({key[0] for key in wanted}),
+            "versions": sorted({key[1] for key in wanted})})
             if (row.algorithm_id, row.version) in wanted]
         unread = {row.id: row for row in rows if _document_key(row) not in _DOCUMENTS}
         if unread:
@@ -142,9 +177,11 @@ class DecisionRepository:
         self._staged: list[dict[str, Any]] = []
         self._ids = _Ids(session, t.decisions)
 
-    def stage(self) -> None:
-        """Stage the decisions added from now on; write_staged() writes them."""
+    def stage(self, ids: list[int] | None = None) -> None:
+        """Stage the decisions added from now on, with these ids first; write_staged() writes
+        them."""
         self._staging = True
+        self._ids.give(ids or [])
 
     def prefetch(self, keys: Iterable[tuple[str, str]], references: Iterable[str]) -> list[Any]:
         """Look up at once the decisions with these (administration, decision_id) or these
@@ -155,15 +192,13 @@ class DecisionRepository:
         if not keys and not references:
             return []
         d = t.decisions
-        conditions: list[ColumnElement[bool]] = []
-        if keys:
-            # Also matches an id of one administration under another: filtered below.
-            conditions.append(
-                _among(self._session, d.c.administration, {key[0] for key in keys})
-                & _among(self._session, d.c.decision_id, {key[1] for key in keys}))
-        if references:
-            conditions.append(_among(self._session, d.c.reference, references))
-        rows = self._session.execute(select(d).where(or_(*conditions))).all()
+        # Also matches an id of one administration under another: filtered below.
+        query = _lookup(self._session, "decisions", lambda among: select(d).where(
+            (among(d.c.administration, "administrations") & among(d.c.decision_id, "ids"))
+            | among(d.c.reference, "references")))
+        rows = self._session.execute(query, {
+            "administrations": sorted({key[0] for key in keys}),
+            "ids": sorted({key[1] for key in keys}), "references": sorted(references)}).all()
         found = []
         for key in keys:
             self._known.setdefault(key, None)
@@ -271,9 +306,11 @@ class ExplanationRepository:
         self._staged: list[dict[str, Any]] = []
         self._ids = _Ids(session, t.explanations)
 
-    def stage(self) -> None:
-        """Stage the versions added from now on; write_staged() writes them."""
+    def stage(self, ids: list[int] | None = None) -> None:
+        """Stage the versions added from now on, with these ids first; write_staged() writes
+        them."""
         self._staging = True
+        self._ids.give(ids or [])
 
     def prefetch_latest(self, decision_pks: Iterable[int]) -> None:
         """Look up at once the latest version of these decisions; while staging, latest() then
@@ -361,19 +398,17 @@ class TemplateRepository:
         if not wanted:
             return
         tt = t.templates
-        newest = (select(tt.c.algorithm_id, tt.c.algorithm_version,
-                         func.max(tt.c.version).label("version"))
-                  .where(_among(self._session, tt.c.algorithm_id, {key[0] for key in wanted}),
-                         _among(self._session, tt.c.algorithm_version,
-                                {key[1] for key in wanted}))
-                  .group_by(tt.c.algorithm_id, tt.c.algorithm_version).subquery())
-        rows = self._session.execute(select(tt).join(newest, (
-            tt.c.algorithm_id == newest.c.algorithm_id)
-            & (tt.c.algorithm_version == newest.c.algorithm_version)
-            & (tt.c.version == newest.c.version))).all()
         self._current.update(dict.fromkeys(wanted))
-        self._current.update(((row.algorithm_id, row.algorithm_version), row) for row in rows
-                             if (row.algorithm_id, row.algorithm_version) in wanted)
+        # Every version of their templates (few, most often none), the newest kept.
+        query = _lookup(self._session, "templates", lambda among: select(tt).where(
+            among(tt.c.algorithm_id, "ids"), among(tt.c.algorithm_version, "versions")))
+        for row in self._session.execute(query, {
+                "ids": sorted({key[0] for key in wanted}),
+                "versions": sorted({key[1] for key in wanted})}):
+            key = (row.algorithm_id, row.algorithm_version)
+            current = self._current.get(key)
+            if key in wanted and (current is None or row.version > current.version):
+                self._current[key] = row
 
     def history(self, key: tuple[str, str]) -> list[Row[Any]]:
         return list(self._session.execute(

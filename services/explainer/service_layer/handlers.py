@@ -93,7 +93,8 @@ def prefetch_decisions(uow: ExplainerUnitOfWork, commands: Iterable[RecordDecisi
     decisions it may repeat, clash with or supersede, the latest explanation of those it
     supersedes, its algorithm version and template), and stage the batch's writes, which the
     commit then sends together."""
-    uow.stage_writes()
+    commands = list(commands)
+    uow.stage_writes(len(commands))
     keys, references, superseded, algorithms = set(), set(), set(), set()
     for command in commands:
         keys.add((command.administration, command.decision_id))

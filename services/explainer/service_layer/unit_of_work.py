@@ -10,8 +10,9 @@ from services.explainer.adapters.repository import (
     ExplanationRepository,
     RequestRepository,
     TemplateRepository,
+    draw_ids,
 )
-from shared.db import UnitOfWork, before_commit
+from shared.db import UnitOfWork, before_commit, is_postgresql
 
 
 class ExplainerUnitOfWork(UnitOfWork):
@@ -31,14 +32,20 @@ class ExplainerUnitOfWork(UnitOfWork):
         self._staging = False
         return self
 
-    def stage_writes(self) -> None:
+    def stage_writes(self, expected: int = 0) -> None:
         """Stage the decisions and explanations added from now on, and write them together at
-        the commit (decisions first: explanations refer to them). For a consumer batch."""
+        the commit (decisions first: explanations refer to them). For a consumer batch of
+        about `expected` decisions: on PostgreSQL, their ids are drawn now, in one round trip.
+        """
         if self._staging:
             return
         self._staging = True
-        self.decisions.stage()
-        self.explanations.stage()
+        decision_ids: list[int] = []
+        explanation_ids: list[int] = []
+        if expected and is_postgresql(self.session):
+            decision_ids, explanation_ids = draw_ids(self.session, expected)
+        self.decisions.stage(decision_ids)
+        self.explanations.stage(explanation_ids)
         before_commit(self.session, self._write_staged)
 
     def _write_staged(self) -> None:

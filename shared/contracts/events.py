@@ -37,6 +37,11 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
 
 
+# Built once: a schema's load keeps no state between calls, and building one per message cost
+# about 110 µs (py-spy on the explainer's worker).
+_ENVELOPE = EnvelopeSchema()
+
+
 @dataclass(frozen=True)
 class Event:
     """An event between the services, routed as `<event>.<administration>`."""
@@ -82,7 +87,7 @@ class Event:
         if not isinstance(raw, dict):
             raise InvalidMessage("body is not a JSON object")
         try:
-            loaded = EnvelopeSchema().load(raw)
+            loaded = _ENVELOPE.load(raw)
         except ValidationError as exc:
             raise InvalidMessage(f"invalid envelope: {json.dumps(exc.messages)}") from exc
         if expected is not None and loaded["event"] != expected:

@@ -1,6 +1,7 @@
 """Across many sample decisions, each counterfactual sentence states the values it was computed
 from, and `au plus` / `au moins` only when every value beyond also changes the result."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,9 @@ from tests.unit.explainer.cases import heating_aid
 
 DOCUMENTS = [*SAMPLE_ALGORITHMS, heating_aid()]
 ALGORITHMS = {d["id"]: Algorithm.from_document(d, 1) for d in DOCUMENTS}
-DECISIONS = generate_decisions(200, seed=11, algorithms=DOCUMENTS)
+# A fixed start: the same decisions, hence the same cases, on every day the tests run.
+DECISIONS = generate_decisions(200, seed=11, algorithms=DOCUMENTS,
+                               start=datetime(2026, 11, 2, 9, tzinfo=UTC))
 
 
 def _cases():

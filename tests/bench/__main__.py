@@ -79,7 +79,8 @@ def run(system: BenchSystem, scale: Scale, phases: tuple[str, ...], profile_dir:
     batches = {"prefetch": settings.consumer_prefetch, "batch_size": settings.consumer_batch_size,
                "batch_wait_ms": settings.consumer_batch_wait_ms}
     out["settings"] = {**batches, "outbox_batch_size": settings.outbox_batch_size,
-                       "db_pool_size": settings.db_pool_size, "publish_chunk": scale.chunk}
+                       "db_pool_size": settings.db_pool_size, "publish_chunk": scale.chunk,
+                       "explainer_workers": system.explainer_workers}
     warmup = load.made(scale.warmup, SEEDS["warmup"], system.user_of)
     if "validation" in phases:
         out["validation"] = bench_validation.run(scale.validation)
@@ -109,6 +110,9 @@ def run(system: BenchSystem, scale: Scale, phases: tuple[str, ...], profile_dir:
     if "latency" in phases or "http" in phases:
         bench_ingest.purge(system)
         explainer = system.worker("explainer")
+        for number in range(2, system.explainer_workers + 1):  # --explainer-workers
+            system.spawn([sys.executable, "-m", "services.cli", "worker", "explainer"],
+                         "explainer", f"worker-explainer-{number}")
     if "latency" in phases:
         out["latency"] = bench_latency.run(system, scale.latency_rate, scale.latency_seconds,
                                            SEEDS["latency"], scale.warmup, scale.timeout)
@@ -168,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-fsync", action="store_true",
                         help="PostgreSQL without fsync, as the test fixtures run it")
     parser.add_argument("--no-profile", action="store_true", help="skip py-spy during (b)")
+    parser.add_argument("--explainer-workers", type=int, default=1, metavar="N",
+                        help="explainer worker processes during (c) and (d)")
     parser.add_argument("--set", action="append", default=[], metavar="EXPLICITE_X=value",
                         help="a setting for the services' processes (repeatable)")
     args = parser.parse_args(argv)
@@ -182,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         base = Path(tmp)
         with own_servers(base, fsync=not args.no_fsync) as (rabbitmq, postgres):
             system = BenchSystem(base, rabbitmq, postgres, tuning)
+            system.explainer_workers = max(args.explainer_workers, 1)
             system.start()
             try:
                 figures = run(system, scale, phases, None if args.no_profile else base)

@@ -55,10 +55,10 @@ def _lookup(session: Session, name: str,
     return _LOOKUPS[key]
 
 
-class _Ids:
-    """Primary keys drawn before the rows are written, for rows staged until the commit.
+class _Staged:
+    """New rows of one table held until the commit, with primary keys drawn beforehand.
 
-    PostgreSQL draws them from the table's sequence, as many at once as the batch has
+    PostgreSQL draws the ids from the table's sequence, as many at once as the batch has
     messages; SQLite, whose write lock the transaction holds from its start, counts on from
     the largest id.
     """
@@ -66,14 +66,28 @@ class _Ids:
     def __init__(self, session: Session, table: Table) -> None:
         self._session = session
         self._table = table
+        self.active = False
+        self._rows: list[dict[str, Any]] = []
         self._free: list[int] = []
         self._next: int | None = None
 
-    def give(self, ids: list[int]) -> None:
-        """Ids drawn beforehand from this table's sequence (PostgreSQL), to take first."""
-        self._free = ids[::-1] + self._free
+    def start(self, ids: list[int] | None = None) -> None:
+        """Stage the rows added from now on, taking first these ids, drawn beforehand from the
+        table's sequence (PostgreSQL)."""
+        self.active = True
+        self._free = (ids or [])[::-1] + self._free
 
-    def take(self) -> int:
+    def add(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The row as it will be written, its id included."""
+        row = {"id": self._take_id(), **values}
+        self._rows.append(row)
+        return row
+
+    def write(self) -> None:
+        rows, self._rows = self._rows, []
+        insert_rows(self._session, self._table, rows)
+
+    def _take_id(self) -> int:
         if not is_postgresql(self._session):
             if self._next is None:
                 self._next = int(self._session.scalar(
@@ -169,19 +183,16 @@ class DecisionRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._staging = False
+        self._staged = _Staged(session, t.decisions)
         # While staging: decisions by key and by reference, prefetched (None: known absent) or
-        # staged by this transaction; the staged rows, with their ids.
+        # staged by this transaction.
         self._known: dict[tuple[str, str], Any] = {}
         self._by_reference: dict[str, Any] = {}
-        self._staged: list[dict[str, Any]] = []
-        self._ids = _Ids(session, t.decisions)
 
     def stage(self, ids: list[int] | None = None) -> None:
         """Stage the decisions added from now on, with these ids first; write_staged() writes
         them."""
-        self._staging = True
-        self._ids.give(ids or [])
+        self._staged.start(ids)
 
     def prefetch(self, keys: Iterable[tuple[str, str]], references: Iterable[str]) -> list[Any]:
         """Look up at once the decisions with these (administration, decision_id) or these
@@ -215,7 +226,7 @@ class DecisionRepository:
     def find(self, administration: str, decision_id: str) -> Any:
         """The decision (a row, or while staging the one this batch staged), or None."""
         key = (administration, decision_id)
-        if self._staging:
+        if self._staged.active:
             if key not in self._known:
                 self.prefetch([key], ())
             return self._known[key]
@@ -230,7 +241,7 @@ class DecisionRepository:
     def clashing(self, administration: str, decision_id: str, reference: str) -> list[Any]:
         """Decisions with this id or this reference: one query for what ingest must check."""
         d = t.decisions
-        if self._staging:
+        if self._staged.active:
             key = (administration, decision_id)
             if key not in self._known or reference not in self._by_reference:
                 self.prefetch([key], [reference])
@@ -245,10 +256,8 @@ class DecisionRepository:
 
     def add(self, **values: Any) -> Any:
         """Insert a decision and return it as a row (while staging, as written at the commit)."""
-        if self._staging:
-            row = {"id": self._ids.take(), **values}
-            self._staged.append(row)
-            staged = SimpleNamespace(**row)
+        if self._staged.active:
+            staged = SimpleNamespace(**self._staged.add(values))
             self._known[(values["administration"], values["decision_id"])] = staged
             self._by_reference[values["reference"]] = staged
             return staged
@@ -256,8 +265,7 @@ class DecisionRepository:
                                      .returning(*t.decisions.c)).one()
 
     def write_staged(self) -> None:
-        staged, self._staged = self._staged, []
-        insert_rows(self._session, t.decisions, staged)
+        self._staged.write()
 
     def superseded_by(self, row: Row[Any]) -> list[Row[Any]]:
         """The decisions that replace this one."""
@@ -299,18 +307,15 @@ class ExplanationRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._staging = False
+        self._staged = _Staged(session, t.explanations)
         # While staging: the latest version of each decision, prefetched (id, decision_pk and
-        # version only; None: no version) or staged; the staged rows, with their ids.
+        # version only; None: no version) or staged.
         self._latest: dict[int, Any] = {}
-        self._staged: list[dict[str, Any]] = []
-        self._ids = _Ids(session, t.explanations)
 
     def stage(self, ids: list[int] | None = None) -> None:
         """Stage the versions added from now on, with these ids first; write_staged() writes
         them."""
-        self._staging = True
-        self._ids.give(ids or [])
+        self._staged.start(ids)
 
     def prefetch_latest(self, decision_pks: Iterable[int]) -> None:
         """Look up at once the latest version of these decisions; while staging, latest() then
@@ -330,7 +335,7 @@ class ExplanationRepository:
         self._latest.update((row.decision_pk, row) for row in rows)
 
     def latest(self, decision_pk: int) -> Any:
-        if self._staging and decision_pk in self._latest:
+        if self._staged.active and decision_pk in self._latest:
             return self._latest[decision_pk]
         return self._session.execute(
             select(t.explanations).where(t.explanations.c.decision_pk == decision_pk)
@@ -351,9 +356,8 @@ class ExplanationRepository:
 
     def add(self, **values: Any) -> int:
         """Insert a new version; there is no update: a generated explanation is frozen."""
-        if self._staging:
-            row = {"id": self._ids.take(), **values}
-            self._staged.append(row)
+        if self._staged.active:
+            row = self._staged.add(values)
             self._latest[values["decision_pk"]] = SimpleNamespace(
                 id=row["id"], decision_pk=values["decision_pk"], version=values["version"])
             return int(row["id"])
@@ -361,8 +365,7 @@ class ExplanationRepository:
                                          .returning(t.explanations.c.id)).scalar_one())
 
     def write_staged(self) -> None:
-        staged, self._staged = self._staged, []
-        insert_rows(self._session, t.explanations, staged)
+        self._staged.write()
 
     def latest_templates(self, decision_pks: list[int]) -> dict[int, tuple[str, int]]:
         """For each decision, the template and algorithm revision of its latest explanation."""

@@ -108,16 +108,19 @@ def seal(session: Session, tables: AuditTables, limit: int = SEAL_BATCH) -> int:
     """Chain the entries not sealed yet, in the order of their ids; the caller commits.
 
     The head is locked first, so that two sealers never chain the same entries: the second
-    one reads the pending entries only once the first has committed.
+    one reads the pending entries only once the first has committed. With nothing pending,
+    nothing is locked: the worker's call every second then writes nothing.
     """
+    if not pending(session, tables):
+        return 0
     head = _locked_head(session, tables)
-    pending = session.execute(select(tables.entries).where(tables.entries.c.seq.is_(None))
-                              .order_by(tables.entries.c.id).limit(limit)).all()
-    if not pending:
+    rows = session.execute(select(tables.entries).where(tables.entries.c.seq.is_(None))
+                           .order_by(tables.entries.c.id).limit(limit)).all()
+    if not rows:  # another sealer took them while this one waited for the lock
         return 0
     seq, prev = head
     links = []
-    for row in pending:
+    for row in rows:
         seq += 1
         hash_ = link_hash(seq, prev, _hashed(dict(row._mapping)))
         links.append({"entry_id": row.id, "seq": seq, "prev_hash": prev, "hash": hash_})

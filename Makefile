@@ -68,8 +68,12 @@ $(VENV)/bin/py-spy: $(STAMP)
 	@$(PY) -m pip install --quiet py-spy
 	@touch $@
 
-compose-check: ## Validate docker-compose.yml with the example settings (needs docker compose)
+# Compose v2 (`docker compose`) when the machine has it, else Debian's docker-compose, installed
+# when neither is there: validating the file needs no Docker engine.
+compose-check: ## Validate docker-compose.yml with the example settings (installs docker-compose if needed)
 	@compose="docker compose"; $$compose version >/dev/null 2>&1 || compose=docker-compose; \
+	  if [ "$$compose" = docker-compose ] && ! command -v docker-compose >/dev/null; then \
+	    scripts/ensure-system-deps docker-compose; fi; \
 	  env=$$(mktemp -d); cp docker-compose.yml $$env/; cp -r deploy $$env/; \
 	  cp deploy/env.example $$env/.env; cd $$env && $$compose config -q && \
 	  echo "docker-compose.yml is valid"; status=$$?; rm -rf $$env; exit $$status

@@ -21,7 +21,7 @@ from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWo
 from shared.chain import link_entry
 from shared.config import Settings
 from shared.tlog.checkpoints import StoredCheckpoint
-from shared.tlog.merkle import Frontier, inclusion_proof, leaf_hash, tree_root
+from shared.tlog.merkle import HASH_SIZE, Frontier, inclusion_proof, leaf_hash, tree_root
 from shared.tlog.note import ED25519, Signer, Verifier
 from shared.tlog.receipt import Receipt
 from shared.tlog.store import TreeInconsistent
@@ -90,20 +90,23 @@ class TreeReport:
 
 
 def verify_tree(uow: DecisionLogUnitOfWork, administration: str) -> TreeReport:
-    """Rebuild the tree from the records and compare it, node by node, with the stored one;
-    then check that the latest checkpoint's root is the stored tree's at its size."""
+    """Check each stored leaf against its record and each stored node against the leaves
+    (rebuilt from the stored leaves, so that one altered record is reported once); then
+    check that the latest checkpoint's root is the stored tree's at its size."""
     problems: list[str] = []
     frontier, stored = Frontier(), uow.tree.rows(administration)
     for row in uow.decisions.links(administration):
         index = frontier.size
-        expected = b"".join(frontier.append(leaf_hash(entry_of(dict(row._mapping)))))
         found = next(stored, None)
         if found is None or found[0] != index:
             problems.append(f"leaf {index} (record {row.seq}) is missing from the tree")
             break
-        if found[1] != expected:
-            problems.append(f"the tree's nodes at leaf {index} (record {row.seq}, "
-                            f"{row.decision_id}) do not match the record")
+        leaf = found[1][:HASH_SIZE]
+        if leaf != leaf_hash(entry_of(dict(row._mapping))):
+            problems.append(f"leaf {index} does not match record {row.seq} "
+                            f"({row.decision_id})")
+        if b"".join(frontier.append(leaf)) != found[1]:
+            problems.append(f"the nodes completed by leaf {index} are not its leaves' hashes")
     if next(stored, None) is not None:
         problems.append("the tree holds more leaves than the log has records")
     checkpoint = uow.checkpoints.latest(administration)

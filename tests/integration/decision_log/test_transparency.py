@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import base64
+import json
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +29,7 @@ from shared.testing import builders
 from shared.tlog.checkpoint import Checkpoint, check_extends
 from shared.tlog.keys import create_key_file
 from shared.tlog.merkle import consistency_proof, tree_root
-from shared.tlog.note import Signer, Verifier, parse_note
+from shared.tlog.note import ED25519, Signer, Verifier, parse_note
 from shared.tlog.receipt import Receipt, ReceiptError, check_receipt
 from shared.tlog.witness import WitnessRefusal, WitnessState, witness
 from tests.integration.decision_log.conftest import SECRET
@@ -253,3 +257,56 @@ def test_a_witness_refuses_a_log_that_rewrote_its_history(decision_log, tmp_path
     assert list((tmp_path / "witness").glob("refused-*.txt"))
     # What the witness holds is still the checkpoint it verified.
     assert state.last() == first.note
+
+
+SCRIPT = Path(__file__).resolve().parents[3] / "tools" / "verifier-recu.py"
+
+
+def run_script(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The association's way: a copy of the script, no Explicite on the path, no settings."""
+    copy = tmp_path / "verifier-recu.py"
+    copy.write_text(SCRIPT.read_text())
+    return subprocess.run([sys.executable, "-I", str(copy), *args], cwd=tmp_path, env={},
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_the_standalone_script_needs_only_the_standard_library_and_cryptography():
+    tree = ast.parse(SCRIPT.read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported - set(sys.stdlib_module_names) == {"cryptography"}
+    assert len(SCRIPT.read_text().splitlines()) < 200
+
+
+def test_the_standalone_script_verifies_a_receipt_and_detects_a_fork(decision_log, client,
+                                                                      tmp_path):
+    references = log_decisions(decision_log, range(1, 12))
+    checkpoint(decision_log)
+    as_usager(client, references[6])
+    receipt = client.get(f"/api/v1/log/{ADMINISTRATION}/proof/{references[6]}").json
+    (tmp_path / "recu.json").write_text(json.dumps(receipt))
+    key = client.get(f"/api/v1/log/{ADMINISTRATION}/key").get_data(as_text=True).strip()
+    published = client.get(f"/api/v1/log/{ADMINISTRATION}/checkpoint").get_data(as_text=True)
+    (tmp_path / "publie.txt").write_text(published)
+    result = run_script(tmp_path, "recu.json", "--cle", key, "--point-de-controle",
+                        "publie.txt")
+    assert result.returncode == 0, result.stderr
+    assert f"entrée n° 7 du journal explicite.test/log/{ADMINISTRATION}" in result.stdout
+    assert receipt["fingerprint"] in result.stdout
+    # The operator signs a second checkpoint of the same size with another root: a fork.
+    origin = f"explicite.test/log/{ADMINISTRATION}"
+    forked = Checkpoint(origin, 11, bytes(32)).text
+    signer = Signer(origin, ED25519, decision_log.log_keys[0].private_key)
+    (tmp_path / "fourche.txt").write_text(forked + "\n" + signer.signature_line(forked))
+    result = run_script(tmp_path, "recu.json", "--cle", key, "--point-de-controle",
+                        "fourche.txt")
+    assert result.returncode == 1 and "même taille" in result.stderr
+    # A receipt whose record was edited, or checked against another key, proves nothing.
+    edited = dict(receipt, entry=receipt["entry"].replace('"favourable":false',
+                                                          '"favourable":true'))
+    (tmp_path / "modifie.json").write_text(json.dumps(edited))
+    assert run_script(tmp_path, "modifie.json", "--cle", key).returncode == 1
+    stranger = Signer.generate(origin).verifier.vkey
+    assert run_script(tmp_path, "recu.json", "--cle", stranger).returncode == 1

@@ -121,10 +121,13 @@ def cmd_witness(args: argparse.Namespace) -> int:
 def cmd_log(args: argparse.Namespace) -> int:
     from services.cli import _container, _print
     from services.decision_log.service_layer.transparency import issue_checkpoints
-    from shared.tlog.keys import create_key_file
+    from shared.tlog.keys import create_key_file, load_keys
 
     if args.action == "keygen":
-        signer = create_key_file(Path(args.out), args.name)
+        # Idempotent, so that a deployment can run it on every start: an existing key is kept.
+        out = Path(args.out)
+        signer = (load_keys([out])[0] if out.exists()
+                  else create_key_file(out, args.name))
         _print({"key_file": args.out, "public_key": signer.verifier.vkey})
         return 0
     app = _container("decision_log")
@@ -167,7 +170,8 @@ def add_commands(sub: Any) -> None:
     log.add_argument("action", choices=["keygen", "checkpoint", "add-witness",
                                         "revoke-witness", "witnesses"])
     log.add_argument("value", nargs="?", help="a witness's vkey (add) or name (revoke)")
-    log.add_argument("--out", help="keygen: the new key file (never overwritten)")
+    log.add_argument("--out", help="keygen: the key file, created if missing (never "
+                                   "overwritten)")
     log.add_argument("--name", default="explicite", help="keygen: the key's name")
     log.set_defaults(func=cmd_log)
 

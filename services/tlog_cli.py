@@ -109,7 +109,7 @@ def cmd_witness(args: argparse.Namespace) -> int:
                              headers={"Content-Type": "text/plain; charset=utf-8"},
                              timeout=TIMEOUT)
     _say(f"Point de contrôle vérifié et cosigné : {checkpoint.origin}, {checkpoint.size} "
-         "entrées.")
+         f"entrées. Clé de ce témoin, à faire enregistrer : {signer.verifier.vkey}")
     if response.status_code != 200:
         _say(f"Le journal n'a pas accepté la cosignature ({response.status_code}) : "
              f"{response.text[:300]}. Votre témoin est-il enregistré ? Sa clé : "

@@ -7,13 +7,17 @@ import base64
 import json
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, update
+from werkzeug.serving import make_server
 
+from services import cli
 from services.decision_log.adapters import tables as t
 from services.decision_log.bootstrap import DecisionLog
 from services.decision_log.entrypoints.web import create_app
@@ -310,3 +314,62 @@ def test_the_standalone_script_verifies_a_receipt_and_detects_a_fork(decision_lo
     assert run_script(tmp_path, "modifie.json", "--cle", key).returncode == 1
     stranger = Signer.generate(origin).verifier.vkey
     assert run_script(tmp_path, "recu.json", "--cle", stranger).returncode == 1
+
+
+@pytest.fixture
+def served(decision_log: DecisionLog) -> Iterator[str]:
+    """decision_log over real HTTP: the commands below are outside programs."""
+    server = make_server("127.0.0.1", 0, create_app(decision_log.settings, decision_log),
+                         threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_the_witness_and_receipt_commands_work_over_http(decision_log, served, client,
+                                                         tmp_path, capsys):
+    log_url = f"{served}/api/v1/log/{ADMINISTRATION}"
+    state = tmp_path / "temoin"
+    witness_run = ["witness", "--log", log_url, "--state", str(state),
+                   "--name", "asso.example/temoin"]
+    references = log_decisions(decision_log, range(1, 6))
+    checkpoint(decision_log)
+    assert cli.main(witness_run) == 3  # verified and kept, but not registered yet
+    vkey = WitnessState(state).signer("unused").verifier.vkey
+    assert vkey in capsys.readouterr().out
+    with decision_log.uow() as uow:
+        uow.checkpoints.add_witness(vkey, datetime.now(UTC))
+        uow.commit()
+    log_decisions(decision_log, range(6, 10))
+    checkpoint(decision_log)
+    assert cli.main(witness_run) == 0  # consistent with the 5 leaves it saw: cosigned
+
+    as_usager(client, references[1])
+    receipt = tmp_path / "recu.json"
+    receipt.write_text(client.get(f"/api/v1/log/{ADMINISTRATION}/proof/{references[1]}")
+                       .get_data(as_text=True))
+    log_decisions(decision_log, range(10, 13))
+    checkpoint(decision_log)
+    assert cli.main(["receipt", "verify", str(receipt), "--checkpoint",
+                     f"{log_url}/checkpoint", "--witness", vkey]) == 0
+    out = capsys.readouterr().out
+    assert "Cosigné par le témoin asso.example/temoin" in out
+    assert "Le journal publié (12 entrées) prolonge celui de votre reçu" in out
+
+    # History rewritten and recomputed: the witness refuses, the receipt fails.
+    with decision_log.uow() as uow:
+        uow.session.execute(update(t.decisions).where(t.decisions.c.seq == 2).values(
+            body={**builders.decision(2), "score": 1}))
+        uow.session.execute(delete(t.tlog.nodes))
+        uow.session.execute(delete(t.tlog.cosignatures))
+        uow.session.execute(delete(t.tlog.checkpoints))
+        uow.commit()
+    with decision_log.engine.begin() as connection:
+        build_missing_trees(connection)
+    log_decisions(decision_log, range(13, 15))
+    checkpoint(decision_log)
+    assert cli.main(witness_run) == 2
+    assert "REFUS" in capsys.readouterr().err
+    assert cli.main(["receipt", "verify", str(receipt), "--checkpoint",
+                     f"{log_url}/checkpoint"]) == 1

@@ -43,6 +43,10 @@ class UnknownCheckpoint(LookupError):
     """The log never issued the checkpoint a witness cosigned."""
 
 
+class NotCosigned(NoteError):
+    """No valid cosignature of a registered witness on the checkpoint."""
+
+
 class CheckpointStore:
     def __init__(self, session: Session, tables: TlogTables) -> None:
         self._session = session
@@ -124,7 +128,8 @@ class CheckpointStore:
     def accept_cosignatures(self, log: str, message: str, now: datetime) -> list[str]:
         """Store the registered witnesses' cosignatures found on one of `log`'s checkpoints.
 
-        NoteError if none is there or one does not verify; UnknownCheckpoint if the log never
+        NotCosigned if none is there or one does not verify, NoteError for a malformed
+        note; UnknownCheckpoint if the log never
         issued that checkpoint (a witness shown another view of the log).
         """
         note = parse_note(message)
@@ -137,7 +142,10 @@ class CheckpointStore:
         known = {w for w, _, _ in stored.cosignatures}
         accepted = []
         for witness in self.witnesses():
-            timestamp = note.verified_by(witness)
+            try:
+                timestamp = note.verified_by(witness)
+            except NoteError as exc:
+                raise NotCosigned(str(exc)) from exc
             if not timestamp:
                 continue
             accepted.append(witness.name)
@@ -148,7 +156,7 @@ class CheckpointStore:
                     checkpoint_id=stored.id, witness=witness.name, line=line,
                     signed_at=datetime.fromtimestamp(timestamp, UTC), received_at=now))
         if not accepted:
-            raise NoteError("no cosignature from a registered witness")
+            raise NotCosigned("no cosignature from a registered witness")
         logger.info("cosignatures received",
                     extra={"log": log, "witnesses": ", ".join(accepted)})
         return accepted

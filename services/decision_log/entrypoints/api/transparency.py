@@ -30,7 +30,7 @@ from shared.audit import actor_of
 from shared.auth.principal import AGENT_ROLES
 from shared.auth.session import current_principal
 from shared.contracts.fields import ADMINISTRATION_PATTERN
-from shared.tlog.checkpoints import StoredCheckpoint, UnknownCheckpoint
+from shared.tlog.checkpoints import NotCosigned, StoredCheckpoint, UnknownCheckpoint
 from shared.tlog.merkle import consistency_proof
 from shared.tlog.note import NoteError
 from shared.web.app import ApiBlueprint
@@ -196,9 +196,10 @@ class Cosignatures(MethodView):
                                                                datetime.now(UTC))
             except UnknownCheckpoint as exc:
                 raise ApiError(404, str(exc), code="unknown_checkpoint") from None
+            except NotCosigned as exc:
+                raise ApiError(403, str(exc), code="not_cosigned") from None
             except NoteError as exc:
-                status = 403 if "witness" in str(exc) or "verify" in str(exc) else 400
-                raise ApiError(status, str(exc), code="invalid_cosignature") from None
+                raise ApiError(400, str(exc), code="malformed_checkpoint") from None
             uow.commit()
         return {"accepted": accepted}
 

@@ -62,10 +62,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     import importlib
 
     from services.decision_log.service_layer.audit import report_json, verify_log
+    from services.decision_log.service_layer.transparency import verify_tree
     from shared import audit
 
     with _container("decision_log").uow() as uow:
         reports = verify_log(uow, args.administration or None)
+        trees = [verify_tree(uow, report.chain) for report in reports]
     trails = []
     for name in SERVICES:
         tables = importlib.import_module(f"services.{name}.adapters.tables").audit
@@ -73,9 +75,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
             audit.seal_all(uow.session, tables)
             trails.append(audit.verify(uow.session, tables, f"audit:{name}"))
     _print({"log": [report_json(r) for r in reports],
+            "trees": [{"administration": t.administration, "leaves": t.leaves,
+                       "intact": not t.problems, "problems": list(t.problems)} for t in trees],
             "audit_trails": [{"trail": r.chain, "intact": r.intact, "entries": r.records,
                               "breaks": [b.problem for b in r.breaks]} for r in trails]})
-    return 0 if all(r.intact for r in [*reports, *trails]) else 1
+    intact = all(r.intact for r in [*reports, *trails]) and not any(t.problems for t in trees)
+    return 0 if intact else 1
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
@@ -445,6 +450,10 @@ def build_parser() -> argparse.ArgumentParser:
     appeals.add_argument("--algorithm")
     appeals.add_argument("--team", help="empty to remove the route")
     appeals.set_defaults(func=cmd_appeals)
+
+    from services.tlog_cli import add_commands
+
+    add_commands(sub)
     return parser
 
 

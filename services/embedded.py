@@ -19,6 +19,7 @@ from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
 from shared.migrations import upgrade
+from shared.tlog.keys import create_key_file
 from shared.web.gateway import PathDispatcher
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,9 @@ def embedded_settings(data_dir: Path, public_url: str) -> Settings:
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
+    log_key = data_dir / "log_signing_key"
+    if not log_key.exists():
+        create_key_file(log_key, "explicite-embedded")
     return Settings(
         secret_key=key_file.read_text().strip(),
         transport="memory",
@@ -40,6 +44,9 @@ def embedded_settings(data_dir: Path, public_url: str) -> Settings:
         consumer_batch_wait_ms=5,
         outbox_poll_ms=50,
         log_format="text",
+        log_key_files=(str(log_key.resolve()),),
+        # Someone trying the system gets a receipt at once rather than within the minute.
+        log_checkpoint_seconds=5,
     )
 
 

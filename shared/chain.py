@@ -21,9 +21,15 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical(value)).hexdigest()
 
 
+def link_entry(seq: int, prev_hash: str, record: Mapping[str, Any]) -> bytes:
+    """Record number `seq` chained to `prev_hash`, as the bytes its hash covers: also the
+    entry a transparency log keeps as its leaf (shared/tlog)."""
+    return canonical({"seq": seq, "prev": prev_hash, "record": record})
+
+
 def link_hash(seq: int, prev_hash: str, record: Mapping[str, Any]) -> str:
     """The hash of record number `seq`, chained to `prev_hash`."""
-    return digest({"seq": seq, "prev": prev_hash, "record": record})
+    return hashlib.sha256(link_entry(seq, prev_hash, record)).hexdigest()
 
 
 @dataclass(frozen=True)

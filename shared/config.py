@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from typing import Literal
+from urllib.parse import urlsplit
 
 SERVICES = ("decision_log", "explainer", "appeals")
 
@@ -63,6 +64,13 @@ class Settings:
     appeals_scheduler_seconds: float = 30.0
     appeals_mail_seconds: float = 2.0
     appeals_short_examination_seconds: int = 120
+    # The transparency log (docs/transparency.md): Ed25519 private keys in the signed-note
+    # format, each signing every checkpoint (two during a rotation); how often at most a
+    # checkpoint is issued; the origin naming this deployment's logs (default: the public URL's
+    # host and path, then /log). No key: no checkpoint, and the worker says so.
+    log_key_files: tuple[str, ...] = ()
+    log_checkpoint_seconds: float = 60.0
+    log_origin: str = ""
     # Contact details (and other personal data beside the decision record) are purged this
     # many days after the decision or, for a contestation, after it was decided. 0: never.
     personal_data_retention_days: int = 730
@@ -85,6 +93,12 @@ class Settings:
     def service_user(self, service: str) -> str:
         """The AMQP user a service connects as; others trust events by this name."""
         return self.service_users.get(service, f"svc-{service.replace('_', '-')}")
+
+    def log_origin_for(self, administration: str) -> str:
+        """The checkpoint origin (and key name) of an administration's log."""
+        prefix = self.log_origin or (
+            f"{urlsplit(self.public_url).netloc}{urlsplit(self.public_url).path}/log")
+        return f"{prefix.rstrip('/')}/{administration}"
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -150,4 +164,9 @@ class Settings:
             appeals_short_examination_seconds=_int(
                 env, "EXPLICITE_APPEALS_SHORT_EXAMINATION_SECONDS",
                 cls.appeals_short_examination_seconds),
+            log_key_files=tuple(name.strip() for name in
+                                env.get("EXPLICITE_LOG_KEY_FILE", "").split(",") if name.strip()),
+            log_checkpoint_seconds=_number(env, "EXPLICITE_LOG_CHECKPOINT_SECONDS",
+                                           cls.log_checkpoint_seconds),
+            log_origin=env.get("EXPLICITE_LOG_ORIGIN", ""),
         )

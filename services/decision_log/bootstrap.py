@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Engine
@@ -14,6 +14,8 @@ from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWo
 from shared.config import Settings
 from shared.db import make_engine
 from shared.messaging.outbox import OutboxRelay
+from shared.tlog.keys import load_keys
+from shared.tlog.note import Signer
 
 SERVICE = "decision_log"
 
@@ -27,6 +29,8 @@ class DecisionLog:
     sessions: sessionmaker[Session]
     relay: OutboxRelay
     context: IngestContext
+    # The keys that sign checkpoints (EXPLICITE_LOG_KEY_FILE); none: no checkpoint is issued.
+    log_keys: list[Signer] = field(default_factory=list)
 
     def uow(self) -> DecisionLogUnitOfWork:
         return DecisionLogUnitOfWork(self.sessions, messaging.outbox,
@@ -41,4 +45,4 @@ def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:
     context = IngestContext(settings.secret_key, settings.public_url,
                             timedelta(seconds=settings.future_tolerance_seconds))
     return DecisionLog(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
-                       context)
+                       context, load_keys(settings.log_key_files))

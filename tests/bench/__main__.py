@@ -24,6 +24,7 @@ from tests.bench import (
     bench_latency,
     bench_memory,
     bench_sweep,
+    bench_tlog,
     bench_validation,
     load,
     profile,
@@ -31,7 +32,7 @@ from tests.bench import (
 )
 from tests.bench.system import BenchSystem, own_servers
 
-PHASES = ("validation", "raw", "ingest", "memory", "latency", "http")
+PHASES = ("validation", "raw", "ingest", "memory", "latency", "http", "tlog")
 # Not in the default run: `--only sweep` (several minutes), see docs/benchmark.md.
 EXTRA_PHASES = ("sweep",)
 
@@ -49,6 +50,8 @@ class Scale:
     http_seconds: int
     validation: int
     http_warmup_seconds: int = 3
+    tlog_leaves: int = 1_000_000
+    tlog_probes: int = 1_000
     usagers: int = 20
     chunk: int = 1000
     timeout: float = 900
@@ -57,7 +60,8 @@ class Scale:
 SCALES = {
     "smoke": Scale(raw=200, raw_repeats=1, ingest=200, warmup=30, memory=600, latency_rate=50,
                    latency_seconds=1, http_rate=50, http_seconds=1, validation=30, chunk=50,
-                   http_warmup_seconds=1, usagers=4, timeout=120),
+                   http_warmup_seconds=1, usagers=4, timeout=120, tlog_leaves=3_000,
+                   tlog_probes=50),
     "default": Scale(raw=20_000, raw_repeats=3, ingest=20_000, warmup=1_000, memory=60_000,
                      latency_rate=500, latency_seconds=30, http_rate=200, http_seconds=20,
                      validation=600),
@@ -141,6 +145,10 @@ def run(system: BenchSystem, scale: Scale, phases: tuple[str, ...], profile_dir:
                 out["profile_http"] = profile.summarize(profile_dir / "http.txt",
                                                         within="Flask.wsgi_app")
         _say("http", out["http"])
+    if "tlog" in phases:  # last: its million node rows would weigh on the other phases
+        out["tlog"] = bench_tlog.run(system, scale.tlog_leaves, batches["batch_size"],
+                                     scale.tlog_probes)
+        _say("tlog", out["tlog"])
     return out
 
 

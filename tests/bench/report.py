@@ -36,6 +36,19 @@ def goals(report: dict[str, Any]) -> list[dict[str, Any]]:
                                  f"{base['p50_ms']:.1f}), {base['errors']} errors",
                      "goal": "p99 <= 50 ms, 0 errors",
                      "met": page["p99_ms"] <= 50 and page["errors"] == 0})
+    tlog = report.get("tlog")
+    if tlog:
+        append = tlog["append_us_per_leaf"]
+        ingest_us = 1e6 / ingest["end_to_end_rate"] if ingest and ingest.get(
+            "end_to_end_rate") else None
+        rows.append({"figure": f"inclusion proof, tree of {tlog['leaves']:,} leaves",
+                     "value": f"p99 {tlog['inclusion_proof_ms']['p99']:.1f} ms (p50 "
+                              f"{tlog['inclusion_proof_ms']['p50']:.1f}); append "
+                              f"{append['mean']:.0f} µs/decision",
+                     "baseline": (f"(b) ingest {ingest_us:,.0f} µs/decision, append included"
+                                  if ingest_us else "no ingest phase in this run"),
+                     "goal": "p99 <= 20 ms",
+                     "met": tlog["inclusion_proof_ms"]["p99"] <= 20})
     memory = report.get("memory")
     if memory:
         rows.append({"figure": f"worker RSS over {memory['decisions']:,} decisions",

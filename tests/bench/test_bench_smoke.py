@@ -31,6 +31,7 @@ def test_the_benchmark_measures_every_phase_and_prints_its_table(
     http = figures["http"]
     assert "skipped" in http or (http["explanations"]["errors"] == 0
                                  and http["explanations"]["requests"] > 0)
+    assert figures["tlog"]["leaves"] == 3_000 and figures["tlog"]["inclusion_proof_ms"]["p99"] > 0
     result = {"machine": about, "scale": "smoke", "fsync": False, **figures}
     result["goals"] = report.goals(result)
     table = report.table(result)

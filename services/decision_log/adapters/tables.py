@@ -20,10 +20,13 @@ from sqlalchemy import (
 from shared.audit import define_audit_tables
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
+from shared.tlog.store import define_tlog_tables
 
 metadata = MetaData()
 messaging = define_messaging_tables(metadata)
 audit = define_audit_tables(metadata)
+# Each administration's log as a Merkle tree, its checkpoints and their witnesses.
+tlog = define_tlog_tables(metadata)
 
 algorithm_versions = Table(
     "algorithm_versions", metadata,

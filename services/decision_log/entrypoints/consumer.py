@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ from services.decision_log.bootstrap import SERVICE, DecisionLog
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer.ingest import ingest
 from services.decision_log.service_layer.retention import purge_personal_data
+from services.decision_log.service_layer.transparency import issue_checkpoints
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.contracts.events import Event
 from shared.messaging import topology
@@ -23,6 +26,11 @@ from shared.messaging.worker import Worker
 
 NOT_A_PRODUCER = ""
 PURGE_SECONDS = 3600
+# How often the worker looks for logs that grew; a checkpoint is still issued at most once per
+# EXPLICITE_LOG_CHECKPOINT_SECONDS.
+CHECKPOINT_POLL_SECONDS = 5.0
+
+log = logging.getLogger(__name__)
 
 
 def amqp_producer(delivery: Delivery, uow: DecisionLogUnitOfWork, own_user: str) -> Producer:
@@ -68,4 +76,16 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
                 purge_personal_data(uow, now - timedelta(days=days), now)
                 uow.commit()
 
-    return Worker(SERVICE, transport, consumers, app.relay, periodic=[(PURGE_SECONDS, purge)])
+    def sign_checkpoints() -> None:
+        with app.uow() as uow:
+            issue_checkpoints(uow, settings, app.log_keys, datetime.now(UTC))
+            uow.commit()
+
+    periodic: list[tuple[float, Callable[[], None]]] = [(PURGE_SECONDS, purge)]
+    if app.log_keys:
+        periodic.append((min(CHECKPOINT_POLL_SECONDS, settings.log_checkpoint_seconds) or 0.1,
+                         sign_checkpoints))
+    else:
+        log.warning("no log signing key (EXPLICITE_LOG_KEY_FILE): no checkpoint is issued, "
+                    "receipts cannot be given and witnesses have nothing to cosign")
+    return Worker(SERVICE, transport, consumers, app.relay, periodic=periodic)

@@ -7,7 +7,7 @@ from flask import Flask, Response
 from services.decision_log.adapters.tables import audit
 from services.decision_log.bootstrap import DecisionLog, bootstrap
 from services.decision_log.entrypoints import register
-from services.decision_log.entrypoints.api import algorithms, decisions, log
+from services.decision_log.entrypoints.api import algorithms, decisions, log, transparency
 from services.decision_log.service_layer.producers import resolve_api_key
 from shared.auth.principal import Principal
 from shared.auth.session import set_api_key_resolver
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
     api.spec.components.schema("DecisionRecorded", schema=DecisionRecordedSchema)
     api.spec.components.schema("AlgorithmVersion", schema=AlgorithmVersionSchema)
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
-    for blueprint in (decisions.blp, algorithms.blp, log.blp,
+    for blueprint in (decisions.blp, algorithms.blp, log.blp, transparency.blp,
                       audit_blueprint("decision_log", service.uow, audit)):
         api.register_blueprint(blueprint)
     app.register_blueprint(register.bp)

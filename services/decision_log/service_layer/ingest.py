@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -13,7 +14,7 @@ from typing import Any
 from services.decision_log.domain import validation as v
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.tokens import hash_access_code, new_access_code, new_reference
-from shared.chain import digest, link_hash
+from shared.chain import digest, link_entry
 from shared.contracts.events import Event
 from shared.contracts.fields import ADMINISTRATION_PATTERN
 from shared.db import batch_of
@@ -181,11 +182,13 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
         "replay_status": replay_status,
         "replay_detail": replay_detail,
     }
-    hash_ = link_hash(seq, prev_hash, hashed_part(record))
+    entry = link_entry(seq, prev_hash, hashed_part(record))
+    hash_ = hashlib.sha256(entry).hexdigest()
     uow.decisions.add({**record, "seq": seq, "prev_hash": prev_hash, "hash": hash_,
                        "decided_at": datetime.fromisoformat(body["decided_at"])},
                       checked.contact)
     uow.chain.advance(administration, seq, hash_, now)
+    uow.tree.append(administration, seq - 1, entry)
     if checked.algorithm.first_used_at is None:
         uow.algorithms.mark_used(*checked.algorithm.key, now)
     uow.publish(Event(topology.DECISION_LOGGED, administration, {

@@ -11,7 +11,10 @@ from services.decision_log.adapters.repository import (
     ProducerRepository,
     QuarantineRepository,
 )
+from services.decision_log.adapters.tables import tlog
 from shared.db import UnitOfWork
+from shared.tlog.checkpoints import CheckpointStore
+from shared.tlog.store import NodeStore
 
 
 class DecisionLogUnitOfWork(UnitOfWork):
@@ -20,6 +23,8 @@ class DecisionLogUnitOfWork(UnitOfWork):
     chain: ChainRepository
     quarantine: QuarantineRepository
     producers: ProducerRepository
+    tree: NodeStore
+    checkpoints: CheckpointStore
 
     def __enter__(self) -> Self:
         super().__enter__()
@@ -28,4 +33,6 @@ class DecisionLogUnitOfWork(UnitOfWork):
         self.chain = ChainRepository(self.session)
         self.quarantine = QuarantineRepository(self.session)
         self.producers = ProducerRepository(self.session)
+        self.tree = NodeStore(self.session, tlog)
+        self.checkpoints = CheckpointStore(self.session, tlog)
         return self

@@ -141,7 +141,8 @@ def pdf(reference: str) -> Any:
     document = view.document
     if document is None or view.explanation is None:
         abort(404)
-    body = explanation_pdf(document, view.decision.reference, int(view.explanation.version))
+    body = explanation_pdf(document, view.decision.reference, int(view.explanation.version),
+                           view.decision.log_hash)
     filename = f"explication-{view.decision.reference}-v{view.explanation.version}.pdf"
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{filename}"',

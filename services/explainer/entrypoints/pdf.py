@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from services.explainer.domain.document import LIST, NOTICE, STEPS, TABLE, ExplanationDocument
 from shared.pdf import Document
+from shared.tlog.receipt import fingerprint
 
 
-def explanation_pdf(document: ExplanationDocument, reference: str, version: int) -> bytes:
+def explanation_pdf(document: ExplanationDocument, reference: str, version: int,
+                    log_hash: str | None = None) -> bytes:
     pdf = Document(document.title,
-                   header=[f"Référence : {reference}", f"Version {version} de l'explication"],
+                   header=[f"Référence : {reference}", f"Version {version} de l'explication",
+                           *([f"Empreinte dans le journal public : {fingerprint(log_hash)}"]
+                             if log_hash else [])],
                    footer=f"Explicite — référence {reference}")
     pdf.paragraph(document.outcome, bold=True)
     pdf.facts(document.facts)

@@ -68,6 +68,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/decisions/<string:administration>/<string:decision_id>"):
         only(*READERS, "algorithm_owner"),
     ("GET", "/api/v1/log/verify"): bounded("auditor", "admin"),
+    ("GET", "/api/v1/log/<string:administration>/checkpoint"): PUBLIC,
+    ("GET", "/api/v1/log/<string:administration>/checkpoints"): PUBLIC,
+    ("GET", "/api/v1/log/<string:administration>/key"): PUBLIC,
+    ("GET", "/api/v1/log/<string:administration>/consistency"): PUBLIC,
+    # A witness is known by the signature it posts, not by a session or a key.
+    ("POST", "/api/v1/log/<string:administration>/cosignatures"): SESSION,
+    ("GET", "/api/v1/log/<string:administration>/proof/<string:reference>"):
+        only(USAGER, *AGENT_ROLES, PRODUCER),
     ("GET", "/api/v1/quarantine"): bounded("auditor", "admin"),
     ("POST", "/api/v1/quarantine/<int:item_id>/replay"): only("admin"),
     ("GET", "/api/v1/openapi.json"): PUBLIC,

@@ -14,6 +14,7 @@ from services.appeals.domain.filing import Filing, Upload
 from services.appeals.service_layer.agents import create_agent
 from services.appeals.service_layer.filing import Filer, file_appeal
 from services.decision_log.service_layer.producers import create_api_key
+from services.decision_log.service_layer.transparency import issue_checkpoints
 from services.demo import register_samples
 from services.embedded import Embedded, embedded_settings, start, wait_for
 from shared.auth.principal import AGENT_ROLES
@@ -85,6 +86,7 @@ def build_world(data_dir: Path) -> World:
             publisher.publish([decision_message(side.decision), broken])
         sides[administration] = side
     _collect_codes(system, sides)
+    _sign_checkpoints(system)
     _wait_for_read_models(system, sides)
     _file_appeals(system, sides)
     _quarantine_ids(system, sides)
@@ -93,6 +95,15 @@ def build_world(data_dir: Path) -> World:
         uow.commit()
     _create_agents(system)
     return World(system, sides[OWN], sides[OTHER], key, sides)
+
+
+def _sign_checkpoints(system: Embedded) -> None:
+    """Now rather than when the worker's minute comes: receipts need a checkpoint."""
+    container = system.containers["decision_log"]
+    settings = container.settings.with_overrides(log_checkpoint_seconds=0)
+    with container.uow() as uow:
+        issue_checkpoints(uow, settings, container.log_keys, datetime.now(UTC))
+        uow.commit()
 
 
 def _collect_codes(system: Embedded, sides: dict[str, Side]) -> None:

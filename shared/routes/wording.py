@@ -21,6 +21,7 @@ from shared.routes.model import (
     SIGNALEMENT,
     Court,
     Preparatory,
+    Recourse,
     Route,
     with_article,
 )
@@ -69,7 +70,8 @@ def start_sentence(start: Start) -> str:
 def filing_sentence(dated: DatedRoute, today: date) -> str:
     """The contest form's first sentence: what the person files, to whom, by when."""
     route = dated.route
-    what = f"Vous faites {WITH_ARTICLE[route.kind]} adressé{_agreement(route)} " \
+    verb = "présentez" if route.kind == OBSERVATIONS else "faites"
+    what = f"Vous {verb} {WITH_ARTICLE[route.kind]} adressé{_agreement(route)} " \
            f"{to(route.authority)}"
     if dated.last_day is None:
         return f"{what}."
@@ -77,6 +79,13 @@ def filing_sentence(dated: DatedRoute, today: date) -> str:
         return (f"{what}. Le délai a pris fin le {format_date(dated.last_day)} : "
                 f"{late_consequence(route)}")
     return f"{what}, au plus tard le {format_date(dated.last_day)}."
+
+
+def filed_sentence(route: Route) -> str:
+    """The acknowledgement's version of the form's sentence: what was filed, to whom."""
+    verb = "présenté" if route.kind == OBSERVATIONS else "fait"
+    return (f"Vous avez {verb} {WITH_ARTICLE[route.kind]} adressé{_agreement(route)} "
+            f"{to(route.authority)}.")
 
 
 def _agreement(route: Route) -> str:
@@ -130,9 +139,15 @@ def _delay(route: Route) -> str:
 def interruption_sentence(route: Route, in_time: bool) -> str:
     """What filing this route does to the court delay (L411-2, L412-x CRPA)."""
     if route.kind == PREALABLE:
-        return ("Tant que ce recours n'a pas reçu de réponse, vous ne pouvez pas aller "
+        text = ("Tant que ce recours n'a pas reçu de réponse, vous ne pouvez pas aller "
                 "devant le juge. La décision prise sur votre recours remplacera la décision "
                 "contestée : c'est elle que vous pourrez contester devant le juge.")
+        if not in_time:
+            text += (" Ce recours a été fait après la fin du délai de "
+                     f"{route.months or 2} mois : il sera examiné, mais il peut être déclaré "
+                     "trop tardif. Il ne peut pas l'être si la décision que vous avez reçue "
+                     "n'indiquait pas ce délai.")
+        return text
     if route.kind == OBSERVATIONS:
         return ("Vos observations seront examinées avant que la mesure ne devienne "
                 "définitive.")
@@ -221,3 +236,11 @@ def court_texts(court: Court) -> list[str]:
         base = [f"articles R142-1-A et R142-10 du {CSS_NAME}",
                 "article L211-16 du code de l'organisation judiciaire"]
     return base + [t for t in court.texts if t not in base]
+
+
+def register_sentences(recourse: Recourse) -> list[str]:
+    """How any decision of this algorithm is contested, undated: for the public register."""
+    sentences = (preparatory_sentences(recourse.preparatory)
+                 if recourse.preparatory is not None else [])
+    sentences += [route_sentence(DatedRoute(route, None, None)) for route in recourse.routes]
+    return [*sentences, court_sentence(recourse.court, None)]

@@ -39,6 +39,14 @@ class CannotRecompute(Exception):
         self.fields = fields or {}
 
 
+def parse_date(text: str) -> date:
+    """`31/01/2026` or `2026-01-31` (a date field); ValueError otherwise."""
+    found = _FRENCH_DATE.fullmatch(text.strip())
+    if found:
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    return date.fromisoformat(text.strip())
+
+
 def parse_typed(criterion: CriterionDef, raw: str) -> Any:
     """What a person or an agent typed, as the criterion's JSON value; ValueError otherwise."""
     text = raw.strip()
@@ -58,13 +66,10 @@ def parse_typed(criterion: CriterionDef, raw: str) -> Any:
             return False
         raise ValueError("Répondez par oui ou par non.")
     if criterion.type == "date":
-        found = _FRENCH_DATE.fullmatch(text)
         try:
-            day = (date(int(found[3]), int(found[2]), int(found[1])) if found
-                   else date.fromisoformat(text))
+            return parse_date(text).isoformat()
         except ValueError:
             raise ValueError("Saisissez une date, par exemple 31/01/2026.") from None
-        return day.isoformat()
     if criterion.allowed_values is not None and text not in criterion.allowed_values:
         raise ValueError(f"Choisissez parmi : {', '.join(criterion.allowed_values)}.")
     if not text:

@@ -136,7 +136,7 @@ def _delay(route: Route) -> str:
     return f"{route.months or 2} mois"
 
 
-def interruption_sentence(route: Route, in_time: bool) -> str:
+def interruption_sentence(route: Route, in_time: bool, oral: bool = False) -> str:
     """What filing this route does to the court delay (L411-2, L412-x CRPA)."""
     if route.kind == PREALABLE:
         text = ("Tant que ce recours n'a pas reçu de réponse, vous ne pouvez pas aller "
@@ -151,6 +151,10 @@ def interruption_sentence(route: Route, in_time: bool) -> str:
     if route.kind == OBSERVATIONS:
         return ("Vos observations seront examinées avant que la mesure ne devienne "
                 "définitive.")
+    if in_time and oral:
+        return ("Un recours fait dans le délai arrête le délai pour aller devant le juge, à "
+                "condition de pouvoir prouver qu'il a été fait : confirmez-le par écrit. Un "
+                "nouveau délai de 2 mois commencera à la réponse, ou au rejet sans réponse.")
     if in_time:
         return ("Ce recours arrête le délai pour aller devant le juge. Un nouveau délai de "
                 "2 mois commencera à la réponse, ou au rejet sans réponse.")

@@ -32,19 +32,23 @@ from services.appeals.domain.rules import (
 
 # Words that say nothing about a dossier: an answer made only of them is a formula.
 _GENERIC = frozenset((
-    "point", "points", "dossier", "dossiers", "decision", "decisions", "donnee",
-    "donnees", "rien", "change", "changent", "changer", "verifie", "verifiee", "verifies",
-    "verifiees", "verification", "exact", "exacte", "exacts", "exactes", "information",
-    "informations", "motif", "motifs", "votre", "notre", "nous", "vous", "cette", "elle",
-    "elles", "sont", "pour", "dans", "avec", "plus", "tout", "tous", "toute", "toutes",
-    "bien", "aucun", "aucune", "ainsi", "peut", "fait", "etre", "avoir", "celui", "celle",
-    "selon", "recours", "demande", "compte", "avons", "avez", "cela", "ceci", "comme",
-    "mais", "donc", "alors", "leur", "leurs", "dont", "tres", "meme", "deja", "encore",
-    "elements", "element", "regle", "regles", "applique", "appliquee", "correct",
-    "correcte", "corrects", "correctes", "conforme", "conformes", "maintenue", "maintenu",
-    "confirme", "confirmee", "situation", "personne", "administration", "service",
-    "examen", "examine", "examinee", "reponse", "raison", "raisons", "juste", "justes",
-    "valable", "valables", "ensemble", "effet", "lieu",
+    "accord", "administration", "agent", "agents", "ainsi", "alors", "applique",
+    "appliquee", "apres", "article", "articles", "aucun", "aucune", "aussi", "avant",
+    "avec", "avez", "avoir", "avons", "bien", "ceci", "cela", "celle", "celles", "celui",
+    "cette", "ceux", "change", "changent", "changer", "chez", "comme", "compte",
+    "confirme", "confirmee", "conforme", "conformes", "correct", "correcte", "correctes",
+    "corrects", "dans", "decision", "decisions", "deja", "demande", "depuis", "donc",
+    "donnee", "donnees", "dont", "dossier", "dossiers", "effet", "element", "elements",
+    "elle", "elles", "encore", "ensemble", "entre", "etait", "etes", "etre", "etudie",
+    "etudiee", "etudies", "exact", "exacte", "exactes", "exacts", "examen", "examine",
+    "examinee", "fait", "faits", "information", "informations", "instructeur",
+    "instructrice", "juste", "justes", "lecture", "leur", "leurs", "lieu", "maintenu",
+    "maintenue", "mais", "meme", "motif", "motifs", "notre", "nous", "personne", "peut",
+    "plus", "point", "points", "pour", "raison", "raisons", "recours", "regle", "regles",
+    "relu", "relue", "reponse", "rien", "sans", "selon", "sera", "seront", "service",
+    "situation", "sommes", "sont", "sous", "suis", "superviseur", "superviseuse", "texte",
+    "textes", "tous", "tout", "toute", "toutes", "tres", "valable", "valables",
+    "verification", "verifie", "verifiee", "verifiees", "verifies", "votre", "vous",
 ))
 _WORD = re.compile(r"[a-z]{4,}")
 _NUMBER = re.compile(r"\d")

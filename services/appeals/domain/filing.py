@@ -106,8 +106,8 @@ def check_filing(filing: Filing, criteria: Sequence[CriterionDef], kinds: Sequen
     """Validate a filing against the decision's criteria and the kinds it can be filed as
     (`routing.filing_kinds`, the suggested one first); FilingInvalid says what to fix."""
     problems: dict[str, str] = {}
-    kind = _kind(filing.kind, kinds)
-    if kind is None:
+    filed_kind = _kind(filing.kind, kinds)
+    if filed_kind is None:
         problems["kind"] = ("Cette décision ne permet pas cette démarche, ou son délai est "
                             "passé. Choisissez une des démarches proposées.")
     if filing.channel not in CHANNELS:
@@ -146,8 +146,8 @@ def check_filing(filing: Filing, criteria: Sequence[CriterionDef], kinds: Sequen
     files = _files(filing.uploads, problems)
     if problems:
         raise FilingInvalid(problems)
-    assert kind is not None
-    return CheckedFiling(kind, grounds, files, contact)
+    assert filed_kind is not None
+    return CheckedFiling(filed_kind, grounds, files, contact)
 
 
 def _kind(asked: str, kinds: Sequence[str]) -> str | None:

@@ -20,6 +20,7 @@ from typing import Any
 from services.appeals.domain.deadlines import Deadlines
 from services.appeals.domain.routing import Routing
 from services.appeals.domain.rules import AMENDED, ANNULLED, MAINTAINED, Ground
+from shared.deadlines import add_months
 from shared.french import PARIS, format_amount, format_date, format_datetime, format_value
 from shared.routes import OBSERVATIONS, PREALABLE, SIGNALEMENT
 from shared.routes.wording import (
@@ -200,14 +201,15 @@ def acknowledgement(case: Case) -> Letter:
         rights.append(court_sentence(routing.court, None))
     else:
         assert deadlines.implicit_rejection_on is not None
-        timing.append(("Sans réponse de notre part",
+        timing.append(("Si nous ne répondons pas",
                        silence_sentence(_route(case), deadlines.implicit_rejection_on)))
         if case.in_time is not None:
             timing.append(("Délai pour faire ce recours",
                            ("respecté" if case.in_time else "dépassé") +
                            (f" (il finissait le {format_date(routing.last_day)})"
                             if routing.last_day else "")))
-        rights.append(interruption_sentence(_route(case), case.in_time is not False))
+        oral = not case.written and not routing.oral_filing_counts
+        rights.append(interruption_sentence(_route(case), case.in_time is not False, oral))
         rights.append(court_sentence(routing.court, None))
     if deadlines.internal_due_at is not None:
         timing.append(("Notre objectif", "un premier examen de votre dossier par un agent avant "
@@ -347,7 +349,11 @@ def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
         if outcome.new_reference:
             text += f" (référence de la nouvelle décision : {outcome.new_reference})"
         return (f"{text}.",)
-    return ("La décision contestée reste en vigueur.",)
+    court = case.routing.court
+    last_day = add_months(outcome.decided_at.astimezone(PARIS).date(), court.months)
+    return (f"La décision contestée reste en vigueur. Si vous voulez aller devant le juge, "
+            f"faites-le au plus tard le {format_date(last_day)} : c'est {court.months} mois "
+            f"après cette lettre. Si vous l'avez reçue plus tard, vous avez plus de temps.",)
 
 
 def _who_decided(case: Case, outcome: Outcome) -> str:
@@ -381,14 +387,15 @@ def decision_letter(case: Case, outcome: Outcome) -> Letter:
     sections += [
         Section("Les faits", (outcome.facts,)),
         Section("Le droit", (outcome.law,)),
-        Section("Nos réponses à ce que vous avez écrit", facts=tuple(
-            (_ground_line(g, case.criterion_labels), outcome.answers.get(g.id, ""))
-            for g in case.grounds)),
+        Section("Nos réponses à ce que vous avez écrit", bullets=tuple(
+            f"Vous avez écrit : {_ground_line(g, case.criterion_labels)} Notre réponse : "
+            f"{outcome.answers.get(g.id, '')}" for g in case.grounds)),
         Section("Si vous n'êtes pas d'accord", _rights_after(case)),
         Section("Qui a décidé", (_who_decided(case, outcome),)),
         Section("Textes", (_texts_after(case),)),
     ]
-    title = f"Réponse à {noun(case.kind)} : {outcome_title(outcome.result, outcome.changed)}"
+    result = outcome_title(outcome.result, outcome.changed)
+    title = f"Réponse à {noun(case.kind)} : {result[:1].lower()}{result[1:]}"
     return Letter(title, _sender(case.service), _addressee(case),
                   _place_date(case, outcome.decided_at.astimezone(PARIS).date()),
                   _reference(case), outcome_sentence(case, outcome), tuple(sections),

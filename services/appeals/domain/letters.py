@@ -410,8 +410,10 @@ def _rights_after(case: Case) -> tuple[str, ...]:
         return (preparatory_sentences(routing.preparatory)[-1],
                 court_sentence(routing.court, None))
     if case.kind == OBSERVATIONS:
-        return ("Quand la mesure sera définitive, vous pourrez faire un recours. La décision "
-                "vous indiquera comment.",)
+        court = routing.court
+        return (f"Quand la mesure sera définitive, vous pourrez la contester : d'abord par un "
+                f"recours {to(_route(case).authority)}, ou directement devant {court.name}, "
+                f"dans les {court.months} mois après l'avoir reçue.",)
     return (after_review_sentence(routing.court, _route(case)),)
 
 

@@ -16,14 +16,13 @@ import pytest
 from services.explainer.domain.case import Algorithm
 from services.explainer.domain.case import Case as ExplainedCase
 from services.explainer.domain.recourse import next_step, recourse_blocks
-from shared.routes.wording import court_texts, texts_of, to
 from shared.routes import load_recourse
+from shared.routes.wording import court_texts, texts_of, to
 from shared.samples import SAMPLE_ALGORITHMS
 from tests.integration.appeals.conftest import (
     ROUTE_TEST_ALGORITHMS,
     as_usager,
     contest,
-    csrf,
     decision_form,
     examine,
     sample_decision,

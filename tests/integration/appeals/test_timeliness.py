@@ -11,8 +11,13 @@ from typing import Any
 
 import pytest
 
-from tests.integration.appeals.conftest import as_usager, contest, sample_decision, sign_in, \
-    token_of
+from tests.integration.appeals.conftest import (
+    as_usager,
+    contest,
+    sample_decision,
+    sign_in,
+    token_of,
+)
 
 # Notified on Friday 13 November 2026: two months end on Wednesday 13 January 2027, the
 # last day shown; the delay is franc, so a filing of Thursday 14 January is still in time.

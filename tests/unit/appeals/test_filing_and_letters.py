@@ -6,8 +6,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.appeals.domain import letters
-from services.appeals.domain.deadlines import compute_deadlines
 from services.appeals.domain.filing import (
     Disputed,
     Filing,
@@ -17,11 +15,8 @@ from services.appeals.domain.filing import (
     safe_filename,
     sniff,
 )
-from services.appeals.domain.routing import Routing, routing_for
-from services.appeals.domain.rules import Ground
 from shared.decision_model import CriterionDef
-from shared.routes import GRACIEUX, OBSERVATIONS, PREALABLE, Start
-from shared.routes.model import recourse_from_block
+from shared.routes import GRACIEUX, OBSERVATIONS, PREALABLE
 
 CRITERIA = [CriterionDef("revenu", "Revenu mensuel", "number", "CAF", unit="€"),
             CriterionDef("parent_isole", "Parent isolé", "boolean", "Déclaration")]

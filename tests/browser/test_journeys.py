@@ -145,7 +145,7 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     console.get_by_role("button", name="Recalculer avec les valeurs de la personne").click()
     expect_text(console, "Les deux résultats, côte à côte")
     with console.expect_download():
-        console.get_by_role("link", name="attestation-caf.pdf").click()
+        console.get_by_role("link", name="attestation-caf.pdf", exact=True).click()
     console.get_by_role("radio", name="Modifier la décision (données corrigées)").check()
     console.get_by_label("Quotient familial de la famille").fill("600")
     console.get_by_label("Parent qui élève seul son enfant").fill("oui")

@@ -89,8 +89,8 @@ def test_the_rubber_stamp_is_stopped_at_each_step(server: ExpliciteServer, new_j
     for message in ("Avant de décider, cliquez sur « Recalculer avec les valeurs de la "
                     "personne »", "Pas encore ouverte : « attestation-caf.pdf »",
                     "Les faits doivent citer le dossier.",
-                    "Cette réponse ne dit rien du dossier.",
-                    "Cette réponse est la même qu'au point 1."):
+                    "Point 1 : cette réponse ne dit rien du dossier.",
+                    "cette réponse est la même qu'au point 1."):
         expect_text(console, message)
     assert alert.count() == 1
     agent.check("tampon-refuse")
@@ -107,10 +107,10 @@ def test_the_rubber_stamp_is_stopped_at_each_step(server: ExpliciteServer, new_j
 
     # 3. The attachment opened; one answer copied to every ground: still refused.
     with console.expect_download():
-        console.get_by_role("link", name="attestation-caf.pdf").click()
+        console.get_by_role("link", name="attestation-caf.pdf", exact=True).click()
     fill_decision(console, "Le quotient de 1 180 € vient de la CAF ; l'attestation jointe "
                            "est de janvier.", [ANSWERS[0]] * 4)
-    expect_text(console, "Cette réponse est la même qu'au point 1.")
+    expect_text(console, "cette réponse est la même qu'au point 1.")
     agent.check("reponses-identiques-refusees")
 
     # 4. An answer per ground, on the dossier: the refusal is kept, so a supervisor confirms.

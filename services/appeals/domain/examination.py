@@ -150,13 +150,14 @@ def check_examined(draft: Draft, grounds: list[Ground], evidence: Evidence) -> N
         key = _same(answer)
         if key in seen:
             problems[f"answer-{ground.id}"] = (
-                f"Cette réponse est la même qu'au point {seen[key]}. Chaque point demande sa "
-                f"propre réponse.")
+                f"Point {number} : cette réponse est la même qu'au point {seen[key]}. Chaque "
+                f"point demande sa propre réponse.")
             continue
         seen[key] = number
         own = set(evidence.dossier_words) | words(ground.text)
         if not has_fact(answer, own):
-            problems[f"answer-{ground.id}"] = f"Cette réponse ne dit rien du dossier. {NO_FACT}"
+            problems[f"answer-{ground.id}"] = (f"Point {number} : cette réponse ne dit rien du "
+                                               f"dossier. {NO_FACT}")
     if problems:
         raise RuleBroken("not_examined", "Le dossier n'a pas encore été examiné assez pour "
                          "décider.", problems)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from services.appeals.domain.letters import outcome_title
+from shared.routes.wording import to
 from shared.french import format_date, format_datetime, format_value
 
 STATUS = {"received": "À prendre en charge", "in_review": "En cours d'examen",
@@ -75,7 +76,8 @@ def outcome_label(appeal: Any) -> str:
 def install_filters(app: Flask) -> None:
     filters: dict[str, Any] = {
         "fr_date": _date, "fr_datetime": _datetime, "fr_value": format_value,
-        "duration": _duration, "percent": _percent, "days_left": _days_left}
+        "duration": _duration, "percent": _percent, "days_left": _days_left,
+        "to": to}
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(STATUS=STATUS, STATUS_FOR_PERSON=STATUS_FOR_PERSON,
                                  OUTCOME=OUTCOME, CHANNEL=CHANNEL, KIND=KIND, LEVEL=LEVEL,

@@ -28,6 +28,7 @@ class CriterionLine:
     source: str
     type: str
     protected_ground: str | None
+    unit: str | None
     disputed: Ground | None
     corrected: tuple[Any, Any] | None
 
@@ -120,7 +121,8 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
         routing=routing_of(appeal, decision.decided_at) if decision is not None else None,
         evidence=evidence_for(uow, appeal, agent.id) if decision is not None else None)
     dossier.claimed = [ClaimedLine(line.label, line.shown,
-                                   format_value(line.disputed.claimed_value, None, line.type))
+                                   format_value(line.disputed.claimed_value, line.unit,
+                                                line.type))
                        for line in dossier.criteria
                        if line.disputed and line.disputed.claimed_value is not None]
     adm, status, initial = appeal.administration, appeal.status, appeal.decided_by_initial
@@ -165,7 +167,7 @@ def criterion_lines(algorithm: dict[str, Any], decision: Any, grounds: list[Grou
             code=code, label=spec.get("label", code), value=item["value"],
             shown=format_value(item["value"], spec.get("unit"), spec.get("type")),
             source=item.get("source") or spec.get("source") or "",
-            type=spec.get("type", "string"),
+            type=spec.get("type", "string"), unit=spec.get("unit"),
             protected_ground=PROTECTED_GROUNDS.get(spec.get("protected_ground") or "")
             if spec.get("protected_ground") else None,
             disputed=disputed.get(code),

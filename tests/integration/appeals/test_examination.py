@@ -68,8 +68,8 @@ def test_the_rubber_stamp_is_stopped_until_the_dossier_is_examined(world):
     for message in ("cliquez sur « Recalculer avec les valeurs de la personne »",
                     "Pas encore ouverte : « attestation-caf.pdf »",
                     "Les faits doivent citer le dossier.",
-                    "Cette réponse ne dit rien du dossier.",
-                    "Cette réponse est la même qu'au point 1."):
+                    "Point 1 : cette réponse ne dit rien du dossier.",
+                    "cette réponse est la même qu'au point 1."):
         assert message in page, message
 
     recomputed = reviewer.post(f"/console/appeals/{public_id}/recompute",
@@ -83,7 +83,7 @@ def test_the_rubber_stamp_is_stopped_until_the_dossier_is_examined(world):
     assert attachment and reviewer.get(attachment.group(1)).status_code == 200
 
     same = decide(reviewer, public_id, [ANSWERS[0]] * 4)
-    assert same.status_code == 400 and "Cette réponse est la même qu'au point 1." in text(same)
+    assert same.status_code == 400 and "cette réponse est la même qu'au point 1." in text(same)
     kept = decide(reviewer, public_id, list(ANSWERS))
     assert kept.headers["Location"].endswith("fait=targeted"), text(kept)[-2000:]
     with world.uow() as uow:

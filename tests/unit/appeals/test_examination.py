@@ -93,10 +93,10 @@ def test_the_same_answer_to_different_grounds_is_refused():
     with pytest.raises(RuleBroken) as error:
         check_examined(draft(same), GROUNDS, evidence())
     assert error.value.fields == {
-        "answer-g3": "Cette réponse est la même qu'au point 1. Chaque point demande sa propre "
-                     "réponse.",
-        "answer-g4": "Cette réponse est la même qu'au point 1. Chaque point demande sa propre "
-                     "réponse."}
+        "answer-g3": "Point 3 : cette réponse est la même qu'au point 1. Chaque point demande "
+                     "sa propre réponse.",
+        "answer-g4": "Point 4 : cette réponse est la même qu'au point 1. Chaque point demande "
+                     "sa propre réponse."}
 
 
 def test_an_answer_without_any_fact_of_the_dossier_is_refused():

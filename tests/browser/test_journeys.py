@@ -160,8 +160,11 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     console.get_by_label("Considérations de droit").fill(LAW)
     answers = console.get_by_label(re.compile(r"^Point \d+ :"))
     assert answers.count() == 3  # two disputed criteria and the person's own account
-    for index in range(answers.count()):
-        answers.nth(index).fill(f"Réponse au point {index + 1} : le justificatif est retenu.")
+    for index, answer in enumerate((
+            "Réponse au point 1 : l'attestation de la CAF jointe donne bien 600 € en janvier.",
+            "Réponse au point 2 : vous élevez seule votre fille depuis mars, c'est retenu.",
+            "Réponse au point 3 : avec la place, vous pourrez reprendre votre emploi.")):
+        answers.nth(index).fill(answer)
     agent.check("decision-redigee")
     console.get_by_role("button", name="Enregistrer la décision").click()
     expect_text(console, "Décision modifiée")

@@ -51,7 +51,13 @@ _GENERIC = frozenset((
     "verification", "verifie", "verifiee", "verifiees", "verifies", "votre", "vous",
 ))
 _WORD = re.compile(r"[a-z]{4,}")
-_NUMBER = re.compile(r"\d")
+# A value, an amount, a year: two digits at least (a lone digit may only number a point).
+_NUMBER = re.compile(r"\d{2,}")
+_TOKEN = re.compile(r"[a-z]{4,}|\d+")
+_LETTERS = re.compile(r"[a-z]+")
+# A date said in words is a fact of the dossier too.
+_MONTHS = frozenset(("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+                     "septembre", "octobre", "novembre", "decembre"))
 
 
 def _plain(text: str) -> str:
@@ -65,12 +71,14 @@ def words(text: str) -> set[str]:
 
 
 def has_fact(text: str, dossier_words: set[str]) -> bool:
-    """A number or a date, or a word the dossier itself contains."""
-    return bool(_NUMBER.search(text)) or bool(words(text) & dossier_words)
+    """A value or a date, or a word the dossier itself contains."""
+    plain = _plain(text)
+    return (bool(_NUMBER.search(plain)) or bool(set(_LETTERS.findall(plain)) & _MONTHS)
+            or bool(words(text) & dossier_words))
 
 
 def _same(text: str) -> str:
-    return " ".join(_WORD.findall(_plain(text)))
+    return " ".join(_TOKEN.findall(_plain(text)))
 
 
 @dataclass(frozen=True)

@@ -85,5 +85,10 @@ class Document:
                                  new_y="NEXT")
         self._pdf.ln(1.5)
 
+    def keep_together(self, height: float) -> None:
+        """Start a new page unless `height` mm still fit on this one (a signature block)."""
+        if self._pdf.get_y() + height > self._pdf.page_break_trigger:
+            self._pdf.add_page()
+
     def to_bytes(self) -> bytes:
         return bytes(self._pdf.output())

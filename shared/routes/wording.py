@@ -198,8 +198,9 @@ def after_review_sentence(court: Court, route: Route) -> str:
     """Voies et délais after a decision on a recours: the court only. A second recours
     gracieux after the first has been answered does not interrupt the delay again (CE,
     16 mai 1980, n° 14022: only the first recours administratif conserves it)."""
-    text = (f"Si vous n'êtes pas d'accord avec cette décision, vous pouvez saisir "
-            f"{court.name} dans les {court.months} mois après l'avoir reçue.")
+    text = (f"Si vous n'êtes pas d'accord avec cette décision, vous pouvez saisir le juge "
+            f"dans les {court.months} mois après l'avoir reçue. Le juge compétent est "
+            f"{court.name}.")
     if court.order == ADMINISTRATIVE:
         text += f" Vous pouvez le faire en ligne : {TELERECOURS}."
     if route.kind == PREALABLE:

@@ -22,6 +22,7 @@ def letter_pdf(letter: Letter) -> bytes:
             document.facts(section.facts)
         if section.bullets:
             document.bullets(section.bullets)
+    document.keep_together(6 * len(letter.signature) + 20)
     document.paragraph("")
     document.paragraph("\n".join(letter.signature))
     document.paragraph(letter.contact)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -112,6 +112,7 @@ class Case:
     page_url: str
     criterion_labels: Mapping[str, str]
     channel: str = "online"
+    criterion_units: Mapping[str, str] = field(default_factory=dict)
     filed_on: date | None = None  # the date that counts: the postmark for a letter
     postmarked_on: date | None = None
     in_time: bool | None = None
@@ -160,15 +161,22 @@ def _contact(service: Mapping[str, str]) -> str:
             f"{service.get('email', '')}. Une personne du service vous répondra.")
 
 
-def _ground_line(ground: Ground, labels: Mapping[str, str]) -> str:
+def _ground_line(ground: Ground, labels: Mapping[str, str],
+                 units: Mapping[str, str] | None = None) -> str:
     if ground.kind == "criterion":
-        label = labels.get(ground.criterion or "", ground.criterion or "")
-        claimed = ("" if ground.claimed_value is None
-                   else f" (valeur exacte selon vous : {format_value(ground.claimed_value)})")
+        code = ground.criterion or ""
+        label = labels.get(code, code)
+        claimed = ("" if ground.claimed_value is None else
+                   f" (valeur exacte selon vous : "
+                   f"{format_value(ground.claimed_value, (units or {}).get(code))})")
         return f"{label}{claimed} : {ground.text}".strip()
     if ground.kind == "account":
         return f"Votre point de vue : {ground.text}"
     return ground.text
+
+
+def _written(case: Case, ground: Ground) -> str:
+    return _ground_line(ground, case.criterion_labels, case.criterion_units)
 
 
 def _received_on(case: Case) -> date:
@@ -214,7 +222,7 @@ def acknowledgement(case: Case) -> Letter:
     if deadlines.internal_due_at is not None:
         timing.append(("Notre objectif", "un premier examen de votre dossier par un agent avant "
                        f"le {format_datetime(deadlines.internal_due_at)}"))
-    written = [_ground_line(g, case.criterion_labels) for g in case.grounds]
+    written = [_written(case, g) for g in case.grounds]
     written += [f"Pièce jointe : {name}" for name in case.attachment_names]
     sections = (
         Section("Votre demande", (what, *filed)),
@@ -304,6 +312,11 @@ def outcome_sentence(case: Case, outcome: Outcome) -> str:
     """What happens, in one plain sentence."""
     initial = f"la décision du {format_date(case.decided_at)}"
     reason = _reason(outcome.main_reason)
+    if case.kind == SIGNALEMENT and case.routing.preparatory is not None:
+        if outcome.result == ANNULLED:
+            return f"Votre dossier n'est plus retenu pour {case.routing.preparatory.follows}."
+        return (f"Le choix de votre dossier pour {case.routing.preparatory.follows} est "
+                f"maintenu{reason}.")
     if outcome.result == ANNULLED:
         assert outcome.reexamine_by is not None
         return (f"{upper_first(initial)} est annulée : votre demande sera examinée à nouveau, "
@@ -316,9 +329,6 @@ def outcome_sentence(case: Case, outcome: Outcome) -> str:
                       if outcome.new_amount else "")
             return f"Votre demande est acceptée : {label[:1].lower()}{label[1:]}{amount}."
         return f"La décision change : {label[:1].lower()}{label[1:]}{reason}."
-    if case.kind == SIGNALEMENT and case.routing.preparatory is not None:
-        return (f"Le choix de votre dossier pour {case.routing.preparatory.follows} est "
-                f"maintenu{reason}.")
     corrected = "Des données ont été corrigées, mais " if outcome.result == AMENDED else ""
     if not outcome.original_favourable:
         text = f"{corrected}votre demande reste refusée{reason}."
@@ -337,6 +347,11 @@ def _reason(main_reason: str) -> str:
 
 
 def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
+    if case.kind == SIGNALEMENT:
+        if outcome.result == ANNULLED:
+            return ("Votre dossier n'est plus retenu pour un contrôle.",)
+        return ("Le contrôle aura lieu. Envoyez les pièces que la caisse vous demandera : "
+                "elle les examinera avant toute décision.",)
     if outcome.result == ANNULLED:
         assert outcome.reexamine_by is not None
         return (f"Le service examinera votre demande à nouveau. Vous recevrez une nouvelle "
@@ -388,14 +403,15 @@ def decision_letter(case: Case, outcome: Outcome) -> Letter:
         Section("Les faits", (outcome.facts,)),
         Section("Le droit", (outcome.law,)),
         Section("Nos réponses à ce que vous avez écrit", bullets=tuple(
-            f"Vous avez écrit : {_ground_line(g, case.criterion_labels)} Notre réponse : "
+            f"Vous avez écrit : {_written(case, g)} Notre réponse : "
             f"{outcome.answers.get(g.id, '')}" for g in case.grounds)),
         Section("Si vous n'êtes pas d'accord", _rights_after(case)),
         Section("Qui a décidé", (_who_decided(case, outcome),)),
         Section("Textes", (_texts_after(case),)),
     ]
     result = outcome_title(outcome.result, outcome.changed)
-    title = f"Réponse à {noun(case.kind)} : {result[:1].lower()}{result[1:]}"
+    title = (f"Réponse à {noun(case.kind)}" if case.kind == SIGNALEMENT
+             else f"Réponse à {noun(case.kind)} : {result[:1].lower()}{result[1:]}")
     return Letter(title, _sender(case.service), _addressee(case),
                   _place_date(case, outcome.decided_at.astimezone(PARIS).date()),
                   _reference(case), outcome_sentence(case, outcome), tuple(sections),

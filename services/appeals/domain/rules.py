@@ -154,10 +154,11 @@ def check_can_decide(agent: Agent, administration: str, status: str, assignee: s
 
 
 def check_draft(draft: Draft, grounds: Iterable[Ground], *, today: date,
-                received_on: date, collegial: bool = False) -> None:
+                received_on: date, collegial: bool = False, reexamined: bool = True) -> None:
     """Facts, law, and an answer to every ground raised; corrections only when amending; the
-    letter's reason, the re-examination date of an annulment, and the meeting of the body
-    that decides a mandatory prior appeal."""
+    letter's reason, the re-examination date of an annulment (`reexamined`: not when a
+    preparatory measure is dropped), and the meeting of the body that decides a mandatory
+    prior appeal."""
     problems: dict[str, str] = {}
     if draft.outcome not in OUTCOMES:
         problems["outcome"] = "Choisissez l'issue du recours."
@@ -178,7 +179,7 @@ def check_draft(draft: Draft, grounds: Iterable[Ground], *, today: date,
     if draft.outcome in (MAINTAINED, AMENDED) and len(draft.main_reason.strip()) < MIN_REASON:
         problems["main_reason"] = ("Donnez en une phrase la raison principale, pour la "
                                    "personne : elle ouvrira la lettre.")
-    if draft.outcome == ANNULLED:
+    if draft.outcome == ANNULLED and reexamined:
         latest = add_months(today, REEXAMINE_MONTHS)
         if draft.reexamine_by is None or not today < draft.reexamine_by <= latest:
             problems["reexamine_by"] = ("Indiquez la date à laquelle la personne aura une "

@@ -8,8 +8,8 @@ from typing import Any
 from flask import Flask
 
 from services.appeals.domain.letters import outcome_title
-from shared.routes.wording import to
 from shared.french import format_date, format_datetime, format_value
+from shared.routes.wording import to
 
 STATUS = {"received": "À prendre en charge", "in_review": "En cours d'examen",
           "awaiting_validation": "Décision à valider", "decided": "Décidé"}

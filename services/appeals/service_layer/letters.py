@@ -31,15 +31,16 @@ def page_url(public_url: str, appeal: Any) -> str:
     return f"{public_url}/d/{appeal.reference}/recours/{appeal.public_id}"
 
 
-def criterion_labels(uow: AppealsUnitOfWork, appeal: Any) -> dict[str, str]:
+def criteria_of(uow: AppealsUnitOfWork, appeal: Any) -> list[dict[str, Any]]:
     algorithm = uow.read.algorithm(appeal.algorithm_id, appeal.algorithm_version) or {}
-    return {c["code"]: c.get("label", c["code"]) for c in algorithm.get("criteria", ())}
+    return list(algorithm.get("criteria", ()))
 
 
 def case_of(uow: AppealsUnitOfWork, appeal: Any, public_url: str) -> letters.Case:
     decision = uow.read.decision(appeal.reference)
     assert decision is not None, "an appeal is only filed against a known decision"
     contact = appeal.contact or {}
+    criteria = criteria_of(uow, appeal)
     return letters.Case(
         appeal_id=appeal.public_id, reference=appeal.reference,
         decision_label=appeal.decision_label, decided_at=decision.decided_at,
@@ -47,7 +48,9 @@ def case_of(uow: AppealsUnitOfWork, appeal: Any, public_url: str) -> letters.Cas
         deadlines=deadlines_of(appeal),
         grounds=[Ground.from_json(g) for g in appeal.grounds],
         attachment_names=[a.filename for a in uow.appeals.attachments(appeal.id)],
-        page_url=page_url(public_url, appeal), criterion_labels=criterion_labels(uow, appeal),
+        page_url=page_url(public_url, appeal),
+        criterion_labels={c["code"]: c.get("label", c["code"]) for c in criteria},
+        criterion_units={c["code"]: c["unit"] for c in criteria if c.get("unit")},
         channel=appeal.channel, filed_on=appeal.filed_on, postmarked_on=appeal.postmarked_on,
         in_time=appeal.in_time, written=appeal.written is not False,
         postal_address=contact.get("postal_address"), email=contact.get("email"))

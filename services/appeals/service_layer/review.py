@@ -40,6 +40,7 @@ from shared.contracts.events import Event
 from shared.decision_model import to_json_value
 from shared.french import PARIS, format_value
 from shared.messaging import topology
+from shared.routes import SIGNALEMENT
 
 
 def _appeal(uow: AppealsUnitOfWork, agent: Agent, public_id: str) -> Any:
@@ -162,7 +163,8 @@ def decide(uow: AppealsUnitOfWork, agent: Agent, public_id: str, draft: Draft, n
     routing = routing_of(appeal, decision.decided_at)
     rules.check_draft(draft, grounds, today=now.astimezone(PARIS).date(),
                       received_on=appeal.received_at.astimezone(PARIS).date(),
-                      collegial=routing.route is not None and routing.route.collegial)
+                      collegial=routing.route is not None and routing.route.collegial,
+                      reexamined=routing.kind != SIGNALEMENT)
     evidence = evidence_for(uow, appeal, agent.id)
     check_examined(draft, grounds, evidence)
     opened = uow.appeals.first_opening(appeal.id, agent.id, appeal.received_at)

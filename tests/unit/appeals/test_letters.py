@@ -81,9 +81,10 @@ def test_a_maintained_refusal_says_it_stays_refused_and_why_and_where_to_go_next
         "au plus tard le 20 janvier 2027 : c'est 2 mois après cette lettre. Si vous l'avez "
         "reçue plus tard, vous avez plus de temps.")
     rights = next(s for s in letter.sections if s.heading == "Si vous n'êtes pas d'accord")
-    assert rights.paragraphs[0].startswith("Si vous n'êtes pas d'accord avec cette décision, "
-                                           "vous pouvez saisir le tribunal administratif dont "
-                                           "relève Ville-Exemple dans les 2 mois")
+    assert rights.paragraphs[0].startswith(
+        "Si vous n'êtes pas d'accord avec cette décision, vous pouvez saisir le juge dans les 2 "
+        "mois après l'avoir reçue. Le juge compétent est le tribunal administratif dont relève "
+        "Ville-Exemple.")
     assert "Un nouveau recours auprès de l'administration n'arrêterait pas ce délai." \
         in rights.paragraphs[0]
     who = next(s for s in letter.sections if s.heading == "Qui a décidé").paragraphs[0]
@@ -186,3 +187,24 @@ def test_a_signalement_is_not_acknowledged_as_a_recours():
     assert "Nous vous répondrons au plus tard le : 2 décembre 2026" in text
     assert "commission de recours amiable" not in text.split("Vos droits")[0]
     assert "L231-4" not in text and "rejeté" not in text
+
+
+def test_the_answer_to_a_signalement_says_what_follows_the_selection():
+    control = case("ciblage-controles", SIGNALEMENT, in_time=None)
+    kept = letters.decision_letter(control, outcome())
+    assert kept.title == "Réponse à votre signalement"
+    assert kept.summary.startswith("Le choix de votre dossier pour un contrôle est maintenu, "
+                                   "parce que")
+    steps = next(s for s in kept.sections if s.heading == "Ce qui va se passer")
+    assert steps.paragraphs[0].startswith("Le contrôle aura lieu.")
+    assert "aller devant le juge, faites-le" not in kept.text()
+    dropped = letters.decision_letter(control, outcome("annulled", main_reason=""))
+    assert dropped.summary == "Votre dossier n'est plus retenu pour un contrôle."
+
+
+def test_a_claimed_value_is_written_with_its_unit():
+    text = letters.acknowledgement(case(
+        grounds=[Ground("g1", "criterion", "Il a baissé.", "quotient_familial", 600)],
+        criterion_labels={"quotient_familial": "Quotient familial de la famille"},
+        criterion_units={"quotient_familial": "€"})).text()
+    assert "Quotient familial de la famille (valeur exacte selon vous : 600\u00a0€)" in text

@@ -24,7 +24,6 @@ from shared.deadlines import add_months
 from shared.french import PARIS, format_amount, format_date, format_datetime, format_value
 from shared.routes import OBSERVATIONS, PREALABLE, SIGNALEMENT
 from shared.routes.wording import (
-    NAMES,
     after_review_sentence,
     court_sentence,
     court_texts,
@@ -443,10 +442,5 @@ def _texts_after(case: Case) -> str:
     return f"{upper_first(' ; '.join(texts))}."
 
 
-def route_name(kind: str) -> str:
-    return NAMES.get(kind, kind)
-
-
 __all__ = ["Case", "Letter", "Outcome", "Section", "Signer", "acknowledgement",
-           "decision_letter", "noun", "outcome_sentence", "outcome_title", "place_of",
-           "route_name", "to"]
+           "decision_letter", "noun", "outcome_sentence", "outcome_title", "place_of"]

@@ -24,6 +24,7 @@ from shared.decision_model import (
     load_algorithm_model,
     to_json_value,
 )
+from shared.routes import REVIEW_SUFFIX
 
 _TRUE = {"oui", "true", "vrai", "1", "o", "yes"}
 _FALSE = {"non", "false", "faux", "0", "n", "no"}
@@ -152,7 +153,7 @@ def revised_decision(original: Mapping[str, Any], contact: Mapping[str, Any] | N
 
 def revision_id(original_decision_id: str, appeal_pk: int) -> str:
     """A new decision id, unique per appeal, within the identifier's 128 characters."""
-    return f"{original_decision_id[:100]}.recours-{appeal_pk}"
+    return f"{original_decision_id[:100]}{REVIEW_SUFFIX}{appeal_pk}"
 
 
 def corrections_from(criteria: Sequence[CriterionDef], original: Mapping[str, Any],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from shared.routes import (
@@ -145,12 +145,3 @@ def routing_for(recourse: Recourse, start: Start, kind: str) -> Routing:
         raise LookupError(kind)
     return Routing(kind=kind, route=dated.route, last_day=dated.last_day,
                    in_time_until=dated.in_time_until, **common)  # type: ignore[arg-type]
-
-
-def observations_final_on(routing: Routing) -> date | None:
-    """The measure becomes final at the end of this day (observations only)."""
-    return routing.in_time_until if routing.kind == OBSERVATIONS else None
-
-
-def day_after(day: date) -> date:
-    return day + timedelta(days=1)

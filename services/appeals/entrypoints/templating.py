@@ -9,7 +9,7 @@ from flask import Flask
 
 from services.appeals.domain.letters import outcome_title
 from shared.french import format_date, format_datetime, format_value
-from shared.routes.wording import to
+from shared.routes.wording import NAMES, to, upper_first
 
 STATUS = {"received": "À prendre en charge", "in_review": "En cours d'examen",
           "awaiting_validation": "Décision à valider", "decided": "Décidé"}
@@ -21,9 +21,8 @@ OUTCOME = {"maintained": "Décision maintenue", "amended": "Décision modifiée"
            "annulled": "Décision annulée"}  # « modifiée »: see `outcome_label` below
 CHANNEL = {"online": "En ligne", "counter": "Au guichet", "phone": "Par téléphone",
            "letter": "Par courrier"}
-KIND = {"recours": "Recours", "gracieux": "Recours gracieux",
-        "hierarchique": "Recours hiérarchique", "prealable": "Recours préalable obligatoire",
-        "observations": "Observations", "signalement": "Signalement d'une information fausse"}
+# The route kinds as the sentences name them; "recours": appeals filed before the routes.
+KIND = {"recours": "Recours", **{kind: upper_first(name) for kind, name in NAMES.items()}}
 LEVEL = {0: "Rappel envoyé", 1: "Escaladé", 2: "Alerte", 3: "Délai légal dépassé"}
 ACTION = {"filed": "Recours déposé", "acknowledged": "Accusé de réception envoyé",
           "claimed": "Pris en charge", "assigned": "Attribué", "reassigned": "Réattribué",

@@ -22,7 +22,7 @@ from services.appeals.domain.routing import Routing
 from services.appeals.domain.rules import AMENDED, ANNULLED, MAINTAINED, Ground
 from shared.deadlines import add_months
 from shared.french import PARIS, format_amount, format_date, format_datetime, format_value
-from shared.routes import OBSERVATIONS, PREALABLE, SIGNALEMENT
+from shared.routes import OBSERVATIONS, PREALABLE, SIGNALEMENT, DatedRoute
 from shared.routes.wording import (
     after_review_sentence,
     court_sentence,
@@ -31,6 +31,7 @@ from shared.routes.wording import (
     interruption_sentence,
     oral_sentence,
     preparatory_sentences,
+    route_sentence,
     silence_sentence,
     texts_of,
     to,
@@ -197,9 +198,7 @@ def acknowledgement(case: Case) -> Letter:
     if case.kind == SIGNALEMENT:
         answer_by = deadlines.legal_due_at.astimezone(PARIS).date() - timedelta(days=1)
         timing.append(("Nous vous répondrons au plus tard le", format_date(answer_by)))
-        assert routing.preparatory is not None
-        rights += preparatory_sentences(routing.preparatory)
-        rights.append(_direct_court(case))
+        rights += _after_preparatory(routing)
     elif case.kind == OBSERVATIONS:
         assert deadlines.measure_final_on is not None
         timing.append(("La mesure ne deviendra pas définitive avant",
@@ -261,8 +260,13 @@ def _what_you_filed(case: Case) -> list[str]:
     return sentences
 
 
-def _direct_court(case: Case) -> str:
-    return court_sentence(case.routing.court, None)
+def _after_preparatory(routing: Routing) -> list[str]:
+    """A preparatory measure: not contestable; how the decision that follows is."""
+    assert routing.preparatory is not None
+    sentences = preparatory_sentences(routing.preparatory)
+    if routing.result_route is not None:
+        sentences.append(route_sentence(DatedRoute(routing.result_route, None, None)))
+    return [*sentences, court_sentence(routing.court, None)]
 
 
 def _texts(case: Case) -> str:
@@ -421,9 +425,7 @@ def _rights_after(case: Case) -> tuple[str, ...]:
     """The voies et délais of the new situation."""
     routing = case.routing
     if case.kind == SIGNALEMENT:
-        assert routing.preparatory is not None
-        return (preparatory_sentences(routing.preparatory)[-1],
-                court_sentence(routing.court, None))
+        return tuple(_after_preparatory(routing)[2:])
     if case.kind == OBSERVATIONS:
         court = routing.court
         return (f"Quand la mesure sera définitive, vous pourrez la contester : d'abord par un "

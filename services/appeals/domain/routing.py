@@ -44,6 +44,8 @@ class Routing:
     preparatory: Preparatory | None = None
     oral_filing_counts: bool = False
     internal_deadline_hours: int | None = None
+    # A signalement: how the decision that follows the preparatory measure is contested.
+    result_route: Route | None = None
 
     @property
     def is_recours(self) -> bool:
@@ -60,14 +62,9 @@ class Routing:
         return filed_on <= self.in_time_until
 
     def to_json(self) -> dict[str, Any]:
-        route = self.route
         return {
-            "kind": self.kind,
-            "route": None if route is None else {
-                "kind": route.kind, "authority": route.authority, "address": route.address,
-                "months": route.months, "days": route.days, "regime": route.regime,
-                "collegial": route.collegial, "sanction": route.sanction,
-                "texts": list(route.texts)},
+            "kind": self.kind, "route": _route_json(self.route),
+            "result_route": _route_json(self.result_route),
             "court": {"name": self.court.name, "order": self.court.order,
                       "months": self.court.months, "texts": list(self.court.texts)},
             "start": self.start.day.isoformat(), "notified": self.start.notified,
@@ -90,19 +87,34 @@ class Routing:
                            else PREALABLE if recourse.prior_appeal else GRACIEUX)
             return routing_for(recourse, Start(decided_on, False), legacy_kind)
         recourse = recourse_from_block({
-            "measure": "preparatory" if data.get("preparatory") else "decision",
-            "author": {"name": "", "kind": "public_body"},
+            **_EMPTY, "measure": "preparatory" if data.get("preparatory") else "decision",
             "routes": [data["route"]] if data.get("route") else [],
             "court": data["court"], "preparatory": data.get("preparatory"),
             "internal_deadline_hours": data.get("internal_deadline_hours"),
             "oral_filing_counts": data.get("oral_filing_counts")})
+        result = (recourse_from_block({**_EMPTY, "routes": [data["result_route"]],
+                                       "court": data["court"]}).routes[0]
+                  if data.get("result_route") else None)
         return cls(
             kind=str(data["kind"]), route=recourse.routes[0] if recourse.routes else None,
+            result_route=result,
             court=recourse.court,
             start=Start(date.fromisoformat(data["start"]), bool(data.get("notified"))),
             last_day=_date(data.get("last_day")), in_time_until=_date(data.get("in_time_until")),
             preparatory=recourse.preparatory, oral_filing_counts=recourse.oral_filing_counts,
             internal_deadline_hours=recourse.internal_deadline_hours)
+
+
+_EMPTY: dict[str, Any] = {"measure": "decision", "author": {"name": "", "kind": "public_body"}}
+
+
+def _route_json(route: Route | None) -> dict[str, Any] | None:
+    if route is None:
+        return None
+    return {"kind": route.kind, "authority": route.authority, "address": route.address,
+            "months": route.months, "days": route.days, "regime": route.regime,
+            "collegial": route.collegial, "sanction": route.sanction,
+            "texts": list(route.texts)}
 
 
 def _iso(day: date | None) -> str | None:
@@ -138,8 +150,9 @@ def routing_for(recourse: Recourse, start: Start, kind: str) -> Routing:
               "oral_filing_counts": recourse.oral_filing_counts,
               "internal_deadline_hours": recourse.internal_deadline_hours}
     if kind == SIGNALEMENT:
+        result = recourse.recours_routes[0] if recourse.recours_routes else None
         return Routing(kind=SIGNALEMENT, route=None, last_day=None, in_time_until=None,
-                       **common)  # type: ignore[arg-type]
+                       result_route=result, **common)  # type: ignore[arg-type]
     dated: DatedRoute | None = plan(recourse, start).dated(kind)
     if dated is None:
         raise LookupError(kind)

@@ -186,6 +186,8 @@ def test_a_signalement_is_not_acknowledged_as_a_recours():
            "être contesté." in text
     assert "Nous vous répondrons au plus tard le : 2 décembre 2026" in text
     assert "commission de recours amiable" not in text.split("Vos droits")[0]
+    assert ("Avant d'aller devant le juge, vous devez d'abord faire un recours à la commission "
+            "de recours amiable de Caisse-Exemple. C'est obligatoire.") in text
     assert "L231-4" not in text and "rejeté" not in text
 
 
@@ -198,6 +200,10 @@ def test_the_answer_to_a_signalement_says_what_follows_the_selection():
     steps = next(s for s in kept.sections if s.heading == "Ce qui va se passer")
     assert steps.paragraphs[0].startswith("Le contrôle aura lieu.")
     assert "aller devant le juge, faites-le" not in kept.text()
+    rights = next(s for s in kept.sections if s.heading == "Si vous n'êtes pas d'accord")
+    assert rights.paragraphs[0].startswith("Vous pourrez contester la décision que la caisse "
+                                           "prendra après le contrôle")
+    assert "commission de recours amiable de Caisse-Exemple" in rights.paragraphs[1]
     dropped = letters.decision_letter(control, outcome("annulled", main_reason=""))
     assert dropped.summary == "Votre dossier n'est plus retenu pour un contrôle."
 

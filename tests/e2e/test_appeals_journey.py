@@ -156,7 +156,7 @@ def test_a_contested_decision_is_amended_by_a_person_and_explained_again(running
     assert "décision modifiée" in final and FACTS in final and LAW in final
     assert "Votre demande est acceptée : place en crèche proposée." in final
     assert "Votre situation de parent isolé depuis mars est prise en compte." in final
-    assert f"/d/{revised['reference']}" in final and "Place en crèche proposée" in final
+    assert f"/d/{revised['reference']}" in final and "place en crèche proposée" in final
     assert "Si vous n'êtes pas d'accord" in final
     assert "Accusé de réception de votre recours" not in final
     if explained:

@@ -287,6 +287,8 @@ def cmd_agents(args: argparse.Namespace) -> int:
     with _container("appeals").uow() as uow:
         if args.action == "list":
             _print([{"login": r.id, "administration": r.administration, "name": r.name,
+                     "first_name": r.first_name, "last_name": r.last_name,
+                     "quality": r.quality, "delegation": r.delegation,
                      "roles": r.roles, "teams": r.teams, "email": r.email,
                      "disabled_at": r.disabled_at, "last_login_at": r.last_login_at}
                     for r in uow.office.agents(args.administration)])
@@ -302,7 +304,9 @@ def cmd_agents(args: argparse.Namespace) -> int:
                 agents.create_agent(uow, args.login, args.administration,
                                     args.name or args.login, args.role, shown,
                                     datetime.now(UTC), email=args.email, teams=args.team or (),
-                                    aliases=args.alias or ())
+                                    aliases=args.alias or (), **_profile_args(args))
+            elif args.action == "update":
+                agents.update_profile(uow, args.login, **_profile_args(args))
             elif args.action == "password":
                 shown = password or generate_password()
                 agents.set_password(uow, args.login, shown)
@@ -314,6 +318,11 @@ def cmd_agents(args: argparse.Namespace) -> int:
     _print({"login": args.login, "action": args.action,
             **({"password": shown, "note": "shown once"} if shown and not password else {})})
     return 0
+
+
+def _profile_args(args: argparse.Namespace) -> dict[str, str | None]:
+    return {"first_name": args.first_name, "last_name": args.last_name,
+            "quality": args.quality, "delegation": args.delegation}
 
 
 def cmd_appeals(args: argparse.Namespace) -> int:
@@ -429,11 +438,16 @@ def build_parser() -> argparse.ArgumentParser:
     definitions.set_defaults(func=cmd_rabbitmq_definitions)
 
     agents = sub.add_parser("agents", help="agents of the review console (argon2 passwords)")
-    agents.add_argument("action", choices=["create", "list", "disable", "password"])
+    agents.add_argument("action", choices=["create", "list", "update", "disable", "password"])
     agents.add_argument("--login")
     agents.add_argument("--administration")
     agents.add_argument("--name")
     agents.add_argument("--email")
+    agents.add_argument("--first-name", help="as the letters they sign name them")
+    agents.add_argument("--last-name")
+    agents.add_argument("--quality", help="e.g. « instructrice du service petite enfance »")
+    agents.add_argument("--delegation",
+                        help="e.g. « Par délégation du maire, arrêté n° 2026-12 »")
     agents.add_argument("--role", action="append",
                         choices=["reviewer", "supervisor", "algorithm_owner", "auditor", "admin"])
     agents.add_argument("--team", action="append", help="teams whose appeals they handle")

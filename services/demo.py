@@ -83,6 +83,25 @@ def load_demo(system: Embedded) -> str:
 
 DEMO_ROLES = (("instructeur", "reviewer", "Instructeur"), ("superviseur", "supervisor",
                                                           "Superviseuse"))
+# Fictitious signers, as the letters name them (CRPA L212-1), per administration and role.
+DEMO_SIGNERS = {
+    ("ville-exemple", "instructeur"): ("Camille", "Martin",
+                                       "instructeur du service petite enfance",
+                                       "Par délégation du maire, arrêté n° 2026-12 (exemple)"),
+    ("ville-exemple", "superviseur"): ("Nadia", "Bensaïd",
+                                       "responsable du service petite enfance",
+                                       "Par délégation du maire, arrêté n° 2026-11 (exemple)"),
+    ("region-exemple", "instructeur"): ("Louis", "Perrin", "gestionnaire des transports "
+                                        "scolaires", "Par délégation du président du conseil "
+                                        "régional, arrêté n° 2026-40 (exemple)"),
+    ("region-exemple", "superviseur"): ("Awa", "Diallo", "cheffe du service des transports "
+                                        "scolaires", "Par délégation du président du conseil "
+                                        "régional, arrêté n° 2026-39 (exemple)"),
+    ("caisse-exemple", "instructeur"): ("Julien", "Roux", "gestionnaire conseil",
+                                        "Par délégation du directeur (exemple)"),
+    ("caisse-exemple", "superviseur"): ("Inès", "Lefort", "responsable du service du contrôle",
+                                        "Par délégation du directeur (exemple)"),
+}
 
 
 def demo_agents(system: Embedded) -> str:
@@ -103,10 +122,14 @@ def demo_agents(system: Embedded) -> str:
         for administration in administrations:
             for prefix, role, title in DEMO_ROLES:
                 login, password = f"{prefix}-{administration}", generate_password()
+                first, last, quality, delegation = DEMO_SIGNERS.get(
+                    (administration, prefix), (title, administration, title.lower(), None))
                 if uow.office.agent(login) is None:
-                    create_agent(uow, login, administration, f"{title} ({administration})",
+                    create_agent(uow, login, administration, f"{first} {last}",
                                  [role], password, datetime.now(UTC),
-                                 email=f"{prefix}.{administration}@example.org")
+                                 email=f"{prefix}.{administration}@example.org",
+                                 first_name=first, last_name=last, quality=quality,
+                                 delegation=delegation)
                 else:
                     set_password(uow, login, password)
                 lines.append(f"  {login:32} {password}")

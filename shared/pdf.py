@@ -22,7 +22,10 @@ def _printable(text: str) -> str:
 class Document:
     """An A4 document: a title, headings, paragraphs, facts and lists, with page numbers."""
 
-    def __init__(self, title: str, *, header: Sequence[str] = (), footer: str = "") -> None:
+    def __init__(self, title: str, *, header: Sequence[str] = (), footer: str = "",
+                 before_title: Sequence[tuple[str, float | None]] = ()) -> None:
+        """`before_title`: lines between the header and the title, each at its own left
+        position in mm (None: the margin), such as a letter's addressee block."""
         footer_text = _printable(footer)
         pdf = FPDF(format="A4")
         pdf.core_fonts_encoding = _ENCODING
@@ -44,6 +47,12 @@ class Document:
         if header:
             pdf.set_font("helvetica", size=9)
             for line in header:
+                pdf.cell(0, 5, _printable(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(4)
+        if before_title:
+            pdf.set_font("helvetica", size=10.5)
+            for line, x in before_title:
+                pdf.set_x(x if x is not None else pdf.l_margin)
                 pdf.cell(0, 5, _printable(line), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(4)
         pdf.set_font("helvetica", style="B", size=16)
@@ -75,6 +84,11 @@ class Document:
             self._pdf.multi_cell(0, 5.5, _printable(f"•  {item}"), new_x="LMARGIN",
                                  new_y="NEXT")
         self._pdf.ln(1.5)
+
+    def keep_together(self, height: float) -> None:
+        """Start a new page unless `height` mm still fit on this one (a signature block)."""
+        if self._pdf.get_y() + height > self._pdf.page_break_trigger:
+            self._pdf.add_page()
 
     def to_bytes(self) -> bytes:
         return bytes(self._pdf.output())

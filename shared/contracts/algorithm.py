@@ -8,10 +8,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from shared.contracts.fields import Identifier, SafeText, Slug
 from shared.decision_model import load_algorithm_model
+from shared.routes.model import (
+    ADMINISTRATIVE,
+    AUTHOR_KINDS,
+    COURT_MONTHS,
+    COURT_ORDERS,
+    CRPA,
+    DECISION,
+    GRACIEUX,
+    HIERARCHIQUE,
+    LOCAL_EXECUTIVE,
+    MEASURES,
+    OBSERVATIONS,
+    PREALABLE,
+    PREPARATORY,
+    RECOURS_KINDS,
+    REGIMES,
+    ROUTE_KINDS,
+    SOCIAL_SECURITY,
+    legacy_recourse,
+)
 
 STATUSES = ("in_use", "retired")
 
@@ -41,21 +69,117 @@ class DataSourceSchema(_Strict):
     source = SafeText(required=True, max_length=300, min_length=1)
 
 
-class AppealSchema(_Strict):
-    """How a decision of this algorithm is contested (RAPO when the prior appeal is mandatory)."""
+class AuthorSchema(_Strict):
+    """Who takes the decisions: their kind decides which routes the law allows."""
 
-    mandatory_prior_appeal = fields.Boolean(load_default=False)
-    authority = SafeText(max_length=300, load_default=None, allow_none=True)
-    court = SafeText(max_length=300, load_default=None, allow_none=True)
-    legal_reference = SafeText(max_length=300, load_default=None, allow_none=True)
+    name = SafeText(required=True, max_length=300, min_length=1)
+    kind = fields.String(required=True, validate=validate.OneOf(AUTHOR_KINDS))
+
+
+class RouteSchema(_Strict):
+    """One way to contest, with its authority, its delay and the texts beyond the general ones.
+    Authorities are written with their article (« le maire de Ville-Exemple »)."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(ROUTE_KINDS))
+    authority = SafeText(required=True, max_length=300, min_length=1)
+    address = SafeText(max_length=500, load_default=None, allow_none=True)
+    months = fields.Integer(load_default=None, allow_none=True,
+                            validate=validate.Range(min=1, max=12))
+    days = fields.Integer(load_default=None, allow_none=True,
+                          validate=validate.Range(min=1, max=60))
+    regime = fields.String(load_default=CRPA, validate=validate.OneOf(REGIMES))
+    collegial = fields.Boolean(load_default=False)
+    sanction = fields.Boolean(load_default=False)
+    texts = fields.List(SafeText(max_length=300, min_length=1), load_default=list,
+                        validate=validate.Length(max=10))
+
+
+class CourtSchema(_Strict):
+    name = SafeText(required=True, max_length=300, min_length=1)
+    order = fields.String(load_default=ADMINISTRATIVE, validate=validate.OneOf(COURT_ORDERS))
+    months = fields.Integer(load_default=COURT_MONTHS, validate=validate.Range(min=1, max=12))
+    texts = fields.List(SafeText(max_length=300, min_length=1), load_default=list,
+                        validate=validate.Length(max=10))
+
+
+class PreparatorySchema(_Strict):
+    """A measure that only prepares a decision: what follows it, what refusing it costs, and
+    which decision the person will be able to contest."""
+
+    follows = SafeText(required=True, max_length=300, min_length=1)
+    refusal = SafeText(required=True, max_length=1000, min_length=1)
+    refusal_reference = SafeText(max_length=300, load_default=None, allow_none=True)
+    result = SafeText(required=True, max_length=300, min_length=1)
+
+
+class RecourseSchema(_Strict):
+    """How a decision of this algorithm is contested (docs/appeals.md, « Legal bases »)."""
+
+    measure = fields.String(load_default=DECISION, validate=validate.OneOf(MEASURES))
+    author = fields.Nested(AuthorSchema, required=True)
+    routes = fields.List(fields.Nested(RouteSchema), required=True,
+                         validate=validate.Length(max=len(ROUTE_KINDS)))
+    court = fields.Nested(CourtSchema, required=True)
+    preparatory = fields.Nested(PreparatorySchema, load_default=None, allow_none=True)
     # The administration's own deadline for a human to examine a contestation, e.g. 48 hours
     # for a suspension of benefits; the legal deadline (L231-4) applies in any case.
     internal_deadline_hours = fields.Integer(load_default=None, allow_none=True,
                                              validate=validate.Range(min=1, max=24 * 60))
-    # Set when an unfavourable outcome is a measure taken because of the person (suspension,
-    # recovery): they may present observations within this many days (L121-1, L122-1).
-    observations_days = fields.Integer(load_default=None, allow_none=True,
-                                       validate=validate.Range(min=1, max=60))
+    # True only where a text makes an oral recours count as a written one.
+    oral_filing_counts = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _lawful(self, data: dict[str, Any], **_: Any) -> None:
+        problems = recourse_problems(data)
+        if problems:
+            raise ValidationError(problems)
+
+
+def recourse_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The rules of law a `recourse` block must follow, by field."""
+    problems: dict[str, list[str]] = {}
+    routes = data.get("routes") or []
+    kinds = [r["kind"] for r in routes]
+    author = data.get("author") or {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    if len(set(kinds)) != len(kinds):
+        add("routes", "each kind of route appears once")
+    preparatory = data.get("measure") == PREPARATORY
+    if preparatory != bool(data.get("preparatory")):
+        add("preparatory", "is required for a preparatory measure, and only for one")
+    if not any(k in RECOURS_KINDS for k in kinds):
+        add("routes", "name at least one recours (gracieux, hierarchique or prealable)")
+    if PREALABLE in kinds and (GRACIEUX in kinds or HIERARCHIQUE in kinds):
+        # L412-4 CRPA: a recours gracieux or hiérarchique keeps neither the delay of the
+        # mandatory prior appeal nor the court's: offering one would mislead.
+        add("routes", "a mandatory prior appeal excludes a recours gracieux or hiérarchique")
+    for route in routes:
+        kind = route["kind"]
+        if kind in RECOURS_KINDS and not route.get("months"):
+            add("routes", f"{kind}: give its delay in months")
+        if kind == OBSERVATIONS and not route.get("days"):
+            add("routes", "observations: give their period in days")
+        if kind == HIERARCHIQUE and author.get("kind") == LOCAL_EXECUTIVE:
+            # A mayor or a regional president has no hierarchical superior: the préfet's
+            # control is a contrôle de légalité, not a hierarchy.
+            add("routes", "hierarchique: a local executive has no hierarchical superior")
+        if kind == HIERARCHIQUE and route["authority"] == author.get("name"):
+            add("routes", "hierarchique: the superior cannot be the author of the decision")
+        if kind == OBSERVATIONS and preparatory:
+            add("routes", "observations: a preparatory measure is not a measure taken "
+                          "because of the person")
+        if kind == OBSERVATIONS and author.get("kind") == SOCIAL_SECURITY \
+                and not route.get("sanction"):
+            # L121-2 4° CRPA: no contradictoire for social-security bodies' decisions,
+            # except measures that are sanctions.
+            add("routes", "observations: L121-2 4° CRPA excludes them for a social-security "
+                          "body's decisions that are not sanctions")
+        if route.get("collegial") and kind != PREALABLE:
+            add("routes", f"{kind}: only a mandatory prior appeal is decided by a body")
+    return problems
 
 
 class EvaluationSchema(_Strict):
@@ -85,8 +209,21 @@ class AlgorithmVersionSchema(_Strict):
     public = fields.Boolean(load_default=True)
     criteria = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=200))
     model = fields.Dict(required=True)
-    appeal = fields.Nested(AppealSchema, load_default=lambda: AppealSchema().load({}))
+    recourse = fields.Nested(RecourseSchema, required=True)
     evaluation = fields.Nested(EvaluationSchema, load_default=None, allow_none=True)
+
+    @pre_load
+    def _legacy_appeal(self, data: Any, **_: Any) -> Any:
+        """Registrations written before the route model carry an `appeal` block (or none):
+        it is translated, and the version is stored with its `recourse` block."""
+        if not isinstance(data, dict) or "recourse" in data:
+            return data
+        data = dict(data)
+        appeal = data.pop("appeal", None)
+        service = data.get("responsible_service")
+        data["recourse"] = legacy_recourse(appeal if isinstance(appeal, dict) else {},
+                                           service if isinstance(service, dict) else {})
+        return data
 
     @validates_schema
     def _model(self, data: dict[str, Any], **_: Any) -> None:

@@ -122,6 +122,9 @@ class DecisionRecordedSchema(StrictSchema):
     administration = Slug(required=True)
     algorithm = fields.Nested(AlgorithmRefSchema, required=True)
     decided_at = AwareDateTime(required=True)
+    # The day the person received the decision, when the back office knows it: the delays
+    # to contest run from it (R421-1 CJA, R142-1 CSS); without it, from the decision date.
+    notified_on = fields.Date(allow_none=True, load_default=None)
     automation = fields.String(required=True, validate=validate.OneOf(["full", "partial"]))
     decided_by = SafeText(max_length=128, allow_none=True, load_default=None)
     subject = fields.Nested(SubjectSchema, required=True)
@@ -137,6 +140,9 @@ class DecisionRecordedSchema(StrictSchema):
         if data.get("automation") == "partial" and not data.get("decided_by"):
             errors["decided_by"] = ["is required when automation is partial: the agent who "
                                     "decided with the algorithm's support"]
+        notified, decided = data.get("notified_on"), data.get("decided_at")
+        if notified is not None and decided is not None and notified < decided.date():
+            errors["notified_on"] = ["cannot be before the decision date"]
         if data.get("supersedes") and data.get("supersedes") == data.get("decision_id"):
             errors["supersedes"] = ["cannot be the decision's own id"]
         codes = [c["code"] for c in data.get("criteria", ())]
@@ -279,13 +285,19 @@ def _load_valid(raw: dict[str, Any]) -> dict[str, Any] | None:
         criteria = data["criteria"]
         _check(offset is not None and data.get("automation") in ("full", "partial")
                and type(criteria) is list and 1 <= len(criteria) <= MAX_CRITERIA)
+        notified_on: Any = data.get("notified_on")
+        if notified_on is not None:
+            _check(isinstance(notified_on, str) and len(notified_on) == 10)
+            notified_on = date.fromisoformat(notified_on)
+            _check(notified_on >= decided_at.date())
         loaded = {
             "schema": SCHEMA, "event_id": event_id,
             "decision_id": _identifier(data.get("decision_id")),
             "administration": administration,
             "algorithm": {"id": _identifier(algorithm.get("id")),
                           "version": _identifier(algorithm.get("version"))},
-            "decided_at": decided_at, "automation": data["automation"],
+            "decided_at": decided_at, "notified_on": notified_on,
+            "automation": data["automation"],
             "decided_by": _optional(data, "decided_by", _text, 128),
             "subject": {"ref": _text(subject.get("ref"), 128, 1),
                         "contact": _optional(subject, "contact", _contact)},
@@ -307,6 +319,10 @@ def dump_decision(decision: dict[str, Any]) -> dict[str, Any]:
     """A loaded decision back to its JSON form (dates as ISO strings)."""
     out = dict(decision)
     out["decided_at"] = decision["decided_at"].isoformat()
+    if decision.get("notified_on") is not None:
+        out["notified_on"] = decision["notified_on"].isoformat()
+    else:  # optional: a body without it stays as it was sent
+        out.pop("notified_on", None)
     outcome = dict(decision["outcome"])
     if outcome.get("effective_from") is not None:
         outcome["effective_from"] = outcome["effective_from"].isoformat()

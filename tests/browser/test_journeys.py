@@ -140,7 +140,12 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     console.get_by_role("button", name="Enregistrer la décision").wait_for()
     agent.check("dossier-pris-en-charge")
 
-    # 5. The reviewer corrects the data, recomputes, motivates and answers every ground.
+    # 5. The reviewer recomputes with the person's values and opens the attachment, then
+    # corrects the data, recomputes, motivates and answers every ground.
+    console.get_by_role("button", name="Recalculer avec les valeurs de la personne").click()
+    expect_text(console, "Les deux résultats, côte à côte")
+    with console.expect_download():
+        console.get_by_role("link", name="attestation-caf.pdf", exact=True).click()
     console.get_by_role("radio", name="Modifier la décision (données corrigées)").check()
     console.get_by_label("Quotient familial de la famille").fill("600")
     console.get_by_label("Parent qui élève seul son enfant").fill("oui")
@@ -149,12 +154,17 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     expect_text(console, "Résultat recalculé par le modèle")
     expect_text(console, "Place en crèche proposée")
     agent.check("decision-recalculee")
+    console.get_by_label("La raison principale").fill(
+        "vous élevez seule votre fille et votre quotient familial est de 600 €")
     console.get_by_label("Considérations de fait").fill(FACTS)
     console.get_by_label("Considérations de droit").fill(LAW)
     answers = console.get_by_label(re.compile(r"^Point \d+ :"))
     assert answers.count() == 3  # two disputed criteria and the person's own account
-    for index in range(answers.count()):
-        answers.nth(index).fill(f"Réponse au point {index + 1} : le justificatif est retenu.")
+    for index, answer in enumerate((
+            "Réponse au point 1 : l'attestation de la CAF jointe donne bien 600 € en janvier.",
+            "Réponse au point 2 : vous élevez seule votre fille depuis mars, c'est retenu.",
+            "Réponse au point 3 : avec la place, vous pourrez reprendre votre emploi.")):
+        answers.nth(index).fill(answer)
     agent.check("decision-redigee")
     console.get_by_role("button", name="Enregistrer la décision").click()
     expect_text(console, "Décision modifiée")

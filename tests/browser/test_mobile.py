@@ -89,20 +89,26 @@ def test_phone_journey_maintained(server: ExpliciteServer, new_journey: Any,
     console.get_by_role("button", name="Prendre en charge").tap()
     console.get_by_role("button", name="Enregistrer la décision").wait_for()
     check_phone(agent, "dossier")
+    with console.expect_download():
+        console.get_by_role("link", name="courrier.pdf", exact=True).tap()
     console.get_by_role("radio", name="Maintenir la décision").tap()
+    console.get_by_label("La raison principale").fill(
+        "votre demande a été enregistrée le 3 mars 2026, il y a moins de six mois")
     console.get_by_label("Considérations de fait").fill(
         "La demande a été enregistrée le 3 mars 2026, il y a moins de six mois.")
     console.get_by_label("Considérations de droit").fill(
         "Délibération du conseil municipal du 12 mars 2026, barème d'attribution.")
     answers = console.get_by_label(re.compile(r"^Point \d+ :"))
     for index in range(answers.count()):
-        answers.nth(index).fill("Le registre des demandes montre une date de dépôt en mars 2026.")
+        answers.nth(index).fill(f"Point {index + 1} : le registre des demandes montre une "
+                                f"date de dépôt en mars 2026.")
     console.get_by_role("button", name="Enregistrer la décision").tap()
     expect_text(console, "Décision maintenue")
     check_phone(agent, "dossier-decide")
 
     page.goto(appeal_url)
-    expect_text(page, "Décision maintenue")
+    expect_text(page, "décision maintenue")
+    expect_text(page, "Votre demande reste refusée, parce que votre demande a été enregistrée")
     expect_text(page, "La demande a été enregistrée le 3 mars 2026")
     check_phone(usager, "issue-du-recours")
 

@@ -46,19 +46,22 @@ def test_contest_and_annul_without_javascript(server: ExpliciteServer, new_journ
     console.get_by_role("link", name=public_id).click()
     console.get_by_role("button", name="Prendre en charge").click()
     console.get_by_role("radio", name="Annuler la décision").check()
+    console.get_by_label("Pour une décision annulée").fill("2026-12-23")
     console.get_by_label("Considérations de fait").fill(
         "Le procès-verbal montre que la commission n'a pas siégé ce jour-là.")
     console.get_by_label("Considérations de droit").fill(
         "Le règlement d'attribution confie la décision à la commission, pas à l'algorithme.")
     answers = console.get_by_label(re.compile(r"^Point \d+ :"))
     for index in range(answers.count()):
-        answers.nth(index).fill("Vous avez raison : la décision est annulée.")
+        answers.nth(index).fill(f"Point {index + 1} : vous avez raison, la commission ne "
+                                f"s'est pas réunie le jour de la décision.")
     console.get_by_role("button", name="Enregistrer la décision").click()
     expect_text(console, "Décision annulée")
     agent.screenshot("dossier-decide")
 
     page.goto(appeal_url)
-    expect_text(page, "Décision annulée")
+    expect_text(page, "décision annulée")
+    expect_text(page, "vous recevrez une nouvelle décision au plus tard le 23 décembre 2026")
     expect_text(page, "la commission n'a pas siégé")
     usager.screenshot("issue-du-recours")
     assert not usager.console_errors and not agent.console_errors

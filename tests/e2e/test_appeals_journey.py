@@ -92,7 +92,7 @@ def test_a_contested_decision_is_amended_by_a_person_and_explained_again(running
     assert form.status_code == 200
     page = form.get_data(as_text=True)
     filed = person.post(f"/d/{reference}/contester", data={
-        "csrf_token": csrf(page), "kind": "recours",
+        "csrf_token": csrf(page), "kind": "gracieux",
         "dispute-quotient_familial": "1", "claimed-quotient_familial": "600",
         "reason-quotient_familial": "La CAF a recalculé mon quotient après ma séparation.",
         "dispute-parent_isole": "1", "claimed-parent_isole": "oui",
@@ -105,6 +105,7 @@ def test_a_contested_decision_is_amended_by_a_person_and_explained_again(running
     acknowledgement = person.get(appeal_page).get_data(as_text=True)
     assert "Accusé de réception de votre recours" in acknowledgement
     assert "L231-4" in acknowledgement and "petite-enfance@ville-exemple.fr" in acknowledgement
+    assert "au maire de Ville-Exemple" in acknowledgement
 
     login = f"e2e-instructeur-{uuid.uuid4().hex[:6]}"
     with appeals.uow() as uow:
@@ -123,12 +124,16 @@ def test_a_contested_decision_is_amended_by_a_person_and_explained_again(running
     token = csrf(dossier)
     assert reviewer.post(f"/console/appeals/{public_id}/claim",
                          data={"csrf_token": token}).status_code == 303
+    # The person claims values: the reviewer recomputes with them before deciding.
+    assert reviewer.post(f"/console/appeals/{public_id}/recompute",
+                         data={"csrf_token": token}).status_code == 303
     decided = reviewer.post(f"/console/appeals/{public_id}/decide", data={
         "csrf_token": token, "action": "decide", "outcome": "amended",
         "correct-quotient_familial": "600", "correct-parent_isole": "oui",
         "correct-anciennete_demande_mois": "30", "facts": FACTS, "law": LAW,
-        "answer-g1": "Le quotient est corrigé d'après l'attestation jointe.",
-        "answer-g2": "Votre situation de parent isolé est prise en compte.",
+        "main_reason": "vous élevez seule votre fils et votre quotient est de 600 €",
+        "answer-g1": "Le quotient est corrigé à 600 € d'après l'attestation de la CAF.",
+        "answer-g2": "Votre situation de parent isolé depuis mars est prise en compte.",
         "answer-g3": "La place est attribuée : vous pourrez reprendre votre emploi."})
     assert decided.status_code == 303, decided.get_data(as_text=True)[-1500:]
 
@@ -148,9 +153,11 @@ def test_a_contested_decision_is_amended_by_a_person_and_explained_again(running
             return uow.appeals.get(public_id).revised_reference == revised["reference"]
     until(linked)
     final = person.get(appeal_page).get_data(as_text=True).replace("&#39;", "'")
-    assert "Décision modifiée" in final and FACTS in final and LAW in final
-    assert "Votre situation de parent isolé est prise en compte." in final
-    assert f"/d/{revised['reference']}" in final and "Place en crèche proposée" in final
-    assert "Contester cette décision" in final
+    assert "décision modifiée" in final and FACTS in final and LAW in final
+    assert "Votre demande est acceptée : place en crèche proposée." in final
+    assert "Votre situation de parent isolé depuis mars est prise en compte." in final
+    assert f"/d/{revised['reference']}" in final and "place en crèche proposée" in final
+    assert "Si vous n'êtes pas d'accord" in final
+    assert "Accusé de réception de votre recours" not in final
     if explained:
         assert person.get(f"/d/{revised['reference']}").status_code == 200

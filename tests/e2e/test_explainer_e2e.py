@@ -88,9 +88,9 @@ def test_a_published_decision_is_explained_and_opened_with_the_letters_code(runn
         # what would have changed the result; protected grounds with their justification
         "Ce qui aurait changé le résultat", "Pourquoi l'administration l'utilise",
         # voies et délais, how to contest, the CADA
-        "Vos recours et vos délais", "article L411-2", "Tribunal administratif",
+        "Vos recours et vos délais", "L411-2 et L231-4", "tribunal administratif",
         "Comment contester cette décision", f"/d/{reference}/contester",
-        "Par téléphone : 01 23 45 67 89", "Commission d'accès aux documents administratifs",
+        "appeler le 01 23 45 67 89", "Commission d'accès aux documents administratifs",
         "La mention de votre courrier",
     ):
         assert expected in text, expected

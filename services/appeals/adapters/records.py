@@ -85,6 +85,16 @@ class AppealRecords:
         self._session.execute(insert(t.history).values(appeal_id=appeal_pk, at=at, actor=actor,
                                                        action=action, detail=detail))
 
+    def latest(self, appeal_pk: int, action: str, actor: str | None = None) -> Row[Any] | None:
+        """The latest history line of `action` (by `actor`, when given)."""
+        query = select(t.history).where(t.history.c.appeal_id == appeal_pk,
+                                        t.history.c.action == action)
+        if actor is not None:
+            query = query.where(t.history.c.actor == actor)
+        return self._session.execute(query.order_by(t.history.c.at.desc(),
+                                                    t.history.c.id.desc()).limit(1)
+                                     ).one_or_none()
+
     def history(self, appeal_pk: int) -> list[Row[Any]]:
         return list(self._session.execute(select(t.history).where(
             t.history.c.appeal_id == appeal_pk).order_by(t.history.c.at, t.history.c.id)).all())
@@ -120,6 +130,13 @@ class AppealRecords:
             t.accesses.c.appeal_id == appeal_pk, t.accesses.c.agent_id == agent_id,
             t.accesses.c.what == "open", t.accesses.c.at >= since))
         return t.UtcDateTime().process_result_value(value, None)
+
+    def opened_attachments(self, appeal_pk: int, agent_id: str) -> frozenset[int]:
+        """The attachments this agent downloaded (evidence of examination)."""
+        rows = self._session.scalars(select(t.accesses.c.what).where(
+            t.accesses.c.appeal_id == appeal_pk, t.accesses.c.agent_id == agent_id,
+            t.accesses.c.what.like("attachment:%")).distinct())
+        return frozenset(int(what.split(":", 1)[1]) for what in rows)
 
     def accesses(self, appeal_pk: int) -> list[Row[Any]]:
         return list(self._session.execute(select(t.accesses).where(

@@ -112,6 +112,12 @@ agents = Table(
     Column("teams", JsonType, nullable=False),
     # Other ids back offices give this agent in `decided_by` (independence rule).
     Column("aliases", JsonType, nullable=False),
+    # What a letter they sign says of them (CRPA L212-1): first name, name, quality, and the
+    # delegation under which they sign (« Par délégation du maire, arrêté n° … »).
+    Column("first_name", String(100)),
+    Column("last_name", String(100)),
+    Column("quality", String(200)),
+    Column("delegation", String(300)),
     Column("password_hash", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("disabled_at", UtcDateTime),
@@ -157,7 +163,14 @@ appeals = Table(
     Column("answer_by", String(10), nullable=False),
     Column("contact", JsonType, nullable=False),
     Column("grounds", JsonType, nullable=False),
-    # Frozen at filing, so that the letters never change afterwards.
+    # Timeliness: the date that counts (a letter's postmark, else receipt), and whether the
+    # filing was within the route's delay (None: no delay applies).
+    Column("filed_on", Date),
+    Column("postmarked_on", Date),
+    Column("in_time", Boolean),
+    Column("written", Boolean),
+    # The route followed (`domain.routing.Routing`), frozen at filing, so that the letters
+    # never change afterwards; older appeals froze the registry's `appeal` block here.
     Column("policy", JsonType, nullable=False),
     Column("service", JsonType, nullable=False),
     Column("decision_label", String(300), nullable=False),
@@ -178,6 +191,14 @@ appeals = Table(
     Column("validated_by", String(128)),
     Column("decided_at", UtcDateTime),
     Column("examined_seconds", Integer),
+    # The evidence of examination: the recomputation with the person's values, the
+    # attachments opened, the targeted four-eyes confirmation (domain/examination.py).
+    Column("examination", JsonType),
+    Column("main_reason", Text),
+    Column("decided_by_body", String(300)),
+    Column("deliberated_on", Date),
+    Column("reexamine_by", Date),
+    Column("validation_reasons", Text),
     Index("ix_appeals_queue", "administration", "status"),
 )
 
@@ -236,6 +257,7 @@ dispatches = Table(
     Column("letter", String(20), nullable=False),
     Column("channel", String(10), nullable=False),
     Column("recipient", String(500), nullable=False),
+    Column("reply_to", String(254)),
     Column("subject", String(300), nullable=False),
     Column("body", Text, nullable=False),
     Column("attachment_name", String(120)),

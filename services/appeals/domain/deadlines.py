@@ -1,9 +1,11 @@
 """The deadlines of a contestation and the alarms set before them; pure, driven by a clock.
 
-- A recours administratif left unanswered for two months is rejected (CRPA L231-4): the
+- A recours administratif left unanswered for two months is rejected (CRPA L231-4 2°): the
   implicit rejection date is the day two calendar months after receipt.
 - Observations before an unfavourable measure (L121-1, L122-1) are due before the measure
-  becomes final: the decision date plus the registry's `observations_days`.
+  becomes final: the notification (else decision) date plus the route's days.
+- A signalement of a wrong datum (against a preparatory measure) is answered within a month
+  (GDPR art. 12(3)).
 - The administration's own deadline (`internal_deadline_hours`, e.g. 48 h for a suspension of
   benefits) runs from receipt.
 
@@ -17,15 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from services.appeals.domain.routing import Routing
 from shared.deadlines import add_months
 from shared.french import PARIS
+from shared.routes import OBSERVATIONS, SIGNALEMENT
 
 Clock = Callable[[], datetime]
 
-RECOURS = "recours"
-OBSERVATIONS = "observations"
-KINDS = (RECOURS, OBSERVATIONS)
-SILENCE_MONTHS = 2  # L231-4
+SILENCE_MONTHS = 2  # L231-4 2° CRPA; R142-1-A I CSS makes the CRPA govern the CRA too
 
 # Who an alarm goes to, and how loud it is (stored on the appeal as its escalation level).
 ASSIGNEE = "assignee"
@@ -40,32 +41,6 @@ _LEGAL_ALARMS = (
     ("legal_escalation", 14, 0.3, ESCALATION, SUPERVISORS),
     ("legal_alert", 7, 0.15, ALERT, SUPERVISORS),
 )
-
-
-@dataclass(frozen=True)
-class AppealPolicy:
-    """The registry's `appeal` block of the decision's algorithm version."""
-
-    mandatory_prior_appeal: bool = False
-    authority: str | None = None
-    court: str | None = None
-    legal_reference: str | None = None
-    internal_deadline_hours: int | None = None
-    observations_days: int | None = None
-
-    @classmethod
-    def from_registry(cls, block: dict[str, object] | None) -> AppealPolicy:
-        block = block or {}
-        hours, days = block.get("internal_deadline_hours"), block.get("observations_days")
-        return cls(bool(block.get("mandatory_prior_appeal")),
-                   _text(block.get("authority")), _text(block.get("court")),
-                   _text(block.get("legal_reference")),
-                   int(hours) if isinstance(hours, int) else None,
-                   int(days) if isinstance(days, int) else None)
-
-
-def _text(value: object) -> str | None:
-    return str(value) if value else None
 
 
 @dataclass(frozen=True)
@@ -90,28 +65,27 @@ def start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=PARIS)
 
 
-def observations_open_until(decided_at: datetime, policy: AppealPolicy) -> date | None:
-    """The last day observations can be made on, or None when the registry sets no period."""
-    if policy.observations_days is None:
-        return None
-    return decided_at.astimezone(PARIS).date() + timedelta(days=policy.observations_days)
-
-
-def compute_deadlines(kind: str, received_at: datetime, policy: AppealPolicy,
-                      decided_at: datetime) -> Deadlines:
-    """Every deadline of an appeal received at `received_at` (an aware datetime)."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
-    internal = (received_at + timedelta(hours=policy.internal_deadline_hours)
-                if policy.internal_deadline_hours else None)
-    if kind == OBSERVATIONS:
-        final_on = observations_open_until(decided_at, policy)
-        if final_on is None:
-            raise ValueError("this algorithm sets no period for observations")
+def compute_deadlines(routing: Routing, received_at: datetime) -> Deadlines:
+    """Every deadline of a contestation received at `received_at` (an aware datetime)."""
+    internal = (received_at + timedelta(hours=routing.internal_deadline_hours)
+                if routing.internal_deadline_hours else None)
+    received_on = received_at.astimezone(PARIS).date()
+    if routing.kind == OBSERVATIONS:
+        final_on = routing.in_time_until
+        if final_on is None or final_on < received_on:
+            # Filed after the period (a letter posted in time, received late): examined
+            # before the agent's decision in any case.
+            final_on = received_on
         # The measure becomes final at the end of its last day.
         return Deadlines(received_at, start_of(final_on + timedelta(days=1)), None, final_on,
                          internal)
-    rejection_on = add_months(received_at.astimezone(PARIS).date(), SILENCE_MONTHS)
+    if routing.kind == SIGNALEMENT:
+        # A report of a wrong datum asks for its rectification (GDPR art. 16): the answer is
+        # due within one month of receipt (GDPR art. 12(3)).
+        answer_by = add_months(received_on, 1)
+        return Deadlines(received_at, start_of(answer_by + timedelta(days=1)), None, None,
+                         internal)
+    rejection_on = add_months(received_on, SILENCE_MONTHS)
     return Deadlines(received_at, start_of(rejection_on), rejection_on, None, internal)
 
 

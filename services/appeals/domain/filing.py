@@ -6,14 +6,18 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from services.appeals.domain.deadlines import KINDS, RECOURS
 from services.appeals.domain.revision import parse_typed
+from services.appeals.domain.routing import LEGACY_RECOURS
 from services.appeals.domain.rules import Ground
 from shared.decision_model import CriterionDef
+from shared.routes import RECOURS_KINDS
 
 CHANNELS = ("online", "counter", "phone", "letter")
+# Said aloud to an agent: it counts only as far as the person can prove it (docs/appeals.md).
+ORAL_CHANNELS = ("counter", "phone")
 ANSWER_BY = ("email", "post")
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024
@@ -50,8 +54,9 @@ class Upload:
 @dataclass(frozen=True)
 class Filing:
     reference: str
-    kind: str = RECOURS
+    kind: str = ""  # a route kind or "signalement"; empty: the one the route model suggests
     channel: str = "online"
+    postmarked_on: date | None = None  # a letter: the postmark's date decides timeliness
     disputed: Sequence[Disputed] = ()
     other: str = ""
     account: str = ""
@@ -70,6 +75,7 @@ class StoredFile:
 
 @dataclass(frozen=True)
 class CheckedFiling:
+    kind: str
     grounds: list[Ground]
     files: list[StoredFile]
     contact: dict[str, str | None] = field(default_factory=dict)
@@ -95,17 +101,22 @@ def _text_problem(value: str, limit: int) -> str | None:
     return None
 
 
-def check_filing(filing: Filing, criteria: Sequence[CriterionDef],
-                 observations_allowed: bool) -> CheckedFiling:
-    """Validate a filing against the decision's criteria; FilingInvalid says what to fix."""
+def check_filing(filing: Filing, criteria: Sequence[CriterionDef], kinds: Sequence[str],
+                 received_on: date) -> CheckedFiling:
+    """Validate a filing against the decision's criteria and the kinds it can be filed as
+    (`routing.filing_kinds`, the suggested one first); FilingInvalid says what to fix."""
     problems: dict[str, str] = {}
-    if filing.kind not in KINDS:
-        problems["kind"] = "Choisissez un recours ou des observations."
-    elif filing.kind != RECOURS and not observations_allowed:
-        problems["kind"] = ("Le délai pour présenter des observations sur cette décision est "
-                            "passé, ou cette décision n'en prévoit pas : faites un recours.")
+    filed_kind = _kind(filing.kind, kinds)
+    if filed_kind is None:
+        problems["kind"] = ("Cette décision ne permet pas cette démarche, ou son délai est "
+                            "passé. Choisissez une des démarches proposées.")
     if filing.channel not in CHANNELS:
         problems["channel"] = "Indiquez comment la demande a été reçue."
+    if filing.postmarked_on is not None and filing.channel != "letter":
+        problems["postmarked_on"] = "Le cachet de la poste ne concerne que les courriers."
+    elif filing.postmarked_on is not None and filing.postmarked_on > received_on:
+        problems["postmarked_on"] = ("Le cachet de la poste ne peut pas être postérieur à la "
+                                     "date de réception.")
     by_code = {c.code: c for c in criteria}
     grounds: list[Ground] = []
     for item in filing.disputed:
@@ -135,7 +146,16 @@ def check_filing(filing: Filing, criteria: Sequence[CriterionDef],
     files = _files(filing.uploads, problems)
     if problems:
         raise FilingInvalid(problems)
-    return CheckedFiling(grounds, files, contact)
+    assert filed_kind is not None
+    return CheckedFiling(filed_kind, grounds, files, contact)
+
+
+def _kind(asked: str, kinds: Sequence[str]) -> str | None:
+    """The kind filed: the one asked if allowed; none asked (or the former "recours" of the
+    API), the first recours the route model offers."""
+    if not asked or asked == LEGACY_RECOURS:
+        return next((k for k in kinds if k in RECOURS_KINDS), kinds[0] if kinds else None)
+    return asked if asked in kinds else None
 
 
 def _claimed(criterion: CriterionDef, raw: Any, problems: dict[str, str]) -> Any:

@@ -24,6 +24,7 @@ from shared.decision_model import (
     load_algorithm_model,
     to_json_value,
 )
+from shared.routes import REVIEW_SUFFIX
 
 _TRUE = {"oui", "true", "vrai", "1", "o", "yes"}
 _FALSE = {"non", "false", "faux", "0", "n", "no"}
@@ -37,6 +38,14 @@ class CannotRecompute(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+
+
+def parse_date(text: str) -> date:
+    """`31/01/2026` or `2026-01-31` (a date field); ValueError otherwise."""
+    found = _FRENCH_DATE.fullmatch(text.strip())
+    if found:
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    return date.fromisoformat(text.strip())
 
 
 def parse_typed(criterion: CriterionDef, raw: str) -> Any:
@@ -58,13 +67,10 @@ def parse_typed(criterion: CriterionDef, raw: str) -> Any:
             return False
         raise ValueError("Répondez par oui ou par non.")
     if criterion.type == "date":
-        found = _FRENCH_DATE.fullmatch(text)
         try:
-            day = (date(int(found[3]), int(found[2]), int(found[1])) if found
-                   else date.fromisoformat(text))
+            return parse_date(text).isoformat()
         except ValueError:
             raise ValueError("Saisissez une date, par exemple 31/01/2026.") from None
-        return day.isoformat()
     if criterion.allowed_values is not None and text not in criterion.allowed_values:
         raise ValueError(f"Choisissez parmi : {', '.join(criterion.allowed_values)}.")
     if not text:
@@ -147,7 +153,7 @@ def revised_decision(original: Mapping[str, Any], contact: Mapping[str, Any] | N
 
 def revision_id(original_decision_id: str, appeal_pk: int) -> str:
     """A new decision id, unique per appeal, within the identifier's 128 characters."""
-    return f"{original_decision_id[:100]}.recours-{appeal_pk}"
+    return f"{original_decision_id[:100]}{REVIEW_SUFFIX}{appeal_pk}"
 
 
 def corrections_from(criteria: Sequence[CriterionDef], original: Mapping[str, Any],

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from shared.deadlines import add_months
 
 RECEIVED = "received"
 IN_REVIEW = "in_review"
@@ -94,6 +97,16 @@ class Draft:
     law: str
     answers: dict[str, str]
     corrections: dict[str, Any] = field(default_factory=dict)
+    main_reason: str = ""  # the letter's one sentence: « …, parce que <main_reason> »
+    body: str = ""  # a mandatory prior appeal decided by a body (a commission)…
+    deliberated_on: date | None = None  # …at its meeting of this day
+    reexamine_by: date | None = None  # annulled: the new decision is due by this day
+
+
+# The one sentence of a letter that says why: a clause, not a tick.
+MIN_REASON = 20
+# An annulled request is decided again within the silence delay of a recours (L231-4).
+REEXAMINE_MONTHS = 2
 
 
 def check_visible(agent: Agent, administration: str) -> None:
@@ -114,8 +127,12 @@ def check_can_act(agent: Agent, administration: str) -> None:
                                       "les recours.")
 
 
+def is_open(status: str) -> bool:
+    return status in OPEN_STATUSES
+
+
 def check_open(status: str) -> None:
-    if status not in OPEN_STATUSES:
+    if not is_open(status):
         raise RuleBroken("closed", "Ce recours est déjà décidé.")
 
 
@@ -136,8 +153,12 @@ def check_can_decide(agent: Agent, administration: str, status: str, assignee: s
     check_independence(agent, decided_by)
 
 
-def check_draft(draft: Draft, grounds: Iterable[Ground]) -> None:
-    """Facts, law, and an answer to every ground raised; corrections only when amending."""
+def check_draft(draft: Draft, grounds: Iterable[Ground], *, today: date,
+                received_on: date, collegial: bool = False, reexamined: bool = True) -> None:
+    """Facts, law, and an answer to every ground raised; corrections only when amending; the
+    letter's reason, the re-examination date of an annulment (`reexamined`: not when a
+    preparatory measure is dropped), and the meeting of the body that decides a mandatory
+    prior appeal."""
     problems: dict[str, str] = {}
     if draft.outcome not in OUTCOMES:
         problems["outcome"] = "Choisissez l'issue du recours."
@@ -155,19 +176,40 @@ def check_draft(draft: Draft, grounds: Iterable[Ground]) -> None:
                                    "le résultat est recalculé par le modèle enregistré.")
     if draft.outcome != AMENDED and draft.corrections:
         problems["corrections"] = "Des données corrigées impliquent une décision modifiée."
+    if draft.outcome in (MAINTAINED, AMENDED) and len(draft.main_reason.strip()) < MIN_REASON:
+        problems["main_reason"] = ("Donnez en une phrase la raison principale, pour la "
+                                   "personne : elle ouvrira la lettre.")
+    if draft.outcome == ANNULLED and reexamined:
+        latest = add_months(today, REEXAMINE_MONTHS)
+        if draft.reexamine_by is None or not today < draft.reexamine_by <= latest:
+            problems["reexamine_by"] = ("Indiquez la date à laquelle la personne aura une "
+                                        "nouvelle décision : après aujourd'hui, et au plus tard "
+                                        f"dans {REEXAMINE_MONTHS} mois.")
+    if collegial:
+        if len(draft.body.strip()) < 5:
+            problems["body"] = "Indiquez l'instance qui a pris la décision."
+        if draft.deliberated_on is None or not received_on <= draft.deliberated_on <= today:
+            problems["deliberated_on"] = ("Indiquez la date de la séance où l'instance a "
+                                          "délibéré : entre la réception du recours et "
+                                          "aujourd'hui.")
     if problems:
         raise RuleBroken("incomplete", "La décision n'est pas complète.", problems)
 
 
 def check_validator(agent: Agent, administration: str, status: str, drafted_by: str | None,
-                    decided_by: str | None) -> None:
-    """Four eyes: a second agent, neither the drafter nor the initial decider, validates."""
+                    decided_by: str | None, *, supervisor_required: bool = False) -> None:
+    """Four eyes: a second agent, neither the drafter nor the initial decider, validates; a
+    supervisor when the person's values change the result and the reviewer keeps it."""
     check_can_act(agent, administration)
     if status != AWAITING_VALIDATION:
         raise RuleBroken("not_awaiting", "Aucune décision n'attend de validation.")
     if agent.id == drafted_by:
         raise RuleBroken("same_agent", "Un second agent doit valider votre décision.")
     check_independence(agent, decided_by)
+    if supervisor_required and not agent.has_any("supervisor"):
+        raise RuleBroken("supervisor_required",
+                         "Seul un superviseur peut confirmer cette décision : avec les valeurs "
+                         "de la personne, le résultat serait différent.")
 
 
 def check_can_assign(agent: Agent, administration: str, status: str) -> None:

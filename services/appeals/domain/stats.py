@@ -1,10 +1,12 @@
 """Statistics for supervisors and algorithm owners: how often each algorithm version is
 overturned, how fast and how late appeals are decided, which criteria are disputed and
-corrected, and signs that decisions are validated without real examination."""
+corrected, and signs that decisions are validated without real examination: late filings,
+recomputations with the person's values that changed the result, and how often supervisors
+confirmed a reviewer who kept it anyway."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,10 +27,25 @@ class VersionStats:
     median_days: float | None
     missed_legal: int
     missed_internal: int
+    late: int = 0  # filed after the route's delay (postmark or receipt)
+    oral: int = 0
+    kinds: tuple[tuple[str, int], ...] = ()  # how many of each route
+    recomputed: int = 0  # decided after a recomputation with the person's values…
+    flipped: int = 0  # …which changed the result
+    targeted: int = 0  # kept although the person's values change it: a supervisor checks
+    confirmed: int = 0  # the supervisor confirmed
+    sent_back: int = 0  # the supervisor sent it back
 
     @property
     def overturn_rate(self) -> float | None:
         return self.overturned / self.decided if self.decided else None
+
+    @property
+    def confirmation_rate(self) -> float | None:
+        """How often supervisors agreed with a reviewer who kept a result the person's
+        values change."""
+        seen = self.confirmed + self.sent_back
+        return self.confirmed / seen if seen else None
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,7 @@ def compute(appeals: Iterable[Any], original_codes: Mapping[str, str], now: date
     versions = []
     for (algorithm_id, version), items in sorted(by_version.items()):
         decided = [a for a in items if a.status == DECIDED]
+        examined = [a.examination or {} for a in decided]
         versions.append(VersionStats(
             algorithm_id, version, len(items), len(items) - len(decided), len(decided),
             sum(is_overturn(a.outcome, original_codes.get(a.reference, ""),
@@ -94,7 +112,15 @@ def compute(appeals: Iterable[Any], original_codes: Mapping[str, str], now: date
             median((a.decided_at - a.received_at).total_seconds() / 86400 for a in decided)
             if decided else None,
             sum(_late(a.decided_at or now, a.legal_due_at) for a in items),
-            sum(_late(a.decided_at or now, a.internal_due_at) for a in items)))
+            sum(_late(a.decided_at or now, a.internal_due_at) for a in items),
+            late=sum(a.in_time is False for a in items),
+            oral=sum(a.written is False for a in items),
+            kinds=tuple(sorted(Counter(a.kind for a in items).items())),
+            recomputed=sum(bool(e.get("recomputation")) for e in examined),
+            flipped=sum(bool((e.get("recomputation") or {}).get("flips")) for e in examined),
+            targeted=sum(bool(e.get("targeted")) for e in examined),
+            confirmed=sum(bool(e.get("confirmed_by")) for e in examined),
+            sent_back=sum(int((a.examination or {}).get("sent_back") or 0) for a in items)))
     criteria = [CriterionStats(a, c, disputed.get((a, c), 0), corrected.get((a, c), 0))
                 for a, c in sorted(set(disputed) | set(corrected))]
     reviewers = [ReviewerStats(

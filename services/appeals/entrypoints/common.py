@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, cast
 
 from flask import current_app
@@ -12,9 +13,11 @@ from services.appeals.bootstrap import Appeals
 from services.appeals.domain.filing import (
     MAX_ATTACHMENT_BYTES,
     Filing,
+    FilingInvalid,
     Upload,
     disputed_from_form,
 )
+from services.appeals.domain.revision import parse_date
 from services.appeals.domain.rules import Agent, Draft
 from services.appeals.service_layer import ratelimit
 from services.appeals.service_layer.agents import current_agent
@@ -48,10 +51,25 @@ def uploads(files: MultiDict[str, FileStorage]) -> list[Upload]:
             for f in files.getlist("attachments") if f.filename]
 
 
+def form_date(value: str | None) -> date | None:
+    """A date typed in a form (`2026-01-31` from a date field, or `31/01/2026`); None when
+    empty or unreadable: the rule that needs it says what to type."""
+    text = (value or "").strip()
+    try:
+        return parse_date(text) if text else None
+    except ValueError:
+        return None
+
+
 def filing_from_form(reference: str, form: Mapping[str, str],
                      files: MultiDict[str, FileStorage], criteria: Sequence[CriterionDef],
                      channel: str = "online") -> Filing:
-    return Filing(reference=reference, kind=form.get("kind", "recours"), channel=channel,
+    postmark = form.get("postmarked_on", "").strip()
+    postmarked_on = form_date(postmark)
+    if postmark and postmarked_on is None:
+        raise FilingInvalid({"postmarked_on": "Saisissez une date, par exemple 31/01/2026."})
+    return Filing(reference=reference, kind=form.get("kind", ""), channel=channel,
+                  postmarked_on=postmarked_on,
                   disputed=disputed_from_form(form, criteria), other=form.get("other", ""),
                   account=form.get("account", ""), answer_by=form.get("answer_by", "email"),
                   email=form.get("email", ""), postal_address=form.get("postal_address", ""),
@@ -63,7 +81,10 @@ def draft_from_form(form: Mapping[str, str], grounds: Sequence[Any],
     return Draft(outcome=form.get("outcome", ""), facts=form.get("facts", ""),
                  law=form.get("law", ""),
                  answers={g.id: form.get(f"answer-{g.id}", "") for g in grounds},
-                 corrections=corrections if form.get("outcome") == "amended" else {})
+                 corrections=corrections if form.get("outcome") == "amended" else {},
+                 main_reason=form.get("main_reason", ""), body=form.get("body", ""),
+                 deliberated_on=form_date(form.get("deliberated_on")),
+                 reexamine_by=form_date(form.get("reexamine_by")))
 
 
 def typed_corrections(form: Mapping[str, str], codes: Sequence[str]) -> dict[str, str]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from services.appeals.domain import letters
-from services.appeals.domain.deadlines import AppealPolicy, observations_open_until
 from services.appeals.domain.filing import FilingInvalid
 from services.appeals.domain.revision import load_model
 from services.appeals.entrypoints.common import allow_filing, filing_from_form, service
@@ -19,11 +19,21 @@ from services.appeals.service_layer.filing import (
     Filer,
     decision_to_contest,
     file_appeal,
-    observations_allowed,
+    kinds_for,
+    start_of,
 )
 from services.appeals.service_layer.letters import case_of, outcome_of
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.auth.session import current_principal, sign_in_usager
+from shared.french import PARIS
+from shared.routes import SIGNALEMENT, load_recourse, plan
+from shared.routes.wording import (
+    PURPOSES,
+    filing_sentence,
+    preparatory_sentences,
+    signalement_sentence,
+    start_sentence,
+)
 from shared.web.errors import ApiError
 
 bp = Blueprint("usager", __name__)
@@ -39,16 +49,41 @@ def _sign_in_first(reference: str) -> tuple[str, int]:
     return render_template("appeals/usager/sign_in_first.html", reference=reference), 401
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One thing the person can file, said as the form says it."""
+
+    kind: str
+    sentence: str  # what, to whom, by when
+    purpose: str | None
+
+
 def form_context(uow: AppealsUnitOfWork, decision: Any, algorithm: dict[str, Any]
                  ) -> dict[str, Any]:
-    """What the filing form shows: the decision's criteria, the contact, observations."""
-    policy = AppealPolicy.from_registry(algorithm.get("appeal"))
-    app = service()
-    return {"decision": decision, "algorithm": algorithm, "policy": policy,
+    """What the filing form shows: what the person files (the route model's first choice on
+    top), the decision's criteria, the contact."""
+    recourse = load_recourse(algorithm)
+    today = service().now().astimezone(PARIS).date()
+    start = start_of(decision)
+    dated = plan(recourse, start)
+    choices = []
+    for kind in kinds_for(decision, recourse, today):
+        if kind == SIGNALEMENT:
+            assert recourse.preparatory is not None
+            sentence = signalement_sentence(algorithm["responsible_service"]["name"],
+                                            recourse.preparatory)
+        else:
+            route = dated.dated(kind)
+            assert route is not None
+            sentence = filing_sentence(route, today)
+        choices.append(Choice(kind, sentence, PURPOSES.get(kind)))
+    return {"decision": decision, "algorithm": algorithm,
             "criteria": criterion_lines(algorithm, decision, [], {}),
-            "contact": decision.contact or {},
-            "observations": observations_allowed(decision, policy, app.now()),
-            "observations_until": observations_open_until(decision.decided_at, policy)}
+            "contact": decision.contact or {}, "choices": choices,
+            "lead": choices[0].sentence if choices else None,
+            "start_note": start_sentence(start) if recourse.contestable else None,
+            "preparatory": (preparatory_sentences(recourse.preparatory)
+                            if recourse.preparatory else [])}
 
 
 @bp.route("/d/<string:reference>/contester", methods=["GET", "POST"])
@@ -111,8 +146,9 @@ def appeal_page(reference: str, public_id: str) -> Any:
     with app.uow() as uow:
         appeal = _appeal_of(uow, reference, public_id)
         case = case_of(uow, appeal, app.settings.public_url)
-        outcome = outcome_of(appeal) if appeal.outcome else None
-        acknowledgement = letters.acknowledgement(case)
+        outcome = outcome_of(uow, appeal) if appeal.outcome else None
+        # Once decided, the page shows the outcome; the acknowledgement stays as a PDF.
+        acknowledgement = None if outcome else letters.acknowledgement(case)
         decision_letter = letters.decision_letter(case, outcome) if outcome else None
     if appeal.revised_reference:
         # Whoever holds the code of the contested decision may read the one replacing it.

@@ -18,10 +18,15 @@ class AgentError(ValueError):
     """An account cannot be created or changed as asked."""
 
 
+PROFILE = ("first_name", "last_name", "quality", "delegation")
+
+
 def create_agent(uow: AppealsUnitOfWork, agent_id: str, administration: str, name: str,
                  roles: Iterable[str], password: str, now: datetime, *,
                  email: str | None = None, teams: Iterable[str] = (),
-                 aliases: Iterable[str] = ()) -> None:
+                 aliases: Iterable[str] = (), **profile: str | None) -> None:
+    """`profile`: first_name, last_name, quality and delegation, as the letters they sign
+    name them (CRPA L212-1)."""
     roles = sorted(set(roles))
     if not re.match(IDENTIFIER_PATTERN, agent_id):
         raise AgentError("the login must be letters, digits or _.:- (128 at most)")
@@ -34,7 +39,25 @@ def create_agent(uow: AppealsUnitOfWork, agent_id: str, administration: str, nam
         raise AgentError(f"an agent {agent_id} already exists")
     uow.office.add_agent(id=agent_id, administration=administration, name=name, email=email,
                          roles=roles, teams=sorted(set(teams)), aliases=sorted(set(aliases)),
-                         password_hash=hash_password(password), created_at=now)
+                         password_hash=hash_password(password), created_at=now,
+                         **_profile(profile))
+
+
+def update_profile(uow: AppealsUnitOfWork, agent_id: str, **profile: str | None) -> None:
+    """Change what the letters say of an agent; fields left out (None) stay as they are."""
+    if uow.office.agent(agent_id) is None:
+        raise AgentError(f"no agent {agent_id}")
+    changes = {k: v for k, v in _profile(profile).items() if v is not None}
+    if changes:
+        uow.office.update_agent(agent_id, **changes)
+
+
+def _profile(profile: dict[str, str | None]) -> dict[str, str | None]:
+    unknown = set(profile) - set(PROFILE)
+    if unknown:
+        raise AgentError(f"unknown profile fields: {', '.join(sorted(unknown))}")
+    return {key: (value.strip() or None) if isinstance(value, str) else None
+            for key, value in profile.items()}
 
 
 def set_password(uow: AppealsUnitOfWork, agent_id: str, password: str) -> None:

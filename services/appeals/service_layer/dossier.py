@@ -8,8 +8,12 @@ from typing import Any
 
 from services.appeals.domain import deadlines as dl
 from services.appeals.domain import rules
+from services.appeals.domain.examination import Evidence
+from services.appeals.domain.routing import Routing
 from services.appeals.domain.rules import Agent, Ground
+from services.appeals.service_layer.letters import routing_of
 from services.appeals.service_layer.read_model import readability
+from services.appeals.service_layer.review import evidence_for
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.decision_model import PROTECTED_GROUNDS
 from shared.french import format_value
@@ -24,6 +28,7 @@ class CriterionLine:
     source: str
     type: str
     protected_ground: str | None
+    unit: str | None
     disputed: Ground | None
     corrected: tuple[Any, Any] | None
 
@@ -45,8 +50,30 @@ class Dossier:
     soon: bool
     opened_at: datetime | None
     four_eyes: bool
+    routing: Routing | None = None
+    evidence: Evidence | None = None  # what the viewing agent did with the dossier
+    claimed: list[ClaimedLine] = field(default_factory=list)
     may: dict[str, bool] = field(default_factory=dict)
     colleagues: list[Any] = field(default_factory=list)
+
+    @property
+    def targeted(self) -> bool:
+        """The draft waits for a supervisor: the person's values change the result."""
+        draft = self.appeal.draft or {}
+        return bool((draft.get("examination") or {}).get("targeted"))
+
+    @property
+    def late(self) -> bool:
+        return self.appeal.in_time is False
+
+
+@dataclass(frozen=True)
+class ClaimedLine:
+    """A criterion whose value the person disputes: the retained value beside theirs."""
+
+    label: str
+    retained: str
+    claimed: str
 
 
 def _allowed(check: Any, *args: Any) -> bool:
@@ -90,7 +117,14 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
         soon=(appeal.status != rules.DECIDED
               and dl.is_soon_to_lapse(now, appeal.legal_due_at, appeal.internal_due_at)),
         opened_at=uow.appeals.first_opening(appeal.id, agent.id, appeal.received_at),
-        four_eyes=uow.office.four_eyes(appeal.administration))
+        four_eyes=uow.office.four_eyes(appeal.administration),
+        routing=routing_of(appeal, decision.decided_at) if decision is not None else None,
+        evidence=evidence_for(uow, appeal, agent.id) if decision is not None else None)
+    dossier.claimed = [ClaimedLine(line.label, line.shown,
+                                   format_value(line.disputed.claimed_value, line.unit,
+                                                line.type))
+                       for line in dossier.criteria
+                       if line.disputed and line.disputed.claimed_value is not None]
     adm, status, initial = appeal.administration, appeal.status, appeal.decided_by_initial
     dossier.may = {
         "claim": status == rules.RECEIVED and _allowed(rules.check_can_act, agent, adm)
@@ -100,8 +134,10 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
         "release": status == rules.IN_REVIEW and _allowed(rules.check_can_act, agent, adm)
         and (appeal.assignee == agent.id or agent.has_any("supervisor")),
         "assign": _allowed(rules.check_can_assign, agent, adm, status),
-        "validate": _allowed(rules.check_validator, agent, adm, status, appeal.drafted_by,
-                             initial),
+        "validate": _allowed(_check_validator, agent, adm, status, appeal.drafted_by,
+                             initial, dossier.targeted),
+        "recompute": bool(dossier.evidence and dossier.evidence.needs_recomputation)
+        and rules.is_open(status) and _allowed(rules.check_can_act, agent, adm),
         "author": agent.is_author_of(initial),
     }
     if dossier.may["assign"]:
@@ -109,6 +145,12 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
                               and set(a.roles) & set(rules.ACTING_ROLES)
                               and a.id != initial and initial not in a.aliases]
     return dossier
+
+
+def _check_validator(agent: Agent, administration: str, status: str, drafted_by: str | None,
+                     decided_by: str | None, targeted: bool) -> None:
+    rules.check_validator(agent, administration, status, drafted_by, decided_by,
+                          supervisor_required=targeted)
 
 
 def criterion_lines(algorithm: dict[str, Any], decision: Any, grounds: list[Ground],
@@ -125,7 +167,7 @@ def criterion_lines(algorithm: dict[str, Any], decision: Any, grounds: list[Grou
             code=code, label=spec.get("label", code), value=item["value"],
             shown=format_value(item["value"], spec.get("unit"), spec.get("type")),
             source=item.get("source") or spec.get("source") or "",
-            type=spec.get("type", "string"),
+            type=spec.get("type", "string"), unit=spec.get("unit"),
             protected_ground=PROTECTED_GROUNDS.get(spec.get("protected_ground") or "")
             if spec.get("protected_ground") else None,
             disputed=disputed.get(code),

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
-from services.appeals.domain.deadlines import (
-    AppealPolicy,
-    compute_deadlines,
-    observations_open_until,
-    plan_alarms,
-)
-from services.appeals.domain.filing import Filing, check_filing
+from services.appeals.domain.deadlines import compute_deadlines, plan_alarms
+from services.appeals.domain.filing import ORAL_CHANNELS, Filing, check_filing
 from services.appeals.domain.revision import load_model
+from services.appeals.domain.routing import filing_kinds, routing_for
 from services.appeals.domain.rules import OPEN_STATUSES, RECEIVED
 from services.appeals.service_layer.letters import send_to_person
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
@@ -23,6 +19,7 @@ from shared.auth.tokens import ALPHABET
 from shared.contracts.events import Event
 from shared.french import PARIS
 from shared.messaging import topology
+from shared.routes import Recourse, Start, load_recourse
 
 
 class CannotFile(Exception):
@@ -52,10 +49,14 @@ def new_public_id() -> str:
     return f"R-{chars[:5]}-{chars[5:]}"
 
 
-def observations_allowed(decision: Any, policy: AppealPolicy, now: datetime) -> bool:
-    last_day = observations_open_until(decision.decided_at, policy)
-    return (not decision.favourable and last_day is not None
-            and now.astimezone(PARIS).date() <= last_day)
+def start_of(decision: Any) -> Start:
+    """From the notification date the back office gave, else the decision date."""
+    return Start.of(decision.decided_at, decision.body.get("notified_on"))
+
+
+def kinds_for(decision: Any, recourse: Recourse, on: date) -> list[str]:
+    """What can be filed against this decision on `on` (the date that counts)."""
+    return filing_kinds(recourse, start_of(decision), decision.favourable, on)
 
 
 def decision_to_contest(uow: AppealsUnitOfWork, reference: str, filer: Filer
@@ -83,25 +84,36 @@ def file_appeal(uow: AppealsUnitOfWork, filing: Filing, filer: Filer, now: datet
                 public_url: str) -> str:
     """Record, acknowledge and route a contestation; return its public id."""
     decision, algorithm = decision_to_contest(uow, filing.reference, filer)
-    policy = AppealPolicy.from_registry(algorithm.get("appeal"))
+    recourse = load_recourse(algorithm)
     criteria, _model = load_model(algorithm)
-    checked = check_filing(filing, criteria, observations_allowed(decision, policy, now))
-    deadlines = compute_deadlines(filing.kind, now, policy, decision.decided_at)
+    if not filer.is_agent:  # only an agent records a counter, phone or postal filing
+        filing = replace(filing, channel="online", postmarked_on=None)
+    received_on = now.astimezone(PARIS).date()
+    # The date that counts for the delay: the postmark for a letter (CRPA L112-1; CE,
+    # 30 juin 2025, n° 494573, for a recours gracieux or hiérarchique), else receipt.
+    filed_on = filing.postmarked_on or received_on
+    checked = check_filing(filing, criteria, kinds_for(decision, recourse, filed_on),
+                           received_on)
+    routing = routing_for(recourse, start_of(decision), checked.kind)
+    in_time = routing.in_time(filed_on)
+    deadlines = compute_deadlines(routing, now)
     public_id = new_public_id()
     administration = decision.administration
     team = uow.office.team_for(administration, decision.algorithm_id)
-    channel = filing.channel if filer.is_agent else "online"
+    channel = filing.channel
     pk = uow.appeals.add(
         public_id=public_id, administration=administration, reference=decision.reference,
         decision_id=decision.decision_id, algorithm_id=decision.algorithm_id,
-        algorithm_version=decision.algorithm_version, kind=filing.kind,
-        channel=channel, filed_by=filer.id,
+        algorithm_version=decision.algorithm_version, kind=checked.kind,
+        channel=channel, filed_by=filer.id, filed_on=filed_on,
+        postmarked_on=filing.postmarked_on, in_time=in_time,
+        written=channel not in ORAL_CHANNELS,
         status=RECEIVED, team=team, assignee=None, received_at=now,
         legal_due_at=deadlines.legal_due_at,
         implicit_rejection_on=deadlines.implicit_rejection_on,
         measure_final_on=deadlines.measure_final_on, internal_due_at=deadlines.internal_due_at,
         escalation_level=-1, answer_by=filing.answer_by, contact=checked.contact,
-        grounds=[g.to_json() for g in checked.grounds], policy=asdict(policy),
+        grounds=[g.to_json() for g in checked.grounds], policy=routing.to_json(),
         service=dict(algorithm["responsible_service"]),
         decision_label=str(decision.body["outcome"].get("label", decision.outcome_code)),
         decided_by_initial=decision.decided_by)
@@ -113,10 +125,13 @@ def file_appeal(uow: AppealsUnitOfWork, filing: Filing, filer: Filer, now: datet
     for alarm in plan_alarms(deadlines):
         uow.appeals.add_alarm(appeal_id=pk, kind=alarm.kind, due_at=alarm.due_at,
                               level=alarm.level, audience=alarm.audience)
-    uow.appeals.record(pk, now, filer.id, "filed", channel=channel, kind=filing.kind,
-                       grounds=len(checked.grounds), attachments=len(checked.files))
-    _announce(uow, administration, public_id, decision, filing.kind, channel, checked.grounds,
-              deadlines, now)
+    uow.appeals.record(pk, now, filer.id, "filed", channel=channel, kind=checked.kind,
+                       grounds=len(checked.grounds), attachments=len(checked.files),
+                       filed_on=filed_on.isoformat(), in_time=in_time,
+                       postmarked_on=(filing.postmarked_on.isoformat()
+                                      if filing.postmarked_on else None))
+    _announce(uow, administration, public_id, decision, checked.kind, channel,
+              checked.grounds, deadlines, now, in_time)
     appeal = uow.appeals.by_pk(pk)
     send_to_person(uow, appeal, "acknowledgement", public_url, now)
     uow.appeals.record(pk, now, "appeals", "acknowledged",
@@ -125,14 +140,14 @@ def file_appeal(uow: AppealsUnitOfWork, filing: Filing, filer: Filer, now: datet
 
 
 def _announce(uow: AppealsUnitOfWork, administration: str, public_id: str, decision: Any,
-              kind: str, channel: str, grounds: list[Any], deadlines: Any, now: datetime
-              ) -> None:
+              kind: str, channel: str, grounds: list[Any], deadlines: Any, now: datetime,
+              in_time: bool | None) -> None:
     common = {"appeal_id": public_id, "reference": decision.reference,
               "decision_id": decision.decision_id,
               "algorithm": {"id": decision.algorithm_id, "version": decision.algorithm_version}}
     uow.publish(Event(topology.APPEAL_FILED, administration, {
         **common, "kind": kind, "channel": channel,
-        "received_at": now.isoformat(),
+        "received_at": now.isoformat(), "in_time": in_time,
         "disputed_criteria": [g.criterion for g in grounds if g.criterion],
         "grounds": len(grounds)}).to_message())
     uow.publish(Event(topology.APPEAL_ACKNOWLEDGED, administration, {

@@ -33,7 +33,8 @@ def send_due_emails(uow_factory: Callable[[], AppealsUnitOfWork], mailer: Mailer
                            if row.attachment else ())
             try:
                 mailer.send(Mail(to=row.recipient, subject=row.subject, text=row.body,
-                                 sender=sender, attachments=attachments))
+                                 sender=sender, reply_to=row.reply_to,
+                                 attachments=attachments))
             except MailError as exc:
                 attempts = row.attempts + 1
                 failed = attempts >= MAX_ATTEMPTS

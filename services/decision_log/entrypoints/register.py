@@ -11,6 +11,8 @@ from flask import Blueprint, Response, abort, jsonify, render_template
 
 from services.decision_log.entrypoints.api import service
 from shared.decision_model import PROTECTED_GROUNDS
+from shared.routes import load_recourse
+from shared.routes.wording import register_sentences
 
 bp = Blueprint("register", __name__)
 
@@ -49,7 +51,8 @@ def detail(algorithm_id: str, version: str) -> str:
         abort(404)
     versions = [e for e in _entries() if e["id"] == algorithm_id]
     return render_template("decision_log/algorithm.html", a=entry, versions=versions,
-                           automation=AUTOMATION, status=STATUS, grounds=PROTECTED_GROUNDS)
+                           automation=AUTOMATION, status=STATUS, grounds=PROTECTED_GROUNDS,
+                           recourse=register_sentences(load_recourse(entry)))
 
 
 @bp.get("/register/algorithms.json")

@@ -18,6 +18,7 @@ from shared.decision_model import (
     load_algorithm_model,
 )
 from shared.french import PARIS
+from shared.routes import Recourse, load_recourse
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,6 @@ class Algorithm:
     @property
     def service(self) -> dict[str, str]:
         return dict(self.document["responsible_service"])
-
-    @property
-    def appeal(self) -> dict[str, Any]:
-        return dict(self.document.get("appeal") or {})
 
     def criterion(self, code: str) -> CriterionDef | None:
         return next((c for c in self.criteria if c.code == code), None)
@@ -83,6 +80,17 @@ class Case:
         """The decision date, in Paris: the notification date unless the letter says later."""
         moment = datetime.fromisoformat(self.decision["decided_at"])
         return moment.astimezone(PARIS).date() if moment.tzinfo else moment.date()
+
+    @property
+    def notified_on(self) -> date | None:
+        """The day the person received the decision, when the back office gave it."""
+        value = self.decision.get("notified_on")
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
+    @cached_property
+    def recourse(self) -> Recourse:
+        """How this decision is contested: the registry's route model."""
+        return load_recourse(self.algorithm.document)
 
     @property
     def outcome(self) -> dict[str, Any]:

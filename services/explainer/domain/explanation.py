@@ -77,12 +77,13 @@ def build_document(case: Case, deadlines: Deadlines | None = None) -> Explanatio
         sections.append(Section(DIVERGENCE, "Écart avec les règles publiées",
                                 f"Texte : article L311-3-1 du {CRPA}.", tuple(_divergence(case))))
     sections += [
+        # Frozen as read on the start day; the page renders these two at reading time.
         Section(RECOURSE, "Vos recours et vos délais", recourse_legal(case),
-                tuple(recourse_blocks(case, deadlines))),
+                tuple(recourse_blocks(case, deadlines.notified_on))),
         Section(CONTEST, "Comment contester cette décision",
                 "Textes : article 47 de la loi Informatique et Libertés du 6 janvier 1978 ; "
                 "article 22 du règlement général sur la protection des données.",
-                tuple(contest_blocks(case))),
+                tuple(contest_blocks(case, deadlines.notified_on))),
         Section(COMMUNICATION, "Votre droit d'obtenir les règles de l'algorithme",
                 f"Textes : articles L311-3-1, R311-3-1-2, R311-13 et R343-1 du {CRPA}.",
                 tuple(communication_blocks(case))),

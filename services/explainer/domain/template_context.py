@@ -43,8 +43,8 @@ def template_context(case: Case, deadlines: Deadlines) -> dict[str, Any]:
         "what_if": _what_if(case),
         "deadlines": {
             "notified_on": format_date(deadlines.notified_on),
-            "appeal_by": format_date(deadlines.appeal_by),
-            "court_by": format_date(deadlines.court_by),
+            "appeal_by": format_date(deadlines.appeal_by) if deadlines.appeal_by else None,
+            "court_by": format_date(deadlines.court_by) if deadlines.court_by else None,
             "observations_by": (format_date(deadlines.observations_by)
                                 if deadlines.observations_by else None),
         },

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from services.appeals.adapters import tables as t
 from tests.integration.appeals.conftest import (
     decision_form,
+    examine,
     file_creche,
     sign_in,
     token_of,
@@ -86,6 +87,7 @@ def test_a_reviewer_claims_corrects_the_data_and_the_model_recomputes(world):
         "correct-quotient_familial": "600", "correct-anciennete_demande_mois": "30",
         "correct-parent_isole": "oui"})
     assert "Résultat recalculé par le modèle" in preview.get_data(as_text=True)
+    examine(client, public_id)
     world.clock.advance(minutes=12)
     response = client.post(f"/console/appeals/{public_id}/decide", data=decision_form(
         token, "amended", **{"correct-quotient_familial": "600",
@@ -117,6 +119,7 @@ def test_every_ground_needs_an_answer_and_facts_and_law_are_required(world):
     client = sign_in(world.app.test_client(), "instructeur-ville-exemple")
     token = token_of(client)
     client.post(f"/console/appeals/{public_id}/claim", data={"csrf_token": token})
+    examine(client, public_id)
     form = decision_form(token, "maintained", grounds=1)
     form["facts"] = "Vu."
     response = client.post(f"/console/appeals/{public_id}/decide", data=form)
@@ -152,6 +155,7 @@ def test_four_eyes_needs_a_second_agent_before_anything_is_final(world):
     first = sign_in(world.app.test_client(), "instructeur-ville-exemple")
     token = token_of(first)
     first.post(f"/console/appeals/{public_id}/claim", data={"csrf_token": token})
+    examine(first, public_id)
     response = first.post(f"/console/appeals/{public_id}/decide",
                           data=decision_form(token, "maintained"))
     assert response.headers["Location"].endswith("fait=submitted")
@@ -215,6 +219,7 @@ def test_statistics_for_supervisors_and_algorithm_owners(world):
     reviewer = sign_in(world.app.test_client(), "instructeur-ville-exemple")
     token = token_of(reviewer)
     reviewer.post(f"/console/appeals/{public_id}/claim", data={"csrf_token": token})
+    examine(reviewer, public_id)
     reviewer.post(f"/console/appeals/{public_id}/decide", data=decision_form(
         token, "annulled"))
     assert reviewer.get("/console/statistiques").status_code == 403

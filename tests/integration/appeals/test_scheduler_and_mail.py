@@ -78,13 +78,16 @@ def test_alarms_survive_a_restart(world):
 
 
 def test_a_decided_appeal_raises_no_more_alarms(world):
-    from tests.integration.appeals.conftest import decision_form, sign_in, token_of
+    from tests.integration.appeals.conftest import decision_form, examine, sign_in, token_of
 
     public_id = file_creche(world)
     client = sign_in(world.app.test_client(), "instructeur-ville-exemple")
     token = token_of(client)
     client.post(f"/console/appeals/{public_id}/claim", data={"csrf_token": token})
-    client.post(f"/console/appeals/{public_id}/decide", data=decision_form(token, "maintained"))
+    examine(client, public_id)
+    decided = client.post(f"/console/appeals/{public_id}/decide",
+                          data=decision_form(token, "maintained"))
+    assert decided.status_code == 303
     world.clock.advance(days=90)
     assert run_scheduler(world.service) == 0
 
@@ -97,6 +100,8 @@ def test_letters_are_sent_after_commit_with_their_pdf(world):
     assert send_emails(world.service) == 1
     mail = world.mailer.sent[0]
     assert mail.to == "personne@example.org" and "Accusé de réception" in mail.subject
+    # Replies reach the service, not a no-reply box.
+    assert mail.reply_to == "transports-scolaires@region-exemple.fr"
     assert "Transports scolaires" in mail.text or "transports scolaires" in mail.text
     assert mail.attachments[0].data.startswith(b"%PDF")
     assert send_emails(world.service) == 0

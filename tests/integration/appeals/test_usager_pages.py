@@ -43,11 +43,13 @@ def test_filing_acknowledges_at_once_with_every_r112_5_item(world):
     page = client.get(f"/d/D-CRECH-00001/recours/{public_id}?depose=1").get_data(as_text=True)
     assert "Accusé de réception de votre recours" in page
     assert "2 novembre 2026" in page  # date of receipt
-    assert "rejeté le 2 janvier 2027" in page and "L231-4" in page  # silence means rejection
+    assert "Sans réponse le 2 janvier 2027, votre recours sera considéré comme rejeté" in page
+    assert "L231-4" in page  # silence means rejection
     for item in ("Service petite enfance de Ville-Exemple", "1 place de la Mairie",
                  "petite-enfance@ville-exemple.fr", "01 23 45 67 89"):
         assert item in page
-    assert "L411-2" in page and "Tribunal administratif" in page  # voies et délais
+    assert "L411-2" in page and "tribunal administratif dont relève Ville-Exemple" in page
+    assert "Vous avez fait un recours gracieux adressé au maire de Ville-Exemple." in page
     pdf = client.get(f"/d/D-CRECH-00001/recours/{public_id}/accuse-de-reception.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     with world.uow() as uow:
@@ -58,13 +60,19 @@ def test_filing_acknowledges_at_once_with_every_r112_5_item(world):
     assert events == ["appeal.filed", "appeal.acknowledged"]
 
 
-def test_the_rapo_is_said_when_the_registry_makes_it_mandatory(world):
+def test_a_selection_for_a_check_is_not_contestable_but_a_wrong_datum_can_be_reported(world):
     client = world.app.test_client()
     as_usager(client, "D-CTRLE-00001")
+    form = client.get("/d/D-CTRLE-00001/contester").get_data(as_text=True)
+    assert ("Vous signalez une information fausse au service du contrôle de Caisse-Exemple. Ce "
+            "n&#39;est pas un recours") in form
+    assert "Vous ne pouvez pas refuser ce contrôle." in form
     response = contest(client, "D-CTRLE-00001", account="Mes ressources sont bien déclarées.")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "obligatoire avant toute action devant le juge" in page and "L412-1" in page
-    assert "Pôle social du tribunal judiciaire" in page
+    assert "Accusé de réception de votre signalement" in page
+    assert "commission de recours amiable" not in page.split("Vos droits")[0]
+    assert "pôle social du tribunal judiciaire" in page and "L412-1" not in page
+    assert "observations" not in page.lower().split("ce que vous nous avez écrit")[0]
 
 
 def test_what_is_missing_or_wrong_is_said_beside_each_field(world):
@@ -138,20 +146,3 @@ def test_the_api_files_and_reads_for_the_session_holder_only(world):
     bad = client.post("/api/v1/appeals", json={**body, "answer_by": "pigeon"},
                       headers={"X-CSRF-Token": token})
     assert bad.status_code == 400 and "answer_by" in bad.json["error"]["fields"]
-
-
-def test_observations_are_offered_within_the_period_for_an_unfavourable_measure(world):
-    from tests.integration.appeals.conftest import sample_decision
-
-    decision = sample_decision("ciblage-controles", seed=40)
-    decision["decided_at"] = world.clock().replace(day=1).isoformat()
-    world.log_decision(decision, "D-CTRLE-00002")
-    client = world.app.test_client()
-    as_usager(client, "D-CTRLE-00002")
-    assert "Présenter des observations" in client.get(
-        "/d/D-CTRLE-00002/contester").get_data(as_text=True)
-    response = contest(client, "D-CTRLE-00002", kind="observations",
-                       account="Je n'ai pas déclaré en retard : j'ai la preuve de dépôt.")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Accusé de réception de vos observations" in page
-    assert "16 novembre 2026" in page and "L121-1" in page

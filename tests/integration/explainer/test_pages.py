@@ -82,7 +82,7 @@ def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche
         "Vos recours et vos délais", "Comment contester cette décision",
         "Votre droit d'obtenir les règles de l'algorithme", "CADA",
         "Faire une demande officielle de communication", "La mention de votre courrier",
-        "article R311-3-1-2 (3°)", "article L411-2",
+        "article R311-3-1-2 (3°)", "L411-2 et L231-4",
     ):
         assert expected in text, expected
     html = page.get_data(as_text=True)

@@ -11,25 +11,40 @@ from services.appeals.domain.deadlines import (
     ASSIGNEE,
     ESCALATION,
     LAPSED,
-    OBSERVATIONS,
-    RECOURS,
     REMINDER,
     SUPERVISORS,
-    AppealPolicy,
     compute_deadlines,
     is_overdue,
     is_soon_to_lapse,
     plan_alarms,
 )
+from services.appeals.domain.routing import Routing, routing_for
+from shared.routes import GRACIEUX, OBSERVATIONS, PREALABLE, SIGNALEMENT, Start
+from shared.routes.model import recourse_from_block
 
 RECEIVED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # 10:30 in Paris
-DECIDED = datetime(2026, 10, 28, 14, 0, tzinfo=UTC)
-SUSPENSION = AppealPolicy(mandatory_prior_appeal=True, internal_deadline_hours=48,
-                          observations_days=15)
+DECIDED = date(2026, 10, 28)
+
+
+def routing(kind: str, internal_hours: int | None = None) -> Routing:
+    """A suspension of benefits by a State service: prior appeal, observations, 48 hours."""
+    routes = [{"kind": PREALABLE if kind == PREALABLE else GRACIEUX,
+               "authority": "le préfet de X", "months": 2},
+              {"kind": OBSERVATIONS, "authority": "le préfet de X", "days": 15}]
+    recourse = recourse_from_block({
+        "measure": "preparatory" if kind == SIGNALEMENT else "decision",
+        "author": {"name": "le préfet de X", "kind": "state"}, "routes": routes,
+        "court": {"name": "le tribunal administratif de X"},
+        "preparatory": {"follows": "un contrôle", "refusal": "x", "result": "y"}
+        if kind == SIGNALEMENT else None, "internal_deadline_hours": internal_hours})
+    return routing_for(recourse, Start(DECIDED, False), kind)
+
+
+SUSPENSION = routing(PREALABLE, 48)
 
 
 def test_silence_for_two_months_means_rejection_on_the_same_day_two_months_later():
-    deadlines = compute_deadlines(RECOURS, RECEIVED, AppealPolicy(), DECIDED)
+    deadlines = compute_deadlines(routing(GRACIEUX), RECEIVED)
     assert deadlines.implicit_rejection_on == date(2027, 1, 2)
     # The decision must exist before that day starts, Paris time.
     assert deadlines.legal_due_at == datetime(2027, 1, 1, 23, 0, tzinfo=UTC)
@@ -38,27 +53,30 @@ def test_silence_for_two_months_means_rejection_on_the_same_day_two_months_later
 
 def test_receipt_late_at_night_counts_in_paris_time():
     late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 1 January 2027 in Paris
-    assert compute_deadlines(RECOURS, late, AppealPolicy(), DECIDED
-                             ).implicit_rejection_on == date(2027, 3, 1)
+    assert compute_deadlines(routing(GRACIEUX), late).implicit_rejection_on == date(2027, 3, 1)
 
 
 def test_the_internal_deadline_runs_from_receipt():
-    deadlines = compute_deadlines(RECOURS, RECEIVED, SUSPENSION, DECIDED)
+    deadlines = compute_deadlines(SUSPENSION, RECEIVED)
     assert deadlines.internal_due_at == RECEIVED + timedelta(hours=48)
 
 
 def test_observations_are_due_before_the_measure_becomes_final():
-    deadlines = compute_deadlines(OBSERVATIONS, RECEIVED, SUSPENSION, DECIDED)
+    deadlines = compute_deadlines(routing(OBSERVATIONS), RECEIVED)
     assert deadlines.measure_final_on == date(2026, 11, 12)  # 28 October + 15 days
     assert deadlines.legal_due_at == datetime(2026, 11, 12, 23, 0, tzinfo=UTC)
     assert deadlines.implicit_rejection_on is None
-    with pytest.raises(ValueError):
-        compute_deadlines(OBSERVATIONS, RECEIVED, AppealPolicy(), DECIDED)
+
+
+def test_a_signalement_is_answered_within_a_month():
+    deadlines = compute_deadlines(routing(SIGNALEMENT), RECEIVED)
+    assert deadlines.legal_due_at == datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # GDPR 12(3)
+    assert deadlines.implicit_rejection_on is None and deadlines.measure_final_on is None
 
 
 def test_a_recours_gets_its_reminder_escalation_alert_and_lapse_weeks_before():
     alarms = {a.kind: a for a in plan_alarms(
-        compute_deadlines(RECOURS, RECEIVED, SUSPENSION, DECIDED))}
+        compute_deadlines(SUSPENSION, RECEIVED))}
     due = datetime(2027, 1, 1, 23, 0, tzinfo=UTC)
     assert alarms["legal_reminder"].due_at == due - timedelta(days=21)
     assert alarms["legal_escalation"].due_at == due - timedelta(days=14)
@@ -74,7 +92,7 @@ def test_a_recours_gets_its_reminder_escalation_alert_and_lapse_weeks_before():
 
 
 def test_a_short_span_still_gets_every_alarm_in_order_before_its_end():
-    alarms = plan_alarms(compute_deadlines(OBSERVATIONS, RECEIVED, SUSPENSION, DECIDED))
+    alarms = plan_alarms(compute_deadlines(routing(OBSERVATIONS, 48), RECEIVED))
     legal = [a for a in alarms if a.kind.startswith("legal")]
     assert [a.kind for a in legal] == ["legal_reminder", "legal_escalation", "legal_alert",
                                        "legal_lapsed"]
@@ -83,7 +101,7 @@ def test_a_short_span_still_gets_every_alarm_in_order_before_its_end():
 
 
 def test_alarms_come_in_time_order_and_none_before_receipt():
-    alarms = plan_alarms(compute_deadlines(RECOURS, RECEIVED, SUSPENSION, DECIDED))
+    alarms = plan_alarms(compute_deadlines(SUSPENSION, RECEIVED))
     assert [a.due_at for a in alarms] == sorted(a.due_at for a in alarms)
     assert alarms[0].kind == "internal_reminder"
 
@@ -104,11 +122,3 @@ def test_the_internal_deadline_makes_an_appeal_overdue_first():
     internal = RECEIVED + timedelta(hours=48)
     assert is_soon_to_lapse(internal - timedelta(hours=6), due, internal)
     assert is_overdue(internal, due, internal)
-
-
-def test_the_policy_is_read_from_the_registry_block():
-    policy = AppealPolicy.from_registry({"mandatory_prior_appeal": True, "court": "TA",
-                                         "internal_deadline_hours": 48,
-                                         "observations_days": None})
-    assert policy == AppealPolicy(True, None, "TA", None, 48, None)
-    assert AppealPolicy.from_registry(None) == AppealPolicy()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
-from services.appeals.domain import letters
-from services.appeals.domain.deadlines import AppealPolicy, compute_deadlines
 from services.appeals.domain.filing import (
     Disputed,
     Filing,
@@ -17,8 +15,8 @@ from services.appeals.domain.filing import (
     safe_filename,
     sniff,
 )
-from services.appeals.domain.rules import Ground
 from shared.decision_model import CriterionDef
+from shared.routes import GRACIEUX, OBSERVATIONS, PREALABLE
 
 CRITERIA = [CriterionDef("revenu", "Revenu mensuel", "number", "CAF", unit="€"),
             CriterionDef("parent_isole", "Parent isolé", "boolean", "Déclaration")]
@@ -37,7 +35,7 @@ def filing(**changes: object) -> Filing:
 
 
 def test_grounds_are_numbered_with_the_claimed_value_typed():
-    checked = check_filing(filing(), CRITERIA, observations_allowed=False)
+    checked = check_filing(filing(), CRITERIA, [GRACIEUX], RECEIVED.date())
     assert [(g.id, g.kind, g.criterion, g.claimed_value) for g in checked.grounds] == [
         ("g1", "criterion", "revenu", 900), ("g2", "account", None, None)]
 
@@ -50,6 +48,8 @@ def test_grounds_are_numbered_with_the_claimed_value_typed():
     ({"answer_by": "post", "postal_address": ""}, "postal_address"),
     ({"email": "pas-une-adresse"}, "email"),
     ({"kind": "observations"}, "kind"),
+    ({"postmarked_on": date(2026, 11, 1)}, "postmarked_on"),
+    ({"channel": "letter", "postmarked_on": date(2026, 11, 3)}, "postmarked_on"),
     ({"account": "a\u202eb"}, "account"),
     ({"uploads": [Upload("x.pdf", b"MZ")]}, "attachments"),
     ({"uploads": [Upload("x.pdf", b"%PDF" + b"0" * (4 * 1024 * 1024))]}, "attachments"),
@@ -57,7 +57,7 @@ def test_grounds_are_numbered_with_the_claimed_value_typed():
 ])
 def test_each_problem_is_named_for_its_field(changes, field):
     with pytest.raises(FilingInvalid) as error:
-        check_filing(filing(**changes), CRITERIA, observations_allowed=False)
+        check_filing(filing(**changes), CRITERIA, [GRACIEUX], RECEIVED.date())
     assert field in error.value.fields
 
 
@@ -69,47 +69,10 @@ def test_files_are_typed_by_their_first_bytes():
     assert safe_filename("") == "piece-jointe"
 
 
-def case(policy: AppealPolicy, kind: str = "recours") -> letters.Case:
-    decided = datetime(2026, 10, 28, 14, 0, tzinfo=UTC)
-    return letters.Case(
-        appeal_id="R-1", kind=kind, reference="D-1", decision_label="Place non attribuée",
-        decided_at=decided, service=SERVICE, policy=policy,
-        deadlines=compute_deadlines(kind, RECEIVED, policy, decided),
-        grounds=[Ground("g1", "criterion", "Il a baissé.", "revenu", 900),
-                 Ground("g2", "account", "Je suis seule.")],
-        attachment_names=["attestation.pdf"], page_url="http://x/d/D-1/recours/R-1",
-        criterion_labels={"revenu": "Revenu mensuel"})
-
-
-def test_the_acknowledgement_carries_every_r112_5_item_and_the_voies_et_delais():
-    text = letters.acknowledgement(case(AppealPolicy(court="Tribunal administratif de X"))
-                                   ).text()
-    for item in ("2 novembre 2026", "2 janvier 2027", "L231-4", "Service petite enfance",
-                 "1 place de la Mairie", "pe@ville.fr", "01 23 45 67 89", "L411-2",
-                 "Tribunal administratif de X", "Revenu mensuel", "attestation.pdf",
-                 "http://x/d/D-1/recours/R-1"):
-        assert item in text, item
-    assert "obligatoire" not in text
-
-
-def test_the_rapo_and_observations_are_said_when_they_apply():
-    rapo = letters.acknowledgement(case(AppealPolicy(mandatory_prior_appeal=True,
-                                                     legal_reference="CSS R142-1"))).text()
-    assert "L412-1" in rapo and "remplacera la décision initiale" in rapo and "R142-1" in rapo
-    observations = letters.acknowledgement(case(AppealPolicy(observations_days=15),
-                                                "observations")).text()
-    assert "L121-1" in observations and "12 novembre 2026" in observations
-    assert "L231-4" not in observations
-
-
-def test_the_decision_letter_answers_each_ground_with_facts_law_and_the_court():
-    outcome = letters.Outcome("amended", "Les faits vérifiés.", "Le texte appliqué.",
-                              {"g1": "Corrigé.", "g2": "Entendu."}, RECEIVED,
-                              new_label="Place attribuée", new_reference="D-2",
-                              corrections={"revenu": (1300, 900)})
-    letter = letters.decision_letter(case(AppealPolicy(court="TA de X")), outcome)
-    text = letter.text()
-    for item in ("est modifiée", "Place attribuée", "D-2", "Les faits vérifiés.",
-                 "Le texte appliqué.", "Corrigé.", "Entendu.", "TA de X", "deux mois",
-                 "Revenu mensuel : 1\u202f300 devient 900"):
-        assert item in text, item
+def test_the_kind_filed_is_the_one_asked_among_those_allowed_else_the_first_recours():
+    assert check_filing(filing(), CRITERIA, [OBSERVATIONS, GRACIEUX],
+                        RECEIVED.date()).kind == GRACIEUX
+    assert check_filing(filing(kind="recours"), CRITERIA, [PREALABLE],
+                        RECEIVED.date()).kind == PREALABLE
+    assert check_filing(filing(kind=OBSERVATIONS), CRITERIA, [OBSERVATIONS, GRACIEUX],
+                        RECEIVED.date()).kind == OBSERVATIONS

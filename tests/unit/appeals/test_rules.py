@@ -3,6 +3,9 @@ administration boundary for every check."""
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
+
 import pytest
 
 from services.appeals.domain import rules
@@ -20,41 +23,66 @@ FACTS = "Le revenu transmis par la CAF date de 2024 ; l'attestation jointe montr
 LAW = "Délibération n° 2025-117, article 2 : barème des revenus."
 
 
+TODAY = date(2026, 11, 20)
+check_draft = partial(rules.check_draft, today=TODAY, received_on=date(2026, 11, 2))
+
+
 def draft(outcome: str = "maintained", **changes: object) -> Draft:
     values: dict[str, object] = {"outcome": outcome, "facts": FACTS, "law": LAW,
                                  "answers": {"g1": "Votre revenu est vérifié.",
                                              "g2": "Votre situation est prise en compte."},
-                                 "corrections": {}}
+                                 "corrections": {},
+                                 "main_reason": "votre revenu dépasse le plafond du barème"}
     values.update(changes)
     return Draft(**values)  # type: ignore[arg-type]
 
 
 def test_a_complete_draft_passes():
-    rules.check_draft(draft(), GROUNDS)
-    rules.check_draft(draft("amended", corrections={"revenu": 900}), GROUNDS)
+    check_draft(draft(), GROUNDS)
+    check_draft(draft("amended", corrections={"revenu": 900}), GROUNDS)
 
 
 def test_every_ground_raised_must_be_answered():
     with pytest.raises(RuleBroken) as error:
-        rules.check_draft(draft(answers={"g1": "Votre revenu est vérifié.", "g2": " ok "}),
+        check_draft(draft(answers={"g1": "Votre revenu est vérifié.", "g2": " ok "}),
                           GROUNDS)
     assert set(error.value.fields) == {"answer-g2"}
 
 
+def test_the_letter_s_reason_an_annulment_s_date_and_a_body_s_meeting_are_required():
+    with pytest.raises(RuleBroken) as error:
+        check_draft(draft(main_reason="non"), GROUNDS)
+    assert set(error.value.fields) == {"main_reason"}
+    for reexamine_by in (None, TODAY, date(2027, 1, 21)):
+        with pytest.raises(RuleBroken) as error:
+            check_draft(draft("annulled", reexamine_by=reexamine_by), GROUNDS)
+        assert set(error.value.fields) == {"reexamine_by"}
+    check_draft(draft("annulled", main_reason="", reexamine_by=date(2027, 1, 20)), GROUNDS)
+    with pytest.raises(RuleBroken) as error:
+        check_draft(draft(), GROUNDS, collegial=True)
+    assert set(error.value.fields) == {"body", "deliberated_on"}
+    with pytest.raises(RuleBroken) as error:
+        check_draft(draft(body="la commission de recours amiable",
+                          deliberated_on=date(2026, 11, 21)), GROUNDS, collegial=True)
+    assert set(error.value.fields) == {"deliberated_on"}  # a meeting not held yet
+    check_draft(draft(body="la commission de recours amiable",
+                      deliberated_on=date(2026, 11, 18)), GROUNDS, collegial=True)
+
+
 def test_facts_and_law_are_required():
     with pytest.raises(RuleBroken) as error:
-        rules.check_draft(draft(facts="Vu.", law=""), GROUNDS)
+        check_draft(draft(facts="Vu.", law=""), GROUNDS)
     assert set(error.value.fields) == {"facts", "law"}
 
 
 def test_amending_means_correcting_data_and_only_then():
     with pytest.raises(RuleBroken) as error:
-        rules.check_draft(draft("amended"), GROUNDS)
+        check_draft(draft("amended"), GROUNDS)
     assert "corrections" in error.value.fields
     with pytest.raises(RuleBroken):
-        rules.check_draft(draft("maintained", corrections={"revenu": 900}), GROUNDS)
+        check_draft(draft("maintained", corrections={"revenu": 900}), GROUNDS)
     with pytest.raises(RuleBroken):
-        rules.check_draft(draft("rejected by the algorithm"), GROUNDS)
+        check_draft(draft("rejected by the algorithm"), GROUNDS)
 
 
 @pytest.mark.parametrize("decided_by", ["rev-1", "ville-exemple-agent-9"])

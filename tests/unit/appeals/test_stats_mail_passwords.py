@@ -15,7 +15,9 @@ T0 = datetime(2026, 11, 2, tzinfo=UTC)
 
 def appeal(ref: str, outcome: str | None, *, days: float = 10, exam: int = 900,
            reviewer: str = "a", new_code: str | None = None, corrections=None,
-           grounds=("revenu",), version: str = "1") -> SimpleNamespace:
+           grounds=("revenu",), version: str = "1", in_time: bool | None = True,
+           written: bool = True, kind: str = "gracieux",
+           examination: dict | None = None) -> SimpleNamespace:
     decided = T0 + timedelta(days=days) if outcome else None
     return SimpleNamespace(
         reference=ref, algorithm_id="creche", algorithm_version=version,
@@ -23,12 +25,16 @@ def appeal(ref: str, outcome: str | None, *, days: float = 10, exam: int = 900,
         new_outcome_code=new_code, received_at=T0, decided_at=decided,
         legal_due_at=T0 + timedelta(days=61), internal_due_at=T0 + timedelta(days=7),
         examined_seconds=exam if outcome else None, decided_by=reviewer if outcome else None,
-        corrections=corrections or {}, grounds=[{"criterion": c} for c in grounds])
+        corrections=corrections or {}, grounds=[{"criterion": c} for c in grounds],
+        in_time=in_time, written=written, kind=kind, examination=examination)
 
 
 def test_overturns_delays_criteria_and_rubber_stamping():
-    appeals = [appeal("A", "maintained", days=2, exam=30, reviewer="fast"),
-               appeal("B", "maintained", days=4, exam=40, reviewer="fast"),
+    flipped = {"recomputation": {"flips": True}, "targeted": True}
+    appeals = [appeal("A", "maintained", days=2, exam=30, reviewer="fast",
+                      examination={**flipped, "confirmed_by": "sup", "sent_back": 1}),
+               appeal("B", "maintained", days=4, exam=40, reviewer="fast", in_time=False,
+                      written=False, examination={"recomputation": {"flips": False}}),
                appeal("C", "amended", days=12, new_code="attribution",
                       corrections={"revenu": [1300, 900]}),
                appeal("D", "amended", days=20, new_code="refus", corrections={"age": [3, 4]}),
@@ -41,6 +47,9 @@ def test_overturns_delays_criteria_and_rubber_stamping():
     assert version.overturn_rate == 0.4 and version.median_days == 12
     assert version.missed_legal == 2  # E decided late, F still open past the deadline
     assert version.missed_internal == 4
+    assert (version.late, version.oral, version.kinds) == (1, 1, (("gracieux", 6),))
+    assert (version.recomputed, version.flipped, version.targeted) == (2, 1, 1)
+    assert (version.confirmed, version.sent_back, version.confirmation_rate) == (1, 1, 0.5)
     criteria = {c.code: (c.disputed, c.corrected) for c in stats.criteria}
     assert criteria == {"revenu": (6, 1), "age": (0, 1)}
     fast = next(r for r in stats.reviewers if r.reviewer == "fast")

@@ -63,8 +63,10 @@ def test_the_default_text_and_the_outcome_can_be_reused():
     assert plain(custom.outcome) == ("2 novembre 2026 : place en crèche non proposée "
                                      "(D-7K2QM-4XR9T).")
     contest = custom.section("contest").blocks
-    assert contest[0] == Block(PARAGRAPH, "Vous pouvez contester cette décision par le moyen "
-                                          "de votre choix. Ils ont tous la même valeur :")
+    assert contest[0] == Block(PARAGRAPH, "Contester cette décision, c'est faire un recours "
+                                          "adressé au maire de Ville-Exemple. Faites-le au "
+                                          "plus tard le 2 janvier 2027. Le plus sûr est "
+                                          "d'écrire :")
     assert contest[1].kind == LIST and contest[-1] == Block(
         NOTICE, "Pensez à joindre votre avis d'imposition.")
 

@@ -59,10 +59,14 @@ def describe(uow: AppealsUnitOfWork, appeal: Any, public_url: str, *, for_agent:
                    "new_outcome_label": appeal.new_outcome_label,
                    "revised_reference": appeal.revised_reference,
                    "corrections": appeal.corrections}
+    policy = appeal.policy or {}
     return {
         "id": appeal.public_id, "reference": appeal.reference,
         "administration": appeal.administration, "kind": appeal.kind,
         "channel": appeal.channel, "status": appeal.status,
+        "route": {"authority": (policy.get("route") or {}).get("authority"),
+                  "last_day": policy.get("last_day"), "filed_on": _iso(appeal.filed_on),
+                  "in_time": appeal.in_time, "written": appeal.written},
         "received_at": appeal.received_at.isoformat(),
         "deadlines": {
             "legal_due_at": appeal.legal_due_at.isoformat(),
@@ -100,6 +104,7 @@ class Appeals(MethodView):
             raise ApiError(429, "Too many contestations for this decision; try again later.")
         filing = Filing(
             reference=body["reference"], kind=body["kind"], channel=body["channel"],
+            postmarked_on=body["postmarked_on"],
             disputed=[Disputed(d["criterion"], d["reason"], d["claimed_value"])
                       for d in body["disputed"]],
             other=body["other"], account=body["account"], answer_by=body["answer_by"],

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.appeals.domain.deadlines import KINDS
 from services.appeals.domain.filing import ANSWER_BY, CHANNELS, MAX_ATTACHMENTS, MAX_TEXT
+from services.appeals.domain.routing import LEGACY_RECOURS
 from services.appeals.domain.rules import OUTCOMES, STATUSES
 from shared.contracts.fields import SafeText
+from shared.routes import FILING_KINDS
 
 
 class DisputedSchema(Schema):
@@ -27,9 +28,16 @@ class AppealFilingSchema(Schema):
     """A contestation, by the person (session) or an agent on their behalf."""
 
     reference = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    kind = fields.String(load_default="recours", validate=validate.OneOf(KINDS))
+    kind = fields.String(load_default="", validate=validate.OneOf(
+        ["", *FILING_KINDS, LEGACY_RECOURS]), metadata={
+        "description": "gracieux, hierarchique, prealable, observations or signalement, "
+                       "among those the decision's routes allow; empty (or the former "
+                       "\"recours\"): the first recours they offer."})
     channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS),
                             metadata={"description": "Agents only: how the person came."})
+    postmarked_on = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "Agents only, channel letter: the postmark's date, which decides "
+                       "whether the filing is in time."})
     disputed = fields.List(fields.Nested(DisputedSchema), load_default=list,
                            validate=validate.Length(max=200))
     other = SafeText(load_default="", max_length=MAX_TEXT)
@@ -61,12 +69,24 @@ class OutcomeSchema(Schema):
     corrections = fields.Dict(allow_none=True)
 
 
+class RouteSchema(Schema):
+    authority = fields.String(allow_none=True)
+    last_day = fields.String(allow_none=True, metadata={
+        "description": "The route's last day, counted from the notification date."})
+    filed_on = fields.String(allow_none=True, metadata={
+        "description": "The date that counts: the postmark for a letter, else receipt."})
+    in_time = fields.Boolean(allow_none=True, metadata={
+        "description": "Whether the filing was within the delay (null: none applies)."})
+    written = fields.Boolean(allow_none=True)
+
+
 class AppealSchema(Schema):
     id = fields.String(required=True)
     reference = fields.String(required=True)
     administration = fields.String(required=True)
     kind = fields.String(required=True)
     channel = fields.String(required=True)
+    route = fields.Nested(RouteSchema, required=True)
     status = fields.String(required=True, metadata={"enum": list(STATUSES)})
     received_at = fields.String(required=True)
     deadlines = fields.Nested(DeadlinesSchema, required=True)

@@ -28,6 +28,10 @@ DONE = {"filed": "Le recours est enregistré. La personne reçoit son accusé de
         "assign": "Le dossier est attribué.",
         "decide": "La décision est enregistrée ; la personne va en être informée.",
         "submitted": "Votre décision attend la validation d'un second agent.",
+        "targeted": "Avec les valeurs de la personne, le résultat serait différent : un "
+                    "superviseur doit confirmer votre décision, avec ses propres raisons.",
+        "recompute": "Le résultat est recalculé avec les valeurs de la personne : comparez "
+                     "les deux colonnes.",
         "validate": "La décision est validée ; la personne va en être informée.",
         "send-back": "Le dossier est renvoyé à son instructeur."}
 
@@ -70,7 +74,11 @@ def _act(public_id: str, action: str, run: Callable[[AppealsUnitOfWork], Any]) -
             message = exc.message
             return _render(_dossier(uow, public_id, record=False), status=_status(exc),
                            errors=fields, message=message, form=request.form)
-    done = "submitted" if outcome == rules.AWAITING_VALIDATION else action
+    done = action
+    if outcome == rules.AWAITING_VALIDATION:
+        with service().uow() as uow:
+            found = _dossier(uow, public_id, record=False)
+            done = "targeted" if found.targeted else "submitted"
     return redirect(f"/console/appeals/{public_id}?fait={done}", code=303)
 
 
@@ -105,8 +113,16 @@ def assign(public_id: str) -> Any:
 @bp.post("/appeals/<string:public_id>/validate")
 def validate(public_id: str) -> Any:
     app = service()
+    reasons = request.form.get("reasons", "")
     return _act(public_id, "validate", lambda uow: review.validate(
-        uow, agent(), public_id, app.now(), app.settings.public_url))
+        uow, agent(), public_id, app.now(), app.settings.public_url, reasons))
+
+
+@bp.post("/appeals/<string:public_id>/recompute")
+def recompute_claimed(public_id: str) -> Any:
+    """Run the registered model with the values the person claims (evidence of examination)."""
+    return _act(public_id, "recompute", lambda uow: review.recompute_claimed(
+        uow, agent(), public_id, service().now()))
 
 
 @bp.post("/appeals/<string:public_id>/send-back")
@@ -154,6 +170,10 @@ def attachment(public_id: str, attachment_id: int) -> Response:
         row = uow.appeals.attachment(found.appeal.id, attachment_id)
         if row is None:
             abort(404)
+        if attachment_id not in uow.appeals.opened_attachments(found.appeal.id, agent().id):
+            # The first opening by this agent goes in the history: evidence of examination.
+            uow.appeals.record(found.appeal.id, app.now(), agent().id, "attachment_opened",
+                               filename=row.filename)
         uow.appeals.accessed(found.appeal.id, agent().id, agent().administration,
                              f"attachment:{attachment_id}", app.now())
         uow.commit()

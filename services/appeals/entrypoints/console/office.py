@@ -22,7 +22,8 @@ from shared.auth.tokens import normalize_reference
 
 FILING_ROLES = ("reviewer", "supervisor", "admin")
 MAIL_ROLES = ("reviewer", "supervisor", "admin")
-CHANNEL_LABELS = {"counter": "Au guichet", "phone": "Par téléphone", "letter": "Par courrier"}
+CHANNEL_LABELS = {"counter": "Au guichet, à l'oral", "phone": "Par téléphone",
+                  "letter": "Par écrit : un courrier, ou une lettre remise au guichet"}
 
 
 @bp.route("/deposer", methods=["GET", "POST"])

@@ -65,7 +65,8 @@ algorithms = Table(
     Column("revision", Integer, nullable=False),
     Column("document", JsonType, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
-    UniqueConstraint("algorithm_id", "version"),
+    # Ids are each administration's own.
+    UniqueConstraint("administration", "algorithm_id", "version", name="uq_algorithms_key"),
 )
 
 decisions = Table(

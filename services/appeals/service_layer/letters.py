@@ -25,7 +25,8 @@ def page_url(public_url: str, appeal: Any) -> str:
 
 
 def criterion_labels(uow: AppealsUnitOfWork, appeal: Any) -> dict[str, str]:
-    algorithm = uow.read.algorithm(appeal.algorithm_id, appeal.algorithm_version) or {}
+    algorithm = uow.read.algorithm(appeal.administration, appeal.algorithm_id,
+                                   appeal.algorithm_version) or {}
     return {c["code"]: c.get("label", c["code"]) for c in algorithm.get("criteria", ())}
 
 

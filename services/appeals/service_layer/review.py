@@ -138,7 +138,8 @@ def send_back(uow: AppealsUnitOfWork, agent: Agent, public_id: str, comment: str
 
 def _recompute(uow: AppealsUnitOfWork, appeal: Any, corrections: dict[str, Any]) -> Any:
     decision = uow.read.decision(appeal.reference)
-    algorithm = uow.read.algorithm(appeal.algorithm_id, appeal.algorithm_version)
+    algorithm = uow.read.algorithm(appeal.administration, appeal.algorithm_id,
+                                   appeal.algorithm_version)
     assert decision is not None and algorithm is not None
     return recompute(algorithm, decision.body, corrections)
 

@@ -40,7 +40,8 @@ algorithm_versions = Table(
     # Set by the first decision logged with this version: from then on it is immutable.
     Column("first_used_at", DateTime(timezone=True)),
     Column("retired_at", DateTime(timezone=True)),
-    UniqueConstraint("algorithm_id", "version"),
+    # Ids are each administration's own: two may register the same id, neither blocks the other.
+    UniqueConstraint("administration", "algorithm_id", "version", name="uq_algorithm_versions_key"),
 )
 
 decisions = Table(
@@ -72,7 +73,7 @@ decisions = Table(
     Column("replay_detail", JsonType, nullable=False),
     UniqueConstraint("administration", "decision_id"),
     UniqueConstraint("administration", "seq"),
-    Index("ix_decisions_algorithm", "algorithm_id", "algorithm_version"),
+    Index("ix_decisions_algorithm", "administration", "algorithm_id", "algorithm_version"),
     Index("ix_decisions_replay", "administration", "replay_status"),
 )
 

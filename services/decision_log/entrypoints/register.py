@@ -7,7 +7,8 @@ import io
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template
+from werkzeug.wrappers import Response as BaseResponse
 
 from services.decision_log.entrypoints.api import service
 from shared.decision_model import PROTECTED_GROUNDS
@@ -28,7 +29,8 @@ def _entries() -> list[dict[str, Any]]:
         rows = uow.algorithms.listing(public_only=True)
         usage = uow.algorithms.usage_counts()
     return [{**row.document, "revision": row.revision,
-             "decisions_logged": usage.get((row.algorithm_id, row.version), 0)}
+             "decisions_logged": usage.get((row.administration, row.algorithm_id,
+                                            row.version), 0)}
             for row in rows]
 
 
@@ -41,15 +43,24 @@ def index() -> str:
                            automation=AUTOMATION, status=STATUS, total=len(entries))
 
 
-@bp.get("/register/<string:algorithm_id>/<string:version>")
-def detail(algorithm_id: str, version: str) -> str:
-    entry = next((e for e in _entries()
-                  if e["id"] == algorithm_id and e["version"] == version), None)
+@bp.get("/register/<string:administration>/<string:algorithm_id>/<string:version>")
+def detail(administration: str, algorithm_id: str, version: str) -> str:
+    versions = [e for e in _entries()
+                if (e["administration"], e["id"]) == (administration, algorithm_id)]
+    entry = next((e for e in versions if e["version"] == version), None)
     if entry is None:
         abort(404)
-    versions = [e for e in _entries() if e["id"] == algorithm_id]
     return render_template("decision_log/algorithm.html", a=entry, versions=versions,
                            automation=AUTOMATION, status=STATUS, grounds=PROTECTED_GROUNDS)
+
+
+@bp.get("/register/<string:algorithm_id>/<string:version>")
+def unqualified_detail(algorithm_id: str, version: str) -> BaseResponse:
+    """The address of before ids were each administration's own: kept while unambiguous."""
+    matches = [e for e in _entries() if e["id"] == algorithm_id and e["version"] == version]
+    if len(matches) != 1:
+        abort(404)
+    return redirect(f"/register/{matches[0]['administration']}/{algorithm_id}/{version}", 301)
 
 
 @bp.get("/register/algorithms.json")
@@ -88,7 +99,8 @@ def _csv_row(entry: dict[str, Any], public_url: str) -> dict[str, Any]:
         "contact_email": entry["responsible_service"]["email"],
         "evaluation_published": "oui" if entry.get("evaluation") else "non",
         "decisions_logged": entry["decisions_logged"],
-        "url": f"{public_url}/register/{entry['id']}/{entry['version']}",
+        "url": f"{public_url}/register/{entry['administration']}/{entry['id']}/"
+               f"{entry['version']}",
     }
 
 

@@ -187,7 +187,7 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
                       checked.contact)
     uow.chain.advance(administration, seq, hash_, now)
     if checked.algorithm.first_used_at is None:
-        uow.algorithms.mark_used(*checked.algorithm.key, now)
+        uow.algorithms.mark_used(checked.algorithm.key, now)
     uow.publish(Event(topology.DECISION_LOGGED, administration, {
         "decision": body,
         "contact": checked.contact,

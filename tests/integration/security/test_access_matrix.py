@@ -64,6 +64,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/algorithms/<string:algorithm_id>/<string:version>"): PUBLIC,
     ("PATCH", "/api/v1/algorithms/<string:algorithm_id>/<string:version>"):
         only(PRODUCER, *OWNERS),
+    ("GET", "/api/v1/algorithms/<string:administration>/<string:algorithm_id>/<string:version>"):
+        PUBLIC,
+    ("PATCH",
+     "/api/v1/algorithms/<string:administration>/<string:algorithm_id>/<string:version>"):
+        only(PRODUCER, *OWNERS),
     ("POST", "/api/v1/decisions"): only(PRODUCER),
     ("GET", "/api/v1/decisions/<string:administration>/<string:decision_id>"):
         only(*READERS, "algorithm_owner"),
@@ -74,6 +79,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/openapi/decision_log/openapi.json"): PUBLIC,
     ("GET", "/register"): PUBLIC,
     ("GET", "/register/<string:algorithm_id>/<string:version>"): PUBLIC,
+    ("GET", "/register/<string:administration>/<string:algorithm_id>/<string:version>"): PUBLIC,
     ("GET", "/register/algorithms.csv"): PUBLIC,
     ("GET", "/register/algorithms.json"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,

@@ -8,12 +8,13 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.decision_log.adapters.tables import messaging
+from services.decision_log.adapters.tables import messaging, rate_events
 from services.decision_log.service_layer.ingest import IngestContext
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.config import Settings
 from shared.db import make_engine
 from shared.messaging.outbox import OutboxRelay
+from shared.ratelimit import RateLimiter
 
 SERVICE = "decision_log"
 
@@ -27,6 +28,7 @@ class DecisionLog:
     sessions: sessionmaker[Session]
     relay: OutboxRelay
     context: IngestContext
+    limiter: RateLimiter
 
     def uow(self) -> DecisionLogUnitOfWork:
         return DecisionLogUnitOfWork(self.sessions, messaging.outbox,
@@ -41,4 +43,4 @@ def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:
     context = IngestContext(settings.secret_key, settings.public_url,
                             timedelta(seconds=settings.future_tolerance_seconds))
     return DecisionLog(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
-                       context)
+                       context, RateLimiter(rate_events, settings.secret_key))

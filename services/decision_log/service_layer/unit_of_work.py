@@ -11,6 +11,7 @@ from services.decision_log.adapters.repository import (
     ProducerRepository,
     QuarantineRepository,
 )
+from services.decision_log.adapters.register import RegisterRepository
 from shared.db import UnitOfWork
 
 
@@ -20,6 +21,7 @@ class DecisionLogUnitOfWork(UnitOfWork):
     chain: ChainRepository
     quarantine: QuarantineRepository
     producers: ProducerRepository
+    register: RegisterRepository
 
     def __enter__(self) -> Self:
         super().__enter__()
@@ -28,4 +30,5 @@ class DecisionLogUnitOfWork(UnitOfWork):
         self.chain = ChainRepository(self.session)
         self.quarantine = QuarantineRepository(self.session)
         self.producers = ProducerRepository(self.session)
+        self.register = RegisterRepository(self.session)
         return self

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from services.decision_log.adapters.register import RegisterRepository
 from services.decision_log.adapters.repository import (
     AlgorithmRepository,
     ChainRepository,
@@ -11,7 +12,6 @@ from services.decision_log.adapters.repository import (
     ProducerRepository,
     QuarantineRepository,
 )
-from services.decision_log.adapters.register import RegisterRepository
 from shared.db import UnitOfWork
 
 

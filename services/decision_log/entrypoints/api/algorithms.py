@@ -8,6 +8,7 @@ from flask import request
 from flask.views import MethodView
 from marshmallow import ValidationError
 
+from services.decision_log.domain.register.entries import published_count
 from services.decision_log.entrypoints.api import service
 from services.decision_log.entrypoints.api.schemas import (
     AlgorithmListQuerySchema,
@@ -101,7 +102,10 @@ def _detail(administration: str, algorithm_id: str, version: str,
     return {"algorithm": row.document, "revision": row.revision,
             "registered_at": row.registered_at.isoformat(),
             "first_used_at": row.first_used_at.isoformat() if row.first_used_at else None,
-            "decisions_logged": used}
+            # 1 to 10 decisions are not published: with few cases a count can point at a
+            # person. The administration's own agents and keys see the count.
+            "decisions_logged": used if principal.belongs_to(administration)
+            else published_count(used)}
 
 
 def _retire_or_restore(administration: str, algorithm_id: str, version: str,

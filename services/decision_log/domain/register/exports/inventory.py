@@ -141,7 +141,7 @@ def row(entry: Entry, addresses: Addresses) -> dict[str, str]:
         "url": addresses.version(*key), "url_algorithme": addresses.algorithm(*key[:2]),
         "url_donnees": addresses.api(*key),
     }
-    return {name: _cell(value) for name, value in values.items()}
+    return {name: text.spreadsheet_safe(value) for name, value in values.items()}
 
 
 def to_csv(entries: list[Entry], addresses: Addresses) -> str:
@@ -151,8 +151,3 @@ def to_csv(entries: list[Entry], addresses: Addresses) -> str:
     for entry in entries:
         writer.writerow(row(entry, addresses))
     return buffer.getvalue()
-
-
-def _cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

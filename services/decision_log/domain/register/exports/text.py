@@ -53,3 +53,8 @@ def human_intervention(entry: Entry) -> str:
 
 def protected_criteria(entry: Entry) -> list[dict[str, Any]]:
     return [c for c in entry.document["criteria"] if c.get("protected_ground")]
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell starting with = + - @ would run as a formula in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

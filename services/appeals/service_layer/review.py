@@ -25,6 +25,7 @@ from services.appeals.domain.rules import (
     Draft,
     Ground,
     RuleBroken,
+    is_overturn,
 )
 from services.appeals.service_layer.letters import send_to_person
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
@@ -169,9 +170,14 @@ def _finalise(uow: AppealsUnitOfWork, appeal: Any, stored: dict[str, Any], decid
     uow.appeals.record(appeal.id, now, validated_by or decided_by, "decided",
                        outcome=stored["outcome"], decided_by=decided_by,
                        validated_by=validated_by, revised_decision_id=revised_id)
+    original = uow.read.decision(appeal.reference)
     uow.publish(Event(topology.APPEAL_DECIDED, appeal.administration, {
         "appeal_id": appeal.public_id, "reference": appeal.reference,
         "decision_id": appeal.decision_id, "outcome": stored["outcome"],
+        # For the public register's figures per version (decision_log reads them).
+        "algorithm": {"id": appeal.algorithm_id, "version": appeal.algorithm_version},
+        "overturned": is_overturn(stored["outcome"], original.outcome_code if original
+                                  else "", stored["new_outcome_code"]),
         "revised_decision_id": revised_id, "new_outcome_code": stored["new_outcome_code"],
         "decided_by": decided_by, "validated_by": validated_by,
         "decided_at": now.isoformat()}).to_message())

@@ -41,7 +41,8 @@ def report_error(uow: DecisionLogUnitOfWork, limiter: RateLimiter, key: tuple[st
     try:
         report = _FORM.load(form)
     except ValidationError as exc:
-        raise ReportInvalid(dict(exc.messages)) from exc
+        messages = exc.messages if isinstance(exc.messages, dict) else {"form": exc.messages}
+        raise ReportInvalid(dict(messages)) from exc
     checks = [(PER_ADDRESS, address), (PER_ENTRY, "/".join(key))]
     if limiter.exhausted(uow.session, checks, now):
         raise TooManyReports()

@@ -4,6 +4,7 @@ the real workers and events: decision_log's read model of appeals, never appeals
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -26,15 +27,17 @@ LOGGED_QUEUE = "register-test.logged"
 
 
 def _decisions(count: int, divergent: int) -> list[dict[str, Any]]:
-    """`count` crèche decisions, the first `divergent` of them declared against the grid."""
-    found: list[dict[str, Any]] = []
+    """`count` crèche decisions, half favourable, the first `divergent` of them declared
+    against the grid."""
+    by_result: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
     seed = 500
-    while len(found) < count:
+    while min(len(v) for v in by_result.values()) < count:
         for decision in generate_decisions(50, seed=seed, algorithms=[CRECHE]):
             decision["decision_id"] = f"REG-{uuid.uuid4().hex[:10]}"
-            found.append(decision)
+            by_result[decision["outcome"]["favourable"]].append(decision)
         seed += 1
-    found = found[:count]
+    found = [d for pair in zip(by_result[False], by_result[True], strict=False)
+             for d in pair][:count]
     outcomes = CRECHE["model"]["outcomes"]
     for decision in found[:divergent]:
         favourable = not decision["outcome"]["favourable"]
@@ -84,7 +87,8 @@ def _contest_and_decide(system: Embedded, references: list[str], outcomes: list[
     for reference, outcome in zip(references, outcomes, strict=True):
         with appeals.uow() as uow:
             public_id = file_appeal(uow, Filing(reference=reference,
-                                                other="Ma situation n'est pas celle retenue."),
+                                                other="Ma situation n'est pas celle retenue.",
+                                                email="personne@example.org"),
                                     Filer("usager"), now, "http://explicite.test")
             claim(uow, reviewer, public_id, now)
             grounds = uow.appeals.get(public_id).grounds
@@ -107,10 +111,11 @@ def _appeals_known_to_register(system: Embedded, decided: int) -> bool:
                 or 0) >= decided
 
 
-def _figures(client: Client) -> str:
-    response = client.get(PAGE)
+def _figures(client: Client, path: str = PAGE) -> str:
+    """The page with its runs of spaces and line breaks as one space (no-break spaces kept)."""
+    response = client.get(path)
     assert response.status_code == 200
-    return " ".join(response.get_data(as_text=True).split())
+    return re.sub(r"[ \t\r\n]+", " ", response.get_data(as_text=True))
 
 
 def test_figures_per_version_follow_decisions_appeals_and_outcomes(system: Embedded,
@@ -127,8 +132,7 @@ def test_figures_per_version_follow_decisions_appeals_and_outcomes(system: Embed
            f"<td>moins de 11</td>" in page, "3 divergent replays are a small count"
     assert "<dt>Contestations reçues</dt><dd>0" in page
 
-    contested = [references[d["decision_id"]] for d in decisions
-                 if not d["outcome"]["favourable"]][:22]
+    contested = [references[d["decision_id"]] for d in decisions[3:25]]
     assert len(contested) == 22
     _contest_and_decide(system, contested, [MAINTAINED] * 11 + [ANNULLED] * 11)
     assert wait_for(lambda: _appeals_known_to_register(system, 22), timeout=60)
@@ -139,11 +143,10 @@ def test_figures_per_version_follow_decisions_appeals_and_outcomes(system: Embed
     assert "<dt>Décisions annulées</dt><dd>11</dd>" in page
     assert "<dt>Décisions modifiées</dt><dd>0</dd>" in page
     assert "<dt>Part des contestations qui ont changé le résultat</dt><dd>50\u00a0%</dd>" in page
-    assert "<dt>Délai médian pour répondre</dt><dd>0\u00a0jours</dd>" in page
+    assert "<dt>Délai médian pour répondre</dt><dd>moins d&#39;un jour</dd>" in page
     assert "<dt>Réponses après le délai légal de deux mois</dt><dd>0</dd>" in page
     # The past version shares nothing with this one's figures.
-    past = " ".join(client.get("/register/caisse-exemple/ciblage-controles/2026.1")
-                    .get_data(as_text=True).split())
+    past = _figures(client, "/register/caisse-exemple/ciblage-controles/2026.1")
     assert "Aucune décision n'a encore été journalisée avec cette version." in past
 
 
@@ -158,7 +161,7 @@ def test_small_counts_are_withheld_everywhere(system: Embedded, client: Client):
     assert "<dt>Contestations reçues</dt><dd>moins de 11" in page
     assert "<dt>Décisions annulées</dt><dd>moins de 11</dd>" in page
     assert "<dd>non publié (moins de 11 cas)</dd>" in page
-    index = " ".join(client.get("/register").get_data(as_text=True).split())
+    index = _figures(client, "/register")
     assert "<td>moins de 11</td>" in index
     api = client.get("/api/v1/algorithms/ville-exemple/creche-attribution/2026.1").get_json()
     assert api["decisions_logged"] is None

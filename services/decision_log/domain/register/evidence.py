@@ -91,6 +91,8 @@ def _median_days(decided: list[AppealRecord]) -> str:
     if len(durations) < SMALL_COUNT:
         return "non publié (moins de 11 cas)"
     days = median(durations)
+    if days < 1:
+        return "moins d'un jour"
     return f"{format_number(days, 0 if days >= 10 else 1)}\u00a0jours"
 
 

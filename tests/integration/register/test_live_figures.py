@@ -101,13 +101,15 @@ def _contest_and_decide(system: Embedded, references: list[str], outcomes: list[
 
 
 def _appeals_known_to_register(system: Embedded, decided: int) -> bool:
+    """Both events of each appeal arrived (they travel on two queues, in any order)."""
     from sqlalchemy import func, select
 
     from services.decision_log.adapters.tables import register_appeals
 
     with system.containers["decision_log"].uow() as uow:
         return (uow.session.scalar(select(func.count()).select_from(register_appeals)
-                                   .where(register_appeals.c.outcome.is_not(None)))
+                                   .where(register_appeals.c.outcome.is_not(None),
+                                          register_appeals.c.received_at.is_not(None)))
                 or 0) >= decided
 
 

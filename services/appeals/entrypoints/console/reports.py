@@ -27,8 +27,8 @@ def reports() -> Any:
     return render_template("appeals/console/reports.html", agent=me, rows=rows, **_context())
 
 
-@bp.route("/signalements/<string:public_id>", methods=["GET", "POST"])
-def report(public_id: str) -> Any:
+@bp.route("/signalements/<string:report_id>", methods=["GET", "POST"])
+def report(report_id: str) -> Any:
     me, app = agent(), service()
     if not me.has_any(*OWNER_ROLES):
         abort(403)
@@ -36,16 +36,16 @@ def report(public_id: str) -> Any:
     if request.method == "POST":
         with app.uow() as uow:
             try:
-                answer_report(uow, me, public_id, request.form.get("status", ""),
+                answer_report(uow, me, report_id, request.form.get("status", ""),
                               request.form.get("answer", ""), app.now())
                 uow.commit()
-                return redirect(f"/console/signalements/{public_id}?fait=1", code=303)
+                return redirect(f"/console/signalements/{report_id}?fait=1", code=303)
             except RuleBroken as exc:
                 if exc.code == "not_found":
                     abort(404)
                 errors = exc.fields or {"form": exc.message}
     with app.uow() as uow:
-        row = uow.reports.get(me.administration, public_id)
+        row = uow.reports.get(me.administration, report_id)
     if row is None:
         abort(404)
     return render_template("appeals/console/report.html", agent=me, r=row, errors=errors,

@@ -234,10 +234,11 @@ def cmd_explanations(args: argparse.Namespace) -> int:
 
     key = None
     if args.algorithm:
-        algorithm_id, _, version = args.algorithm.partition("/")
-        if not version:
-            raise SystemExit("--algorithm must be ID/VERSION, e.g. creche-attribution/2026.1")
-        key = (algorithm_id, version)
+        parts = args.algorithm.split("/")
+        if len(parts) != 3 or not all(parts):
+            raise SystemExit("--algorithm must be ADMINISTRATION/ID/VERSION, e.g. "
+                             "ville-exemple/creche-attribution/2026.1")
+        key = (parts[0], parts[1], parts[2])
     explainer = _container("explainer")
     try:
         count = regenerate(explainer.uow, explainer.context, reason=args.reason, key=key,
@@ -425,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     explanations.add_argument("action", choices=["regenerate"])
     explanations.add_argument("--reason", required=True,
                               help="why, in French: the person reads it in the list of versions")
-    explanations.add_argument("--algorithm", metavar="ID/VERSION",
+    explanations.add_argument("--algorithm", metavar="ADMINISTRATION/ID/VERSION",
                               help="only the decisions of this algorithm version")
     explanations.add_argument("--reference", help="only this decision")
     explanations.add_argument("--outdated", action="store_true",

@@ -23,13 +23,27 @@ def register_samples(system: Embedded) -> bool:
     with decision_log.uow() as uow:
         if uow.algorithms.listing(public_only=False):
             return False
-        for document in SAMPLE_ALGORITHMS:
+        for document in (*past_versions(), *SAMPLE_ALGORITHMS):
             register_algorithm(uow, document, administration=document["administration"],
                                by="demo")
         for user, administration in SAMPLE_PRODUCERS.items():
             register_amqp_producer(uow, user, administration)
         uow.commit()
     return True
+
+
+def past_versions() -> list[dict[str, Any]]:
+    """The control-targeting sample's previous version, as its evaluation describes it: the
+    recent change of family situation weighed 15 points, reduced to 12 in 2026.2. Retired, it
+    stays in the register, where the two can be compared."""
+    current = next(d for d in SAMPLE_ALGORITHMS if d["id"] == "ciblage-controles")
+    past = json.loads(json.dumps(current))
+    past.update(version="2026.1", status="retired", evaluation=None)
+    for weight in past["model"]["weights"]:
+        if weight["criterion"] == "changement_situation_familiale_recent":
+            weight.update(weight=15, label="15 points si la situation familiale a changé "
+                                           "récemment")
+    return [past]
 
 
 def _publish(system: Embedded, decisions: list[dict[str, Any]]) -> None:
@@ -81,8 +95,9 @@ def load_demo(system: Embedded) -> str:
             + demo_agents(system))
 
 
-DEMO_ROLES = (("instructeur", "reviewer", "Instructeur"), ("superviseur", "supervisor",
-                                                          "Superviseuse"))
+DEMO_ROLES = (("instructeur", "reviewer", "Instructeur"),
+              ("superviseur", "supervisor", "Superviseuse"),
+              ("proprietaire", "algorithm_owner", "Responsable des algorithmes"))
 # Fictitious signers, as the letters name them (CRPA L212-1), per administration and role.
 DEMO_SIGNERS = {
     ("ville-exemple", "instructeur"): ("Camille", "Martin",

@@ -46,3 +46,29 @@ def run_migrations(metadata: MetaData) -> None:
                           compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
+
+
+# SQLite's unique constraints created without a name: batch mode names them by this convention.
+_UNNAMED = {"uq": "uq_%(table_name)s_%(column_0_N_name)s"}
+
+
+def replace_unnamed_unique(table: str, columns: list[str], name: str,
+                           new_columns: list[str]) -> None:
+    """In a migration: replace a unique constraint created without a name by a named one.
+
+    PostgreSQL named it itself (`<table>_<columns>_key`, cut to 63 characters); SQLite did not
+    name it at all.
+    """
+    from alembic import op
+    from sqlalchemy import inspect
+
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        found = next(str(c["name"]) for c in inspect(bind).get_unique_constraints(table)
+                     if c["column_names"] == columns)
+        op.drop_constraint(found, table, type_="unique")
+        op.create_unique_constraint(name, table, new_columns)
+        return
+    with op.batch_alter_table(table, naming_convention=_UNNAMED) as batch_op:
+        batch_op.drop_constraint(f"uq_{table}_{'_'.join(columns)}", type_="unique")
+        batch_op.create_unique_constraint(name, new_columns)

@@ -8,12 +8,13 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.decision_log.adapters.tables import messaging
+from services.decision_log.adapters.tables import messaging, rate_events
 from services.decision_log.service_layer.ingest import IngestContext
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.config import Settings
 from shared.db import make_engine
 from shared.messaging.outbox import OutboxRelay
+from shared.ratelimit import RateLimiter
 from shared.tlog.keys import load_keys
 from shared.tlog.note import Signer
 
@@ -29,6 +30,7 @@ class DecisionLog:
     sessions: sessionmaker[Session]
     relay: OutboxRelay
     context: IngestContext
+    limiter: RateLimiter
     # The keys that sign checkpoints (EXPLICITE_LOG_KEY_FILE); none: no checkpoint is issued.
     log_keys: list[Signer] = field(default_factory=list)
 
@@ -45,4 +47,5 @@ def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:
     context = IngestContext(settings.secret_key, settings.public_url,
                             timedelta(seconds=settings.future_tolerance_seconds))
     return DecisionLog(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
-                       context, load_keys(settings.log_key_files))
+                       context, RateLimiter(rate_events, settings.secret_key),
+                       load_keys(settings.log_key_files))

@@ -31,6 +31,11 @@ def new_reference() -> str:
     return "D-" + _grouped(_random_chars(10), 5)
 
 
+def new_report_id() -> str:
+    """A report of an error in the public register: `S-XXXXX-XXXXX`, read on the entry."""
+    return "S-" + _grouped(_random_chars(10), 5)
+
+
 def new_access_code() -> str:
     """A decision's access code: 12 characters, 60 bits, `XXXX-XXXX-XXXX`."""
     return _grouped(_random_chars(12), 4)

@@ -49,10 +49,25 @@ class _Strict(Schema):
         unknown = RAISE
 
 
+# Légifrance identifiers: an article's version (LEGIARTI), a consolidated text (LEGITEXT) or a
+# text as published in the Journal officiel (JORFTEXT), twelve digits each.
+LEGIFRANCE_ID_PATTERN = r"^(LEGIARTI|LEGITEXT|JORFTEXT)\d{12}$"
+
+
 class LegalBasisSchema(_Strict):
     title = SafeText(required=True, max_length=300, min_length=1)
     article = SafeText(max_length=100, load_default=None, allow_none=True)
     url = fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
+    # Which text, and which version of it: the register links to the text as it read on that
+    # date, since the law moves under a registered version.
+    legifrance_id = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        LEGIFRANCE_ID_PATTERN, error="must be LEGIARTI, LEGITEXT or JORFTEXT and 12 digits"))
+    version_date = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _dated(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("legifrance_id") and not data.get("version_date"):
+            raise ValidationError("give the date of the version of the text", "version_date")
 
 
 class ServiceContactSchema(_Strict):
@@ -182,6 +197,42 @@ def recourse_problems(data: dict[str, Any]) -> dict[str, list[str]]:
     return problems
 
 
+class OrganisationSchema(_Strict):
+    """The administration by its name, and its SIREN when it has one (stable identifier)."""
+
+    name = SafeText(required=True, max_length=200, min_length=1)
+    siren = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^\d{9}$", error="must be 9 digits"))
+
+    @validates_schema
+    def _siren(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("siren") and not luhn_valid(data["siren"]):
+            raise ValidationError("is not a valid SIREN (its check digit is wrong)", "siren")
+
+
+class ResourceSchema(_Strict):
+    title = SafeText(required=True, max_length=200, min_length=1)
+    url = fields.Url(required=True, schemes={"https", "http"})
+
+
+class InventorySchema(_Strict):
+    """The fields of the State's guide to public algorithms (Etalab, « Fiche pratique :
+    l'inventaire des principaux traitements algorithmiques ») that the rest of the entry does
+    not already carry."""
+
+    context = SafeText(max_length=2000, load_default=None, allow_none=True)
+    # « Comment et quand l'algorithme intervient-il dans la prise de décision ? »
+    procedure_step = SafeText(max_length=2000, load_default=None, allow_none=True)
+    # « Portée de la décision » : for the public (external) or an internal procedure.
+    scope = fields.String(load_default=None, allow_none=True,
+                          validate=validate.OneOf(["external", "internal"]))
+    public_concerned = SafeText(max_length=1000, load_default=None, allow_none=True)
+    data_collection = SafeText(max_length=2000, load_default=None, allow_none=True)
+    in_service_since = fields.Date(load_default=None, allow_none=True)
+    related_resources = fields.List(fields.Nested(ResourceSchema), load_default=list,
+                                    validate=validate.Length(max=20))
+
+
 class EvaluationSchema(_Strict):
     summary = SafeText(max_length=2000, required=True, min_length=1)
     url = fields.Url(load_default=None, allow_none=True)
@@ -211,6 +262,8 @@ class AlgorithmVersionSchema(_Strict):
     model = fields.Dict(required=True)
     recourse = fields.Nested(RecourseSchema, required=True)
     evaluation = fields.Nested(EvaluationSchema, load_default=None, allow_none=True)
+    organisation = fields.Nested(OrganisationSchema, load_default=None, allow_none=True)
+    inventory = fields.Nested(InventorySchema, load_default=None, allow_none=True)
 
     @pre_load
     def _legacy_appeal(self, data: Any, **_: Any) -> Any:
@@ -240,6 +293,15 @@ class AlgorithmVersionSchema(_Strict):
         if data.get("automation_allowed") == "partial" and not data.get("human_role"):
             raise ValidationError("name the role of the agent who decides with the "
                                   "algorithm's support", "human_role")
+
+
+def luhn_valid(digits: str) -> bool:
+    """The SIREN's ninth digit is a Luhn check digit (INSEE)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
 
 
 def load_registration(payload: dict[str, Any]) -> dict[str, Any]:

@@ -24,11 +24,16 @@ APPEAL_FILED = "appeal.filed"
 APPEAL_ACKNOWLEDGED = "appeal.acknowledged"
 APPEAL_ASSIGNED = "appeal.assigned"
 APPEAL_DECIDED = "appeal.decided"
+# A person's report of an error in a register entry (decision_log, which serves the register,
+# to appeals, where the algorithm's owners work), and the answer that the public then sees.
+REGISTER_REPORT_FILED = "register-report.filed"
+REGISTER_REPORT_UPDATED = "register-report.updated"
 
 EVENTS = (
     DECISION_LOGGED, DECISION_QUARANTINED, DECISION_DIVERGENT, DECISION_REVISED,
     ALGORITHM_REGISTERED, EXPLANATION_GENERATED, EXPLANATION_REQUESTED,
     APPEAL_FILED, APPEAL_ACKNOWLEDGED, APPEAL_ASSIGNED, APPEAL_DECIDED,
+    REGISTER_REPORT_FILED, REGISTER_REPORT_UPDATED,
 )
 
 
@@ -72,11 +77,16 @@ def dead_letter_queue(service: str) -> str:
 QUEUES = (
     QueueSpec("decision_log", DECISION_RECORDED, DECISIONS_EXCHANGE),
     QueueSpec("decision_log", DECISION_REVISED),
+    # The register's read model of how each version fares in appeals, and of error reports.
+    QueueSpec("decision_log", APPEAL_ACKNOWLEDGED),
+    QueueSpec("decision_log", APPEAL_DECIDED),
+    QueueSpec("decision_log", REGISTER_REPORT_UPDATED),
     QueueSpec("explainer", ALGORITHM_REGISTERED),
     QueueSpec("explainer", DECISION_LOGGED),
     QueueSpec("appeals", ALGORITHM_REGISTERED),
     QueueSpec("appeals", DECISION_LOGGED),
     QueueSpec("appeals", EXPLANATION_GENERATED),
+    QueueSpec("appeals", REGISTER_REPORT_FILED),
 )
 
 DEAD_LETTER_QUEUE_ARGUMENTS = {"x-queue-type": "quorum"}

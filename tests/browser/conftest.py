@@ -84,7 +84,8 @@ def parse_banner(text: str) -> Demo:
     code = re.search(r"code d'accès\s*:\s*(\S+)", text)
     if not reference or not code:
         raise AssertionError(f"no demo decision in the banner:\n{text}")
-    agents = dict(re.findall(r"^\s+((?:instructeur|superviseur)-\S+)\s+(\S+)$", text, re.M))
+    agents = dict(re.findall(r"^\s+((?:instructeur|superviseur|proprietaire)-\S+)\s+(\S+)$",
+                             text, re.M))
     return Demo(reference.group(1), code.group(1), agents)
 
 

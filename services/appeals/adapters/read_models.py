@@ -12,27 +12,34 @@ from sqlalchemy.orm import Session
 from services.appeals.adapters import tables as t
 
 
+def _key(administration: str, algorithm_id: str, version: str) -> tuple[Any, ...]:
+    table = t.algorithms
+    return (table.c.administration == administration, table.c.algorithm_id == algorithm_id,
+            table.c.version == version)
+
+
 class ReadModels:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     # Algorithm versions
-    def algorithm(self, algorithm_id: str, version: str) -> dict[str, Any] | None:
+    def algorithm(self, administration: str, algorithm_id: str, version: str
+                  ) -> dict[str, Any] | None:
+        """An administration's algorithm version (ids are each administration's own)."""
         document = self._session.scalar(select(t.algorithms.c.document).where(
-            t.algorithms.c.algorithm_id == algorithm_id, t.algorithms.c.version == version))
+            *_key(administration, algorithm_id, version)))
         return dict(document) if document is not None else None
 
     def save_algorithm(self, document: dict[str, Any], revision: int, now: datetime) -> bool:
         """Keep the latest revision of a version; an older or equal one changes nothing."""
         table = t.algorithms
-        current = self._session.execute(select(table.c.id, table.c.revision).where(
-            table.c.algorithm_id == document["id"],
-            table.c.version == document["version"])).one_or_none()
-        values = {"administration": document["administration"], "revision": revision,
-                  "document": document, "received_at": now}
+        key = (document["administration"], document["id"], document["version"])
+        current = self._session.execute(select(table.c.id, table.c.revision)
+                                        .where(*_key(*key))).one_or_none()
+        values = {"revision": revision, "document": document, "received_at": now}
         if current is None:
             self._session.execute(insert(table).values(
-                algorithm_id=document["id"], version=document["version"], **values))
+                administration=key[0], algorithm_id=key[1], version=key[2], **values))
             return True
         if revision <= current.revision:
             return False

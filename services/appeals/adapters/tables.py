@@ -65,7 +65,8 @@ algorithms = Table(
     Column("revision", Integer, nullable=False),
     Column("document", JsonType, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
-    UniqueConstraint("algorithm_id", "version"),
+    # Ids are each administration's own.
+    UniqueConstraint("administration", "algorithm_id", "version", name="uq_algorithms_key"),
 )
 
 decisions = Table(
@@ -269,6 +270,23 @@ dispatches = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
     Index("ix_dispatches_pending", "status", "next_attempt_at"),
+)
+
+# Reports of an error in the public register (decision_log serves it), for the algorithm's
+# owners: the person's message stays here; the status and the public answer travel back.
+register_reports = Table(
+    "register_reports", metadata,
+    Column("public_id", String(16), primary_key=True),
+    Column("administration", String(64), nullable=False, index=True),
+    Column("algorithm_id", String(128), nullable=False),
+    Column("algorithm_version", String(128), nullable=False),
+    Column("topic", String(20), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("answer", Text),
+    Column("answered_by", String(128)),
+    Column("filed_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # Attempts counted in the database, so that limits hold across gunicorn workers.

@@ -10,6 +10,7 @@ from services.appeals.bootstrap import SERVICE, Appeals
 from services.appeals.service_layer import read_model
 from services.appeals.service_layer.alarms import fire_due_alarms
 from services.appeals.service_layer.mailing import send_due_emails
+from services.appeals.service_layer.register_reports import on_report_filed
 from services.appeals.service_layer.retention import purge_personal_data
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.contracts.events import Event
@@ -26,6 +27,7 @@ HANDLERS: dict[str, Handler] = {
     topology.ALGORITHM_REGISTERED: read_model.on_algorithm_registered,
     topology.DECISION_LOGGED: read_model.on_decision_logged,
     topology.EXPLANATION_GENERATED: read_model.on_explanation_generated,
+    topology.REGISTER_REPORT_FILED: on_report_filed,
 }
 
 

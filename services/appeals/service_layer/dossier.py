@@ -94,7 +94,8 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
     if record:
         uow.appeals.accessed(appeal.id, agent.id, agent.administration, "open", now)
     decision = uow.read.decision(appeal.reference)
-    algorithm = uow.read.algorithm(appeal.algorithm_id, appeal.algorithm_version) or {}
+    algorithm = uow.read.algorithm(appeal.administration, appeal.algorithm_id,
+                                   appeal.algorithm_version) or {}
     grounds = [Ground.from_json(g) for g in appeal.grounds]
     explanation_row = uow.read.explanation(appeal.reference)
     explanation = None

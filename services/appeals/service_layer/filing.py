@@ -66,7 +66,8 @@ def decision_to_contest(uow: AppealsUnitOfWork, reference: str, filer: Filer
     if decision is None or (filer.is_agent and decision.administration != filer.administration):
         raise CannotFile(404, "unknown_decision", "Cette décision n'est pas encore connue du "
                          "service des recours. Réessayez dans quelques minutes.")
-    algorithm = uow.read.algorithm(decision.algorithm_id, decision.algorithm_version)
+    algorithm = uow.read.algorithm(decision.administration, decision.algorithm_id,
+                                   decision.algorithm_version)
     if algorithm is None:
         raise CannotFile(503, "not_ready", "Le service des recours reçoit encore les "
                          "informations de cette décision. Réessayez dans quelques minutes.")

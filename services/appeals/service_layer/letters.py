@@ -32,7 +32,8 @@ def page_url(public_url: str, appeal: Any) -> str:
 
 
 def criteria_of(uow: AppealsUnitOfWork, appeal: Any) -> list[dict[str, Any]]:
-    algorithm = uow.read.algorithm(appeal.algorithm_id, appeal.algorithm_version) or {}
+    algorithm = uow.read.algorithm(appeal.administration, appeal.algorithm_id,
+                                   appeal.algorithm_version) or {}
     return list(algorithm.get("criteria", ()))
 
 

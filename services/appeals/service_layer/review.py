@@ -33,6 +33,7 @@ from services.appeals.domain.rules import (
     Draft,
     Ground,
     RuleBroken,
+    is_overturn,
 )
 from services.appeals.service_layer.letters import routing_of, send_to_person
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
@@ -104,7 +105,8 @@ def evidence_for(uow: AppealsUnitOfWork, appeal: Any, agent_id: str) -> Evidence
     attachments opened; and the words a fact of this dossier can be made of."""
     grounds = [Ground.from_json(g) for g in appeal.grounds]
     decision = uow.read.decision(appeal.reference)
-    algorithm = uow.read.algorithm(appeal.algorithm_id, appeal.algorithm_version) or {}
+    algorithm = uow.read.algorithm(appeal.administration, appeal.algorithm_id,
+                                   appeal.algorithm_version) or {}
     claimed = {g.criterion: g.claimed_value for g in grounds
                if g.criterion and g.claimed_value is not None}
     recomputed = uow.appeals.latest(appeal.id, "recomputed_claimed", agent_id)
@@ -253,7 +255,8 @@ def send_back(uow: AppealsUnitOfWork, agent: Agent, public_id: str, comment: str
 
 def _recompute(uow: AppealsUnitOfWork, appeal: Any, corrections: dict[str, Any]) -> Any:
     decision = uow.read.decision(appeal.reference)
-    algorithm = uow.read.algorithm(appeal.algorithm_id, appeal.algorithm_version)
+    algorithm = uow.read.algorithm(appeal.administration, appeal.algorithm_id,
+                                   appeal.algorithm_version)
     assert decision is not None and algorithm is not None
     return recompute(algorithm, decision.body, corrections)
 
@@ -289,9 +292,14 @@ def _finalise(uow: AppealsUnitOfWork, appeal: Any, stored: dict[str, Any], decid
     uow.appeals.record(appeal.id, now, validated_by or decided_by, "decided",
                        outcome=stored["outcome"], decided_by=decided_by,
                        validated_by=validated_by, revised_decision_id=revised_id)
+    original = uow.read.decision(appeal.reference)
     uow.publish(Event(topology.APPEAL_DECIDED, appeal.administration, {
         "appeal_id": appeal.public_id, "reference": appeal.reference,
         "decision_id": appeal.decision_id, "outcome": stored["outcome"],
+        # For the public register's figures per version (decision_log reads them).
+        "algorithm": {"id": appeal.algorithm_id, "version": appeal.algorithm_version},
+        "overturned": is_overturn(stored["outcome"], original.outcome_code if original
+                                  else "", stored["new_outcome_code"]),
         "revised_decision_id": revised_id, "new_outcome_code": stored["new_outcome_code"],
         "decided_by": decided_by, "validated_by": validated_by,
         "decided_at": now.isoformat()}).to_message())

@@ -8,7 +8,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, String, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
@@ -18,59 +18,75 @@ from services.decision_log.domain.registry import AlgorithmVersion
 from shared.chain import GENESIS
 from shared.db import batch_of, before_commit, insert_rows, is_postgresql, next_ids
 
-# Loaded models by (id, version, revision, registered_at), shared by every unit of work of the
-# process: a registered version's document only changes with a new revision, and loading its
-# model costs far more than the query that tells the revision.
+# Loaded models by (administration, id, version, revision, registered_at), shared by every unit
+# of work of the process: a registered version's document only changes with a new revision, and
+# loading its model costs far more than the query that tells the revision.
 _LOADED: dict[tuple[Any, ...], AlgorithmVersion] = {}
 _LOADED_LIMIT = 256
+
+# An algorithm version's key: (administration, id, version). Ids are each administration's own.
+AlgorithmKey = tuple[str, str, str]
+
+
+def _where_key(key: AlgorithmKey) -> tuple[ColumnElement[bool], ...]:
+    v = t.algorithm_versions
+    return (v.c.administration == key[0], v.c.algorithm_id == key[1], v.c.version == key[2])
 
 
 class AlgorithmRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._cache: dict[tuple[str, str], AlgorithmVersion | None] = {}
+        self._cache: dict[AlgorithmKey, AlgorithmVersion | None] = {}
 
-    def get(self, algorithm_id: str, version: str) -> AlgorithmVersion | None:
-        key = (algorithm_id, version)
+    def get(self, administration: str, algorithm_id: str, version: str
+            ) -> AlgorithmVersion | None:
+        key = (administration, algorithm_id, version)
         if key not in self._cache:
-            self._cache[key] = self._load(algorithm_id, version)
+            self._cache[key] = self._load(key)
         return self._cache[key]
 
-    def _load(self, algorithm_id: str, version: str) -> AlgorithmVersion | None:
+    def _load(self, key: AlgorithmKey) -> AlgorithmVersion | None:
         """The version with its current status and first use; the model parsed once per revision."""
         v = t.algorithm_versions
-        where = (v.c.algorithm_id == algorithm_id, v.c.version == version)
         row = self._session.execute(select(v.c.revision, v.c.registered_at, v.c.first_used_at,
-                                           v.c.retired_at).where(*where)).one_or_none()
+                                           v.c.retired_at).where(*_where_key(key))).one_or_none()
         if row is None:
             return None
-        key = (algorithm_id, version, row.revision, row.registered_at)
-        loaded = _LOADED.get(key)
+        cached = (*key, row.revision, row.registered_at)
+        loaded = _LOADED.get(cached)
         if loaded is None:
-            document = self._session.execute(select(v.c.document).where(*where)).scalar_one()
+            document = self._session.execute(select(v.c.document)
+                                             .where(*_where_key(key))).scalar_one()
             loaded = AlgorithmVersion.from_document(document, registered_at=row.registered_at)
             if len(_LOADED) >= _LOADED_LIMIT:
                 _LOADED.clear()
-            _LOADED[key] = loaded
+            _LOADED[cached] = loaded
         return dataclasses.replace(loaded, first_used_at=row.first_used_at,
                                    retired_at=row.retired_at)
 
-    def row(self, algorithm_id: str, version: str) -> Row[Any] | None:
+    def row(self, administration: str, algorithm_id: str, version: str) -> Row[Any] | None:
         return self._session.execute(select(t.algorithm_versions).where(
+            *_where_key((administration, algorithm_id, version)))).one_or_none()
+
+    def rows(self, algorithm_id: str, version: str) -> list[Row[Any]]:
+        """Every administration's version with this id and version (for the paths that name
+        no administration, which answer only when one matches)."""
+        return list(self._session.execute(select(t.algorithm_versions).where(
             t.algorithm_versions.c.algorithm_id == algorithm_id,
-            t.algorithm_versions.c.version == version)).one_or_none()
+            t.algorithm_versions.c.version == version)
+            .order_by(t.algorithm_versions.c.administration)).all())
 
     def save(self, document: dict[str, Any], by: str, now: datetime) -> int:
         """Insert a version, or replace it while no decision uses it; return its revision."""
-        existing = self.row(document["id"], document["version"])
+        key = (document["administration"], document["id"], document["version"])
+        existing = self.row(*key)
         values = {"document": document, "status": document["status"],
-                  "public": document["public"], "administration": document["administration"],
-                  "registered_at": now, "registered_by": by,
+                  "public": document["public"], "registered_at": now, "registered_by": by,
                   "retired_at": now if document["status"] == "retired" else None}
-        self._cache.pop((document["id"], document["version"]), None)
+        self._cache.pop(key, None)
         if existing is None:
             self._session.execute(insert(t.algorithm_versions).values(
-                algorithm_id=document["id"], version=document["version"], revision=1,
+                administration=key[0], algorithm_id=key[1], version=key[2], revision=1,
                 **values))
             return 1
         self._session.execute(update(t.algorithm_versions)
@@ -85,17 +101,16 @@ class AlgorithmRepository:
                               .values(document=document, status=status,
                                       revision=row.revision + 1,
                                       retired_at=now if status == "retired" else None))
-        self._cache.pop((row.algorithm_id, row.version), None)
+        self._cache.pop((row.administration, row.algorithm_id, row.version), None)
         return document
 
-    def mark_used(self, algorithm_id: str, version: str, now: datetime) -> None:
+    def mark_used(self, key: AlgorithmKey, now: datetime) -> None:
         self._session.execute(update(t.algorithm_versions).where(
-            t.algorithm_versions.c.algorithm_id == algorithm_id,
-            t.algorithm_versions.c.version == version,
-            t.algorithm_versions.c.first_used_at.is_(None)).values(first_used_at=now))
-        cached = self._cache.get((algorithm_id, version))
+            *_where_key(key), t.algorithm_versions.c.first_used_at.is_(None))
+            .values(first_used_at=now))
+        cached = self._cache.get(key)
         if cached is not None and cached.first_used_at is None:
-            self._cache[(algorithm_id, version)] = dataclasses.replace(cached, first_used_at=now)
+            self._cache[key] = dataclasses.replace(cached, first_used_at=now)
 
     def listing(self, *, public_only: bool, administration: str | None = None) -> list[Row[Any]]:
         query = select(t.algorithm_versions).order_by(
@@ -107,11 +122,12 @@ class AlgorithmRepository:
             query = query.where(t.algorithm_versions.c.administration == administration)
         return list(self._session.execute(query).all())
 
-    def usage_counts(self) -> dict[tuple[str, str], int]:
+    def usage_counts(self) -> dict[AlgorithmKey, int]:
+        d = t.decisions
         rows = self._session.execute(
-            select(t.decisions.c.algorithm_id, t.decisions.c.algorithm_version, func.count())
-            .group_by(t.decisions.c.algorithm_id, t.decisions.c.algorithm_version)).all()
-        return {(r[0], r[1]): int(r[2]) for r in rows}
+            select(d.c.administration, d.c.algorithm_id, d.c.algorithm_version, func.count())
+            .group_by(d.c.administration, d.c.algorithm_id, d.c.algorithm_version)).all()
+        return {(r[0], r[1], r[2]): int(r[3]) for r in rows}
 
 
 class DecisionRepository:

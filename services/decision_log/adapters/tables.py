@@ -20,6 +20,7 @@ from sqlalchemy import (
 from shared.audit import define_audit_tables
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
+from shared.ratelimit import define_rate_table
 from shared.tlog.store import define_tlog_tables
 
 metadata = MetaData()
@@ -43,7 +44,8 @@ algorithm_versions = Table(
     # Set by the first decision logged with this version: from then on it is immutable.
     Column("first_used_at", DateTime(timezone=True)),
     Column("retired_at", DateTime(timezone=True)),
-    UniqueConstraint("algorithm_id", "version"),
+    # Ids are each administration's own: two may register the same id, neither blocks the other.
+    UniqueConstraint("administration", "algorithm_id", "version", name="uq_algorithm_versions_key"),
 )
 
 decisions = Table(
@@ -75,7 +77,7 @@ decisions = Table(
     Column("replay_detail", JsonType, nullable=False),
     UniqueConstraint("administration", "decision_id"),
     UniqueConstraint("administration", "seq"),
-    Index("ix_decisions_algorithm", "algorithm_id", "algorithm_version"),
+    Index("ix_decisions_algorithm", "administration", "algorithm_id", "algorithm_version"),
     Index("ix_decisions_replay", "administration", "replay_status"),
 )
 
@@ -132,3 +134,41 @@ api_keys = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Column("last_used_at", DateTime(timezone=True)),
 )
+
+# The register's read model of appeals, kept from appeals' events (`appeal.acknowledged`,
+# `appeal.decided`): what the public register says of each version in practice. An event may
+# arrive before the other; each fills its own columns.
+register_appeals = Table(
+    "register_appeals", metadata,
+    Column("administration", String(64), primary_key=True),
+    Column("appeal_id", String(16), primary_key=True),
+    Column("algorithm_id", String(128)),
+    Column("algorithm_version", String(128)),
+    Column("received_at", DateTime(timezone=True)),
+    Column("legal_due_at", DateTime(timezone=True)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("outcome", String(12)),
+    Column("overturned", Boolean),
+    Index("ix_register_appeals_version", "administration", "algorithm_id",
+          "algorithm_version"),
+)
+
+# Reports of an error in a register entry: what the public sees of them (the message itself
+# travels to appeals, where the algorithm's owners answer, and is not kept here).
+register_reports = Table(
+    "register_reports", metadata,
+    Column("public_id", String(16), primary_key=True),
+    Column("administration", String(64), nullable=False),
+    Column("algorithm_id", String(128), nullable=False),
+    Column("algorithm_version", String(128), nullable=False),
+    Column("topic", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("answer", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_register_reports_version", "administration", "algorithm_id",
+          "algorithm_version"),
+)
+
+# Attempts counted in the database, so that the report form's limits hold across processes.
+rate_events = define_rate_table(metadata)

@@ -21,8 +21,9 @@ class AlgorithmVersion:
     retired_at: datetime | None
 
     @property
-    def key(self) -> tuple[str, str]:
-        return self.document["id"], self.document["version"]
+    def key(self) -> tuple[str, str, str]:
+        """(administration, id, version): ids are each administration's own."""
+        return self.administration, self.document["id"], self.document["version"]
 
     @property
     def administration(self) -> str:

@@ -106,7 +106,7 @@ def _identity(raw: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
 
 
 def check_decision(raw: dict[str, Any], producer: Producer,
-                   find_algorithm: Callable[[str, str], AlgorithmVersion | None],
+                   find_algorithm: Callable[[str, str, str], AlgorithmVersion | None],
                    now: datetime, future_tolerance: timedelta) -> ValidDecision | Rejection:
     """Apply the contract's rules in order; the first failing family names every fault in it."""
     identity = _identity(raw)
@@ -131,8 +131,9 @@ def check_decision(raw: dict[str, Any], producer: Producer,
     if loaded["decided_at"] > now + future_tolerance:
         reasons["decided_at"] = ["is in the future"]
     ref = loaded["algorithm"]
-    algorithm = find_algorithm(ref["id"], ref["version"])
-    if algorithm is None or algorithm.administration != administration:
+    # Looked up in the decision's own administration: ids are each administration's own.
+    algorithm = find_algorithm(administration, ref["id"], ref["version"])
+    if algorithm is None:
         return Rejection(UNKNOWN_ALGORITHM, {"algorithm": [
             f"{ref['id']} version {ref['version']} is not registered for {administration}"]},
             *identity)

@@ -11,11 +11,12 @@ from typing import Any
 from services.decision_log.adapters.tables import messaging
 from services.decision_log.bootstrap import SERVICE, DecisionLog
 from services.decision_log.domain.validation import Producer
+from services.decision_log.service_layer import register
 from services.decision_log.service_layer.ingest import ingest
 from services.decision_log.service_layer.retention import purge_personal_data
 from services.decision_log.service_layer.transparency import issue_checkpoints
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
-from shared.contracts.events import Event
+from shared.contracts.events import Event, InvalidMessage
 from shared.messaging import topology
 from shared.messaging.consumer import MessageConsumer
 from shared.messaging.dead_letters import ORIGINAL_USER_HEADER, dead_letter_consumer
@@ -60,12 +61,27 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
         raw = json.dumps(event.data.get("decision"), ensure_ascii=False).encode()
         ingest(uow, raw, producer, app.context)
 
+    def from_appeals(event_name: str, handle: Callable[[DecisionLogUnitOfWork, Event], None]
+                     ) -> MessageConsumer[Any]:
+        """The register's read models, kept from appeals' events (and only theirs)."""
+        def on_delivery(delivery: Delivery, uow: DecisionLogUnitOfWork) -> None:
+            if delivery.user_id != appeals_user:
+                raise InvalidMessage(f"{event_name} not published by appeals "
+                                     f"({delivery.user_id})")
+            handle(uow, Event.from_delivery(delivery, event_name))
+
+        spec = topology.QueueSpec(SERVICE, event_name)
+        return MessageConsumer(spec.name, on_delivery, app.uow, messaging, batches)
+
     batches = batch_settings(settings)
     recorded = topology.QueueSpec(SERVICE, topology.DECISION_RECORDED, topology.DECISIONS_EXCHANGE)
     revised = topology.QueueSpec(SERVICE, topology.DECISION_REVISED)
     consumers: list[MessageConsumer[Any]] = [
         MessageConsumer(recorded.name, on_decision_recorded, app.uow, messaging, batches),
         MessageConsumer(revised.name, on_decision_revised, app.uow, messaging, batches),
+        from_appeals(topology.APPEAL_ACKNOWLEDGED, register.on_appeal_acknowledged),
+        from_appeals(topology.APPEAL_DECIDED, register.on_appeal_decided),
+        from_appeals(topology.REGISTER_REPORT_UPDATED, register.on_report_updated),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),
     ]
     def purge() -> None:

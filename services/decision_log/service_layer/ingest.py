@@ -190,7 +190,7 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
     uow.chain.advance(administration, seq, hash_, now)
     uow.tree.append(administration, seq - 1, entry)
     if checked.algorithm.first_used_at is None:
-        uow.algorithms.mark_used(*checked.algorithm.key, now)
+        uow.algorithms.mark_used(checked.algorithm.key, now)
     uow.publish(Event(topology.DECISION_LOGGED, administration, {
         "decision": body,
         "contact": checked.contact,

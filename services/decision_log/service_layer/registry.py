@@ -33,9 +33,8 @@ def register_algorithm(uow: DecisionLogUnitOfWork, payload: dict[str, Any], *,
     document = load_registration(payload)
     if document["administration"] != administration:
         raise RegistryForbidden(f"you may only register algorithms of {administration}")
-    existing = uow.algorithms.row(document["id"], document["version"])
-    if existing is not None and existing.administration != administration:
-        raise RegistryForbidden("this algorithm id belongs to another administration")
+    # Ids are each administration's own: another's version with the same id is another entry.
+    existing = uow.algorithms.row(administration, document["id"], document["version"])
     if existing is not None and existing.first_used_at is not None:
         raise RegistryConflict(
             f"{document['id']} {document['version']} is used by logged decisions since "
@@ -45,13 +44,16 @@ def register_algorithm(uow: DecisionLogUnitOfWork, payload: dict[str, Any], *,
     return Registered(document, revision, existing is None)
 
 
-def change_status(uow: DecisionLogUnitOfWork, algorithm_id: str, version: str, status: str, *,
-                  administration: str) -> dict[str, Any] | None:
-    """Put a version in use or retire it; the rest of the entry stays as registered."""
+def change_status(uow: DecisionLogUnitOfWork, administration: str, algorithm_id: str,
+                  version: str, status: str) -> dict[str, Any] | None:
+    """Put a version in use or retire it; the rest of the entry stays as registered.
+
+    None when the administration has no such version (another's is not looked at).
+    """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-    row = uow.algorithms.row(algorithm_id, version)
-    if row is None or row.administration != administration:
+    row = uow.algorithms.row(administration, algorithm_id, version)
+    if row is None:
         return None
     document = uow.algorithms.set_status(row, status, datetime.now(UTC))
     _announce(uow, document, int(row.revision) + 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from services.decision_log.adapters.register import RegisterRepository
 from services.decision_log.adapters.repository import (
     AlgorithmRepository,
     ChainRepository,
@@ -25,6 +26,7 @@ class DecisionLogUnitOfWork(UnitOfWork):
     producers: ProducerRepository
     tree: NodeStore
     checkpoints: CheckpointStore
+    register: RegisterRepository
 
     def __enter__(self) -> Self:
         super().__enter__()
@@ -35,4 +37,5 @@ class DecisionLogUnitOfWork(UnitOfWork):
         self.producers = ProducerRepository(self.session)
         self.tree = NodeStore(self.session, tlog)
         self.checkpoints = CheckpointStore(self.session, tlog)
+        self.register = RegisterRepository(self.session)
         return self

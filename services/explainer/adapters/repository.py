@@ -100,11 +100,15 @@ class _Staged:
         return self._free.pop()
 
 
-# Registry entries by (id, version, revision, received_at), shared by the units of work of the
-# process: a stored version's document only changes with a new revision, saved at a new time,
-# and reading it again for every consumer batch costs more than the query that tells both.
+# Registry entries by (administration, id, version, revision, received_at), shared by the units
+# of work of the process: a stored version's document only changes with a new revision, saved at
+# a new time, and reading it again for every consumer batch costs more than the query that tells
+# both.
 _DOCUMENTS: dict[tuple[Any, ...], dict[str, Any]] = {}
 _DOCUMENTS_LIMIT = 256
+
+# An algorithm version's key: (administration, id, version). Ids are each administration's own.
+AlgorithmKey = tuple[str, str, str]
 
 
 _BOTH_IDS = text(
@@ -118,23 +122,31 @@ def draw_ids(session: Session, count: int) -> tuple[list[int], list[int]]:
     return [int(row[0]) for row in rows], [int(row[1]) for row in rows]
 
 
+def _keys(wanted: set[AlgorithmKey]) -> dict[str, list[str]]:
+    """The lookup parameters of a set of keys (each column among its values; the rows found
+    are then filtered on the whole key)."""
+    return {"administrations": sorted({key[0] for key in wanted}),
+            "ids": sorted({key[1] for key in wanted}),
+            "versions": sorted({key[2] for key in wanted})}
+
+
 class AlgorithmRepository:
     """Remembers each version for the transaction: a batch of decisions shares a few."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._seen: dict[tuple[str, str], Any] = {}
+        self._seen: dict[AlgorithmKey, Any] = {}
 
-    def get(self, algorithm_id: str, version: str) -> Any:
+    def get(self, key: AlgorithmKey) -> Any:
         """The stored version (a row, or after prefetch() the same columns), or None."""
-        key = (algorithm_id, version)
         if key not in self._seen:
-            self._seen[key] = self._session.execute(select(t.algorithm_versions).where(
-                t.algorithm_versions.c.algorithm_id == algorithm_id,
-                t.algorithm_versions.c.version == version)).one_or_none()
+            v = t.algorithm_versions
+            self._seen[key] = self._session.execute(select(v).where(
+                v.c.administration == key[0], v.c.algorithm_id == key[1],
+                v.c.version == key[2])).one_or_none()
         return self._seen[key]
 
-    def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
+    def prefetch(self, keys: Iterable[AlgorithmKey]) -> None:
         """Look these versions up at once; get() then answers from memory."""
         wanted = {key for key in keys if key not in self._seen}
         if not wanted:
@@ -142,11 +154,10 @@ class AlgorithmRepository:
         v = t.algorithm_versions
         query = _lookup(self._session, "algorithm_versions", lambda among: select(
             *(c for c in v.c if c is not v.c.document)).where(
-                among(v.c.algorithm_id, "ids"), among(v.c.version, "versions")))
-        rows = [row for row in self._session.execute(query, {
-            "ids": sorted({key[0] for key in wanted}),
-            "versions": sorted({key[1] for key in wanted})})
-            if (row.algorithm_id, row.version) in wanted]
+                among(v.c.administration, "administrations"), among(v.c.algorithm_id, "ids"),
+                among(v.c.version, "versions")))
+        rows = [row for row in self._session.execute(query, _keys(wanted))
+                if _key_of(row) in wanted]
         unread = {row.id: row for row in rows if _document_key(row) not in _DOCUMENTS}
         if unread:
             if len(_DOCUMENTS) + len(unread) > _DOCUMENTS_LIMIT:
@@ -156,25 +167,29 @@ class AlgorithmRepository:
                 _DOCUMENTS[_document_key(unread[pk])] = document
         self._seen.update(dict.fromkeys(wanted))
         for row in rows:
-            self._seen[(row.algorithm_id, row.version)] = SimpleNamespace(
+            self._seen[_key_of(row)] = SimpleNamespace(
                 **row._mapping, document=_DOCUMENTS[_document_key(row)])
 
     def save(self, document: dict[str, Any], revision: int, now: datetime) -> None:
-        values = {"administration": document["administration"], "revision": revision,
-                  "document": document, "received_at": now}
-        existing = self.get(document["id"], document["version"])
-        self._seen.pop((document["id"], document["version"]), None)
+        key = (document["administration"], document["id"], document["version"])
+        values = {"revision": revision, "document": document, "received_at": now}
+        existing = self.get(key)
+        self._seen.pop(key, None)
         if existing is None:
             self._session.execute(insert(t.algorithm_versions).values(
-                algorithm_id=document["id"], version=document["version"], **values))
+                administration=key[0], algorithm_id=key[1], version=key[2], **values))
         else:
             self._session.execute(update(t.algorithm_versions)
                                   .where(t.algorithm_versions.c.id == existing.id)
                                   .values(**values))
 
 
+def _key_of(row: Any) -> AlgorithmKey:
+    return (row.administration, row.algorithm_id, row.version)
+
+
 def _document_key(row: Any) -> tuple[Any, ...]:
-    return (row.algorithm_id, row.version, row.revision, row.received_at)
+    return (*_key_of(row), row.revision, row.received_at)
 
 
 class DecisionRepository:
@@ -277,27 +292,35 @@ class DecisionRepository:
         self._session.execute(update(t.decisions).where(t.decisions.c.id == pk)
                               .values(status=status))
 
-    def explainable(self, key: tuple[str, str] | None = None,
+    def explainable(self, key: AlgorithmKey | None = None,
                     limit: int = 500) -> list[Row[Any]]:
         """Parked decisions whose algorithm version has arrived since."""
         d, a = t.decisions, t.algorithm_versions
-        query = (select(d).join(a, (a.c.algorithm_id == d.c.algorithm_id)
+        query = (select(d).join(a, (a.c.administration == d.c.administration)
+                                & (a.c.algorithm_id == d.c.algorithm_id)
                                 & (a.c.version == d.c.algorithm_version))
                  .where(d.c.status == PARKED))
         if key is not None:
-            query = query.where(d.c.algorithm_id == key[0], d.c.algorithm_version == key[1])
+            query = query.where(*_of_algorithm(key))
         return list(self._session.execute(query.order_by(d.c.id).limit(limit)).all())
 
-    def explained(self, key: tuple[str, str] | None = None, reference: str | None = None,
+    def explained(self, key: AlgorithmKey | None = None, reference: str | None = None,
                   after_pk: int = 0, limit: int = 500) -> list[Row[Any]]:
         """Explained decisions, by primary key from `after_pk`: one page at a time."""
         d = t.decisions
         query = select(d).where(d.c.status == EXPLAINED, d.c.id > after_pk)
         if key is not None:
-            query = query.where(d.c.algorithm_id == key[0], d.c.algorithm_version == key[1])
+            query = query.where(*_of_algorithm(key))
         if reference is not None:
             query = query.where(d.c.reference == reference)
         return list(self._session.execute(query.order_by(d.c.id).limit(limit)).all())
+
+
+def _of_algorithm(key: AlgorithmKey, table: Table = t.decisions
+                  ) -> tuple[ColumnElement[bool], ...]:
+    """The rows of `table` (decisions, templates) that belong to this algorithm version."""
+    return (table.c.administration == key[0], table.c.algorithm_id == key[1],
+            table.c.algorithm_version == key[2])
 
 
 class ExplanationRepository:
@@ -385,17 +408,16 @@ class TemplateRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._current: dict[tuple[str, str], Row[Any] | None] = {}
+        self._current: dict[AlgorithmKey, Row[Any] | None] = {}
 
-    def current(self, key: tuple[str, str]) -> Row[Any] | None:
+    def current(self, key: AlgorithmKey) -> Row[Any] | None:
         if key not in self._current:
             self._current[key] = self._session.execute(
-                select(t.templates).where(t.templates.c.algorithm_id == key[0],
-                                          t.templates.c.algorithm_version == key[1])
+                select(t.templates).where(*_of_algorithm(key, t.templates))
                 .order_by(t.templates.c.version.desc()).limit(1)).one_or_none()
         return self._current[key]
 
-    def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
+    def prefetch(self, keys: Iterable[AlgorithmKey]) -> None:
         """Look up at once the current template of these versions; current() then answers."""
         wanted = {key for key in keys if key not in self._current}
         if not wanted:
@@ -404,23 +426,22 @@ class TemplateRepository:
         self._current.update(dict.fromkeys(wanted))
         # Every version of their templates (few, most often none), the newest kept.
         query = _lookup(self._session, "templates", lambda among: select(tt).where(
-            among(tt.c.algorithm_id, "ids"), among(tt.c.algorithm_version, "versions")))
-        for row in self._session.execute(query, {
-                "ids": sorted({key[0] for key in wanted}),
-                "versions": sorted({key[1] for key in wanted})}):
-            key = (row.algorithm_id, row.algorithm_version)
+            among(tt.c.administration, "administrations"), among(tt.c.algorithm_id, "ids"),
+            among(tt.c.algorithm_version, "versions")))
+        for row in self._session.execute(query, _keys(wanted)):
+            key = (row.administration, row.algorithm_id, row.algorithm_version)
             current = self._current.get(key)
             if key in wanted and (current is None or row.version > current.version):
                 self._current[key] = row
 
-    def history(self, key: tuple[str, str]) -> list[Row[Any]]:
+    def history(self, key: AlgorithmKey) -> list[Row[Any]]:
         return list(self._session.execute(
-            select(t.templates).where(t.templates.c.algorithm_id == key[0],
-                                      t.templates.c.algorithm_version == key[1])
+            select(t.templates).where(*_of_algorithm(key, t.templates))
             .order_by(t.templates.c.version)).all())
 
     def add(self, **values: Any) -> int:
-        self._current.pop((values["algorithm_id"], values["algorithm_version"]), None)
+        self._current.pop((values["administration"], values["algorithm_id"],
+                           values["algorithm_version"]), None)
         return int(self._session.execute(insert(t.templates).values(**values)
                                          .returning(t.templates.c.id)).scalar_one())
 

@@ -36,7 +36,9 @@ algorithm_versions = Table(
     Column("revision", Integer, nullable=False),
     Column("document", JsonType, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("algorithm_id", "version"),
+    # Ids are each administration's own.
+    UniqueConstraint("administration", "algorithm_id", "version",
+                     name="uq_algorithm_versions_key"),
 )
 
 # Decisions as announced by decision.logged: never the access code, only its digest, and no
@@ -61,7 +63,8 @@ decisions = Table(
     # "parked" until its algorithm version is known, then "explained".
     Column("status", String(10), nullable=False),
     UniqueConstraint("administration", "decision_id"),
-    Index("ix_decisions_algorithm_status", "algorithm_id", "algorithm_version", "status"),
+    Index("ix_decisions_algorithm_status", "administration", "algorithm_id",
+          "algorithm_version", "status"),
     Index("ix_decisions_supersedes", "administration", "supersedes"),
 )
 
@@ -97,7 +100,8 @@ templates = Table(
     Column("note", Text, nullable=False),
     Column("registered_by", String(128), nullable=False),
     Column("registered_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("algorithm_id", "algorithm_version", "version"),
+    UniqueConstraint("administration", "algorithm_id", "algorithm_version", "version",
+                     name="uq_explanation_templates_key"),
 )
 
 # Formal requests for communication (R311-3-1-2): one per decision, with its deadline.

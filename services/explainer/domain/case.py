@@ -36,8 +36,10 @@ class Algorithm:
         return cls(document, revision, tuple(criteria), model)
 
     @property
-    def key(self) -> tuple[str, str]:
-        return str(self.document["id"]), str(self.document["version"])
+    def key(self) -> tuple[str, str, str]:
+        """(administration, id, version): ids are each administration's own."""
+        return (str(self.document["administration"]), str(self.document["id"]),
+                str(self.document["version"]))
 
     @property
     def name(self) -> str:

@@ -34,6 +34,7 @@ class RecordDecision:
         return str(self.decision["decision_id"])
 
     @property
-    def algorithm_key(self) -> tuple[str, str]:
+    def algorithm_key(self) -> tuple[str, str, str]:
+        """(administration, id, version): the version of the decision's own administration."""
         algorithm = self.decision["algorithm"]
-        return str(algorithm["id"]), str(algorithm["version"])
+        return self.administration, str(algorithm["id"]), str(algorithm["version"])

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 FIRST = "Première explication de la décision."
 
 
-def current_template(uow: ExplainerUnitOfWork, key: tuple[str, str]) -> CustomTemplate | None:
+def current_template(uow: ExplainerUnitOfWork, key: tuple[str, str, str]
+                     ) -> CustomTemplate | None:
     row = uow.templates.current(key)
     return None if row is None else CustomTemplate(int(row.id), int(row.version),
                                                    dict(row.sections))
@@ -33,7 +34,7 @@ def current_template(uow: ExplainerUnitOfWork, key: tuple[str, str]) -> CustomTe
 
 def algorithm_of(uow: ExplainerUnitOfWork, row: Row[Any],
                  context: ExplainerContext) -> Algorithm | None:
-    stored = uow.algorithms.get(row.algorithm_id, row.algorithm_version)
+    stored = uow.algorithms.get((row.administration, row.algorithm_id, row.algorithm_version))
     return None if stored is None else context.algorithms.get(stored.document, stored.revision)
 
 
@@ -85,7 +86,7 @@ def explain(uow: ExplainerUnitOfWork, row: Row[Any], algorithm: Algorithm,
         "public_url": case.page_url,
         "readability": {"formula": FORMULA, "score": score},
         "template": template,
-        "algorithm": {"id": algorithm.key[0], "version": algorithm.key[1],
+        "algorithm": {"id": algorithm.document["id"], "version": algorithm.document["version"],
                       "revision": algorithm.revision},
         "supersedes": ({"decision_id": row.supersedes,
                         "reference": previous.reference if previous else None}

@@ -25,8 +25,8 @@ def record_algorithm(uow: ExplainerUnitOfWork, command: RecordAlgorithm,
                      context: ExplainerContext) -> None:
     """Keep the newest revision; explain what waited for it, redo what an amendment changed."""
     document = command.document
-    key = (str(document["id"]), str(document["version"]))
-    existing = uow.algorithms.get(*key)
+    key = (str(document["administration"]), str(document["id"]), str(document["version"]))
+    existing = uow.algorithms.get(key)
     if existing is not None and existing.revision >= command.revision:
         return  # a resend, or an older revision arriving late
     uow.algorithms.save(document, command.revision, context.now())
@@ -48,7 +48,7 @@ def _substance(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def explain_parked(uow: ExplainerUnitOfWork, context: ExplainerContext,
-                   key: tuple[str, str] | None = None) -> int:
+                   key: tuple[str, str, str] | None = None) -> int:
     """Explain the parked decisions whose algorithm version is now known; return how many."""
     explained = 0
     while rows := uow.decisions.explainable(key):
@@ -70,8 +70,8 @@ def record_decision(uow: ExplainerUnitOfWork, command: RecordDecision,
         return  # already recorded: a redelivery, or the same decision announced again
     if known:
         raise InvalidMessage(f"reference {command.reference} already belongs to another decision")
-    algorithm_id, version = command.algorithm_key
-    stored = uow.algorithms.get(algorithm_id, version)
+    _administration, algorithm_id, version = command.algorithm_key
+    stored = uow.algorithms.get(command.algorithm_key)
     row = uow.decisions.add(
         reference=command.reference, access_code_hash=command.access_code_hash,
         administration=command.administration, decision_id=command.decision_id,

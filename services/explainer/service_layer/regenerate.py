@@ -13,7 +13,8 @@ BATCH = 200
 
 
 def regenerate(uow_factory: Callable[[], ExplainerUnitOfWork], context: ExplainerContext, *,
-               reason: str, key: tuple[str, str] | None = None, reference: str | None = None,
+               reason: str, key: tuple[str, str, str] | None = None,
+               reference: str | None = None,
                outdated_only: bool = False) -> int:
     """Explain again the chosen decisions, one transaction per batch; return how many.
 

@@ -55,7 +55,7 @@ def preview_case(algorithm: Algorithm, base_url: str) -> Case:
     outcome = algorithm.model.outcomes.of(FAVOURABLE if favourable else "unfavourable")
     decision = {
         "decision_id": "APERCU", "administration": algorithm.document["administration"],
-        "algorithm": {"id": algorithm.key[0], "version": algorithm.key[1]},
+        "algorithm": {"id": algorithm.document["id"], "version": algorithm.document["version"]},
         "decided_at": datetime.now(UTC).isoformat(),
         "automation": algorithm.document["automation_allowed"],
         "outcome": {"code": outcome.code, "label": outcome.label, "favourable": favourable,
@@ -67,13 +67,16 @@ def preview_case(algorithm: Algorithm, base_url: str) -> Case:
     return Case(algorithm, decision, PREVIEW_REFERENCE, base_url, {"status": "consistent"})
 
 
-def register_template(uow: ExplainerUnitOfWork, key: tuple[str, str],
-                      sections: dict[str, Any], note: str, *, administration: str, by: str,
+def register_template(uow: ExplainerUnitOfWork, key: tuple[str, str, str],
+                      sections: dict[str, Any], note: str, *, by: str,
                       context: ExplainerContext) -> Registered:
-    """Check, try on a plausible decision, then store as the version's next template."""
-    stored = uow.algorithms.get(*key)
-    if stored is None or stored.administration != administration:
-        raise UnknownAlgorithm(f"{key[0]} {key[1]}")
+    """Check, try on a plausible decision, then store as the version's next template.
+
+    `key` is (administration, id, version): the caller's own administration's version.
+    """
+    stored = uow.algorithms.get(key)
+    if stored is None:
+        raise UnknownAlgorithm(" ".join(key))
     errors = check_sources(sections)
     if not sections:
         errors["sections"] = ["give at least one section"]
@@ -89,7 +92,7 @@ def register_template(uow: ExplainerUnitOfWork, key: tuple[str, str],
     except BrokenTemplate as exc:
         raise InvalidTemplate({"sections": [str(exc)]}) from exc
     template_id = uow.templates.add(
-        algorithm_id=key[0], algorithm_version=key[1], administration=administration,
+        administration=key[0], algorithm_id=key[1], algorithm_version=key[2],
         version=version, sections=sections, note=note, registered_by=by,
         registered_at=context.now())
     template = CustomTemplate(template_id, version, sections)

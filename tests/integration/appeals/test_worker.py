@@ -51,7 +51,8 @@ def test_decisions_before_their_algorithm_are_kept_and_bad_events_set_aside(worl
         def kept() -> bool:
             with world.uow() as uow:
                 return (uow.read.decision("D-WORKR-00001") is not None
-                        and uow.read.algorithm(document["id"], "2099.1") is not None
+                        and uow.read.algorithm(document["administration"], document["id"],
+                                                   "2099.1") is not None
                         and uow.read.explanation("D-WORKR-00001") is not None
                         and bool(uow.session.execute(
                             select(t.messaging.dead_letters)).all()))

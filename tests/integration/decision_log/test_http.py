@@ -130,7 +130,10 @@ def test_owners_register_algorithms_and_the_public_reads_the_register(client, ap
     text = page.get_data(as_text=True)
     assert "Registre des algorithmes publics" in text
     assert "Attribution &lt;b&gt;v2&lt;/b&gt;" in text and "<b>v2</b>" not in text
-    detail = client.get("/register/creche-test/1").get_data(as_text=True)
+    assert client.get("/register/creche-test/1").headers["Location"] == (
+        f"/register/{builders.ADMINISTRATION}/creche-test/1")
+    detail = client.get(f"/register/{builders.ADMINISTRATION}/creche-test/1").get_data(
+        as_text=True)
     assert "Situation de famille" in detail or "situation de famille" in detail.lower()
     assert "Les familles monoparentales" in detail
     csv_text = client.get("/register/algorithms.csv").get_data(as_text=True)
@@ -166,3 +169,34 @@ def test_the_openapi_document_describes_the_api(client):
     spec = client.get("/api/v1/openapi/decision_log/openapi.json").json
     assert "/api/v1/decisions" in spec["paths"]
     assert "DecisionRecorded" in spec["components"]["schemas"]
+
+
+def test_algorithm_ids_are_each_administrations_own(client, decision_log, api_key):
+    """Another administration may register the same id and version: its entry is its own, its
+    status changes answer 404 to others, and it does not block the id's owner."""
+    from services.decision_log.service_layer.registry import register_algorithm
+
+    with decision_log.uow() as uow:
+        register_algorithm(uow, builders.algorithm(administration="autre-ville",
+                                                   name="Homonyme"),
+                           administration="autre-ville", by="test")
+        uow.commit()
+    ours = f"/api/v1/algorithms/{builders.ADMINISTRATION}/creche-test/1"
+    theirs = "/api/v1/algorithms/autre-ville/creche-test/1"
+    assert client.get(ours).json["algorithm"]["name"] == "Attribution de test"
+    assert client.get(theirs).json["algorithm"]["name"] == "Homonyme"
+    ambiguous = client.get("/api/v1/algorithms/creche-test/1")
+    assert ambiguous.status_code == 409 and ambiguous.json["error"]["code"] == "ambiguous"
+    owner = {"Authorization": f"Bearer {api_key}"}
+    assert client.patch(theirs, json={"status": "retired"}, headers=owner).status_code == 404
+    retired = client.patch("/api/v1/algorithms/creche-test/1", json={"status": "retired"},
+                           headers=owner)
+    assert retired.status_code == 200 and retired.json["algorithm"]["administration"] == (
+        builders.ADMINISTRATION)
+    assert client.get(theirs).json["algorithm"]["status"] == "in_use"
+    assert client.patch(ours, json={"status": "in_use"}, headers=owner).status_code == 200
+    logged = post(client, builders.decision(41), api_key)
+    assert logged.status_code == 202, logged.json
+    with decision_log.uow() as uow:
+        counts = uow.algorithms.usage_counts()
+    assert counts == {(builders.ADMINISTRATION, "creche-test", "1"): 1}

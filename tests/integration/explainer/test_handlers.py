@@ -108,7 +108,7 @@ def test_a_newer_revision_replaces_the_read_model_and_an_older_one_is_ignored(ha
     amended = {**document, "purpose": "Une finalité corrigée."}
     harness.publish(registered(amended, revision=2), registered(document, revision=1))
     with harness.service.uow() as uow:
-        stored = uow.algorithms.get("creche-attribution", "2026.1")
+        stored = uow.algorithms.get((document["administration"], "creche-attribution", "2026.1"))
     assert stored.revision == 2 and stored.document["purpose"] == "Une finalité corrigée."
 
 
@@ -220,7 +220,7 @@ def test_the_regenerate_command_gives_new_versions_with_the_reason(harness: Harn
     monkeypatch.setenv("EXPLICITE_SECRET_KEY", settings.secret_key)
     monkeypatch.setenv("EXPLICITE_EXPLAINER_DATABASE_URL", settings.database_url("explainer"))
     assert cli.main(["explanations", "regenerate", "--reason", "Texte revu.", "--algorithm",
-                     "aide-transport-scolaire/2026"]) == 0
+                     "region-exemple/aide-transport-scolaire/2026"]) == 0
     assert "1 explanations regenerated" in capsys.readouterr().out
     assert [v.reason for v in harness.explanations(logged.reference)] == [
         "Première explication de la décision.", "Texte revu."]

@@ -64,6 +64,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/algorithms/<string:algorithm_id>/<string:version>"): PUBLIC,
     ("PATCH", "/api/v1/algorithms/<string:algorithm_id>/<string:version>"):
         only(PRODUCER, *OWNERS),
+    ("GET", "/api/v1/algorithms/<string:administration>/<string:algorithm_id>/<string:version>"):
+        PUBLIC,
+    ("PATCH",
+     "/api/v1/algorithms/<string:administration>/<string:algorithm_id>/<string:version>"):
+        only(PRODUCER, *OWNERS),
     ("POST", "/api/v1/decisions"): only(PRODUCER),
     ("GET", "/api/v1/decisions/<string:administration>/<string:decision_id>"):
         only(*READERS, "algorithm_owner"),
@@ -81,8 +86,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("GET", "/api/v1/openapi/decision_log/openapi.json"): PUBLIC,
     ("GET", "/register"): PUBLIC,
-    ("GET", "/register/<string:algorithm_id>/<string:version>"): PUBLIC,
+    ("GET", "/register/<string:administration>/<string:algorithm_id>/<string:version>"): PUBLIC,
     ("GET", "/register/algorithms.csv"): PUBLIC,
+    ("GET", "/register/<string:first>/<string:second>"): PUBLIC,
+    ("GET", "/register/donnees-ouvertes"): PUBLIC,
+    ("GET", "/register/exports/changelog.json"): PUBLIC,
+    ("GET", "/register/exports/v<int:schema_version>/<string:name>"): PUBLIC,
+    ("POST", "/register/<string:administration>/<string:algorithm_id>/<string:version>/signaler"):
+        PUBLIC,
     ("GET", "/register/algorithms.json"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
@@ -135,6 +146,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/console/login"): PUBLIC,
     ("POST", "/console/login"): SESSION,
     ("POST", "/console/logout"): SESSION,
+    ("GET", "/console/signalements"): bounded("algorithm_owner", "supervisor", "admin"),
+    ("GET", "/console/signalements/<string:report_id>"):
+        only("algorithm_owner", "supervisor", "admin"),
+    ("POST", "/console/signalements/<string:report_id>"):
+        only("algorithm_owner", "supervisor", "admin"),
     ("GET", "/console/statistiques"): bounded("supervisor", "algorithm_owner", "admin", "auditor"),
     ("GET", "/d/<string:reference>/contester"): only(USAGER),
     ("POST", "/d/<string:reference>/contester"): only(USAGER),
@@ -160,7 +176,9 @@ def fill(rule: str, side: Side) -> str:
               "item_id": side.quarantine_id, "reference": side.reference,
               "public_id": side.appeal_id, "appeal_id": side.appeal_id,
               "attachment_id": side.attachment_id, "dispatch_id": side.dispatch_id,
-              "which": "accuse-de-reception", "action": "retry", "filename": "explicite.css"}
+              "which": "accuse-de-reception", "action": "retry", "filename": "explicite.css",
+              "report_id": side.report_id, "first": side.administration,
+              "second": side.algorithm_id, "schema_version": 1, "name": "dcat.jsonld"}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
 
 

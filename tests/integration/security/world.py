@@ -42,6 +42,7 @@ class Side:
     attachment_id: int = 0
     dispatch_id: int = 0
     quarantine_id: int = 0
+    report_id: str = ""
 
     @property
     def markers(self) -> list[str]:
@@ -90,6 +91,7 @@ def build_world(data_dir: Path) -> World:
     _wait_for_read_models(system, sides)
     _file_appeals(system, sides)
     _quarantine_ids(system, sides)
+    _report_errors(system, sides)
     with system.containers["decision_log"].uow() as uow:
         key = create_api_key(uow, OWN, "matrix", ("decisions:write", "algorithms:write"))
         uow.commit()
@@ -151,6 +153,28 @@ def _file_appeals(system: Embedded, sides: dict[str, Side]) -> None:
             appeal = uow.appeals.get(side.appeal_id)
             side.attachment_id = uow.appeals.attachments(appeal.id)[0].id
             side.dispatch_id = uow.office.dispatches(side.administration)[0].id
+
+
+def _report_errors(system: Embedded, sides: dict[str, Side]) -> None:
+    """One report of an error in each side's register entry, received by appeals."""
+    from services.decision_log.service_layer.reports import report_error
+
+    decision_log, appeals = system.containers["decision_log"], system.containers["appeals"]
+    for side in sides.values():
+        with decision_log.uow() as uow:
+            side.report_id = report_error(
+                uow, decision_log.limiter, (side.administration, side.algorithm_id,
+                                            side.version),
+                {"topic": "autre", "message": "Le numéro de téléphone du service a changé."},
+                "192.0.2.1", datetime.now(UTC))
+            uow.commit()
+
+    def received() -> bool:
+        with appeals.uow() as uow:
+            return all(uow.reports.get(side.administration, side.report_id)
+                       for side in sides.values())
+
+    assert wait_for(received, timeout=30)
 
 
 def _quarantine_ids(system: Embedded, sides: dict[str, Side]) -> None:

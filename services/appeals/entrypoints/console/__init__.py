@@ -38,6 +38,7 @@ from services.appeals.entrypoints.console import (  # noqa: E402  (routes regist
     dossier,
     office,
     queue,
+    reports,
 )
 
-__all__ = ["agent", "auth", "bp", "dossier", "office", "queue"]
+__all__ = ["agent", "auth", "bp", "dossier", "office", "queue", "reports"]

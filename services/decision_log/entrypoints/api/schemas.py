@@ -55,7 +55,8 @@ class AlgorithmSchema(Schema):
     revision = fields.Integer(required=True)
     registered_at = fields.String(required=True)
     first_used_at = fields.String(allow_none=True)
-    decisions_logged = fields.Integer(required=True)
+    # null for the public when 1 to 10 (small counts are not published).
+    decisions_logged = fields.Integer(required=True, allow_none=True)
 
 
 class StatusChangeSchema(Schema):

@@ -18,7 +18,7 @@ from services.explainer.service_layer.templates import (
     UnknownAlgorithm,
     register_template,
 )
-from shared.auth.session import require
+from shared.auth.session import current_principal, require
 from shared.web.app import ApiBlueprint
 from shared.web.errors import ApiError
 
@@ -36,6 +36,13 @@ def template_json(row: Any) -> dict[str, Any]:
             "registered_at": row.registered_at.isoformat()}
 
 
+def _own_key(algorithm_id: str, version: str) -> tuple[str, str, str]:
+    """The version of the caller's own administration: ids are each administration's own, so
+    another's answers 404 like one that does not exist."""
+    principal = require(kinds=("agent",), roles=OWNER_ROLES)
+    return str(principal.administration), algorithm_id, version
+
+
 @blp.route("/<string:algorithm_id>/<string:version>")
 class Templates(MethodView):
     @blp.response(200, TemplateSchema(many=True))
@@ -44,13 +51,11 @@ class Templates(MethodView):
     @blp.alt_response(404, schema="Error")
     def get(self, algorithm_id: str, version: str) -> list[dict[str, Any]]:
         """Every registered version of the wording, oldest first; the last one applies."""
-        principal = require(kinds=("agent",), roles=OWNER_ROLES)
+        key = _own_key(algorithm_id, version)
         with service().uow() as uow:
-            stored = uow.algorithms.get(algorithm_id, version)
-            if stored is None or not principal.belongs_to(stored.administration):
+            if uow.algorithms.get(key) is None:
                 raise ApiError(404, NOT_FOUND)
-            return [template_json(row) for row in uow.templates.history((algorithm_id,
-                                                                          version))]
+            return [template_json(row) for row in uow.templates.history(key)]
 
     @blp.arguments(TemplateInSchema)
     @blp.response(201, TemplateRegisteredSchema)
@@ -65,21 +70,19 @@ class Templates(MethodView):
 
         Existing explanations keep their wording until regenerated, as new versions.
         """
-        principal = require(kinds=("agent",), roles=OWNER_ROLES)
+        key = _own_key(algorithm_id, version)
         app = service()
         try:
             with app.uow() as uow:
-                registered = register_template(
-                    uow, (algorithm_id, version), payload["sections"], payload["note"],
-                    administration=str(principal.administration), by=principal.id,
-                    context=app.context)
+                registered = register_template(uow, key, payload["sections"], payload["note"],
+                                               by=current_principal().id, context=app.context)
                 uow.commit()
         except UnknownAlgorithm as exc:
             raise ApiError(404, NOT_FOUND) from exc
         except InvalidTemplate as exc:
             raise ApiError(400, "The template cannot be used.", fields=exc.errors) from exc
         with app.uow() as uow:
-            row = next(r for r in uow.templates.history((algorithm_id, version))
+            row = next(r for r in uow.templates.history(key)
                        if r.id == registered.template_id)
         return {**template_json(row), "preview_readability": {
             "formula": FORMULA, "score": registered.preview_readability}}

@@ -4,8 +4,8 @@ Appeals record the date that counts for their delay (postmark or receipt), wheth
 in time, whether they were written, the evidence of examination and how a mandatory prior
 appeal was decided; agents gain what a letter says of its signer; letters a Reply-To.
 
-Revision ID: 0004_routes
-Revises: 0003
+Revision ID: 0006_routes
+Revises: 0005_register
 Create Date: 2026-12-01
 
 """
@@ -18,8 +18,8 @@ from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0004_routes'
-down_revision: Union[str, Sequence[str], None] = '0003'
+revision: str = '0006_routes'
+down_revision: Union[str, Sequence[str], None] = '0005_register'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

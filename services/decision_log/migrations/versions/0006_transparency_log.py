@@ -3,8 +3,8 @@
 The records are not touched (what `explicite verify` checks of the chains stays as it was);
 the tree of every existing chain is built from them, in order.
 
-Revision ID: 0004_tlog
-Revises: 0003
+Revision ID: 0006_tlog
+Revises: 0005_register
 Create Date: 2026-11-30 01:49:58.955473
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0004_tlog'
-down_revision: Union[str, Sequence[str], None] = '0003'
+revision: str = '0006_tlog'
+down_revision: Union[str, Sequence[str], None] = '0005_register'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,0 +1,37 @@
+"""security, second pass (issue 11)
+
+Algorithm ids are each administration's own: the registry's read model is keyed by
+(administration, id, version).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-01
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+from shared.migrations import replace_unnamed_unique
+
+
+# revision identifiers, used by Alembic.
+revision: str = '0004'
+down_revision: Union[str, Sequence[str], None] = '0003'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    replace_unnamed_unique('algorithms', ['algorithm_id', 'version'], 'uq_algorithms_key',
+                           ['administration', 'algorithm_id', 'version'])
+
+
+def downgrade() -> None:
+    """Downgrade schema (fails if two administrations registered the same id and version)."""
+    with op.batch_alter_table('algorithms', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_algorithms_key', type_='unique')
+        batch_op.create_unique_constraint('algorithms_algorithm_id_version_key',
+                                          ['algorithm_id', 'version'])

@@ -1,0 +1,69 @@
+"""The public register: its entries with their figures, and the read models it keeps from
+appeals' events (how each version fares, the answers to error reports)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.decision_log.domain.register.entries import Entry
+from services.decision_log.domain.register.evidence import Evidence, compute
+from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
+from shared.contracts.events import Event
+from shared.contracts.register import (
+    AppealAcknowledgedSchema,
+    AppealDecidedSchema,
+    ReportUpdatedSchema,
+    load_event_data,
+)
+
+YEAR = timedelta(days=365)
+_ACKNOWLEDGED, _DECIDED = AppealAcknowledgedSchema(), AppealDecidedSchema()
+_UPDATED = ReportUpdatedSchema()
+
+
+def entries(uow: DecisionLogUnitOfWork, now: datetime, *, administration: str | None = None,
+            algorithm_id: str | None = None) -> list[Entry]:
+    """Every public version (in use or retired: past versions stay published)."""
+    rows = uow.algorithms.listing(public_only=True, administration=administration)
+    if algorithm_id is not None:
+        rows = [r for r in rows if r.algorithm_id == algorithm_id]
+    recent = uow.register.decisions_since(now - YEAR)
+    usage = uow.algorithms.usage_counts()
+    return [Entry(row.document, row.revision, row.registered_at, row.retired_at,
+                  decisions_last_year=recent.get(_key(row), 0),
+                  decisions_logged=usage.get(_key(row), 0)) for row in rows]
+
+
+def evidence(uow: DecisionLogUnitOfWork, key: tuple[str, str, str], now: datetime) -> Evidence:
+    return compute(uow.register.decision_years(key), uow.register.appeals(key), now)
+
+
+def on_appeal_acknowledged(uow: DecisionLogUnitOfWork, event: Event) -> None:
+    data = load_event_data(event, _ACKNOWLEDGED)
+    uow.register.save_appeal(
+        event.administration, data["appeal_id"], algorithm_id=data["algorithm"]["id"],
+        algorithm_version=data["algorithm"]["version"], received_at=_utc(data["received_at"]),
+        legal_due_at=_utc(data["legal_due_at"]))
+
+
+def on_appeal_decided(uow: DecisionLogUnitOfWork, event: Event) -> None:
+    data = load_event_data(event, _DECIDED)
+    uow.register.save_appeal(event.administration, data["appeal_id"],
+                             decided_at=_utc(data["decided_at"]), outcome=data["outcome"],
+                             overturned=data["overturned"])
+
+
+def on_report_updated(uow: DecisionLogUnitOfWork, event: Event) -> None:
+    data = load_event_data(event, _UPDATED)
+    uow.register.update_report(event.administration, data["report_id"],
+                               _utc(data["updated_at"]), status=data["status"],
+                               answer=data["answer"])
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def _key(row: Any) -> tuple[str, str, str]:
+    return row.administration, row.algorithm_id, row.version

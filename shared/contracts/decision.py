@@ -22,6 +22,7 @@ from shared.contracts.fields import (
     IDENTIFIER_PATTERN,
     UUID_PATTERN,
     AwareDateTime,
+    BoundedList,
     Identifier,
     SafeText,
     Slug,
@@ -126,8 +127,8 @@ class DecisionRecordedSchema(StrictSchema):
     decided_by = SafeText(max_length=128, allow_none=True, load_default=None)
     subject = fields.Nested(SubjectSchema, required=True)
     outcome = fields.Nested(OutcomeSchema, required=True)
-    criteria = fields.List(fields.Nested(CriterionSchema), required=True,
-                           validate=validate.Length(min=1, max=MAX_CRITERIA))
+    criteria = BoundedList(fields.Nested(CriterionSchema), required=True, min_length=1,
+                           max_length=MAX_CRITERIA)
     score = JsonNumber(allow_none=True, load_default=None)
     supersedes = Identifier(allow_none=True, load_default=None)
 

@@ -29,6 +29,24 @@ class SafeText(fields.String):
         length = validate.Length(min=min_length or None, max=max_length)
         super().__init__(validate=[length, reject_control_characters], **kwargs)
 
+class BoundedList(fields.List):
+    """A list whose length is checked before any item is loaded.
+
+    A plain List loads every item, then checks the length: a body of a million invalid items
+    costs a million loads and as many error messages. Here it costs one.
+    """
+
+    def __init__(self, inner: fields.Field, *, max_length: int, min_length: int = 0,
+                 **kwargs: Any) -> None:
+        super().__init__(inner, validate=validate.Length(min=min_length or None,
+                                                         max=max_length), **kwargs)
+        self.max_length = max_length
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list) and len(value) > self.max_length:
+            raise ValidationError(f"Longer than maximum length {self.max_length}.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
 class Slug(fields.String):
     """An administration identifier, e.g. `ville-exemple`."""
 

@@ -29,6 +29,7 @@ from services.explainer.service_layer.reading import ExplanationView, read_expla
 from shared.auth.session import current_principal, sign_in_usager, sign_out
 from shared.auth.tokens import ALPHABET, normalize_code, normalize_reference
 from shared.french import format_date, format_datetime
+from shared.web.app import small_number
 from shared.web.security import client_address
 
 bp = Blueprint("pages", __name__)
@@ -105,7 +106,7 @@ def _view(reference: str) -> ExplanationView | BaseResponse:
     principal = current_principal()
     if not principal.authenticated:
         return redirect(url_for("pages.index", reference=reference))
-    version = request.args.get("version", type=int)
+    version = request.args.get("version", type=small_number)
     with service().uow() as uow:
         view = read_explanation(uow, reference, principal, version)
         uow.commit()  # the audit trail's entry

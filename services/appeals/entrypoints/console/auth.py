@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import redirect, render_template, request
@@ -13,8 +14,13 @@ from services.appeals.service_layer.agents import authenticate
 from shared.auth.session import sign_in_agent, sign_out
 
 
+# A console address of ours: no scheme or host, no backslash, no space or control character
+# (a line break would split the Location header).
+_CONSOLE_PATH = re.compile(r"/console/[^\x00-\x20\x7f\\]*")
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/console/") and not target.startswith("//"):
+    if target and _CONSOLE_PATH.fullmatch(target):
         return target
     return "/console/"
 

@@ -13,7 +13,6 @@ from services.appeals.service_layer import ratelimit
 from services.appeals.service_layer.agents import authenticate
 from shared.auth.session import sign_in_agent, sign_out
 
-
 # A console address of ours: no scheme or host, no backslash, no space or control character
 # (a line break would split the Location header).
 _CONSOLE_PATH = re.compile(r"/console/[^\x00-\x20\x7f\\]*")

@@ -56,12 +56,17 @@ def replace_unnamed_unique(table: str, columns: list[str], name: str,
                            new_columns: list[str]) -> None:
     """In a migration: replace a unique constraint created without a name by a named one.
 
-    PostgreSQL had named it `<table>_<columns>_key`; SQLite had not named it at all.
+    PostgreSQL named it itself (`<table>_<columns>_key`, cut to 63 characters); SQLite did not
+    name it at all.
     """
     from alembic import op
+    from sqlalchemy import inspect
 
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_constraint(f"{table}_{'_'.join(columns)}_key", table, type_="unique")
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        found = next(str(c["name"]) for c in inspect(bind).get_unique_constraints(table)
+                     if c["column_names"] == columns)
+        op.drop_constraint(found, table, type_="unique")
         op.create_unique_constraint(name, table, new_columns)
         return
     with op.batch_alter_table(table, naming_convention=_UNNAMED) as batch_op:

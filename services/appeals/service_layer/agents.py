@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from services.appeals.domain.rules import Agent
+from services.appeals.service_layer import ratelimit
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.auth.passwords import hash_password, needs_rehash, verify_password
 from shared.auth.principal import AGENT_ROLES, Principal
 from shared.contracts.fields import ADMINISTRATION_PATTERN, IDENTIFIER_PATTERN
+from shared.ratelimit import RateLimiter, Refusal
 
 
 class AgentError(ValueError):
@@ -61,6 +63,24 @@ def authenticate(uow: AppealsUnitOfWork, agent_id: str, password: str, now: date
     if needs_rehash(row.password_hash):
         changes["password_hash"] = hash_password(password)
     uow.office.update_agent(row.id, **changes)
+    return row
+
+
+def log_in(uow: AppealsUnitOfWork, limiter: RateLimiter, login: str, password: str,
+           address: str, now: datetime) -> Any | Refusal | None:
+    """The agent's row, a refusal of the limits (nothing checked), or None for a failure.
+
+    The limits are checked, the password verified and a failure counted in the caller's
+    transaction, under the limits' locks: concurrent tries are evaluated one at a time, and
+    no more than the limits allow. A successful sign-in is not counted.
+    """
+    checks = ratelimit.login_checks(login, address)
+    refusal = limiter.refusal(uow.session, checks, now)
+    if refusal is not None:
+        return refusal
+    row = authenticate(uow, login, password, now)
+    if row is None:
+        limiter.hit(uow.session, checks, now)
     return row
 
 

@@ -9,9 +9,10 @@ from flask import redirect, render_template, request
 
 from services.appeals.entrypoints.common import client_address, service
 from services.appeals.entrypoints.console import bp
-from services.appeals.service_layer import ratelimit
-from services.appeals.service_layer.agents import authenticate
+from services.appeals.service_layer.agents import log_in
 from shared.auth.session import sign_in_agent, sign_out
+from shared.french import format_duration
+from shared.ratelimit import Refusal
 
 # A console address of ours: no scheme or host, no backslash, no space or control character
 # (a line break would split the Location header).
@@ -30,15 +31,15 @@ def login() -> Any:
     if request.method == "POST":
         app = service()
         login_id = request.form.get("login", "").strip()[:128]
-        if not ratelimit.allow(app.uow, app.limiter, [
-                (ratelimit.LOGIN_PER_ACCOUNT, login_id.lower()),
-                (ratelimit.LOGIN_PER_ADDRESS, client_address())], app.now()):
-            return render_template("appeals/console/login.html", error=(
-                "Trop de tentatives. Attendez un quart d'heure avant de réessayer."),
-                next=request.form.get("next")), 429
         with app.uow() as uow:
-            row = authenticate(uow, login_id, request.form.get("password", ""), app.now())
+            row = log_in(uow, app.limiter, login_id, request.form.get("password", ""),
+                         client_address(), app.now())
             uow.commit()
+        if isinstance(row, Refusal):
+            return render_template("appeals/console/login.html", error=(
+                "Trop de tentatives depuis votre poste. Attendez "
+                f"{format_duration(row.seconds)} avant de réessayer."),
+                next=request.form.get("next")), 429, {"Retry-After": str(row.seconds)}
         if row is not None:
             sign_in_agent(row.id, row.administration, row.roles)
             return redirect(_safe_next(request.form.get("next")), code=303)

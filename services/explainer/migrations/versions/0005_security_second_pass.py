@@ -48,7 +48,7 @@ def downgrade() -> None:
     with op.batch_alter_table('explanation_templates', schema=None) as batch_op:
         batch_op.drop_constraint('uq_explanation_templates_key', type_='unique')
         batch_op.create_unique_constraint(
-            'explanation_templates_algorithm_id_algorithm_version_version_key',
+            'explanation_templates_algorithm_id_algorithm_version_versio_key',
             ['algorithm_id', 'algorithm_version', 'version'])
     with op.batch_alter_table('algorithm_versions', schema=None) as batch_op:
         batch_op.drop_constraint('uq_algorithm_versions_key', type_='unique')

@@ -21,6 +21,8 @@ class Principal:
     roles: frozenset[str] = field(default_factory=frozenset)
     # For a usager: the decision references they proved they hold the access code of.
     references: frozenset[str] = field(default_factory=frozenset)
+    # For an agent: the session generation they signed in with (see shared.auth.revocations).
+    generation: int = 0
 
     @property
     def authenticated(self) -> bool:

@@ -24,11 +24,13 @@ APPEAL_FILED = "appeal.filed"
 APPEAL_ACKNOWLEDGED = "appeal.acknowledged"
 APPEAL_ASSIGNED = "appeal.assigned"
 APPEAL_DECIDED = "appeal.decided"
+AGENT_SESSIONS_REVOKED = "agent.sessions-revoked"
 
 EVENTS = (
     DECISION_LOGGED, DECISION_QUARANTINED, DECISION_DIVERGENT, DECISION_REVISED,
     ALGORITHM_REGISTERED, EXPLANATION_GENERATED, EXPLANATION_REQUESTED,
     APPEAL_FILED, APPEAL_ACKNOWLEDGED, APPEAL_ASSIGNED, APPEAL_DECIDED,
+    AGENT_SESSIONS_REVOKED,
 )
 
 
@@ -74,6 +76,9 @@ QUEUES = (
     QueueSpec("decision_log", DECISION_REVISED),
     QueueSpec("explainer", ALGORITHM_REGISTERED),
     QueueSpec("explainer", DECISION_LOGGED),
+    # Agents' sessions live in appeals; the other services refuse the revoked ones.
+    QueueSpec("decision_log", AGENT_SESSIONS_REVOKED),
+    QueueSpec("explainer", AGENT_SESSIONS_REVOKED),
     QueueSpec("appeals", ALGORITHM_REGISTERED),
     QueueSpec("appeals", DECISION_LOGGED),
     QueueSpec("appeals", EXPLANATION_GENERATED),

@@ -114,6 +114,9 @@ agents = Table(
     # Other ids back offices give this agent in `decided_by` (independence rule).
     Column("aliases", JsonType, nullable=False),
     Column("password_hash", String(200), nullable=False),
+    # Incremented when every session of the agent must end (sign-out, new password,
+    # disabled account); each session cookie holds the value it was signed in with.
+    Column("session_generation", Integer, nullable=False, server_default="0"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("disabled_at", UtcDateTime),
     Column("last_login_at", UtcDateTime),

@@ -12,6 +12,7 @@ from services.appeals.service_layer import ratelimit
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.auth.passwords import hash_password, needs_rehash, verify_password
 from shared.auth.principal import AGENT_ROLES, Principal
+from shared.auth.revocations import revoked_event
 from shared.contracts.fields import ADMINISTRATION_PATTERN, IDENTIFIER_PATTERN
 from shared.ratelimit import RateLimiter, Refusal
 
@@ -40,15 +41,29 @@ def create_agent(uow: AppealsUnitOfWork, agent_id: str, administration: str, nam
 
 
 def set_password(uow: AppealsUnitOfWork, agent_id: str, password: str) -> None:
+    """A new password; every session signed in with the old one ends."""
     if uow.office.agent(agent_id) is None:
         raise AgentError(f"no agent {agent_id}")
     uow.office.update_agent(agent_id, password_hash=hash_password(password))
+    end_sessions(uow, agent_id, "password")
 
 
 def disable(uow: AppealsUnitOfWork, agent_id: str, now: datetime) -> None:
     if uow.office.agent(agent_id) is None:
         raise AgentError(f"no agent {agent_id}")
     uow.office.update_agent(agent_id, disabled_at=now)
+    end_sessions(uow, agent_id, "disabled")
+
+
+def end_sessions(uow: AppealsUnitOfWork, agent_id: str, reason: str) -> None:
+    """End every session of the agent, in every service: here at once (the generation is
+    compared at each request), elsewhere when `agent.sessions-revoked` arrives."""
+    row = uow.office.agent(agent_id)
+    if row is None:
+        return
+    generation = int(row.session_generation) + 1
+    uow.office.update_agent(agent_id, session_generation=generation)
+    uow.publish(revoked_event(row.administration, agent_id, generation, reason).to_message())
 
 
 def authenticate(uow: AppealsUnitOfWork, agent_id: str, password: str, now: datetime
@@ -85,12 +100,13 @@ def log_in(uow: AppealsUnitOfWork, limiter: RateLimiter, login: str, password: s
 
 
 def current_agent(uow: AppealsUnitOfWork, principal: Principal) -> Agent | None:
-    """The signed-in agent as the database knows them now: roles removed or an account
-    disabled since sign-in take effect at once."""
+    """The signed-in agent as the database knows them now: roles removed, an account
+    disabled or sessions ended since sign-in take effect at once."""
     if principal.kind != "agent":
         return None
     row = uow.office.agent(principal.id)
     if row is None or row.disabled_at is not None \
-            or row.administration != principal.administration:
+            or row.administration != principal.administration \
+            or principal.generation < row.session_generation:
         return None
     return Agent(row.id, row.administration, frozenset(row.roles), frozenset(row.aliases))

@@ -18,12 +18,15 @@ from sqlalchemy import (
 )
 
 from shared.audit import define_audit_tables
+from shared.auth.revocations import define_session_table
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
 
 metadata = MetaData()
 messaging = define_messaging_tables(metadata)
 audit = define_audit_tables(metadata)
+# Agents' sessions revoked, from appeals' events: such a session is refused here too.
+agent_sessions = define_session_table(metadata)
 
 algorithm_versions = Table(
     "algorithm_versions", metadata,

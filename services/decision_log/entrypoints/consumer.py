@@ -6,12 +6,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.decision_log.adapters.tables import messaging
+from services.decision_log.adapters.tables import agent_sessions, messaging
 from services.decision_log.bootstrap import SERVICE, DecisionLog
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer.ingest import ingest
 from services.decision_log.service_layer.retention import purge_personal_data
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
+from shared.auth.revocations import revocation_consumer
 from shared.contracts.events import Event
 from shared.messaging import topology
 from shared.messaging.consumer import MessageConsumer
@@ -58,6 +59,7 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
     consumers: list[MessageConsumer[Any]] = [
         MessageConsumer(recorded.name, on_decision_recorded, app.uow, messaging, batches),
         MessageConsumer(revised.name, on_decision_revised, app.uow, messaging, batches),
+        revocation_consumer(SERVICE, messaging, app.uow, agent_sessions, appeals_user, batches),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),
     ]
     def purge() -> None:

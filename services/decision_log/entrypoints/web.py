@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from services.decision_log.adapters.tables import audit
+from services.decision_log.adapters.tables import agent_sessions, audit
 from services.decision_log.bootstrap import DecisionLog, bootstrap
 from services.decision_log.entrypoints import register
 from services.decision_log.entrypoints.api import algorithms, decisions, log
 from services.decision_log.service_layer.producers import resolve_api_key
 from shared.auth.principal import Principal
-from shared.auth.session import set_api_key_resolver
+from shared.auth.revocations import session_checker
+from shared.auth.session import set_agent_session_check, set_api_key_resolver
 from shared.config import Settings
 from shared.contracts.algorithm import AlgorithmVersionSchema
 from shared.contracts.decision import DecisionRecordedSchema
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
             return resolve_api_key(uow, key)
 
     set_api_key_resolver(app, resolve)
+    set_agent_session_check(app, session_checker(service.uow, agent_sessions))
     api.spec.components.schema("DecisionRecorded", schema=DecisionRecordedSchema)
     api.spec.components.schema("AlgorithmVersion", schema=AlgorithmVersionSchema)
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.explainer.adapters.tables import audit
+from services.explainer.adapters.tables import agent_sessions, audit
 from services.explainer.bootstrap import Explainer, bootstrap
 from services.explainer.entrypoints import pages
 from services.explainer.entrypoints.api import explanations, templates
+from shared.auth.revocations import session_checker
+from shared.auth.session import set_agent_session_check
 from shared.config import Settings
 from shared.db import ping
 from shared.web.app import create_service_app
@@ -22,6 +24,7 @@ def create_app(settings: Settings | None = None, service: Explainer | None = Non
         title="Explicite — explications des décisions",
         readiness={"database": lambda: ping(service.engine)})
     app.extensions["explainer"] = service
+    set_agent_session_check(app, session_checker(service.uow, agent_sessions))
     for blueprint in (explanations.blp, templates.blp,
                       audit_blueprint("explainer", service.uow, audit)):
         api.register_blueprint(blueprint)

@@ -23,10 +23,12 @@ from werkzeug.test import Client, TestResponse
 from shared.auth.principal import AGENT_ROLES
 from shared.samples import SAMPLE_ALGORITHMS
 from shared.web.security import CSRF_FIELD
-from tests.integration.security.world import Side, World, agent_session
+from tests.integration.security.world import Side, World, agent_session, revoked_session
 
 ANONYMOUS, USAGER, PRODUCER = "anonymous", "usager", "producer"
-PRINCIPALS = (ANONYMOUS, USAGER, *AGENT_ROLES, PRODUCER)
+# An agent holding every role whose sessions were ended (signed out): reaches what nobody does.
+REVOKED = "revoked"
+PRINCIPALS = (ANONYMOUS, USAGER, *AGENT_ROLES, PRODUCER, REVOKED)
 READERS = frozenset({"reviewer", "supervisor", "auditor", "admin"})
 OWNERS = frozenset({"algorithm_owner", "admin"})
 
@@ -192,6 +194,8 @@ class Probe:
             session = agent_session(principal)
         elif principal == PRODUCER:
             self.headers["Authorization"] = f"Bearer {world.api_key}"
+        elif principal == REVOKED:
+            session = revoked_session()
         self.csrf = "matrix-csrf-token"
         session["csrf"] = self.csrf
         app = world.system.apps["explainer"]
@@ -231,14 +235,16 @@ def test_every_route_has_a_rule(world: World):
 def test_nobody_reaches_what_is_not_theirs(world: World):
     outcomes: Counter[str] = Counter()
     wrong = []
-    for method, rule in routes(world):
+    # Signing out ends the agent's sessions everywhere: those routes come last.
+    for method, rule in sorted(routes(world), key=lambda route: RULES[route] is SESSION):
         policy = RULES[(method, rule)]
         for principal in PRINCIPALS:
             for scope, side in (("own", world.own), ("other", world.other)):
                 probe = Probe(world, principal)
                 path, payload = fill(rule, side), body(rule, side)
                 response = probe.request(method, path, payload)
-                expected = principal in policy.allowed and (
+                acting_as = ANONYMOUS if principal == REVOKED else principal
+                expected = acting_as in policy.allowed and (
                     scope == "own" or policy.public or policy.bounded)
                 got = not refused(response)
                 outcomes[f"{'allowed' if got else 'refused'}"] += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 import uuid
@@ -10,8 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from services.appeals.domain.filing import Filing, Upload
-from services.appeals.service_layer.agents import create_agent
+from services.appeals.service_layer.agents import create_agent, end_sessions
 from services.appeals.service_layer.filing import Filer, file_appeal
 from services.decision_log.service_layer.producers import create_api_key
 from services.demo import register_samples
@@ -156,16 +159,45 @@ def _quarantine_ids(system: Embedded, sides: dict[str, Side]) -> None:
     assert wait_for(found, timeout=30)
 
 
+REVOKED = "x-revoked"
+
+
 def _create_agents(system: Embedded) -> None:
     with system.containers["appeals"].uow() as uow:
         for administration, prefix in ((OWN, "x"), (OTHER, "y")):
             for role in AGENT_ROLES:
                 create_agent(uow, f"{prefix}-{role}", administration, f"Agent {role}", [role],
                              "matrix-password-0123", datetime.now(UTC))
+        # Every role, and every session signed in before this sign-out.
+        create_agent(uow, REVOKED, OWN, "Agent parti", AGENT_ROLES, "matrix-password-0123",
+                     datetime.now(UTC))
         uow.commit()
+    with system.containers["appeals"].uow() as uow:
+        end_sessions(uow, REVOKED, "sign_out")
+        uow.commit()
+
+    def known_everywhere() -> bool:
+        for service in ("decision_log", "explainer"):
+            with system.containers[service].uow() as uow:
+                if not uow.session.execute(select(agent_sessions_of(service)).where(
+                        agent_sessions_of(service).c.agent_id == REVOKED)).first():
+                    return False
+        return True
+
+    assert wait_for(known_everywhere, timeout=30)
+
+
+def agent_sessions_of(service: str) -> Any:
+    return importlib.import_module(f"services.{service}.adapters.tables").agent_sessions
 
 
 def agent_session(role: str, administration: str = OWN) -> dict[str, Any]:
     prefix = "x" if administration == OWN else "y"
     return {"agent": {"id": f"{prefix}-{role}", "administration": administration,
-                      "roles": [role], "at": time.time()}}
+                      "roles": [role], "gen": 0, "at": time.time()}}
+
+
+def revoked_session() -> dict[str, Any]:
+    """A session of an agent holding every role, signed in before they signed out."""
+    return {"agent": {"id": REVOKED, "administration": OWN, "roles": list(AGENT_ROLES),
+                      "gen": 0, "at": time.time()}}

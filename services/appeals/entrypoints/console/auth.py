@@ -9,8 +9,8 @@ from flask import redirect, render_template, request
 
 from services.appeals.entrypoints.common import client_address, service
 from services.appeals.entrypoints.console import bp
-from services.appeals.service_layer.agents import log_in
-from shared.auth.session import sign_in_agent, sign_out
+from services.appeals.service_layer.agents import end_sessions, log_in
+from shared.auth.session import current_principal, sign_in_agent, sign_out
 from shared.french import format_duration
 from shared.ratelimit import Refusal
 
@@ -41,7 +41,7 @@ def login() -> Any:
                 f"{format_duration(row.seconds)} avant de réessayer."),
                 next=request.form.get("next")), 429, {"Retry-After": str(row.seconds)}
         if row is not None:
-            sign_in_agent(row.id, row.administration, row.roles)
+            sign_in_agent(row.id, row.administration, row.roles, row.session_generation)
             return redirect(_safe_next(request.form.get("next")), code=303)
         error = "Identifiant ou mot de passe incorrect."
     return render_template("appeals/console/login.html", error=error,
@@ -50,5 +50,11 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
+    """Sign out everywhere: a copy of this session's cookie stops working too."""
+    principal = current_principal()
+    if principal.kind == "agent":
+        with service().uow() as uow:
+            end_sessions(uow, principal.id, "sign_out")
+            uow.commit()
     sign_out()
     return redirect("/console/login", code=303)

@@ -17,7 +17,7 @@ from shared.contracts.algorithm import AlgorithmVersionSchema
 from shared.contracts.decision import DecisionRecordedSchema
 from shared.db import ping
 from shared.web.app import create_service_app
-from shared.web.audit import audit_blueprint
+from shared.web.audit import install_audit
 
 
 def create_app(settings: Settings | None = None, service: DecisionLog | None = None) -> Flask:
@@ -38,9 +38,9 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
     api.spec.components.schema("DecisionRecorded", schema=DecisionRecordedSchema)
     api.spec.components.schema("AlgorithmVersion", schema=AlgorithmVersionSchema)
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
-    for blueprint in (decisions.blp, algorithms.blp, log.blp,
-                      audit_blueprint("decision_log", service.uow, audit)):
+    for blueprint in (decisions.blp, algorithms.blp, log.blp):
         api.register_blueprint(blueprint)
+    install_audit(app, api, "decision_log", service.uow, audit)
     app.register_blueprint(register.bp)
     # The public origin's whole API document (the gateway routes this path here).
     app.add_url_rule("/api/v1/openapi.json", "openapi", _openapi)

@@ -13,7 +13,7 @@ from shared.auth.session import set_agent_session_check
 from shared.config import Settings
 from shared.db import ping
 from shared.web.app import create_service_app
-from shared.web.audit import audit_blueprint
+from shared.web.audit import install_audit
 
 
 def create_app(settings: Settings | None = None, service: Explainer | None = None) -> Flask:
@@ -25,8 +25,8 @@ def create_app(settings: Settings | None = None, service: Explainer | None = Non
         readiness={"database": lambda: ping(service.engine)})
     app.extensions["explainer"] = service
     set_agent_session_check(app, session_checker(service.uow, agent_sessions))
-    for blueprint in (explanations.blp, templates.blp,
-                      audit_blueprint("explainer", service.uow, audit)):
+    for blueprint in (explanations.blp, templates.blp):
         api.register_blueprint(blueprint)
+    install_audit(app, api, "explainer", service.uow, audit)
     app.register_blueprint(pages.bp)
     return app

@@ -38,7 +38,10 @@ class Side:
     algorithm_id: str
     version: str
     decision: dict[str, Any]
+    # Another decision of the administration, that nobody contested.
+    uncontested: dict[str, Any] = field(default_factory=dict)
     reference: str = ""
+    uncontested_reference: str = ""
     access_code: str = ""
     appeal_id: str = ""
     attachment_id: int = 0
@@ -49,7 +52,8 @@ class Side:
     def markers(self) -> list[str]:
         """Strings that must never appear in an answer to the other administration's agents."""
         return [self.reference, self.decision["decision_id"], self.appeal_id,
-                self.decision["subject"]["ref"]]
+                self.decision["subject"]["ref"], self.uncontested_reference,
+                self.uncontested["decision_id"]]
 
 
 @dataclass
@@ -81,11 +85,13 @@ def build_world(data_dir: Path) -> World:
     for number, administration in enumerate((OWN, OTHER), start=1):
         algorithm = next(a for a in SAMPLE_ALGORITHMS if a["id"] == ALGORITHM[administration])
         side = Side(administration, algorithm["id"], algorithm["version"],
-                    _decision(administration, 900 + number))
+                    _decision(administration, 900 + number),
+                    _decision(administration, 950 + number))
         with system.transport(PRODUCER_OF[administration]).publisher() as publisher:
             broken = decision_message({**side.decision, "criteria": "broken",
                                        "event_id": str(uuid.uuid4())})
-            publisher.publish([decision_message(side.decision), broken])
+            publisher.publish([decision_message(side.decision), broken,
+                               decision_message(side.uncontested)])
         sides[administration] = side
     _collect_codes(system, sides)
     _wait_for_read_models(system, sides)
@@ -100,15 +106,19 @@ def build_world(data_dir: Path) -> World:
 
 def _collect_codes(system: Embedded, sides: dict[str, Side]) -> None:
     by_id = {side.decision["decision_id"]: side for side in sides.values()}
+    uncontested = {side.uncontested["decision_id"]: side for side in sides.values()}
 
     def collected() -> bool:
         assert system.broker is not None
         for delivery in system.broker.take("matrix.logged", 100, 0.1):
             data = json.loads(delivery.body)["data"]
-            side = by_id.get(data["decision"]["decision_id"])
-            if side is not None:
+            decision_id = data["decision"]["decision_id"]
+            if decision_id in by_id:
+                side = by_id[decision_id]
                 side.reference, side.access_code = data["reference"], data["access_code"]
-        return all(side.reference for side in sides.values())
+            elif decision_id in uncontested:
+                uncontested[decision_id].uncontested_reference = data["reference"]
+        return all(side.reference and side.uncontested_reference for side in sides.values())
 
     assert wait_for(collected, timeout=30)
 
@@ -121,7 +131,8 @@ def _wait_for_read_models(system: Embedded, sides: dict[str, Side]) -> None:
             for side in sides.values():
                 row = ex.decisions.by_reference(side.reference)
                 if row is None or ex.explanations.latest(row.id) is None \
-                        or ap.read.decision(side.reference) is None:
+                        or ap.read.decision(side.reference) is None \
+                        or ap.read.decision(side.uncontested_reference) is None:
                     return False
             return True
 

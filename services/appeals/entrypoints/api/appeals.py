@@ -20,6 +20,7 @@ from services.appeals.service_layer.filing import CannotFile, Filer, file_appeal
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.auth.session import current_principal, require
 from shared.web.app import ApiBlueprint
+from shared.web.audit import reading
 from shared.web.errors import ApiError
 
 blp = ApiBlueprint("appeals", __name__, url_prefix="/api/v1/appeals",
@@ -134,6 +135,9 @@ class Appeals(MethodView):
             rows = uow.appeals.listing(agent.administration,
                                        statuses=[query["status"]] if "status" in query
                                        else None, limit=query["limit"])
+            for row in rows:  # grounds, the person's own account, the values they claim
+                reading(f"appeal:{row.public_id}", row.administration,
+                        "liste des recours (API)", action="list")
             return [describe(uow, r, app.settings.public_url, for_agent=True) for r in rows]
 
 

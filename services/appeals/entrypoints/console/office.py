@@ -19,6 +19,7 @@ from services.appeals.service_layer.filing import (
     file_appeal,
 )
 from shared.auth.tokens import normalize_reference
+from shared.web.audit import reading
 
 FILING_ROLES = ("reviewer", "supervisor", "admin")
 MAIL_ROLES = ("reviewer", "supervisor", "admin")
@@ -42,6 +43,8 @@ def file_for_someone() -> Any:
             return render_template("appeals/console/file_lookup.html", agent=me,
                                    error=exc.message, existing=exc.existing), exc.status
         context = form_context(uow, decision, algorithm)
+    # The form shows the decision's criteria and the person's contact details.
+    reading(f"decision:{reference}", me.administration, "dépôt d'un recours pour la personne")
     errors: dict[str, str] = {}
     if request.method == "POST" and request.form.get("step") == "file":
         criteria, _model = load_model(algorithm)
@@ -68,6 +71,9 @@ def mail_room() -> Any:
         abort(403)
     with service().uow() as uow:
         rows = uow.office.dispatches(me.administration)
+    for row in rows:  # each recipient's address
+        reading(f"dispatch:{row.id}", me.administration, "courrier : liste des envois",
+                action="list")
     return render_template("appeals/console/mail_room.html", agent=me, rows=rows)
 
 
@@ -80,6 +86,7 @@ def mail_item(dispatch_id: int) -> Any:
         row = uow.office.dispatch_by_id(me.administration, dispatch_id)
     if row is None:
         abort(404)
+    reading(f"dispatch:{row.id}", me.administration, "courrier : lecture d'un envoi")
     return render_template("appeals/console/mail_item.html", agent=me, row=row)
 
 
@@ -92,6 +99,8 @@ def mail_pdf(dispatch_id: int) -> Response:
         row = uow.office.dispatch_by_id(me.administration, dispatch_id)
     if row is None or not row.attachment:
         abort(404)
+    reading(f"dispatch:{row.id}", me.administration, "courrier : impression d'une lettre",
+            action="print")
     response = Response(row.attachment, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{row.attachment_name}"'
     return response

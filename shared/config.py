@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from shared.auth.tokens import keyed_digest
+
 SERVICES = ("decision_log", "explainer", "appeals")
 
 Transport = Literal["amqp", "memory"]
@@ -74,6 +76,10 @@ class Settings:
     accessibility_audit: str = ""
     accessibility_publisher: str = ""
     accessibility_contact: str = ""
+    # The keys access codes are derived with, by id; the first is the one used for new
+    # decisions, the others only deliver codes issued before a rotation (docs/security.md).
+    # Empty: one key derived from the secret key.
+    access_code_keys: tuple[tuple[str, str], ...] = ()
 
     def database_url(self, service: str) -> str:
         try:
@@ -85,6 +91,12 @@ class Settings:
     def service_user(self, service: str) -> str:
         """The AMQP user a service connects as; others trust events by this name."""
         return self.service_users.get(service, f"svc-{service.replace('_', '-')}")
+
+    def code_keys(self) -> dict[str, str]:
+        """Access-code keys by id, the current one first."""
+        if self.access_code_keys:
+            return dict(self.access_code_keys)
+        return {"s": keyed_digest(self.secret_key, "access-code-key", "s")}
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -150,4 +162,17 @@ class Settings:
             appeals_short_examination_seconds=_int(
                 env, "EXPLICITE_APPEALS_SHORT_EXAMINATION_SECONDS",
                 cls.appeals_short_examination_seconds),
+            access_code_keys=_code_keys(env.get("EXPLICITE_ACCESS_CODE_KEYS", "")),
         )
+
+
+def _code_keys(raw: str) -> tuple[tuple[str, str], ...]:
+    """`id:secret,id:secret` (the current key first) as pairs."""
+    keys = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key_id, _, secret = item.partition(":")
+        if not key_id.isalnum() or len(key_id) > 16 or len(secret) < 32:
+            raise ConfigurationError("EXPLICITE_ACCESS_CODE_KEYS must be id:secret pairs, "
+                                     "ids of letters or digits, secrets of 32+ characters")
+        keys.append((key_id, secret))
+    return tuple(keys)

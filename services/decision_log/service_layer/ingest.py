@@ -6,13 +6,14 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.decision_log.domain import validation as v
+from services.decision_log.service_layer.access_codes import KEY_HEADER, AccessCodes
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
-from shared.auth.tokens import hash_access_code, new_access_code, new_reference
+from shared.auth.tokens import hash_access_code, new_reference
 from shared.chain import digest, link_hash
 from shared.contracts.events import Event
 from shared.contracts.fields import ADMINISTRATION_PATTERN
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 class IngestContext:
     secret_key: str
     public_url: str
+    codes: AccessCodes
     future_tolerance: timedelta = timedelta(minutes=5)
 
     def now(self) -> datetime:
@@ -157,7 +159,8 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
     now = context.now()
     administration, body = checked.administration, checked.body
     replay_status, replay_detail = _replay(checked)
-    reference, access_code = new_reference(), new_access_code()
+    reference = new_reference()
+    code_key, access_code = context.codes.issue(reference)
     seq, prev_hash = uow.chain.head(administration)
     seq += 1
     record = {
@@ -188,18 +191,19 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
     uow.chain.advance(administration, seq, hash_, now)
     if checked.algorithm.first_used_at is None:
         uow.algorithms.mark_used(checked.algorithm.key, now)
-    uow.publish(Event(topology.DECISION_LOGGED, administration, {
+    logged = Event(topology.DECISION_LOGGED, administration, {
         "decision": body,
         "contact": checked.contact,
         "reference": reference,
-        "access_code": access_code,
+        "access_code": None,  # derived as the message leaves the outbox: never stored
         "access_code_hash": record["access_code_hash"],
         "public_url": f"{context.public_url}/d/{reference}",
         "algorithm": {"id": body["algorithm"]["id"], "version": body["algorithm"]["version"]},
         "replay": {"status": replay_status, **replay_detail},
         "log": {"seq": seq, "hash": hash_},
         "channel": producer.channel,
-    }).to_message())
+    }).to_message()
+    uow.publish(replace(logged, headers={**logged.headers, KEY_HEADER: code_key}))
     if replay_status == "divergent":
         uow.publish(Event(topology.DECISION_DIVERGENT, administration, {
             "decision_id": checked.decision_id, "reference": reference,

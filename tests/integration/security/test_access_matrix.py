@@ -58,6 +58,8 @@ def bounded(*names: str) -> Rule:
 
 PUBLIC = Rule(frozenset(PRINCIPALS), public=True)
 SESSION = Rule(frozenset(PRINCIPALS), public=True, checked=False)
+# Operators scrape each service on its own port; the public origin serves it to nobody.
+OPERATORS = Rule(frozenset())
 
 RULES: dict[tuple[str, str], Rule] = {
     # decision_log
@@ -86,7 +88,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/register/algorithms.json"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
-    ("GET", "/metrics"): PUBLIC,
+    ("GET", "/metrics"): OPERATORS,
     ("GET", "/static/<path:filename>"): PUBLIC,
     # explainer
     ("GET", "/"): PUBLIC,

@@ -129,6 +129,15 @@ policies = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# Teams whose dossiers only their members see (`need_to_know`), as the administration says.
+teams = Table(
+    "teams", metadata,
+    Column("administration", String(64), primary_key=True),
+    Column("team", String(64), primary_key=True),
+    Column("need_to_know", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 routes = Table(
     "routes", metadata,
     Column("administration", String(64), primary_key=True),

@@ -109,4 +109,6 @@ def current_agent(uow: AppealsUnitOfWork, principal: Principal) -> Agent | None:
             or row.administration != principal.administration \
             or principal.generation < row.session_generation:
         return None
-    return Agent(row.id, row.administration, frozenset(row.roles), frozenset(row.aliases))
+    kept_out_of = uow.office.need_to_know_teams(row.administration) - set(row.teams)
+    return Agent(row.id, row.administration, frozenset(row.roles), frozenset(row.aliases),
+                 kept_out_of)

@@ -64,6 +64,7 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
     if appeal is None:
         raise rules.NotVisible
     rules.check_can_read(agent, appeal.administration)
+    rules.check_team(agent, appeal.team)
     if record:
         uow.appeals.accessed(appeal.id, agent.id, agent.administration, "open", now)
     decision = uow.read.decision(appeal.reference)
@@ -108,7 +109,8 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
     if dossier.may["assign"]:
         dossier.colleagues = [a for a in uow.office.agents(adm) if a.disabled_at is None
                               and set(a.roles) & set(rules.ACTING_ROLES)
-                              and a.id != initial and initial not in a.aliases]
+                              and a.id != initial and initial not in a.aliases
+                              and uow.office.may_see(a, appeal.team)]
     return dossier
 
 

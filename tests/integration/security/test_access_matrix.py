@@ -23,12 +23,24 @@ from werkzeug.test import Client, TestResponse
 from shared.auth.principal import AGENT_ROLES
 from shared.samples import SAMPLE_ALGORITHMS
 from shared.web.security import CSRF_FIELD
-from tests.integration.security.world import Side, World, agent_session, revoked_session
+from tests.integration.security.world import (
+    Side,
+    World,
+    agent_session,
+    outsider_session,
+    revoked_session,
+)
 
 ANONYMOUS, USAGER, PRODUCER = "anonymous", "usager", "producer"
 # An agent holding every role whose sessions were ended (signed out): reaches what nobody does.
 REVOKED = "revoked"
-PRINCIPALS = (ANONYMOUS, USAGER, *AGENT_ROLES, PRODUCER, REVOKED)
+# A reviewer and supervisor of the own administration outside the need-to-know team of its
+# appeal: that appeal, its documents and letters are to them as another administration's.
+OUTSIDER = "outsider"
+OUTSIDER_ROLES = frozenset({"reviewer", "supervisor"})
+PRINCIPALS = (ANONYMOUS, USAGER, *AGENT_ROLES, PRODUCER, REVOKED, OUTSIDER)
+# Route parameters that name the appeal (or what belongs to it).
+OF_THE_APPEAL = ("<string:public_id>", "<string:appeal_id>", "<int:dispatch_id>")
 READERS = frozenset({"reviewer", "supervisor", "auditor", "admin"})
 OWNERS = frozenset({"algorithm_owner", "admin"})
 
@@ -198,6 +210,8 @@ class Probe:
             self.headers["Authorization"] = f"Bearer {world.api_key}"
         elif principal == REVOKED:
             session = revoked_session()
+        elif principal == OUTSIDER:
+            session = outsider_session()
         self.csrf = "matrix-csrf-token"
         session["csrf"] = self.csrf
         app = world.system.apps["explainer"]
@@ -216,6 +230,18 @@ class Probe:
                                     content_type="application/json", headers=headers)
         return self.client.open(path, method=method, data={CSRF_FIELD: self.csrf, **payload},
                                 headers=headers)
+
+
+def allowed(policy: Rule, rule: str, principal: str, scope: str) -> bool:
+    """Whether the principal may pass on this side's data."""
+    if principal == REVOKED:
+        principal = ANONYMOUS
+    if principal == OUTSIDER:
+        if not OUTSIDER_ROLES & policy.allowed:
+            return False
+        naming_the_appeal = any(part in rule for part in OF_THE_APPEAL)
+        return (scope == "own" and not naming_the_appeal) or policy.public or policy.bounded
+    return principal in policy.allowed and (scope == "own" or policy.public or policy.bounded)
 
 
 def refused(response: TestResponse) -> bool:
@@ -245,9 +271,7 @@ def test_nobody_reaches_what_is_not_theirs(world: World):
                 probe = Probe(world, principal)
                 path, payload = fill(rule, side), body(rule, side)
                 response = probe.request(method, path, payload)
-                acting_as = ANONYMOUS if principal == REVOKED else principal
-                expected = acting_as in policy.allowed and (
-                    scope == "own" or policy.public or policy.bounded)
+                expected = allowed(policy, rule, principal, scope)
                 got = not refused(response)
                 outcomes[f"{'allowed' if got else 'refused'}"] += 1
                 if policy.checked and got != expected:
@@ -255,7 +279,9 @@ def test_nobody_reaches_what_is_not_theirs(world: World):
                 # What the caller sent comes back (a redirect's address): not a leak.
                 sent = path + json.dumps(payload)
                 data = response.get_data()  # PDFs too: identifiers are ASCII
-                if not policy.public and any(m.encode() in data for m in world.other.markers
+                markers = world.other.markers + (
+                    [world.own.appeal_id] if principal == OUTSIDER else [])
+                if not policy.public and any(m.encode() in data for m in markers
                                              if m not in sent):
                     wrong.append((method, rule, principal, scope, "LEAK"))
     total = sum(outcomes.values())

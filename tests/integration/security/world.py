@@ -95,6 +95,10 @@ def build_world(data_dir: Path) -> World:
         sides[administration] = side
     _collect_codes(system, sides)
     _wait_for_read_models(system, sides)
+    with system.containers["appeals"].uow() as uow:  # the own appeal goes to a closed team
+        uow.office.set_route(OWN, ALGORITHM[OWN], TEAM)
+        uow.office.set_need_to_know(OWN, TEAM, True, datetime.now(UTC))
+        uow.commit()
     _file_appeals(system, sides)
     _quarantine_ids(system, sides)
     with system.containers["decision_log"].uow() as uow:
@@ -171,6 +175,9 @@ def _quarantine_ids(system: Embedded, sides: dict[str, Side]) -> None:
 
 
 REVOKED = "x-revoked"
+# The own administration's need-to-know team (its appeal's), and a colleague outside it.
+TEAM = "sensible"
+OUTSIDER = "x-outsider"
 
 
 def _create_agents(system: Embedded) -> None:
@@ -178,7 +185,9 @@ def _create_agents(system: Embedded) -> None:
         for administration, prefix in ((OWN, "x"), (OTHER, "y")):
             for role in AGENT_ROLES:
                 create_agent(uow, f"{prefix}-{role}", administration, f"Agent {role}", [role],
-                             "matrix-password-0123", datetime.now(UTC))
+                             "matrix-password-0123", datetime.now(UTC), teams=[TEAM])
+        create_agent(uow, OUTSIDER, OWN, "Agent d'une autre équipe", ["reviewer", "supervisor"],
+                     "matrix-password-0123", datetime.now(UTC))
         # Every role, and every session signed in before this sign-out.
         create_agent(uow, REVOKED, OWN, "Agent parti", AGENT_ROLES, "matrix-password-0123",
                      datetime.now(UTC))
@@ -206,6 +215,12 @@ def agent_session(role: str, administration: str = OWN) -> dict[str, Any]:
     prefix = "x" if administration == OWN else "y"
     return {"agent": {"id": f"{prefix}-{role}", "administration": administration,
                       "roles": [role], "gen": 0, "at": time.time()}}
+
+
+def outsider_session() -> dict[str, Any]:
+    """A reviewer and supervisor of the own administration, not in its need-to-know team."""
+    return {"agent": {"id": OUTSIDER, "administration": OWN,
+                      "roles": ["reviewer", "supervisor"], "gen": 0, "at": time.time()}}
 
 
 def revoked_session() -> dict[str, Any]:

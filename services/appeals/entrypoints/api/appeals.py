@@ -134,7 +134,8 @@ class Appeals(MethodView):
         with app.uow() as uow:
             rows = uow.appeals.listing(agent.administration,
                                        statuses=[query["status"]] if "status" in query
-                                       else None, limit=query["limit"])
+                                       else None, hidden_teams=agent.kept_out_of,
+                                       limit=query["limit"])
             for row in rows:  # grounds, the person's own account, the values they claim
                 reading(f"appeal:{row.public_id}", row.administration,
                         "liste des recours (API)", action="list")
@@ -158,7 +159,8 @@ class Appeal(MethodView):
             visible = appeal is not None and (
                 (principal.kind == "usager" and appeal.reference in principal.references)
                 or (agent is not None and agent.administration == appeal.administration
-                    and agent.has_any(*rules.READING_ROLES)))
+                    and agent.has_any(*rules.READING_ROLES)
+                    and appeal.team not in agent.kept_out_of))
             if not visible or appeal is None:
                 raise ApiError(404, "No such appeal.")
             if agent is not None:

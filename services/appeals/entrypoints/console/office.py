@@ -70,7 +70,7 @@ def mail_room() -> Any:
     if not me.has_any(*MAIL_ROLES):
         abort(403)
     with service().uow() as uow:
-        rows = uow.office.dispatches(me.administration)
+        rows = uow.office.dispatches(me.administration, hidden_teams=me.kept_out_of)
     for row in rows:  # each recipient's address
         reading(f"dispatch:{row.id}", me.administration, "courrier : liste des envois",
                 action="list")
@@ -83,7 +83,7 @@ def mail_item(dispatch_id: int) -> Any:
     if not me.has_any(*MAIL_ROLES):
         abort(403)
     with service().uow() as uow:
-        row = uow.office.dispatch_by_id(me.administration, dispatch_id)
+        row = uow.office.dispatch_by_id(me.administration, dispatch_id, me.kept_out_of)
     if row is None:
         abort(404)
     reading(f"dispatch:{row.id}", me.administration, "courrier : lecture d'un envoi")
@@ -96,7 +96,7 @@ def mail_pdf(dispatch_id: int) -> Response:
     if not me.has_any(*MAIL_ROLES):
         abort(403)
     with service().uow() as uow:
-        row = uow.office.dispatch_by_id(me.administration, dispatch_id)
+        row = uow.office.dispatch_by_id(me.administration, dispatch_id, me.kept_out_of)
     if row is None or not row.attachment:
         abort(404)
     reading(f"dispatch:{row.id}", me.administration, "courrier : impression d'une lettre",
@@ -112,7 +112,7 @@ def mail_action(dispatch_id: int, action: str) -> Any:
     if not me.has_any(*MAIL_ROLES) or action not in ("retry", "posted"):
         abort(403 if action in ("retry", "posted") else 404)
     with app.uow() as uow:
-        if uow.office.dispatch_by_id(me.administration, dispatch_id) is None:
+        if uow.office.dispatch_by_id(me.administration, dispatch_id, me.kept_out_of) is None:
             abort(404)
         change = mailing.retry if action == "retry" else mailing.mark_posted
         if not change(uow, me.administration, dispatch_id, app.now()):

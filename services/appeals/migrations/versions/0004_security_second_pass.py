@@ -1,6 +1,6 @@
 """security, second pass (issue 11)
 
-Agents carry a session generation (sessions end everywhere on sign-out, a new password or a
+Teams may work on a need-to-know basis (teams). Agents carry a session generation (sessions end everywhere on sign-out, a new password or a
 disabled account). Algorithm ids are each administration's own: the registry's read model is keyed by
 (administration, id, version).
 
@@ -26,6 +26,13 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    op.create_table('teams',
+    sa.Column('administration', sa.String(length=64), nullable=False),
+    sa.Column('team', sa.String(length=64), nullable=False),
+    sa.Column('need_to_know', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('administration', 'team')
+    )
     with op.batch_alter_table('agents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0',
                                       nullable=False))
@@ -35,6 +42,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema (fails if two administrations registered the same id and version)."""
+    op.drop_table('teams')
     with op.batch_alter_table('agents', schema=None) as batch_op:
         batch_op.drop_column('session_generation')
     with op.batch_alter_table('algorithms', schema=None) as batch_op:

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 AGENT_ROLES = ("reviewer", "supervisor", "algorithm_owner", "auditor", "admin")
+# Who sees a person's contact details (e-mail, postal address, phone), in the API as in the
+# console: the agents who write to them. Auditors check what was done, not where people live.
+CONTACT_ROLES = ("reviewer", "supervisor", "admin")
 PRODUCER_SCOPES = ("decisions:write", "algorithms:write")
 
 Kind = Literal["anonymous", "producer", "agent", "usager"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.contracts.fields import BoundedList, Identifier, SafeText, Slug
+from shared.contracts.fields import BoundedList, EmailAddress, Identifier, SafeText, Slug
 from shared.decision_model import load_algorithm_model
 
 STATUSES = ("in_use", "retired")
@@ -32,7 +32,7 @@ class ServiceContactSchema(_Strict):
 
     name = SafeText(required=True, max_length=200, min_length=1)
     address = SafeText(required=True, max_length=500, min_length=1)
-    email = fields.Email(required=True)
+    email = EmailAddress(required=True)
     phone = SafeText(required=True, max_length=40, min_length=1)
 
 

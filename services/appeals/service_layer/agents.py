@@ -13,7 +13,11 @@ from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.auth.passwords import hash_password, needs_rehash, verify_password
 from shared.auth.principal import AGENT_ROLES, Principal
 from shared.auth.revocations import revoked_event
-from shared.contracts.fields import ADMINISTRATION_PATTERN, IDENTIFIER_PATTERN
+from shared.contracts.fields import (
+    ADMINISTRATION_PATTERN,
+    IDENTIFIER_PATTERN,
+    is_email_address,
+)
 from shared.ratelimit import RateLimiter, Refusal
 
 
@@ -33,6 +37,8 @@ def create_agent(uow: AppealsUnitOfWork, agent_id: str, administration: str, nam
     unknown = set(roles) - set(AGENT_ROLES)
     if not roles or unknown:
         raise AgentError(f"roles must be among {', '.join(AGENT_ROLES)}")
+    if email is not None and not is_email_address(email):
+        raise AgentError("the e-mail must be one address, such as nom@exemple.fr")
     if uow.office.agent(agent_id) is not None:
         raise AgentError(f"an agent {agent_id} already exists")
     uow.office.add_agent(id=agent_id, administration=administration, name=name, email=email,

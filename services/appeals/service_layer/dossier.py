@@ -11,6 +11,7 @@ from services.appeals.domain import rules
 from services.appeals.domain.rules import Agent, Ground
 from services.appeals.service_layer.read_model import readability
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
+from shared.auth.principal import CONTACT_ROLES
 from shared.decision_model import PROTECTED_GROUNDS
 from shared.french import format_value
 
@@ -105,6 +106,7 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
         "validate": _allowed(rules.check_validator, agent, adm, status, appeal.drafted_by,
                              initial),
         "author": agent.is_author_of(initial),
+        "contact": agent.has_any(*CONTACT_ROLES),
     }
     if dossier.may["assign"]:
         dossier.colleagues = [a for a in uow.office.agents(adm) if a.disabled_at is None

@@ -84,26 +84,30 @@ def export_csv() -> Response:
 
 
 def _csv_row(entry: dict[str, Any], public_url: str) -> dict[str, Any]:
-    return {
+    row = {
         "administration": entry["administration"], "id": entry["id"],
-        "version": entry["version"], "name": _cell(entry["name"]),
-        "purpose": _cell(entry["purpose"]), "status": entry["status"],
+        "version": entry["version"], "name": entry["name"],
+        "purpose": entry["purpose"], "status": entry["status"],
         "automation_allowed": entry["automation_allowed"],
         "model_kind": entry["model"]["kind"],
-        "legal_bases": _cell(" | ".join(
-            " ".join(filter(None, (b["title"], b.get("article")))) for b in entry["legal_bases"])),
-        "criteria": _cell(" | ".join(c["label"] for c in entry["criteria"])),
+        "legal_bases": " | ".join(
+            " ".join(filter(None, (b["title"], b.get("article")))) for b in entry["legal_bases"]),
+        "criteria": " | ".join(c["label"] for c in entry["criteria"]),
         "protected_grounds": " | ".join(sorted({c["protected_ground"] for c in entry["criteria"]
                                                 if c.get("protected_ground")})),
-        "responsible_service": _cell(entry["responsible_service"]["name"]),
+        "responsible_service": entry["responsible_service"]["name"],
         "contact_email": entry["responsible_service"]["email"],
         "evaluation_published": "oui" if entry.get("evaluation") else "non",
         "decisions_logged": entry["decisions_logged"],
         "url": f"{public_url}/register/{entry['administration']}/{entry['id']}/"
                f"{entry['version']}",
     }
+    # Every text cell, whatever its column (an e-mail address may start with = too).
+    return {key: _cell(value) if isinstance(value, str) else value
+            for key, value in row.items()}
 
 
 def _cell(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A cell starting with = + - @ would run as a formula in a spreadsheet; a tab or a carriage
+    # return before one is skipped by some spreadsheets, so they count too.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

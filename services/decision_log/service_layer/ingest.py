@@ -237,22 +237,36 @@ def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def quarantine(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
                rejection: v.Rejection, context: IngestContext) -> Quarantined:
-    """Keep what could not be logged, with its reasons, and say so."""
+    """Keep what could not be logged, with its reasons, and say so to whom sent it."""
+    administration = _filed_under(producer, rejection)
     item_id = uow.quarantine.add(
         received_at=context.now(), channel=producer.channel, producer=producer.identity,
         producer_administration=producer.administration,
-        administration=rejection.administration, decision_id=rejection.decision_id,
+        administration=administration, decision_id=rejection.decision_id,
         event_id=rejection.event_id, category=rejection.category, reasons=rejection.reasons,
         body=raw, status="pending", attempts=1)
     log.info("decision quarantined", extra={
         "quarantine_id": item_id, "category": rejection.category,
-        "administration": rejection.administration, "decision_id": rejection.decision_id})
-    if rejection.administration is not None and _is_slug(rejection.administration):
-        uow.publish(Event(topology.DECISION_QUARANTINED, rejection.administration, {
+        "administration": administration, "decision_id": rejection.decision_id})
+    if administration is not None and _is_slug(administration):
+        uow.publish(Event(topology.DECISION_QUARANTINED, administration, {
             "quarantine_id": item_id, "category": rejection.category,
             "decision_id": rejection.decision_id, "event_id": rejection.event_id,
             "reasons": rejection.reasons}).to_message())
     return Quarantined(item_id, rejection.category, rejection.reasons)
+
+
+def _filed_under(producer: v.Producer, rejection: v.Rejection) -> str | None:
+    """The administration whose quarantine keeps the item: the authenticated producer's.
+
+    What the body claims is believed only from a trusted service (appeals' revisions). A
+    producer refused for another administration fills its own quarantine, never the other's;
+    an unknown or unauthenticated sender's item is the operators' alone.
+    """
+    if producer.administration:
+        return producer.administration
+    trusted = producer.administration is None and producer.identity is not None
+    return rejection.administration if trusted else None
 
 
 def _is_slug(value: str) -> bool:

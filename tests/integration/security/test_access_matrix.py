@@ -129,7 +129,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/audit/appeals"): bounded("auditor", "admin"),
     ("GET", "/console/"): bounded(*AGENT_ROLES),
     ("GET", "/console/appeals/<string:public_id>"): only(*READERS),
-    ("GET", "/console/appeals/<string:public_id>/<string:which>.pdf"): only(*READERS),
+    # A letter carries the person's address: for those who write to them, not auditors.
+    ("GET", "/console/appeals/<string:public_id>/<string:which>.pdf"):
+        only("reviewer", "supervisor", "admin"),
     ("GET", "/console/appeals/<string:public_id>/attachments/<int:attachment_id>"):
         only(*READERS),
     ("POST", "/console/appeals/<string:public_id>/claim"): only("reviewer", "supervisor"),

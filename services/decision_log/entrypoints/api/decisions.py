@@ -11,6 +11,7 @@ from services.decision_log.domain.validation import CONFLICT, UNAUTHORISED, Prod
 from services.decision_log.entrypoints.api import service
 from services.decision_log.entrypoints.api.schemas import DecisionSchema, IngestAcceptedSchema
 from services.decision_log.service_layer.ingest import Duplicate, Logged, Quarantined, ingest
+from shared.auth.principal import CONTACT_ROLES
 from shared.auth.session import require
 from shared.web.app import ApiBlueprint
 from shared.web.audit import reading
@@ -78,7 +79,7 @@ class Decision(MethodView):
                 raise ApiError(404, "No such decision.")
             # Contact details are for the agents who write to the person, not for auditors.
             contact = (uow.decisions.contact(row.id)
-                       if principal.has_any_role("reviewer", "supervisor", "admin") else None)
+                       if principal.has_any_role(*CONTACT_ROLES) else None)
         reading(f"decision:{administration}/{decision_id}", administration,
                 "lecture de la décision" + (" et des coordonnées" if contact else ""))
         return {

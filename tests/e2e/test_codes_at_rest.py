@@ -5,7 +5,6 @@ WAL, and would sit in its archives and backups)."""
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
 from pathlib import Path
@@ -17,6 +16,7 @@ from sqlalchemy.engine import make_url
 from shared.auth.tokens import normalize_code
 from shared.samples import generate_decisions
 from tests.e2e.conftest import RunningSystem
+from tests.logs import every_log_line
 
 pytestmark = pytest.mark.infra
 ADMINISTRATION = "ville-exemple"
@@ -39,15 +39,6 @@ FROM information_schema.tables WHERE table_schema = 'public'
 """
 
 
-class Everything(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.getMessage()} {record.__dict__!r}")
-
-
 def databases(running_system: RunningSystem) -> list[str]:
     return [str(make_url(url).database)
             for url in running_system.system.settings.database_urls.values()]
@@ -68,12 +59,7 @@ def test_no_access_code_in_postgresql_its_wal_or_the_logs(running_system: Runnin
                                                           postgres: Any):
     for database in databases(running_system):
         postgres.psql(UNCOMPRESSED, database)
-    logs = Everything()
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(logs)
-    root.setLevel(logging.DEBUG)
-    try:
+    with every_log_line() as logs:
         back_office = running_system.back_offices[ADMINISTRATION]
         decisions = refused_decisions(3)
         back_office.publish(decisions)
@@ -91,15 +77,12 @@ def test_no_access_code_in_postgresql_its_wal_or_the_logs(running_system: Runnin
                                          "code": codes[0]})
         assert opened.status_code == 303
         assert browser.get(f"/d/{logged[0]['reference']}").status_code == 200
-    finally:
-        root.removeHandler(logs)
-        root.setLevel(level)
     postgres.psql("CHECKPOINT")
     wal = b"".join(path.read_bytes() for path in sorted(
         Path(postgres.base_dir, "pgdata", "data", "pg_wal").resolve().glob("0*")))
     rows = "\n".join(postgres.psql(EVERY_ROW, database)
                      for database in databases(running_system)).encode()
-    where = {"WAL": wal, "tables": rows, "logs": "\n".join(logs.lines).encode()}
+    where = {"WAL": wal, "tables": rows, "logs": logs.text}
     # What the scans see: the references are written in the tables and in the WAL.
     assert all(event["reference"].encode() in wal and event["reference"].encode() in rows
                for event in logged)

@@ -7,7 +7,6 @@ The same check on PostgreSQL, its tables and its WAL, is tests/e2e/test_codes_at
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
 from collections.abc import Iterator
@@ -24,34 +23,18 @@ from shared.contracts.events import Event
 from shared.messaging import topology
 from shared.web.security import CSRF_FIELD
 from tests.integration.security.world import World, agent_session, build_world
-
-
-class Everything(logging.Handler):
-    """Every log record of the process, as a log file would hold it, extras included."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.getMessage()} {record.__dict__!r}")
+from tests.logs import AllLogs, every_log_line
 
 
 @pytest.fixture(scope="module")
-def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Path, Everything]]:
-    logs = Everything()
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(logs)
-    root.setLevel(logging.DEBUG)
-    data_dir = tmp_path_factory.mktemp("journey")
-    world = build_world(data_dir)
-    try:
-        yield world, data_dir, logs
-    finally:
-        world.system.stop()
-        root.removeHandler(logs)
-        root.setLevel(level)
+def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Path, AllLogs]]:
+    with every_log_line() as logs:
+        data_dir = tmp_path_factory.mktemp("journey")
+        world = build_world(data_dir)
+        try:
+            yield world, data_dir, logs
+        finally:
+            world.system.stop()
 
 
 def forms(code: str) -> list[bytes]:
@@ -120,7 +103,7 @@ def test_after_a_journey_no_access_code_rests_anywhere(journey):
 
     where = {**{f"table {k}": v for k, v in rows_of(world).items()},
              **{f"file {k}": v for k, v in files_of(data_dir).items()},
-             "logs": "\n".join(logs.lines).encode()}
+             "logs": logs.text}
     # The scan sees what is stored: references are in the tables and in the WAL.
     assert any(world.own.reference.encode() in v for k, v in where.items() if k.endswith("-wal"))
     assert world.own.reference.encode() in where["table decision_log.decisions"]

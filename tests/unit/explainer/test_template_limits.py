@@ -18,9 +18,8 @@ from services.explainer.domain.templates import (
     check_sources,
 )
 from tests.unit.explainer.cases import case, sample
+from tests.unit.explainer.test_templates import FAMILY
 
-FAMILY = {"quotient_familial": 1180, "parent_isole": False, "activite_parents": True,
-          "fratrie_creche": True, "handicap_enfant": False, "anciennete_demande_mois": 8}
 BIG = "{% set big = 'x' * 20000 %}"
 HOSTILE = {
     "nested loops without output": "{% for a in range(1000) %}{% for b in range(1000) %}"

@@ -327,7 +327,8 @@ def _profile_args(args: argparse.Namespace) -> dict[str, str | None]:
 
 
 def cmd_appeals(args: argparse.Namespace) -> int:
-    """How an administration handles appeals: four-eyes validation, routing to teams."""
+    """How an administration handles appeals: four-eyes validation, routing to teams, teams
+    whose dossiers only their members see."""
     from datetime import UTC, datetime
 
     with _container("appeals").uow() as uow:
@@ -335,6 +336,13 @@ def cmd_appeals(args: argparse.Namespace) -> int:
             uow.office.set_four_eyes(args.administration, args.four_eyes == "on",
                                      datetime.now(UTC))
             message = {"administration": args.administration, "four_eyes": args.four_eyes}
+        elif args.action == "team":
+            if not args.team:
+                raise SystemExit("--team is required")
+            uow.office.set_need_to_know(args.administration, args.team,
+                                        args.need_to_know == "on", datetime.now(UTC))
+            message = {"administration": args.administration, "team": args.team,
+                       "need_to_know": args.need_to_know}
         else:
             if not args.algorithm:
                 raise SystemExit("--algorithm is required")
@@ -459,11 +467,13 @@ def build_parser() -> argparse.ArgumentParser:
     agents.set_defaults(func=cmd_agents)
 
     appeals = sub.add_parser("appeals", help="four-eyes validation and routing of appeals")
-    appeals.add_argument("action", choices=["policy", "route"])
+    appeals.add_argument("action", choices=["policy", "route", "team"])
     appeals.add_argument("--administration", required=True)
     appeals.add_argument("--four-eyes", choices=["on", "off"], default="off")
     appeals.add_argument("--algorithm")
     appeals.add_argument("--team", help="empty to remove the route")
+    appeals.add_argument("--need-to-know", choices=["on", "off"], default="off",
+                         help="team: only its members see its dossiers (any role)")
     appeals.set_defaults(func=cmd_appeals)
 
     from services.tlog_cli import add_commands

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.serving import WSGIRequestHandler
 
 from services import catalog
 from services.catalog import Container
@@ -26,8 +28,13 @@ log = logging.getLogger(__name__)
 
 
 def embedded_settings(data_dir: Path, public_url: str) -> Settings:
-    """SQLite files and a secret key kept in `data_dir`; the in-process transport."""
+    """SQLite files and a secret key kept in `data_dir`; the in-process transport.
+
+    The directory is the owner's alone (0700): it holds personal data, the secret key and the
+    e-mails caught for the demonstration.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
     key_file = data_dir / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(48))
@@ -99,6 +106,19 @@ def start_services(system: Embedded, transport_for: Callable[[str], Transport]) 
         system.apps[service.name] = service.create_app(system.settings, container)
 
 
+class EmbeddedRequestHandler(WSGIRequestHandler):
+    """The embedded server's requests: no software version in its answers (nothing to look up
+    a known flaw by), and only the path in its log (a query string may carry a reference)."""
+
+    def version_string(self) -> str:
+        return "Explicite"
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = getattr(self, "path", "-").split("?", 1)[0]
+        line = f"{getattr(self, 'command', '-')} {path}".translate(self._control_char_table)
+        self.log("info", '"%s" %s %s', line, code, size)
+
+
 def main(host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var"),
          samples: bool = True) -> None:
     """`explicite run`: start everything, load the samples, print what to try, serve."""
@@ -106,6 +126,9 @@ def main(host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var")
 
     from services.demo import load_demo
 
+    # Every file this process creates (databases, their journals, caught e-mails) is the
+    # owner's alone, whatever the shell's umask.
+    os.umask(0o077)
     settings = embedded_settings(data_dir, f"http://{host}:{port}")
     configure_logging(settings.log_level, settings.log_format)
     system = start(settings)
@@ -115,7 +138,8 @@ def main(host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var")
         print(banner, flush=True)
     print("Arrêt : Ctrl+C\n", flush=True)
     try:
-        run_simple(host, port, system.wsgi, threaded=True, use_reloader=False)
+        run_simple(host, port, system.wsgi, threaded=True, use_reloader=False,
+                   request_handler=EmbeddedRequestHandler)
     finally:
         system.stop()
 

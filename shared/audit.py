@@ -93,15 +93,33 @@ def _hashed(entry: Mapping[str, Any]) -> dict[str, Any]:
             **{k: entry[k] for k in ("actor", "administration", "action", "subject", "purpose")}}
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What one entry says: an action on a subject of an administration, and why."""
+
+    administration: str
+    action: str
+    subject: str
+    purpose: str
+
+
 def record(session: Session, tables: AuditTables, *, actor: str, administration: str,
            action: str, subject: str, purpose: str, at: datetime | None = None) -> None:
     """Append an entry in the caller's transaction (it is kept only if that commits).
 
     No lock is taken: the entry is chained later by `seal`.
     """
-    session.execute(insert(tables.entries).values(
-        at=at or datetime.now(UTC), actor=actor[:160], administration=administration,
-        action=action, subject=subject[:200], purpose=purpose[:300]))
+    record_many(session, tables, actor, [Reading(administration, action, subject, purpose)], at)
+
+
+def record_many(session: Session, tables: AuditTables, actor: str, readings: list[Reading],
+                at: datetime | None = None) -> None:
+    """Append one entry per reading (a list of 500 dossiers: 500 entries, one statement)."""
+    when = at or datetime.now(UTC)
+    session.execute(insert(tables.entries), [
+        {"at": when, "actor": actor[:160], "administration": r.administration,
+         "action": r.action, "subject": r.subject[:200], "purpose": r.purpose[:300]}
+        for r in readings])
 
 
 def seal(session: Session, tables: AuditTables, limit: int = SEAL_BATCH) -> int:

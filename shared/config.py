@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlsplit
 
+from shared.auth.tokens import keyed_digest
+
 SERVICES = ("decision_log", "explainer", "appeals")
 
 Transport = Literal["amqp", "memory"]
@@ -82,6 +84,10 @@ class Settings:
     accessibility_audit: str = ""
     accessibility_publisher: str = ""
     accessibility_contact: str = ""
+    # The keys access codes are derived with, by id; the first is the one used for new
+    # decisions, the others only deliver codes issued before a rotation (docs/security.md).
+    # Empty: one key derived from the secret key.
+    access_code_keys: tuple[tuple[str, str], ...] = ()
 
     def database_url(self, service: str) -> str:
         try:
@@ -99,6 +105,11 @@ class Settings:
         prefix = self.log_origin or (
             f"{urlsplit(self.public_url).netloc}{urlsplit(self.public_url).path}/log")
         return f"{prefix.rstrip('/')}/{administration}"
+    def code_keys(self) -> dict[str, str]:
+        """Access-code keys by id, the current one first."""
+        if self.access_code_keys:
+            return dict(self.access_code_keys)
+        return {"s": keyed_digest(self.secret_key, "access-code-key", "s")}
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -169,4 +180,17 @@ class Settings:
             log_checkpoint_seconds=_number(env, "EXPLICITE_LOG_CHECKPOINT_SECONDS",
                                            cls.log_checkpoint_seconds),
             log_origin=env.get("EXPLICITE_LOG_ORIGIN", ""),
+            access_code_keys=_code_keys(env.get("EXPLICITE_ACCESS_CODE_KEYS", "")),
         )
+
+
+def _code_keys(raw: str) -> tuple[tuple[str, str], ...]:
+    """`id:secret,id:secret` (the current key first) as pairs."""
+    keys = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key_id, _, secret = item.partition(":")
+        if not key_id.isalnum() or len(key_id) > 16 or len(secret) < 32:
+            raise ConfigurationError("EXPLICITE_ACCESS_CODE_KEYS must be id:secret pairs, "
+                                     "ids of letters or digits, secrets of 32+ characters")
+        keys.append((key_id, secret))
+    return tuple(keys)

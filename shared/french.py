@@ -75,3 +75,12 @@ def format_value(value: object, unit: str | None = None, kind: str | None = None
         text = format_number(value)
         return f"{text}{NBSP}{unit}" if unit else text
     return str(value)
+
+
+def format_duration(seconds: int) -> str:
+    """A wait, rounded up to what a person reads: `1 seconde`, `40 secondes`, `3 minutes`."""
+    seconds = max(seconds, 1)
+    size, unit = next((size, unit) for size, unit in (
+        (3600, "heure"), (60, "minute"), (1, "seconde")) if seconds >= size)
+    count = -(-seconds // size)
+    return f"{count} {unit}{'s' if count > 1 else ''}"

@@ -23,6 +23,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from shared.contracts.fields import is_email_address
+
 log = logging.getLogger(__name__)
 
 
@@ -89,6 +91,8 @@ class SmtpMailer(Mailer):
         self._timeout = timeout
 
     def send(self, mail: Mail) -> None:
+        if not is_email_address(mail.to):
+            raise MailError("the recipient is not one e-mail address")
         try:
             client: smtplib.SMTP
             if self._tls:
@@ -101,7 +105,8 @@ class SmtpMailer(Mailer):
                     client.starttls(context=ssl.create_default_context())
                 if self._user:
                     client.login(self._user, self._password or "")
-                client.send_message(mail.to_message())
+                # The envelope names the one recipient: never what a header could list.
+                client.send_message(mail.to_message(), to_addrs=[mail.to])
         except (OSError, smtplib.SMTPException) as exc:
             raise MailError(f"{type(exc).__name__}: {exc}") from exc
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.decision_log.adapters.tables import messaging, rate_events
+from services.decision_log.service_layer.access_codes import AccessCodes
 from services.decision_log.service_layer.ingest import IngestContext
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.config import Settings
@@ -42,9 +43,10 @@ class DecisionLog:
 def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:
     engine = engine or make_engine(settings.database_url(SERVICE),
                                    pool_size=settings.db_pool_size)
+    codes = AccessCodes(settings.code_keys())
     relay = OutboxRelay(engine, messaging, batch_size=settings.outbox_batch_size,
-                        poll_interval=settings.outbox_poll_ms / 1000)
-    context = IngestContext(settings.secret_key, settings.public_url,
+                        poll_interval=settings.outbox_poll_ms / 1000, prepare=codes.deliver)
+    context = IngestContext(settings.secret_key, settings.public_url, codes,
                             timedelta(seconds=settings.future_tolerance_seconds))
     return DecisionLog(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
                        context, RateLimiter(rate_events, settings.secret_key),

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 AGENT_ROLES = ("reviewer", "supervisor", "algorithm_owner", "auditor", "admin")
+# Who sees a person's contact details (e-mail, postal address, phone), in the API as in the
+# console: the agents who write to them. Auditors check what was done, not where people live.
+CONTACT_ROLES = ("reviewer", "supervisor", "admin")
 PRODUCER_SCOPES = ("decisions:write", "algorithms:write")
 
 Kind = Literal["anonymous", "producer", "agent", "usager"]
@@ -21,6 +24,8 @@ class Principal:
     roles: frozenset[str] = field(default_factory=frozenset)
     # For a usager: the decision references they proved they hold the access code of.
     references: frozenset[str] = field(default_factory=frozenset)
+    # For an agent: the session generation they signed in with (see shared.auth.revocations).
+    generation: int = 0
 
     @property
     def authenticated(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import current_app, g, request, session
 
@@ -11,7 +12,11 @@ from shared.auth.principal import ANONYMOUS, Principal
 from shared.web.errors import ApiError
 
 ApiKeyResolver = Callable[[str], Principal | None]
+AgentSessionCheck = Callable[[Principal], bool]
 _RESOLVER = "explicite.api_key_resolver"
+_AGENT_CHECK = "explicite.agent_session_check"
+# Absolute lifetimes, from the sign-in (a usager's: from the code that opened each decision):
+# using a session never extends it.
 AGENT_SESSION_SECONDS = 8 * 3600
 USAGER_SESSION_SECONDS = 2 * 3600
 
@@ -19,6 +24,12 @@ USAGER_SESSION_SECONDS = 2 * 3600
 def set_api_key_resolver(app: object, resolver: ApiKeyResolver) -> None:
     """A service that issues API keys tells how to turn one into a principal."""
     app.extensions[_RESOLVER] = resolver  # type: ignore[attr-defined]
+
+
+def set_agent_session_check(app: object, check: AgentSessionCheck) -> None:
+    """Every service tells whether an agent's session still holds (not signed out, password
+    unchanged, account active): a session it cannot check is refused."""
+    app.extensions[_AGENT_CHECK] = check  # type: ignore[attr-defined]
 
 
 def current_principal() -> Principal:
@@ -46,30 +57,60 @@ def _resolve() -> Principal:
     now = time.time()
     agent = session.get("agent")
     if isinstance(agent, dict) and now - float(agent.get("at", 0)) < AGENT_SESSION_SECONDS:
-        return Principal("agent", id=str(agent["id"]), administration=agent["administration"],
-                         roles=frozenset(agent.get("roles", ())))
-    usager = session.get("usager")
-    if isinstance(usager, dict) and now - float(usager.get("at", 0)) < USAGER_SESSION_SECONDS:
-        return Principal("usager", id="usager", references=frozenset(usager.get("refs", ())))
+        principal = Principal("agent", id=str(agent["id"]),
+                              administration=agent["administration"],
+                              roles=frozenset(agent.get("roles", ())),
+                              generation=int(agent.get("gen", 0)))
+        check: AgentSessionCheck | None = current_app.extensions.get(_AGENT_CHECK)
+        return principal if check is not None and check(principal) else ANONYMOUS
+    references = _usager_references(now)
+    if references:
+        return Principal("usager", id="usager", references=frozenset(references))
     return ANONYMOUS
 
 
-def sign_in_agent(agent_id: str, administration: str, roles: Iterable[str]) -> None:
+def _usager_references(now: float) -> dict[str, float]:
+    """The references the usager opened less than USAGER_SESSION_SECONDS ago, with when."""
+    usager = session.get("usager")
+    if not isinstance(usager, dict):
+        return {}
+    refs = usager.get("refs", ())
+    # Sessions signed before each reference had its own time share the session's.
+    opened: dict[str, Any] = (refs if isinstance(refs, dict)
+                              else dict.fromkeys(refs, usager.get("at", 0)))
+    return {ref: float(at) for ref, at in opened.items()
+            if now - float(at) < USAGER_SESSION_SECONDS}
+
+
+def sign_in_agent(agent_id: str, administration: str, roles: Iterable[str],
+                  generation: int = 0) -> None:
     session.clear()
     session.permanent = True
     session["agent"] = {"id": agent_id, "administration": administration,
-                        "roles": sorted(roles), "at": time.time()}
+                        "roles": sorted(roles), "gen": generation, "at": time.time()}
 
 
-def sign_in_usager(reference: str) -> None:
-    """Add a decision to the usager's session (a person may hold several letters)."""
-    current = session.get("usager") if isinstance(session.get("usager"), dict) else None
-    refs = set(current.get("refs", ())) if current else set()
-    if not current:
-        session.clear()
-    refs.add(reference)
+def sign_in_usager(reference: str, *, opened_with: str | None = None) -> None:
+    """Add a decision to the usager's session (a person may hold several letters).
+
+    Each reference lasts USAGER_SESSION_SECONDS from the code that opened it. One opened
+    through another (`opened_with`: the revision of a contested decision) lasts as long as
+    that one: reading a page never extends a session.
+    """
+    now = time.time()
+    refs = _usager_references(now)
+    if opened_with is not None:
+        if opened_with not in refs or refs.get(reference, 0.0) >= refs[opened_with]:
+            return  # nothing changes: the cookie is not signed again
+        opened_at = refs[opened_with]
+    else:
+        opened_at = now
+    if not refs:
+        session.clear()  # a fresh session: nothing of an agent's or of an expired one is kept
+    refs[reference] = max(opened_at, refs.get(reference, 0.0))
+    newest = sorted(refs.items(), key=lambda item: item[1])[-20:]
     session.permanent = True
-    session["usager"] = {"refs": sorted(refs)[-20:], "at": time.time()}
+    session["usager"] = {"refs": dict(newest)}
 
 
 def sign_out() -> None:

@@ -37,8 +37,21 @@ def new_report_id() -> str:
 
 
 def new_access_code() -> str:
-    """A decision's access code: 12 characters, 60 bits, `XXXX-XXXX-XXXX`."""
+    """A random access code: 12 characters, 60 bits, `XXXX-XXXX-XXXX`."""
     return _grouped(_random_chars(12), 4)
+
+
+def derived_access_code(key: str, reference: str) -> str:
+    """A decision's access code: 60 bits of HMAC-SHA256(key, reference), `XXXX-XXXX-XXXX`.
+
+    Derived, never drawn: whoever holds the key (decision_log only) can say it again when it
+    must be delivered, so it is never stored; without the key, it is as unguessable as a
+    random one.
+    """
+    digest = hmac.new(key.encode(), b"access-code\x00" + reference.encode(),
+                      hashlib.sha256).digest()
+    bits = int.from_bytes(digest[:8], "big") >> 4  # 60 bits, 5 per character
+    return _grouped("".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(11, -1, -1)), 4)
 
 
 def normalize_code(value: str) -> str:

@@ -18,7 +18,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from shared.contracts.fields import Identifier, SafeText, Slug
+from shared.contracts.fields import BoundedList, EmailAddress, Identifier, SafeText, Slug
 from shared.decision_model import load_algorithm_model
 from shared.routes.model import (
     ADMINISTRATIVE,
@@ -75,7 +75,7 @@ class ServiceContactSchema(_Strict):
 
     name = SafeText(required=True, max_length=200, min_length=1)
     address = SafeText(required=True, max_length=500, min_length=1)
-    email = fields.Email(required=True)
+    email = EmailAddress(required=True)
     phone = SafeText(required=True, max_length=40, min_length=1)
 
 
@@ -247,18 +247,18 @@ class AlgorithmVersionSchema(_Strict):
     administration = Slug(required=True)
     name = SafeText(required=True, max_length=200, min_length=1)
     purpose = SafeText(required=True, max_length=2000, min_length=1)
-    legal_bases = fields.List(fields.Nested(LegalBasisSchema), required=True,
-                              validate=validate.Length(min=1, max=20))
+    legal_bases = BoundedList(fields.Nested(LegalBasisSchema), required=True, min_length=1,
+                              max_length=20)
     responsible_service = fields.Nested(ServiceContactSchema, required=True)
-    data_sources = fields.List(fields.Nested(DataSourceSchema), load_default=list,
-                               validate=validate.Length(max=50))
-    operations = fields.List(SafeText(max_length=500, min_length=1), required=True,
-                             validate=validate.Length(min=1, max=30))
+    data_sources = BoundedList(fields.Nested(DataSourceSchema), load_default=list,
+                               max_length=50)
+    operations = BoundedList(SafeText(max_length=500, min_length=1), required=True,
+                             min_length=1, max_length=30)
     automation_allowed = fields.String(required=True, validate=validate.OneOf(["full", "partial"]))
     human_role = SafeText(max_length=200, load_default=None, allow_none=True)
     status = fields.String(load_default="in_use", validate=validate.OneOf(STATUSES))
     public = fields.Boolean(load_default=True)
-    criteria = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=200))
+    criteria = BoundedList(fields.Dict(), required=True, min_length=1, max_length=200)
     model = fields.Dict(required=True)
     recourse = fields.Nested(RecourseSchema, required=True)
     evaluation = fields.Nested(EvaluationSchema, load_default=None, allow_none=True)

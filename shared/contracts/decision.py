@@ -22,10 +22,13 @@ from shared.contracts.fields import (
     IDENTIFIER_PATTERN,
     UUID_PATTERN,
     AwareDateTime,
+    BoundedList,
+    EmailAddress,
     Identifier,
     SafeText,
     Slug,
     Uuid,
+    is_email_address,
     reject_control_characters,
 )
 from shared.messaging import topology
@@ -82,7 +85,7 @@ class StrictSchema(Schema):
 
 
 class ContactSchema(StrictSchema):
-    email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=254))
+    email = EmailAddress(allow_none=True, load_default=None)
     postal_address = SafeText(max_length=500, allow_none=True, load_default=None)
     phone = SafeText(max_length=40, allow_none=True, load_default=None)
 
@@ -129,8 +132,8 @@ class DecisionRecordedSchema(StrictSchema):
     decided_by = SafeText(max_length=128, allow_none=True, load_default=None)
     subject = fields.Nested(SubjectSchema, required=True)
     outcome = fields.Nested(OutcomeSchema, required=True)
-    criteria = fields.List(fields.Nested(CriterionSchema), required=True,
-                           validate=validate.Length(min=1, max=MAX_CRITERIA))
+    criteria = BoundedList(fields.Nested(CriterionSchema), required=True, min_length=1,
+                           max_length=MAX_CRITERIA)
     score = JsonNumber(allow_none=True, load_default=None)
     supersedes = Identifier(allow_none=True, load_default=None)
 
@@ -176,7 +179,6 @@ class _Invalid(Exception):
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN).match
 _SLUG = re.compile(ADMINISTRATION_PATTERN).match
 _UUID = re.compile(UUID_PATTERN).match
-_EMAIL = validate.Email()
 _JSON_NUMBER = JsonNumber()
 _DECISION_KEYS = frozenset(DecisionRecordedSchema._declared_fields)
 _ALGORITHM_KEYS = frozenset(AlgorithmRefSchema._declared_fields)
@@ -245,11 +247,7 @@ def _contact(raw: Any) -> dict[str, Any]:
     data = _object(raw, _CONTACT_KEYS)
     email = data.get("email")
     if email is not None:
-        _check(isinstance(email, str) and len(email) <= 254)
-        try:
-            _EMAIL(email)
-        except ValidationError:
-            raise _Invalid from None
+        _check(is_email_address(email))
     return {"email": email, "postal_address": _optional(data, "postal_address", _text, 500),
             "phone": _optional(data, "phone", _text, 40)}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -12,7 +13,35 @@ ADMINISTRATION_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
+# Exactly one address, as people write it: no display name, no quotes, no comment, no comma
+# or semicolon that a mail header or relay would read as a second recipient.
+EMAIL_PATTERN = (r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                 r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+_EMAIL = re.compile(EMAIL_PATTERN)
+MAX_EMAIL = 254
+
 _ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+def is_email_address(value: object) -> bool:
+    """Whether `value` is one e-mail address, and only one."""
+    return isinstance(value, str) and len(value) <= MAX_EMAIL \
+        and len(value.partition("@")[0]) <= 64 and _EMAIL.fullmatch(value) is not None
+
+
+class EmailAddress(fields.String):
+    """Exactly one e-mail address (see EMAIL_PATTERN)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Regexp(
+            EMAIL_PATTERN, error="must be one e-mail address, such as nom@exemple.fr"),
+            **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = str(super()._deserialize(value, attr, data, **kwargs))
+        if not is_email_address(text):
+            raise ValidationError("must be one e-mail address, such as nom@exemple.fr")
+        return text
 
 def reject_control_characters(value: str) -> None:
     """Refuse NUL and other control or invisible formatting characters in text."""
@@ -28,6 +57,24 @@ class SafeText(fields.String):
     def __init__(self, *, max_length: int = 500, min_length: int = 0, **kwargs: Any) -> None:
         length = validate.Length(min=min_length or None, max=max_length)
         super().__init__(validate=[length, reject_control_characters], **kwargs)
+
+class BoundedList(fields.List):
+    """A list whose length is checked before any item is loaded.
+
+    A plain List loads every item, then checks the length: a body of a million invalid items
+    costs a million loads and as many error messages. Here it costs one.
+    """
+
+    def __init__(self, inner: fields.Field, *, max_length: int, min_length: int = 0,
+                 **kwargs: Any) -> None:
+        super().__init__(inner, validate=validate.Length(min=min_length or None,
+                                                         max=max_length), **kwargs)
+        self.max_length = max_length
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list) and len(value) > self.max_length:
+            raise ValidationError(f"Longer than maximum length {self.max_length}.")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 class Slug(fields.String):
     """An administration identifier, e.g. `ville-exemple`."""

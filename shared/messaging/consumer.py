@@ -14,7 +14,7 @@ from sqlalchemy import insert, select, update
 from shared.contracts.events import InvalidMessage
 from shared.db import UnitOfWork, is_transient
 from shared.messaging.backoff import Backoff
-from shared.messaging.message import Delivery, jsonable_headers
+from shared.messaging.message import Delivery, jsonable_headers, without_secrets
 from shared.messaging.tables import MessagingTables
 from shared.messaging.transport import ConsumerChannel, Transport, TransportError
 
@@ -116,7 +116,8 @@ class MessageConsumer(Generic[U]):
         uow.session.execute(insert(self._tables.dead_letters).values(
             queue=self.queue, message_id=delivery.dedup_id, type=delivery.type,
             routing_key=delivery.routing_key, user_id=delivery.user_id,
-            headers=jsonable_headers(delivery.headers), body=delivery.body, reason=reason,
+            headers=jsonable_headers(delivery.headers), body=without_secrets(delivery.body),
+            reason=reason,
             status="pending", received_at=_now()))
 
     def _record_failure(self, delivery: Delivery, error: BaseException) -> None:

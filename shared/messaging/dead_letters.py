@@ -13,7 +13,13 @@ from sqlalchemy.engine import Row
 from shared.db import UnitOfWork
 from shared.messaging import topology
 from shared.messaging.consumer import BatchSettings, MessageConsumer
-from shared.messaging.message import SCHEMA_HEADER, Delivery, OutgoingMessage, jsonable_headers
+from shared.messaging.message import (
+    SCHEMA_HEADER,
+    Delivery,
+    OutgoingMessage,
+    jsonable_headers,
+    without_secrets,
+)
 from shared.messaging.tables import MessagingTables
 
 REPLAY_HEADER = "x-explicite-replay"
@@ -52,7 +58,8 @@ def store_dead_letter(tables: MessagingTables) -> Callable[[Delivery, UnitOfWork
             queue=queue, message_id=delivery.dedup_id, type=delivery.type,
             routing_key=_text((death.get("routing-keys") or [delivery.routing_key])[0]),
             user_id=delivery.user_id,
-            headers=jsonable_headers(delivery.headers), body=delivery.body, reason=reason,
+            headers=jsonable_headers(delivery.headers), body=without_secrets(delivery.body),
+            reason=reason,
             status="pending", received_at=datetime.now(UTC)))
 
     return handle

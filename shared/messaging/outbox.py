@@ -26,9 +26,12 @@ class OutboxRelay:
     """
 
     def __init__(self, engine: Engine, tables: MessagingTables, *, batch_size: int = 500,
-                 poll_interval: float = 0.1) -> None:
+                 poll_interval: float = 0.1,
+                 prepare: Callable[[OutgoingMessage], OutgoingMessage] | None = None) -> None:
         self._engine = engine
         self._outbox = tables.outbox
+        # What a message gains as it leaves, never stored (decision_log: its access code).
+        self._prepare = prepare or (lambda message: message)
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self.wake = threading.Event()
@@ -42,10 +45,10 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            messages = [OutgoingMessage(
+            messages = [self._prepare(OutgoingMessage(
                 exchange=row.exchange, routing_key=row.routing_key, body=row.body,
                 message_id=row.message_id, type=row.type, schema=row.schema,
-                headers=row.headers or {}) for row in rows]
+                headers=row.headers or {})) for row in rows]
             result = publisher.publish(messages)
             if result.returned:
                 log.info("events routed to no queue", extra={"count": len(result.returned)})

@@ -28,12 +28,14 @@ APPEAL_DECIDED = "appeal.decided"
 # to appeals, where the algorithm's owners work), and the answer that the public then sees.
 REGISTER_REPORT_FILED = "register-report.filed"
 REGISTER_REPORT_UPDATED = "register-report.updated"
+AGENT_SESSIONS_REVOKED = "agent.sessions-revoked"
 
 EVENTS = (
     DECISION_LOGGED, DECISION_QUARANTINED, DECISION_DIVERGENT, DECISION_REVISED,
     ALGORITHM_REGISTERED, EXPLANATION_GENERATED, EXPLANATION_REQUESTED,
     APPEAL_FILED, APPEAL_ACKNOWLEDGED, APPEAL_ASSIGNED, APPEAL_DECIDED,
     REGISTER_REPORT_FILED, REGISTER_REPORT_UPDATED,
+    AGENT_SESSIONS_REVOKED,
 )
 
 
@@ -83,6 +85,9 @@ QUEUES = (
     QueueSpec("decision_log", REGISTER_REPORT_UPDATED),
     QueueSpec("explainer", ALGORITHM_REGISTERED),
     QueueSpec("explainer", DECISION_LOGGED),
+    # Agents' sessions live in appeals; the other services refuse the revoked ones.
+    QueueSpec("decision_log", AGENT_SESSIONS_REVOKED),
+    QueueSpec("explainer", AGENT_SESSIONS_REVOKED),
     QueueSpec("appeals", ALGORITHM_REGISTERED),
     QueueSpec("appeals", DECISION_LOGGED),
     QueueSpec("appeals", EXPLANATION_GENERATED),

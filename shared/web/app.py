@@ -18,6 +18,7 @@ from werkzeug.routing import IntegerConverter, Map
 from shared.config import Settings
 from shared.web.errors import ExpliciteApi, ValidationParser, register_error_handlers
 from shared.web.health import health_blueprint
+from shared.web.limits import BodyLimits, guard_api_bodies
 from shared.web.security import install_security
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,15 @@ class DatabaseId(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def small_number(value: str) -> int:
+    """A query string's positive number that an INTEGER column holds (a version, a page);
+    ValueError otherwise, so that `request.args.get(name, type=small_number)` ignores it."""
+    number = int(value)
+    if not 1 <= number <= 2**31 - 1:
+        raise ValueError(f"{value} is not a number between 1 and 2^31 - 1")
+    return number
+
+
 class ApiBlueprint(flask_smorest.Blueprint):
     """A flask-smorest blueprint whose validation errors are 400, as contract v1 says."""
 
@@ -49,10 +59,11 @@ def create_service_app(import_name: str, settings: Settings, *, service: str, ti
     """A Flask app with the project's conventions and a flask-smorest Api under /api/v1."""
     app = Flask(import_name, static_folder=None)
     app.url_map.converters["int"] = DatabaseId
+    max_bytes = max_body_bytes or settings.max_body_bytes
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=max_body_bytes or settings.max_body_bytes,
-        MAX_FORM_MEMORY_SIZE=max_body_bytes or settings.max_body_bytes,
+        MAX_CONTENT_LENGTH=max_bytes,
+        MAX_FORM_MEMORY_SIZE=max_bytes,
         EXPLICITE_SETTINGS=settings,
         API_TITLE=title,
         API_VERSION="v1",
@@ -70,6 +81,7 @@ def create_service_app(import_name: str, settings: Settings, *, service: str, ti
         # Only the gateway's own X-Forwarded-For entries are believed; a client's are not.
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    guard_api_bodies(app, BodyLimits(max_bytes))
     register_error_handlers(app)
 
     @app.context_processor

@@ -1,17 +1,50 @@
-"""`GET /api/v1/audit/<service>`: auditors read their administration's trail and its check."""
+"""The audit trail on the web: what a request reads is recorded, and auditors read the trail.
+
+A view that shows personal data names each item with `reading()` (a list of 500 dossiers: 500
+readings); once the view has answered without error, the readings are recorded together, in
+one transaction, with who read them. `GET /api/v1/audit/<service>` shows auditors their
+administration's trail and its check.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from flask import Flask, Response, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from shared import audit
-from shared.auth.session import require
+from shared.audit import actor_of
+from shared.auth.session import current_principal, require
 from shared.db import UnitOfWork
 from shared.web.app import ApiBlueprint
+from shared.web.errors import ExpliciteApi
+
+_READINGS = "explicite_audit_readings"
+
+
+def reading(subject: str, administration: str, purpose: str, action: str = "read") -> None:
+    """This request shows personal data of `subject`: recorded once the view has answered."""
+    g.setdefault(_READINGS, []).append(audit.Reading(administration, action, subject, purpose))
+
+
+def install_audit(app: Flask, api: ExpliciteApi, service: str, uow: Callable[[], UnitOfWork],
+                  tables: audit.AuditTables) -> None:
+    """Record each request's readings in the service's trail; serve the trail to auditors."""
+
+    @app.after_request
+    def _record_readings(response: Response) -> Response:
+        readings = g.pop(_READINGS, None)
+        if readings and response.status_code < 400:
+            with uow() as work:
+                audit.record_many(work.session, tables, actor_of(current_principal()),
+                                  readings)
+                work.commit()
+        return response
+
+    api.register_blueprint(audit_blueprint(service, uow, tables))
 
 
 class AuditQuerySchema(Schema):

@@ -53,11 +53,37 @@ class ValidationParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
 
+# An answer names at most this many faults, each message at most so long: a body with a
+# thousand invalid items gets a readable answer, not one as large as itself.
+MAX_FIELD_ERRORS = 50
+MAX_MESSAGE = 300
+
+
+def capped(errors: Any, budget: int = MAX_FIELD_ERRORS) -> Any:
+    """The field errors, cut after `budget` messages (a `…` entry says more were found)."""
+    left = [budget]
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, dict | list | tuple):
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            kept: dict[str, Any] = {}
+            for key, value in pairs:
+                if left[0] <= 0:
+                    kept["…"] = ["further errors are not shown"]
+                    break
+                kept[str(key)[:MAX_MESSAGE]] = walk(value)
+            return kept if isinstance(item, dict) else list(kept.values())
+        left[0] -= 1
+        return str(item)[:MAX_MESSAGE]
+
+    return walk(errors)
+
+
 def error_body(status: int, message: str, code: str | None = None,
                fields_: dict[str, Any] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code or _CODES.get(status, "error"), "message": message}
     if fields_:
-        body["fields"] = fields_
+        body["fields"] = capped(fields_)
     return {"error": body}
 
 

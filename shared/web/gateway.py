@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from werkzeug.exceptions import NotFound
+
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 # Longest prefix wins; a prefix ending in "/" also matches the path without it.
@@ -72,6 +74,8 @@ class PathDispatcher:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "/") or "/"
+        if path in OPERATOR_ONLY:  # as the nginx gateway: operators use each service's port
+            return NotFound()(environ, start_response)
         if path in self._overrides:
             return self._overrides[path](environ, start_response)
         service = service_for(path, self._routes)

@@ -13,12 +13,32 @@ NGINX = (Path(__file__).resolve().parents[2] / "deploy/gateway/nginx.conf").read
 UPSTREAM_OF = {"decision_log": "decision_log", "explainer": "explainer", "appeals": "appeals"}
 
 
+_LOCATION = re.compile(r"location\s+(=\s+|~\s+)?(\S+)\s*\{\s*"
+                       r"(?:client_max_body_size (\w+);\s*)?proxy_pass http://(\w+);")
+
+
 def nginx_locations() -> dict[str, str]:
-    found = {}
-    for modifier, path, upstream in re.findall(
-            r"location\s+(=\s+|~\s+)?(\S+)\s*\{\s*proxy_pass http://(\w+);", NGINX):
-        found[(modifier or "").strip() + path] = upstream
-    return found
+    return {(modifier or "").strip() + path: upstream
+            for modifier, path, _size, upstream in _LOCATION.findall(NGINX)}
+
+
+def _bytes(size: str) -> int:
+    units = {"k": 1024, "m": 1024**2}
+    return int(size[:-1]) * units[size[-1]] if size[-1] in units else int(size)
+
+
+def test_the_gateway_lets_through_exactly_what_each_service_accepts():
+    """Below, the gateway refuses what the service accepts; above, it forwards what the
+    service will refuse anyway, after reading it."""
+    from services.appeals.entrypoints.web import MAX_BODY_BYTES
+    from shared.config import Settings
+
+    default = _bytes(re.search(r"^  client_max_body_size (\w+);", NGINX, re.M).group(1))
+    assert default == Settings(secret_key="x" * 32).max_body_bytes
+    for modifier, path, size, upstream in _LOCATION.findall(NGINX):
+        limit = _bytes(size) if size else default
+        expected = MAX_BODY_BYTES if upstream == "appeals" else default
+        assert limit == expected, (modifier, path, limit)
 
 
 @pytest.mark.parametrize(("prefix", "service"),

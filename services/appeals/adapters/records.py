@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, true, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.appeals.adapters import tables as t
 from shared import audit
+
+
+def visible_to(hidden_teams: Collection[str]) -> ColumnElement[bool]:
+    """The appeals of no team or of a team not hidden."""
+    if not hidden_teams:
+        return true()
+    return or_(t.appeals.c.team.is_(None), t.appeals.c.team.not_in(sorted(hidden_teams)))
 
 
 class AppealRecords:
@@ -54,8 +61,11 @@ class AppealRecords:
     def listing(self, administration: str, *, statuses: Sequence[str] | None = None,
                 assignee: str | None = None, teams: Sequence[str] | None = None,
                 algorithm_id: str | None = None, due_before: datetime | None = None,
-                limit: int = 200) -> list[Row[Any]]:
-        query = (select(t.appeals).where(t.appeals.c.administration == administration)
+                hidden_teams: Collection[str] = (), limit: int = 200) -> list[Row[Any]]:
+        """The administration's appeals but those of `hidden_teams` (need-to-know teams the
+        reader is not a member of)."""
+        query = (select(t.appeals).where(t.appeals.c.administration == administration,
+                                         visible_to(hidden_teams))
                  .order_by(t.appeals.c.legal_due_at, t.appeals.c.id).limit(limit))
         if statuses is not None:
             query = query.where(t.appeals.c.status.in_(statuses))

@@ -120,6 +120,9 @@ agents = Table(
     Column("quality", String(200)),
     Column("delegation", String(300)),
     Column("password_hash", String(200), nullable=False),
+    # Incremented when every session of the agent must end (sign-out, new password,
+    # disabled account); each session cookie holds the value it was signed in with.
+    Column("session_generation", Integer, nullable=False, server_default="0"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("disabled_at", UtcDateTime),
     Column("last_login_at", UtcDateTime),
@@ -129,6 +132,15 @@ policies = Table(
     "administration_policies", metadata,
     Column("administration", String(64), primary_key=True),
     Column("four_eyes", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Teams whose dossiers only their members see (`need_to_know`), as the administration says.
+teams = Table(
+    "teams", metadata,
+    Column("administration", String(64), primary_key=True),
+    Column("team", String(64), primary_key=True),
+    Column("need_to_know", Boolean, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 

@@ -12,6 +12,7 @@ from typing import Any
 from services.appeals.domain.revision import parse_typed
 from services.appeals.domain.routing import LEGACY_RECOURS
 from services.appeals.domain.rules import Ground
+from shared.contracts.fields import is_email_address
 from shared.decision_model import CriterionDef
 from shared.routes import RECOURS_KINDS
 
@@ -27,7 +28,6 @@ MAX_REASON = 2000
 # The first bytes of each accepted type: what the file is, whatever its name says.
 SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"),
               (b"\xff\xd8\xff", "image/jpeg"))
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 
 
 class FilingInvalid(Exception):
@@ -173,8 +173,9 @@ def _contact(filing: Filing, problems: dict[str, str]) -> dict[str, str | None]:
     email, address = filing.email.strip(), filing.postal_address.strip()
     if filing.answer_by not in ANSWER_BY:
         problems["answer_by"] = "Choisissez comment recevoir la réponse."
-    if email and not _EMAIL.match(email):
-        problems["email"] = "Cette adresse électronique n'est pas valide."
+    if email and not is_email_address(email):
+        problems["email"] = ("Indiquez une seule adresse électronique, par exemple "
+                             "prenom.nom@exemple.fr.")
     elif filing.answer_by == "email" and not email:
         problems["email"] = "Indiquez l'adresse électronique où recevoir la réponse."
     if problem := _text_problem(address, 500):

@@ -54,12 +54,17 @@ class NotVisible(RuleBroken):
 
 @dataclass(frozen=True)
 class Agent:
-    """A signed-in agent; `aliases` are the ids back offices use for them in `decided_by`."""
+    """A signed-in agent; `aliases` are the ids back offices use for them in `decided_by`.
+
+    `kept_out_of`: the teams of their administration that work on a need-to-know basis and
+    that they are not a member of; those teams' dossiers are, to them, as if absent.
+    """
 
     id: str
     administration: str
     roles: frozenset[str]
     aliases: frozenset[str] = field(default_factory=frozenset)
+    kept_out_of: frozenset[str] = field(default_factory=frozenset)
 
     def has_any(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -111,6 +116,12 @@ REEXAMINE_MONTHS = 2
 
 def check_visible(agent: Agent, administration: str) -> None:
     if agent.administration != administration:
+        raise NotVisible
+
+
+def check_team(agent: Agent, team: str | None) -> None:
+    """A need-to-know team's dossier exists only for its members, whatever their role."""
+    if team is not None and team in agent.kept_out_of:
         raise NotVisible
 
 

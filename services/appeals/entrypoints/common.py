@@ -42,7 +42,7 @@ def allow_filing(reference: str) -> bool:
     app = service()
     return ratelimit.allow(app.uow, app.limiter, [
         (ratelimit.FILING_PER_DECISION, reference),
-        (ratelimit.FILING_PER_ADDRESS, client_address())], app.now())
+        (ratelimit.FILING_PER_ADDRESS, client_address())], app.now()) is None
 
 
 def uploads(files: MultiDict[str, FileStorage]) -> list[Upload]:

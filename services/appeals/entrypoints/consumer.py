@@ -21,6 +21,7 @@ from shared.messaging.message import Delivery
 from shared.messaging.runtime import batch_settings
 from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
+from shared.ratelimit import KEPT
 
 Handler = Callable[[AppealsUnitOfWork, Event, datetime], None]
 HANDLERS: dict[str, Handler] = {
@@ -64,12 +65,12 @@ def build_worker(app: Appeals, transport: Transport) -> Worker:
         send_emails(app)
 
     def purge() -> None:
-        days = app.settings.personal_data_retention_days
-        if days:
-            now = app.now()
-            with app.uow() as uow:
+        days, now = app.settings.personal_data_retention_days, app.now()
+        with app.uow() as uow:
+            if days:
                 purge_personal_data(uow, now - timedelta(days=days), now)
-                uow.commit()
+            app.limiter.forget_before(uow.session, now - KEPT)  # failed sign-ins, filings
+            uow.commit()
 
     consumers = [consumer(name) for name in HANDLERS]
     return Worker(SERVICE, transport,

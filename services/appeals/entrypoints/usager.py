@@ -151,8 +151,9 @@ def appeal_page(reference: str, public_id: str) -> Any:
         acknowledgement = None if outcome else letters.acknowledgement(case)
         decision_letter = letters.decision_letter(case, outcome) if outcome else None
     if appeal.revised_reference:
-        # Whoever holds the code of the contested decision may read the one replacing it.
-        sign_in_usager(appeal.revised_reference)
+        # Whoever holds the code of the contested decision may read the one replacing it,
+        # for as long as their session on the contested one lasts.
+        sign_in_usager(appeal.revised_reference, opened_with=reference)
     return render_template("appeals/usager/appeal.html", appeal=appeal, case=case,
                            acknowledgement=acknowledgement, decision_letter=decision_letter,
                            just_filed=request.args.get("depose") == "1")

@@ -15,6 +15,7 @@ from services.appeals.service_layer.letters import routing_of
 from services.appeals.service_layer.read_model import readability
 from services.appeals.service_layer.review import evidence_for
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
+from shared.auth.principal import CONTACT_ROLES
 from shared.decision_model import PROTECTED_GROUNDS
 from shared.french import format_value
 
@@ -91,6 +92,7 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
     if appeal is None:
         raise rules.NotVisible
     rules.check_can_read(agent, appeal.administration)
+    rules.check_team(agent, appeal.team)
     if record:
         uow.appeals.accessed(appeal.id, agent.id, agent.administration, "open", now)
     decision = uow.read.decision(appeal.reference)
@@ -140,11 +142,13 @@ def open_dossier(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: date
         "recompute": bool(dossier.evidence and dossier.evidence.needs_recomputation)
         and rules.is_open(status) and _allowed(rules.check_can_act, agent, adm),
         "author": agent.is_author_of(initial),
+        "contact": agent.has_any(*CONTACT_ROLES),
     }
     if dossier.may["assign"]:
         dossier.colleagues = [a for a in uow.office.agents(adm) if a.disabled_at is None
                               and set(a.roles) & set(rules.ACTING_ROLES)
-                              and a.id != initial and initial not in a.aliases]
+                              and a.id != initial and initial not in a.aliases
+                              and uow.office.may_see(a, appeal.team)]
     return dossier
 
 

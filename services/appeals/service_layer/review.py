@@ -49,6 +49,7 @@ def _appeal(uow: AppealsUnitOfWork, agent: Agent, public_id: str) -> Any:
     if appeal is None:
         raise rules.NotVisible
     rules.check_visible(agent, appeal.administration)
+    rules.check_team(agent, appeal.team)
     return appeal
 
 
@@ -78,7 +79,8 @@ def assign(uow: AppealsUnitOfWork, agent: Agent, public_id: str, assignee_id: st
     target = uow.office.agent(assignee_id)
     if target is None or target.disabled_at is not None \
             or target.administration != appeal.administration \
-            or not set(target.roles) & set(rules.ACTING_ROLES):
+            or not set(target.roles) & set(rules.ACTING_ROLES) \
+            or not uow.office.may_see(target, appeal.team):
         raise RuleBroken("unknown_agent", "Cet agent ne peut pas traiter ce dossier.",
                          {"assignee": "Choisissez un instructeur de votre administration."})
     rules.check_independence(agent_of_row(target), appeal.decided_by_initial)

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 
 from shared.audit import define_audit_tables
+from shared.auth.revocations import define_session_table
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
 from shared.ratelimit import define_rate_table
@@ -28,6 +29,8 @@ messaging = define_messaging_tables(metadata)
 audit = define_audit_tables(metadata)
 # Each administration's log as a Merkle tree, its checkpoints and their witnesses.
 tlog = define_tlog_tables(metadata)
+# Agents' sessions revoked, from appeals' events: such a session is refused here too.
+agent_sessions = define_session_table(metadata)
 
 algorithm_versions = Table(
     "algorithm_versions", metadata,

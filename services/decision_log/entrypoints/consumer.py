@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.decision_log.adapters.tables import messaging
+from services.decision_log.adapters.tables import agent_sessions, messaging
 from services.decision_log.bootstrap import SERVICE, DecisionLog
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer import register
@@ -16,6 +16,7 @@ from services.decision_log.service_layer.ingest import ingest
 from services.decision_log.service_layer.retention import purge_personal_data
 from services.decision_log.service_layer.transparency import issue_checkpoints
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
+from shared.auth.revocations import revocation_consumer
 from shared.contracts.events import Event, InvalidMessage
 from shared.messaging import topology
 from shared.messaging.consumer import MessageConsumer
@@ -82,6 +83,7 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
         from_appeals(topology.APPEAL_ACKNOWLEDGED, register.on_appeal_acknowledged),
         from_appeals(topology.APPEAL_DECIDED, register.on_appeal_decided),
         from_appeals(topology.REGISTER_REPORT_UPDATED, register.on_report_updated),
+        revocation_consumer(SERVICE, messaging, app.uow, agent_sessions, appeals_user, batches),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),
     ]
     def purge() -> None:

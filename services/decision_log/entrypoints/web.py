@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from services.decision_log.adapters.tables import audit
+from services.decision_log.adapters.tables import agent_sessions, audit
 from services.decision_log.bootstrap import DecisionLog, bootstrap
 from services.decision_log.entrypoints import register
 from services.decision_log.entrypoints.api import algorithms, decisions, log, transparency
 from services.decision_log.service_layer.producers import resolve_api_key
 from shared.auth.principal import Principal
-from shared.auth.session import set_api_key_resolver
+from shared.auth.revocations import session_checker
+from shared.auth.session import set_agent_session_check, set_api_key_resolver
 from shared.config import Settings
 from shared.contracts.algorithm import AlgorithmVersionSchema
 from shared.contracts.decision import DecisionRecordedSchema
 from shared.db import ping
 from shared.web.app import create_service_app
-from shared.web.audit import audit_blueprint
+from shared.web.audit import install_audit
 
 
 def create_app(settings: Settings | None = None, service: DecisionLog | None = None) -> Flask:
@@ -33,12 +34,13 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
             return resolve_api_key(uow, key)
 
     set_api_key_resolver(app, resolve)
+    set_agent_session_check(app, session_checker(service.uow, agent_sessions))
     api.spec.components.schema("DecisionRecorded", schema=DecisionRecordedSchema)
     api.spec.components.schema("AlgorithmVersion", schema=AlgorithmVersionSchema)
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
-    for blueprint in (decisions.blp, algorithms.blp, log.blp, transparency.blp,
-                      audit_blueprint("decision_log", service.uow, audit)):
+    for blueprint in (decisions.blp, algorithms.blp, log.blp, transparency.blp):
         api.register_blueprint(blueprint)
+    install_audit(app, api, "decision_log", service.uow, audit)
     app.register_blueprint(register.bp)
     # The public origin's whole API document (the gateway routes this path here).
     app.add_url_rule("/api/v1/openapi.json", "openapi", _openapi)

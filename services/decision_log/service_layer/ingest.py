@@ -7,13 +7,14 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.decision_log.domain import validation as v
+from services.decision_log.service_layer.access_codes import KEY_HEADER, AccessCodes
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
-from shared.auth.tokens import hash_access_code, new_access_code, new_reference
+from shared.auth.tokens import hash_access_code, new_reference
 from shared.chain import digest, link_entry
 from shared.contracts.events import Event
 from shared.contracts.fields import ADMINISTRATION_PATTERN
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 class IngestContext:
     secret_key: str
     public_url: str
+    codes: AccessCodes
     future_tolerance: timedelta = timedelta(minutes=5)
 
     def now(self) -> datetime:
@@ -158,7 +160,8 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
     now = context.now()
     administration, body = checked.administration, checked.body
     replay_status, replay_detail = _replay(checked)
-    reference, access_code = new_reference(), new_access_code()
+    reference = new_reference()
+    code_key, access_code = context.codes.issue(reference)
     seq, prev_hash = uow.chain.head(administration)
     seq += 1
     record = {
@@ -191,18 +194,19 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
     uow.tree.append(administration, seq - 1, entry)
     if checked.algorithm.first_used_at is None:
         uow.algorithms.mark_used(checked.algorithm.key, now)
-    uow.publish(Event(topology.DECISION_LOGGED, administration, {
+    logged = Event(topology.DECISION_LOGGED, administration, {
         "decision": body,
         "contact": checked.contact,
         "reference": reference,
-        "access_code": access_code,
+        "access_code": None,  # derived as the message leaves the outbox: never stored
         "access_code_hash": record["access_code_hash"],
         "public_url": f"{context.public_url}/d/{reference}",
         "algorithm": {"id": body["algorithm"]["id"], "version": body["algorithm"]["version"]},
         "replay": {"status": replay_status, **replay_detail},
         "log": {"seq": seq, "hash": hash_},
         "channel": producer.channel,
-    }).to_message())
+    }).to_message()
+    uow.publish(replace(logged, headers={**logged.headers, KEY_HEADER: code_key}))
     if replay_status == "divergent":
         uow.publish(Event(topology.DECISION_DIVERGENT, administration, {
             "decision_id": checked.decision_id, "reference": reference,
@@ -236,22 +240,36 @@ def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def quarantine(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
                rejection: v.Rejection, context: IngestContext) -> Quarantined:
-    """Keep what could not be logged, with its reasons, and say so."""
+    """Keep what could not be logged, with its reasons, and say so to whom sent it."""
+    administration = _filed_under(producer, rejection)
     item_id = uow.quarantine.add(
         received_at=context.now(), channel=producer.channel, producer=producer.identity,
         producer_administration=producer.administration,
-        administration=rejection.administration, decision_id=rejection.decision_id,
+        administration=administration, decision_id=rejection.decision_id,
         event_id=rejection.event_id, category=rejection.category, reasons=rejection.reasons,
         body=raw, status="pending", attempts=1)
     log.info("decision quarantined", extra={
         "quarantine_id": item_id, "category": rejection.category,
-        "administration": rejection.administration, "decision_id": rejection.decision_id})
-    if rejection.administration is not None and _is_slug(rejection.administration):
-        uow.publish(Event(topology.DECISION_QUARANTINED, rejection.administration, {
+        "administration": administration, "decision_id": rejection.decision_id})
+    if administration is not None and _is_slug(administration):
+        uow.publish(Event(topology.DECISION_QUARANTINED, administration, {
             "quarantine_id": item_id, "category": rejection.category,
             "decision_id": rejection.decision_id, "event_id": rejection.event_id,
             "reasons": rejection.reasons}).to_message())
     return Quarantined(item_id, rejection.category, rejection.reasons)
+
+
+def _filed_under(producer: v.Producer, rejection: v.Rejection) -> str | None:
+    """The administration whose quarantine keeps the item: the authenticated producer's.
+
+    What the body claims is believed only from a trusted service (appeals' revisions). A
+    producer refused for another administration fills its own quarantine, never the other's;
+    an unknown or unauthenticated sender's item is the operators' alone.
+    """
+    if producer.administration:
+        return producer.administration
+    trusted = producer.administration is None and producer.identity is not None
+    return rejection.administration if trusted else None
 
 
 def _is_slug(value: str) -> bool:

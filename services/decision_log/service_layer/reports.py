@@ -44,7 +44,7 @@ def report_error(uow: DecisionLogUnitOfWork, limiter: RateLimiter, key: tuple[st
         messages = exc.messages if isinstance(exc.messages, dict) else {"form": exc.messages}
         raise ReportInvalid(dict(messages)) from exc
     checks = [(PER_ADDRESS, address), (PER_ENTRY, "/".join(key))]
-    if limiter.exhausted(uow.session, checks, now):
+    if limiter.refusal(uow.session, checks, now) is not None:
         raise TooManyReports()
     limiter.hit(uow.session, checks, now)
     administration, algorithm_id, version = key

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 
 from shared.audit import define_audit_tables
+from shared.auth.revocations import define_session_table
 from shared.db import JsonType
 from shared.messaging.tables import BigId, define_messaging_tables
 from shared.ratelimit import define_rate_table
@@ -25,6 +26,8 @@ from shared.ratelimit import define_rate_table
 metadata = MetaData()
 messaging = define_messaging_tables(metadata)
 audit = define_audit_tables(metadata)
+# Agents' sessions revoked, from appeals' events: such a session is refused here too.
+agent_sessions = define_session_table(metadata)
 
 # The registry as announced by algorithm.registered: the latest revision of each version.
 algorithm_versions = Table(

@@ -6,7 +6,7 @@ import gc
 import logging
 from typing import Any
 
-from services.explainer.adapters.tables import messaging
+from services.explainer.adapters.tables import agent_sessions, messaging
 from services.explainer.bootstrap import SERVICE, Explainer
 from services.explainer.domain.commands import RecordDecision
 from services.explainer.entrypoints.events import algorithm_registered, decision_logged
@@ -17,6 +17,7 @@ from services.explainer.service_layer.handlers import (
     record_decision,
 )
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
+from shared.auth.revocations import revocation_consumer
 from shared.contracts.events import InvalidMessage
 from shared.db import batch_of
 from shared.messaging import topology
@@ -103,6 +104,8 @@ def build_worker(app: Explainer, transport: Transport) -> Worker:
     consumers: list[MessageConsumer[Any]] = [
         MessageConsumer(registered.name, on_algorithm_registered, app.uow, messaging, batches),
         MessageConsumer(logged.name, on_decision_logged, app.uow, messaging, batches),
+        revocation_consumer(SERVICE, messaging, app.uow, agent_sessions,
+                            app.settings.service_user("appeals"), batches),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),
     ]
     return Worker(SERVICE, transport, consumers, app.relay,

@@ -29,6 +29,7 @@ from services.explainer.service_layer.reading import ExplanationView, read_expla
 from shared.auth.session import current_principal, sign_in_usager, sign_out
 from shared.auth.tokens import ALPHABET, normalize_code, normalize_reference
 from shared.french import format_date, format_datetime
+from shared.web.app import small_number
 from shared.web.security import client_address
 
 bp = Blueprint("pages", __name__)
@@ -105,7 +106,7 @@ def _view(reference: str) -> ExplanationView | BaseResponse:
     principal = current_principal()
     if not principal.authenticated:
         return redirect(url_for("pages.index", reference=reference))
-    version = request.args.get("version", type=int)
+    version = request.args.get("version", type=small_number)
     with service().uow() as uow:
         view = read_explanation(uow, reference, principal, version)
         uow.commit()  # the audit trail's entry
@@ -161,6 +162,11 @@ def formal_request(reference: str) -> Any:
 
 _LINK = re.compile(r"(https?://[^\s<]*[^\s<.,;:)»]|www\.[^\s<]*[^\s<.,;:)»]"
                    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+# Addresses never span a space or a tag: the text is cut into words in one pass, and _LINK,
+# whose backtracking grows with the square of what it scans, only reads words short enough to
+# be an address. Linear in the text, however hostile.
+_WORD = re.compile(r"[^\s<]+")
+MAX_ADDRESS = 300
 
 
 @bp.app_template_filter("linkify")
@@ -171,7 +177,11 @@ def linkify(text: str) -> Markup:
         href = (url if url.startswith("http") else
                 f"mailto:{url}" if "@" in url else f"https://{url}")
         return f'<a href="{href}">{url}</a>'
-    return Markup(_LINK.sub(link, str(escape(text))))  # noqa: S704 - escaped just above
+
+    def word(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return found if len(found) > MAX_ADDRESS else _LINK.sub(link, found)
+    return Markup(_WORD.sub(word, str(escape(text))))  # noqa: S704 - escaped just above
 
 
 @bp.app_template_filter("date_fr")

@@ -45,9 +45,9 @@ def sign_in(uow: ExplainerUnitOfWork, reference: str, code: str, address: str,
     reference = normalize_reference(reference)
     now = context.now()
     checks = [(SIGN_IN_PER_ADDRESS, address), (SIGN_IN_PER_REFERENCE, reference)]
-    limit = limiter.exhausted(uow.session, checks, now)
-    if limit is not None:
-        raise RateLimited(int(limit.window.total_seconds()))
+    refusal = limiter.refusal(uow.session, checks, now)  # locked until the caller commits
+    if refusal is not None:
+        raise RateLimited(refusal.seconds)
     row = uow.decisions.by_reference(reference)
     digest = hash_access_code(context.secret_key, code)
     if same_digest(row.access_code_hash if row is not None else _NOTHING, digest) \

@@ -18,15 +18,17 @@ SIGN_IN_PER_REFERENCE = Limit("sign-in-reference", 5, timedelta(minutes=15))
 
 
 class AlgorithmCache:
-    """Loaded models by (id, version, revision): loading one validates the whole registry entry."""
+    """Loaded models by (administration, id, version, revision): loading one validates the whole
+    registry entry. Ids are each administration's own: two may share one."""
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[str, str, int], Algorithm] = OrderedDict()
+        self._items: OrderedDict[tuple[str, str, str, int], Algorithm] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, document: dict[str, Any], revision: int) -> Algorithm:
-        key = (str(document["id"]), str(document["version"]), revision)
+        key = (str(document["administration"]), str(document["id"]), str(document["version"]),
+               revision)
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)

@@ -38,15 +38,48 @@ def test_agents_sign_in_with_their_password_only(world):
     assert client.get("/console/").status_code == 200
 
 
-def test_login_attempts_are_limited(world):
+def _try(client, token: str, login: str, password: str, address: str) -> int:
+    return client.post("/console/login", data={"csrf_token": token, "login": login,
+                                                 "password": password},
+                       environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def test_failed_logins_from_one_place_wait_ever_longer(world):
     from tests.integration.appeals.conftest import csrf
 
     client = world.app.test_client()
     token = csrf(client)
-    codes = [client.post("/console/login", data={
-        "csrf_token": token, "login": "superviseur-ville-exemple",
-        "password": f"guess-{n}"}).status_code for n in range(11)]
-    assert codes[:10] == [401] * 10 and codes[10] == 429
+    login, guesser = "superviseur-ville-exemple", "198.51.100.9"
+    codes = [_try(client, token, login, f"guess-{n}", guesser) for n in range(6)]
+    assert codes == [401] * 5 + [429]
+    for wait in (1, 2, 4):
+        world.clock.advance(seconds=wait - 0.5)
+        assert _try(client, token, login, "guess", guesser) == 429
+        world.clock.advance(seconds=0.5)
+        assert _try(client, token, login, "guess", guesser) == 401
+
+
+def test_an_outsider_cannot_lock_an_agent_out(world):
+    """Guessing from elsewhere slows the guesser only; successful sign-ins count for nothing."""
+    from tests.integration.appeals.conftest import PASSWORD, csrf
+
+    client = world.app.test_client()
+    token = csrf(client)
+    login = "superviseur-ville-exemple"
+    assert [_try(client, token, login, f"guess-{n}", "198.51.100.9")
+            for n in range(12)].count(401) == 5
+    for _ in range(12):  # more than any count of sign-ins could allow
+        agent = world.app.test_client()
+        assert _try(agent, csrf(agent), login, PASSWORD, "192.0.2.10") == 303
+
+
+def test_one_address_cannot_try_many_logins(world):
+    from tests.integration.appeals.conftest import csrf
+
+    client = world.app.test_client()
+    token = csrf(client)
+    codes = [_try(client, token, f"agent-{n}", "guess", "198.51.100.77") for n in range(31)]
+    assert codes == [401] * 30 + [429]
 
 
 def test_a_disabled_account_is_signed_out_at_its_next_request(world):

@@ -181,3 +181,18 @@ def test_corrections_supersede_a_logged_decision_only(decision_log: DecisionLog)
     correction = send(decision_log, builders.decision(11, supersedes="TEST-000009",
                                                       revenu=900))
     assert isinstance(correction, Logged)
+
+
+def test_a_refused_producer_fills_its_own_quarantine_never_the_others(
+        decision_log: DecisionLog):
+    """Issue 11: a producer refused for another administration filled that administration's
+    quarantine and sent it decision.quarantined events."""
+    send(decision_log, builders.decision(8), Producer("amqp", "bo-autre", "autre-ville"))
+    send(decision_log, builders.decision(9), Producer("amqp", "intrus", ""))
+    send(decision_log, builders.decision(10), Producer("amqp", None, None))
+    with decision_log.uow() as uow:
+        filed = [item.administration for item in uow.quarantine.listing(status="pending")]
+        announced = list(uow.session.scalars(select(t.messaging.outbox.c.routing_key).where(
+            t.messaging.outbox.c.type == "decision.quarantined")))
+    assert filed == ["autre-ville", None, None]
+    assert announced == ["decision.quarantined.autre-ville"]

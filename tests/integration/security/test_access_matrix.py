@@ -23,10 +23,24 @@ from werkzeug.test import Client, TestResponse
 from shared.auth.principal import AGENT_ROLES
 from shared.samples import SAMPLE_ALGORITHMS
 from shared.web.security import CSRF_FIELD
-from tests.integration.security.world import Side, World, agent_session
+from tests.integration.security.world import (
+    Side,
+    World,
+    agent_session,
+    outsider_session,
+    revoked_session,
+)
 
 ANONYMOUS, USAGER, PRODUCER = "anonymous", "usager", "producer"
-PRINCIPALS = (ANONYMOUS, USAGER, *AGENT_ROLES, PRODUCER)
+# An agent holding every role whose sessions were ended (signed out): reaches what nobody does.
+REVOKED = "revoked"
+# A reviewer and supervisor of the own administration outside the need-to-know team of its
+# appeal: that appeal, its documents and letters are to them as another administration's.
+OUTSIDER = "outsider"
+OUTSIDER_ROLES = frozenset({"reviewer", "supervisor"})
+PRINCIPALS = (ANONYMOUS, USAGER, *AGENT_ROLES, PRODUCER, REVOKED, OUTSIDER)
+# Route parameters that name the appeal (or what belongs to it).
+OF_THE_APPEAL = ("<string:public_id>", "<string:appeal_id>", "<int:dispatch_id>")
 READERS = frozenset({"reviewer", "supervisor", "auditor", "admin"})
 OWNERS = frozenset({"algorithm_owner", "admin"})
 
@@ -56,6 +70,8 @@ def bounded(*names: str) -> Rule:
 
 PUBLIC = Rule(frozenset(PRINCIPALS), public=True)
 SESSION = Rule(frozenset(PRINCIPALS), public=True, checked=False)
+# Operators scrape each service on its own port; the public origin serves it to nobody.
+OPERATORS = Rule(frozenset())
 
 RULES: dict[tuple[str, str], Rule] = {
     # decision_log
@@ -97,7 +113,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/register/algorithms.json"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
-    ("GET", "/metrics"): PUBLIC,
+    ("GET", "/metrics"): OPERATORS,
     ("GET", "/static/<path:filename>"): PUBLIC,
     # explainer
     ("GET", "/"): PUBLIC,
@@ -126,7 +142,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/audit/appeals"): bounded("auditor", "admin"),
     ("GET", "/console/"): bounded(*AGENT_ROLES),
     ("GET", "/console/appeals/<string:public_id>"): only(*READERS),
-    ("GET", "/console/appeals/<string:public_id>/<string:which>.pdf"): only(*READERS),
+    # A letter carries the person's address: for those who write to them, not auditors.
+    ("GET", "/console/appeals/<string:public_id>/<string:which>.pdf"):
+        only("reviewer", "supervisor", "admin"),
     ("GET", "/console/appeals/<string:public_id>/attachments/<int:attachment_id>"):
         only(*READERS),
     ("POST", "/console/appeals/<string:public_id>/claim"): only("reviewer", "supervisor"),
@@ -213,6 +231,10 @@ class Probe:
             session = agent_session(principal)
         elif principal == PRODUCER:
             self.headers["Authorization"] = f"Bearer {world.api_key}"
+        elif principal == REVOKED:
+            session = revoked_session()
+        elif principal == OUTSIDER:
+            session = outsider_session()
         self.csrf = "matrix-csrf-token"
         session["csrf"] = self.csrf
         app = world.system.apps["explainer"]
@@ -231,6 +253,18 @@ class Probe:
                                     content_type="application/json", headers=headers)
         return self.client.open(path, method=method, data={CSRF_FIELD: self.csrf, **payload},
                                 headers=headers)
+
+
+def allowed(policy: Rule, rule: str, principal: str, scope: str) -> bool:
+    """Whether the principal may pass on this side's data."""
+    if principal == REVOKED:
+        principal = ANONYMOUS
+    if principal == OUTSIDER:
+        if not OUTSIDER_ROLES & policy.allowed:
+            return False
+        naming_the_appeal = any(part in rule for part in OF_THE_APPEAL)
+        return (scope == "own" and not naming_the_appeal) or policy.public or policy.bounded
+    return principal in policy.allowed and (scope == "own" or policy.public or policy.bounded)
 
 
 def refused(response: TestResponse) -> bool:
@@ -252,15 +286,15 @@ def test_every_route_has_a_rule(world: World):
 def test_nobody_reaches_what_is_not_theirs(world: World):
     outcomes: Counter[str] = Counter()
     wrong = []
-    for method, rule in routes(world):
+    # Signing out ends the agent's sessions everywhere: those routes come last.
+    for method, rule in sorted(routes(world), key=lambda route: RULES[route] is SESSION):
         policy = RULES[(method, rule)]
         for principal in PRINCIPALS:
             for scope, side in (("own", world.own), ("other", world.other)):
                 probe = Probe(world, principal)
                 path, payload = fill(rule, side), body(rule, side)
                 response = probe.request(method, path, payload)
-                expected = principal in policy.allowed and (
-                    scope == "own" or policy.public or policy.bounded)
+                expected = allowed(policy, rule, principal, scope)
                 got = not refused(response)
                 outcomes[f"{'allowed' if got else 'refused'}"] += 1
                 if policy.checked and got != expected:
@@ -268,7 +302,9 @@ def test_nobody_reaches_what_is_not_theirs(world: World):
                 # What the caller sent comes back (a redirect's address): not a leak.
                 sent = path + json.dumps(payload)
                 data = response.get_data()  # PDFs too: identifiers are ASCII
-                if not policy.public and any(m.encode() in data for m in world.other.markers
+                markers = world.other.markers + (
+                    [world.own.appeal_id] if principal == OUTSIDER else [])
+                if not policy.public and any(m.encode() in data for m in markers
                                              if m not in sent):
                     wrong.append((method, rule, principal, scope, "LEAK"))
     total = sum(outcomes.values())

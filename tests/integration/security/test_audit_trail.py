@@ -90,3 +90,26 @@ def test_a_changed_or_removed_entry_is_detected(world: World, monkeypatch, capsy
     assert verify_command(world, monkeypatch) == 1
     printed = json.loads(capsys.readouterr().out)
     assert [t["intact"] for t in printed["audit_trails"]] == [True, False, True]
+
+
+def test_lists_and_every_page_showing_personal_data_leave_entries(world: World):
+    """Issue 11: the appeals list, the mail room and its letters, the filing form on a
+    person's behalf were read without a trace."""
+    own = world.own
+    supervisor = browser(world, agent_session("supervisor"))
+    readings = {
+        "/api/v1/appeals?limit=500": ("list", f"appeal:{own.appeal_id}"),
+        "/console/courrier": ("list", f"dispatch:{own.dispatch_id}"),
+        f"/console/courrier/{own.dispatch_id}": ("read", f"dispatch:{own.dispatch_id}"),
+        f"/console/courrier/{own.dispatch_id}.pdf": ("print", f"dispatch:{own.dispatch_id}"),
+        f"/console/deposer?reference={own.uncontested_reference}": (
+            "read", f"decision:{own.uncontested_reference}"),
+    }
+    for path in readings:
+        assert supervisor.get(path).status_code == 200, path
+    auditor = browser(world, agent_session("auditor"))
+    entries = auditor.get("/api/v1/audit/appeals?limit=1000").get_json()["entries"]
+    seen = {(e["action"], e["subject"]) for e in entries if e["actor"] == "agent:x-supervisor"}
+    missing = {path: wanted for path, wanted in readings.items() if wanted not in seen}
+    assert not missing
+    assert not any(world.other.appeal_id in e["subject"] for e in entries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 import uuid
@@ -10,8 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from services.appeals.domain.filing import Filing, Upload
-from services.appeals.service_layer.agents import create_agent
+from services.appeals.service_layer.agents import create_agent, end_sessions
 from services.appeals.service_layer.filing import Filer, file_appeal
 from services.decision_log.service_layer.producers import create_api_key
 from services.decision_log.service_layer.transparency import issue_checkpoints
@@ -36,7 +39,10 @@ class Side:
     algorithm_id: str
     version: str
     decision: dict[str, Any]
+    # Another decision of the administration, that nobody contested.
+    uncontested: dict[str, Any] = field(default_factory=dict)
     reference: str = ""
+    uncontested_reference: str = ""
     access_code: str = ""
     appeal_id: str = ""
     attachment_id: int = 0
@@ -48,7 +54,8 @@ class Side:
     def markers(self) -> list[str]:
         """Strings that must never appear in an answer to the other administration's agents."""
         return [self.reference, self.decision["decision_id"], self.appeal_id,
-                self.decision["subject"]["ref"]]
+                self.decision["subject"]["ref"], self.uncontested_reference,
+                self.uncontested["decision_id"]]
 
 
 @dataclass
@@ -80,15 +87,21 @@ def build_world(data_dir: Path) -> World:
     for number, administration in enumerate((OWN, OTHER), start=1):
         algorithm = next(a for a in SAMPLE_ALGORITHMS if a["id"] == ALGORITHM[administration])
         side = Side(administration, algorithm["id"], algorithm["version"],
-                    _decision(administration, 900 + number))
+                    _decision(administration, 900 + number),
+                    _decision(administration, 950 + number))
         with system.transport(PRODUCER_OF[administration]).publisher() as publisher:
             broken = decision_message({**side.decision, "criteria": "broken",
                                        "event_id": str(uuid.uuid4())})
-            publisher.publish([decision_message(side.decision), broken])
+            publisher.publish([decision_message(side.decision), broken,
+                               decision_message(side.uncontested)])
         sides[administration] = side
     _collect_codes(system, sides)
     _sign_checkpoints(system)
     _wait_for_read_models(system, sides)
+    with system.containers["appeals"].uow() as uow:  # the own appeal goes to a closed team
+        uow.office.set_route(OWN, ALGORITHM[OWN], TEAM)
+        uow.office.set_need_to_know(OWN, TEAM, True, datetime.now(UTC))
+        uow.commit()
     _file_appeals(system, sides)
     _quarantine_ids(system, sides)
     _report_errors(system, sides)
@@ -110,15 +123,19 @@ def _sign_checkpoints(system: Embedded) -> None:
 
 def _collect_codes(system: Embedded, sides: dict[str, Side]) -> None:
     by_id = {side.decision["decision_id"]: side for side in sides.values()}
+    uncontested = {side.uncontested["decision_id"]: side for side in sides.values()}
 
     def collected() -> bool:
         assert system.broker is not None
         for delivery in system.broker.take("matrix.logged", 100, 0.1):
             data = json.loads(delivery.body)["data"]
-            side = by_id.get(data["decision"]["decision_id"])
-            if side is not None:
+            decision_id = data["decision"]["decision_id"]
+            if decision_id in by_id:
+                side = by_id[decision_id]
                 side.reference, side.access_code = data["reference"], data["access_code"]
-        return all(side.reference for side in sides.values())
+            elif decision_id in uncontested:
+                uncontested[decision_id].uncontested_reference = data["reference"]
+        return all(side.reference and side.uncontested_reference for side in sides.values())
 
     assert wait_for(collected, timeout=30)
 
@@ -131,7 +148,8 @@ def _wait_for_read_models(system: Embedded, sides: dict[str, Side]) -> None:
             for side in sides.values():
                 row = ex.decisions.by_reference(side.reference)
                 if row is None or ex.explanations.latest(row.id) is None \
-                        or ap.read.decision(side.reference) is None:
+                        or ap.read.decision(side.reference) is None \
+                        or ap.read.decision(side.uncontested_reference) is None:
                     return False
             return True
 
@@ -191,16 +209,56 @@ def _quarantine_ids(system: Embedded, sides: dict[str, Side]) -> None:
     assert wait_for(found, timeout=30)
 
 
+REVOKED = "x-revoked"
+# The own administration's need-to-know team (its appeal's), and a colleague outside it.
+TEAM = "sensible"
+OUTSIDER = "x-outsider"
+
+
 def _create_agents(system: Embedded) -> None:
     with system.containers["appeals"].uow() as uow:
         for administration, prefix in ((OWN, "x"), (OTHER, "y")):
             for role in AGENT_ROLES:
                 create_agent(uow, f"{prefix}-{role}", administration, f"Agent {role}", [role],
-                             "matrix-password-0123", datetime.now(UTC))
+                             "matrix-password-0123", datetime.now(UTC), teams=[TEAM])
+        create_agent(uow, OUTSIDER, OWN, "Agent d'une autre équipe", ["reviewer", "supervisor"],
+                     "matrix-password-0123", datetime.now(UTC))
+        # Every role, and every session signed in before this sign-out.
+        create_agent(uow, REVOKED, OWN, "Agent parti", AGENT_ROLES, "matrix-password-0123",
+                     datetime.now(UTC))
         uow.commit()
+    with system.containers["appeals"].uow() as uow:
+        end_sessions(uow, REVOKED, "sign_out")
+        uow.commit()
+
+    def known_everywhere() -> bool:
+        for service in ("decision_log", "explainer"):
+            with system.containers[service].uow() as uow:
+                if not uow.session.execute(select(agent_sessions_of(service)).where(
+                        agent_sessions_of(service).c.agent_id == REVOKED)).first():
+                    return False
+        return True
+
+    assert wait_for(known_everywhere, timeout=30)
+
+
+def agent_sessions_of(service: str) -> Any:
+    return importlib.import_module(f"services.{service}.adapters.tables").agent_sessions
 
 
 def agent_session(role: str, administration: str = OWN) -> dict[str, Any]:
     prefix = "x" if administration == OWN else "y"
     return {"agent": {"id": f"{prefix}-{role}", "administration": administration,
-                      "roles": [role], "at": time.time()}}
+                      "roles": [role], "gen": 0, "at": time.time()}}
+
+
+def outsider_session() -> dict[str, Any]:
+    """A reviewer and supervisor of the own administration, not in its need-to-know team."""
+    return {"agent": {"id": OUTSIDER, "administration": OWN,
+                      "roles": ["reviewer", "supervisor"], "gen": 0, "at": time.time()}}
+
+
+def revoked_session() -> dict[str, Any]:
+    """A session of an agent holding every role, signed in before they signed out."""
+    return {"agent": {"id": REVOKED, "administration": OWN, "roles": list(AGENT_ROLES),
+                      "gen": 0, "at": time.time()}}

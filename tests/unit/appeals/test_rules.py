@@ -153,3 +153,12 @@ def test_overturn_is_annulment_or_a_changed_result():
     assert rules.is_overturn("amended", "refus", "attribution")
     assert not rules.is_overturn("amended", "refus", "refus")
     assert not rules.is_overturn("maintained", "refus", None)
+
+
+def test_a_need_to_know_teams_dossier_is_absent_for_those_outside_it():
+    outside = Agent("sup-2", ADM, frozenset({"supervisor", "admin"}),
+                    kept_out_of=frozenset({"fraude"}))
+    rules.check_team(outside, None)
+    rules.check_team(outside, "petite-enfance")
+    with pytest.raises(NotVisible):
+        rules.check_team(outside, "fraude")

@@ -20,6 +20,7 @@ from services.appeals.service_layer.filing import CannotFile, Filer, file_appeal
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.auth.session import current_principal, require
 from shared.web.app import ApiBlueprint
+from shared.web.audit import reading
 from shared.web.errors import ApiError
 
 blp = ApiBlueprint("appeals", __name__, url_prefix="/api/v1/appeals",
@@ -138,7 +139,11 @@ class Appeals(MethodView):
         with app.uow() as uow:
             rows = uow.appeals.listing(agent.administration,
                                        statuses=[query["status"]] if "status" in query
-                                       else None, limit=query["limit"])
+                                       else None, hidden_teams=agent.kept_out_of,
+                                       limit=query["limit"])
+            for row in rows:  # grounds, the person's own account, the values they claim
+                reading(f"appeal:{row.public_id}", row.administration,
+                        "liste des recours (API)", action="list")
             return [describe(uow, r, app.settings.public_url, for_agent=True) for r in rows]
 
 
@@ -159,7 +164,8 @@ class Appeal(MethodView):
             visible = appeal is not None and (
                 (principal.kind == "usager" and appeal.reference in principal.references)
                 or (agent is not None and agent.administration == appeal.administration
-                    and agent.has_any(*rules.READING_ROLES)))
+                    and agent.has_any(*rules.READING_ROLES)
+                    and appeal.team not in agent.kept_out_of))
             if not visible or appeal is None:
                 raise ApiError(404, "No such appeal.")
             if agent is not None:

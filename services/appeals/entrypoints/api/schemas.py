@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from services.appeals.domain.filing import ANSWER_BY, CHANNELS, MAX_ATTACHMENTS, MAX_TEXT
 from services.appeals.domain.routing import LEGACY_RECOURS
 from services.appeals.domain.rules import OUTCOMES, STATUSES
-from shared.contracts.fields import SafeText
+from shared.contracts.fields import BoundedList, SafeText
 from shared.routes import FILING_KINDS
 
 
@@ -38,16 +38,15 @@ class AppealFilingSchema(Schema):
     postmarked_on = fields.Date(load_default=None, allow_none=True, metadata={
         "description": "Agents only, channel letter: the postmark's date, which decides "
                        "whether the filing is in time."})
-    disputed = fields.List(fields.Nested(DisputedSchema), load_default=list,
-                           validate=validate.Length(max=200))
+    disputed = BoundedList(fields.Nested(DisputedSchema), load_default=list, max_length=200)
     other = SafeText(load_default="", max_length=MAX_TEXT)
     account = SafeText(load_default="", max_length=MAX_TEXT, metadata={
         "description": "The person's own account: their point of view (GDPR art. 22(3))."})
     answer_by = fields.String(required=True, validate=validate.OneOf(ANSWER_BY))
     email = fields.String(load_default="", validate=validate.Length(max=254))
     postal_address = SafeText(load_default="", max_length=500)
-    attachments = fields.List(fields.Nested(AttachmentInSchema), load_default=list,
-                              validate=validate.Length(max=MAX_ATTACHMENTS))
+    attachments = BoundedList(fields.Nested(AttachmentInSchema), load_default=list,
+                              max_length=MAX_ATTACHMENTS)
 
 
 class DeadlinesSchema(Schema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, g, redirect, request
 from werkzeug.wrappers import Response
 
@@ -23,7 +25,8 @@ def _signed_in() -> Response | None:
         if current_principal().kind == "agent":
             sign_out()  # the account was disabled or changed since sign-in
         target = request.full_path.rstrip("?") if request.method == "GET" else "/console/"
-        return redirect(f"/console/login?next={target}", code=303)
+        # Encoded: the path may hold anything, a line break included.
+        return redirect("/console/login?" + urlencode({"next": target}), code=303)
     g.agent = agent
     return None
 

@@ -189,6 +189,8 @@ def letter(public_id: str, which: str) -> Response:
     app = service()
     with app.uow() as uow:
         found = _dossier(uow, public_id, record=False)
+        if not found.may["contact"]:  # a letter carries the person's address
+            abort(403)
         uow.appeals.accessed(found.appeal.id, agent().id, agent().administration,
                              f"letter:{which}", app.now())
         response = letter_response(uow, found.appeal, which, app.settings.public_url)

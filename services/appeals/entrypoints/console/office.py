@@ -19,6 +19,7 @@ from services.appeals.service_layer.filing import (
     file_appeal,
 )
 from shared.auth.tokens import normalize_reference
+from shared.web.audit import reading
 
 FILING_ROLES = ("reviewer", "supervisor", "admin")
 MAIL_ROLES = ("reviewer", "supervisor", "admin")
@@ -43,6 +44,8 @@ def file_for_someone() -> Any:
             return render_template("appeals/console/file_lookup.html", agent=me,
                                    error=exc.message, existing=exc.existing), exc.status
         context = form_context(uow, decision, algorithm)
+    # The form shows the decision's criteria and the person's contact details.
+    reading(f"decision:{reference}", me.administration, "dépôt d'un recours pour la personne")
     errors: dict[str, str] = {}
     if request.method == "POST" and request.form.get("step") == "file":
         criteria, _model = load_model(algorithm)
@@ -68,7 +71,10 @@ def mail_room() -> Any:
     if not me.has_any(*MAIL_ROLES):
         abort(403)
     with service().uow() as uow:
-        rows = uow.office.dispatches(me.administration)
+        rows = uow.office.dispatches(me.administration, hidden_teams=me.kept_out_of)
+    for row in rows:  # each recipient's address
+        reading(f"dispatch:{row.id}", me.administration, "courrier : liste des envois",
+                action="list")
     return render_template("appeals/console/mail_room.html", agent=me, rows=rows)
 
 
@@ -78,9 +84,10 @@ def mail_item(dispatch_id: int) -> Any:
     if not me.has_any(*MAIL_ROLES):
         abort(403)
     with service().uow() as uow:
-        row = uow.office.dispatch_by_id(me.administration, dispatch_id)
+        row = uow.office.dispatch_by_id(me.administration, dispatch_id, me.kept_out_of)
     if row is None:
         abort(404)
+    reading(f"dispatch:{row.id}", me.administration, "courrier : lecture d'un envoi")
     return render_template("appeals/console/mail_item.html", agent=me, row=row)
 
 
@@ -90,9 +97,11 @@ def mail_pdf(dispatch_id: int) -> Response:
     if not me.has_any(*MAIL_ROLES):
         abort(403)
     with service().uow() as uow:
-        row = uow.office.dispatch_by_id(me.administration, dispatch_id)
+        row = uow.office.dispatch_by_id(me.administration, dispatch_id, me.kept_out_of)
     if row is None or not row.attachment:
         abort(404)
+    reading(f"dispatch:{row.id}", me.administration, "courrier : impression d'une lettre",
+            action="print")
     response = Response(row.attachment, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{row.attachment_name}"'
     return response
@@ -104,7 +113,7 @@ def mail_action(dispatch_id: int, action: str) -> Any:
     if not me.has_any(*MAIL_ROLES) or action not in ("retry", "posted"):
         abort(403 if action in ("retry", "posted") else 404)
     with app.uow() as uow:
-        if uow.office.dispatch_by_id(me.administration, dispatch_id) is None:
+        if uow.office.dispatch_by_id(me.administration, dispatch_id, me.kept_out_of) is None:
             abort(404)
         change = mailing.retry if action == "retry" else mailing.mark_posted
         if not change(uow, me.administration, dispatch_id, app.now()):

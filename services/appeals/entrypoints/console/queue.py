@@ -58,7 +58,8 @@ def queue() -> Any:
                  else None)
         statuses = [rules.DECIDED] if view == "decides" else list(rules.OPEN_STATUSES)
         rows = uow.appeals.listing(me.administration, statuses=statuses, teams=teams,
-                                   algorithm_id=algorithm, limit=500)
+                                   algorithm_id=algorithm, hidden_teams=me.kept_out_of,
+                                   limit=500)
         names = uow.read.algorithm_names(me.administration)
         counts = {name: len(_select(name, rows, me, now)) for name in VIEWS
                   if name != "decides"}

@@ -7,15 +7,14 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 
-from services.decision_log.adapters import tables as t
 from services.decision_log.domain.validation import CONFLICT, UNAUTHORISED, Producer
 from services.decision_log.entrypoints.api import service
 from services.decision_log.entrypoints.api.schemas import DecisionSchema, IngestAcceptedSchema
 from services.decision_log.service_layer.ingest import Duplicate, Logged, Quarantined, ingest
-from shared import audit
-from shared.audit import actor_of
+from shared.auth.principal import CONTACT_ROLES
 from shared.auth.session import require
 from shared.web.app import ApiBlueprint
+from shared.web.audit import reading
 from shared.web.errors import ApiError
 
 blp = ApiBlueprint("decisions", __name__, url_prefix="/api/v1/decisions",
@@ -80,13 +79,9 @@ class Decision(MethodView):
                 raise ApiError(404, "No such decision.")
             # Contact details are for the agents who write to the person, not for auditors.
             contact = (uow.decisions.contact(row.id)
-                       if principal.has_any_role("reviewer", "supervisor", "admin") else None)
-            audit.record(uow.session, t.audit, actor=actor_of(principal),
-                         administration=administration, action="read",
-                         subject=f"decision:{administration}/{decision_id}",
-                         purpose="lecture de la décision" + (
-                             " et des coordonnées" if contact else ""))
-            uow.commit()
+                       if principal.has_any_role(*CONTACT_ROLES) else None)
+        reading(f"decision:{administration}/{decision_id}", administration,
+                "lecture de la décision" + (" et des coordonnées" if contact else ""))
         return {
             "administration": row.administration, "decision_id": row.decision_id,
             "reference": row.reference,

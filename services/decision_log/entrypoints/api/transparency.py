@@ -35,6 +35,7 @@ from shared.tlog.merkle import consistency_proof
 from shared.tlog.note import NoteError
 from shared.web.app import ApiBlueprint
 from shared.web.errors import ApiError
+from shared.web.limits import authenticated_by_body
 
 blp = ApiBlueprint("transparency", __name__, url_prefix="/api/v1/log/<string:administration>",
                    description="Each administration's log as a transparency log (RFC 9162, "
@@ -175,6 +176,7 @@ class Consistency(MethodView):
 
 
 @blp.route("/cosignatures")
+@authenticated_by_body(max_bytes=16 * 1024)  # the witness's signature is its credential
 class Cosignatures(MethodView):
     @blp.doc(requestBody={"required": True, "content": TEXT, "description": (
         "A checkpoint of this log with the witness's cosignature lines "

@@ -119,19 +119,22 @@ def export_csv() -> Response:
 def _csv_row(entry: Entry, at: Addresses) -> dict[str, Any]:
     d = entry.document
     shown = published_count(entry.decisions_logged)
-    return {
+    row = {
         "administration": entry.administration, "id": entry.algorithm_id,
-        "version": entry.version, "name": spreadsheet_safe(d["name"]),
-        "purpose": spreadsheet_safe(d["purpose"]), "status": d["status"],
-        "automation_allowed": d["automation_allowed"], "model_kind": d["model"]["kind"],
-        "legal_bases": spreadsheet_safe(" | ".join(
-            " ".join(filter(None, (b["title"], b.get("article")))) for b in d["legal_bases"])),
-        "criteria": spreadsheet_safe(" | ".join(c["label"] for c in d["criteria"])),
+        "version": entry.version, "name": d["name"], "purpose": d["purpose"],
+        "status": d["status"], "automation_allowed": d["automation_allowed"],
+        "model_kind": d["model"]["kind"],
+        "legal_bases": " | ".join(
+            " ".join(filter(None, (b["title"], b.get("article")))) for b in d["legal_bases"]),
+        "criteria": " | ".join(c["label"] for c in d["criteria"]),
         "protected_grounds": " | ".join(sorted({c["protected_ground"] for c in d["criteria"]
                                                 if c.get("protected_ground")})),
-        "responsible_service": spreadsheet_safe(d["responsible_service"]["name"]),
+        "responsible_service": d["responsible_service"]["name"],
         "contact_email": d["responsible_service"]["email"],
         "evaluation_published": "oui" if d.get("evaluation") else "non",
         "decisions_logged": "moins de 11" if shown is None else shown,
         "url": at.version(*entry.key),
     }
+    # Every text cell, whatever its column (an e-mail address may start with = too).
+    return {key: spreadsheet_safe(value) if isinstance(value, str) else value
+            for key, value in row.items()}

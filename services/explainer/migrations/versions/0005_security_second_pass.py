@@ -1,6 +1,7 @@
 """security, second pass (issue 11)
 
-Algorithm ids are each administration's own: a version's key is (administration, id, version),
+Agents' sessions revoked (agent_sessions, from appeals' events). Algorithm ids are each
+administration's own: a version's key is (administration, id, version),
 in the registry's read model, the templates and the decisions' index.
 
 Revision ID: 0005
@@ -25,6 +26,13 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    op.create_table('agent_sessions',
+    sa.Column('agent_id', sa.String(length=128), nullable=False),
+    sa.Column('administration', sa.String(length=64), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('agent_id')
+    )
     replace_unnamed_unique('algorithm_versions', ['algorithm_id', 'version'],
                            'uq_algorithm_versions_key',
                            ['administration', 'algorithm_id', 'version'])
@@ -41,6 +49,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema (fails if two administrations registered the same id and version)."""
+    op.drop_table('agent_sessions')
     with op.batch_alter_table('decisions', schema=None) as batch_op:
         batch_op.drop_index('ix_decisions_algorithm_status')
         batch_op.create_index('ix_decisions_algorithm_status',

@@ -56,5 +56,6 @@ def protected_criteria(entry: Entry) -> list[dict[str, Any]]:
 
 
 def spreadsheet_safe(value: str) -> str:
-    """A cell starting with = + - @ would run as a formula in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """A cell starting with = + - @ would run as a formula in a spreadsheet; a tab or a carriage
+    return before one is skipped by some spreadsheets, so they count too."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

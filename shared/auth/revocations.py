@@ -1,0 +1,90 @@
+"""Agents' sessions revoked, as every service knows them.
+
+An agent's account carries a session generation (appeals, where agents live, keeps it). Each
+session cookie holds the generation it was signed in with; signing out, a new password or a
+disabled account increments it and announces `agent.sessions-revoked` with the new value.
+decision_log and the explainer keep the latest generation of each agent from these events
+(they read no other service's database) and refuse a session signed with an older one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from shared.auth.principal import Principal
+from shared.contracts.events import Event, InvalidMessage
+from shared.db import UnitOfWork
+from shared.messaging import topology
+from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.message import Delivery
+from shared.messaging.tables import MessagingTables
+
+REASONS = ("sign_out", "password", "disabled")
+
+
+def define_session_table(metadata: MetaData) -> Table:
+    """The latest session generation announced for each agent (none: never revoked)."""
+    return Table(
+        "agent_sessions", metadata,
+        Column("agent_id", String(128), primary_key=True),
+        Column("administration", String(64), nullable=False),
+        Column("generation", Integer, nullable=False),
+        Column("revoked_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def revoked_event(administration: str, agent_id: str, generation: int, reason: str) -> Event:
+    return Event(topology.AGENT_SESSIONS_REVOKED, administration, {
+        "agent_id": agent_id, "generation": generation, "reason": reason})
+
+
+def record_revocation(session: Session, table: Table, event: Event) -> None:
+    """Keep the newest generation of the agent; an older one arriving late changes nothing."""
+    agent_id, generation = event.data.get("agent_id"), event.data.get("generation")
+    if not isinstance(agent_id, str) or not 0 < len(agent_id) <= 128 \
+            or isinstance(generation, bool) or not isinstance(generation, int) \
+            or not 0 < generation < 2**31:
+        raise InvalidMessage("agent.sessions-revoked needs agent_id and a positive generation")
+    current = session.execute(select(table.c.generation, table.c.administration).where(
+        table.c.agent_id == agent_id).with_for_update()).one_or_none()
+    values = {"administration": event.administration, "generation": generation,
+              "revoked_at": event.occurred_at}
+    if current is None:
+        session.execute(insert(table).values(agent_id=agent_id, **values))
+    elif generation > current.generation:
+        session.execute(update(table).where(table.c.agent_id == agent_id).values(**values))
+
+
+def is_current(session: Session, table: Table, principal: Principal) -> bool:
+    """Whether the agent's session was signed in after the last revocation announced."""
+    latest = session.scalar(select(table.c.generation).where(table.c.agent_id == principal.id))
+    return latest is None or principal.generation >= latest
+
+
+def session_checker(uow: Callable[[], UnitOfWork], table: Table
+                    ) -> Callable[[Principal], bool]:
+    """What `set_agent_session_check` wants, from a service's read model."""
+
+    def check(principal: Principal) -> bool:
+        with uow() as work:
+            return is_current(work.session, table, principal)
+
+    return check
+
+
+def revocation_consumer(service: str, messaging: MessagingTables,
+                        uow: Callable[[], UnitOfWork], table: Table, appeals_user: str,
+                        batches: BatchSettings) -> MessageConsumer[UnitOfWork]:
+    """The service's consumer of `agent.sessions-revoked`, trusted from appeals only."""
+
+    def on_revoked(delivery: Delivery, work: UnitOfWork) -> None:
+        if delivery.user_id != appeals_user:
+            raise InvalidMessage(f"agent.sessions-revoked from {delivery.user_id}, not appeals")
+        record_revocation(work.session, table,
+                          Event.from_delivery(delivery, topology.AGENT_SESSIONS_REVOKED))
+
+    spec = topology.QueueSpec(service, topology.AGENT_SESSIONS_REVOKED)
+    return MessageConsumer(spec.name, on_revoked, uow, messaging, batches)

@@ -14,12 +14,14 @@ def points_counterfactuals(
     by_code: Mapping[str, CriterionDef],
     values: Mapping[str, Value],
     current: Evaluation,
+    include_fixed: bool = False,
 ) -> list[Counterfactual]:
-    """For each changeable criterion, the nearest value that alone crosses the cut-off."""
+    """For each changeable criterion (each one if include_fixed), the nearest value that alone
+    crosses the cut-off."""
     result = []
     for code in model.criteria_used():
         criterion = by_code[code]
-        if not criterion.changeable:
+        if not (criterion.changeable or include_fixed):
             continue
         # Bands match first-come, so only evaluating the whole model tells what a value gives.
         mentioned = [

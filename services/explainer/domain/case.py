@@ -50,6 +50,20 @@ class Algorithm:
     def appeal(self) -> dict[str, Any]:
         return dict(self.document.get("appeal") or {})
 
+    @property
+    def data_sources(self) -> list[dict[str, Any]]:
+        return [dict(source) for source in self.document.get("data_sources") or ()]
+
+    @property
+    def data_protection_officer(self) -> dict[str, Any] | None:
+        officer = self.document.get("data_protection_officer")
+        return dict(officer) if officer else None
+
+    @property
+    def register_url_path(self) -> str:
+        """Where the public register shows this version (see `register_url`)."""
+        return register_path(str(self.document["administration"]), *self.key)
+
     def criterion(self, code: str) -> CriterionDef | None:
         return next((c for c in self.criteria if c.code == code), None)
 
@@ -57,6 +71,24 @@ class Algorithm:
         """The criterion's public label (its code if the registry does not declare it)."""
         criterion = self.criterion(code)
         return criterion.label if criterion else code
+
+
+def register_path(administration: str, algorithm_id: str, version: str) -> str:
+    """The path of an algorithm version's entry in the public register (CRPA L312-1-3).
+
+    The one place that knows the register's addresses: the mention explicite and the
+    explanation link to it. `administration` is there for registers that name ids per
+    administration.
+    """
+    del administration  # ids are unique across administrations today
+    return f"/register/{algorithm_id}/{version}"
+
+
+def fixed(criterion: CriterionDef) -> bool:
+    """Never something to ask the person to change: the registry says it cannot change, or it
+    touches a ground of discrimination (Code pénal 225-1). A wrong value in the file can
+    still be reported."""
+    return not criterion.changeable or criterion.protected_ground is not None
 
 
 @dataclass(frozen=True)
@@ -77,6 +109,10 @@ class Case:
     @property
     def contest_url(self) -> str:
         return f"{self.page_url}/contester"
+
+    @property
+    def register_url(self) -> str:
+        return f"{self.base_url}{self.algorithm.register_url_path}"
 
     @property
     def decided_on(self) -> date:
@@ -124,3 +160,10 @@ class Case:
     @property
     def divergent(self) -> bool:
         return self.replay.get("status") == "divergent"
+
+    @property
+    def departure_reasons(self) -> str | None:
+        """Why the people who decided departed from the algorithm's result, as the back office
+        gave them (decision.v1 `departure_reasons`)."""
+        reasons = self.decision.get("departure_reasons")
+        return str(reasons).strip() or None if reasons else None

@@ -80,21 +80,40 @@ class ExplanationDocument:
     facts: tuple[tuple[str, str], ...]
     mention: str
     sections: tuple[Section, ...]
+    # The motif of an unfavourable decision, for the notice (L211-2, L211-5); None otherwise.
+    motif: str | None = None
+    # The day the dated sections were built for (ISO date): set by `at_reading`, not stored.
+    read_on: str | None = None
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 
     def to_json(self) -> dict[str, Any]:
-        return {"title": self.title, "outcome": self.outcome,
-                "facts": [{"label": label, "value": value} for label, value in self.facts],
-                "mention": self.mention,
-                "sections": [section.to_json() for section in self.sections]}
+        out: dict[str, Any] = {
+            "title": self.title, "outcome": self.outcome,
+            "facts": [{"label": label, "value": value} for label, value in self.facts],
+            "mention": self.mention,
+            "sections": [section.to_json() for section in self.sections]}
+        if self.motif is not None:
+            out["motif"] = self.motif
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ExplanationDocument:
         return cls(data["title"], data["outcome"],
                    tuple((f["label"], f["value"]) for f in data["facts"]), data["mention"],
-                   tuple(Section.from_json(s) for s in data["sections"]))
+                   tuple(Section.from_json(s) for s in data["sections"]), data.get("motif"))
+
+    def main_view(self, legal_only: tuple[str, ...]) -> str:
+        """What the page shows outside its closed legal section: no `legal` line, no section
+        of `legal_only`, no mention (which is a legal text)."""
+        lines = [self.title, self.outcome]
+        lines += [f"{label} : {value}" for label, value in self.facts]
+        for section in self.sections:
+            if section.key not in legal_only:
+                lines.append(section.title)
+                lines += [line for block in section.blocks for line in block.lines()]
+        return "\n".join(lines) + "\n"
 
     def plain_text(self) -> str:
         """The whole document as text: what the PDF prints and the readability score reads."""

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from services.explainer.domain.case import Case
 from services.explainer.domain.document import LIST, Block, paragraphs
-from services.explainer.domain.wording import CRPA, duration_hours, sentence
+from services.explainer.domain.wording import CRPA, duration_hours, lower_first, sentence
 from shared.deadlines import add_months
 from shared.french import format_date
 
@@ -126,3 +126,44 @@ def contest_blocks(case: Case) -> list[Block]:
     texts.append(sentence("Vous pouvez vous faire aider par une association, ou par le "
                           "Défenseur des droits : www.defenseurdesdroits.fr. C'est gratuit"))
     return blocks + paragraphs(*texts)
+
+
+# --- Provisional: the `routes` branch (issue 13) replaces what follows with the route model's
+# own `next_step`, with this signature and meaning (see the interface between issues 12 and 13).
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the person can do next, for « L'essentiel »: plain words, no article number."""
+
+    text: str  # one or two plain sentences
+    deadline: date | None  # the last day to do it (None when no delay applies)
+    past: bool  # True when `today` is after `deadline`
+    if_past: str | None  # when past: what the person can still do, plainly
+    contact: str  # who to call or where to go
+
+
+def next_step(case: Case, today: date) -> NextStep:
+    """The first step the registry's appeal block offers, dated from the decision.
+
+    The notification date is not known here: the delay is counted from the decision date,
+    which can only make the deadline earlier than the real one. So a deadline shown as past
+    says that a later receipt gives more time.
+    """
+    service = case.algorithm.service
+    contact = f"{service['phone']}, {lower_first(service['name'])}"
+    if case.favourable:
+        return NextStep("Cette décision vous est favorable : vous n'avez rien à faire.", None,
+                        False, None, contact)
+    deadline = Deadlines.of(case).appeal_by
+    if case.algorithm.appeal.get("mandatory_prior_appeal"):
+        text = ("Pour contester, écrivez d'abord à l'administration : c'est obligatoire avant "
+                "d'aller devant le juge.")
+    else:
+        text = ("Vous pouvez demander par écrit au service de revoir cette décision : c'est un "
+                "recours gracieux.")
+    past = today > deadline
+    if_past = (f"Ce délai court à partir du jour où vous avez reçu la décision : si vous l'avez "
+               f"reçue après le {format_date(case.decided_on)}, il n'est peut-être pas "
+               f"dépassé. Appelez le service pour le savoir." if past else None)
+    return NextStep(text, deadline, past, if_past, contact)

@@ -136,7 +136,8 @@ def _sets(case: Case, found: list[Counterfactual], codes: set[str]) -> list[Coun
     if isinstance(case.algorithm.model, RulesModel):
         return [cf for cf in found if len(cf.changes) > 1
                 and all(code in codes for code, _value in cf.changes)]
-    return list(combinations(case.algorithm.model, case.algorithm.criteria, case.values, codes))
+    return list(combinations(case.algorithm.model, case.algorithm.criteria, case.values, codes,
+                             limit=2))
 
 
 def _used(case: Case) -> list[CriterionDef]:
@@ -144,8 +145,10 @@ def _used(case: Case) -> list[CriterionDef]:
     return [c for c in case.algorithm.criteria if c.code in codes]
 
 
-def what_if_blocks(case: Case) -> list[Block]:
-    """The section: the changes, the smallest sets, the data to check; or why there are none."""
+def what_if_blocks(case: Case, found: WhatIfs | None = None) -> list[Block]:
+    """The section: the changes, the smallest sets, the data to check; or why there are none.
+
+    `found`: the decision's what-ifs, when the caller has them already."""
     model, current = case.algorithm.model, case.evaluation
     if isinstance(model, OpaqueModel):
         return _opaque(case)
@@ -153,22 +156,21 @@ def what_if_blocks(case: Case) -> list[Block]:
         return paragraphs(NOT_REPLAYABLE)
     if case.divergent:
         return paragraphs(DIVERGENT)
-    found = what_ifs(case)
+    found = found if found is not None else what_ifs(case)
     blocks: list[Block] = []
     if found.changes:
-        blocks += paragraphs("Un seul de ces changements aurait suffi pour un autre résultat. "
-                             "Les autres informations restent les mêmes.")
+        blocks += paragraphs("Un seul de ces changements aurait suffi :")
         blocks.append(Block(LIST, items=tuple(w.text for w in found.changes)))
     blocks += paragraphs(*found.nothing[:1])
     if found.combinations:
         size = len(found.combinations[0].changes)
-        blocks += paragraphs(f"Il aurait fallu changer {_count(size)} informations à la fois. "
-                             f"Par exemple :")
+        blocks += paragraphs(f"Il aurait fallu changer {_count(size)} informations à la fois, "
+                             f"par exemple :")
         blocks.append(Block(LIST, items=tuple(w.text for w in found.combinations)))
     blocks += paragraphs(*found.nothing[1:])
     if found.checks:
-        blocks += paragraphs("Vérifiez vos informations. Certaines ne dépendent pas de vous, "
-                             "mais une erreur dans votre dossier a pu changer le résultat :")
+        blocks += paragraphs("Vérifiez vos informations : une erreur dans votre dossier a pu "
+                             "changer le résultat.")
         blocks.append(Block(LIST, items=tuple(w.text for w in found.checks)))
     if not blocks:
         blocks = paragraphs(NOTHING_TO_CHANGE)

@@ -50,8 +50,7 @@ def data_blocks(case: Case) -> list[Block]:
         source = sources.get(code) or (criterion.source if criterion else "") or "non indiquée"
         rows.append((label_of(criterion, code), value_text(criterion, value),
                      effects.get(code, "aucun"), source))
-    return [*paragraphs("L'algorithme a utilisé ces informations. Vérifiez-les : si l'une est "
-                        "fausse, signalez-le."),
+    return [*paragraphs("Vérifiez ces informations : si l'une est fausse, signalez-le."),
             Block(TABLE, header=HEADER, rows=tuple(rows))]
 
 
@@ -90,8 +89,8 @@ def applied_blocks(case: Case) -> list[Block]:
         return _rules(case, evaluation)
     if isinstance(model, PointsModel):
         favourable = lower_first(model.outcomes.favourable.label)
-        return paragraphs(f"Chaque information donne des points, selon un barème. Il en faut "
-                          f"{points(model.cutoff)} ou plus pour ce résultat : {favourable}. "
+        return paragraphs(f"Les points s'additionnent. Il en faut {number(model.cutoff)} ou plus "
+                          f"pour ce résultat : {favourable}. "
                           + _total(evaluation, "Votre total"))
     assert isinstance(model, LinearModel)
     return _linear(model, evaluation)
@@ -140,10 +139,9 @@ def _total(evaluation: Evaluation, name: str) -> str:
     step = evaluation.steps[-1]
     assert isinstance(step, ThresholdStep)
     gap = step.value - step.score
-    said = (f"Il manquait {points(gap)} pour atteindre le seuil." if gap > 0
-            else f"C'est {points(-gap)} au-dessus du seuil." if gap < 0
-            else "C'est exactement le seuil.")
-    return f"{name} : {points(step.score)}. {said} {result_sentence(evaluation)}"
+    said = (f"il manquait {points(gap)} pour atteindre le seuil" if gap > 0
+            else f"{points(-gap)} au-dessus du seuil" if gap < 0 else "exactement le seuil")
+    return f"{name} : {points(step.score)}, {said}. {result_sentence(evaluation)}"
 
 
 def _linear(model: LinearModel, evaluation: Evaluation) -> list[Block]:

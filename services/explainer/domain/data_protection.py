@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from services.explainer.domain.case import Case
 from services.explainer.domain.document import LIST, Block, paragraphs
-from services.explainer.domain.wording import sentence
+from services.explainer.domain.wording import both, lower_first, sentence
 
 LEGAL = ("Textes : articles 13, 14, 16, 37 et 77 du règlement général sur la protection des "
          "données (RGPD).")
@@ -20,11 +20,17 @@ LEGAL = ("Textes : articles 13, 14, 16, 37 et 77 du règlement général sur la 
 def data_protection_blocks(case: Case) -> list[Block]:
     algorithm = case.algorithm
     service = algorithm.service
-    corrections = [f"{source['source']} : {sentence(source['correction'])}"
-                   for source in algorithm.data_sources if source.get("correction")]
-    blocks = paragraphs("Une information est fausse ? Faites-la corriger là où elle a été prise :")
-    if corrections:
-        blocks.append(Block(LIST, items=tuple(corrections)))
+    # Sources that are corrected the same way are named together.
+    by_correction: dict[str, list[str]] = {}
+    for source in algorithm.data_sources:
+        if source.get("correction"):
+            by_correction.setdefault(sentence(source["correction"]), []).append(source["source"])
+    items = [f"{both(*sources)} : {lower_first(correction)}"
+             for correction, sources in by_correction.items()]
+    blocks = paragraphs("Une information est fausse ? Faites-la corriger là où elle a été prise, "
+                        "sinon l'erreur reviendra :")
+    if items:
+        blocks.append(Block(LIST, items=tuple(items)))
     officer = algorithm.data_protection_officer
     where = officer["email"] if officer else f"{service['name']}, {service['address']}"
     blocks += paragraphs(f"Délégué à la protection des données : {where}. Vous pouvez aussi "

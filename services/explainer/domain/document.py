@@ -35,6 +35,12 @@ class Block:
                    tuple(data.get("header", ())),
                    tuple(tuple(row) for row in data.get("rows", ())))
 
+    def shown(self) -> list[str]:
+        """The block's words as a page shows them: a table's header once."""
+        if self.kind == TABLE:
+            return [" ; ".join(self.header), *(" ; ".join(row) for row in self.rows)]
+        return self.lines()
+
     def lines(self) -> list[str]:
         """The block as lines of plain text, each one a sentence or a list item."""
         if self.kind in (PARAGRAPH, NOTICE):
@@ -112,7 +118,7 @@ class ExplanationDocument:
         for section in self.sections:
             if section.key not in legal_only:
                 lines.append(section.title)
-                lines += [line for block in section.blocks for line in block.lines()]
+                lines += [line for block in section.blocks for line in block.shown()]
         return "\n".join(lines) + "\n"
 
     def plain_text(self) -> str:

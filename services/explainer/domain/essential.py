@@ -57,8 +57,8 @@ def reason(case: Case) -> str:
         if case.fully_automated:
             return (f"Les règles publiées donnaient un autre résultat : {expected}. Signalez cet "
                     f"écart si vous contestez.")
-        given = ("Ses raisons sont données plus bas." if case.departure_reasons
-                 else "Elle n'a pas donné ses raisons.")
+        given = ("Les raisons sont données plus bas." if case.departure_reasons
+                 else "Aucune raison n'a été donnée.")
         return (f"Les règles publiées donnaient : {expected}. {upper_first(case.human_role)} a "
                 f"décidé autrement. {given}")
     if isinstance(model, OpaqueModel):
@@ -70,7 +70,10 @@ def reason(case: Case) -> str:
         failed = [s for s in evaluation.steps if isinstance(s, RuleStep) and not s.met]
         if not failed:
             return "Vous remplissez toutes les conditions."
-        return " ".join(condition_gap(case, step) for step in failed[:2])
+        others = len(failed) - 1
+        more = (f" {others} autre{'s' if others > 1 else ''} condition{'s' if others > 1 else ''} "
+                f"non remplie{'s' if others > 1 else ''}." if others else "")
+        return condition_gap(case, failed[0]) + more
     last = evaluation.steps[-1]
     if isinstance(model, LinearModel) and model.amount is not None:
         assert evaluation.amount is not None

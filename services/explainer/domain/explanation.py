@@ -268,14 +268,11 @@ def _decisive_sentence(case: Case, criterion: CriterionDef,
         value = decided.other.changes[0][1]
         how = f"avec {value_text(criterion, value)}"
     score = ""
-    if after.score is not None and isinstance(case.algorithm.model, PointsModel):
-        score = f", vous auriez eu {points(after.score)}"
-    elif after.score is not None and isinstance(case.algorithm.model, LinearModel):
-        score = (f", le montant aurait été de {format_amount(after.amount)}"
-                 if after.amount is not None
-                 else f", votre score aurait été de {points(after.score)}")
-    return (f"Pour vous, il {DECISIVE_MARK} : {how}{score}, et {whose} aurait été : "
-            f"{lower_first(after.outcome_label)}. ")
+    if after.score is not None and isinstance(case.algorithm.model, PointsModel | LinearModel):
+        score = (f" ({format_amount(after.amount)})" if after.amount is not None
+                 else f" ({points(after.score)})")
+    return (f"Pour vous, il {DECISIVE_MARK} : {how}, {whose} aurait été : "
+            f"{lower_first(after.outcome_label)}{score}. ")
 
 
 def _divergence(case: Case) -> list[Block]:

@@ -158,19 +158,18 @@ def what_if_blocks(case: Case, found: WhatIfs | None = None) -> list[Block]:
         return paragraphs(DIVERGENT)
     found = found if found is not None else what_ifs(case)
     blocks: list[Block] = []
-    if found.changes:
+    if found.nothing[:1] and found.combinations:
+        size = len(found.combinations[0].changes)
+        blocks += paragraphs(f"{found.nothing[0]} Il aurait fallu en changer {_count(size)} à la "
+                             f"fois, par exemple :")
+        blocks.append(Block(LIST, items=tuple(w.text for w in found.combinations)))
+        found = WhatIfs(found.changes, found.checks, (), found.nothing[1:])
+    elif found.changes:
         blocks += paragraphs("Un seul de ces changements aurait suffi :")
         blocks.append(Block(LIST, items=tuple(w.text for w in found.changes)))
-    blocks += paragraphs(*found.nothing[:1])
-    if found.combinations:
-        size = len(found.combinations[0].changes)
-        blocks += paragraphs(f"Il aurait fallu changer {_count(size)} informations à la fois, "
-                             f"par exemple :")
-        blocks.append(Block(LIST, items=tuple(w.text for w in found.combinations)))
-    blocks += paragraphs(*found.nothing[1:])
+    blocks += paragraphs(*found.nothing)
     if found.checks:
-        blocks += paragraphs("Vérifiez vos informations : une erreur dans votre dossier a pu "
-                             "changer le résultat.")
+        blocks += paragraphs("Vérifiez vos informations :")
         blocks.append(Block(LIST, items=tuple(w.text for w in found.checks)))
     if not blocks:
         blocks = paragraphs(NOTHING_TO_CHANGE)
@@ -239,7 +238,7 @@ def _condition(case: Case, kind: str, criterion: CriterionDef, value: Value,
     if criterion.type == "boolean":
         said = statement(criterion, bool(value))
         if kind == CHECK:
-            return f"si {said} et que votre dossier indique le contraire"
+            return f"si {said} et que votre dossier dit le contraire"
         return f"si votre dossier avait indiqué {que(said)}"
     new = qualified(criterion, value, direction)
     instead = "au lieu du" if criterion.type == "date" else "au lieu de"
@@ -251,7 +250,7 @@ def _condition(case: Case, kind: str, criterion: CriterionDef, value: Value,
 
 def _result(case: Case, current: Evaluation, after: Evaluation, *, single: bool) -> str:
     """`vous auriez eu 20 points de plus, soit 65 points. Le résultat aurait été : …`."""
-    outcome = f"le résultat aurait été : {lower_first(after.outcome_label)}."
+    outcome = lower_first(after.outcome_label) + "."
     model = case.algorithm.model
     if isinstance(model, PointsModel):
         assert after.score is not None and current.score is not None
@@ -259,16 +258,16 @@ def _result(case: Case, current: Evaluation, after: Evaluation, *, single: bool)
         more = "de plus" if delta > 0 else "de moins"
         scored = (f"vous auriez eu {points(abs(delta))} {more}, soit {points(after.score)}"
                   if single else f"vous auriez eu {points(after.score)}")
-        return f"{scored}. {upper_first(outcome)}"
+        return f"{scored} : {outcome}"
     if isinstance(model, LinearModel):
         assert after.score is not None and current.score is not None
         if model.amount is not None:
             assert after.amount is not None and current.amount is not None
             return (f"le montant aurait été de {format_amount(after.amount)} au lieu de "
-                    f"{format_amount(current.amount)}. {upper_first(outcome)}")
+                    f"{format_amount(current.amount)} : {outcome}")
         return (f"votre score aurait été de {points(after.score)} au lieu de "
-                f"{number(current.score)}. {upper_first(outcome)}")
-    return outcome
+                f"{number(current.score)} : {outcome}")
+    return f"le résultat aurait été : {outcome}"
 
 
 def _direction(case: Case, cf: Counterfactual, code: str, new: Any,

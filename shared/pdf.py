@@ -62,7 +62,7 @@ def page(title: str, body: str | Markup, *, footer: str = "", issued_on: date) -
 
 def render(html: str) -> bytes:
     """A tagged PDF/UA-1 document from a complete HTML page (see `page`)."""
-    from weasyprint import HTML  # noqa: PLC0415 - about a second to import: on first use only
+    from weasyprint import HTML
 
     return bytes(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
 

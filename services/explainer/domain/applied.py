@@ -108,8 +108,10 @@ def _rules(case: Case, evaluation: Evaluation) -> list[Block]:
     count = len(steps)
     intro = ("Il faut remplir cette condition :" if count == 1
              else f"Il faut remplir les {count} conditions :")
-    return [*paragraphs(intro), Block(LIST, items=tuple(items)),
-            *paragraphs(result_sentence(evaluation))]
+    closing = result_sentence(evaluation)
+    if evaluation.amount:
+        closing += f" Le montant prévu est de {format_amount(evaluation.amount)}."
+    return [*paragraphs(intro), Block(LIST, items=tuple(items)), *paragraphs(closing)]
 
 
 def condition_gap(case: Case, step: RuleStep) -> str:

@@ -48,10 +48,9 @@ def _lower_first(text: str) -> str:
 
 def communication_blocks(case: Case) -> list[Block]:
     return paragraphs(
-        "Ce document vous donne les règles de l'algorithme, appliquées à votre situation. Vous "
-        "pouvez aussi les demander officiellement, ci-dessous ou par courrier au service. Sans "
-        "réponse en un mois, c'est un refus : vous avez alors deux mois pour saisir la CADA, la "
-        "commission d'accès aux documents administratifs, sur www.cada.fr.",
+        "Ce document vous donne les règles de l'algorithme appliquées à votre situation. Vous "
+        "pouvez aussi les demander officiellement. Sans réponse en un mois, vous avez deux mois "
+        "pour saisir la CADA, la commission d'accès aux documents administratifs : www.cada.fr.",
         NO_EXTENSION,
     )
 

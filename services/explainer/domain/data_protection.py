@@ -27,8 +27,7 @@ def data_protection_blocks(case: Case) -> list[Block]:
             by_correction.setdefault(sentence(source["correction"]), []).append(source["source"])
     items = [f"{both(*sources)} : {lower_first(correction)}"
              for correction, sources in by_correction.items()]
-    blocks = paragraphs("Une information est fausse ? Faites-la corriger là où elle a été prise, "
-                        "sinon l'erreur reviendra :")
+    blocks = paragraphs("Une information est fausse ? Faites-la corriger à sa source :")
     if items:
         blocks.append(Block(LIST, items=tuple(items)))
     officer = algorithm.data_protection_officer

@@ -186,8 +186,9 @@ def _contribution(case: Case) -> list[Block]:
         texts = [f"{upper_first(case.human_role)} a décidé, avec l'aide d'un algorithme. "
                  f"{_model_sentence(case)}"]
         if case.evaluation is not None:
-            texts.append(f"Il proposait : {lower_first(case.evaluation.outcome_label)}."
-                         + (" La décision est différente." if case.divergent else ""))
+            texts.append(f"Il proposait : {lower_first(case.evaluation.outcome_label)}. "
+                         + ("La décision est différente." if case.divergent
+                            else "La décision suit cette proposition."))
     if isinstance(case.algorithm.model, OpaqueModel):
         texts.append("Ses règles ne peuvent pas être refaites à la main. L'explication repose "
                      "sur les effets indiqués par l'administration.")
@@ -222,13 +223,14 @@ def _protected(case: Case) -> list[Block]:
         return paragraphs("Cet algorithme n'utilise aucune information liée à un motif de "
                           "discrimination interdit par la loi.")
     found = _decisive(case, used)
+    checked = {code for claim in what_ifs(case).checks for code, _value in claim.changes}
     items = []
     for criterion in used:
         ground = PROTECTED_GROUNDS.get(criterion.protected_ground or "",
                                        criterion.protected_ground or "")
         items.append(f"{criterion.label} (motif : {lower_first(ground)}). Pour vous : "
                      f"{value_text(criterion, values[criterion.code])}. "
-                     f"{_decisive_sentence(case, criterion, found)}"
+                     f"{_decisive_sentence(case, criterion, found, criterion.code in checked)}"
                      f"Pourquoi : {sentence(criterion.justification or '')}")
     return [*paragraphs("Ces informations touchent à un motif de discrimination interdit par la "
                         "loi :"),
@@ -251,9 +253,10 @@ NOT_DECISIVE = "Il n'a pas changé votre résultat. "
 
 
 def _decisive_sentence(case: Case, criterion: CriterionDef,
-                       found: dict[str, Decisive | None] | None) -> str:
+                       found: dict[str, Decisive | None] | None, checked: bool) -> str:
     """Said plainly when the criterion decided the result: without it, or with another
-    value, the result would have been the other one."""
+    value, the result would have been the other one. `checked`: the what-ifs already give
+    that other value and its result, as a datum to check."""
     if found is None:
         return ""
     decided = found.get(criterion.code)
@@ -266,12 +269,14 @@ def _decisive_sentence(case: Case, criterion: CriterionDef,
         assert decided.other is not None
         after = decided.other.resulting_evaluation
         value = decided.other.changes[0][1]
-        how = f"avec {value_text(criterion, value)}"
-    score = ""
-    if after.score is not None and isinstance(case.algorithm.model, PointsModel | LinearModel):
+        how = (f"avec la réponse {value_text(criterion, value)}" if criterion.type == "boolean"
+               else f"avec {value_text(criterion, value)}")
+    score = ""  # the score is in the what-if that gives the same change, if there is one
+    if not (checked and decided.without is None) and after.score is not None \
+            and isinstance(case.algorithm.model, PointsModel | LinearModel):
         score = (f" ({format_amount(after.amount)})" if after.amount is not None
                  else f" ({points(after.score)})")
-    return (f"Pour vous, il {DECISIVE_MARK} : {how}, {whose} aurait été : "
+    return (f"Il {DECISIVE_MARK} pour vous : {how}, {whose} aurait été : "
             f"{lower_first(after.outcome_label)}{score}. ")
 
 

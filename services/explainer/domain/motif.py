@@ -9,9 +9,8 @@ figures), then the law (the rule's reference, or the texts the registry gives).
 from __future__ import annotations
 
 from services.explainer.domain.case import Case
-from services.explainer.domain.applied import condition_gap
 from services.explainer.domain.essential import score_gap
-from services.explainer.domain.wording import lower_first, upper_first
+from services.explainer.domain.wording import lower_first, upper_first, value_text
 from shared.decision_model import (
     LinearModel,
     OpaqueModel,
@@ -45,8 +44,12 @@ def motif(case: Case) -> str | None:
                    else ", sans en donner le motif."))
     if isinstance(model, RulesModel) and evaluation is not None:
         failed = [s for s in evaluation.steps if isinstance(s, RuleStep) and not s.met]
-        return " ".join(f"{condition_gap(case, step)[:-1]} ({step.legal_reference})."
-                        for step in failed)
+        unmet = " ; ".join(
+            f"{lower_first(step.label)} (pour vous : "
+            f"{value_text(case.algorithm.criterion(step.criterion), step.person_value)}, "
+            f"{step.legal_reference})" for step in failed)
+        plural = "s" if len(failed) > 1 else ""
+        return f"Condition{plural} non remplie{plural} : {unmet}."
     if isinstance(model, PointsModel | LinearModel) and evaluation is not None:
         last = evaluation.steps[-1]
         if isinstance(last, ThresholdStep):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import date
+from typing import Any
 
 from services.explainer.domain.case import Case
 from services.explainer.domain.recourse import Deadlines, next_step

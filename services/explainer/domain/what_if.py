@@ -32,7 +32,6 @@ from services.explainer.domain.wording import (
     both,
     label_of,
     lower_first,
-    number,
     points,
     qualified,
     que,
@@ -59,11 +58,13 @@ from shared.decision_model.values import Value
 from shared.french import format_amount
 
 AT_MOST, AT_LEAST, EXACTLY = "at_most", "at_least", "exactly"
+MAX_SHOWN = 2
 CHANGE, CHECK = "change", "check"
 
 # The sentences that say nothing would have changed the result, each with what it claims:
 # the tests check each claim against the model whenever the sentence is said.
-NONE_AT_ALL = "Aucune information de votre dossier, changée seule, n'aurait donné un autre résultat."
+NONE_AT_ALL = ("Aucune information de votre dossier, changée seule, n'aurait donné un autre "
+               "résultat.")
 NONE_CHANGEABLE = ("Aucune des informations que vous pouvez faire évoluer, changée seule, "
                    "n'aurait changé le résultat.")
 NO_SMALL_SET = ("Même en changeant deux ou trois des informations que vous pouvez faire évoluer, "
@@ -72,7 +73,8 @@ NOTHING_TO_CHANGE = ("Aucune de ces informations ne dépend de vous : nous ne pr
                      "de changement.")
 DIVERGENT = ("Les règles publiées donnaient un autre résultat que la décision prise. Nous ne "
              "pouvons donc pas dire quel changement de vos informations aurait changé la "
-             "décision : elle ne suit pas ces règles. Voyez plus haut les raisons de cet écart.")
+             "décision : elle ne suit pas ces règles. Voyez plus haut l'écart entre la décision et "
+             "l'algorithme.")
 NOT_REPLAYABLE = ("Le calcul n'a pas pu être refait avec vos données. Nous ne pouvons donc pas "
                   "dire ce qui aurait changé le résultat.")
 
@@ -113,7 +115,9 @@ def what_ifs(case: Case) -> WhatIfs:
     single = [cf for cf in found if len(cf.changes) == 1]
     changeable = [c for c in _used(case) if not fixed(c)]
     codes = {c.code for c in changeable}
-    changes = [_what_if(case, CHANGE, cf) for cf in single if cf.changes[0][0] in codes]
+    # A few are enough to understand; more would bury the rest of the page.
+    changes = [_what_if(case, CHANGE, cf) for cf in single
+               if cf.changes[0][0] in codes][:MAX_SHOWN]
     checks = ([_what_if(case, CHECK, cf) for cf in single if cf.changes[0][0] not in codes]
               if current.outcome != FAVOURABLE else [])
     sets: list[WhatIf] = []
@@ -165,15 +169,16 @@ def what_if_blocks(case: Case, found: WhatIfs | None = None) -> list[Block]:
         blocks.append(Block(LIST, items=tuple(w.text for w in found.combinations)))
         found = WhatIfs(found.changes, found.checks, (), found.nothing[1:])
     elif found.changes:
-        blocks += paragraphs("Un seul de ces changements aurait suffi :")
+        blocks += paragraphs("Un seul de ces changements aurait changé le résultat, par exemple :"
+                             if len(found.changes) == MAX_SHOWN
+                             else "Un seul de ces changements aurait changé le résultat :")
         blocks.append(Block(LIST, items=tuple(w.text for w in found.changes)))
     blocks += paragraphs(*found.nothing)
     if found.checks:
         blocks += paragraphs("Vérifiez vos informations :")
         blocks.append(Block(LIST, items=tuple(w.text for w in found.checks)))
-    if not blocks:
-        blocks = paragraphs(NOTHING_TO_CHANGE)
-    return blocks
+    # For a decision taken by people, « Le rôle de l'algorithme » says that they decide.
+    return blocks or paragraphs(NOTHING_TO_CHANGE)
 
 
 def _count(size: int) -> str:
@@ -263,15 +268,25 @@ def _result(case: Case, current: Evaluation, after: Evaluation, *, single: bool)
         assert after.score is not None and current.score is not None
         if model.amount is not None:
             assert after.amount is not None and current.amount is not None
-            return (f"le montant aurait été de {format_amount(after.amount)} au lieu de "
-                    f"{format_amount(current.amount)} : {outcome}")
-        return (f"votre score aurait été de {points(after.score)} au lieu de "
-                f"{number(current.score)} : {outcome}")
+            return f"le montant aurait été de {format_amount(after.amount)} : {outcome}"
+        return f"votre score aurait été de {points(after.score)} : {outcome}"
     return f"le résultat aurait été : {outcome}"
 
 
 def _direction(case: Case, cf: Counterfactual, code: str, new: Any,
                base: Mapping[str, Any]) -> str:
+    """Whether every value beyond the one given also works, and there are such values."""
+    direction = _beyond(case, cf, code, new, base)
+    criterion = case.algorithm.criterion(code)
+    assert criterion is not None
+    # `0 ou moins` when nothing is below 0: the value itself.
+    end = criterion.min if direction == AT_MOST else criterion.max if direction == AT_LEAST \
+        else None
+    return EXACTLY if end is not None and new == end else direction
+
+
+def _beyond(case: Case, cf: Counterfactual, code: str, new: Any,
+            base: Mapping[str, Any]) -> str:
     """Whether every value beyond the one given also works, so that `ou moins` is exact.
 
     `base`: the person's values with the other changes of the same what-if applied.

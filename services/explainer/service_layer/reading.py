@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,7 +51,7 @@ def document_at(uow: ExplainerUnitOfWork, view: ExplanationView, context: Explai
     deadline read after it has passed is shown as past. The sections take the explanation's
     own wording: its custom template if it has one (the default's if that template fails)."""
     document = view.document
-    if document is None:
+    if document is None or view.explanation is None:
         return None
     decision = view.decision
     stored = uow.algorithms.get(decision.algorithm_id, decision.algorithm_version)
@@ -61,12 +62,11 @@ def document_at(uow: ExplainerUnitOfWork, view: ExplanationView, context: Explai
                    view.replaces.reference if view.replaces is not None else None)
     fresh = dated_sections(case, today)
     template = _template_of(uow, algorithm.key, str(view.explanation.template))
-    if template is not None:
-        try:
+    # A template that fails leaves the default wording, as when the explanation was generated.
+    with suppress(BrokenTemplate):
+        if template is not None:
             fresh = {s.key: s for s in rewrite_sections(template, fresh.values(),
                                                         template_context(case, today))}
-        except BrokenTemplate:
-            pass  # the default wording, as when the explanation was generated
     return at_reading(document, case, today, fresh)
 
 

@@ -6,7 +6,6 @@ import pytest
 
 from services.explainer.domain.document import LIST, NOTICE, PARAGRAPH, STEPS, Block
 from services.explainer.domain.explanation import DEFAULT_TEMPLATE, build_document
-from services.explainer.domain.recourse import Deadlines
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import (
     MAX_OUTPUT,
@@ -22,7 +21,7 @@ from tests.unit.explainer.cases import case, plain, sample, section_text
 FAMILY = {"quotient_familial": 1180, "parent_isole": False, "activite_parents": True,
           "fratrie_creche": True, "handicap_enfant": False, "anciennete_demande_mois": 8}
 WHAT_IF = """Voici ce qui aurait changé la réponse de la commission.
-{% for piste in what_if %}
+{% for piste in what_if if piste.kind == "change" %}
 - Avec un quotient familial de {{ piste.required }} au lieu de {{ piste.current }}, \
 votre demande aurait obtenu : {{ piste.outcome|lower }}.
 {% endfor %}"""
@@ -30,10 +29,9 @@ votre demande aurait obtenu : {{ piste.outcome|lower }}.
 
 def _apply(sections: dict[str, str]):
     creche = case(sample("creche-attribution"), FAMILY)
-    deadlines = Deadlines.of(creche)
-    document = build_document(creche, deadlines)
+    document = build_document(creche)
     return document, apply(CustomTemplate(1, 1, sections), document,
-                           template_context(creche, deadlines))
+                           template_context(creche, creche.decided_on))
 
 
 def test_a_template_rewrites_the_prose_of_a_section_with_the_persons_figures():

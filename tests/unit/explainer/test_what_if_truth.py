@@ -48,7 +48,6 @@ from services.explainer.domain.wording import lower_first, points
 from shared.decision_model import (
     FAVOURABLE,
     CriterionDef,
-    LinearModel,
     PointsModel,
     RulesModel,
     ThresholdStep,
@@ -57,8 +56,8 @@ from shared.decision_model import (
     to_json_value,
     without,
 )
-from shared.decision_model.evaluation import evaluate_typed
 from shared.decision_model.checking import typed_values
+from shared.decision_model.evaluation import evaluate_typed
 from shared.samples import SAMPLE_ALGORITHMS
 from tests.unit.explainer.cases import BASE_URL, REFERENCE, heating_aid, plain
 

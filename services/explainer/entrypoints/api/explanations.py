@@ -26,8 +26,8 @@ from services.explainer.service_layer.requests import (
     request_communication,
 )
 from shared.auth.principal import Principal
-from shared.french import PARIS
 from shared.auth.session import require
+from shared.french import PARIS
 from shared.web.app import ApiBlueprint
 from shared.web.errors import ApiError
 

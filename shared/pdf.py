@@ -22,10 +22,9 @@ from shared.french import format_date
 # One stylesheet for every PDF: A4, DejaVu Sans (embedded), page numbers in the footer.
 CSS = """
 @page { size: A4; margin: 18mm 20mm 20mm;
-        @bottom-center { content: string(footer) "  —  page " counter(page) "/" counter(pages);
+        @bottom-center { content: FOOTER "page " counter(page) "/" counter(pages);
                          font: 8pt "DejaVu Sans", sans-serif; color: #333; } }
 html { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.45; color: #111; }
-.footer { string-set: footer content(); display: none; }
 header.top { font-size: 8.5pt; margin-bottom: 4mm; }
 header.top p { margin: 0; }
 h1 { font-size: 16pt; margin: 0 0 3mm; }
@@ -51,13 +50,15 @@ blockquote { margin: 2mm 0; padding: 1mm 4mm; border-left: 2pt solid #777; }
 
 def page(title: str, body: str | Markup, *, footer: str = "", issued_on: date) -> str:
     """A complete HTML document for `render`: language, title, date of issue, footer."""
+    # A CSS string: the footer is drawn in the page margin, outside the tagged content.
+    footer_css = '"' + "".join(ch if ch.isalnum() or ch in " -—.,:'" else f"\\{ord(ch):x} "
+                               for ch in footer) + ("  —  " if footer else "") + '"'
+    css = CSS.replace("FOOTER", footer_css)
     return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title>"
             f'<meta name="author" content="Explicite">'
             f'<meta name="dcterms.created" content="{issued_on.isoformat()}">'
-            f"<style>{CSS}</style></head><body>"
-            f'<p class="footer" aria-hidden="true">{escape(footer)}</p>'
-            f"{body}</body></html>")
+            f"<style>{css}</style></head><body>{body}</body></html>")
 
 
 def render(html: str) -> bytes:

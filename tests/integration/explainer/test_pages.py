@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from itertools import pairwise
 
 import pytest
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from services.explainer.adapters import tables as t
@@ -216,6 +218,43 @@ def test_printable_version_and_pdf(client, creche):
     assert pdf.data.startswith(b"%PDF-") and pdf.data.rstrip().endswith(b"%%EOF")
     assert pdf.headers["Content-Disposition"] == (
         f'attachment; filename="explication-{creche.reference}-v1.pdf"')
+    check_accessible_pdf(pdf.data, "Explication de votre décision")
+    text = " ".join(NBSP.sub(" ", p.extract_text()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    today = datetime.now(UTC).astimezone(PARIS).date()
+    assert f"Document édité le {NBSP.sub(' ', format_date(today))}" in " ".join(text.split())
+    assert "L'essentiel" in text and "La mention de votre courrier" in text
+
+
+def check_accessible_pdf(data: bytes, title: str) -> None:
+    """Tagged (a structure tree, marked content, reading order by structure), in French, with
+    its title shown, every font embedded, declared PDF/UA-1."""
+    reader = PdfReader(io.BytesIO(data))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == "fr"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata is not None and reader.metadata.title == title
+    assert b"pdfuaid:part=\"1\"" in catalog["/Metadata"].get_object().get_data()
+    roles: set[str] = set()
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict) and "/S" in node:
+            roles.add(str(node["/S"]))
+            walk(node.get("/K", []))
+
+    walk(catalog["/StructTreeRoot"]["/K"])
+    assert {"/Document", "/H1", "/H2", "/P", "/L", "/LI", "/Table"} <= roles, roles
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+                else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
 
 
 def test_the_formal_request_is_recorded_once_with_its_deadline_and_announced(

@@ -160,6 +160,20 @@ def outcome_of_score(model: PointsModel | LinearModel, score: Decimal) -> str:
     return FAVOURABLE if _amount(model.amount, score) > model.amount.min else UNFAVOURABLE
 
 
+def term(model: PointsModel | LinearModel, code: str, value: Value) -> Decimal:
+    """The criterion's part of the score for this value: the score is the sum of such terms
+    (and the intercept), so changing one value moves it by the difference of its terms."""
+    if isinstance(model, PointsModel):
+        total = Decimal(0)
+        for grid in model.grids:
+            if grid.criterion == code:
+                band = match_band(grid, value)
+                total += Decimal(0) if band is None else grid.bands[band].points
+        return total
+    return sum((w.weight * as_number(value) for w in model.weights if w.criterion == code),
+               Decimal(0))
+
+
 def as_number(value: Value) -> Decimal:
     """A number or boolean criterion value as a Decimal: true counts 1, false 0."""
     if isinstance(value, bool):

@@ -56,7 +56,6 @@ from shared.decision_model import (
     LinearModel,
     OpaqueModel,
     PointsModel,
-    counterfactuals,
     decisive,
 )
 from shared.french import format_amount, format_date
@@ -107,7 +106,7 @@ def build_document(case: Case, today: date | None = None) -> ExplanationDocument
                 f"Texte : article R311-3-1-2 (3°) du {CRPA}.",
                 tuple(what_if_blocks(case, found))),
         Section(PROTECTED, "Les critères liés à un motif de discrimination",
-                "Texte : article 225-1 du code pénal.", tuple(_protected(case))),
+                "Texte : article 225-1 du code pénal.", tuple(_protected(case, found))),
         dated[RECOURSE],
         dated[CONTEST],
         Section(COMMUNICATION, "Votre droit d'obtenir les règles", COMMUNICATION_LEGAL,
@@ -216,14 +215,14 @@ def _legal_bases(case: Case) -> list[Block]:
             Block(LIST, items=tuple(items))]
 
 
-def _protected(case: Case) -> list[Block]:
+def _protected(case: Case, stated: WhatIfs) -> list[Block]:
     values = case.values
     used = [c for c in case.algorithm.criteria if c.protected_ground and c.code in values]
     if not used:
         return paragraphs("Cet algorithme n'utilise aucune information liée à un motif de "
                           "discrimination interdit par la loi.")
-    found = _decisive(case, used)
-    checked = {code for claim in what_ifs(case).checks for code, _value in claim.changes}
+    found = _decisive(case, used, stated)
+    checked = {code for claim in stated.checks for code, _value in claim.changes}
     items = []
     for criterion in used:
         ground = PROTECTED_GROUNDS.get(criterion.protected_ground or "",
@@ -237,15 +236,15 @@ def _protected(case: Case) -> list[Block]:
             Block(LIST, items=tuple(items))]
 
 
-def _decisive(case: Case, used: list[CriterionDef]) -> dict[str, Decisive | None] | None:
+def _decisive(case: Case, used: list[CriterionDef],
+              stated: WhatIfs) -> dict[str, Decisive | None] | None:
     """For each protected criterion, whether it decided the algorithm's result; None when the
     result cannot be computed."""
     model = case.algorithm.model
     if isinstance(model, OpaqueModel) or case.evaluation is None:
         return None
     criteria = case.algorithm.criteria
-    everything = counterfactuals(model, criteria, case.values, include_fixed=True)
-    return {c.code: decisive(model, criteria, case.values, c.code, everything) for c in used}
+    return {c.code: decisive(model, criteria, case.values, c.code, stated.found) for c in used}
 
 
 DECISIVE_MARK = "a été décisif"

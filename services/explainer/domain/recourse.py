@@ -167,7 +167,6 @@ def next_step(case: Case, today: date) -> NextStep:
         text = ("Vous pouvez demander par écrit au service de revoir cette décision : c'est un "
                 "recours gracieux.")
     past = today > deadline
-    if_past = (f"Ce délai court à partir du jour où vous avez reçu la décision : si vous l'avez "
-               f"reçue après le {format_date(case.decided_on)}, il n'est peut-être pas "
-               f"dépassé. Appelez le service pour le savoir." if past else None)
+    if_past = (f"Si vous avez reçu la décision après le {format_date(case.decided_on)}, il "
+               f"n'est peut-être pas dépassé : appelez le service." if past else None)
     return NextStep(text, deadline, past, if_past, contact)

@@ -54,6 +54,7 @@ from shared.decision_model import (
     counterfactuals,
     evaluate,
 )
+from shared.decision_model.evaluation import outcome_of_score, term
 from shared.decision_model.values import Value
 from shared.french import format_amount
 
@@ -99,6 +100,8 @@ class WhatIfs:
     combinations: tuple[WhatIf, ...] = ()
     # The NONE_AT_ALL, NONE_CHANGEABLE and NO_SMALL_SET sentences said, in order.
     nothing: tuple[str, ...] = ()
+    # Every counterfactual found, unchangeable criteria included (what `decisive` reads).
+    found: tuple[Counterfactual, ...] = ()
 
     def __iter__(self) -> Any:
         return iter((*self.changes, *self.combinations, *self.checks))
@@ -107,11 +110,13 @@ class WhatIfs:
 def what_ifs(case: Case) -> WhatIfs:
     """The what-ifs of a decision whose outcome is the model's; none otherwise."""
     model, current = case.algorithm.model, case.evaluation
-    if isinstance(model, OpaqueModel) or current is None or case.divergent:
+    if isinstance(model, OpaqueModel) or current is None:
         return WhatIfs()
-    found = [cf for cf in counterfactuals(model, case.algorithm.criteria, case.values,
-                                          include_fixed=True)
-             if cf.resulting_outcome != current.outcome]
+    everything = counterfactuals(model, case.algorithm.criteria, case.values,
+                                 include_fixed=True)
+    if case.divergent:
+        return WhatIfs(found=everything)
+    found = [cf for cf in everything if cf.resulting_outcome != current.outcome]
     single = [cf for cf in found if len(cf.changes) == 1]
     changeable = [c for c in _used(case) if not fixed(c)]
     codes = {c.code for c in changeable}
@@ -131,7 +136,7 @@ def what_ifs(case: Case) -> WhatIfs:
             sets = [_what_if(case, COMBINATION, cf) for cf in _sets(case, found, codes)]
             if not sets:
                 nothing.append(NO_SMALL_SET)
-    return WhatIfs(tuple(changes), tuple(checks), tuple(sets), tuple(nothing))
+    return WhatIfs(tuple(changes), tuple(checks), tuple(sets), tuple(nothing), everything)
 
 
 def _sets(case: Case, found: list[Counterfactual], codes: set[str]) -> list[Counterfactual]:
@@ -167,7 +172,7 @@ def what_if_blocks(case: Case, found: WhatIfs | None = None) -> list[Block]:
         blocks += paragraphs(f"{found.nothing[0]} Il aurait fallu en changer {_count(size)} à la "
                              f"fois, par exemple :")
         blocks.append(Block(LIST, items=tuple(w.text for w in found.combinations)))
-        found = WhatIfs(found.changes, found.checks, (), found.nothing[1:])
+        found = WhatIfs(found.changes, found.checks, (), found.nothing[1:], found.found)
     elif found.changes:
         blocks += paragraphs("Un seul de ces changements aurait changé le résultat, par exemple :"
                              if len(found.changes) == MAX_SHOWN
@@ -312,8 +317,12 @@ def _beyond(case: Case, cf: Counterfactual, code: str, new: Any,
     boundaries = [b.value for g in model.grids if g.criterion == code for b in g.bands]
     beyond = [p for p in _probes(criterion, boundaries)
               if (p <= new if lower else p >= new) and not criterion.out_of_range(p)]
-    flips = all(evaluate(model, case.algorithm.criteria, {**base, code: _json(p)}).outcome
-                == cf.resulting_outcome for p in beyond)
+    # The score is a sum of one term per criterion: each probe moves it by its term.
+    others = evaluate(model, case.algorithm.criteria, {**base, code: _json(new)})
+    assert others.score is not None
+    rest = others.score - term(model, code, new)
+    flips = all(outcome_of_score(model, rest + term(model, code, p)) == cf.resulting_outcome
+                for p in beyond)
     return (AT_MOST if lower else AT_LEAST) if flips else EXACTLY
 
 

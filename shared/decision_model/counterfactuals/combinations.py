@@ -18,7 +18,7 @@ from itertools import product
 from typing import Any
 
 from ..criteria import UNFAVOURABLE, CriterionDef
-from ..evaluation import Evaluation, as_number, evaluate_typed, match_band, outcome_of_score
+from ..evaluation import Evaluation, evaluate_typed, outcome_of_score, term
 from ..models import LinearModel, PointsModel
 from ..values import Value
 from .base import Counterfactual, candidates, ranked
@@ -73,19 +73,6 @@ def _must_rise(model: PointsModel | LinearModel, current: Evaluation) -> bool:
     if isinstance(model, PointsModel):
         return current.outcome == UNFAVOURABLE
     return linear_boundary(model, current)[1]
-
-
-def term(model: PointsModel | LinearModel, code: str, value: Value) -> Decimal:
-    """The criterion's part of the score for this value."""
-    if isinstance(model, PointsModel):
-        total = Decimal(0)
-        for grid in model.grids:
-            if grid.criterion == code:
-                band = match_band(grid, value)
-                total += Decimal(0) if band is None else grid.bands[band].points
-        return total
-    return sum((w.weight * as_number(value) for w in model.weights if w.criterion == code),
-               Decimal(0))
 
 
 def _options(

@@ -106,8 +106,9 @@ def test_a_deadline_read_after_it_has_passed_is_shown_as_past_with_what_remains(
     later = at_reading(document, refused, date(2027, 3, 1))
     essential = " ".join(section_text(later, "essential"))
     assert "Le délai est dépassé depuis le 2 janvier 2027." in essential
-    assert "si vous l'avez reçue après le 2 novembre 2026, il n'est peut-être pas dépassé" \
-        in essential
+    assert "Si vous avez reçu la décision après le 2 novembre 2026, il n'est peut-être pas " \
+        "dépassé" in essential
+    assert word_count(plain(later.outcome + " " + essential)) <= LIMIT_WORDS
     assert later.read_on == "2027-03-01"
     # Everything else is the frozen document.
     assert [s for s in later.sections if s.key != "essential"] == \

@@ -15,7 +15,7 @@ from services.explainer.domain.case import Case
 from services.explainer.domain.document import LIST, Block
 from services.explainer.domain.recourse import next_step
 from services.explainer.domain.what_if import WhatIfs
-from services.explainer.domain.wording import lower_first, points, upper_first
+from services.explainer.domain.wording import lower_first, points, sentence, upper_first
 from shared.decision_model import (
     LinearModel,
     OpaqueModel,
@@ -44,7 +44,10 @@ def essential_blocks(case: Case, today: date, found: WhatIfs) -> list[Block]:
                      f"{step.if_past or ''}".strip())
     else:
         items.append(f"{step.text} Au plus tard le {format_date(step.deadline)}.")
-    items.append(f"Une question ? Appelez le {step.contact}.")
+    # `contact` is a phone number (with whom it reaches) or a place to go.
+    call = "Appelez le" if step.contact[:1].isdigit() or step.contact.startswith("+") \
+        else "Adressez-vous à :"
+    items.append(f"Une question ? {call} {sentence(step.contact)}")
     return [Block(LIST, items=tuple(items))]
 
 

@@ -127,7 +127,7 @@ def test_the_formal_request_is_recorded_once_through_the_whole_origin(running_sy
     for _ in range(2):
         response = browser.post(f"/d/{logged['reference']}/demande", data={CSRF_FIELD: token})
         assert response.status_code == 303
-    assert "Votre demande officielle de communication a été enregistrée" in _text(
+    assert "Votre demande officielle a été enregistrée" in _text(
         browser.get(f"/d/{logged['reference']}"))
     with running_system.container("explainer").engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(

@@ -33,6 +33,13 @@ def test_a_logged_decision_is_explained_stored_and_announced(harness: Harness):
     assert announced["readability"] == {"formula": "kandel-moles",
                                         "score": explanation.readability}
     assert announced["supersedes"] is None
+    # The motif of the refusal, for the notice: the score, the threshold and the rules' texts.
+    assert announced["motif"] == explanation.document["motif"]
+    assert announced["motif"].startswith("Votre demande a obtenu ")
+    assert "Délibération du conseil municipal de Ville-Exemple" in announced["motif"]
+    granted = Logged(decision_of("creche-attribution", favourable=True, seed=3))
+    harness.publish(granted.event())
+    assert harness.events(topology.EXPLANATION_GENERATED)[-1]["motif"] is None
 
 
 def test_the_access_code_and_the_contact_are_never_stored(harness: Harness):

@@ -1,4 +1,14 @@
-"""What a custom template may use: the person's facts, already in French formats, as plain data."""
+"""What a custom template may use: the person's facts, already in French formats, as plain data.
+
+Keys: `reference`, `page_url`, `contest_url`, `register_url` (the algorithm's entry in the
+public register), `decision`, `algorithm`, `criteria`, `result`, `what_if` (each what-if stated,
+with its `kind`: "change" the person may act on, "check" a datum to verify — never to be worded
+as something to change —, "combination" several changes together), `next_step` (what the
+person can do and by when, for the day the section is built: `text`, `deadline`, `past`,
+`if_past`, `contact`), `deadlines`; and `default`, the section's default text (added by
+`templates.apply`). Sections a template may rewrite: `templates.TEMPLATE_KEYS` (every section
+but « L'essentiel », whose default wording always applies); docs/explainer.md lists them all.
+"""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from ..models import DecisionModel, LinearModel, OpaqueModel, PointsModel, Rules
 from .base import Counterfactual
 from .combinations import COMBINATION, MAX_SIZE
 from .combinations import combinations as _combinations
-from .decisive import Decisive, without
-from .decisive import decisive as _decisive
+from .deciding import Decisive, without
+from .deciding import decisive as _decisive
 from .linear import linear_counterfactuals
 from .points import points_counterfactuals
 from .rules import rules_counterfactuals
@@ -74,7 +74,7 @@ def decisive(
     code: str,
     found: Sequence[Counterfactual],
 ) -> Decisive | None:
-    """Whether the criterion decided the outcome (see `decisive.decisive`); `found` are the
+    """Whether the criterion decided the outcome (see `deciding.decisive`); `found` are the
     counterfactuals of these values with include_fixed."""
     if isinstance(model, OpaqueModel):
         return None

@@ -41,7 +41,7 @@ li, tr, blockquote { break-inside: avoid; }
 .essential { border: 1.5pt solid #1f4e99; padding: 1mm 4mm 2mm; margin: 2mm 0 4mm; }
 .notice { font-weight: bold; }
 dl { margin: 0 0 3mm; }
-dt { font-weight: bold; }
+dt { font-weight: bold; break-after: avoid; }
 dd { margin: 0 0 1.5mm; }
 table { border-collapse: collapse; width: 100%; margin: 0 0 3mm; font-size: 9pt; }
 caption { text-align: left; font-weight: bold; margin-bottom: 1mm; }
@@ -149,9 +149,10 @@ def _placed(lines: Sequence[tuple[str, float | None]]) -> str:
             groups.append((x, [text], gap))
         gap = False
     html = []
-    for x, texts, after_gap in groups:
+    for number, (x, texts, after_gap) in enumerate(groups):
         indent = max(0.0, (x or LEFT_MARGIN_MM) - LEFT_MARGIN_MM)
-        style = f"margin-left: {indent:g}mm" + ("; margin-top: 5mm" if after_gap else "")
+        space = "5mm" if after_gap else "2mm" if number else "0"
+        style = f"margin-left: {indent:g}mm; margin-top: {space}"
         html.append(f'<p style="{style}">'
                     + "<br>".join(str(escape(t)) for t in texts) + "</p>")
     return f'<div class="before-title">{"".join(html)}</div>'

@@ -84,7 +84,8 @@ def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche
         "Vos recours et vos délais", "Comment contester cette décision",
         "Votre droit d'obtenir les règles", "CADA", "ne prolonge pas le délai pour contester",
         "Vos données personnelles", "dpd@ville-exemple.fr", "www.cnil.fr",
-        "Faire la demande officielle", "Vos recours en détail, les textes de loi et la mention de votre courrier",
+        "Faire la demande officielle",
+        "Vos recours en détail, les textes de loi et la mention de votre courrier",
         "article R311-3-1-2 (3°)", "L411-2 et L231-4",
     ):
         assert expected in text, expected
@@ -223,6 +224,10 @@ def test_printable_version_and_pdf(client, creche):
     today = datetime.now(UTC).astimezone(PARIS).date()
     assert f"Document édité le {NBSP.sub(' ', format_date(today))}" in " ".join(text.split())
     assert "L'essentiel" in text and "La mention de votre courrier" in text
+    # The same fingerprint as the receipt on the page (the transparency log's hash).
+    assert "Empreinte dans le journal public : AAAA AAAA AAAA AAAA" in text
+    # The appeal sections' full wording, which the page keeps in its closed section.
+    assert "Vos recours et vos délais : le détail" in text
 
 
 def check_accessible_pdf(data: bytes, title: str) -> None:

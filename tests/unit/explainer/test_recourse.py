@@ -84,8 +84,8 @@ def test_the_transport_grant_is_contested_before_the_regional_president():
 def test_a_selection_for_a_check_is_a_preparatory_measure_whose_result_goes_to_the_cra():
     document = build_document(case(sample("ciblage-controles"), FILE))
     assert section_text(document, "recourse") == [
-        "Vous ne pouvez pas refuser ce contrôle : sans les pièces demandées, la caisse peut "
-        "suspendre le versement de vos prestations.",
+        "Vous ne pouvez pas refuser ce contrôle. Si vous n'envoyez pas les pièces demandées, "
+        "la caisse peut suspendre le versement de vos prestations.",
         "Contre la décision qui suivra : d'abord la commission de recours amiable de "
         "Caisse-Exemple, dans les 2 mois après l'avoir reçue, puis le pôle social du tribunal "
         "judiciaire dont relève votre domicile.",
@@ -94,8 +94,8 @@ def test_a_selection_for_a_check_is_a_preparatory_measure_whose_result_goes_to_t
     assert lines[:3] == [
         "Le choix de votre dossier pour un contrôle n'est pas encore une décision sur vos "
         "droits. Il ne peut pas être contesté en lui-même.",
-        "Vous ne pouvez pas refuser ce contrôle : sans les pièces demandées, la caisse peut "
-        "suspendre le versement de vos prestations.",
+        "Vous ne pouvez pas refuser ce contrôle. Si vous n'envoyez pas les pièces demandées, "
+        "la caisse peut suspendre le versement de vos prestations.",
         "Vous pourrez contester la décision que la caisse prendra après le contrôle, si elle "
         "change vos droits.",
     ]

@@ -31,7 +31,11 @@ class SectionSchema(Schema):
                        "communication, data_protection, legal_bases"})
     title = fields.String(required=True)
     legal = fields.String(required=True, metadata={"description": "The texts it answers to."})
-    blocks = fields.List(fields.Nested(BlockSchema), required=True)
+    blocks = fields.List(fields.Nested(BlockSchema), required=True, metadata={
+        "description": "What the page shows in its main view."})
+    details = fields.List(fields.Nested(BlockSchema), metadata={
+        "description": "Only some sections: the full wording behind the short one of `blocks`, "
+                       "which the page shows in its closed section of legal texts."})
 
 
 class FactSchema(Schema):

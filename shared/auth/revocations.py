@@ -18,7 +18,7 @@ from shared.auth.principal import Principal
 from shared.contracts.events import Event, InvalidMessage
 from shared.db import UnitOfWork
 from shared.messaging import topology
-from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
 from shared.messaging.message import Delivery
 from shared.messaging.tables import MessagingTables
 
@@ -77,14 +77,17 @@ def session_checker(uow: Callable[[], UnitOfWork], table: Table
 
 def revocation_consumer(service: str, messaging: MessagingTables,
                         uow: Callable[[], UnitOfWork], table: Table, appeals_user: str,
-                        batches: BatchSettings) -> MessageConsumer[UnitOfWork]:
+                        batches: BatchSettings) -> MessageConsumer[Event, UnitOfWork]:
     """The service's consumer of `agent.sessions-revoked`, trusted from appeals only."""
 
-    def on_revoked(delivery: Delivery, work: UnitOfWork) -> None:
+    def parse(delivery: Delivery) -> Event:
         if delivery.user_id != appeals_user:
             raise InvalidMessage(f"agent.sessions-revoked from {delivery.user_id}, not appeals")
-        record_revocation(work.session, table,
-                          Event.from_delivery(delivery, topology.AGENT_SESSIONS_REVOKED))
+        return Event.from_delivery(delivery, topology.AGENT_SESSIONS_REVOKED)
+
+    def on_revoked(event: Event, work: UnitOfWork) -> None:
+        record_revocation(work.session, table, event)
 
     spec = topology.QueueSpec(service, topology.AGENT_SESSIONS_REVOKED)
-    return MessageConsumer(spec.name, on_revoked, uow, messaging, batches)
+    return MessageConsumer(Route(spec.name, parse, one_at_a_time(on_revoked)), uow, messaging,
+                           batches)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Row
 
 from shared.db import UnitOfWork
 from shared.messaging import topology
-from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
 from shared.messaging.message import (
     SCHEMA_HEADER,
     Delivery,
@@ -60,16 +60,23 @@ def store_dead_letter(tables: MessagingTables) -> Callable[[Delivery, UnitOfWork
             user_id=delivery.user_id,
             headers=jsonable_headers(delivery.headers), body=without_secrets(delivery.body),
             reason=reason,
-            status="pending", received_at=datetime.now(UTC)))
+            status="pending", received_at=uow.clock()))
 
     return handle
 
 
+def _as_is(delivery: Delivery) -> Delivery:
+    """A dead message is kept whatever it holds: nothing to parse."""
+    return delivery
+
+
 def dead_letter_consumer(service: str, tables: MessagingTables,
                          uow_factory: Callable[[], UnitOfWork],
-                         settings: BatchSettings | None = None) -> MessageConsumer[UnitOfWork]:
-    return MessageConsumer(topology.dead_letter_queue(service), store_dead_letter(tables),
-                           uow_factory, tables, settings, dedup_key=dead_letter_key)
+                         settings: BatchSettings | None = None
+                         ) -> MessageConsumer[Delivery, UnitOfWork]:
+    route = Route(topology.dead_letter_queue(service), _as_is,
+                  one_at_a_time(store_dead_letter(tables)), dedup_key=dead_letter_key)
+    return MessageConsumer(route, uow_factory, tables, settings)
 
 
 def list_dead_letters(uow: UnitOfWork, tables: MessagingTables,

@@ -22,7 +22,7 @@ class Worker:
 
     name: str
     transport: Transport
-    consumers: Sequence[MessageConsumer[Any]]
+    consumers: Sequence[MessageConsumer[Any, Any]]
     relay: OutboxRelay | None
     periodic: Sequence[tuple[float, Callable[[], None]]] = ()
     stop: threading.Event = field(default_factory=threading.Event)

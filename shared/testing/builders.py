@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.contracts.messages import DecisionLogged
+
 ADMINISTRATION = "ville-test"
 
 
@@ -94,3 +96,17 @@ def spoiled(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     else:
         target[last] = value
     return copied
+
+
+def logged(decision: dict[str, Any], reference: str = "D-7K2QM-4XR9T", *,
+           public_url: str = "http://explicite.test", seq: int = 1) -> DecisionLogged:
+    """`decision.logged` for this contract v1 body, as decision_log announces it (the contact
+    details travel beside the decision, not inside it)."""
+    subject = decision["subject"]
+    return DecisionLogged(
+        administration=decision["administration"],
+        decision={**decision, "subject": {"ref": subject["ref"]}},
+        contact=subject.get("contact"), reference=reference, access_code_hash="a" * 64,
+        public_url=f"{public_url}/d/{reference}",
+        replay={"status": "consistent", "differences": []}, log_seq=seq,
+        log_hash=f"{seq:064x}", channel="amqp")

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from shared.db import before_commit, insert_rows
+from shared.db import Staging, insert_rows
 from shared.messaging.tables import BigId
 from shared.tlog.merkle import (
     HASH_SIZE,
@@ -93,9 +93,10 @@ class TreeInconsistent(RuntimeError):
 class NodeStore:
     """The trees of one service's logs: append leaves, read nodes."""
 
-    def __init__(self, session: Session, tables: TlogTables) -> None:
+    def __init__(self, session: Session, tables: TlogTables, staging: Staging) -> None:
         self._session = session
         self._nodes = tables.nodes
+        self._staging = staging
         # Leaves appended in this transaction, per log: (first index, leaf hashes).
         self._staged: dict[str, tuple[int, list[bytes]]] = {}
 
@@ -104,14 +105,16 @@ class NodeStore:
 
         The caller holds the log's head locked, so that indexes follow one another.
         """
-        if not self._staged:
-            before_commit(self._session, self._write)
+        self._staging.hold(self)
         first, leaves = self._staged.setdefault(log, (index, []))
         if index != first + len(leaves):
             raise TreeInconsistent(f"{log}: leaf {index} appended after {first + len(leaves)}")
         leaves.append(leaf_hash(entry))
 
-    def _write(self) -> None:
+    def drop(self) -> None:
+        self._staged = {}
+
+    def write(self) -> None:
         staged, self._staged = self._staged, {}
         rows = []
         for log, (first, leaves) in sorted(staged.items()):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from shared.db import UnitOfWork, make_engine
 from shared.messaging import topology
 from shared.messaging.amqp import AmqpTransport
-from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
 from shared.messaging.dead_letters import dead_letter_consumer, replay_dead_letter
 from shared.messaging.message import Delivery, OutgoingMessage
 from shared.messaging.outbox import OutboxRelay
@@ -50,7 +50,8 @@ class Service:
         self.bug_fixed = False
         self.stop = threading.Event()
         settings = BatchSettings(batch_wait=0.005, idle_wait=0.2)
-        for consumer in (MessageConsumer(QUEUE, self.handle, self.uow, tables, settings),
+        route = Route(QUEUE, lambda delivery: delivery, one_at_a_time(self.handle))
+        for consumer in (MessageConsumer(route, self.uow, tables, settings),
                          dead_letter_consumer("explainer", tables, self.uow, settings)):
             threading.Thread(target=consumer.run, args=(self.transport, self.stop),
                              daemon=True).start()

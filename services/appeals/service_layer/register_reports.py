@@ -23,7 +23,7 @@ OWNER_ROLES = ("algorithm_owner", "supervisor", "admin")
 _FILED = ReportFiledSchema()
 
 
-def on_report_filed(uow: AppealsUnitOfWork, event: Event, now: datetime) -> None:
+def on_report_filed(event: Event, uow: AppealsUnitOfWork, now: datetime) -> None:
     data = load_event_data(event, _FILED)
     uow.reports.add(public_id=data["report_id"], administration=event.administration,
                     algorithm_id=data["algorithm"]["id"],

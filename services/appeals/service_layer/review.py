@@ -38,6 +38,7 @@ from services.appeals.domain.rules import (
 from services.appeals.service_layer.letters import routing_of, send_to_person
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.contracts.events import Event
+from shared.contracts.messages import DecisionRevised
 from shared.decision_model import to_json_value
 from shared.french import PARIS, format_value
 from shared.messaging import topology
@@ -275,8 +276,7 @@ def _finalise(uow: AppealsUnitOfWork, appeal: Any, stored: dict[str, Any], decid
         body = revised_decision(decision.body, decision.contact, recomputed,
                                 reviewer=decided_by, appeal_id=appeal.public_id,
                                 decision_id=revised_id, now=now)
-        uow.publish(Event(topology.DECISION_REVISED, appeal.administration, {
-            "decision": body, "appeal_id": appeal.public_id}).to_message())
+        uow.publish(DecisionRevised(appeal.administration, body, appeal.public_id).to_message())
     uow.appeals.update(
         appeal.id, status=DECIDED, outcome=stored["outcome"], facts=stored["facts"],
         law=stored["law"], answers=stored["answers"], corrections=stored["corrections"],

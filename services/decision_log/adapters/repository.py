@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from services.decision_log.adapters import tables as t
 from services.decision_log.domain.registry import AlgorithmVersion
 from shared.chain import GENESIS
-from shared.db import batch_of, before_commit, insert_rows, is_postgresql, next_ids
+from shared.db import Staging, insert_rows, is_postgresql, next_ids
 
 # Loaded models by (administration, id, version, revision, registered_at), shared by every unit
 # of work of the process: a registered version's document only changes with a new revision, and
@@ -131,14 +131,17 @@ class AlgorithmRepository:
 
 
 class DecisionRepository:
-    def __init__(self, session: Session) -> None:
+    """Decisions and their contact details; new ones are written together at the commit."""
+
+    def __init__(self, session: Session, staging: Staging) -> None:
         self._session = session
-        # Within a consumer batch: decisions prefetched (None: known absent) or staged.
+        self._staging = staging
+        # Decisions prefetched (None: known absent) or staged by this transaction.
         self._known: dict[tuple[str, str], Any] = {}
         self._staged: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
 
     def find(self, administration: str, decision_id: str) -> Any:
-        """The logged decision (a row, or the record staged by this batch), or None."""
+        """The logged decision (a row, or the record staged by this transaction), or None."""
         key = (administration, decision_id)
         if key in self._known:
             return self._known[key]
@@ -167,22 +170,22 @@ class DecisionRepository:
         return self._session.execute(
             select(t.decisions).where(t.decisions.c.reference == reference)).one_or_none()
 
-    def add(self, record: dict[str, Any], contact: dict[str, Any] | None) -> int | None:
-        """Insert a decision and its contact details; its id (None: staged until the commit)."""
-        if batch_of(self._session) is not None:
-            if not self._staged:
-                before_commit(self._session, self._write_staged)
-            self._staged.append((record, contact))
-            self._known[(record["administration"], record["decision_id"])] = SimpleNamespace(
-                **record)
-            return None
-        pk = self._session.execute(insert(t.decisions).values(**record)
-                                   .returning(t.decisions.c.id)).scalar_one()
-        self._session.execute(insert(t.contacts).values(decision_pk=pk, contact=contact))
-        return int(pk)
+    def add(self, record: dict[str, Any], contact: dict[str, Any] | None) -> None:
+        """Stage a decision and its contact details, written at the commit."""
+        self._staging.hold(self)
+        self._staged.append((record, contact))
+        self._known[(record["administration"], record["decision_id"])] = SimpleNamespace(
+            **record)
 
-    def _write_staged(self) -> None:
+    def drop(self) -> None:
+        for record, _ in self._staged:
+            self._known.pop((record["administration"], record["decision_id"]), None)
+        self._staged = []
+
+    def write(self) -> None:
         staged, self._staged = self._staged, []
+        if not staged:
+            return
         if is_postgresql(self._session):
             # Ids drawn first, so that both tables are written with COPY.
             ids = next_ids(self._session, t.decisions, len(staged))
@@ -234,10 +237,11 @@ _INSERT_CONTACT = insert(t.contacts).values(
 class ChainRepository:
     """Chain heads, locked for the transaction so that two writers never fork a chain."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, staging: Staging) -> None:
         self._session = session
+        self._staging = staging
         self._heads: dict[str, tuple[int, str]] = {}
-        # Within a consumer batch: each chain's new head, written once at the commit.
+        # Each chain's new head, written once at the commit; and the heads that have a row.
         self._advanced: dict[str, dict[str, Any]] = {}
         self._stored: set[str] = set()
 
@@ -261,22 +265,17 @@ class ChainRepository:
             self._stored.add(row.administration)
 
     def advance(self, administration: str, seq: int, hash_: str, now: datetime) -> None:
-        previous = self.head(administration)
-        values = {"seq": seq, "hash": hash_, "updated_at": now}
-        if batch_of(self._session) is not None:
-            if not self._advanced:
-                before_commit(self._session, self._write_advanced)
-            self._advanced[administration] = values
-        elif previous[0] == 0:
-            self._session.execute(insert(t.chain_heads).values(administration=administration,
-                                                               **values))
-        else:
-            self._session.execute(update(t.chain_heads)
-                                  .where(t.chain_heads.c.administration == administration)
-                                  .values(**values))
+        self._staging.hold(self)
+        self._advanced[administration] = {"seq": seq, "hash": hash_, "updated_at": now}
         self._heads[administration] = (seq, hash_)
 
-    def _write_advanced(self) -> None:
+    def drop(self) -> None:
+        # The heads read under the lock are still the stored ones; the advanced ones are not.
+        for administration in self._advanced:
+            self._heads.pop(administration, None)
+        self._advanced = {}
+
+    def write(self) -> None:
         advanced, self._advanced = self._advanced, {}
         for administration, values in advanced.items():
             if administration in self._stored:
@@ -326,15 +325,14 @@ class ProducerRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._administrations: dict[str, str | None] = {}  # within a consumer batch
+        self._administrations: dict[str, str | None] = {}  # for this transaction
 
     def administration_of(self, amqp_user: str) -> str | None:
         if amqp_user in self._administrations:
             return self._administrations[amqp_user]
         administration = self._session.scalar(select(t.producers.c.administration).where(
             t.producers.c.amqp_user == amqp_user, t.producers.c.revoked_at.is_(None)))
-        if batch_of(self._session) is not None:
-            self._administrations[amqp_user] = administration
+        self._administrations[amqp_user] = administration
         return administration
 
     def add_amqp_user(self, amqp_user: str, administration: str, now: datetime) -> None:

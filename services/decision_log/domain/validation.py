@@ -73,15 +73,10 @@ class ValidDecision:
         return {k: v for k, v in self.body.items() if k != "event_id"}
 
 
-def parse_body(raw: bytes, decode: Callable[[bytes], Any] = json.loads
-               ) -> dict[str, Any] | Rejection:
-    """Bytes to a JSON object, refusing what is not one or is nested absurdly deep.
-
-    `decode` is json.loads, or a caller's that answers as json.loads would (one that already
-    decoded these bytes).
-    """
+def parse_body(raw: bytes) -> dict[str, Any] | Rejection:
+    """Bytes to a JSON object, refusing what is not one or is nested absurdly deep."""
     try:
-        value = decode(raw)
+        value = json.loads(raw)
     except UnicodeDecodeError:
         return Rejection(MALFORMED, {"body": ["is not UTF-8 text"]})
     except json.JSONDecodeError as exc:
@@ -89,6 +84,11 @@ def parse_body(raw: bytes, decode: Callable[[bytes], Any] = json.loads
                                               f"{exc.lineno} column {exc.colno}"]})
     except RecursionError:
         return Rejection(MALFORMED, {"body": ["is nested too deeply"]})
+    return check_object(value)
+
+
+def check_object(value: Any) -> dict[str, Any] | Rejection:
+    """A decoded body that is a JSON object, not nested absurdly deep."""
     if not isinstance(value, dict):
         return Rejection(MALFORMED, {"body": ["must be a JSON object"]})
     if nesting_depth(value, MAX_DEPTH) > MAX_DEPTH:

@@ -31,7 +31,7 @@ def replay_item(uow: DecisionLogUnitOfWork, item_id: int, context: IngestContext
         return ReplayResult(item_id, "not_pending", "no pending quarantined item with this id")
     producer = Producer(item.channel, item.producer, item.producer_administration)
     # The replay is an attempt on the same item: a failure must not file a second record.
-    with uow.session.begin_nested() as attempt:
+    with uow.savepoint() as attempt:
         outcome = ingest(uow, item.body, producer, context)
         if isinstance(outcome, Quarantined):
             attempt.rollback()

@@ -39,7 +39,7 @@ def evidence(uow: DecisionLogUnitOfWork, key: tuple[str, str, str], now: datetim
     return compute(uow.register.decision_years(key), uow.register.appeals(key), now)
 
 
-def on_appeal_acknowledged(uow: DecisionLogUnitOfWork, event: Event) -> None:
+def on_appeal_acknowledged(event: Event, uow: DecisionLogUnitOfWork) -> None:
     data = load_event_data(event, _ACKNOWLEDGED)
     uow.register.save_appeal(
         event.administration, data["appeal_id"], algorithm_id=data["algorithm"]["id"],
@@ -47,14 +47,14 @@ def on_appeal_acknowledged(uow: DecisionLogUnitOfWork, event: Event) -> None:
         legal_due_at=_utc(data["legal_due_at"]))
 
 
-def on_appeal_decided(uow: DecisionLogUnitOfWork, event: Event) -> None:
+def on_appeal_decided(event: Event, uow: DecisionLogUnitOfWork) -> None:
     data = load_event_data(event, _DECIDED)
     uow.register.save_appeal(event.administration, data["appeal_id"],
                              decided_at=_utc(data["decided_at"]), outcome=data["outcome"],
                              overturned=data["overturned"])
 
 
-def on_report_updated(uow: DecisionLogUnitOfWork, event: Event) -> None:
+def on_report_updated(event: Event, uow: DecisionLogUnitOfWork) -> None:
     data = load_event_data(event, _UPDATED)
     uow.register.update_report(event.administration, data["report_id"],
                                _utc(data["updated_at"]), status=data["status"],

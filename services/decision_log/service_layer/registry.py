@@ -8,8 +8,7 @@ from typing import Any
 
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.contracts.algorithm import STATUSES, load_registration
-from shared.contracts.events import Event
-from shared.messaging import topology
+from shared.contracts.messages import AlgorithmRegistered
 
 
 class RegistryConflict(Exception):
@@ -62,5 +61,5 @@ def change_status(uow: DecisionLogUnitOfWork, administration: str, algorithm_id:
 
 def _announce(uow: DecisionLogUnitOfWork, document: dict[str, Any], revision: int) -> None:
     # The explainer and appeals keep their own copy of the registry from these events.
-    uow.publish(Event(topology.ALGORITHM_REGISTERED, document["administration"],
-                      {"algorithm": document, "revision": revision}).to_message())
+    uow.publish(AlgorithmRegistered(document["administration"], document, revision)
+                .to_message())

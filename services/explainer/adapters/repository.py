@@ -24,7 +24,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.explainer.adapters import tables as t
-from shared.db import batch_of, insert_rows, is_postgresql, next_ids
+from shared.db import Staging, insert_rows, is_postgresql, next_ids
 
 PARKED, EXPLAINED = "parked", "explained"
 
@@ -66,19 +66,28 @@ class _Staged:
     def __init__(self, session: Session, table: Table) -> None:
         self._session = session
         self._table = table
-        self.active = False
+        self._staging: Staging | None = None
+        self._expected = 1
         self._rows: list[dict[str, Any]] = []
         self._free: list[int] = []
         self._next: int | None = None
 
-    def start(self, ids: list[int] | None = None) -> None:
+    @property
+    def active(self) -> bool:
+        return self._staging is not None
+
+    def start(self, staging: Staging, ids: list[int], expected: int) -> None:
         """Stage the rows added from now on, taking first these ids, drawn beforehand from the
-        table's sequence (PostgreSQL)."""
-        self.active = True
-        self._free = (ids or [])[::-1] + self._free
+        table's sequence (PostgreSQL), then as many at once as `expected` rows."""
+        self._staging = staging
+        self._expected = max(1, expected)
+        self._free = ids[::-1] + self._free
+        staging.hold(self)
 
     def add(self, values: dict[str, Any]) -> dict[str, Any]:
         """The row as it will be written, its id included."""
+        assert self._staging is not None
+        self._staging.hold(self)
         row = {"id": self._take_id(), **values}
         self._rows.append(row)
         return row
@@ -86,6 +95,9 @@ class _Staged:
     def write(self) -> None:
         rows, self._rows = self._rows, []
         insert_rows(self._session, self._table, rows)
+
+    def drop(self) -> None:
+        self._rows = []
 
     def _take_id(self) -> int:
         if not is_postgresql(self._session):
@@ -95,8 +107,7 @@ class _Staged:
             self._next += 1
             return self._next - 1
         if not self._free:
-            wanted = max(1, len(batch_of(self._session) or ()))
-            self._free = next_ids(self._session, self._table, wanted)[::-1]
+            self._free = next_ids(self._session, self._table, self._expected)[::-1]
         return self._free.pop()
 
 
@@ -204,10 +215,9 @@ class DecisionRepository:
         self._known: dict[tuple[str, str], Any] = {}
         self._by_reference: dict[str, Any] = {}
 
-    def stage(self, ids: list[int] | None = None) -> None:
-        """Stage the decisions added from now on, with these ids first; write_staged() writes
-        them."""
-        self._staged.start(ids)
+    def stage(self, staging: Staging, ids: list[int], expected: int) -> None:
+        """Stage the decisions added from now on, with these ids first; the commit writes them."""
+        self._staged.start(staging, ids, expected)
 
     def prefetch(self, keys: Iterable[tuple[str, str]], references: Iterable[str]) -> list[Any]:
         """Look up at once the decisions with these (administration, decision_id) or these
@@ -279,9 +289,6 @@ class DecisionRepository:
         return self._session.execute(insert(t.decisions).values(**values)
                                      .returning(*t.decisions.c)).one()
 
-    def write_staged(self) -> None:
-        self._staged.write()
-
     def superseded_by(self, row: Row[Any]) -> list[Row[Any]]:
         """The decisions that replace this one."""
         return list(self._session.execute(select(t.decisions).where(
@@ -335,10 +342,9 @@ class ExplanationRepository:
         # version only; None: no version) or staged.
         self._latest: dict[int, Any] = {}
 
-    def stage(self, ids: list[int] | None = None) -> None:
-        """Stage the versions added from now on, with these ids first; write_staged() writes
-        them."""
-        self._staged.start(ids)
+    def stage(self, staging: Staging, ids: list[int], expected: int) -> None:
+        """Stage the versions added from now on, with these ids first; the commit writes them."""
+        self._staged.start(staging, ids, expected)
 
     def prefetch_latest(self, decision_pks: Iterable[int]) -> None:
         """Look up at once the latest version of these decisions; while staging, latest() then
@@ -386,9 +392,6 @@ class ExplanationRepository:
             return int(row["id"])
         return int(self._session.execute(insert(t.explanations).values(**values)
                                          .returning(t.explanations.c.id)).scalar_one())
-
-    def write_staged(self) -> None:
-        self._staged.write()
 
     def latest_templates(self, decision_pks: list[int]) -> dict[int, tuple[str, int]]:
         """For each decision, the template and algorithm revision of its latest explanation."""

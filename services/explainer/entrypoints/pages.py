@@ -25,7 +25,6 @@ from services.explainer.domain.explanation import LEGAL_ONLY
 from services.explainer.domain.readability import FORMULA
 from services.explainer.entrypoints.api import service
 from services.explainer.entrypoints.api.explanations import record_request
-from services.explainer.entrypoints.events import REFERENCE
 from services.explainer.entrypoints.pdf import explanation_pdf
 from services.explainer.service_layer.access import RateLimited, sign_in
 from services.explainer.service_layer.reading import (
@@ -35,6 +34,7 @@ from services.explainer.service_layer.reading import (
 )
 from shared.auth.session import current_principal, sign_in_usager, sign_out
 from shared.auth.tokens import ALPHABET, normalize_code, normalize_reference
+from shared.contracts.messages import REFERENCE
 from shared.french import PARIS, format_date, format_datetime
 from shared.web.app import small_number
 from shared.web.security import client_address

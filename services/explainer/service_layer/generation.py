@@ -17,9 +17,8 @@ from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, apply
 from services.explainer.service_layer.context import ExplainerContext
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
-from shared.contracts.events import Event
+from shared.contracts.messages import ExplanationGenerated, Readability
 from shared.french import PARIS
-from shared.messaging import topology
 
 log = logging.getLogger(__name__)
 
@@ -84,25 +83,16 @@ def explain(uow: ExplainerUnitOfWork, row: Row[Any], algorithm: Algorithm,
         generated_at=context.now())
     if row.status != EXPLAINED:
         uow.decisions.set_status(row.id, EXPLAINED)
-    uow.publish(Event(topology.EXPLANATION_GENERATED, row.administration, {
-        "reference": row.reference,
-        "decision_id": row.decision_id,
-        "administration": row.administration,
-        "explanation_id": explanation_id,
-        "version": version,
-        "reason": reason,
-        "mention_explicite": document.mention,
-        # The motif of an unfavourable decision, to print on the notice (L211-2, L211-5).
-        "motif": document.motif,
-        "public_url": case.page_url,
-        "readability": {"formula": FORMULA, "score": score},
-        "template": template,
-        "algorithm": {"id": algorithm.document["id"], "version": algorithm.document["version"],
-                      "revision": algorithm.revision},
-        "supersedes": ({"decision_id": row.supersedes,
-                        "reference": previous.reference if previous else None}
-                       if row.supersedes else None),
-    }).to_message())
+    uow.publish(ExplanationGenerated(
+        administration=row.administration, reference=row.reference,
+        decision_id=row.decision_id, explanation_id=explanation_id, version=version,
+        reason=reason, mention_explicite=document.mention, motif=document.motif,
+        public_url=case.page_url, readability=Readability(FORMULA, score), template=template,
+        algorithm={"id": algorithm.document["id"], "version": algorithm.document["version"],
+                   "revision": algorithm.revision},
+        supersedes=({"decision_id": row.supersedes,
+                     "reference": previous.reference if previous else None}
+                    if row.supersedes else None)).to_message())
     log.info("explanation generated", extra={"reference": row.reference, "version": version,
                                              "template": template, "readability": score})
     return explanation_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from services.explainer.adapters.repository import EXPLAINED, PARKED
@@ -88,12 +88,24 @@ def record_decision(uow: ExplainerUnitOfWork, command: RecordDecision,
             first=True)
 
 
-def prefetch_decisions(uow: ExplainerUnitOfWork, commands: Iterable[RecordDecision]) -> None:
-    """Before recording a consumer batch's decisions: look up at once what each will need (the
-    decisions it may repeat, clash with or supersede, the latest explanation of those it
-    supersedes, its algorithm version and template), and stage the batch's writes, which the
-    commit then sends together."""
-    commands = list(commands)
+def record_decisions(uow: ExplainerUnitOfWork, commands: Sequence[RecordDecision],
+                     context: ExplainerContext) -> dict[int, str]:
+    """Record a batch of decisions: what they need looked up at once, their writes staged
+    and sent together at the commit. Return the refused ones by position, with the reason."""
+    _prefetch(uow, commands)
+    refused = {}
+    for position, command in enumerate(commands):
+        try:
+            record_decision(uow, command, context)
+        except InvalidMessage as invalid:
+            refused[position] = invalid.reason
+    return refused
+
+
+def _prefetch(uow: ExplainerUnitOfWork, commands: Sequence[RecordDecision]) -> None:
+    """Look up at once what each decision will need (the decisions it may repeat, clash with or
+    supersede, the latest explanation of those it supersedes, its algorithm version and
+    template), and stage the batch's writes."""
     uow.stage_writes(len(commands))
     keys, references, superseded, algorithms = set(), set(), set(), set()
     for command in commands:

@@ -19,10 +19,11 @@ from services.appeals.entrypoints.web import create_app
 from services.appeals.service_layer import read_model
 from shared.auth.passwords import hash_password
 from shared.config import Settings
-from shared.contracts.events import Event
+from shared.contracts.messages import AlgorithmRegistered
 from shared.mail import Mail, Mailer
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, generate_decisions
+from shared.testing import builders
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct-horse-battery"
@@ -75,13 +76,9 @@ class World:
         return self.service.uow()
 
     def log_decision(self, decision: dict[str, Any], reference: str) -> str:
-        body = {**decision, "subject": {"ref": decision["subject"]["ref"]}}
         with self.uow() as uow:
-            read_model.on_decision_logged(uow, Event("decision.logged", body["administration"], {
-                "decision": body, "contact": decision["subject"].get("contact"),
-                "reference": reference, "access_code": "NEVER-STORED",
-                "public_url": f"http://explicite.test/d/{reference}",
-                "replay": {"status": "consistent", "differences": []}}), self.clock())
+            read_model.on_decision_logged(builders.logged(decision, reference), uow,
+                                          self.clock())
             uow.commit()
         self.references[reference] = decision
         return reference
@@ -157,9 +154,8 @@ def world(tmp_path: Path) -> Iterator[World]:
     upgrade("appeals", service.engine)
     with service.uow() as uow:
         for document in [*SAMPLE_ALGORITHMS, *ROUTE_TEST_ALGORITHMS]:
-            read_model.on_algorithm_registered(uow, Event(
-                "algorithm.registered", document["administration"],
-                {"algorithm": document, "revision": 1}), clock())
+            read_model.on_algorithm_registered(
+                AlgorithmRegistered(document["administration"], document, 1), uow, clock())
         for administration in ("ville-exemple", "caisse-exemple", "region-exemple",
                                "etat-exemple"):
             for login, roles in (("instructeur", ["reviewer"]), ("instructrice", ["reviewer"]),

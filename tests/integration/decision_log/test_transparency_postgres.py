@@ -19,7 +19,7 @@ from services.decision_log.adapters import tables as t
 from services.decision_log.bootstrap import DecisionLog, bootstrap
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer.audit import verify_log
-from services.decision_log.service_layer.ingest import hashed_part, ingest
+from services.decision_log.service_layer.ingest import Received, hashed_part, ingest_batch
 from services.decision_log.service_layer.producers import register_amqp_producer
 from services.decision_log.service_layer.registry import register_algorithm
 from services.decision_log.service_layer.transparency import (
@@ -71,8 +71,8 @@ def log_batch(app: DecisionLog, numbers: range) -> list[str]:
     """As the worker does: one consumer batch, one transaction, nodes written with COPY."""
     bodies = [json.dumps(builders.decision(n, revenu=900 + n)).encode() for n in numbers]
     with app.uow() as uow:
-        uow.begin_batch(bodies)
-        references = [ingest(uow, body, PRODUCER, app.context).reference for body in bodies]
+        outcomes = ingest_batch(uow, [Received(PRODUCER, body) for body in bodies], app.context)
+        references = [outcome.reference for outcome in outcomes]
         uow.commit()
     return references
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from shared.contracts.events import InvalidMessage
 from shared.db import UnitOfWork, make_engine
 from shared.messaging import topology
-from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
 from shared.messaging.dead_letters import dead_letter_consumer, replay_dead_letter
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.messaging.message import Delivery, OutgoingMessage
@@ -71,6 +71,10 @@ def handler(delivery: Delivery, uow: UnitOfWork) -> None:
     uow.session.execute(insert(handled).values(message_id=delivery.message_id))
 
 
+def as_is(delivery: Delivery) -> Delivery:
+    return delivery
+
+
 @pytest.fixture
 def harness(tmp_path: Path) -> Iterator[Harness]:
     h = Harness(tmp_path)
@@ -79,7 +83,7 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
 
 
 def test_each_message_is_handled_once_however_often_it_is_delivered(harness: Harness):
-    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables)
+    consumer = MessageConsumer(Route(QUEUE, as_is, one_at_a_time(handler)), harness.uow, tables)
     harness.publish({"n": 1}, message_id="m-1")
     harness.publish({"n": 1}, message_id="m-1")
     harness.publish({"n": 2}, {"n": 3})
@@ -89,7 +93,7 @@ def test_each_message_is_handled_once_however_often_it_is_delivered(harness: Har
 
 
 def test_an_invalid_message_is_set_aside_with_its_reason_and_others_pass(harness: Harness):
-    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables)
+    consumer = MessageConsumer(Route(QUEUE, as_is, one_at_a_time(handler)), harness.uow, tables)
     harness.publish({"n": 1}, {"invalid": True}, {"n": 2})
     harness.drain(consumer)
     assert harness.count(handled) == 2
@@ -99,7 +103,7 @@ def test_an_invalid_message_is_set_aside_with_its_reason_and_others_pass(harness
 
 
 def test_a_poison_message_is_dead_lettered_after_the_limit_and_replayable(harness: Harness):
-    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables)
+    consumer = MessageConsumer(Route(QUEUE, as_is, one_at_a_time(handler)), harness.uow, tables)
     harness.publish({"n": 1}, {"poison": True}, {"n": 2}, message_id=None)
     harness.drain(consumer, rounds=topology.DELIVERY_LIMIT + 5)
     assert harness.count(handled) == 2  # valid traffic flowed meanwhile
@@ -143,7 +147,7 @@ def test_the_relay_publishes_committed_events_in_order_and_forgets_them(harness:
 
 
 def test_the_run_loop_consumes_until_stopped(harness: Harness):
-    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables,
+    consumer = MessageConsumer(Route(QUEUE, as_is, one_at_a_time(handler)), harness.uow, tables,
                                BatchSettings(batch_wait=0.001, idle_wait=0.02))
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(harness.transport, stop))

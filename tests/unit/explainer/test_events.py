@@ -11,6 +11,7 @@ import pytest
 from marshmallow import ValidationError
 
 from services.explainer.entrypoints import events
+from shared.contracts import messages
 from shared.contracts.events import Event, InvalidMessage
 from shared.messaging import topology
 from shared.messaging.message import Delivery
@@ -36,11 +37,11 @@ def delivery(data: dict[str, Any], administration: str) -> Delivery:
 def with_loads(data: dict[str, Any]) -> dict[str, Any] | str:
     """What the schemas' load() give: the data read, or the reason of the refusal."""
     try:
-        loaded: dict[str, Any] = events._DECISION_LOGGED.load(data)
-        events._REPLAY.load(loaded["replay"])
-        events._DECISION.load(loaded["decision"])
+        loaded: dict[str, Any] = messages._DECISION_LOGGED.load(data)
+        messages._REPLAY.load(loaded["replay"])
+        messages._DECISION.load(loaded["decision"])
     except ValidationError as exc:
-        return f"invalid decision.logged data: {events._reason(exc)}"
+        return f"invalid decision.logged data: {messages.reason(exc)}"
     return loaded
 
 
@@ -105,7 +106,7 @@ def test_every_sample_decision_is_read_as_the_schemas_load_would():
         data["decision"]["new_field"] = {"nested": [1, 2]}  # contract v1 may grow
         expected = with_loads(data)
         assert not isinstance(expected, str)
-        quick = events._quick_load(events._DECISION_LOGGED, data)
+        quick = messages._quick_load(messages._DECISION_LOGGED, data)
         assert quick == expected
-        assert events._quick_load(events._DECISION, data["decision"]) == \
-            events._DECISION.load(data["decision"])
+        assert messages._quick_load(messages._DECISION, data["decision"]) == \
+            messages._DECISION.load(data["decision"])

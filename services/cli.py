@@ -249,6 +249,15 @@ def cmd_explanations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """The merged document, for the gateway to serve (deploy/gateway/openapi.json)."""
+    from services.openapi import public_spec, render
+
+    Path(args.out).write_text(render(public_spec()))
+    print(f"OpenAPI document written to {args.out}")
+    return 0
+
+
 def cmd_rabbitmq_definitions(args: argparse.Namespace) -> int:
     """Render the broker's definitions from the topology and passwords in the environment."""
     import os
@@ -445,6 +454,11 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="write the broker's users, permissions and topology")
     definitions.add_argument("--out", required=True)
     definitions.set_defaults(func=cmd_rabbitmq_definitions)
+
+    openapi = sub.add_parser("openapi", help="write the public origin's merged API document "
+                                             "(the gateway serves it)")
+    openapi.add_argument("--out", required=True)
+    openapi.set_defaults(func=cmd_openapi)
 
     agents = sub.add_parser("agents", help="agents of the review console (argon2 passwords)")
     agents.add_argument("action", choices=["create", "list", "update", "disable", "password"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -13,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler
 
-from services import catalog
+from services import catalog, openapi
 from services.catalog import Container
 from shared.config import Settings
 from shared.log import configure_logging
@@ -67,9 +68,12 @@ class Embedded:
     apps: dict[str, Flask] = field(default_factory=dict)
     workers: list[Worker] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def wsgi(self) -> PathDispatcher:
-        return PathDispatcher(self.apps)
+        # The public origin's merged API document is the composition's, served beside the
+        # services as the distributed deployment's gateway serves it.
+        document = openapi.document_app(self.apps)
+        return PathDispatcher(self.apps, overrides={openapi.PATH: document})
 
     def transport(self, user: str) -> MemoryTransport:
         assert self.broker is not None, "only the embedded mode has an in-process broker"

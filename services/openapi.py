@@ -1,9 +1,15 @@
-"""One OpenAPI document for the public origin, merged from the three services' documents."""
+"""One OpenAPI document for the public origin, merged from the three services' documents.
+
+It belongs to the composition, not to a service: the embedded process serves it beside the
+services' apps (`document_app`), and the distributed deployment's gateway serves the file
+`explicite openapi` writes (deploy/gateway/openapi.json, kept equal by a test).
+"""
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, jsonify
@@ -11,6 +17,7 @@ from flask import Flask, Response, jsonify
 from services import catalog
 from shared.config import SERVICES, Settings
 
+PATH = "/api/v1/openapi.json"
 TITLE = "Explicite"
 DESCRIPTION = ("Log, explain and review algorithmic individual decisions. One origin serves "
                "the three services: decision_log, explainer and appeals.")
@@ -81,5 +88,18 @@ def public_spec() -> dict[str, Any]:
     return merge(specs)
 
 
-def openapi_view() -> Response:
-    return jsonify(public_spec())
+def render(spec: dict[str, Any]) -> str:
+    """The document as the gateway's file holds it."""
+    return json.dumps(spec, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def document_app(apps: Mapping[str, Flask]) -> Flask:
+    """A WSGI app serving the document merged from these running services' apps."""
+    document = merge({name: service_spec(app) for name, app in apps.items()})
+    app = Flask(__name__)
+
+    @app.get(PATH)
+    def openapi() -> Response:
+        return jsonify(document)
+
+    return app

@@ -12,12 +12,12 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.appeals.adapters.mail import MailCatcher, Mailer, SmtpMailer
 from services.appeals.adapters.tables import messaging, rate_events
 from services.appeals.domain.deadlines import Clock
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.config import Settings
 from shared.db import make_engine
-from shared.mail import MailCatcher, Mailer, SmtpMailer
 from shared.messaging.outbox import OutboxRelay
 from shared.ratelimit import RateLimiter
 

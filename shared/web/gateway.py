@@ -22,7 +22,6 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/v1/quarantine", "decision_log"),
     ("/api/v1/openapi/decision_log", "decision_log"),
     ("/api/v1/audit/decision_log", "decision_log"),
-    ("/api/v1/openapi.json", "decision_log"),
     ("/register", "decision_log"),
     ("/healthz", "decision_log"),
     ("/readyz", "decision_log"),

@@ -29,7 +29,7 @@ from shared.config import SERVICES, Settings
 from shared.messaging import definitions
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS
-from shared.testing.processes import PostgresServer, RabbitMQServer, free_port
+from tests.support.processes import PostgresServer, RabbitMQServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "bench-secret-key-" + "0123456789" * 4

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from shared.testing.processes import free_port
 from tests.browser.steps import AXE, AxeReport
+from tests.support.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

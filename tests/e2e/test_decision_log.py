@@ -28,7 +28,7 @@ from shared.messaging.amqp import AmqpTransport
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.messaging.transport import Transport
 from shared.migrations import upgrade
-from shared.testing import builders
+from tests.support import builders
 
 PASSWORD = "test-password"
 N = 400

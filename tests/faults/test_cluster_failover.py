@@ -20,9 +20,9 @@ from shared.config import Settings
 from shared.messaging.amqp import AmqpTransport
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, generate_decisions
-from shared.testing.processes import RabbitMQCluster
 from tests.faults.conftest import SCALE, add_back_office, add_service_user
 from tests.faults.harness import ConfirmedStream, FaultReport, wait_until
+from tests.support.processes import RabbitMQCluster
 
 pytestmark = [pytest.mark.infra, pytest.mark.faults, pytest.mark.slow]
 PASSWORD = "cluster-password-0123"

@@ -21,7 +21,6 @@ from services.explainer.bootstrap import bootstrap as explainer_bootstrap
 from shared.config import Settings
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, generate_decisions
-from shared.testing.tcp_proxy import TcpProxy
 from tests.faults.conftest import SCALE, add_back_office, add_service_user
 from tests.faults.harness import (
     ConfirmedStream,
@@ -30,6 +29,7 @@ from tests.faults.harness import (
     wait_until,
     wait_while_progressing,
 )
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.infra, pytest.mark.faults]
 PASSWORD = "faults-password-0123"

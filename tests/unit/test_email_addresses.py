@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from marshmallow import ValidationError
 
+from services.appeals.adapters.mail import Mail, MailError, SmtpMailer
 from services.appeals.domain.filing import Filing, FilingInvalid, check_filing
 from shared.contracts.algorithm import ServiceContactSchema
 from shared.contracts.decision import ContactSchema
 from shared.contracts.fields import is_email_address
-from shared.mail import Mail, MailError, SmtpMailer
 
 ONE = ["personne@example.org", "prenom.nom+recours@sous.domaine-ville.fr", "a_b@x.io"]
 SEVERAL_OR_TRICKS = [

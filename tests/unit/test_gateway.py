@@ -69,3 +69,13 @@ def test_every_pattern_has_an_nginx_regex_location(pattern, service):
 ])
 def test_paths_reach_their_service(path, service):
     assert service_for(path) == service
+
+
+def test_the_gateway_serves_the_merged_api_document_as_the_services_describe_it():
+    """The file `explicite openapi` writes, which nginx serves, is the services' document."""
+    from services.openapi import PATH, public_spec, render
+
+    assert re.search(rf"location\s+=\s+{re.escape(PATH)}\s*\{{[^}}]*"
+                     r"alias /etc/nginx/openapi.json;", NGINX)
+    served = (Path(__file__).resolve().parents[2] / "deploy/gateway/openapi.json").read_text()
+    assert served == render(public_spec()), "explicite openapi --out deploy/gateway/openapi.json"

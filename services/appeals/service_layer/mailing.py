@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from services.appeals.adapters.mail import Attachment, Mail, Mailer, MailError
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
-from shared.mail import Attachment, Mail, Mailer, MailError
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8

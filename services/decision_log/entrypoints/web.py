@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask
 
 from services.decision_log.adapters.tables import agent_sessions, audit
 from services.decision_log.bootstrap import DecisionLog, bootstrap
@@ -42,12 +42,4 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
         api.register_blueprint(blueprint)
     install_audit(app, api, "decision_log", service.uow, audit)
     app.register_blueprint(register.bp)
-    # The public origin's whole API document (the gateway routes this path here).
-    app.add_url_rule("/api/v1/openapi.json", "openapi", _openapi)
     return app
-
-
-def _openapi() -> Response:
-    from services.openapi import openapi_view
-
-    return openapi_view()

@@ -14,16 +14,16 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from services.appeals.adapters.mail import Mail, Mailer
 from services.appeals.bootstrap import AppealsConfig, bootstrap
 from services.appeals.entrypoints.web import create_app
 from services.appeals.service_layer import read_model
 from shared.auth.passwords import hash_password
 from shared.config import Settings
 from shared.contracts.messages import AlgorithmRegistered
-from shared.mail import Mail, Mailer
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, generate_decisions
-from shared.testing import builders
+from tests.support import builders
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct-horse-battery"
@@ -52,7 +52,7 @@ class RecordingMailer(Mailer):
         self.failing = False
 
     def send(self, mail: Mail) -> None:
-        from shared.mail import MailError
+        from services.appeals.adapters.mail import MailError
 
         if self.failing:
             raise MailError("connection refused")

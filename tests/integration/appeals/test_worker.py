@@ -17,8 +17,8 @@ from shared.contracts.messages import (
 )
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.samples import SAMPLE_ALGORITHMS
-from shared.testing import builders
 from tests.integration.appeals.conftest import sample_decision
+from tests.support import builders
 
 
 def until(predicate, timeout: float = 10.0) -> None:

@@ -12,7 +12,7 @@ from services.decision_log.service_layer.producers import register_amqp_producer
 from services.decision_log.service_layer.registry import register_algorithm
 from shared.config import Settings
 from shared.migrations import upgrade
-from shared.testing import builders
+from tests.support import builders
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 

@@ -14,7 +14,7 @@ from services.decision_log.service_layer.audit import verify_log
 from services.decision_log.service_layer.ingest import Logged, Quarantined, ingest
 from services.decision_log.service_layer.quarantine import replay_item
 from services.decision_log.service_layer.registry import RegistryConflict, register_algorithm
-from shared.testing import builders
+from tests.support import builders
 
 PRODUCER = Producer("amqp", "bo-ville-test", builders.ADMINISTRATION)
 

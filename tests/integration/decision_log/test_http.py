@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from services.decision_log.bootstrap import DecisionLog
 from services.decision_log.entrypoints.web import create_app
 from services.decision_log.service_layer.producers import create_api_key, revoke_api_key
-from shared.testing import builders
+from tests.support import builders
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from services.decision_log.bootstrap import DecisionLog
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer.ingest import Duplicate, Logged, Quarantined, ingest
 from shared.auth.tokens import hash_access_code
-from shared.testing import builders
+from tests.support import builders
 
 PRODUCER = Producer("amqp", "bo-ville-test", builders.ADMINISTRATION)
 

@@ -8,7 +8,7 @@ import io
 
 from services.decision_log.entrypoints.web import create_app
 from services.decision_log.service_layer.registry import register_algorithm
-from shared.testing import builders
+from tests.support import builders
 
 
 def test_no_cell_starts_a_formula_even_behind_a_tab(decision_log):

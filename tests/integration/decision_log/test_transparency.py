@@ -29,7 +29,6 @@ from services.decision_log.service_layer.transparency import (
     verify_tree,
 )
 from shared.config import Settings
-from shared.testing import builders
 from shared.tlog.checkpoint import Checkpoint, check_extends
 from shared.tlog.keys import create_key_file
 from shared.tlog.merkle import consistency_proof, tree_root
@@ -38,6 +37,7 @@ from shared.tlog.receipt import Receipt, ReceiptError, check_receipt
 from shared.tlog.witness import WitnessRefusal, WitnessState, witness
 from tests.integration.decision_log.conftest import SECRET
 from tests.integration.decision_log.test_ingest import send
+from tests.support import builders
 
 ADMINISTRATION = builders.ADMINISTRATION
 

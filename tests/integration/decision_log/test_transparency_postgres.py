@@ -32,7 +32,6 @@ from services.decision_log.service_layer.transparency import (
 from shared.chain import GENESIS, link_hash
 from shared.config import Settings
 from shared.migrations import upgrade
-from shared.testing import builders
 from shared.tlog.checkpoint import Checkpoint
 from shared.tlog.checkpoints import StoredCheckpoint
 from shared.tlog.keys import create_key_file
@@ -40,6 +39,7 @@ from shared.tlog.merkle import ProofError, consistency_proof
 from shared.tlog.note import ED25519, Signer, parse_note
 from shared.tlog.receipt import Receipt, check_against, check_receipt
 from shared.tlog.witness import WitnessRefusal, WitnessState, witness
+from tests.support import builders
 
 pytestmark = pytest.mark.infra
 

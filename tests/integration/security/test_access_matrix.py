@@ -20,6 +20,7 @@ from typing import Any
 
 from werkzeug.test import Client, TestResponse
 
+from services import openapi
 from shared.auth.principal import AGENT_ROLES
 from shared.samples import SAMPLE_ALGORITHMS
 from shared.web.security import CSRF_FIELD
@@ -180,7 +181,7 @@ RULES: dict[tuple[str, str], Rule] = {
 
 
 def routes(world: World) -> list[tuple[str, str]]:
-    found = set()
+    found = {("GET", openapi.PATH)}  # the composition's own, beside the services' routes
     for app in world.system.apps.values():
         for rule in app.url_map.iter_rules():
             for method in rule.methods - {"HEAD", "OPTIONS"}:

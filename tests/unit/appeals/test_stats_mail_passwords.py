@@ -6,9 +6,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+from services.appeals.adapters.mail import Attachment, Mail, MailCatcher, MailError, SmtpMailer
 from services.appeals.domain.stats import compute
 from shared.auth.passwords import generate_password, hash_password, verify_password
-from shared.mail import Attachment, Mail, MailCatcher, MailError, SmtpMailer
 
 T0 = datetime(2026, 11, 2, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ from shared.contracts.decision import DecisionRecordedSchema
 from shared.decision_model import check_values, load_algorithm_model, replay
 from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS, generate_decisions
 from shared.samples.cli_io import read_jsonl, write_jsonl
-from shared.testing import builders
+from tests.support import builders
 
 START = datetime.fromisoformat("2026-11-20T12:00:00+01:00")
 MODELS = {doc["id"]: load_algorithm_model(doc["criteria"], doc["model"])

@@ -90,7 +90,7 @@ class Appeals:
 
     def uow(self) -> AppealsUnitOfWork:
         return AppealsUnitOfWork(self.sessions, messaging.outbox,
-                                 after_commit=self.relay.wake.set)
+                                 after_commit=self.relay.wake.set, clock=self.clock)
 
     def now(self) -> datetime:
         return self.clock()

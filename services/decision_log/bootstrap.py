@@ -37,7 +37,7 @@ class DecisionLog:
 
     def uow(self) -> DecisionLogUnitOfWork:
         return DecisionLogUnitOfWork(self.sessions, messaging.outbox,
-                                     after_commit=self.relay.wake.set)
+                                     after_commit=self.relay.wake.set, clock=self.context.now)
 
 
 def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:

@@ -31,7 +31,7 @@ class Explainer:
 
     def uow(self) -> ExplainerUnitOfWork:
         return ExplainerUnitOfWork(self.sessions, messaging.outbox,
-                                   after_commit=self.relay.wake.set)
+                                   after_commit=self.relay.wake.set, clock=self.context.now)
 
 
 def bootstrap(settings: Settings, engine: Engine | None = None) -> Explainer:

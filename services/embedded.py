@@ -47,8 +47,10 @@ def embedded_settings(data_dir: Path, public_url: str) -> Settings:
     return Settings(
         secret_key=key_file.read_text().strip(),
         transport="memory",
-        database_urls={name: f"sqlite:///{(data_dir / f'{name}.db').resolve()}"
-                       for name in ("decision_log", "explainer", "appeals")},
+        database_urls={
+            name: f"sqlite:///{(data_dir / f'{name}.db').resolve()}"
+            for name in ("decision_log", "explainer", "appeals")
+        },
         public_url=public_url,
         consumer_batch_wait_ms=5,
         outbox_poll_ms=50,
@@ -123,8 +125,13 @@ class EmbeddedServer(BaseApplication):  # type: ignore[misc]
     worker, after the fork, and stops with it.
     """
 
-    def __init__(self, host: str, port: int, build: Callable[[], Embedded],
-                 announce: Callable[[Embedded], None]) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        build: Callable[[], Embedded],
+        announce: Callable[[Embedded], None],
+    ) -> None:
         self._bind = f"{host}:{port}"
         self._build = build
         self._announce = announce
@@ -132,13 +139,20 @@ class EmbeddedServer(BaseApplication):  # type: ignore[misc]
         super().__init__()
 
     def load_config(self) -> None:
-        for name, value in {"bind": self._bind, "workers": 1, "worker_class": "gthread",
-                            "threads": 8, "accesslog": "-", "errorlog": "-",
-                            "access_log_format": ACCESS_LOG_FORMAT, "graceful_timeout": 10,
-                            # No runtime control socket: one process, and two runs on one
-                            # machine would share its default path in the home directory.
-                            "control_socket_disable": True,
-                            "worker_exit": self._stop}.items():
+        for name, value in {
+            "bind": self._bind,
+            "workers": 1,
+            "worker_class": "gthread",
+            "threads": 8,
+            "accesslog": "-",
+            "errorlog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "graceful_timeout": 10,
+            # No runtime control socket: one process, and two runs on one
+            # machine would share its default path in the home directory.
+            "control_socket_disable": True,
+            "worker_exit": self._stop,
+        }.items():
             self.cfg.set(name, value)
 
     def load(self) -> PathDispatcher:
@@ -153,8 +167,9 @@ class EmbeddedServer(BaseApplication):  # type: ignore[misc]
             self._system.stop()
 
 
-def main(host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var"),
-         samples: bool = True) -> None:
+def main(
+    host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var"), samples: bool = True
+) -> None:
     """`explicite run`: start everything, load the samples, print what to try, serve."""
     from services.demo import load_demo
 

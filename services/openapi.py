@@ -19,8 +19,10 @@ from shared.config import SERVICES, Settings
 
 PATH = "/api/v1/openapi.json"
 TITLE = "Explicite"
-DESCRIPTION = ("Log, explain and review algorithmic individual decisions. One origin serves "
-               "the three services: decision_log, explainer and appeals.")
+DESCRIPTION = (
+    "Log, explain and review algorithmic individual decisions. One origin serves "
+    "the three services: decision_log, explainer and appeals."
+)
 
 
 class SpecConflict(ValueError):
@@ -35,10 +37,12 @@ def merge(specs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     services describing the same path is an error.
     """
     first = next(iter(specs.values()))
-    merged: dict[str, Any] = {"openapi": first["openapi"],
-                              "info": {"title": TITLE, "version": "v1",
-                                       "description": DESCRIPTION},
-                              "paths": {}, "components": {}}
+    merged: dict[str, Any] = {
+        "openapi": first["openapi"],
+        "info": {"title": TITLE, "version": "v1", "description": DESCRIPTION},
+        "paths": {},
+        "components": {},
+    }
     for service, spec in specs.items():
         spec = _renamed_clashes(service, spec, merged["components"])
         for path, operations in spec.get("paths", {}).items():
@@ -51,8 +55,9 @@ def merge(specs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def _renamed_clashes(service: str, spec: dict[str, Any],
-                     known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _renamed_clashes(
+    service: str, spec: dict[str, Any], known: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     prefix = "".join(part.capitalize() for part in service.split("_"))
     renames = {}
     for kind, entries in spec.get("components", {}).items():
@@ -78,8 +83,9 @@ def service_spec(app: Flask) -> dict[str, Any]:
 @functools.cache
 def public_spec() -> dict[str, Any]:
     """The merged document, built once from apps that never touch a database."""
-    settings = Settings(secret_key="openapi-" + "x" * 32,
-                        database_urls=dict.fromkeys(SERVICES, "sqlite://"))
+    settings = Settings(
+        secret_key="openapi-" + "x" * 32, database_urls=dict.fromkeys(SERVICES, "sqlite://")
+    )
     specs = {}
     for service in catalog.available():
         container = service.bootstrap(settings)

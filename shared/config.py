@@ -96,8 +96,10 @@ class Settings:
     def log_origin_for(self, administration: str) -> str:
         """The checkpoint origin (and key name) of an administration's log."""
         prefix = self.log_origin or (
-            f"{urlsplit(self.public_url).netloc}{urlsplit(self.public_url).path}/log")
+            f"{urlsplit(self.public_url).netloc}{urlsplit(self.public_url).path}/log"
+        )
         return f"{prefix.rstrip('/')}/{administration}"
+
     def code_keys(self) -> dict[str, str]:
         """Access-code keys by id, the current one first."""
         if self.access_code_keys:
@@ -132,7 +134,8 @@ class Settings:
         accessibility = env.get("EXPLICITE_ACCESSIBILITY_STATUS", cls.accessibility_status)
         if accessibility not in ("non", "partiellement", "totalement"):
             raise ConfigurationError(
-                "EXPLICITE_ACCESSIBILITY_STATUS must be 'non', 'partiellement' or 'totalement'")
+                "EXPLICITE_ACCESSIBILITY_STATUS must be 'non', 'partiellement' or 'totalement'"
+            )
         return cls(
             secret_key=secret,
             service_users=users,
@@ -152,16 +155,21 @@ class Settings:
             log_format=log_format,  # type: ignore[arg-type]
             log_level=env.get("EXPLICITE_LOG_LEVEL", cls.log_level),
             trusted_proxies=_int(env, "EXPLICITE_TRUSTED_PROXIES", cls.trusted_proxies),
-            personal_data_retention_days=_int(env, "EXPLICITE_PERSONAL_DATA_RETENTION_DAYS",
-                                              cls.personal_data_retention_days),
+            personal_data_retention_days=_int(
+                env, "EXPLICITE_PERSONAL_DATA_RETENTION_DAYS", cls.personal_data_retention_days
+            ),
             accessibility_status=accessibility,  # type: ignore[arg-type]
             accessibility_audit=env.get("EXPLICITE_ACCESSIBILITY_AUDIT", ""),
             accessibility_publisher=env.get("EXPLICITE_ACCESSIBILITY_PUBLISHER", ""),
             accessibility_contact=env.get("EXPLICITE_ACCESSIBILITY_CONTACT", ""),
-            log_key_files=tuple(name.strip() for name in
-                                env.get("EXPLICITE_LOG_KEY_FILE", "").split(",") if name.strip()),
-            log_checkpoint_seconds=number(env, "EXPLICITE_LOG_CHECKPOINT_SECONDS",
-                                           cls.log_checkpoint_seconds),
+            log_key_files=tuple(
+                name.strip()
+                for name in env.get("EXPLICITE_LOG_KEY_FILE", "").split(",")
+                if name.strip()
+            ),
+            log_checkpoint_seconds=number(
+                env, "EXPLICITE_LOG_CHECKPOINT_SECONDS", cls.log_checkpoint_seconds
+            ),
             log_origin=env.get("EXPLICITE_LOG_ORIGIN", ""),
             access_code_keys=_code_keys(env.get("EXPLICITE_ACCESS_CODE_KEYS", "")),
         )
@@ -173,7 +181,9 @@ def _code_keys(raw: str) -> tuple[tuple[str, str], ...]:
     for item in filter(None, (part.strip() for part in raw.split(","))):
         key_id, _, secret = item.partition(":")
         if not key_id.isalnum() or len(key_id) > 16 or len(secret) < 32:
-            raise ConfigurationError("EXPLICITE_ACCESS_CODE_KEYS must be id:secret pairs, "
-                                     "ids of letters or digits, secrets of 32+ characters")
+            raise ConfigurationError(
+                "EXPLICITE_ACCESS_CODE_KEYS must be id:secret pairs, "
+                "ids of letters or digits, secrets of 32+ characters"
+            )
         keys.append((key_id, secret))
     return tuple(keys)

@@ -98,7 +98,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     columns = list(rows[0])
     json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
     connection = session.connection()
     driver = connection.connection.driver_connection
     assert driver is not None
@@ -113,15 +114,26 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         if lost:
             connection.invalidate(error)
         raise exc.DBAPIError.instance(
-            "COPY " + table.name, None, error, psycopg.Error, connection_invalidated=lost,
-            dialect=connection.dialect) from error
+            "COPY " + table.name,
+            None,
+            error,
+            psycopg.Error,
+            connection_invalidated=lost,
+            dialect=connection.dialect,
+        ) from error
 
 
 def next_ids(session: Session, table: Table, count: int) -> list[int]:
     """PostgreSQL: `count` values of the sequence behind `table`.id, to insert rows with them."""
-    return list(session.scalars(text(
-        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
-        {"table": table.name, "count": count}))
+    return list(
+        session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                "FROM generate_series(1, :count)"
+            ),
+            {"table": table.name, "count": count},
+        )
+    )
 
 
 class Staged(Protocol):
@@ -170,10 +182,18 @@ class Outbox:
 
     def add(self, message: OutgoingMessage, now: datetime) -> None:
         self._staging.hold(self)
-        self._rows.append(dict(
-            message_id=message.message_id, exchange=message.exchange,
-            routing_key=message.routing_key, type=message.type, schema=message.schema,
-            body=message.body, headers=message.headers or None, created_at=now))
+        self._rows.append(
+            dict(
+                message_id=message.message_id,
+                exchange=message.exchange,
+                routing_key=message.routing_key,
+                type=message.type,
+                schema=message.schema,
+                body=message.body,
+                headers=message.headers or None,
+                created_at=now,
+            )
+        )
 
     def write(self) -> None:
         rows, self._rows = self._rows, []
@@ -192,9 +212,13 @@ class UnitOfWork:
     session: Session
     staging: Staging
 
-    def __init__(self, session_factory: sessionmaker[Session], outbox: Table,
-                 after_commit: Callable[[], None] | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        outbox: Table,
+        after_commit: Callable[[], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._outbox_table = outbox
         self._after_commit = after_commit
@@ -208,8 +232,12 @@ class UnitOfWork:
         self._published = 0
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc_value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         try:
             self.session.rollback()
         finally:

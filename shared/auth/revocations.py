@@ -28,7 +28,8 @@ REASONS = ("sign_out", "password", "disabled")
 def define_session_table(metadata: MetaData) -> Table:
     """The latest session generation announced for each agent (none: never revoked)."""
     return Table(
-        "agent_sessions", metadata,
+        "agent_sessions",
+        metadata,
         Column("agent_id", String(128), primary_key=True),
         Column("administration", String(64), nullable=False),
         Column("generation", Integer, nullable=False),
@@ -37,21 +38,34 @@ def define_session_table(metadata: MetaData) -> Table:
 
 
 def revoked_event(administration: str, agent_id: str, generation: int, reason: str) -> Event:
-    return Event(topology.AGENT_SESSIONS_REVOKED, administration, {
-        "agent_id": agent_id, "generation": generation, "reason": reason})
+    return Event(
+        topology.AGENT_SESSIONS_REVOKED,
+        administration,
+        {"agent_id": agent_id, "generation": generation, "reason": reason},
+    )
 
 
 def record_revocation(session: Session, table: Table, event: Event) -> None:
     """Keep the newest generation of the agent; an older one arriving late changes nothing."""
     agent_id, generation = event.data.get("agent_id"), event.data.get("generation")
-    if not isinstance(agent_id, str) or not 0 < len(agent_id) <= 128 \
-            or isinstance(generation, bool) or not isinstance(generation, int) \
-            or not 0 < generation < 2**31:
+    if (
+        not isinstance(agent_id, str)
+        or not 0 < len(agent_id) <= 128
+        or isinstance(generation, bool)
+        or not isinstance(generation, int)
+        or not 0 < generation < 2**31
+    ):
         raise InvalidMessage("agent.sessions-revoked needs agent_id and a positive generation")
-    current = session.execute(select(table.c.generation, table.c.administration).where(
-        table.c.agent_id == agent_id).with_for_update()).one_or_none()
-    values = {"administration": event.administration, "generation": generation,
-              "revoked_at": event.occurred_at}
+    current = session.execute(
+        select(table.c.generation, table.c.administration)
+        .where(table.c.agent_id == agent_id)
+        .with_for_update()
+    ).one_or_none()
+    values = {
+        "administration": event.administration,
+        "generation": generation,
+        "revoked_at": event.occurred_at,
+    }
     if current is None:
         session.execute(insert(table).values(agent_id=agent_id, **values))
     elif generation > current.generation:
@@ -64,8 +78,7 @@ def is_current(session: Session, table: Table, principal: Principal) -> bool:
     return latest is None or principal.generation >= latest
 
 
-def session_checker(uow: Callable[[], UnitOfWork], table: Table
-                    ) -> Callable[[Principal], bool]:
+def session_checker(uow: Callable[[], UnitOfWork], table: Table) -> Callable[[Principal], bool]:
     """What `set_agent_session_check` wants, from a service's read model."""
 
     def check(principal: Principal) -> bool:
@@ -75,9 +88,14 @@ def session_checker(uow: Callable[[], UnitOfWork], table: Table
     return check
 
 
-def revocation_consumer(service: str, messaging: MessagingTables,
-                        uow: Callable[[], UnitOfWork], table: Table, appeals_user: str,
-                        batches: BatchSettings) -> MessageConsumer[Event, UnitOfWork]:
+def revocation_consumer(
+    service: str,
+    messaging: MessagingTables,
+    uow: Callable[[], UnitOfWork],
+    table: Table,
+    appeals_user: str,
+    batches: BatchSettings,
+) -> MessageConsumer[Event, UnitOfWork]:
     """The service's consumer of `agent.sessions-revoked`, trusted from appeals only."""
 
     def parse(delivery: Delivery) -> Event:
@@ -89,5 +107,6 @@ def revocation_consumer(service: str, messaging: MessagingTables,
         record_revocation(work.session, table, event)
 
     spec = topology.QueueSpec(service, topology.AGENT_SESSIONS_REVOKED)
-    return MessageConsumer(Route(spec.name, parse, one_at_a_time(on_revoked)), uow, messaging,
-                           batches)
+    return MessageConsumer(
+        Route(spec.name, parse, one_at_a_time(on_revoked)), uow, messaging, batches
+    )

@@ -72,8 +72,9 @@ class LoggedDecisionSchema(_Loose):
     decided_by = fields.String(load_default=None, allow_none=True)
     automation = fields.String(required=True, validate=validate.OneOf(["full", "partial"]))
     outcome = fields.Nested(_OutcomeSchema, required=True)
-    criteria = fields.List(fields.Nested(_CriterionSchema), required=True,
-                           validate=validate.Length(min=1))
+    criteria = fields.List(
+        fields.Nested(_CriterionSchema), required=True, validate=validate.Length(min=1)
+    )
     subject = fields.Nested(_SubjectSchema, required=True)
     score = fields.Float(load_default=None, allow_none=True)
     supersedes = fields.String(load_default=None, allow_none=True)
@@ -119,8 +120,11 @@ def _quick_load(schema: Schema, data: Any) -> dict[str, Any] | None:
                 result = _quick_load(field.schema, value)
                 if result is None:
                     return None
-            elif isinstance(field, fields.List) and isinstance(field.inner, fields.Nested) \
-                    and isinstance(value, list):
+            elif (
+                isinstance(field, fields.List)
+                and isinstance(field.inner, fields.Nested)
+                and isinstance(value, list)
+            ):
                 items = [_quick_load(field.inner.schema, item) for item in value]
                 if any(item is None for item in items):
                     return None
@@ -143,7 +147,8 @@ def _quick_loadable(schema: Schema) -> bool:
             return False
         inner = field.inner if isinstance(field, fields.List) else field
         if isinstance(inner, fields.Nested) and (
-                inner.validators or inner.many or not _quick_loadable(inner.schema)):
+            inner.validators or inner.many or not _quick_loadable(inner.schema)
+        ):
             return False
     return True
 
@@ -187,18 +192,22 @@ class DecisionLogged:
 
     def to_message(self) -> OutgoingMessage:
         algorithm = self.decision["algorithm"]
-        return Event(topology.DECISION_LOGGED, self.administration, {
-            "decision": self.decision,
-            "contact": self.contact,
-            "reference": self.reference,
-            "access_code": None,  # derived as the message leaves the outbox
-            "access_code_hash": self.access_code_hash,
-            "public_url": self.public_url,
-            "algorithm": {"id": algorithm["id"], "version": algorithm["version"]},
-            "replay": self.replay,
-            "log": {"seq": self.log_seq, "hash": self.log_hash},
-            "channel": self.channel,
-        }).to_message()
+        return Event(
+            topology.DECISION_LOGGED,
+            self.administration,
+            {
+                "decision": self.decision,
+                "contact": self.contact,
+                "reference": self.reference,
+                "access_code": None,  # derived as the message leaves the outbox
+                "access_code_hash": self.access_code_hash,
+                "public_url": self.public_url,
+                "algorithm": {"id": algorithm["id"], "version": algorithm["version"]},
+                "replay": self.replay,
+                "log": {"seq": self.log_seq, "hash": self.log_hash},
+                "channel": self.channel,
+            },
+        ).to_message()
 
     @classmethod
     def from_delivery(cls, delivery: Delivery) -> Self:
@@ -208,8 +217,11 @@ class DecisionLogged:
     def from_event(cls, event: Event) -> Self:
         """The event's data checked; InvalidMessage with the reason otherwise."""
         quick = _quick_load(_DECISION_LOGGED, event.data)
-        if quick is not None and _quick_load(_REPLAY, quick["replay"]) is not None \
-                and _quick_load(_DECISION, quick["decision"]) is not None:
+        if (
+            quick is not None
+            and _quick_load(_REPLAY, quick["replay"]) is not None
+            and _quick_load(_DECISION, quick["decision"]) is not None
+        ):
             data = quick
         else:
             try:
@@ -221,15 +233,25 @@ class DecisionLogged:
         decision = data["decision"]
         if decision["administration"] != event.administration:
             raise InvalidMessage("data.decision.administration differs from the event's")
-        if (decision["algorithm"]["id"], decision["algorithm"]["version"]) != \
-                (data["algorithm"]["id"], data["algorithm"]["version"]):
+        if (decision["algorithm"]["id"], decision["algorithm"]["version"]) != (
+            data["algorithm"]["id"],
+            data["algorithm"]["version"],
+        ):
             raise InvalidMessage("data.algorithm differs from data.decision.algorithm")
         log = data.get("log") or {}
-        return cls(administration=event.administration, decision=decision,
-                   reference=data["reference"], access_code_hash=data["access_code_hash"],
-                   public_url=data["public_url"], replay=data["replay"],
-                   log_seq=log.get("seq"), log_hash=log.get("hash"), channel=data["channel"],
-                   contact=data.get("contact"), logged_at=event.occurred_at)
+        return cls(
+            administration=event.administration,
+            decision=decision,
+            reference=data["reference"],
+            access_code_hash=data["access_code_hash"],
+            public_url=data["public_url"],
+            replay=data["replay"],
+            log_seq=log.get("seq"),
+            log_hash=log.get("hash"),
+            channel=data["channel"],
+            contact=data.get("contact"),
+            logged_at=event.occurred_at,
+        )
 
 
 class _ServiceSchema(_Loose):
@@ -268,8 +290,11 @@ class AlgorithmRegistered:
     revision: int
 
     def to_message(self) -> OutgoingMessage:
-        return Event(topology.ALGORITHM_REGISTERED, self.administration, {
-            "algorithm": self.document, "revision": self.revision}).to_message()
+        return Event(
+            topology.ALGORITHM_REGISTERED,
+            self.administration,
+            {"algorithm": self.document, "revision": self.revision},
+        ).to_message()
 
     @classmethod
     def from_delivery(cls, delivery: Delivery) -> Self:
@@ -283,8 +308,9 @@ class AlgorithmRegistered:
         try:
             _REGISTRY_ENTRY.load(document)
         except ValidationError as exc:
-            raise InvalidMessage(f"data.algorithm is not a usable registry entry: "
-                                 f"{reason(exc)}") from exc
+            raise InvalidMessage(
+                f"data.algorithm is not a usable registry entry: {reason(exc)}"
+            ) from exc
         if document["administration"] != event.administration:
             raise InvalidMessage("data.algorithm.administration differs from the event's")
         return cls(event.administration, document, revision)
@@ -300,8 +326,11 @@ class DecisionRevised:
     appeal_id: str
 
     def to_message(self) -> OutgoingMessage:
-        return Event(topology.DECISION_REVISED, self.administration, {
-            "decision": self.decision, "appeal_id": self.appeal_id}).to_message()
+        return Event(
+            topology.DECISION_REVISED,
+            self.administration,
+            {"decision": self.decision, "appeal_id": self.appeal_id},
+        ).to_message()
 
     @classmethod
     def from_delivery(cls, delivery: Delivery) -> Self:
@@ -357,23 +386,29 @@ class ExplanationGenerated:
     data: Mapping[str, Any] | None = None  # as received, kept whole by appeals' read model
 
     def to_message(self) -> OutgoingMessage:
-        return Event(topology.EXPLANATION_GENERATED, self.administration, {
-            "reference": self.reference,
-            "decision_id": self.decision_id,
-            "administration": self.administration,
-            "explanation_id": self.explanation_id,
-            "version": self.version,
-            "reason": self.reason,
-            "mention_explicite": self.mention_explicite,
-            # The motif of an unfavourable decision, to print on the notice (L211-2, L211-5).
-            "motif": self.motif,
-            "public_url": self.public_url,
-            "readability": {"formula": self.readability.formula,
-                            "score": self.readability.score},
-            "template": self.template,
-            "algorithm": self.algorithm,
-            "supersedes": self.supersedes,
-        }).to_message()
+        return Event(
+            topology.EXPLANATION_GENERATED,
+            self.administration,
+            {
+                "reference": self.reference,
+                "decision_id": self.decision_id,
+                "administration": self.administration,
+                "explanation_id": self.explanation_id,
+                "version": self.version,
+                "reason": self.reason,
+                "mention_explicite": self.mention_explicite,
+                # The motif of an unfavourable decision, to print on the notice (L211-2, L211-5).
+                "motif": self.motif,
+                "public_url": self.public_url,
+                "readability": {
+                    "formula": self.readability.formula,
+                    "score": self.readability.score,
+                },
+                "template": self.template,
+                "algorithm": self.algorithm,
+                "supersedes": self.supersedes,
+            },
+        ).to_message()
 
     @classmethod
     def from_delivery(cls, delivery: Delivery) -> Self:
@@ -385,17 +420,23 @@ class ExplanationGenerated:
         data = event.data
         score = loaded.get("readability")
         return cls(
-            administration=event.administration, reference=loaded["reference"],
+            administration=event.administration,
+            reference=loaded["reference"],
             decision_id=str(data.get("decision_id") or ""),
-            explanation_id=loaded["explanation_id"], version=loaded["version"],
+            explanation_id=loaded["explanation_id"],
+            version=loaded["version"],
             reason=str(data.get("reason") or ""),
             mention_explicite=str(data.get("mention_explicite") or ""),
-            motif=data.get("motif"), public_url=str(data.get("public_url") or ""),
-            readability=Readability(score["formula"], score["score"]) if score
+            motif=data.get("motif"),
+            public_url=str(data.get("public_url") or ""),
+            readability=Readability(score["formula"], score["score"])
+            if score
             else Readability("", 0.0),
             template=str(data.get("template") or ""),
-            algorithm=dict(data.get("algorithm") or {}), supersedes=data.get("supersedes"),
-            data=data)
+            algorithm=dict(data.get("algorithm") or {}),
+            supersedes=data.get("supersedes"),
+            data=data,
+        )
 
 
 # DecisionLogged.from_event() reads these with _quick_load().

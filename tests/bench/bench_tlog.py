@@ -81,9 +81,13 @@ def run(system: BenchSystem, leaves: int, batch: int, probes: int) -> dict[str, 
         connection.execute(delete(t.tlog.nodes).where(t.tlog.nodes.c.log == LOG))
     append_us = sorted(s * 1e6 for s in batch_seconds)
     return {
-        "leaves": leaves, "batch": batch, "build_s": round(build_s, 1),
-        "append_us_per_leaf": {"mean": round(statistics.fmean(append_us), 1),
-                               "p99": round(_p99(append_us), 1)},
+        "leaves": leaves,
+        "batch": batch,
+        "build_s": round(build_s, 1),
+        "append_us_per_leaf": {
+            "mean": round(statistics.fmean(append_us), 1),
+            "p99": round(_p99(append_us), 1),
+        },
         "inclusion_proof_ms": _summary(inclusion_ms),
         "consistency_proof_ms": _summary(consistency_ms),
     }
@@ -95,5 +99,9 @@ def _p99(values: list[float]) -> float:
 
 
 def _summary(values: list[float]) -> dict[str, float]:
-    return {"count": len(values), "p50": round(statistics.median(values), 2),
-            "p99": round(_p99(values), 2), "max": round(max(values), 2)}
+    return {
+        "count": len(values),
+        "p50": round(statistics.median(values), 2),
+        "p99": round(_p99(values), 2),
+        "max": round(max(values), 2),
+    }

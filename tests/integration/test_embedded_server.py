@@ -15,14 +15,21 @@ from services.embedded import embedded_settings
 from tests.support.processes import free_port
 
 
-def test_make_run_serves_through_gunicorn_without_version_metrics_or_query_strings(
-        tmp_path: Path):
+def test_make_run_serves_through_gunicorn_without_version_metrics_or_query_strings(tmp_path: Path):
     """`explicite run`, as `make run` starts it: a production WSGI server, not Werkzeug's."""
     port = free_port()
-    command = [str(Path(sys.executable).with_name("explicite")), "run", "--port", str(port),
-               "--data-dir", str(tmp_path / "var"), "--no-samples"]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True) as server:
+    command = [
+        str(Path(sys.executable).with_name("explicite")),
+        "run",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(tmp_path / "var"),
+        "--no-samples",
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as server:
         try:
             origin = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60

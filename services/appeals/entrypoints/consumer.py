@@ -31,18 +31,24 @@ def _report_filed(delivery: Delivery) -> Event:
 
 
 # parse → command → handler, one line per queue; every handler is given the time.
-ROUTES: dict[str, tuple[Callable[[Delivery], Any], Callable[[Any, AppealsUnitOfWork, datetime],
-                                                             None]]] = {
-    topology.ALGORITHM_REGISTERED: (AlgorithmRegistered.from_delivery,
-                                    read_model.on_algorithm_registered),
+ROUTES: dict[
+    str, tuple[Callable[[Delivery], Any], Callable[[Any, AppealsUnitOfWork, datetime], None]]
+] = {
+    topology.ALGORITHM_REGISTERED: (
+        AlgorithmRegistered.from_delivery,
+        read_model.on_algorithm_registered,
+    ),
     topology.DECISION_LOGGED: (DecisionLogged.from_delivery, read_model.on_decision_logged),
-    topology.EXPLANATION_GENERATED: (ExplanationGenerated.from_delivery,
-                                     read_model.on_explanation_generated),
+    topology.EXPLANATION_GENERATED: (
+        ExplanationGenerated.from_delivery,
+        read_model.on_explanation_generated,
+    ),
     topology.REGISTER_REPORT_FILED: (_report_filed, on_report_filed),
 }
 
 
 PURGE_SECONDS = 3600
+
 
 def run_scheduler(app: Appeals) -> int:
     """Fire the alarms due now; persisted, so a restarted worker picks up where it was."""
@@ -65,8 +71,9 @@ def build_worker(app: Appeals, transport: Transport) -> Worker:
         def with_the_time(command: Any, uow: AppealsUnitOfWork) -> None:
             handle(command, uow, app.now())
 
-        route = Route(topology.QueueSpec(SERVICE, event_name).name, parse,
-                      one_at_a_time(with_the_time))
+        route = Route(
+            topology.QueueSpec(SERVICE, event_name).name, parse, one_at_a_time(with_the_time)
+        )
         return MessageConsumer(route, app.uow, messaging, batches)
 
     def scheduler() -> None:
@@ -84,8 +91,14 @@ def build_worker(app: Appeals, transport: Transport) -> Worker:
             uow.commit()
 
     consumers = [consumer(name) for name in ROUTES]
-    return Worker(SERVICE, transport,
-                  [*consumers, dead_letter_consumer(SERVICE, messaging, app.uow, batches)],
-                  app.relay, periodic=[(app.config.scheduler_seconds, scheduler),
-                                       (app.config.mail_seconds, mail),
-                                       (PURGE_SECONDS, purge)])
+    return Worker(
+        SERVICE,
+        transport,
+        [*consumers, dead_letter_consumer(SERVICE, messaging, app.uow, batches)],
+        app.relay,
+        periodic=[
+            (app.config.scheduler_seconds, scheduler),
+            (app.config.mail_seconds, mail),
+            (PURGE_SECONDS, purge),
+        ],
+    )

@@ -19,8 +19,9 @@ from shared.contracts.messages import (
 )
 
 
-def on_algorithm_registered(registered: AlgorithmRegistered, uow: AppealsUnitOfWork,
-                            now: datetime) -> None:
+def on_algorithm_registered(
+    registered: AlgorithmRegistered, uow: AppealsUnitOfWork, now: datetime
+) -> None:
     uow.read.save_algorithm(registered.document, registered.revision, now)
 
 
@@ -28,20 +29,29 @@ def on_decision_logged(logged: DecisionLogged, uow: AppealsUnitOfWork, now: date
     decision = logged.decision
     algorithm = decision["algorithm"]
     added = uow.read.add_decision(
-        reference=logged.reference, administration=logged.administration,
-        decision_id=logged.decision_id, decided_at=datetime.fromisoformat(decision["decided_at"]),
-        decided_by=decision.get("decided_by"), supersedes=decision.get("supersedes"),
-        body=decision, contact=logged.contact, replay=logged.replay,
-        public_url=logged.public_url, received_at=now,
-        algorithm_id=str(algorithm["id"]), algorithm_version=str(algorithm["version"]),
+        reference=logged.reference,
+        administration=logged.administration,
+        decision_id=logged.decision_id,
+        decided_at=datetime.fromisoformat(decision["decided_at"]),
+        decided_by=decision.get("decided_by"),
+        supersedes=decision.get("supersedes"),
+        body=decision,
+        contact=logged.contact,
+        replay=logged.replay,
+        public_url=logged.public_url,
+        received_at=now,
+        algorithm_id=str(algorithm["id"]),
+        algorithm_version=str(algorithm["version"]),
         outcome_code=str(decision["outcome"]["code"]),
-        favourable=bool(decision["outcome"]["favourable"]))
+        favourable=bool(decision["outcome"]["favourable"]),
+    )
     if added and decision.get("supersedes"):
         _link_revision(uow, logged.administration, logged.decision_id, logged.reference, now)
 
 
-def _link_revision(uow: AppealsUnitOfWork, administration: str, decision_id: str,
-                   reference: str, now: datetime) -> None:
+def _link_revision(
+    uow: AppealsUnitOfWork, administration: str, decision_id: str, reference: str, now: datetime
+) -> None:
     """The decision a review produced is logged: the appeal now points to its reference."""
     appeal = uow.appeals.by_revised_decision(administration, decision_id)
     if appeal is None:
@@ -50,11 +60,17 @@ def _link_revision(uow: AppealsUnitOfWork, administration: str, decision_id: str
     uow.appeals.record(appeal.id, now, "decision_log", "revision_logged", reference=reference)
 
 
-def on_explanation_generated(generated: ExplanationGenerated, uow: AppealsUnitOfWork,
-                             now: datetime) -> None:
-    uow.read.save_explanation(generated.reference, generated.administration,
-                              str(generated.explanation_id), generated.version,
-                              dict(generated.data or {}), now)
+def on_explanation_generated(
+    generated: ExplanationGenerated, uow: AppealsUnitOfWork, now: datetime
+) -> None:
+    uow.read.save_explanation(
+        generated.reference,
+        generated.administration,
+        str(generated.explanation_id),
+        generated.version,
+        dict(generated.data or {}),
+        now,
+    )
 
 
 def readability(data: dict[str, Any] | None) -> str | None:

@@ -51,6 +51,7 @@ def recorded(own_user: str) -> Callable[[Delivery], Recorded]:
             # A dead letter this service replayed: the original producer is accountable.
             user = str(delivery.headers[ORIGINAL_USER_HEADER])
         return Recorded(delivery.body, user)
+
     return parse
 
 
@@ -63,10 +64,12 @@ def amqp_producer(user: str | None, uow: DecisionLogUnitOfWork) -> Producer:
 
 def from_appeals(event_name: str, appeals_user: str) -> Callable[[Delivery], Event]:
     """Events that only appeals may publish (RabbitMQ authenticated the user)."""
+
     def parse(delivery: Delivery) -> Event:
         if delivery.user_id != appeals_user:
             raise InvalidMessage(f"{event_name} not published by appeals ({delivery.user_id})")
         return Event.from_delivery(delivery, event_name)
+
     return parse
 
 
@@ -75,20 +78,21 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
     own_user = settings.service_user(SERVICE)
     appeals_user = settings.service_user("appeals")
 
-    def on_decisions_recorded(batch: Sequence[Recorded], uow: DecisionLogUnitOfWork
-                              ) -> Refusals:
-        ingest_batch(uow, [Received(amqp_producer(item.user, uow), item.body)
-                           for item in batch], app.context)
+    def on_decisions_recorded(batch: Sequence[Recorded], uow: DecisionLogUnitOfWork) -> Refusals:
+        ingest_batch(
+            uow, [Received(amqp_producer(item.user, uow), item.body) for item in batch], app.context
+        )
         return {}  # what cannot be logged is quarantined with its reasons, not refused
 
     def revision(delivery: Delivery) -> Received:
         revised = DecisionRevised.from_delivery(delivery)
         trusted = delivery.user_id == appeals_user
-        return Received(Producer("revision", delivery.user_id,
-                                 None if trusted else NOT_A_PRODUCER), decoded=revised.decision)
+        return Received(
+            Producer("revision", delivery.user_id, None if trusted else NOT_A_PRODUCER),
+            decoded=revised.decision,
+        )
 
-    def on_decisions_revised(batch: Sequence[Received], uow: DecisionLogUnitOfWork
-                             ) -> Refusals:
+    def on_decisions_revised(batch: Sequence[Received], uow: DecisionLogUnitOfWork) -> Refusals:
         ingest_batch(uow, batch, app.context)
         return {}
 
@@ -97,18 +101,28 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
 
     # parse → command → handler, one line per queue.
     routes: list[Route[Any, DecisionLogUnitOfWork]] = [
-        Route(queue(topology.DECISION_RECORDED, topology.DECISIONS_EXCHANGE),
-              recorded(own_user), on_decisions_recorded),
+        Route(
+            queue(topology.DECISION_RECORDED, topology.DECISIONS_EXCHANGE),
+            recorded(own_user),
+            on_decisions_recorded,
+        ),
         Route(queue(topology.DECISION_REVISED), revision, on_decisions_revised),
         # The register's read models, kept from appeals' events (and only theirs).
-        Route(queue(topology.APPEAL_ACKNOWLEDGED),
-              from_appeals(topology.APPEAL_ACKNOWLEDGED, appeals_user),
-              one_at_a_time(register.on_appeal_acknowledged)),
-        Route(queue(topology.APPEAL_DECIDED), from_appeals(topology.APPEAL_DECIDED, appeals_user),
-              one_at_a_time(register.on_appeal_decided)),
-        Route(queue(topology.REGISTER_REPORT_UPDATED),
-              from_appeals(topology.REGISTER_REPORT_UPDATED, appeals_user),
-              one_at_a_time(register.on_report_updated)),
+        Route(
+            queue(topology.APPEAL_ACKNOWLEDGED),
+            from_appeals(topology.APPEAL_ACKNOWLEDGED, appeals_user),
+            one_at_a_time(register.on_appeal_acknowledged),
+        ),
+        Route(
+            queue(topology.APPEAL_DECIDED),
+            from_appeals(topology.APPEAL_DECIDED, appeals_user),
+            one_at_a_time(register.on_appeal_decided),
+        ),
+        Route(
+            queue(topology.REGISTER_REPORT_UPDATED),
+            from_appeals(topology.REGISTER_REPORT_UPDATED, appeals_user),
+            one_at_a_time(register.on_report_updated),
+        ),
     ]
     batches = batch_settings(settings)
     consumers: list[MessageConsumer[Any, Any]] = [
@@ -116,6 +130,7 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
         revocation_consumer(SERVICE, messaging, app.uow, agent_sessions, appeals_user, batches),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),
     ]
+
     def purge() -> None:
         days = settings.personal_data_retention_days
         if days:
@@ -131,9 +146,12 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
 
     periodic: list[tuple[float, Callable[[], None]]] = [(PURGE_SECONDS, purge)]
     if app.log_keys:
-        periodic.append((min(CHECKPOINT_POLL_SECONDS, settings.log_checkpoint_seconds) or 0.1,
-                         sign_checkpoints))
+        periodic.append(
+            (min(CHECKPOINT_POLL_SECONDS, settings.log_checkpoint_seconds) or 0.1, sign_checkpoints)
+        )
     else:
-        log.warning("no log signing key (EXPLICITE_LOG_KEY_FILE): no checkpoint is issued, "
-                    "receipts cannot be given and witnesses have nothing to cosign")
+        log.warning(
+            "no log signing key (EXPLICITE_LOG_KEY_FILE): no checkpoint is issued, "
+            "receipts cannot be given and witnesses have nothing to cosign"
+        )
     return Worker(SERVICE, transport, consumers, app.relay, periodic=periodic)

@@ -24,9 +24,12 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
     settings = settings or Settings.from_env()
     service = service or bootstrap(settings)
     app, api = create_service_app(
-        "services.decision_log", settings, service="decision_log",
+        "services.decision_log",
+        settings,
+        service="decision_log",
         title="Explicite — journal des décisions et registre des algorithmes",
-        readiness={"database": lambda: ping(service.engine)})
+        readiness={"database": lambda: ping(service.engine)},
+    )
     app.extensions["decision_log"] = service
 
     def resolve(key: str) -> Principal | None:

@@ -82,14 +82,16 @@ class Received:
         return v.parse_body(self.raw)
 
 
-def ingest(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
-           context: IngestContext) -> Outcome:
+def ingest(
+    uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer, context: IngestContext
+) -> Outcome:
     """Handle one received decision inside the caller's transaction."""
     return ingest_batch(uow, [Received(producer, raw)], context)[0]
 
 
-def ingest_batch(uow: DecisionLogUnitOfWork, batch: Sequence[Received],
-                 context: IngestContext) -> list[Outcome]:
+def ingest_batch(
+    uow: DecisionLogUnitOfWork, batch: Sequence[Received], context: IngestContext
+) -> list[Outcome]:
     """Handle received decisions, in order, inside the caller's transaction.
 
     What every decision will need is looked up at once first: the decisions it may repeat or
@@ -100,17 +102,21 @@ def ingest_batch(uow: DecisionLogUnitOfWork, batch: Sequence[Received],
     keys = list(_lookups(body for body in parsed if not isinstance(body, v.Rejection)))
     uow.decisions.prefetch(keys)
     uow.chain.lock(administration for administration, _ in keys)
-    return [_ingest_one(uow, item, body, context) for item, body in zip(batch, parsed,
-                                                                        strict=True)]
+    return [_ingest_one(uow, item, body, context) for item, body in zip(batch, parsed, strict=True)]
 
 
-def _ingest_one(uow: DecisionLogUnitOfWork, item: Received, parsed: dict[str, Any] | v.Rejection,
-                context: IngestContext) -> Outcome:
+def _ingest_one(
+    uow: DecisionLogUnitOfWork,
+    item: Received,
+    parsed: dict[str, Any] | v.Rejection,
+    context: IngestContext,
+) -> Outcome:
     producer = item.producer
     if isinstance(parsed, v.Rejection):
         return quarantine(uow, item.body, producer, parsed, context)
-    checked = v.check_decision(parsed, producer, uow.algorithms.get, context.now(),
-                               context.future_tolerance)
+    checked = v.check_decision(
+        parsed, producer, uow.algorithms.get, context.now(), context.future_tolerance
+    )
     if isinstance(checked, v.Rejection):
         return quarantine(uow, item.body, producer, checked, context)
     existing = uow.decisions.find(checked.administration, checked.decision_id)
@@ -120,10 +126,23 @@ def _ingest_one(uow: DecisionLogUnitOfWork, item: Received, parsed: dict[str, An
         return quarantine(uow, item.body, producer, _conflict(existing, checked), context)
     supersedes = checked.body.get("supersedes")
     if supersedes and uow.decisions.find(checked.administration, supersedes) is None:
-        return quarantine(uow, item.body, producer, v.Rejection(
-            v.UNKNOWN_SUPERSEDES, {"supersedes": [f"no decision {supersedes} is logged for "
-                                                  f"{checked.administration}"]},
-            checked.administration, checked.decision_id, checked.body["event_id"]), context)
+        return quarantine(
+            uow,
+            item.body,
+            producer,
+            v.Rejection(
+                v.UNKNOWN_SUPERSEDES,
+                {
+                    "supersedes": [
+                        f"no decision {supersedes} is logged for {checked.administration}"
+                    ]
+                },
+                checked.administration,
+                checked.decision_id,
+                checked.body["event_id"],
+            ),
+            context,
+        )
     return _log(uow, checked, producer, context)
 
 
@@ -140,19 +159,33 @@ def _lookups(bodies: Iterable[dict[str, Any]]) -> Iterator[tuple[str, str]]:
 
 def _conflict(existing: Any, checked: v.ValidDecision) -> v.Rejection:
     changed = sorted(k for k, value in checked.content.items() if existing.body.get(k) != value)
-    return v.Rejection(v.CONFLICT, {"decision_id": [
-        f"{checked.decision_id} is already logged (reference {existing.reference}) with a "
-        f"different content (fields: {', '.join(changed) or 'contact'}); the logged decision "
-        "is unchanged. Send a correction as a new decision with supersedes."]},
-        checked.administration, checked.decision_id, checked.body["event_id"])
+    return v.Rejection(
+        v.CONFLICT,
+        {
+            "decision_id": [
+                f"{checked.decision_id} is already logged (reference {existing.reference}) with a "
+                f"different content (fields: {', '.join(changed) or 'contact'}); the logged "
+                "decision is unchanged. Send a correction as a new decision with supersedes."
+            ]
+        },
+        checked.administration,
+        checked.decision_id,
+        checked.body["event_id"],
+    )
 
 
 def _replay(checked: v.ValidDecision) -> tuple[str, dict[str, Any]]:
     """Recompute the outcome from the criteria with the registered model."""
     algorithm, body = checked.algorithm, checked.body
     try:
-        result = replay(algorithm.model, algorithm.criteria, checked.values,
-                        body["outcome"]["code"], body.get("score"), body["outcome"].get("amount"))
+        result = replay(
+            algorithm.model,
+            algorithm.criteria,
+            checked.values,
+            body["outcome"]["code"],
+            body.get("score"),
+            body["outcome"].get("amount"),
+        )
     except NotEvaluable:
         return "not_replayable", {"reason": "no executable model (opaque)"}
     detail: dict[str, Any] = {"differences": list(result.differences)}
@@ -166,8 +199,12 @@ def _replay(checked: v.ValidDecision) -> tuple[str, dict[str, Any]]:
     return result.status, detail
 
 
-def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Producer,
-         context: IngestContext) -> Logged:
+def _log(
+    uow: DecisionLogUnitOfWork,
+    checked: v.ValidDecision,
+    producer: v.Producer,
+    context: IngestContext,
+) -> Logged:
     now = context.now()
     administration, body = checked.administration, checked.body
     replay_status, replay_detail = _replay(checked)
@@ -198,27 +235,51 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
     }
     entry = link_entry(seq, prev_hash, hashed_part(record))
     hash_ = hashlib.sha256(entry).hexdigest()
-    uow.decisions.add({**record, "seq": seq, "prev_hash": prev_hash, "hash": hash_,
-                       "decided_at": datetime.fromisoformat(body["decided_at"])},
-                      checked.contact)
+    uow.decisions.add(
+        {
+            **record,
+            "seq": seq,
+            "prev_hash": prev_hash,
+            "hash": hash_,
+            "decided_at": datetime.fromisoformat(body["decided_at"]),
+        },
+        checked.contact,
+    )
     uow.chain.advance(administration, seq, hash_, now)
     uow.tree.append(administration, seq - 1, entry)
     if checked.algorithm.first_used_at is None:
         uow.algorithms.mark_used(checked.algorithm.key, now)
     logged = DecisionLogged(
-        administration=administration, decision=body, contact=checked.contact,
-        reference=reference, access_code_hash=record["access_code_hash"],
+        administration=administration,
+        decision=body,
+        contact=checked.contact,
+        reference=reference,
+        access_code_hash=record["access_code_hash"],
         public_url=f"{context.public_url}/d/{reference}",
-        replay={"status": replay_status, **replay_detail}, log_seq=seq, log_hash=hash_,
-        channel=producer.channel).to_message()
+        replay={"status": replay_status, **replay_detail},
+        log_seq=seq,
+        log_hash=hash_,
+        channel=producer.channel,
+    ).to_message()
     uow.publish(replace(logged, headers={**logged.headers, KEY_HEADER: code_key}))
     if replay_status == "divergent":
-        uow.publish(Event(topology.DECISION_DIVERGENT, administration, {
-            "decision_id": checked.decision_id, "reference": reference,
-            "algorithm": body["algorithm"], "declared_outcome": body["outcome"]["code"],
-            **replay_detail}).to_message())
-        log.warning("divergent decision", extra={"administration": administration,
-                                                 "decision_id": checked.decision_id})
+        uow.publish(
+            Event(
+                topology.DECISION_DIVERGENT,
+                administration,
+                {
+                    "decision_id": checked.decision_id,
+                    "reference": reference,
+                    "algorithm": body["algorithm"],
+                    "declared_outcome": body["outcome"]["code"],
+                    **replay_detail,
+                },
+            ).to_message()
+        )
+        log.warning(
+            "divergent decision",
+            extra={"administration": administration, "decision_id": checked.decision_id},
+        )
     return Logged(reference, access_code, seq, replay_status)
 
 
@@ -243,24 +304,52 @@ def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def quarantine(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
-               rejection: v.Rejection, context: IngestContext) -> Quarantined:
+def quarantine(
+    uow: DecisionLogUnitOfWork,
+    raw: bytes,
+    producer: v.Producer,
+    rejection: v.Rejection,
+    context: IngestContext,
+) -> Quarantined:
     """Keep what could not be logged, with its reasons, and say so to whom sent it."""
     administration = _filed_under(producer, rejection)
     item_id = uow.quarantine.add(
-        received_at=context.now(), channel=producer.channel, producer=producer.identity,
+        received_at=context.now(),
+        channel=producer.channel,
+        producer=producer.identity,
         producer_administration=producer.administration,
-        administration=administration, decision_id=rejection.decision_id,
-        event_id=rejection.event_id, category=rejection.category, reasons=rejection.reasons,
-        body=raw, status="pending", attempts=1)
-    log.info("decision quarantined", extra={
-        "quarantine_id": item_id, "category": rejection.category,
-        "administration": administration, "decision_id": rejection.decision_id})
+        administration=administration,
+        decision_id=rejection.decision_id,
+        event_id=rejection.event_id,
+        category=rejection.category,
+        reasons=rejection.reasons,
+        body=raw,
+        status="pending",
+        attempts=1,
+    )
+    log.info(
+        "decision quarantined",
+        extra={
+            "quarantine_id": item_id,
+            "category": rejection.category,
+            "administration": administration,
+            "decision_id": rejection.decision_id,
+        },
+    )
     if administration is not None and _is_slug(administration):
-        uow.publish(Event(topology.DECISION_QUARANTINED, administration, {
-            "quarantine_id": item_id, "category": rejection.category,
-            "decision_id": rejection.decision_id, "event_id": rejection.event_id,
-            "reasons": rejection.reasons}).to_message())
+        uow.publish(
+            Event(
+                topology.DECISION_QUARANTINED,
+                administration,
+                {
+                    "quarantine_id": item_id,
+                    "category": rejection.category,
+                    "decision_id": rejection.decision_id,
+                    "event_id": rejection.event_id,
+                    "reasons": rejection.reasons,
+                },
+            ).to_message()
+        )
     return Quarantined(item_id, rejection.category, rejection.reasons)
 
 

@@ -54,8 +54,9 @@ def build_worker(app: Explainer, transport: Transport) -> Worker:
     def on_algorithm_registered(command: RecordAlgorithm, uow: ExplainerUnitOfWork) -> None:
         record_algorithm(uow, command, app.context)
 
-    def on_decisions_logged(commands: Sequence[RecordDecision], uow: ExplainerUnitOfWork
-                            ) -> Refusals:
+    def on_decisions_logged(
+        commands: Sequence[RecordDecision], uow: ExplainerUnitOfWork
+    ) -> Refusals:
         return record_decisions(uow, commands, app.context)
 
     def sweep_parked() -> None:
@@ -73,17 +74,36 @@ def build_worker(app: Explainer, transport: Transport) -> Worker:
     batches = batch_settings(app.settings)
     # parse → command → handler, one line per queue.
     routes: list[Route[Any, ExplainerUnitOfWork]] = [
-        Route(topology.QueueSpec(SERVICE, topology.ALGORITHM_REGISTERED).name,
-              algorithm_registered, one_at_a_time(on_algorithm_registered)),
-        Route(topology.QueueSpec(SERVICE, topology.DECISION_LOGGED).name, decision_logged,
-              on_decisions_logged),
+        Route(
+            topology.QueueSpec(SERVICE, topology.ALGORITHM_REGISTERED).name,
+            algorithm_registered,
+            one_at_a_time(on_algorithm_registered),
+        ),
+        Route(
+            topology.QueueSpec(SERVICE, topology.DECISION_LOGGED).name,
+            decision_logged,
+            on_decisions_logged,
+        ),
     ]
     consumers: list[MessageConsumer[Any, Any]] = [
         *(MessageConsumer(route, app.uow, messaging, batches) for route in routes),
-        revocation_consumer(SERVICE, messaging, app.uow, agent_sessions,
-                            app.settings.service_user("appeals"), batches),
+        revocation_consumer(
+            SERVICE,
+            messaging,
+            app.uow,
+            agent_sessions,
+            app.settings.service_user("appeals"),
+            batches,
+        ),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),
     ]
-    return Worker(SERVICE, transport, consumers, app.relay,
-                  periodic=((SWEEP_SECONDS, sweep_parked),
-                            (HOUSEKEEPING_SECONDS, forget_old_sign_in_failures)))
+    return Worker(
+        SERVICE,
+        transport,
+        consumers,
+        app.relay,
+        periodic=(
+            (SWEEP_SECONDS, sweep_parked),
+            (HOUSEKEEPING_SECONDS, forget_old_sign_in_failures),
+        ),
+    )

@@ -16,8 +16,9 @@ def algorithm_registered(delivery: Delivery) -> RecordAlgorithm:
     try:
         Algorithm.from_document(registered.document, registered.revision)
     except ValidationError as exc:
-        raise InvalidMessage(f"data.algorithm is not a usable registry entry: {reason(exc)}") \
-            from exc
+        raise InvalidMessage(
+            f"data.algorithm is not a usable registry entry: {reason(exc)}"
+        ) from exc
     return RecordAlgorithm(registered.document, registered.revision)
 
 
@@ -25,7 +26,13 @@ def decision_logged(delivery: Delivery) -> RecordDecision:
     logged = DecisionLogged.from_delivery(delivery)
     assert logged.logged_at is not None
     return RecordDecision(
-        administration=logged.administration, decision=logged.decision,
-        reference=logged.reference, access_code_hash=logged.access_code_hash,
-        replay=logged.replay, log_seq=logged.log_seq, log_hash=logged.log_hash,
-        channel=logged.channel, logged_at=logged.logged_at)
+        administration=logged.administration,
+        decision=logged.decision,
+        reference=logged.reference,
+        access_code_hash=logged.access_code_hash,
+        replay=logged.replay,
+        log_seq=logged.log_seq,
+        log_hash=logged.log_hash,
+        channel=logged.channel,
+        logged_at=logged.logged_at,
+    )

@@ -34,8 +34,10 @@ def test_decisions_before_their_algorithm_are_kept_and_bad_events_set_aside(worl
     worker = build_worker(world.service, MemoryTransport(broker, "svc-appeals"))
     worker.start()
     try:
-        document = {**next(a for a in SAMPLE_ALGORITHMS if a["id"] == "creche-attribution"),
-                    "version": "2099.1"}
+        document = {
+            **next(a for a in SAMPLE_ALGORITHMS if a["id"] == "creche-attribution"),
+            "version": "2099.1",
+        }
         decision = sample_decision("creche-attribution", seed=90)
         decision["algorithm"] = {"id": document["id"], "version": "2099.1"}
         contact = decision["subject"]["contact"]
@@ -43,26 +45,37 @@ def test_decisions_before_their_algorithm_are_kept_and_bad_events_set_aside(worl
             builders.logged(decision, "D-WORKR-00001").to_message(),
             AlgorithmRegistered("ville-exemple", document, 1).to_message(),
             ExplanationGenerated(
-                administration="ville-exemple", reference="D-WORKR-00001",
-                decision_id=decision["decision_id"], explanation_id=1, version=1,
-                reason="Première version", mention_explicite="Décision prise…", motif=None,
+                administration="ville-exemple",
+                reference="D-WORKR-00001",
+                decision_id=decision["decision_id"],
+                explanation_id=1,
+                version=1,
+                reason="Première version",
+                mention_explicite="Décision prise…",
+                motif=None,
                 public_url="http://x/d/D-WORKR-00001",
-                readability=Readability("Kandel-Moles", 74.5), template="default",
-                algorithm=decision["algorithm"], supersedes=None).to_message(),
-            Event("decision.logged", "ville-exemple", {"decision": {"decision_id": "X"}})
-            .to_message(),
+                readability=Readability("Kandel-Moles", 74.5),
+                template="default",
+                algorithm=decision["algorithm"],
+                supersedes=None,
+            ).to_message(),
+            Event(
+                "decision.logged", "ville-exemple", {"decision": {"decision_id": "X"}}
+            ).to_message(),
         ]
         with MemoryTransport(broker, "svc-decision-log").publisher() as publisher:
             publisher.publish(messages)
 
         def kept() -> bool:
             with world.uow() as uow:
-                return (uow.read.decision("D-WORKR-00001") is not None
-                        and uow.read.algorithm(document["administration"], document["id"],
-                                                   "2099.1") is not None
-                        and uow.read.explanation("D-WORKR-00001") is not None
-                        and bool(uow.session.execute(
-                            select(t.messaging.dead_letters)).all()))
+                return (
+                    uow.read.decision("D-WORKR-00001") is not None
+                    and uow.read.algorithm(document["administration"], document["id"], "2099.1")
+                    is not None
+                    and uow.read.explanation("D-WORKR-00001") is not None
+                    and bool(uow.session.execute(select(t.messaging.dead_letters)).all())
+                )
+
         until(kept)
         with world.uow() as uow:
             row = uow.read.decision("D-WORKR-00001")

@@ -13,9 +13,15 @@ from tests.support import builders
 
 def test_no_cell_starts_a_formula_even_behind_a_tab(decision_log):
     hostile = builders.algorithm(
-        id="formules", name="\t=HYPERLINK(\"http://x\")", purpose="\t+1+1",
-        responsible_service={**builders.algorithm()["responsible_service"],
-                             "name": "@SUM(A1)", "email": "=cmd@ville-test.fr"})
+        id="formules",
+        name='\t=HYPERLINK("http://x")',
+        purpose="\t+1+1",
+        responsible_service={
+            **builders.algorithm()["responsible_service"],
+            "name": "@SUM(A1)",
+            "email": "=cmd@ville-test.fr",
+        },
+    )
     with decision_log.uow() as uow:
         register_algorithm(uow, hostile, administration=builders.ADMINISTRATION, by="test")
         uow.commit()

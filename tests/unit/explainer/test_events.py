@@ -21,12 +21,18 @@ DELETE = object()
 
 
 def logged(decision: dict[str, Any]) -> dict[str, Any]:
-    return {"decision": decision, "contact": {"email": "personne@example.org"},
-            "reference": "D-7K2QM-4XR9T", "access_code": "secret",
-            "access_code_hash": "a" * 64, "public_url": "http://x/d/D-7K2QM-4XR9T",
-            "algorithm": dict(decision["algorithm"]), "replay": {"status": "consistent",
-                                                                "differences": []},
-            "log": {"seq": 3, "hash": "b" * 64}, "channel": "amqp"}
+    return {
+        "decision": decision,
+        "contact": {"email": "personne@example.org"},
+        "reference": "D-7K2QM-4XR9T",
+        "access_code": "secret",
+        "access_code_hash": "a" * 64,
+        "public_url": "http://x/d/D-7K2QM-4XR9T",
+        "algorithm": dict(decision["algorithm"]),
+        "replay": {"status": "consistent", "differences": []},
+        "log": {"seq": 3, "hash": "b" * 64},
+        "channel": "amqp",
+    }
 
 
 def delivery(data: dict[str, Any], administration: str) -> Delivery:
@@ -64,16 +70,52 @@ def changed(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 
 DECISIONS = [d for d in generate_decisions(60, seed=12) if d.pop("contact", True)]
-PATHS = ["reference", "access_code_hash", "algorithm", "algorithm.id", "replay", "replay.status",
-         "log", "log.seq", "log.hash", "channel", "decision", "decision.decision_id",
-         "decision.algorithm", "decision.algorithm.version", "decision.decided_at",
-         "decision.automation", "decision.outcome", "decision.outcome.label",
-         "decision.outcome.favourable", "decision.outcome.amount", "decision.criteria",
-         "decision.criteria.0", "decision.criteria.0.code", "decision.criteria.0.value",
-         "decision.criteria.0.contribution", "decision.criteria.1.source", "decision.score",
-         "decision.supersedes"]
-VALUES = [DELETE, None, True, 0, 1.5, "1.5", "", "x" * 400, [], {}, [{}], "2026-01-01T10:00:00",
-          "nan", 2**70]
+PATHS = [
+    "reference",
+    "access_code_hash",
+    "algorithm",
+    "algorithm.id",
+    "replay",
+    "replay.status",
+    "log",
+    "log.seq",
+    "log.hash",
+    "channel",
+    "decision",
+    "decision.decision_id",
+    "decision.algorithm",
+    "decision.algorithm.version",
+    "decision.decided_at",
+    "decision.automation",
+    "decision.outcome",
+    "decision.outcome.label",
+    "decision.outcome.favourable",
+    "decision.outcome.amount",
+    "decision.criteria",
+    "decision.criteria.0",
+    "decision.criteria.0.code",
+    "decision.criteria.0.value",
+    "decision.criteria.0.contribution",
+    "decision.criteria.1.source",
+    "decision.score",
+    "decision.supersedes",
+]
+VALUES = [
+    DELETE,
+    None,
+    True,
+    0,
+    1.5,
+    "1.5",
+    "",
+    "x" * 400,
+    [],
+    {},
+    [{}],
+    "2026-01-01T10:00:00",
+    "nan",
+    2**70,
+]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -88,14 +130,24 @@ def test_a_changed_field_is_read_or_refused_as_the_schemas_load_would(path):
             except InvalidMessage as refused:
                 if isinstance(expected, str) or "differs" in refused.reason:
                     assert not isinstance(expected, str) or refused.reason == expected, (
-                        path, value)
+                        path,
+                        value,
+                    )
                     continue
                 raise AssertionError((path, value, refused.reason)) from None
             assert not isinstance(expected, str), (path, value, number)
             assert command.decision == expected["decision"]
-            assert (command.reference, command.access_code_hash, command.replay,
-                    command.channel) == (expected["reference"], expected["access_code_hash"],
-                                         expected["replay"], expected["channel"])
+            assert (
+                command.reference,
+                command.access_code_hash,
+                command.replay,
+                command.channel,
+            ) == (
+                expected["reference"],
+                expected["access_code_hash"],
+                expected["replay"],
+                expected["channel"],
+            )
             log = expected.get("log") or {}
             assert (command.log_seq, command.log_hash) == (log.get("seq"), log.get("hash"))
 
@@ -108,5 +160,6 @@ def test_every_sample_decision_is_read_as_the_schemas_load_would():
         assert not isinstance(expected, str)
         quick = messages._quick_load(messages._DECISION_LOGGED, data)
         assert quick == expected
-        assert messages._quick_load(messages._DECISION, data["decision"]) == \
-            messages._DECISION.load(data["decision"])
+        assert messages._quick_load(
+            messages._DECISION, data["decision"]
+        ) == messages._DECISION.load(data["decision"])

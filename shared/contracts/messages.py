@@ -8,6 +8,7 @@ the reason, what no consumer could use.
 
 from __future__ import annotations
 
+import abc
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -158,8 +159,18 @@ def reason(error: ValidationError) -> str:
     return json.dumps(error.messages, ensure_ascii=False, default=str)[:1000]
 
 
+class _Contract(abc.ABC):
+    """What every event's definition gives its producer."""
+
+    @abc.abstractmethod
+    def to_event(self) -> Event: ...
+
+    def to_message(self) -> OutgoingMessage:
+        return self.to_event().to_message()
+
+
 @dataclass(frozen=True)
-class DecisionLogged:
+class DecisionLogged(_Contract):
     """`decision.logged`: decision_log logged a decision in its administration's chain.
 
     `decision` is the body as the producer sent it (contract v1), kept whole: the explainer
@@ -190,7 +201,7 @@ class DecisionLogged:
         algorithm = self.decision["algorithm"]
         return self.administration, str(algorithm["id"]), str(algorithm["version"])
 
-    def to_message(self) -> OutgoingMessage:
+    def to_event(self) -> Event:
         algorithm = self.decision["algorithm"]
         return Event(
             topology.DECISION_LOGGED,
@@ -207,7 +218,7 @@ class DecisionLogged:
                 "log": {"seq": self.log_seq, "hash": self.log_hash},
                 "channel": self.channel,
             },
-        ).to_message()
+        )
 
     @classmethod
     def from_delivery(cls, delivery: Delivery) -> Self:
@@ -282,19 +293,19 @@ _REGISTRY_ENTRY = RegistryEntrySchema()
 
 
 @dataclass(frozen=True)
-class AlgorithmRegistered:
+class AlgorithmRegistered(_Contract):
     """`algorithm.registered`: a revision of a registry entry (the whole document)."""
 
     administration: str
     document: dict[str, Any]
     revision: int
 
-    def to_message(self) -> OutgoingMessage:
+    def to_event(self) -> Event:
         return Event(
             topology.ALGORITHM_REGISTERED,
             self.administration,
             {"algorithm": self.document, "revision": self.revision},
-        ).to_message()
+        )
 
     @classmethod
     def from_delivery(cls, delivery: Delivery) -> Self:
@@ -317,7 +328,7 @@ class AlgorithmRegistered:
 
 
 @dataclass(frozen=True)
-class DecisionRevised:
+class DecisionRevised(_Contract):
     """`decision.revised`: appeals' review changed a decision; decision_log logs the new one
     (its `decision` is a contract v1 body, checked there like any other)."""
 
@@ -325,12 +336,12 @@ class DecisionRevised:
     decision: dict[str, Any]
     appeal_id: str
 
-    def to_message(self) -> OutgoingMessage:
+    def to_event(self) -> Event:
         return Event(
             topology.DECISION_REVISED,
             self.administration,
             {"decision": self.decision, "appeal_id": self.appeal_id},
-        ).to_message()
+        )
 
     @classmethod
     def from_delivery(cls, delivery: Delivery) -> Self:
@@ -366,7 +377,7 @@ _EXPLANATION_GENERATED = ExplanationGeneratedSchema()
 
 
 @dataclass(frozen=True)
-class ExplanationGenerated:
+class ExplanationGenerated(_Contract):
     """`explanation.generated`: what the back office prints on the notice (mention, motif,
     public URL), bound by `explanation.generated.<administration>`; appeals keeps it too."""
 
@@ -385,7 +396,7 @@ class ExplanationGenerated:
     supersedes: dict[str, Any] | None
     data: Mapping[str, Any] | None = None  # as received, kept whole by appeals' read model
 
-    def to_message(self) -> OutgoingMessage:
+    def to_event(self) -> Event:
         return Event(
             topology.EXPLANATION_GENERATED,
             self.administration,
@@ -408,7 +419,7 @@ class ExplanationGenerated:
                 "algorithm": self.algorithm,
                 "supersedes": self.supersedes,
             },
-        ).to_message()
+        )
 
     @classmethod
     def from_delivery(cls, delivery: Delivery) -> Self:

@@ -10,7 +10,7 @@ from typing import Any
 from services.explainer.adapters.tables import agent_sessions, messaging
 from services.explainer.bootstrap import SERVICE, Explainer
 from services.explainer.domain.commands import RecordAlgorithm, RecordDecision
-from services.explainer.entrypoints.events import algorithm_registered, decision_logged
+from services.explainer.entrypoints.events import algorithm_registered
 from services.explainer.service_layer.handlers import (
     explain_parked,
     record_algorithm,
@@ -18,6 +18,7 @@ from services.explainer.service_layer.handlers import (
 )
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.auth.revocations import revocation_consumer
+from shared.contracts.messages import DecisionLogged
 from shared.messaging import topology
 from shared.messaging.consumer import MessageConsumer, Refusals, Route, one_at_a_time
 from shared.messaging.dead_letters import dead_letter_consumer
@@ -81,7 +82,7 @@ def build_worker(app: Explainer, transport: Transport) -> Worker:
         ),
         Route(
             topology.QueueSpec(SERVICE, topology.DECISION_LOGGED).name,
-            decision_logged,
+            DecisionLogged.from_delivery,
             on_decisions_logged,
         ),
     ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from marshmallow import ValidationError
 
 from services.explainer.domain.case import Algorithm
-from services.explainer.domain.commands import RecordAlgorithm, RecordDecision
+from services.explainer.domain.commands import RecordAlgorithm
 from shared.contracts.events import InvalidMessage
-from shared.contracts.messages import AlgorithmRegistered, DecisionLogged, reason
+from shared.contracts.messages import AlgorithmRegistered, reason
 from shared.messaging.message import Delivery
 
 
@@ -20,19 +20,3 @@ def algorithm_registered(delivery: Delivery) -> RecordAlgorithm:
             f"data.algorithm is not a usable registry entry: {reason(exc)}"
         ) from exc
     return RecordAlgorithm(registered.document, registered.revision)
-
-
-def decision_logged(delivery: Delivery) -> RecordDecision:
-    logged = DecisionLogged.from_delivery(delivery)
-    assert logged.logged_at is not None
-    return RecordDecision(
-        administration=logged.administration,
-        decision=logged.decision,
-        reference=logged.reference,
-        access_code_hash=logged.access_code_hash,
-        replay=logged.replay,
-        log_seq=logged.log_seq,
-        log_hash=logged.log_hash,
-        channel=logged.channel,
-        logged_at=logged.logged_at,
-    )

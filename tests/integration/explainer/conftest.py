@@ -20,6 +20,7 @@ from services.explainer.entrypoints.web import create_app
 from shared.auth.tokens import hash_access_code, new_access_code, new_reference
 from shared.config import Settings
 from shared.contracts.events import Event
+from shared.contracts.messages import AlgorithmRegistered, DecisionLogged
 from shared.messaging import topology
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.migrations import upgrade
@@ -59,30 +60,23 @@ class Logged:
         self.replay = replay or {"status": "consistent", "differences": []}
 
     def event(self) -> Event:
-        return Event(
-            topology.DECISION_LOGGED,
-            self.decision["administration"],
-            {
-                "decision": self.decision,
-                "contact": {"email": "personne@example.org"},
-                "reference": self.reference,
-                "access_code": self.access_code,
-                "access_code_hash": hash_access_code(SECRET, self.access_code),
-                "public_url": f"http://explicite.test/d/{self.reference}",
-                "algorithm": dict(self.decision["algorithm"]),
-                "replay": self.replay,
-                "log": {"seq": 1, "hash": "a" * 64},
-                "channel": "amqp",
-            },
+        logged = DecisionLogged(
+            administration=self.decision["administration"],
+            decision=self.decision,
+            contact={"email": "personne@example.org"},
+            reference=self.reference,
+            access_code_hash=hash_access_code(SECRET, self.access_code),
+            public_url=f"http://explicite.test/d/{self.reference}",
+            replay=self.replay,
+            log_seq=1,
+            log_hash="a" * 64,
+            channel="amqp",
         )
+        return logged.to_event()
 
 
 def registered(document: dict[str, Any], revision: int = 1) -> Event:
-    return Event(
-        topology.ALGORITHM_REGISTERED,
-        document["administration"],
-        {"algorithm": document, "revision": revision},
-    )
+    return AlgorithmRegistered(document["administration"], document, revision).to_event()
 
 
 class Harness:

@@ -19,11 +19,12 @@ from services.explainer.adapters import repository
 from services.explainer.adapters import tables as t
 from services.explainer.bootstrap import Explainer, bootstrap
 from services.explainer.entrypoints.consumer import build_worker
-from services.explainer.entrypoints.events import algorithm_registered, decision_logged
+from services.explainer.entrypoints.events import algorithm_registered
 from services.explainer.service_layer import generation
 from services.explainer.service_layer.handlers import record_algorithm, record_decision
 from shared.config import Settings
 from shared.contracts.events import Event, InvalidMessage
+from shared.contracts.messages import DecisionLogged
 from shared.messaging import topology
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.messaging.message import Delivery
@@ -110,7 +111,7 @@ class OneByOne:
                     if event.name == topology.ALGORITHM_REGISTERED:
                         record_algorithm(uow, algorithm_registered(delivery), context)
                     else:
-                        record_decision(uow, decision_logged(delivery), context)
+                        record_decision(uow, DecisionLogged.from_delivery(delivery), context)
                 except InvalidMessage:
                     continue
                 uow.commit()

@@ -1,5 +1,6 @@
-"""decision.logged is read without marshmallow's per-load bookkeeping: the same commands, and
-the same refusals with the same reasons, as the schemas' load()."""
+"""decision.logged (shared/contracts/messages.py) is read without marshmallow's per-load
+bookkeeping: the same commands, and the same refusals with the same reasons, as the schemas'
+load()."""
 
 from __future__ import annotations
 
@@ -10,29 +11,21 @@ from typing import Any
 import pytest
 from marshmallow import ValidationError
 
-from services.explainer.entrypoints import events
 from shared.contracts import messages
 from shared.contracts.events import Event, InvalidMessage
+from shared.contracts.messages import DecisionLogged
 from shared.messaging import topology
 from shared.messaging.message import Delivery
 from shared.samples import generate_decisions
+from tests.support import builders
 
 DELETE = object()
 
 
 def logged(decision: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "decision": decision,
-        "contact": {"email": "personne@example.org"},
-        "reference": "D-7K2QM-4XR9T",
-        "access_code": "secret",
-        "access_code_hash": "a" * 64,
-        "public_url": "http://x/d/D-7K2QM-4XR9T",
-        "algorithm": dict(decision["algorithm"]),
-        "replay": {"status": "consistent", "differences": []},
-        "log": {"seq": 3, "hash": "b" * 64},
-        "channel": "amqp",
-    }
+    """The event's data, as decision_log builds it (through the same contract)."""
+    data: dict[str, Any] = json.loads(builders.logged(decision).to_message().body)["data"]
+    return data
 
 
 def delivery(data: dict[str, Any], administration: str) -> Delivery:
@@ -126,7 +119,7 @@ def test_a_changed_field_is_read_or_refused_as_the_schemas_load_would(path):
             data = changed(original, path, value)
             expected = with_loads(data)
             try:
-                command = events.decision_logged(delivery(data, decision["administration"]))
+                command = DecisionLogged.from_delivery(delivery(data, decision["administration"]))
             except InvalidMessage as refused:
                 if isinstance(expected, str) or "differs" in refused.reason:
                     assert not isinstance(expected, str) or refused.reason == expected, (

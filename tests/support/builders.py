@@ -125,7 +125,10 @@ def spoiled(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     for part in parents:
         target = target[int(part)] if isinstance(target, list) else target[part]
     if value is ...:
-        del target[last]
+        if isinstance(target, list):
+            del target[int(last)]
+        else:
+            target.pop(last, None)
     elif isinstance(target, list):
         target[int(last)] = value
     else:

@@ -4,7 +4,6 @@ load()."""
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -19,7 +18,7 @@ from shared.messaging.message import Delivery
 from shared.samples import generate_decisions
 from tests.support import builders
 
-DELETE = object()
+DELETE = ...  # builders.spoiled() removes the field
 
 
 def logged(decision: dict[str, Any]) -> dict[str, Any]:
@@ -42,24 +41,6 @@ def with_loads(data: dict[str, Any]) -> dict[str, Any] | str:
     except ValidationError as exc:
         return f"invalid decision.logged data: {messages.reason(exc)}"
     return loaded
-
-
-def changed(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    data = copy.deepcopy(data)
-    *parents, last = path.split(".")
-    target: Any = data
-    for key in parents:
-        target = target[int(key)] if isinstance(target, list) else target[key]
-    if value is DELETE:
-        if isinstance(target, list):
-            del target[int(last)]
-        else:
-            target.pop(last, None)
-    elif isinstance(target, list):
-        target[int(last)] = value
-    else:
-        target[last] = value
-    return data
 
 
 DECISIONS = [d for d in generate_decisions(60, seed=12) if d.pop("contact", True)]
@@ -116,7 +97,7 @@ def test_a_changed_field_is_read_or_refused_as_the_schemas_load_would(path):
     for number, decision in enumerate(DECISIONS[:6]):
         original = logged(decision)
         for value in VALUES:
-            data = changed(original, path, value)
+            data = builders.spoiled(original, path, value)
             expected = with_loads(data)
             try:
                 command = DecisionLogged.from_delivery(delivery(data, decision["administration"]))

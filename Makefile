@@ -26,8 +26,10 @@ run: $(STAMP) ## Run the whole system on the embedded default (SQLite, one proce
 system-deps: ## Install RabbitMQ, PostgreSQL and Chromium from Debian when missing (tests need them)
 	@scripts/ensure-system-deps rabbitmq-server postgresql chromium $(PDF_DEPS)
 
-lint: $(STAMP) ## Check style and common mistakes (ruff)
+lint: $(STAMP) ## Check formatting, common mistakes (ruff) and the layering (import-linter)
+	$(VENV)/bin/ruff format --check --no-cache shared services tests
 	$(VENV)/bin/ruff check --no-cache shared services tests
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP) ## Check types (mypy)
 	$(VENV)/bin/mypy

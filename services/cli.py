@@ -74,11 +74,29 @@ def cmd_verify(args: argparse.Namespace) -> int:
         with _container(name).uow() as uow:
             audit.seal_all(uow.session, tables)
             trails.append(audit.verify(uow.session, tables, f"audit:{name}"))
-    _print({"log": [report_json(r) for r in reports],
-            "trees": [{"administration": t.administration, "leaves": t.leaves,
-                       "intact": not t.problems, "problems": list(t.problems)} for t in trees],
-            "audit_trails": [{"trail": r.chain, "intact": r.intact, "entries": r.records,
-                              "breaks": [b.problem for b in r.breaks]} for r in trails]})
+    _print(
+        {
+            "log": [report_json(r) for r in reports],
+            "trees": [
+                {
+                    "administration": t.administration,
+                    "leaves": t.leaves,
+                    "intact": not t.problems,
+                    "problems": list(t.problems),
+                }
+                for t in trees
+            ],
+            "audit_trails": [
+                {
+                    "trail": r.chain,
+                    "intact": r.intact,
+                    "entries": r.records,
+                    "breaks": [b.problem for b in r.breaks],
+                }
+                for r in trails
+            ],
+        }
+    )
     intact = all(r.intact for r in [*reports, *trails]) and not any(t.problems for t in trees)
     return 0 if intact else 1
 
@@ -93,22 +111,36 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     service = _container("decision_log")
     with service.uow() as uow:
         if args.action == "list":
-            _print([describe(r) for r in uow.quarantine.listing(
-                status=None if args.status == "all" else args.status,
-                administration=args.administration, category=args.category,
-                limit=args.limit)])
+            _print(
+                [
+                    describe(r)
+                    for r in uow.quarantine.listing(
+                        status=None if args.status == "all" else args.status,
+                        administration=args.administration,
+                        category=args.category,
+                        limit=args.limit,
+                    )
+                ]
+            )
             return 0
-        ids = args.ids or [r.id for r in uow.quarantine.listing(
-            status="pending", administration=args.administration, category=args.category,
-            limit=args.limit)]
+        ids = args.ids or [
+            r.id
+            for r in uow.quarantine.listing(
+                status="pending",
+                administration=args.administration,
+                category=args.category,
+                limit=args.limit,
+            )
+        ]
         results = []
         for item_id in ids:
             if args.action == "replay":
                 result = replay_item(uow, item_id, service.context)
                 results.append({"id": item_id, "status": result.status, "detail": result.detail})
             else:
-                results.append({"id": item_id, "dismissed": dismiss_item(uow, item_id,
-                                                                         args.reason)})
+                results.append(
+                    {"id": item_id, "dismissed": dismiss_item(uow, item_id, args.reason)}
+                )
         uow.commit()
     _print(results)
     return 0
@@ -122,8 +154,14 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
     container = service.bootstrap(_settings())
     with container.uow() as uow:
         if args.action == "list":
-            _print([describe(r) for r in list_dead_letters(
-                uow, service.messaging, None if args.status == "all" else args.status)])
+            _print(
+                [
+                    describe(r)
+                    for r in list_dead_letters(
+                        uow, service.messaging, None if args.status == "all" else args.status
+                    )
+                ]
+            )
             return 0
         replayed = [i for i in args.ids if replay_dead_letter(uow, service.messaging, i)]
         uow.commit()
@@ -139,16 +177,25 @@ def cmd_producers(args: argparse.Namespace) -> int:
             producers.register_amqp_producer(uow, args.user, args.administration)
             message: Any = f"{args.user} may publish decisions of {args.administration}"
         elif args.action == "create-key":
-            key = producers.create_api_key(uow, args.administration, args.name,
-                                           tuple(args.scope or ["decisions:write"]))
+            key = producers.create_api_key(
+                uow, args.administration, args.name, tuple(args.scope or ["decisions:write"])
+            )
             message = {"api_key": key, "note": "shown once; store it in your secret manager"}
         elif args.action == "revoke-key":
             message = {"revoked": producers.revoke_api_key(uow, args.prefix)}
         else:
-            message = [{"prefix": r.prefix, "administration": r.administration,
-                        "name": r.name, "scopes": r.scopes, "created_at": r.created_at,
-                        "revoked_at": r.revoked_at, "last_used_at": r.last_used_at}
-                       for r in uow.producers.api_keys(args.administration)]
+            message = [
+                {
+                    "prefix": r.prefix,
+                    "administration": r.administration,
+                    "name": r.name,
+                    "scopes": r.scopes,
+                    "created_at": r.created_at,
+                    "revoked_at": r.revoked_at,
+                    "last_used_at": r.last_used_at,
+                }
+                for r in uow.producers.api_keys(args.administration)
+            ]
         uow.commit()
     _print(message)
     return 0
@@ -163,14 +210,16 @@ def cmd_register(args: argparse.Namespace) -> int:
         for path in args.files:
             document = json.loads(Path(path).read_text())
             try:
-                result = register_algorithm(uow, document,
-                                            administration=document.get("administration", ""),
-                                            by="operator")
+                result = register_algorithm(
+                    uow, document, administration=document.get("administration", ""), by="operator"
+                )
             except ValidationError as exc:
                 _print({"file": path, "errors": exc.messages})
                 return 1
-            print(f"{path}: {result.document['id']} {result.document['version']} "
-                  f"revision {result.revision}")
+            print(
+                f"{path}: {result.document['id']} {result.document['version']} "
+                f"revision {result.revision}"
+            )
         uow.commit()
     return 0
 
@@ -184,11 +233,13 @@ def cmd_samples(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         for document in SAMPLE_ALGORITHMS:
             (out / f"{document['id']}-{document['version']}.json").write_text(
-                json.dumps(document, ensure_ascii=False, indent=2))
+                json.dumps(document, ensure_ascii=False, indent=2)
+            )
         print(f"{len(SAMPLE_ALGORITHMS)} algorithms written to {out}")
     else:
-        decisions = generate_decisions(args.count, seed=args.seed,
-                                       divergent_rate=args.divergent_rate)
+        decisions = generate_decisions(
+            args.count, seed=args.seed, divergent_rate=args.divergent_rate
+        )
         write_jsonl(Path(args.out), decisions)
         print(f"{len(decisions)} decisions written to {args.out}")
     return 0
@@ -198,8 +249,7 @@ def cmd_emit(args: argparse.Namespace) -> int:
     from shared.client import ExpliciteClient
     from shared.samples.cli_io import read_jsonl
 
-    client = ExpliciteClient(amqp_url=args.amqp_url, http_url=args.http_url,
-                             api_key=args.api_key)
+    client = ExpliciteClient(amqp_url=args.amqp_url, http_url=args.http_url, api_key=args.api_key)
     report = client.send(read_jsonl(Path(args.file)))
     print(report.summary())
     return 0 if not report.failed and not report.rejected else 1
@@ -215,8 +265,10 @@ def cmd_purge(args: argparse.Namespace) -> int:
     settings = _settings()
     days = args.days if args.days is not None else settings.personal_data_retention_days or None
     if days is None or days < 0:
-        raise SystemExit("no retention period: set EXPLICITE_PERSONAL_DATA_RETENTION_DAYS or "
-                         "give --days (0: everything received until now)")
+        raise SystemExit(
+            "no retention period: set EXPLICITE_PERSONAL_DATA_RETENTION_DAYS or "
+            "give --days (0: everything received until now)"
+        )
     now = datetime.now(UTC)
     before = now - timedelta(days=days)
     purged = {}
@@ -236,16 +288,33 @@ def cmd_explanations(args: argparse.Namespace) -> int:
     if args.algorithm:
         parts = args.algorithm.split("/")
         if len(parts) != 3 or not all(parts):
-            raise SystemExit("--algorithm must be ADMINISTRATION/ID/VERSION, e.g. "
-                             "ville-exemple/creche-attribution/2026.1")
+            raise SystemExit(
+                "--algorithm must be ADMINISTRATION/ID/VERSION, e.g. "
+                "ville-exemple/creche-attribution/2026.1"
+            )
         key = (parts[0], parts[1], parts[2])
     explainer = _container("explainer")
     try:
-        count = regenerate(explainer.uow, explainer.context, reason=args.reason, key=key,
-                           reference=args.reference, outdated_only=args.outdated)
+        count = regenerate(
+            explainer.uow,
+            explainer.context,
+            reason=args.reason,
+            key=key,
+            reference=args.reference,
+            outdated_only=args.outdated,
+        )
     finally:
         explainer.engine.dispose()
     print(f"{count} explanations regenerated; the worker's relay announces them")
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """The merged document, for the gateway to serve (deploy/gateway/openapi.json)."""
+    from services.openapi import public_spec, render
+
+    Path(args.out).write_text(render(public_spec()))
+    print(f"OpenAPI document written to {args.out}")
     return 0
 
 
@@ -262,16 +331,24 @@ def cmd_rabbitmq_definitions(args: argparse.Namespace) -> int:
             raise SystemExit(f"{name} must be set (12 characters at least)")
         return value
 
-    settings = Settings(secret_key="x" * 32).with_overrides(service_users={
-        s: os.environ[f"EXPLICITE_{s.upper()}_AMQP_USER"] for s in SERVICES
-        if os.environ.get(f"EXPLICITE_{s.upper()}_AMQP_USER")})
+    settings = Settings(secret_key="x" * 32).with_overrides(
+        service_users={
+            s: os.environ[f"EXPLICITE_{s.upper()}_AMQP_USER"]
+            for s in SERVICES
+            if os.environ.get(f"EXPLICITE_{s.upper()}_AMQP_USER")
+        }
+    )
     services = {s: settings.service_user(s) for s in SERVICES}
-    producers = dict(pair.split("=", 1) for pair in
-                     os.environ.get("EXPLICITE_AMQP_PRODUCERS", "").split(",") if pair)
+    producers = dict(
+        pair.split("=", 1)
+        for pair in os.environ.get("EXPLICITE_AMQP_PRODUCERS", "").split(",")
+        if pair
+    )
     admin_user = os.environ.get("EXPLICITE_AMQP_ADMIN_USER")
     admin = (admin_user, password(admin_user)) if admin_user else None
-    definitions = render(services, producers,
-                         {u: password(u) for u in [*services.values(), *producers]}, admin)
+    definitions = render(
+        services, producers, {u: password(u) for u in [*services.values(), *producers]}, admin
+    )
     Path(args.out).write_text(json.dumps(definitions, indent=2))
     print(f"definitions for {len(definitions['users'])} users written to {args.out}")
     return 0
@@ -287,12 +364,25 @@ def cmd_agents(args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     with _container("appeals").uow() as uow:
         if args.action == "list":
-            _print([{"login": r.id, "administration": r.administration, "name": r.name,
-                     "first_name": r.first_name, "last_name": r.last_name,
-                     "quality": r.quality, "delegation": r.delegation,
-                     "roles": r.roles, "teams": r.teams, "email": r.email,
-                     "disabled_at": r.disabled_at, "last_login_at": r.last_login_at}
-                    for r in uow.office.agents(args.administration)])
+            _print(
+                [
+                    {
+                        "login": r.id,
+                        "administration": r.administration,
+                        "name": r.name,
+                        "first_name": r.first_name,
+                        "last_name": r.last_name,
+                        "quality": r.quality,
+                        "delegation": r.delegation,
+                        "roles": r.roles,
+                        "teams": r.teams,
+                        "email": r.email,
+                        "disabled_at": r.disabled_at,
+                        "last_login_at": r.last_login_at,
+                    }
+                    for r in uow.office.agents(args.administration)
+                ]
+            )
             return 0
         if not args.login:
             raise SystemExit("--login is required")
@@ -302,10 +392,19 @@ def cmd_agents(args: argparse.Namespace) -> int:
                 if not (args.administration and args.role):
                     raise SystemExit("--administration and at least one --role are required")
                 shown = password or generate_password()
-                agents.create_agent(uow, args.login, args.administration,
-                                    args.name or args.login, args.role, shown,
-                                    datetime.now(UTC), email=args.email, teams=args.team or (),
-                                    aliases=args.alias or (), **_profile_args(args))
+                agents.create_agent(
+                    uow,
+                    args.login,
+                    args.administration,
+                    args.name or args.login,
+                    args.role,
+                    shown,
+                    datetime.now(UTC),
+                    email=args.email,
+                    teams=args.team or (),
+                    aliases=args.alias or (),
+                    **_profile_args(args),
+                )
             elif args.action == "update":
                 agents.update_profile(uow, args.login, **_profile_args(args))
             elif args.action == "password":
@@ -316,14 +415,23 @@ def cmd_agents(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise SystemExit(str(exc)) from exc
         uow.commit()
-    _print({"login": args.login, "action": args.action,
-            **({"password": shown, "note": "shown once"} if shown and not password else {})})
+    _print(
+        {
+            "login": args.login,
+            "action": args.action,
+            **({"password": shown, "note": "shown once"} if shown and not password else {}),
+        }
+    )
     return 0
 
 
 def _profile_args(args: argparse.Namespace) -> dict[str, str | None]:
-    return {"first_name": args.first_name, "last_name": args.last_name,
-            "quality": args.quality, "delegation": args.delegation}
+    return {
+        "first_name": args.first_name,
+        "last_name": args.last_name,
+        "quality": args.quality,
+        "delegation": args.delegation,
+    }
 
 
 def cmd_appeals(args: argparse.Namespace) -> int:
@@ -333,22 +441,28 @@ def cmd_appeals(args: argparse.Namespace) -> int:
 
     with _container("appeals").uow() as uow:
         if args.action == "policy":
-            uow.office.set_four_eyes(args.administration, args.four_eyes == "on",
-                                     datetime.now(UTC))
+            uow.office.set_four_eyes(args.administration, args.four_eyes == "on", datetime.now(UTC))
             message = {"administration": args.administration, "four_eyes": args.four_eyes}
         elif args.action == "team":
             if not args.team:
                 raise SystemExit("--team is required")
-            uow.office.set_need_to_know(args.administration, args.team,
-                                        args.need_to_know == "on", datetime.now(UTC))
-            message = {"administration": args.administration, "team": args.team,
-                       "need_to_know": args.need_to_know}
+            uow.office.set_need_to_know(
+                args.administration, args.team, args.need_to_know == "on", datetime.now(UTC)
+            )
+            message = {
+                "administration": args.administration,
+                "team": args.team,
+                "need_to_know": args.need_to_know,
+            }
         else:
             if not args.algorithm:
                 raise SystemExit("--algorithm is required")
             uow.office.set_route(args.administration, args.algorithm, args.team or None)
-            message = {"administration": args.administration, "algorithm": args.algorithm,
-                       "team": args.team or None}
+            message = {
+                "administration": args.administration,
+                "algorithm": args.algorithm,
+                "team": args.team or None,
+            }
         uow.commit()
     _print(message)
     return 0
@@ -373,16 +487,18 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("service", choices=SERVICES)
     worker.set_defaults(func=cmd_worker)
 
-    verify = sub.add_parser("verify", help="verify the log's hash chains and the audit trails "
-                                           "(exit 1 if one is broken)")
+    verify = sub.add_parser(
+        "verify", help="verify the log's hash chains and the audit trails (exit 1 if one is broken)"
+    )
     verify.add_argument("--administration", action="append")
     verify.set_defaults(func=cmd_verify)
 
     quarantine = sub.add_parser("quarantine", help="list, replay or dismiss set-aside decisions")
     quarantine.add_argument("action", choices=["list", "replay", "dismiss"])
     quarantine.add_argument("ids", nargs="*", type=int)
-    quarantine.add_argument("--status", default="pending",
-                            choices=["pending", "replayed", "dismissed", "all"])
+    quarantine.add_argument(
+        "--status", default="pending", choices=["pending", "replayed", "dismissed", "all"]
+    )
     quarantine.add_argument("--administration")
     quarantine.add_argument("--category")
     quarantine.add_argument("--limit", type=int, default=100)
@@ -401,8 +517,9 @@ def build_parser() -> argparse.ArgumentParser:
     producers.add_argument("--user")
     producers.add_argument("--administration")
     producers.add_argument("--name", default="back office")
-    producers.add_argument("--scope", action="append",
-                           choices=["decisions:write", "algorithms:write"])
+    producers.add_argument(
+        "--scope", action="append", choices=["decisions:write", "algorithms:write"]
+    )
     producers.add_argument("--prefix")
     producers.set_defaults(func=cmd_producers)
 
@@ -430,21 +547,38 @@ def build_parser() -> argparse.ArgumentParser:
     purge.set_defaults(func=cmd_purge)
 
     explanations = sub.add_parser(
-        "explanations", help="regenerate explanations (earlier versions stay readable)")
+        "explanations", help="regenerate explanations (earlier versions stay readable)"
+    )
     explanations.add_argument("action", choices=["regenerate"])
-    explanations.add_argument("--reason", required=True,
-                              help="why, in French: the person reads it in the list of versions")
-    explanations.add_argument("--algorithm", metavar="ADMINISTRATION/ID/VERSION",
-                              help="only the decisions of this algorithm version")
+    explanations.add_argument(
+        "--reason",
+        required=True,
+        help="why, in French: the person reads it in the list of versions",
+    )
+    explanations.add_argument(
+        "--algorithm",
+        metavar="ADMINISTRATION/ID/VERSION",
+        help="only the decisions of this algorithm version",
+    )
     explanations.add_argument("--reference", help="only this decision")
-    explanations.add_argument("--outdated", action="store_true",
-                              help="only decisions whose latest explanation uses an older wording")
+    explanations.add_argument(
+        "--outdated",
+        action="store_true",
+        help="only decisions whose latest explanation uses an older wording",
+    )
     explanations.set_defaults(func=cmd_explanations)
 
-    definitions = sub.add_parser("rabbitmq-definitions",
-                                 help="write the broker's users, permissions and topology")
+    definitions = sub.add_parser(
+        "rabbitmq-definitions", help="write the broker's users, permissions and topology"
+    )
     definitions.add_argument("--out", required=True)
     definitions.set_defaults(func=cmd_rabbitmq_definitions)
+
+    openapi = sub.add_parser(
+        "openapi", help="write the public origin's merged API document (the gateway serves it)"
+    )
+    openapi.add_argument("--out", required=True)
+    openapi.set_defaults(func=cmd_openapi)
 
     agents = sub.add_parser("agents", help="agents of the review console (argon2 passwords)")
     agents.add_argument("action", choices=["create", "list", "update", "disable", "password"])
@@ -455,15 +589,21 @@ def build_parser() -> argparse.ArgumentParser:
     agents.add_argument("--first-name", help="as the letters they sign name them")
     agents.add_argument("--last-name")
     agents.add_argument("--quality", help="e.g. « instructrice du service petite enfance »")
-    agents.add_argument("--delegation",
-                        help="e.g. « Par délégation du maire, arrêté n° 2026-12 »")
-    agents.add_argument("--role", action="append",
-                        choices=["reviewer", "supervisor", "algorithm_owner", "auditor", "admin"])
+    agents.add_argument("--delegation", help="e.g. « Par délégation du maire, arrêté n° 2026-12 »")
+    agents.add_argument(
+        "--role",
+        action="append",
+        choices=["reviewer", "supervisor", "algorithm_owner", "auditor", "admin"],
+    )
     agents.add_argument("--team", action="append", help="teams whose appeals they handle")
-    agents.add_argument("--alias", action="append",
-                        help="another id back offices give this agent in decided_by")
-    agents.add_argument("--password-stdin", action="store_true",
-                        help="read the password from standard input instead of generating one")
+    agents.add_argument(
+        "--alias", action="append", help="another id back offices give this agent in decided_by"
+    )
+    agents.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of generating one",
+    )
     agents.set_defaults(func=cmd_agents)
 
     appeals = sub.add_parser("appeals", help="four-eyes validation and routing of appeals")
@@ -472,8 +612,12 @@ def build_parser() -> argparse.ArgumentParser:
     appeals.add_argument("--four-eyes", choices=["on", "off"], default="off")
     appeals.add_argument("--algorithm")
     appeals.add_argument("--team", help="empty to remove the route")
-    appeals.add_argument("--need-to-know", choices=["on", "off"], default="off",
-                         help="team: only its members see its dossiers (any role)")
+    appeals.add_argument(
+        "--need-to-know",
+        choices=["on", "off"],
+        default="off",
+        help="team: only its members see its dossiers (any role)",
+    )
     appeals.set_defaults(func=cmd_appeals)
 
     from services.tlog_cli import add_commands

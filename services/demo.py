@@ -24,8 +24,7 @@ def register_samples(system: Embedded) -> bool:
         if uow.algorithms.listing(public_only=False):
             return False
         for document in (*past_versions(), *SAMPLE_ALGORITHMS):
-            register_algorithm(uow, document, administration=document["administration"],
-                               by="demo")
+            register_algorithm(uow, document, administration=document["administration"], by="demo")
         for user, administration in SAMPLE_PRODUCERS.items():
             register_amqp_producer(uow, user, administration)
         uow.commit()
@@ -41,8 +40,7 @@ def past_versions() -> list[dict[str, Any]]:
     past.update(version="2026.1", status="retired", evaluation=None)
     for weight in past["model"]["weights"]:
         if weight["criterion"] == "changement_situation_familiale_recent":
-            weight.update(weight=15, label="15 points si la situation familiale a changé "
-                                           "récemment")
+            weight.update(weight=15, label="15 points si la situation familiale a changé récemment")
     return [past]
 
 
@@ -59,8 +57,10 @@ def _refused_creche_decision() -> dict[str, Any]:
     seed = int(time.time())
     while True:
         for decision in generate_decisions(20, seed=seed):
-            if decision["algorithm"]["id"] == "creche-attribution" \
-                    and not decision["outcome"]["favourable"]:
+            if (
+                decision["algorithm"]["id"] == "creche-attribution"
+                and not decision["outcome"]["favourable"]
+            ):
                 return decision
         seed += 1
 
@@ -69,8 +69,7 @@ def load_demo(system: Embedded) -> str:
     """Load the samples on first start, log one fresh decision and say how to open it."""
     assert system.broker is not None
     system.broker.declare_queue(BACK_OFFICE_QUEUE)
-    system.broker.bind(BACK_OFFICE_QUEUE, topology.EVENTS_EXCHANGE,
-                       f"{topology.DECISION_LOGGED}.*")
+    system.broker.bind(BACK_OFFICE_QUEUE, topology.EVENTS_EXCHANGE, f"{topology.DECISION_LOGGED}.*")
     first_start = register_samples(system)
     demo = _refused_creche_decision()
     _publish(system, (generate_decisions(30, seed=1) if first_start else []) + [demo])
@@ -85,37 +84,63 @@ def load_demo(system: Embedded) -> str:
         return bool(found)
 
     if not wait_for(logged, timeout=30):
-        return ("La décision de démonstration n'a pas été journalisée à temps : voir le journal.\n"
-                + demo_agents(system))
-    return (f"Décision de démonstration (refus de place en crèche) :\n"
-            f"  référence     : {found['reference']}\n"
-            f"  code d'accès  : {found['access_code']}\n"
-            f"  page          : {found['public_url']}\n"
-            f"Registre public des algorithmes : {system.settings.public_url}/register\n"
-            + demo_agents(system))
+        return (
+            "La décision de démonstration n'a pas été journalisée à temps : voir le journal.\n"
+            + demo_agents(system)
+        )
+    return (
+        f"Décision de démonstration (refus de place en crèche) :\n"
+        f"  référence     : {found['reference']}\n"
+        f"  code d'accès  : {found['access_code']}\n"
+        f"  page          : {found['public_url']}\n"
+        f"Registre public des algorithmes : {system.settings.public_url}/register\n"
+        + demo_agents(system)
+    )
 
 
-DEMO_ROLES = (("instructeur", "reviewer", "Instructeur"),
-              ("superviseur", "supervisor", "Superviseuse"),
-              ("proprietaire", "algorithm_owner", "Responsable des algorithmes"))
+DEMO_ROLES = (
+    ("instructeur", "reviewer", "Instructeur"),
+    ("superviseur", "supervisor", "Superviseuse"),
+    ("proprietaire", "algorithm_owner", "Responsable des algorithmes"),
+)
 # Fictitious signers, as the letters name them (CRPA L212-1), per administration and role.
 DEMO_SIGNERS = {
-    ("ville-exemple", "instructeur"): ("Camille", "Martin",
-                                       "instructeur du service petite enfance",
-                                       "Par délégation du maire, arrêté n° 2026-12 (exemple)"),
-    ("ville-exemple", "superviseur"): ("Nadia", "Bensaïd",
-                                       "responsable du service petite enfance",
-                                       "Par délégation du maire, arrêté n° 2026-11 (exemple)"),
-    ("region-exemple", "instructeur"): ("Louis", "Perrin", "gestionnaire des transports "
-                                        "scolaires", "Par délégation du président du conseil "
-                                        "régional, arrêté n° 2026-40 (exemple)"),
-    ("region-exemple", "superviseur"): ("Awa", "Diallo", "cheffe du service des transports "
-                                        "scolaires", "Par délégation du président du conseil "
-                                        "régional, arrêté n° 2026-39 (exemple)"),
-    ("caisse-exemple", "instructeur"): ("Julien", "Roux", "gestionnaire conseil",
-                                        "Par délégation du directeur (exemple)"),
-    ("caisse-exemple", "superviseur"): ("Inès", "Lefort", "responsable du service du contrôle",
-                                        "Par délégation du directeur (exemple)"),
+    ("ville-exemple", "instructeur"): (
+        "Camille",
+        "Martin",
+        "instructeur du service petite enfance",
+        "Par délégation du maire, arrêté n° 2026-12 (exemple)",
+    ),
+    ("ville-exemple", "superviseur"): (
+        "Nadia",
+        "Bensaïd",
+        "responsable du service petite enfance",
+        "Par délégation du maire, arrêté n° 2026-11 (exemple)",
+    ),
+    ("region-exemple", "instructeur"): (
+        "Louis",
+        "Perrin",
+        "gestionnaire des transports scolaires",
+        "Par délégation du président du conseil régional, arrêté n° 2026-40 (exemple)",
+    ),
+    ("region-exemple", "superviseur"): (
+        "Awa",
+        "Diallo",
+        "cheffe du service des transports scolaires",
+        "Par délégation du président du conseil régional, arrêté n° 2026-39 (exemple)",
+    ),
+    ("caisse-exemple", "instructeur"): (
+        "Julien",
+        "Roux",
+        "gestionnaire conseil",
+        "Par délégation du directeur (exemple)",
+    ),
+    ("caisse-exemple", "superviseur"): (
+        "Inès",
+        "Lefort",
+        "responsable du service du contrôle",
+        "Par délégation du directeur (exemple)",
+    ),
 }
 
 
@@ -130,26 +155,40 @@ def demo_agents(system: Embedded) -> str:
     appeals: Any = system.containers.get("appeals")
     if appeals is None:
         return ""
-    lines = ["Console des agents (comptes de démonstration, mots de passe tirés à chaque "
-             f"démarrage) : {system.settings.public_url}/console/"]
+    lines = [
+        "Console des agents (comptes de démonstration, mots de passe tirés à chaque "
+        f"démarrage) : {system.settings.public_url}/console/"
+    ]
     administrations = sorted({d["administration"] for d in SAMPLE_ALGORITHMS})
     with appeals.uow() as uow:
         for administration in administrations:
             for prefix, role, title in DEMO_ROLES:
                 login, password = f"{prefix}-{administration}", generate_password()
                 first, last, quality, delegation = DEMO_SIGNERS.get(
-                    (administration, prefix), (title, administration, title.lower(), None))
+                    (administration, prefix), (title, administration, title.lower(), None)
+                )
                 if uow.office.agent(login) is None:
-                    create_agent(uow, login, administration, f"{first} {last}",
-                                 [role], password, datetime.now(UTC),
-                                 email=f"{prefix}.{administration}@example.org",
-                                 first_name=first, last_name=last, quality=quality,
-                                 delegation=delegation)
+                    create_agent(
+                        uow,
+                        login,
+                        administration,
+                        f"{first} {last}",
+                        [role],
+                        password,
+                        datetime.now(UTC),
+                        email=f"{prefix}.{administration}@example.org",
+                        first_name=first,
+                        last_name=last,
+                        quality=quality,
+                        delegation=delegation,
+                    )
                 else:
                     set_password(uow, login, password)
                 lines.append(f"  {login:32} {password}")
         uow.commit()
     folder = appeals.config.mail_dir
-    lines.append("Courriels envoyés (capturés, jamais distribués) : "
-                 f"{folder or 'en mémoire'} et /console/courrier")
+    lines.append(
+        "Courriels envoyés (capturés, jamais distribués) : "
+        f"{folder or 'en mémoire'} et /console/courrier"
+    )
     return "\n".join(lines)

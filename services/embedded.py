@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -11,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler
+from gunicorn.app.base import BaseApplication
+from gunicorn.http import wsgi as gunicorn_wsgi
 
-from services import catalog
+from services import catalog, openapi
 from services.catalog import Container
 from shared.config import Settings
 from shared.log import configure_logging
@@ -45,8 +47,10 @@ def embedded_settings(data_dir: Path, public_url: str) -> Settings:
     return Settings(
         secret_key=key_file.read_text().strip(),
         transport="memory",
-        database_urls={name: f"sqlite:///{(data_dir / f'{name}.db').resolve()}"
-                       for name in ("decision_log", "explainer", "appeals")},
+        database_urls={
+            name: f"sqlite:///{(data_dir / f'{name}.db').resolve()}"
+            for name in ("decision_log", "explainer", "appeals")
+        },
         public_url=public_url,
         consumer_batch_wait_ms=5,
         outbox_poll_ms=50,
@@ -67,9 +71,12 @@ class Embedded:
     apps: dict[str, Flask] = field(default_factory=dict)
     workers: list[Worker] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def wsgi(self) -> PathDispatcher:
-        return PathDispatcher(self.apps)
+        # The public origin's merged API document is the composition's, served beside the
+        # services as the distributed deployment's gateway serves it.
+        document = openapi.document_app(self.apps)
+        return PathDispatcher(self.apps, overrides={openapi.PATH: document})
 
     def transport(self, user: str) -> MemoryTransport:
         assert self.broker is not None, "only the embedded mode has an in-process broker"
@@ -106,24 +113,64 @@ def start_services(system: Embedded, transport_for: Callable[[str], Transport]) 
         system.apps[service.name] = service.create_app(system.settings, container)
 
 
-class EmbeddedRequestHandler(WSGIRequestHandler):
-    """The embedded server's requests: no software version in its answers (nothing to look up
-    a known flaw by), and only the path in its log (a query string may carry a reference)."""
-
-    def version_string(self) -> str:
-        return "Explicite"
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        path = getattr(self, "path", "-").split("?", 1)[0]
-        line = f"{getattr(self, 'command', '-')} {path}".translate(self._control_char_table)
-        self.log("info", '"%s" %s %s', line, code, size)
+# The path without its query string (which may carry a reference): as deploy/gunicorn.conf.py.
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
-def main(host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var"),
-         samples: bool = True) -> None:
+class EmbeddedServer(BaseApplication):  # type: ignore[misc]
+    """`explicite run` served by gunicorn, as production is: not a development server.
+
+    One worker process, since the embedded system is one process (its in-process broker and
+    workers live beside the web apps); threads serve the requests. The system starts in the
+    worker, after the fork, and stops with it.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        build: Callable[[], Embedded],
+        announce: Callable[[Embedded], None],
+    ) -> None:
+        self._bind = f"{host}:{port}"
+        self._build = build
+        self._announce = announce
+        self._system: Embedded | None = None
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in {
+            "bind": self._bind,
+            "workers": 1,
+            "worker_class": "gthread",
+            "threads": 8,
+            "accesslog": "-",
+            "errorlog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "graceful_timeout": 10,
+            # No runtime control socket: one process, and two runs on one
+            # machine would share its default path in the home directory.
+            "control_socket_disable": True,
+            "worker_exit": self._stop,
+        }.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> PathDispatcher:
+        # No software name or version in the answers: nothing to look a known flaw up by.
+        gunicorn_wsgi.SERVER = "Explicite"
+        self._system = self._build()
+        self._announce(self._system)
+        return self._system.wsgi
+
+    def _stop(self, _server: object, _worker: object) -> None:
+        if self._system is not None:
+            self._system.stop()
+
+
+def main(
+    host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var"), samples: bool = True
+) -> None:
     """`explicite run`: start everything, load the samples, print what to try, serve."""
-    from werkzeug.serving import run_simple
-
     from services.demo import load_demo
 
     # Every file this process creates (databases, their journals, caught e-mails) is the
@@ -131,17 +178,15 @@ def main(host: str = "127.0.0.1", port: int = 8000, data_dir: Path = Path("var")
     os.umask(0o077)
     settings = embedded_settings(data_dir, f"http://{host}:{port}")
     configure_logging(settings.log_level, settings.log_format)
-    system = start(settings)
-    banner = load_demo(system) if samples else None
-    print(f"\nExplicite fonctionne sur {settings.public_url}/", flush=True)
-    if banner:
-        print(banner, flush=True)
-    print("Arrêt : Ctrl+C\n", flush=True)
-    try:
-        run_simple(host, port, system.wsgi, threaded=True, use_reloader=False,
-                   request_handler=EmbeddedRequestHandler)
-    finally:
-        system.stop()
+
+    def announce(system: Embedded) -> None:
+        banner = load_demo(system) if samples else None
+        print(f"\nExplicite fonctionne sur {settings.public_url}/", flush=True)
+        if banner:
+            print(banner, flush=True)
+        print("Arrêt : Ctrl+C\n", flush=True)
+
+    EmbeddedServer(host, port, lambda: start(settings), announce).run()
 
 
 def wait_for(predicate: object, timeout: float = 10.0, interval: float = 0.05) -> bool:

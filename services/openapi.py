@@ -1,9 +1,15 @@
-"""One OpenAPI document for the public origin, merged from the three services' documents."""
+"""One OpenAPI document for the public origin, merged from the three services' documents.
+
+It belongs to the composition, not to a service: the embedded process serves it beside the
+services' apps (`document_app`), and the distributed deployment's gateway serves the file
+`explicite openapi` writes (deploy/gateway/openapi.json, kept equal by a test).
+"""
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, jsonify
@@ -11,9 +17,12 @@ from flask import Flask, Response, jsonify
 from services import catalog
 from shared.config import SERVICES, Settings
 
+PATH = "/api/v1/openapi.json"
 TITLE = "Explicite"
-DESCRIPTION = ("Log, explain and review algorithmic individual decisions. One origin serves "
-               "the three services: decision_log, explainer and appeals.")
+DESCRIPTION = (
+    "Log, explain and review algorithmic individual decisions. One origin serves "
+    "the three services: decision_log, explainer and appeals."
+)
 
 
 class SpecConflict(ValueError):
@@ -28,10 +37,12 @@ def merge(specs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     services describing the same path is an error.
     """
     first = next(iter(specs.values()))
-    merged: dict[str, Any] = {"openapi": first["openapi"],
-                              "info": {"title": TITLE, "version": "v1",
-                                       "description": DESCRIPTION},
-                              "paths": {}, "components": {}}
+    merged: dict[str, Any] = {
+        "openapi": first["openapi"],
+        "info": {"title": TITLE, "version": "v1", "description": DESCRIPTION},
+        "paths": {},
+        "components": {},
+    }
     for service, spec in specs.items():
         spec = _renamed_clashes(service, spec, merged["components"])
         for path, operations in spec.get("paths", {}).items():
@@ -44,8 +55,9 @@ def merge(specs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def _renamed_clashes(service: str, spec: dict[str, Any],
-                     known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _renamed_clashes(
+    service: str, spec: dict[str, Any], known: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     prefix = "".join(part.capitalize() for part in service.split("_"))
     renames = {}
     for kind, entries in spec.get("components", {}).items():
@@ -71,8 +83,9 @@ def service_spec(app: Flask) -> dict[str, Any]:
 @functools.cache
 def public_spec() -> dict[str, Any]:
     """The merged document, built once from apps that never touch a database."""
-    settings = Settings(secret_key="openapi-" + "x" * 32,
-                        database_urls=dict.fromkeys(SERVICES, "sqlite://"))
+    settings = Settings(
+        secret_key="openapi-" + "x" * 32, database_urls=dict.fromkeys(SERVICES, "sqlite://")
+    )
     specs = {}
     for service in catalog.available():
         container = service.bootstrap(settings)
@@ -81,5 +94,18 @@ def public_spec() -> dict[str, Any]:
     return merge(specs)
 
 
-def openapi_view() -> Response:
-    return jsonify(public_spec())
+def render(spec: dict[str, Any]) -> str:
+    """The document as the gateway's file holds it."""
+    return json.dumps(spec, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def document_app(apps: Mapping[str, Flask]) -> Flask:
+    """A WSGI app serving the document merged from these running services' apps."""
+    document = merge({name: service_spec(app) for name, app in apps.items()})
+    app = Flask(__name__)
+
+    @app.get(PATH)
+    def openapi() -> Response:
+        return jsonify(document)
+
+    return app

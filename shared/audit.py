@@ -57,7 +57,8 @@ class AuditTables:
 
 def define_audit_tables(metadata: MetaData) -> AuditTables:
     entries = Table(
-        "audit_trail", metadata,
+        "audit_trail",
+        metadata,
         Column("id", BigId, primary_key=True, autoincrement=True),
         # Null until the entry is sealed into the chain.
         Column("seq", Integer, nullable=True, unique=True),
@@ -72,7 +73,8 @@ def define_audit_tables(metadata: MetaData) -> AuditTables:
     )
     # One row, locked while entries are sealed: the trail never forks.
     head = Table(
-        "audit_trail_head", metadata,
+        "audit_trail_head",
+        metadata,
         Column("id", Integer, primary_key=True),
         Column("seq", Integer, nullable=False),
         Column("hash", String(64), nullable=False),
@@ -89,8 +91,10 @@ def actor_of(principal: Principal) -> str:
 
 def _hashed(entry: Mapping[str, Any]) -> dict[str, Any]:
     at = entry["at"] if entry["at"].tzinfo else entry["at"].replace(tzinfo=UTC)
-    return {"at": at.astimezone(UTC).isoformat(timespec="microseconds"),
-            **{k: entry[k] for k in ("actor", "administration", "action", "subject", "purpose")}}
+    return {
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        **{k: entry[k] for k in ("actor", "administration", "action", "subject", "purpose")},
+    }
 
 
 @dataclass(frozen=True)
@@ -103,8 +107,17 @@ class Reading:
     purpose: str
 
 
-def record(session: Session, tables: AuditTables, *, actor: str, administration: str,
-           action: str, subject: str, purpose: str, at: datetime | None = None) -> None:
+def record(
+    session: Session,
+    tables: AuditTables,
+    *,
+    actor: str,
+    administration: str,
+    action: str,
+    subject: str,
+    purpose: str,
+    at: datetime | None = None,
+) -> None:
     """Append an entry in the caller's transaction (it is kept only if that commits).
 
     No lock is taken: the entry is chained later by `seal`.
@@ -112,14 +125,29 @@ def record(session: Session, tables: AuditTables, *, actor: str, administration:
     record_many(session, tables, actor, [Reading(administration, action, subject, purpose)], at)
 
 
-def record_many(session: Session, tables: AuditTables, actor: str, readings: list[Reading],
-                at: datetime | None = None) -> None:
+def record_many(
+    session: Session,
+    tables: AuditTables,
+    actor: str,
+    readings: list[Reading],
+    at: datetime | None = None,
+) -> None:
     """Append one entry per reading (a list of 500 dossiers: 500 entries, one statement)."""
     when = at or datetime.now(UTC)
-    session.execute(insert(tables.entries), [
-        {"at": when, "actor": actor[:160], "administration": r.administration,
-         "action": r.action, "subject": r.subject[:200], "purpose": r.purpose[:300]}
-        for r in readings])
+    session.execute(
+        insert(tables.entries),
+        [
+            {
+                "at": when,
+                "actor": actor[:160],
+                "administration": r.administration,
+                "action": r.action,
+                "subject": r.subject[:200],
+                "purpose": r.purpose[:300],
+            }
+            for r in readings
+        ],
+    )
 
 
 def seal(session: Session, tables: AuditTables, limit: int = SEAL_BATCH) -> int:
@@ -132,8 +160,12 @@ def seal(session: Session, tables: AuditTables, limit: int = SEAL_BATCH) -> int:
     if not pending(session, tables):
         return 0
     head = _locked_head(session, tables)
-    rows = session.execute(select(tables.entries).where(tables.entries.c.seq.is_(None))
-                           .order_by(tables.entries.c.id).limit(limit)).all()
+    rows = session.execute(
+        select(tables.entries)
+        .where(tables.entries.c.seq.is_(None))
+        .order_by(tables.entries.c.id)
+        .limit(limit)
+    ).all()
     if not rows:  # another sealer took them while this one waited for the lock
         return 0
     seq, prev = head
@@ -143,10 +175,13 @@ def seal(session: Session, tables: AuditTables, limit: int = SEAL_BATCH) -> int:
         hash_ = link_hash(seq, prev, _hashed(dict(row._mapping)))
         links.append({"entry_id": row.id, "seq": seq, "prev_hash": prev, "hash": hash_})
         prev = hash_
-    session.execute(update(tables.entries).where(tables.entries.c.id == bindparam("entry_id"))
-                    .values(seq=bindparam("seq"), prev_hash=bindparam("prev_hash"),
-                            hash=bindparam("hash")).execution_options(synchronize_session=False),
-                    links)
+    session.execute(
+        update(tables.entries)
+        .where(tables.entries.c.id == bindparam("entry_id"))
+        .values(seq=bindparam("seq"), prev_hash=bindparam("prev_hash"), hash=bindparam("hash"))
+        .execution_options(synchronize_session=False),
+        links,
+    )
     session.execute(update(tables.head).where(tables.head.c.id == 1).values(seq=seq, hash=prev))
     return len(links)
 
@@ -178,8 +213,12 @@ def seal_all(session: Session, tables: AuditTables) -> int:
 
 def pending(session: Session, tables: AuditTables) -> int:
     """How many entries wait to be sealed."""
-    return int(session.scalar(select(func.count()).select_from(tables.entries)
-                              .where(tables.entries.c.seq.is_(None))) or 0)
+    return int(
+        session.scalar(
+            select(func.count()).select_from(tables.entries).where(tables.entries.c.seq.is_(None))
+        )
+        or 0
+    )
 
 
 def sealer(uow: Callable[[], UnitOfWork], tables: AuditTables) -> Callable[[], None]:
@@ -198,23 +237,43 @@ def sealer(uow: Callable[[], UnitOfWork], tables: AuditTables) -> Callable[[], N
     return seal_audit_trail
 
 
-def entries(session: Session, tables: AuditTables, administration: str, *,
-            limit: int = 100, before_seq: int | None = None) -> list[dict[str, Any]]:
-    query = (select(tables.entries).where(tables.entries.c.administration == administration,
-                                          tables.entries.c.seq.is_not(None))
-             .order_by(tables.entries.c.seq.desc()).limit(limit))
+def entries(
+    session: Session,
+    tables: AuditTables,
+    administration: str,
+    *,
+    limit: int = 100,
+    before_seq: int | None = None,
+) -> list[dict[str, Any]]:
+    query = (
+        select(tables.entries)
+        .where(tables.entries.c.administration == administration, tables.entries.c.seq.is_not(None))
+        .order_by(tables.entries.c.seq.desc())
+        .limit(limit)
+    )
     if before_seq is not None:
         query = query.where(tables.entries.c.seq < before_seq)
-    return [{"seq": r.seq, "at": _hashed(dict(r._mapping))["at"], "actor": r.actor,
-             "action": r.action, "subject": r.subject, "purpose": r.purpose}
-            for r in session.execute(query)]
+    return [
+        {
+            "seq": r.seq,
+            "at": _hashed(dict(r._mapping))["at"],
+            "actor": r.actor,
+            "action": r.action,
+            "subject": r.subject,
+            "purpose": r.purpose,
+        }
+        for r in session.execute(query)
+    ]
 
 
 def verify(session: Session, tables: AuditTables, name: str) -> ChainReport:
     """Recompute every sealed entry's hash, follow the links, compare with the head."""
-    rows = session.execute(select(tables.entries).where(tables.entries.c.seq.is_not(None))
-                           .order_by(tables.entries.c.seq)
-                           .execution_options(yield_per=1000))
+    rows = session.execute(
+        select(tables.entries)
+        .where(tables.entries.c.seq.is_not(None))
+        .order_by(tables.entries.c.seq)
+        .execution_options(yield_per=1000)
+    )
     links = ((r.seq, r.prev_hash, r.hash, r.subject, _hashed(dict(r._mapping))) for r in rows)
     head = session.execute(select(tables.head.c.seq, tables.head.c.hash)).one_or_none()
     return verify_chain(name, links, (head.seq, head.hash) if head else None)

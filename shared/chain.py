@@ -13,8 +13,9 @@ GENESIS = "0" * 64
 
 def canonical(value: Any) -> bytes:
     """One byte string per value: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode()
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
 
 
 def digest(value: Any) -> str:
@@ -53,9 +54,11 @@ class ChainReport:
         return not self.breaks
 
 
-def verify_chain(chain: str, links: Iterable[tuple[int, str, str, str | None,
-                                                    Mapping[str, Any]]],
-                 head: tuple[int, str] | None) -> ChainReport:
+def verify_chain(
+    chain: str,
+    links: Iterable[tuple[int, str, str, str | None, Mapping[str, Any]]],
+    head: tuple[int, str] | None,
+) -> ChainReport:
     """Check links ordered by seq: (seq, prev_hash, hash, label, hashed record).
 
     A changed record fails its own hash; a deleted one leaves a gap in the sequence; a
@@ -66,8 +69,9 @@ def verify_chain(chain: str, links: Iterable[tuple[int, str, str, str | None,
     for seq, prev_hash, stored_hash, label, record in links:
         count += 1
         if seq != expected_seq:
-            breaks.append(ChainBreak(expected_seq, None,
-                                     f"records {expected_seq} to {seq - 1} are missing"))
+            breaks.append(
+                ChainBreak(expected_seq, None, f"records {expected_seq} to {seq - 1} are missing")
+            )
         elif prev_hash != expected_prev:
             breaks.append(ChainBreak(seq, label, "does not link to the previous record"))
         if link_hash(seq, prev_hash, record) != stored_hash:
@@ -75,9 +79,14 @@ def verify_chain(chain: str, links: Iterable[tuple[int, str, str, str | None,
         expected_seq, expected_prev = seq + 1, stored_hash
     head_seq = head[0] if head else 0
     if head is not None and (head[0] != expected_seq - 1 or head[1] != expected_prev):
-        breaks.append(ChainBreak(head[0], None,
-                                 f"the chain ends at record {expected_seq - 1} but its head "
-                                 f"says {head[0]}: records were removed or added"))
+        breaks.append(
+            ChainBreak(
+                head[0],
+                None,
+                f"the chain ends at record {expected_seq - 1} but its head "
+                f"says {head[0]}: records were removed or added",
+            )
+        )
     if head is None and count:
         breaks.append(ChainBreak(0, None, "the chain has records but no head"))
     return ChainReport(chain, count, head_seq, tuple(breaks))

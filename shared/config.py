@@ -1,4 +1,5 @@
-"""Settings read from the environment: the one settings object of every process."""
+"""Settings read from the environment: what every process needs (a service's own knobs live
+with the service, e.g. appeals' AppealsConfig)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ class ConfigurationError(RuntimeError):
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:
-    return int(_number(env, name, default))
+    return int(number(env, name, default))
 
 
-def _number(env: dict[str, str], name: str, default: float) -> float:
+def number(env: dict[str, str], name: str, default: float) -> float:
+    """The variable `name` as a number of the default's type, or the default when unset."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -57,15 +59,6 @@ class Settings:
     # Proxies in front of the web processes (the gateway): their X-Forwarded-For entries are
     # trusted to give the client's address, which rate limits count by. 0: none.
     trusted_proxies: int = 0
-    # E-mail: an SMTP URL (smtp://host:port); empty means a local catcher that never delivers.
-    smtp_url: str = ""
-    mail_from: str = "Explicite <ne-pas-repondre@explicite.invalid>"
-    mail_dir: str = ""
-    # appeals: how often the deadline scheduler and the mail sender run, and what counts as
-    # a suspiciously short examination of a dossier.
-    appeals_scheduler_seconds: float = 30.0
-    appeals_mail_seconds: float = 2.0
-    appeals_short_examination_seconds: int = 120
     # The transparency log (docs/transparency.md): Ed25519 private keys in the signed-note
     # format, each signing every checkpoint (two during a rotation); how often at most a
     # checkpoint is issued; the origin naming this deployment's logs (default: the public URL's
@@ -103,8 +96,10 @@ class Settings:
     def log_origin_for(self, administration: str) -> str:
         """The checkpoint origin (and key name) of an administration's log."""
         prefix = self.log_origin or (
-            f"{urlsplit(self.public_url).netloc}{urlsplit(self.public_url).path}/log")
+            f"{urlsplit(self.public_url).netloc}{urlsplit(self.public_url).path}/log"
+        )
         return f"{prefix.rstrip('/')}/{administration}"
+
     def code_keys(self) -> dict[str, str]:
         """Access-code keys by id, the current one first."""
         if self.access_code_keys:
@@ -139,7 +134,8 @@ class Settings:
         accessibility = env.get("EXPLICITE_ACCESSIBILITY_STATUS", cls.accessibility_status)
         if accessibility not in ("non", "partiellement", "totalement"):
             raise ConfigurationError(
-                "EXPLICITE_ACCESSIBILITY_STATUS must be 'non', 'partiellement' or 'totalement'")
+                "EXPLICITE_ACCESSIBILITY_STATUS must be 'non', 'partiellement' or 'totalement'"
+            )
         return cls(
             secret_key=secret,
             service_users=users,
@@ -159,26 +155,21 @@ class Settings:
             log_format=log_format,  # type: ignore[arg-type]
             log_level=env.get("EXPLICITE_LOG_LEVEL", cls.log_level),
             trusted_proxies=_int(env, "EXPLICITE_TRUSTED_PROXIES", cls.trusted_proxies),
-            smtp_url=env.get("EXPLICITE_SMTP_URL", ""),
-            mail_from=env.get("EXPLICITE_MAIL_FROM") or cls.mail_from,
-            mail_dir=env.get("EXPLICITE_MAIL_DIR", ""),
-            appeals_scheduler_seconds=_number(env, "EXPLICITE_APPEALS_SCHEDULER_SECONDS",
-                                              cls.appeals_scheduler_seconds),
-            appeals_mail_seconds=_number(env, "EXPLICITE_APPEALS_MAIL_SECONDS",
-                                         cls.appeals_mail_seconds),
-            personal_data_retention_days=_int(env, "EXPLICITE_PERSONAL_DATA_RETENTION_DAYS",
-                                              cls.personal_data_retention_days),
+            personal_data_retention_days=_int(
+                env, "EXPLICITE_PERSONAL_DATA_RETENTION_DAYS", cls.personal_data_retention_days
+            ),
             accessibility_status=accessibility,  # type: ignore[arg-type]
             accessibility_audit=env.get("EXPLICITE_ACCESSIBILITY_AUDIT", ""),
             accessibility_publisher=env.get("EXPLICITE_ACCESSIBILITY_PUBLISHER", ""),
             accessibility_contact=env.get("EXPLICITE_ACCESSIBILITY_CONTACT", ""),
-            appeals_short_examination_seconds=_int(
-                env, "EXPLICITE_APPEALS_SHORT_EXAMINATION_SECONDS",
-                cls.appeals_short_examination_seconds),
-            log_key_files=tuple(name.strip() for name in
-                                env.get("EXPLICITE_LOG_KEY_FILE", "").split(",") if name.strip()),
-            log_checkpoint_seconds=_number(env, "EXPLICITE_LOG_CHECKPOINT_SECONDS",
-                                           cls.log_checkpoint_seconds),
+            log_key_files=tuple(
+                name.strip()
+                for name in env.get("EXPLICITE_LOG_KEY_FILE", "").split(",")
+                if name.strip()
+            ),
+            log_checkpoint_seconds=number(
+                env, "EXPLICITE_LOG_CHECKPOINT_SECONDS", cls.log_checkpoint_seconds
+            ),
             log_origin=env.get("EXPLICITE_LOG_ORIGIN", ""),
             access_code_keys=_code_keys(env.get("EXPLICITE_ACCESS_CODE_KEYS", "")),
         )
@@ -190,7 +181,9 @@ def _code_keys(raw: str) -> tuple[tuple[str, str], ...]:
     for item in filter(None, (part.strip() for part in raw.split(","))):
         key_id, _, secret = item.partition(":")
         if not key_id.isalnum() or len(key_id) > 16 or len(secret) < 32:
-            raise ConfigurationError("EXPLICITE_ACCESS_CODE_KEYS must be id:secret pairs, "
-                                     "ids of letters or digits, secrets of 32+ characters")
+            raise ConfigurationError(
+                "EXPLICITE_ACCESS_CODE_KEYS must be id:secret pairs, "
+                "ids of letters or digits, secrets of 32+ characters"
+            )
         keys.append((key_id, secret))
     return tuple(keys)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 from sqlalchemy import JSON, Engine, Table, create_engine, event, exc, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 if TYPE_CHECKING:
     from shared.messaging.message import OutgoingMessage
@@ -78,25 +79,6 @@ def ping(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-# Session.info keys: the consumer batch a transaction handles, and what to write before commit.
-_BATCH = "explicite.batch"
-_BEFORE_COMMIT = "explicite.before_commit"
-
-
-def batch_of(session: Session) -> tuple[bytes, ...] | None:
-    """The bodies of the consumer batch this session's transaction handles, if it handles one.
-
-    Within a batch, repositories may prefetch what the whole batch needs and stage their writes
-    until the commit, which sends them together (one executemany, not one statement per row).
-    """
-    return session.info.get(_BATCH)
-
-
-def before_commit(session: Session, flush: Callable[[], None]) -> None:
-    """Have the unit of work run `flush` (once) right before it commits."""
-    session.info.setdefault(_BEFORE_COMMIT, []).append(flush)
-
-
 def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -116,7 +98,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     columns = list(rows[0])
     json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
     connection = session.connection()
     driver = connection.connection.driver_connection
     assert driver is not None
@@ -131,76 +114,175 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         if lost:
             connection.invalidate(error)
         raise exc.DBAPIError.instance(
-            "COPY " + table.name, None, error, psycopg.Error, connection_invalidated=lost,
-            dialect=connection.dialect) from error
+            "COPY " + table.name,
+            None,
+            error,
+            psycopg.Error,
+            connection_invalidated=lost,
+            dialect=connection.dialect,
+        ) from error
 
 
 def next_ids(session: Session, table: Table, count: int) -> list[int]:
     """PostgreSQL: `count` values of the sequence behind `table`.id, to insert rows with them."""
-    return list(session.scalars(text(
-        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
-        {"table": table.name, "count": count}))
+    return list(
+        session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                "FROM generate_series(1, :count)"
+            ),
+            {"table": table.name, "count": count},
+        )
+    )
+
+
+class Staged(Protocol):
+    """Rows a repository holds until the commit."""
+
+    def write(self) -> None: ...
+
+    def drop(self) -> None: ...
+
+
+class Staging:
+    """Writes held until the commit, which sends them together.
+
+    One COPY or executemany per table and batch costs a fraction of one statement per row
+    (`make bench`). A repository that holds rows registers itself with `hold` each time it
+    stages one; the unit of work writes them, in the order first registered, right before it
+    commits, and drops them with a rolled back transaction or savepoint.
+    """
+
+    def __init__(self) -> None:
+        self._held: list[Staged] = []
+
+    def hold(self, staged: Staged) -> None:
+        if not any(held is staged for held in self._held):
+            self._held.append(staged)
+
+    def flush(self) -> None:
+        held, self._held = self._held, []
+        for staged in held:
+            staged.write()
+
+    def discard(self) -> None:
+        held, self._held = self._held, []
+        for staged in held:
+            staged.drop()
+
+
+class Outbox:
+    """The service's outbox rows of one transaction, written with COPY at the commit."""
+
+    def __init__(self, session: Session, table: Table, staging: Staging) -> None:
+        self._session = session
+        self._table = table
+        self._staging = staging
+        self._rows: list[dict[str, Any]] = []
+
+    def add(self, message: OutgoingMessage, now: datetime) -> None:
+        self._staging.hold(self)
+        self._rows.append(
+            dict(
+                message_id=message.message_id,
+                exchange=message.exchange,
+                routing_key=message.routing_key,
+                type=message.type,
+                schema=message.schema,
+                body=message.body,
+                headers=message.headers or None,
+                created_at=now,
+            )
+        )
+
+    def write(self) -> None:
+        rows, self._rows = self._rows, []
+        insert_rows(self._session, self._table, rows)
+
+    def drop(self) -> None:
+        self._rows = []
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 class UnitOfWork:
     """One database transaction, with the service's outbox; services add their repositories."""
 
     session: Session
+    staging: Staging
 
-    def __init__(self, session_factory: sessionmaker[Session], outbox: Table,
-                 after_commit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        outbox: Table,
+        after_commit: Callable[[], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._session_factory = session_factory
-        self._outbox = outbox
+        self._outbox_table = outbox
         self._after_commit = after_commit
-        self._staged = 0
-        self._outbox_rows: list[dict[str, Any]] = []
+        self.clock = clock or _utc_now
+        self._published = 0
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
+        self.staging = Staging()
+        self._outbox = Outbox(self.session, self._outbox_table, self.staging)
+        self._published = 0
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc_value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         try:
             self.session.rollback()
         finally:
             self.session.close()
 
-    def begin_batch(self, bodies: Sequence[bytes]) -> None:
-        """This transaction handles a consumer batch of these message bodies (see batch_of)."""
-        self.session.info[_BATCH] = tuple(bodies)
-
     def publish(self, message: OutgoingMessage) -> None:
         """Stage a message in the outbox: it is published only if this transaction commits."""
-        row = dict(
-            message_id=message.message_id, exchange=message.exchange,
-            routing_key=message.routing_key, type=message.type, schema=message.schema,
-            body=message.body, headers=message.headers or None, created_at=datetime.now(UTC))
-        if batch_of(self.session) is None:
-            self.session.execute(insert(self._outbox).values(**row))
-        else:
-            if not self._outbox_rows:
-                before_commit(self.session, self._write_outbox)
-            self._outbox_rows.append(row)
-        self._staged += 1
-
-    def _write_outbox(self) -> None:
-        rows, self._outbox_rows = self._outbox_rows, []
-        insert_rows(self.session, self._outbox, rows)
+        self._outbox.add(message, self.clock())
+        self._published += 1
 
     def flush(self) -> None:
-        """Write what the batch staged; commit() does it first."""
-        for flush in self.session.info.pop(_BEFORE_COMMIT, []):
-            flush()
+        """Write what the transaction staged; commit() does it first."""
+        self.staging.flush()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[SessionTransaction]:
+        """A nested transaction; what is staged inside it is written or dropped with it."""
+        self.flush()
+        with self.session.begin_nested() as nested:
+            try:
+                yield nested
+            except BaseException:
+                self._drop_staged()
+                raise
+            if nested.is_active:
+                self.flush()
+            else:
+                self._drop_staged()
+
+    def _drop_staged(self) -> None:
+        self._published -= len(self._outbox)
+        self.staging.discard()
 
     def commit(self) -> None:
         self.flush()
         self.session.commit()
-        staged, self._staged = self._staged, 0
-        if staged and self._after_commit is not None:
+        published, self._published = self._published, 0
+        if published and self._after_commit is not None:
             self._after_commit()
 
     def rollback(self) -> None:
-        self.session.info.pop(_BEFORE_COMMIT, None)
-        self._outbox_rows = []
+        self.staging.discard()
+        self._published = 0
         self.session.rollback()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

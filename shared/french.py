@@ -7,8 +7,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 # French typography separates thousands with a narrow no-break space.
 THOUSANDS = "\u202f"
 NBSP = "\u00a0"
@@ -80,7 +92,10 @@ def format_value(value: object, unit: str | None = None, kind: str | None = None
 def format_duration(seconds: int) -> str:
     """A wait, rounded up to what a person reads: `1 seconde`, `40 secondes`, `3 minutes`."""
     seconds = max(seconds, 1)
-    size, unit = next((size, unit) for size, unit in (
-        (3600, "heure"), (60, "minute"), (1, "seconde")) if seconds >= size)
+    size, unit = next(
+        (size, unit)
+        for size, unit in ((3600, "heure"), (60, "minute"), (1, "seconde"))
+        if seconds >= size
+    )
     count = -(-seconds // size)
     return f"{count} {unit}{'s' if count > 1 else ''}"

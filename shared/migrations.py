@@ -41,9 +41,12 @@ def run_migrations(metadata: MetaData) -> None:
         url = context.get_x_argument(as_dictionary=True)["url"]
         engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata,
-                          render_as_batch=connection.dialect.name == "sqlite",
-                          compare_type=True)
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
 
@@ -52,8 +55,9 @@ def run_migrations(metadata: MetaData) -> None:
 _UNNAMED = {"uq": "uq_%(table_name)s_%(column_0_N_name)s"}
 
 
-def replace_unnamed_unique(table: str, columns: list[str], name: str,
-                           new_columns: list[str]) -> None:
+def replace_unnamed_unique(
+    table: str, columns: list[str], name: str, new_columns: list[str]
+) -> None:
     """In a migration: replace a unique constraint created without a name by a named one.
 
     PostgreSQL named it itself (`<table>_<columns>_key`, cut to 63 characters); SQLite did not
@@ -64,8 +68,11 @@ def replace_unnamed_unique(table: str, columns: list[str], name: str,
 
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        found = next(str(c["name"]) for c in inspect(bind).get_unique_constraints(table)
-                     if c["column_names"] == columns)
+        found = next(
+            str(c["name"])
+            for c in inspect(bind).get_unique_constraints(table)
+            if c["column_names"] == columns
+        )
         op.drop_constraint(found, table, type_="unique")
         op.create_unique_constraint(name, table, new_columns)
         return

@@ -57,14 +57,20 @@ blockquote { margin: 2mm 0; padding: 1mm 4mm; border-left: 2pt solid #777; }
 def page(title: str, body: str | Markup, *, footer: str = "", issued_on: date) -> str:
     """A complete HTML document for `render`: language, title, date of issue, footer."""
     # A CSS string: the footer is drawn in the page margin, outside the tagged content.
-    footer_css = '"' + "".join(ch if ch.isalnum() or ch in " -—.,:'" else f"\\{ord(ch):x} "
-                               for ch in footer) + ("  —  " if footer else "") + '"'
+    footer_css = (
+        '"'
+        + "".join(ch if ch.isalnum() or ch in " -—.,:'" else f"\\{ord(ch):x} " for ch in footer)
+        + ("  —  " if footer else "")
+        + '"'
+    )
     css = CSS.replace("FOOTER", footer_css)
-    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title>"
-            f'<meta name="author" content="Explicite">'
-            f'<meta name="dcterms.created" content="{issued_on.isoformat()}">'
-            f"<style>{css}</style></head><body>{body}</body></html>")
+    return (
+        f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title>"
+        f'<meta name="author" content="Explicite">'
+        f'<meta name="dcterms.created" content="{issued_on.isoformat()}">'
+        f"<style>{css}</style></head><body>{body}</body></html>"
+    )
 
 
 def render(html: str) -> bytes:
@@ -80,9 +86,15 @@ class Document:
     Built as semantic HTML, so that the PDF is tagged in reading order.
     """
 
-    def __init__(self, title: str, *, header: Sequence[str] = (), footer: str = "",
-                 before_title: Sequence[tuple[str, float | None]] = (),
-                 issued_on: date | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        *,
+        header: Sequence[str] = (),
+        footer: str = "",
+        before_title: Sequence[tuple[str, float | None]] = (),
+        issued_on: date | None = None,
+    ) -> None:
         """`before_title`: lines between the header and the title, each at its own left
         position in mm from the page's edge (None: the margin), such as a letter's addressee
         block; an empty line leaves a gap."""
@@ -112,8 +124,9 @@ class Document:
         self._add(f"<p><strong>{inner}</strong></p>" if bold else f"<p>{inner}</p>")
 
     def facts(self, pairs: Iterable[tuple[str, str]]) -> None:
-        items = "".join(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>"
-                        for label, value in pairs)
+        items = "".join(
+            f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in pairs
+        )
         self._add(f"<dl>{items}</dl>")
 
     def bullets(self, items: Iterable[str]) -> None:
@@ -129,7 +142,7 @@ class Document:
         parts = list(self._parts)
         if self._kept:
             parts.append(f'<div class="kept">{"".join(self._kept)}</div>')
-        issued = (f'<p class="issued">Document édité le {format_date(self._issued_on)}.</p>')
+        issued = f'<p class="issued">Document édité le {format_date(self._issued_on)}.</p>'
         body = "".join(parts) + issued
         return render(page(self._title, body, footer=self._footer, issued_on=self._issued_on))
 
@@ -153,6 +166,5 @@ def _placed(lines: Sequence[tuple[str, float | None]]) -> str:
         indent = max(0.0, (x or LEFT_MARGIN_MM) - LEFT_MARGIN_MM)
         space = "5mm" if after_gap else "2mm" if number else "0"
         style = f"margin-left: {indent:g}mm; margin-top: {space}"
-        html.append(f'<p style="{style}">'
-                    + "<br>".join(str(escape(t)) for t in texts) + "</p>")
+        html.append(f'<p style="{style}">' + "<br>".join(str(escape(t)) for t in texts) + "</p>")
     return f'<div class="before-title">{"".join(html)}</div>'

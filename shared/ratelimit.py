@@ -71,7 +71,8 @@ class Refusal:
 
 def define_rate_table(metadata: MetaData) -> Table:
     return Table(
-        "rate_events", metadata,
+        "rate_events",
+        metadata,
         Column("id", BigId, primary_key=True, autoincrement=True),
         Column("bucket", String(100), nullable=False),
         Column("at", DateTime(timezone=True), nullable=False),
@@ -96,8 +97,9 @@ class RateLimiter:
     def _bucket(self, limit: Limit, value: str) -> str:
         return f"{limit.kind}:{keyed_digest(self._secret, 'rate-limit:' + limit.kind, value)}"
 
-    def refusal(self, session: Session, checks: Sequence[tuple[Limit, str]],
-                now: datetime) -> Refusal | None:
+    def refusal(
+        self, session: Session, checks: Sequence[tuple[Limit, str]], now: datetime
+    ) -> Refusal | None:
         """The first limit that refuses an attempt now, with how long to wait; None if none.
 
         Holds the checked buckets' locks until the caller's transaction ends.
@@ -110,8 +112,9 @@ class RateLimiter:
         for (limit, _value), bucket in zip(checks, buckets, strict=True):
             counted, last = session.execute(
                 select(func.count(), func.max(self._table.c.at)).where(
-                    self._table.c.bucket == bucket,
-                    self._table.c.at >= now - limit.window)).one()
+                    self._table.c.bucket == bucket, self._table.c.at >= now - limit.window
+                )
+            ).one()
             if last is not None and last.tzinfo is None:  # SQLite gives back naive UTC
                 last = last.replace(tzinfo=now.tzinfo)
             wait = limit.wait(int(counted or 0), last, now)
@@ -121,8 +124,10 @@ class RateLimiter:
 
     def hit(self, session: Session, checks: Sequence[tuple[Limit, str]], now: datetime) -> None:
         """Count one attempt against each limit."""
-        session.execute(insert(self._table), [{"bucket": self._bucket(limit, value), "at": now}
-                                              for limit, value in checks])
+        session.execute(
+            insert(self._table),
+            [{"bucket": self._bucket(limit, value), "at": now} for limit, value in checks],
+        )
 
     def forget_before(self, session: Session, moment: datetime) -> None:
         session.execute(delete(self._table).where(self._table.c.at < moment))

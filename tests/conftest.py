@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.testing.processes import PostgresServer, RabbitMQServer
+from tests.support.processes import PostgresServer, RabbitMQServer
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,12 +14,12 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.appeals.adapters.mail import MailCatcher, Mailer, SmtpMailer
 from services.appeals.adapters.tables import messaging, rate_events
 from services.appeals.domain.deadlines import Clock
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
-from shared.config import Settings
+from shared.config import Settings, number
 from shared.db import make_engine
-from shared.mail import MailCatcher, Mailer, SmtpMailer
 from shared.messaging.outbox import OutboxRelay
 from shared.ratelimit import RateLimiter
 
@@ -32,7 +34,12 @@ def system_clock() -> datetime:
 
 @dataclass(frozen=True)
 class AppealsConfig:
-    """appeals' knobs, from the settings (documented in docs/appeals.md)."""
+    """appeals' own knobs, read from the environment (documented in docs/appeals.md).
+
+    E-mail: an SMTP URL (smtp://host:port), or a local catcher that never delivers; how often
+    the deadline scheduler and the mail sender run; what counts as a suspiciously short
+    examination of a dossier.
+    """
 
     smtp_url: str = CATCHER
     mail_from: str = "Explicite <ne-pas-repondre@explicite.invalid>"
@@ -42,13 +49,25 @@ class AppealsConfig:
     short_examination_seconds: int = 120
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AppealsConfig:
-        folder = settings.mail_dir or _beside_database(settings)
-        return cls(smtp_url=settings.smtp_url or CATCHER, mail_from=settings.mail_from,
-                   mail_dir=Path(folder) if folder else None,
-                   scheduler_seconds=settings.appeals_scheduler_seconds,
-                   mail_seconds=settings.appeals_mail_seconds,
-                   short_examination_seconds=settings.appeals_short_examination_seconds)
+    def from_env(cls, settings: Settings, env: Mapping[str, str] | None = None) -> AppealsConfig:
+        env = dict(os.environ if env is None else env)
+        folder = env.get("EXPLICITE_MAIL_DIR") or _beside_database(settings)
+        return cls(
+            smtp_url=env.get("EXPLICITE_SMTP_URL") or CATCHER,
+            mail_from=env.get("EXPLICITE_MAIL_FROM") or cls.mail_from,
+            mail_dir=Path(folder) if folder else None,
+            scheduler_seconds=number(
+                env, "EXPLICITE_APPEALS_SCHEDULER_SECONDS", cls.scheduler_seconds
+            ),
+            mail_seconds=number(env, "EXPLICITE_APPEALS_MAIL_SECONDS", cls.mail_seconds),
+            short_examination_seconds=int(
+                number(
+                    env,
+                    "EXPLICITE_APPEALS_SHORT_EXAMINATION_SECONDS",
+                    cls.short_examination_seconds,
+                )
+            ),
+        )
 
 
 def _beside_database(settings: Settings) -> str | None:
@@ -76,8 +95,9 @@ class Appeals:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def uow(self) -> AppealsUnitOfWork:
-        return AppealsUnitOfWork(self.sessions, messaging.outbox,
-                                 after_commit=self.relay.wake.set)
+        return AppealsUnitOfWork(
+            self.sessions, messaging.outbox, after_commit=self.relay.wake.set, clock=self.clock
+        )
 
     def now(self) -> datetime:
         return self.clock()
@@ -89,21 +109,39 @@ class Appeals:
                 url = self.config.smtp_url
                 if url == CATCHER:
                     if self.settings.transport == "amqp":
-                        log.warning("EXPLICITE_SMTP_URL is not set: e-mails are caught locally "
-                                    "and never delivered", extra={"folder": self.config.mail_dir})
+                        log.warning(
+                            "EXPLICITE_SMTP_URL is not set: e-mails are caught locally "
+                            "and never delivered",
+                            extra={"folder": self.config.mail_dir},
+                        )
                     self.catcher = MailCatcher(self.config.mail_dir).start()
                     url = self.catcher.url
                 self._mailer = SmtpMailer(url)
             return self._mailer
 
 
-def bootstrap(settings: Settings, engine: Engine | None = None, *, clock: Clock | None = None,
-              mailer: Mailer | None = None, config: AppealsConfig | None = None) -> Appeals:
-    engine = engine or make_engine(settings.database_url(SERVICE),
-                                   pool_size=settings.db_pool_size)
-    relay = OutboxRelay(engine, messaging, batch_size=settings.outbox_batch_size,
-                        poll_interval=settings.outbox_poll_ms / 1000)
-    return Appeals(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
-                   config or AppealsConfig.from_settings(settings),
-                   RateLimiter(rate_events, settings.secret_key), clock or system_clock,
-                   _mailer=mailer)
+def bootstrap(
+    settings: Settings,
+    engine: Engine | None = None,
+    *,
+    clock: Clock | None = None,
+    mailer: Mailer | None = None,
+    config: AppealsConfig | None = None,
+) -> Appeals:
+    engine = engine or make_engine(settings.database_url(SERVICE), pool_size=settings.db_pool_size)
+    relay = OutboxRelay(
+        engine,
+        messaging,
+        batch_size=settings.outbox_batch_size,
+        poll_interval=settings.outbox_poll_ms / 1000,
+    )
+    return Appeals(
+        settings,
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        relay,
+        config or AppealsConfig.from_env(settings),
+        RateLimiter(rate_events, settings.secret_key),
+        clock or system_clock,
+        _mailer=mailer,
+    )

@@ -36,18 +36,36 @@ class DecisionLog:
     log_keys: list[Signer] = field(default_factory=list)
 
     def uow(self) -> DecisionLogUnitOfWork:
-        return DecisionLogUnitOfWork(self.sessions, messaging.outbox,
-                                     after_commit=self.relay.wake.set)
+        return DecisionLogUnitOfWork(
+            self.sessions,
+            messaging.outbox,
+            after_commit=self.relay.wake.set,
+            clock=self.context.now,
+        )
 
 
 def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:
-    engine = engine or make_engine(settings.database_url(SERVICE),
-                                   pool_size=settings.db_pool_size)
+    engine = engine or make_engine(settings.database_url(SERVICE), pool_size=settings.db_pool_size)
     codes = AccessCodes(settings.code_keys())
-    relay = OutboxRelay(engine, messaging, batch_size=settings.outbox_batch_size,
-                        poll_interval=settings.outbox_poll_ms / 1000, prepare=codes.deliver)
-    context = IngestContext(settings.secret_key, settings.public_url, codes,
-                            timedelta(seconds=settings.future_tolerance_seconds))
-    return DecisionLog(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
-                       context, RateLimiter(rate_events, settings.secret_key),
-                       load_keys(settings.log_key_files))
+    relay = OutboxRelay(
+        engine,
+        messaging,
+        batch_size=settings.outbox_batch_size,
+        poll_interval=settings.outbox_poll_ms / 1000,
+        prepare=codes.deliver,
+    )
+    context = IngestContext(
+        settings.secret_key,
+        settings.public_url,
+        codes,
+        timedelta(seconds=settings.future_tolerance_seconds),
+    )
+    return DecisionLog(
+        settings,
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        relay,
+        context,
+        RateLimiter(rate_events, settings.secret_key),
+        load_keys(settings.log_key_files),
+    )

@@ -30,15 +30,28 @@ class Explainer:
     limiter: RateLimiter
 
     def uow(self) -> ExplainerUnitOfWork:
-        return ExplainerUnitOfWork(self.sessions, messaging.outbox,
-                                   after_commit=self.relay.wake.set)
+        return ExplainerUnitOfWork(
+            self.sessions,
+            messaging.outbox,
+            after_commit=self.relay.wake.set,
+            clock=self.context.now,
+        )
 
 
 def bootstrap(settings: Settings, engine: Engine | None = None) -> Explainer:
-    engine = engine or make_engine(settings.database_url(SERVICE),
-                                   pool_size=settings.db_pool_size)
-    relay = OutboxRelay(engine, messaging, batch_size=settings.outbox_batch_size,
-                        poll_interval=settings.outbox_poll_ms / 1000)
+    engine = engine or make_engine(settings.database_url(SERVICE), pool_size=settings.db_pool_size)
+    relay = OutboxRelay(
+        engine,
+        messaging,
+        batch_size=settings.outbox_batch_size,
+        poll_interval=settings.outbox_poll_ms / 1000,
+    )
     context = ExplainerContext(settings.secret_key, settings.public_url)
-    return Explainer(settings, engine, sessionmaker(engine, expire_on_commit=False), relay,
-                     context, RateLimiter(rate_events, settings.secret_key))
+    return Explainer(
+        settings,
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        relay,
+        context,
+        RateLimiter(rate_events, settings.secret_key),
+    )

@@ -18,7 +18,7 @@ from shared.auth.principal import Principal
 from shared.contracts.events import Event, InvalidMessage
 from shared.db import UnitOfWork
 from shared.messaging import topology
-from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
 from shared.messaging.message import Delivery
 from shared.messaging.tables import MessagingTables
 
@@ -28,7 +28,8 @@ REASONS = ("sign_out", "password", "disabled")
 def define_session_table(metadata: MetaData) -> Table:
     """The latest session generation announced for each agent (none: never revoked)."""
     return Table(
-        "agent_sessions", metadata,
+        "agent_sessions",
+        metadata,
         Column("agent_id", String(128), primary_key=True),
         Column("administration", String(64), nullable=False),
         Column("generation", Integer, nullable=False),
@@ -37,21 +38,34 @@ def define_session_table(metadata: MetaData) -> Table:
 
 
 def revoked_event(administration: str, agent_id: str, generation: int, reason: str) -> Event:
-    return Event(topology.AGENT_SESSIONS_REVOKED, administration, {
-        "agent_id": agent_id, "generation": generation, "reason": reason})
+    return Event(
+        topology.AGENT_SESSIONS_REVOKED,
+        administration,
+        {"agent_id": agent_id, "generation": generation, "reason": reason},
+    )
 
 
 def record_revocation(session: Session, table: Table, event: Event) -> None:
     """Keep the newest generation of the agent; an older one arriving late changes nothing."""
     agent_id, generation = event.data.get("agent_id"), event.data.get("generation")
-    if not isinstance(agent_id, str) or not 0 < len(agent_id) <= 128 \
-            or isinstance(generation, bool) or not isinstance(generation, int) \
-            or not 0 < generation < 2**31:
+    if (
+        not isinstance(agent_id, str)
+        or not 0 < len(agent_id) <= 128
+        or isinstance(generation, bool)
+        or not isinstance(generation, int)
+        or not 0 < generation < 2**31
+    ):
         raise InvalidMessage("agent.sessions-revoked needs agent_id and a positive generation")
-    current = session.execute(select(table.c.generation, table.c.administration).where(
-        table.c.agent_id == agent_id).with_for_update()).one_or_none()
-    values = {"administration": event.administration, "generation": generation,
-              "revoked_at": event.occurred_at}
+    current = session.execute(
+        select(table.c.generation, table.c.administration)
+        .where(table.c.agent_id == agent_id)
+        .with_for_update()
+    ).one_or_none()
+    values = {
+        "administration": event.administration,
+        "generation": generation,
+        "revoked_at": event.occurred_at,
+    }
     if current is None:
         session.execute(insert(table).values(agent_id=agent_id, **values))
     elif generation > current.generation:
@@ -64,8 +78,7 @@ def is_current(session: Session, table: Table, principal: Principal) -> bool:
     return latest is None or principal.generation >= latest
 
 
-def session_checker(uow: Callable[[], UnitOfWork], table: Table
-                    ) -> Callable[[Principal], bool]:
+def session_checker(uow: Callable[[], UnitOfWork], table: Table) -> Callable[[Principal], bool]:
     """What `set_agent_session_check` wants, from a service's read model."""
 
     def check(principal: Principal) -> bool:
@@ -75,16 +88,25 @@ def session_checker(uow: Callable[[], UnitOfWork], table: Table
     return check
 
 
-def revocation_consumer(service: str, messaging: MessagingTables,
-                        uow: Callable[[], UnitOfWork], table: Table, appeals_user: str,
-                        batches: BatchSettings) -> MessageConsumer[UnitOfWork]:
+def revocation_consumer(
+    service: str,
+    messaging: MessagingTables,
+    uow: Callable[[], UnitOfWork],
+    table: Table,
+    appeals_user: str,
+    batches: BatchSettings,
+) -> MessageConsumer[Event, UnitOfWork]:
     """The service's consumer of `agent.sessions-revoked`, trusted from appeals only."""
 
-    def on_revoked(delivery: Delivery, work: UnitOfWork) -> None:
+    def parse(delivery: Delivery) -> Event:
         if delivery.user_id != appeals_user:
             raise InvalidMessage(f"agent.sessions-revoked from {delivery.user_id}, not appeals")
-        record_revocation(work.session, table,
-                          Event.from_delivery(delivery, topology.AGENT_SESSIONS_REVOKED))
+        return Event.from_delivery(delivery, topology.AGENT_SESSIONS_REVOKED)
+
+    def on_revoked(event: Event, work: UnitOfWork) -> None:
+        record_revocation(work.session, table, event)
 
     spec = topology.QueueSpec(service, topology.AGENT_SESSIONS_REVOKED)
-    return MessageConsumer(spec.name, on_revoked, uow, messaging, batches)
+    return MessageConsumer(
+        Route(spec.name, parse, one_at_a_time(on_revoked)), uow, messaging, batches
+    )

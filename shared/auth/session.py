@@ -51,16 +51,23 @@ def _resolve() -> Principal:
         scheme, _, token = header.partition(" ")
         principal = resolver(token.strip()) if scheme.lower() == "bearer" else None
         if principal is None:
-            raise ApiError(401, "The API key is missing, unknown or revoked.",
-                           code="invalid_api_key", headers={"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "The API key is missing, unknown or revoked.",
+                code="invalid_api_key",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         return principal
     now = time.time()
     agent = session.get("agent")
     if isinstance(agent, dict) and now - float(agent.get("at", 0)) < AGENT_SESSION_SECONDS:
-        principal = Principal("agent", id=str(agent["id"]),
-                              administration=agent["administration"],
-                              roles=frozenset(agent.get("roles", ())),
-                              generation=int(agent.get("gen", 0)))
+        principal = Principal(
+            "agent",
+            id=str(agent["id"]),
+            administration=agent["administration"],
+            roles=frozenset(agent.get("roles", ())),
+            generation=int(agent.get("gen", 0)),
+        )
         check: AgentSessionCheck | None = current_app.extensions.get(_AGENT_CHECK)
         return principal if check is not None and check(principal) else ANONYMOUS
     references = _usager_references(now)
@@ -76,18 +83,26 @@ def _usager_references(now: float) -> dict[str, float]:
         return {}
     refs = usager.get("refs", ())
     # Sessions signed before each reference had its own time share the session's.
-    opened: dict[str, Any] = (refs if isinstance(refs, dict)
-                              else dict.fromkeys(refs, usager.get("at", 0)))
-    return {ref: float(at) for ref, at in opened.items()
-            if now - float(at) < USAGER_SESSION_SECONDS}
+    opened: dict[str, Any] = (
+        refs if isinstance(refs, dict) else dict.fromkeys(refs, usager.get("at", 0))
+    )
+    return {
+        ref: float(at) for ref, at in opened.items() if now - float(at) < USAGER_SESSION_SECONDS
+    }
 
 
-def sign_in_agent(agent_id: str, administration: str, roles: Iterable[str],
-                  generation: int = 0) -> None:
+def sign_in_agent(
+    agent_id: str, administration: str, roles: Iterable[str], generation: int = 0
+) -> None:
     session.clear()
     session.permanent = True
-    session["agent"] = {"id": agent_id, "administration": administration,
-                        "roles": sorted(roles), "gen": generation, "at": time.time()}
+    session["agent"] = {
+        "id": agent_id,
+        "administration": administration,
+        "roles": sorted(roles),
+        "gen": generation,
+        "at": time.time(),
+    }
 
 
 def sign_in_usager(reference: str, *, opened_with: str | None = None) -> None:
@@ -124,7 +139,7 @@ def require(*, kinds: Iterable[str], roles: Iterable[str] = ()) -> Principal:
         raise ApiError(401, "Authentication is required.")
     wanted = tuple(roles)
     if principal.kind not in set(kinds) or (
-            wanted and principal.kind in ("agent", "producer")
-            and not principal.has_any_role(*wanted)):
+        wanted and principal.kind in ("agent", "producer") and not principal.has_any_role(*wanted)
+    ):
         raise ApiError(403, "You are not allowed to do this.")
     return principal

@@ -23,7 +23,7 @@ def _random_chars(count: int) -> str:
 
 
 def _grouped(chars: str, size: int) -> str:
-    return "-".join(chars[i:i + size] for i in range(0, len(chars), size))
+    return "-".join(chars[i : i + size] for i in range(0, len(chars), size))
 
 
 def new_reference() -> str:
@@ -48,8 +48,9 @@ def derived_access_code(key: str, reference: str) -> str:
     must be delivered, so it is never stored; without the key, it is as unguessable as a
     random one.
     """
-    digest = hmac.new(key.encode(), b"access-code\x00" + reference.encode(),
-                      hashlib.sha256).digest()
+    digest = hmac.new(
+        key.encode(), b"access-code\x00" + reference.encode(), hashlib.sha256
+    ).digest()
     bits = int.from_bytes(digest[:8], "big") >> 4  # 60 bits, 5 per character
     return _grouped("".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(11, -1, -1)), 4)
 

@@ -34,9 +34,16 @@ class _Ready:
 class ExpliciteClient:
     """Sends `decision.v1` bodies; each send opens its connections and closes them at the end."""
 
-    def __init__(self, amqp_url: str | None = None, http_url: str | None = None,
-                 api_key: str | None = None, timeout: float = 30, *,
-                 retries: int = 3, backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        amqp_url: str | None = None,
+        http_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 30,
+        *,
+        retries: int = 3,
+        backoff: float = 0.5,
+    ) -> None:
         if not amqp_url and not http_url:
             raise ValueError("give amqp_url, http_url or both")
         # Parsing the URLs now makes a malformed one fail here, not in the middle of a send.
@@ -49,12 +56,18 @@ class ExpliciteClient:
         report = SendReport()
         seen: set[str] = set()
         publisher = self._transport.publisher() if self._transport else None
-        http = (HttpSender(self._http_url, self._api_key, self._timeout, self._retries,
-                           self._backoff) if self._http_url else None)
+        http = (
+            HttpSender(self._http_url, self._api_key, self._timeout, self._retries, self._backoff)
+            if self._http_url
+            else None
+        )
         try:
             for batch in _batches(decisions):
-                ready = [item for position, decision in batch
-                         if (item := _prepare(decision, position, seen, report))]
+                ready = [
+                    item
+                    for position, decision in batch
+                    if (item := _prepare(decision, position, seen, report))
+                ]
                 unsent = [(item, "") for item in ready]
                 if publisher is not None and ready:
                     unsent, broker_down = self._publish(publisher, ready, report)
@@ -73,14 +86,21 @@ class ExpliciteClient:
                 http.close()
         return report
 
-    def _publish(self, publisher: Publisher, ready: list[_Ready],
-                 report: SendReport) -> tuple[list[tuple[_Ready, str]], bool]:
+    def _publish(
+        self, publisher: Publisher, ready: list[_Ready], report: SendReport
+    ) -> tuple[list[tuple[_Ready, str]], bool]:
         """Publish with confirms; return what was not taken in charge, and if the broker is gone."""
-        messages = [OutgoingMessage(
-            exchange=DECISIONS_EXCHANGE, routing_key=routing_key(DECISION_RECORDED,
-                                                                 item.administration),
-            body=item.body, message_id=item.event_id, type=DECISION_RECORDED, schema=SCHEMA)
-            for item in ready]
+        messages = [
+            OutgoingMessage(
+                exchange=DECISIONS_EXCHANGE,
+                routing_key=routing_key(DECISION_RECORDED, item.administration),
+                body=item.body,
+                message_id=item.event_id,
+                type=DECISION_RECORDED,
+                schema=SCHEMA,
+            )
+            for item in ready
+        ]
         try:
             result = publisher.publish(messages, timeout=self._timeout)
         except TransportError as exc:
@@ -92,8 +112,13 @@ class ExpliciteClient:
                 report.add_sent(Sent(item.decision_id, "amqp"))
             elif item.event_id in returned:
                 # Confirmed but routed nowhere: the broker dropped it, nobody will log it.
-                unsent.append((item, "AMQP : message rendu par le courtier, aucune file n'est "
-                                     f"liée à {message.routing_key}"))
+                unsent.append(
+                    (
+                        item,
+                        "AMQP : message rendu par le courtier, aucune file n'est "
+                        f"liée à {message.routing_key}",
+                    )
+                )
             else:
                 unsent.append((item, "AMQP : publication non confirmée par le courtier"))
         return unsent, False
@@ -119,8 +144,7 @@ def _prepare(decision: Any, position: int, seen: set[str], report: SendReport) -
     else:
         if loaded["event_id"] not in seen:
             seen.add(loaded["event_id"])
-            return _Ready(loaded["decision_id"], loaded["administration"], loaded["event_id"],
-                          body)
+            return _Ready(loaded["decision_id"], loaded["administration"], loaded["event_id"], body)
         reasons = {"event_id": ["appears twice in this send: give each decision its own"]}
     report.rejected.append((name, reasons))
     return None
@@ -130,10 +154,18 @@ def _post(http: HttpSender, item: _Ready, amqp_why: str, report: SendReport) -> 
     outcome = http.post(item.body)
     if isinstance(outcome, Accepted):
         answer = outcome.answer
-        report.add_sent(Sent(item.decision_id, "http", answer.get("reference"),
-                             answer.get("access_code"), answer.get("public_url")))
+        report.add_sent(
+            Sent(
+                item.decision_id,
+                "http",
+                answer.get("reference"),
+                answer.get("access_code"),
+                answer.get("public_url"),
+            )
+        )
     elif isinstance(outcome, Refused):
         report.rejected.append((item.decision_id, outcome.reasons))
     else:
-        report.failed.append((item.decision_id, f"{amqp_why} ; {outcome.why}" if amqp_why
-                              else outcome.why))
+        report.failed.append(
+            (item.decision_id, f"{amqp_why} ; {outcome.why}" if amqp_why else outcome.why)
+        )

@@ -32,14 +32,16 @@ HttpOutcome = Accepted | Refused | Unsent
 class HttpSender:
     """One keep-alive session to the decisions endpoint."""
 
-    def __init__(self, base_url: str, api_key: str | None, timeout: float,
-                 retries: int, backoff: float) -> None:
+    def __init__(
+        self, base_url: str, api_key: str | None, timeout: float, retries: int, backoff: float
+    ) -> None:
         # requests is only in the dev extra: a back office sending over AMQP does not need it.
         try:
             import requests
         except ImportError as exc:
-            raise RuntimeError("sending over HTTP needs the requests package "
-                               "(pip install requests)") from exc
+            raise RuntimeError(
+                "sending over HTTP needs the requests package (pip install requests)"
+            ) from exc
 
         self._requests = requests
         self._url = base_url.rstrip("/") + "/api/v1/decisions"

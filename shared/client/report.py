@@ -43,15 +43,21 @@ class SendReport:
 
     def summary(self) -> str:
         """A French summary for the operator: counts, then each problem with its reason."""
-        channels = ", ".join(f"{name.upper()} : {count}"
-                             for name, count in sorted(self.by_channel.items()))
-        lines = [f"{len(self.sent)} décision(s) envoyée(s)"
-                 + (f" ({channels})" if channels else "")
-                 + f", {len(self.rejected)} refusée(s), {len(self.failed)} en échec."]
-        details = [f"- {decision_id} refusée : {_reasons(reasons)}"
-                   for decision_id, reasons in self.rejected]
-        details += [f"- {decision_id} en échec, à renvoyer : {why}"
-                    for decision_id, why in self.failed]
+        channels = ", ".join(
+            f"{name.upper()} : {count}" for name, count in sorted(self.by_channel.items())
+        )
+        lines = [
+            f"{len(self.sent)} décision(s) envoyée(s)"
+            + (f" ({channels})" if channels else "")
+            + f", {len(self.rejected)} refusée(s), {len(self.failed)} en échec."
+        ]
+        details = [
+            f"- {decision_id} refusée : {_reasons(reasons)}"
+            for decision_id, reasons in self.rejected
+        ]
+        details += [
+            f"- {decision_id} en échec, à renvoyer : {why}" for decision_id, why in self.failed
+        ]
         lines += details[:MAX_DETAIL_LINES]
         if len(details) > MAX_DETAIL_LINES:
             lines.append(f"… et {len(details) - MAX_DETAIL_LINES} autre(s).")

@@ -60,8 +60,13 @@ class LegalBasisSchema(_Strict):
     url = fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
     # Which text, and which version of it: the register links to the text as it read on that
     # date, since the law moves under a registered version.
-    legifrance_id = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        LEGIFRANCE_ID_PATTERN, error="must be LEGIARTI, LEGITEXT or JORFTEXT and 12 digits"))
+    legifrance_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(
+            LEGIFRANCE_ID_PATTERN, error="must be LEGIARTI, LEGITEXT or JORFTEXT and 12 digits"
+        ),
+    )
     version_date = fields.Date(load_default=None, allow_none=True)
 
     @validates_schema
@@ -110,23 +115,27 @@ class RouteSchema(_Strict):
     kind = fields.String(required=True, validate=validate.OneOf(ROUTE_KINDS))
     authority = SafeText(required=True, max_length=300, min_length=1)
     address = SafeText(max_length=500, load_default=None, allow_none=True)
-    months = fields.Integer(load_default=None, allow_none=True,
-                            validate=validate.Range(min=1, max=12))
-    days = fields.Integer(load_default=None, allow_none=True,
-                          validate=validate.Range(min=1, max=60))
+    months = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=12)
+    )
+    days = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=60)
+    )
     regime = fields.String(load_default=CRPA, validate=validate.OneOf(REGIMES))
     collegial = fields.Boolean(load_default=False)
     sanction = fields.Boolean(load_default=False)
-    texts = fields.List(SafeText(max_length=300, min_length=1), load_default=list,
-                        validate=validate.Length(max=10))
+    texts = fields.List(
+        SafeText(max_length=300, min_length=1), load_default=list, validate=validate.Length(max=10)
+    )
 
 
 class CourtSchema(_Strict):
     name = SafeText(required=True, max_length=300, min_length=1)
     order = fields.String(load_default=ADMINISTRATIVE, validate=validate.OneOf(COURT_ORDERS))
     months = fields.Integer(load_default=COURT_MONTHS, validate=validate.Range(min=1, max=12))
-    texts = fields.List(SafeText(max_length=300, min_length=1), load_default=list,
-                        validate=validate.Length(max=10))
+    texts = fields.List(
+        SafeText(max_length=300, min_length=1), load_default=list, validate=validate.Length(max=10)
+    )
 
 
 class PreparatorySchema(_Strict):
@@ -144,14 +153,16 @@ class RecourseSchema(_Strict):
 
     measure = fields.String(load_default=DECISION, validate=validate.OneOf(MEASURES))
     author = fields.Nested(AuthorSchema, required=True)
-    routes = fields.List(fields.Nested(RouteSchema), required=True,
-                         validate=validate.Length(max=len(ROUTE_KINDS)))
+    routes = fields.List(
+        fields.Nested(RouteSchema), required=True, validate=validate.Length(max=len(ROUTE_KINDS))
+    )
     court = fields.Nested(CourtSchema, required=True)
     preparatory = fields.Nested(PreparatorySchema, load_default=None, allow_none=True)
     # The administration's own deadline for a human to examine a contestation, e.g. 48 hours
     # for a suspension of benefits; the legal deadline (L231-4) applies in any case.
-    internal_deadline_hours = fields.Integer(load_default=None, allow_none=True,
-                                             validate=validate.Range(min=1, max=24 * 60))
+    internal_deadline_hours = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=24 * 60)
+    )
     # True only where a text makes an oral recours count as a written one.
     oral_filing_counts = fields.Boolean(load_default=False)
 
@@ -196,14 +207,22 @@ def recourse_problems(data: dict[str, Any]) -> dict[str, list[str]]:
         if kind == HIERARCHIQUE and route["authority"] == author.get("name"):
             add("routes", "hierarchique: the superior cannot be the author of the decision")
         if kind == OBSERVATIONS and preparatory:
-            add("routes", "observations: a preparatory measure is not a measure taken "
-                          "because of the person")
-        if kind == OBSERVATIONS and author.get("kind") == SOCIAL_SECURITY \
-                and not route.get("sanction"):
+            add(
+                "routes",
+                "observations: a preparatory measure is not a measure taken because of the person",
+            )
+        if (
+            kind == OBSERVATIONS
+            and author.get("kind") == SOCIAL_SECURITY
+            and not route.get("sanction")
+        ):
             # L121-2 4° CRPA: no contradictoire for social-security bodies' decisions,
             # except measures that are sanctions.
-            add("routes", "observations: L121-2 4° CRPA excludes them for a social-security "
-                          "body's decisions that are not sanctions")
+            add(
+                "routes",
+                "observations: L121-2 4° CRPA excludes them for a social-security "
+                "body's decisions that are not sanctions",
+            )
         if route.get("collegial") and kind != PREALABLE:
             add("routes", f"{kind}: only a mandatory prior appeal is decided by a body")
     return problems
@@ -213,8 +232,11 @@ class OrganisationSchema(_Strict):
     """The administration by its name, and its SIREN when it has one (stable identifier)."""
 
     name = SafeText(required=True, max_length=200, min_length=1)
-    siren = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^\d{9}$", error="must be 9 digits"))
+    siren = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^\d{9}$", error="must be 9 digits"),
+    )
 
     @validates_schema
     def _siren(self, data: dict[str, Any], **_: Any) -> None:
@@ -236,13 +258,15 @@ class InventorySchema(_Strict):
     # « Comment et quand l'algorithme intervient-il dans la prise de décision ? »
     procedure_step = SafeText(max_length=2000, load_default=None, allow_none=True)
     # « Portée de la décision » : for the public (external) or an internal procedure.
-    scope = fields.String(load_default=None, allow_none=True,
-                          validate=validate.OneOf(["external", "internal"]))
+    scope = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(["external", "internal"])
+    )
     public_concerned = SafeText(max_length=1000, load_default=None, allow_none=True)
     data_collection = SafeText(max_length=2000, load_default=None, allow_none=True)
     in_service_since = fields.Date(load_default=None, allow_none=True)
-    related_resources = fields.List(fields.Nested(ResourceSchema), load_default=list,
-                                    validate=validate.Length(max=20))
+    related_resources = fields.List(
+        fields.Nested(ResourceSchema), load_default=list, validate=validate.Length(max=20)
+    )
 
 
 class EvaluationSchema(_Strict):
@@ -259,15 +283,17 @@ class AlgorithmVersionSchema(_Strict):
     administration = Slug(required=True)
     name = SafeText(required=True, max_length=200, min_length=1)
     purpose = SafeText(required=True, max_length=2000, min_length=1)
-    legal_bases = BoundedList(fields.Nested(LegalBasisSchema), required=True, min_length=1,
-                              max_length=20)
+    legal_bases = BoundedList(
+        fields.Nested(LegalBasisSchema), required=True, min_length=1, max_length=20
+    )
     responsible_service = fields.Nested(ServiceContactSchema, required=True)
-    data_protection_officer = fields.Nested(DataProtectionOfficerSchema, load_default=None,
-                                            allow_none=True)
-    data_sources = BoundedList(fields.Nested(DataSourceSchema), load_default=list,
-                               max_length=50)
-    operations = BoundedList(SafeText(max_length=500, min_length=1), required=True,
-                             min_length=1, max_length=30)
+    data_protection_officer = fields.Nested(
+        DataProtectionOfficerSchema, load_default=None, allow_none=True
+    )
+    data_sources = BoundedList(fields.Nested(DataSourceSchema), load_default=list, max_length=50)
+    operations = BoundedList(
+        SafeText(max_length=500, min_length=1), required=True, min_length=1, max_length=30
+    )
     automation_allowed = fields.String(required=True, validate=validate.OneOf(["full", "partial"]))
     human_role = SafeText(max_length=200, load_default=None, allow_none=True)
     status = fields.String(load_default="in_use", validate=validate.OneOf(STATUSES))
@@ -288,8 +314,9 @@ class AlgorithmVersionSchema(_Strict):
         data = dict(data)
         appeal = data.pop("appeal", None)
         service = data.get("responsible_service")
-        data["recourse"] = legacy_recourse(appeal if isinstance(appeal, dict) else {},
-                                           service if isinstance(service, dict) else {})
+        data["recourse"] = legacy_recourse(
+            appeal if isinstance(appeal, dict) else {}, service if isinstance(service, dict) else {}
+        )
         return data
 
     @validates_schema
@@ -299,14 +326,18 @@ class AlgorithmVersionSchema(_Strict):
         try:
             _criteria, model = load_algorithm_model(data["criteria"], data["model"])
         except ValidationError as exc:
-            raise ValidationError(exc.messages if isinstance(exc.messages, dict)
-                                  else {"model": exc.messages}) from exc
+            raise ValidationError(
+                exc.messages if isinstance(exc.messages, dict) else {"model": exc.messages}
+            ) from exc
         if model.kind == "opaque" and data.get("automation_allowed") == "full":
-            raise ValidationError("an opaque model is not fully explainable: it may only "
-                                  "support an agent (partial)", "automation_allowed")
+            raise ValidationError(
+                "an opaque model is not fully explainable: it may only support an agent (partial)",
+                "automation_allowed",
+            )
         if data.get("automation_allowed") == "partial" and not data.get("human_role"):
-            raise ValidationError("name the role of the agent who decides with the "
-                                  "algorithm's support", "human_role")
+            raise ValidationError(
+                "name the role of the agent who decides with the algorithm's support", "human_role"
+            )
 
 
 def luhn_valid(digits: str) -> bool:

@@ -132,32 +132,45 @@ class DecisionRecordedSchema(StrictSchema):
     decided_by = SafeText(max_length=128, allow_none=True, load_default=None)
     subject = fields.Nested(SubjectSchema, required=True)
     outcome = fields.Nested(OutcomeSchema, required=True)
-    criteria = BoundedList(fields.Nested(CriterionSchema), required=True, min_length=1,
-                           max_length=MAX_CRITERIA)
+    criteria = BoundedList(
+        fields.Nested(CriterionSchema), required=True, min_length=1, max_length=MAX_CRITERIA
+    )
     score = JsonNumber(allow_none=True, load_default=None)
     supersedes = Identifier(allow_none=True, load_default=None)
     # Why the people who decided departed from the algorithm's result, in their words: the
     # explanation quotes them (an unexplained departure is said to be one).
-    departure_reasons = SafeText(max_length=2000, min_length=1, allow_none=True,
-                                 load_default=None, metadata={"description": (
-                                     "When the decision departs from the algorithm's result: "
-                                     "why, in the deciders' words (automation partial only). "
-                                     "The explanation quotes it.")})
+    departure_reasons = SafeText(
+        max_length=2000,
+        min_length=1,
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": (
+                "When the decision departs from the algorithm's result: "
+                "why, in the deciders' words (automation partial only). "
+                "The explanation quotes it."
+            )
+        },
+    )
 
     @validates_schema
     def _coherent(self, data: dict[str, Any], **_: Any) -> None:
         errors: dict[str, list[str]] = {}
         if data.get("automation") == "partial" and not data.get("decided_by"):
-            errors["decided_by"] = ["is required when automation is partial: the agent who "
-                                    "decided with the algorithm's support"]
+            errors["decided_by"] = [
+                "is required when automation is partial: the agent who "
+                "decided with the algorithm's support"
+            ]
         notified, decided = data.get("notified_on"), data.get("decided_at")
         if notified is not None and decided is not None and notified < decided.date():
             errors["notified_on"] = ["cannot be before the decision date"]
         if data.get("supersedes") and data.get("supersedes") == data.get("decision_id"):
             errors["supersedes"] = ["cannot be the decision's own id"]
         if data.get("departure_reasons") and data.get("automation") == "full":
-            errors["departure_reasons"] = ["is only for a decision taken by people with the "
-                                           "algorithm's support (automation partial)"]
+            errors["departure_reasons"] = [
+                "is only for a decision taken by people with the "
+                "algorithm's support (automation partial)"
+            ]
         codes = [c["code"] for c in data.get("criteria", ())]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
@@ -248,9 +261,12 @@ def _criterion(raw: Any) -> dict[str, Any]:
         _text(value, 500)
     else:
         _check(isinstance(value, bool))
-    return {"code": _identifier(data.get("code")), "value": value,
-            "source": _optional(data, "source", _text, 300),
-            "contribution": _optional(data, "contribution", _number)}
+    return {
+        "code": _identifier(data.get("code")),
+        "value": value,
+        "source": _optional(data, "source", _text, 300),
+        "contribution": _optional(data, "contribution", _number),
+    }
 
 
 def _contact(raw: Any) -> dict[str, Any]:
@@ -258,8 +274,11 @@ def _contact(raw: Any) -> dict[str, Any]:
     email = data.get("email")
     if email is not None:
         _check(is_email_address(email))
-    return {"email": email, "postal_address": _optional(data, "postal_address", _text, 500),
-            "phone": _optional(data, "phone", _text, 40)}
+    return {
+        "email": email,
+        "postal_address": _optional(data, "postal_address", _text, 500),
+        "phone": _optional(data, "phone", _text, 40),
+    }
 
 
 def _outcome(raw: Any) -> dict[str, Any]:
@@ -269,9 +288,14 @@ def _outcome(raw: Any) -> dict[str, Any]:
     if effective_from is not None:
         _check(isinstance(effective_from, str))
         effective_from = date.fromisoformat(effective_from)
-    return {"code": _identifier(data.get("code")), "label": _text(data.get("label"), 300, 1),
-            "favourable": data["favourable"], "amount": _optional(data, "amount", _number),
-            "currency": "EUR", "effective_from": effective_from}
+    return {
+        "code": _identifier(data.get("code")),
+        "label": _text(data.get("label"), 300, 1),
+        "favourable": data["favourable"],
+        "amount": _optional(data, "amount", _number),
+        "currency": "EUR",
+        "effective_from": effective_from,
+    }
 
 
 def _load_valid(raw: dict[str, Any]) -> dict[str, Any] | None:
@@ -279,8 +303,12 @@ def _load_valid(raw: dict[str, Any]) -> dict[str, Any] | None:
     try:
         data = _object(raw, _DECISION_KEYS)
         event_id, administration = data["event_id"], data["administration"]
-        _check(data.get("schema") == SCHEMA and isinstance(event_id, str)
-               and isinstance(administration, str) and _SLUG(administration) is not None)
+        _check(
+            data.get("schema") == SCHEMA
+            and isinstance(event_id, str)
+            and isinstance(administration, str)
+            and _SLUG(administration) is not None
+        )
         event_id = event_id.lower()
         _check(_UUID(event_id) is not None)
         algorithm = _object(data.get("algorithm"), _ALGORITHM_KEYS)
@@ -291,24 +319,34 @@ def _load_valid(raw: dict[str, Any]) -> dict[str, Any] | None:
         offset = None if tzinfo is None else tzinfo.utcoffset(decided_at)
         subject = _object(data.get("subject"), _SUBJECT_KEYS)
         criteria = data["criteria"]
-        _check(offset is not None and data.get("automation") in ("full", "partial")
-               and type(criteria) is list and 1 <= len(criteria) <= MAX_CRITERIA)
+        _check(
+            offset is not None
+            and data.get("automation") in ("full", "partial")
+            and type(criteria) is list
+            and 1 <= len(criteria) <= MAX_CRITERIA
+        )
         notified_on: Any = data.get("notified_on")
         if notified_on is not None:
             _check(isinstance(notified_on, str) and len(notified_on) == 10)
             notified_on = date.fromisoformat(notified_on)
             _check(notified_on >= decided_at.date())
         loaded = {
-            "schema": SCHEMA, "event_id": event_id,
+            "schema": SCHEMA,
+            "event_id": event_id,
             "decision_id": _identifier(data.get("decision_id")),
             "administration": administration,
-            "algorithm": {"id": _identifier(algorithm.get("id")),
-                          "version": _identifier(algorithm.get("version"))},
-            "decided_at": decided_at, "notified_on": notified_on,
+            "algorithm": {
+                "id": _identifier(algorithm.get("id")),
+                "version": _identifier(algorithm.get("version")),
+            },
+            "decided_at": decided_at,
+            "notified_on": notified_on,
             "automation": data["automation"],
             "decided_by": _optional(data, "decided_by", _text, 128),
-            "subject": {"ref": _text(subject.get("ref"), 128, 1),
-                        "contact": _optional(subject, "contact", _contact)},
+            "subject": {
+                "ref": _text(subject.get("ref"), 128, 1),
+                "contact": _optional(subject, "contact", _contact),
+            },
             "outcome": _outcome(data.get("outcome")),
             "criteria": [_criterion(c) for c in criteria],
             "score": _optional(data, "score", _number),
@@ -318,10 +356,12 @@ def _load_valid(raw: dict[str, Any]) -> dict[str, Any] | None:
     except (_Invalid, KeyError, ValueError, TypeError):
         return None
     codes = [c["code"] for c in loaded["criteria"]]
-    coherent = (len(set(codes)) == len(codes)
-                and (loaded["automation"] != "partial" or bool(loaded["decided_by"]))
-                and not (loaded["supersedes"] and loaded["supersedes"] == loaded["decision_id"])
-                and not (loaded["departure_reasons"] and loaded["automation"] == "full"))
+    coherent = (
+        len(set(codes)) == len(codes)
+        and (loaded["automation"] != "partial" or bool(loaded["decided_by"]))
+        and not (loaded["supersedes"] and loaded["supersedes"] == loaded["decision_id"])
+        and not (loaded["departure_reasons"] and loaded["automation"] == "full")
+    )
     return loaded if coherent else None
 
 
@@ -345,8 +385,11 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(messages, dict):
         flat: dict[str, list[str]] = {}
         for key, value in messages.items():
-            name = "body" if key == "_schema" and not prefix else (
-                prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key))
+            name = (
+                "body"
+                if key == "_schema" and not prefix
+                else (prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key))
+            )
             for path, errors in flatten_errors(value, name).items():
                 flat.setdefault(path, []).extend(errors)
         return flat
@@ -365,8 +408,9 @@ def decision_message(decision: dict[str, Any]) -> OutgoingMessage:
     """A `decision.v1` body as a back office publishes it on `explicite.decisions`."""
     return OutgoingMessage(
         exchange=topology.DECISIONS_EXCHANGE,
-        routing_key=topology.routing_key(topology.DECISION_RECORDED,
-                                         str(decision["administration"])),
+        routing_key=topology.routing_key(
+            topology.DECISION_RECORDED, str(decision["administration"])
+        ),
         body=json.dumps(decision, ensure_ascii=False, separators=(",", ":")).encode(),
         message_id=str(decision["event_id"]),
         type=topology.DECISION_RECORDED,

@@ -58,14 +58,19 @@ class Event:
         return f"{self.name}.v{self.version}"
 
     def to_json(self) -> bytes:
-        return json.dumps({
-            "schema": self.schema,
-            "event_id": self.event_id,
-            "event": self.name,
-            "administration": self.administration,
-            "occurred_at": self.occurred_at.isoformat(),
-            "data": self.data,
-        }, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+        return json.dumps(
+            {
+                "schema": self.schema,
+                "event_id": self.event_id,
+                "event": self.name,
+                "administration": self.administration,
+                "occurred_at": self.occurred_at.isoformat(),
+                "data": self.data,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+            default=str,
+        ).encode()
 
     def to_message(self, exchange: str = topology.EVENTS_EXCHANGE) -> OutgoingMessage:
         return OutgoingMessage(
@@ -95,6 +100,11 @@ class Event:
         name, version = loaded["schema"].rsplit(".v", 1)
         if name != loaded["event"] or int(version) != 1:
             raise InvalidMessage(f"unsupported schema {loaded['schema']}")
-        return cls(name=loaded["event"], administration=loaded["administration"],
-                   data=loaded["data"], event_id=loaded["event_id"],
-                   occurred_at=loaded["occurred_at"], version=int(version))
+        return cls(
+            name=loaded["event"],
+            administration=loaded["administration"],
+            data=loaded["data"],
+            event_id=loaded["event_id"],
+            occurred_at=loaded["occurred_at"],
+            version=int(version),
+        )

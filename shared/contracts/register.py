@@ -90,8 +90,9 @@ class AppealDecidedSchema(Schema):
         unknown = EXCLUDE
 
     appeal_id = fields.String(required=True, validate=validate.Length(min=1, max=16))
-    outcome = fields.String(required=True,
-                            validate=validate.OneOf(["maintained", "amended", "annulled"]))
+    outcome = fields.String(
+        required=True, validate=validate.OneOf(["maintained", "amended", "annulled"])
+    )
     decided_at = AwareDateTime(required=True)
     # Set by appeals, which owns the rule (annulled, or amended to another result).
     overturned = fields.Boolean(load_default=None, allow_none=True)

@@ -71,8 +71,9 @@ class CriterionSchema(Schema):
             wanted = ("if_true", "if_false") if data["type"] == "boolean" else ("subject",)
             missing = [name for name in wanted if getattr(phrasing, name) is None]
             if missing:
-                errors["phrasing"] = [f"A {data['type']} criterion's phrasing needs "
-                                      f"{' and '.join(wanted)}."]
+                errors["phrasing"] = [
+                    f"A {data['type']} criterion's phrasing needs {' and '.join(wanted)}."
+                ]
         if errors:
             raise ValidationError(errors)
 

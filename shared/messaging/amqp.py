@@ -40,8 +40,7 @@ def declare_topology(channel: BlockingChannel) -> None:
         channel.queue_bind(spec.name, spec.exchange, routing_key=spec.binding_key)
     for service in sorted({spec.service for spec in topology.QUEUES}):
         queue = topology.dead_letter_queue(service)
-        channel.queue_declare(queue, durable=True,
-                              arguments=topology.DEAD_LETTER_QUEUE_ARGUMENTS)
+        channel.queue_declare(queue, durable=True, arguments=topology.DEAD_LETTER_QUEUE_ARGUMENTS)
         channel.queue_bind(queue, topology.DEAD_EXCHANGE, routing_key=f"{service}.#")
 
 
@@ -80,8 +79,9 @@ class AmqpPublisher(Publisher):
     blocking API.
     """
 
-    def __init__(self, parameters: Callable[[], pika.URLParameters],
-                 connect_timeout: float = 10.0) -> None:
+    def __init__(
+        self, parameters: Callable[[], pika.URLParameters], connect_timeout: float = 10.0
+    ) -> None:
         self._parameters = parameters
         self._connect_timeout = connect_timeout
         self._connection: pika.SelectConnection | None = None
@@ -125,8 +125,12 @@ class AmqpPublisher(Publisher):
             on_close_callback=self._on_connection_closed,
         )
         connection = self._connection
-        if not self._run_until(lambda: self._ready or self._error is not None,
-                               self._connect_timeout) or self._error:
+        if (
+            not self._run_until(
+                lambda: self._ready or self._error is not None, self._connect_timeout
+            )
+            or self._error
+        ):
             reason = self._error or "timed out"
             self._abandon(connection)
             raise TransportError(f"cannot connect to the broker: {reason}")
@@ -147,8 +151,7 @@ class AmqpPublisher(Publisher):
         self._channel = channel
         channel.add_on_close_callback(self._on_channel_closed)
         channel.add_on_return_callback(self._on_return)
-        channel.confirm_delivery(ack_nack_callback=self._on_confirm,
-                                 callback=self._on_confirm_mode)
+        channel.confirm_delivery(ack_nack_callback=self._on_confirm, callback=self._on_confirm_mode)
 
     def _on_confirm_mode(self, _frame: Any) -> None:
         self._last_tag = 0
@@ -177,15 +180,19 @@ class AmqpPublisher(Publisher):
             self._connection = None
 
     # Confirms and returns
-    def _on_return(self, _channel: Channel, _method: Basic.Return, properties: BasicProperties,
-                   _body: bytes) -> None:
+    def _on_return(
+        self, _channel: Channel, _method: Basic.Return, properties: BasicProperties, _body: bytes
+    ) -> None:
         # The broker sends basic.return before the basic.ack of the same message.
         self._returned.add(properties.message_id)
 
     def _on_confirm(self, frame: Any) -> None:
         method = frame.method
-        tags = ([t for t in self._pending if t <= method.delivery_tag] if method.multiple
-                else [method.delivery_tag])
+        tags = (
+            [t for t in self._pending if t <= method.delivery_tag]
+            if method.multiple
+            else [method.delivery_tag]
+        )
         acked = isinstance(method, Basic.Ack)
         for tag in tags:
             message_id = self._pending.pop(tag, None)
@@ -216,8 +223,9 @@ class AmqpPublisher(Publisher):
                 headers={**message.headers, SCHEMA_HEADER: message.schema},
             )
             try:
-                self._channel.basic_publish(message.exchange, message.routing_key, message.body,
-                                            properties, mandatory=True)
+                self._channel.basic_publish(
+                    message.exchange, message.routing_key, message.body, properties, mandatory=True
+                )
             except _BROKER_ERRORS as exc:
                 self._error = repr(exc)
                 break
@@ -229,8 +237,9 @@ class AmqpPublisher(Publisher):
         self._pending.clear()
         if self._error is not None or result.failed:
             # A lost or timed-out connection cannot tell us about the rest: start afresh.
-            log.warning("publish incomplete", extra={"failed": len(result.failed),
-                                                      "reason": self._error})
+            log.warning(
+                "publish incomplete", extra={"failed": len(result.failed), "reason": self._error}
+            )
             self._abandon(self._connection)
         return result
 
@@ -258,21 +267,28 @@ class AmqpConsumerChannel(ConsumerChannel):
         except _BROKER_ERRORS as exc:
             raise TransportError(f"cannot consume from {queue}: {exc!r}") from exc
 
-    def _on_message(self, _channel: BlockingChannel, method: Basic.Deliver,
-                    properties: BasicProperties, body: bytes) -> None:
-        self._buffer.append(Delivery(
-            queue=self._queue,
-            delivery_tag=method.delivery_tag,
-            body=body,
-            routing_key=method.routing_key,
-            exchange=method.exchange,
-            message_id=properties.message_id,
-            type=properties.type,
-            user_id=properties.user_id,
-            content_type=properties.content_type,
-            headers=dict(properties.headers or {}),
-            redelivered=method.redelivered,
-        ))
+    def _on_message(
+        self,
+        _channel: BlockingChannel,
+        method: Basic.Deliver,
+        properties: BasicProperties,
+        body: bytes,
+    ) -> None:
+        self._buffer.append(
+            Delivery(
+                queue=self._queue,
+                delivery_tag=method.delivery_tag,
+                body=body,
+                routing_key=method.routing_key,
+                exchange=method.exchange,
+                message_id=properties.message_id,
+                type=properties.type,
+                user_id=properties.user_id,
+                content_type=properties.content_type,
+                headers=dict(properties.headers or {}),
+                redelivered=method.redelivered,
+            )
+        )
 
     def _pump(self, until: float, enough: Callable[[], bool]) -> None:
         while not enough():
@@ -285,8 +301,7 @@ class AmqpConsumerChannel(ConsumerChannel):
         try:
             self._pump(time.monotonic() + idle_wait, lambda: bool(self._buffer))
             if self._buffer:
-                self._pump(time.monotonic() + max_wait,
-                           lambda: len(self._buffer) >= max_messages)
+                self._pump(time.monotonic() + max_wait, lambda: len(self._buffer) >= max_messages)
         except _BROKER_ERRORS as exc:
             raise TransportError(f"lost the broker while consuming {self._queue}: {exc!r}") from exc
         count = min(max_messages, len(self._buffer))

@@ -13,7 +13,7 @@ class Backoff:
         self._attempt = 0
 
     def next(self) -> float:
-        delay = min(self._cap, self._initial * (2 ** self._attempt))
+        delay = min(self._cap, self._initial * (2**self._attempt))
         self._attempt += 1
         return delay * random.uniform(0.75, 1.25)  # noqa: S311 - jitter, not security
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Row
 
 from shared.db import UnitOfWork
 from shared.messaging import topology
-from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
 from shared.messaging.message import (
     SCHEMA_HEADER,
     Delivery,
@@ -49,31 +49,55 @@ def store_dead_letter(tables: MessagingTables) -> Callable[[Delivery, UnitOfWork
         queue = _text(death.get("queue") or delivery.routing_key)
         why = _text(death.get("reason", "unknown"))
         failures = tables.failures
-        failure = uow.session.execute(select(failures.c.attempts, failures.c.last_error).where(
-            failures.c.queue == queue, failures.c.message_id == delivery.dedup_id)).one_or_none()
+        failure = uow.session.execute(
+            select(failures.c.attempts, failures.c.last_error).where(
+                failures.c.queue == queue, failures.c.message_id == delivery.dedup_id
+            )
+        ).one_or_none()
         reason = why
         if failure is not None:
             reason += f" after {failure.attempts} failed attempts; last error: {failure.last_error}"
-        uow.session.execute(insert(tables.dead_letters).values(
-            queue=queue, message_id=delivery.dedup_id, type=delivery.type,
-            routing_key=_text((death.get("routing-keys") or [delivery.routing_key])[0]),
-            user_id=delivery.user_id,
-            headers=jsonable_headers(delivery.headers), body=without_secrets(delivery.body),
-            reason=reason,
-            status="pending", received_at=datetime.now(UTC)))
+        uow.session.execute(
+            insert(tables.dead_letters).values(
+                queue=queue,
+                message_id=delivery.dedup_id,
+                type=delivery.type,
+                routing_key=_text((death.get("routing-keys") or [delivery.routing_key])[0]),
+                user_id=delivery.user_id,
+                headers=jsonable_headers(delivery.headers),
+                body=without_secrets(delivery.body),
+                reason=reason,
+                status="pending",
+                received_at=uow.clock(),
+            )
+        )
 
     return handle
 
 
-def dead_letter_consumer(service: str, tables: MessagingTables,
-                         uow_factory: Callable[[], UnitOfWork],
-                         settings: BatchSettings | None = None) -> MessageConsumer[UnitOfWork]:
-    return MessageConsumer(topology.dead_letter_queue(service), store_dead_letter(tables),
-                           uow_factory, tables, settings, dedup_key=dead_letter_key)
+def _as_is(delivery: Delivery) -> Delivery:
+    """A dead message is kept whatever it holds: nothing to parse."""
+    return delivery
 
 
-def list_dead_letters(uow: UnitOfWork, tables: MessagingTables,
-                      status: str | None = "pending", limit: int = 100) -> list[Row[Any]]:
+def dead_letter_consumer(
+    service: str,
+    tables: MessagingTables,
+    uow_factory: Callable[[], UnitOfWork],
+    settings: BatchSettings | None = None,
+) -> MessageConsumer[Delivery, UnitOfWork]:
+    route = Route(
+        topology.dead_letter_queue(service),
+        _as_is,
+        one_at_a_time(store_dead_letter(tables)),
+        dedup_key=dead_letter_key,
+    )
+    return MessageConsumer(route, uow_factory, tables, settings)
+
+
+def list_dead_letters(
+    uow: UnitOfWork, tables: MessagingTables, status: str | None = "pending", limit: int = 100
+) -> list[Row[Any]]:
     query = select(tables.dead_letters).order_by(tables.dead_letters.c.id).limit(limit)
     if status is not None:
         query = query.where(tables.dead_letters.c.status == status)
@@ -86,21 +110,36 @@ def replay_dead_letter(uow: UnitOfWork, tables: MessagingTables, dead_letter_id:
     row = uow.session.execute(select(table).where(table.c.id == dead_letter_id)).one_or_none()
     if row is None or row.status != "pending":
         return False
-    headers = {k: v for k, v in dict(row.headers).items()
-               if not k.startswith("x-death") and not k.startswith("x-first-death")
-               and not k.startswith("x-last-death") and k != "x-delivery-count"}
+    headers = {
+        k: v
+        for k, v in dict(row.headers).items()
+        if not k.startswith("x-death")
+        and not k.startswith("x-first-death")
+        and not k.startswith("x-last-death")
+        and k != "x-delivery-count"
+    }
     headers[REPLAY_HEADER] = int(headers.get(REPLAY_HEADER, 0)) + 1
     if row.user_id:
         headers.setdefault(ORIGINAL_USER_HEADER, row.user_id)
     schema = headers.pop(SCHEMA_HEADER, None) or "unknown"
     # The original message id keeps the consumer's deduplication meaningful.
     message_id = row.message_id if not row.message_id.startswith("sha256:") else None
-    uow.publish(OutgoingMessage(
-        exchange="", routing_key=row.queue, body=row.body,
-        message_id=message_id or f"replay-{row.id}", type=row.type or "unknown",
-        schema=str(schema), headers=headers))
-    uow.session.execute(update(table).where(table.c.id == dead_letter_id).values(
-        status="replayed", replayed_at=datetime.now(UTC)))
+    uow.publish(
+        OutgoingMessage(
+            exchange="",
+            routing_key=row.queue,
+            body=row.body,
+            message_id=message_id or f"replay-{row.id}",
+            type=row.type or "unknown",
+            schema=str(schema),
+            headers=headers,
+        )
+    )
+    uow.session.execute(
+        update(table)
+        .where(table.c.id == dead_letter_id)
+        .values(status="replayed", replayed_at=datetime.now(UTC))
+    )
     return True
 
 
@@ -110,6 +149,13 @@ def describe(row: Row[Any]) -> dict[str, Any]:
         body: Any = json.loads(row.body)
     except (UnicodeDecodeError, json.JSONDecodeError):
         body = row.body[:200].decode("utf-8", "replace")
-    return {"id": row.id, "queue": row.queue, "message_id": row.message_id, "type": row.type,
-            "reason": row.reason, "status": row.status,
-            "received_at": row.received_at.isoformat(), "body": body}
+    return {
+        "id": row.id,
+        "queue": row.queue,
+        "message_id": row.message_id,
+        "type": row.type,
+        "reason": row.reason,
+        "status": row.status,
+        "received_at": row.received_at.isoformat(),
+        "body": body,
+    }

@@ -27,33 +27,57 @@ def password_hash(password: str, salt: bytes | None = None) -> str:
 
 
 def _user(name: str, password: str, tags: str = "") -> dict[str, Any]:
-    return {"name": name, "password_hash": password_hash(password),
-            "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": tags, "limits": {}}
+    return {
+        "name": name,
+        "password_hash": password_hash(password),
+        "hashing_algorithm": "rabbit_password_hashing_sha256",
+        "tags": tags,
+        "limits": {},
+    }
 
 
 def _permissions(user: str, configure: str, write: str, read: str) -> dict[str, str]:
     return {"user": user, "vhost": "/", "configure": configure, "write": write, "read": read}
 
 
-def render(service_users: Mapping[str, str], producers: Mapping[str, str],
-           passwords: Mapping[str, str], admin: tuple[str, str] | None = None) -> dict[str, Any]:
+def render(
+    service_users: Mapping[str, str],
+    producers: Mapping[str, str],
+    passwords: Mapping[str, str],
+    admin: tuple[str, str] | None = None,
+) -> dict[str, Any]:
     """Definitions for one vhost: services see everything of Explicite; a back office may
     publish decisions of its own administration and bind its own queues to its own events."""
     users, permissions, topic_permissions = [], [], []
     for user in service_users.values():
         users.append(_user(user, passwords[user]))
-        permissions.append(_permissions(user, SERVICE_RESOURCES, SERVICE_WRITE,
-                                        SERVICE_RESOURCES))
+        permissions.append(_permissions(user, SERVICE_RESOURCES, SERVICE_WRITE, SERVICE_RESOURCES))
     for user, administration in producers.items():
         own = rf"backoffice\.{re.escape(administration)}\..*"
         users.append(_user(user, passwords[user]))
-        permissions.append(_permissions(
-            user, f"^{own}$", rf"^(explicite\.decisions|{own})$", rf"^(explicite\.events|{own})$"))
+        permissions.append(
+            _permissions(
+                user,
+                f"^{own}$",
+                rf"^(explicite\.decisions|{own})$",
+                rf"^(explicite\.events|{own})$",
+            )
+        )
         topic_permissions += [
-            {"user": user, "vhost": "/", "exchange": topology.DECISIONS_EXCHANGE,
-             "write": rf"^decision\.recorded\.{re.escape(administration)}$", "read": "^$"},
-            {"user": user, "vhost": "/", "exchange": topology.EVENTS_EXCHANGE,
-             "write": "^$", "read": rf"^[a-z.]+\.{re.escape(administration)}$"},
+            {
+                "user": user,
+                "vhost": "/",
+                "exchange": topology.DECISIONS_EXCHANGE,
+                "write": rf"^decision\.recorded\.{re.escape(administration)}$",
+                "read": "^$",
+            },
+            {
+                "user": user,
+                "vhost": "/",
+                "exchange": topology.EVENTS_EXCHANGE,
+                "write": "^$",
+                "read": rf"^[a-z.]+\.{re.escape(administration)}$",
+            },
         ]
     if admin is not None:
         users.append(_user(admin[0], admin[1], "administrator"))
@@ -64,31 +88,68 @@ def render(service_users: Mapping[str, str], producers: Mapping[str, str],
         "vhosts": [{"name": "/"}],
         "permissions": permissions,
         "topic_permissions": topic_permissions,
-        "exchanges": [{"name": name, "vhost": "/", "type": kind, "durable": True,
-                       "auto_delete": False, "internal": False, "arguments": {}}
-                      for name, kind in topology.EXCHANGES.items()],
+        "exchanges": [
+            {
+                "name": name,
+                "vhost": "/",
+                "type": kind,
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": {},
+            }
+            for name, kind in topology.EXCHANGES.items()
+        ],
         "queues": _queues(),
         "bindings": _bindings(),
     }
 
 
 def _queues() -> list[dict[str, Any]]:
-    queues = [{"name": spec.name, "vhost": "/", "durable": True, "auto_delete": False,
-               "arguments": spec.arguments} for spec in topology.QUEUES]
+    queues = [
+        {
+            "name": spec.name,
+            "vhost": "/",
+            "durable": True,
+            "auto_delete": False,
+            "arguments": spec.arguments,
+        }
+        for spec in topology.QUEUES
+    ]
     for service in sorted({spec.service for spec in topology.QUEUES}):
-        queues.append({"name": topology.dead_letter_queue(service), "vhost": "/",
-                       "durable": True, "auto_delete": False,
-                       "arguments": topology.DEAD_LETTER_QUEUE_ARGUMENTS})
+        queues.append(
+            {
+                "name": topology.dead_letter_queue(service),
+                "vhost": "/",
+                "durable": True,
+                "auto_delete": False,
+                "arguments": topology.DEAD_LETTER_QUEUE_ARGUMENTS,
+            }
+        )
     return queues
 
 
 def _bindings() -> list[dict[str, Any]]:
-    bindings = [{"source": spec.exchange, "vhost": "/", "destination": spec.name,
-                 "destination_type": "queue", "routing_key": spec.binding_key, "arguments": {}}
-                for spec in topology.QUEUES]
+    bindings = [
+        {
+            "source": spec.exchange,
+            "vhost": "/",
+            "destination": spec.name,
+            "destination_type": "queue",
+            "routing_key": spec.binding_key,
+            "arguments": {},
+        }
+        for spec in topology.QUEUES
+    ]
     for service in sorted({spec.service for spec in topology.QUEUES}):
-        bindings.append({"source": topology.DEAD_EXCHANGE, "vhost": "/",
-                         "destination": topology.dead_letter_queue(service),
-                         "destination_type": "queue", "routing_key": f"{service}.#",
-                         "arguments": {}})
+        bindings.append(
+            {
+                "source": topology.DEAD_EXCHANGE,
+                "vhost": "/",
+                "destination": topology.dead_letter_queue(service),
+                "destination_type": "queue",
+                "routing_key": f"{service}.#",
+                "arguments": {},
+            }
+        )
     return bindings

@@ -54,11 +54,15 @@ class MemoryBroker:
             if exchange == "":
                 targets = [routing_key] if routing_key in self._queues else []
             else:
-                targets = [q for (ex, pattern, q) in self._bindings
-                           if ex == exchange and topology.topic_matches(pattern, routing_key)]
+                targets = [
+                    q
+                    for (ex, pattern, q) in self._bindings
+                    if ex == exchange and topology.topic_matches(pattern, routing_key)
+                ]
             for name in targets:
                 self._queues[name].ready.append(
-                    replace(delivery, queue=name, exchange=exchange, routing_key=routing_key))
+                    replace(delivery, queue=name, exchange=exchange, routing_key=routing_key)
+                )
             self._lock.notify_all()
             return bool(targets)
 
@@ -90,10 +94,19 @@ class MemoryBroker:
         exchange = queue.arguments.get("x-dead-letter-exchange")
         if not exchange:
             return
-        death = {"queue": queue.name, "reason": reason, "exchange": delivery.exchange,
-                 "routing-keys": [delivery.routing_key], "count": 1}
-        headers = {**delivery.headers, "x-death": [death],
-                   "x-first-death-queue": queue.name, "x-first-death-reason": reason}
+        death = {
+            "queue": queue.name,
+            "reason": reason,
+            "exchange": delivery.exchange,
+            "routing-keys": [delivery.routing_key],
+            "count": 1,
+        }
+        headers = {
+            **delivery.headers,
+            "x-death": [death],
+            "x-first-death-queue": queue.name,
+            "x-first-death-reason": reason,
+        }
         key = queue.arguments.get("x-dead-letter-routing-key", delivery.routing_key)
         # Called with the lock held: the Condition wraps an RLock, so route() may take it again.
         self.route(exchange, key, replace(delivery, headers=headers))
@@ -118,8 +131,13 @@ class MemoryPublisher(Publisher):
                 result.failed.append(message.message_id)
                 continue
             delivery = Delivery(
-                queue="", delivery_tag=0, body=message.body, routing_key=message.routing_key,
-                message_id=message.message_id, type=message.type, user_id=user_id,
+                queue="",
+                delivery_tag=0,
+                body=message.body,
+                routing_key=message.routing_key,
+                message_id=message.message_id,
+                type=message.type,
+                user_id=user_id,
                 content_type=message.content_type,
                 headers={**message.headers, SCHEMA_HEADER: message.schema},
             )
@@ -145,8 +163,9 @@ class MemoryConsumerChannel(ConsumerChannel):
         batch = self._broker.take(self._queue, max_messages, idle_wait)
         deadline = time.monotonic() + max_wait
         while batch and len(batch) < max_messages and time.monotonic() < deadline:
-            more = self._broker.take(self._queue, max_messages - len(batch),
-                                     deadline - time.monotonic())
+            more = self._broker.take(
+                self._queue, max_messages - len(batch), deadline - time.monotonic()
+            )
             if not more:
                 break
             batch.extend(more)

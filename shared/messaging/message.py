@@ -68,6 +68,7 @@ class Delivery:
 
 def jsonable_headers(headers: dict[str, object]) -> dict[str, object]:
     """AMQP headers may hold bytes and timestamps; keep them readable in a JSON column."""
+
     def convert(value: object) -> object:
         if isinstance(value, bytes):
             return value.decode("utf-8", "replace")
@@ -78,4 +79,5 @@ def jsonable_headers(headers: dict[str, object]) -> dict[str, object]:
         if isinstance(value, str | int | float | bool) or value is None:
             return value
         return str(value)
+
     return {str(k): convert(v) for k, v in headers.items()}

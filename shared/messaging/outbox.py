@@ -25,9 +25,15 @@ class OutboxRelay:
     returned it as routed nowhere): the outbox is a transport, the service's tables are the record.
     """
 
-    def __init__(self, engine: Engine, tables: MessagingTables, *, batch_size: int = 500,
-                 poll_interval: float = 0.1,
-                 prepare: Callable[[OutgoingMessage], OutgoingMessage] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        tables: MessagingTables,
+        *,
+        batch_size: int = 500,
+        poll_interval: float = 0.1,
+        prepare: Callable[[OutgoingMessage], OutgoingMessage] | None = None,
+    ) -> None:
         self._engine = engine
         self._outbox = tables.outbox
         # What a message gains as it leaves, never stored (decision_log: its access code).
@@ -40,27 +46,44 @@ class OutboxRelay:
         """Publish one batch; return how many rows the broker took."""
         with self._engine.begin() as connection:
             rows = connection.execute(
-                select(self._outbox).order_by(self._outbox.c.id).limit(self._batch_size)
+                select(self._outbox)
+                .order_by(self._outbox.c.id)
+                .limit(self._batch_size)
                 .with_for_update(skip_locked=True)
             ).all()
             if not rows:
                 return 0
-            messages = [self._prepare(OutgoingMessage(
-                exchange=row.exchange, routing_key=row.routing_key, body=row.body,
-                message_id=row.message_id, type=row.type, schema=row.schema,
-                headers=row.headers or {})) for row in rows]
+            messages = [
+                self._prepare(
+                    OutgoingMessage(
+                        exchange=row.exchange,
+                        routing_key=row.routing_key,
+                        body=row.body,
+                        message_id=row.message_id,
+                        type=row.type,
+                        schema=row.schema,
+                        headers=row.headers or {},
+                    )
+                )
+                for row in rows
+            ]
             result = publisher.publish(messages)
             if result.returned:
                 log.info("events routed to no queue", extra={"count": len(result.returned)})
             if result.settled:
-                connection.execute(delete(self._outbox).where(
-                    self._outbox.c.message_id.in_(result.settled)))
+                connection.execute(
+                    delete(self._outbox).where(self._outbox.c.message_id.in_(result.settled))
+                )
             if result.failed and not result.settled:
                 raise TransportError(f"broker confirmed none of {len(rows)} messages")
             return len(result.settled)
 
-    def run(self, transport: Transport, stop: threading.Event,
-            on_error: Callable[[BaseException], None] | None = None) -> None:
+    def run(
+        self,
+        transport: Transport,
+        stop: threading.Event,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
         """Relay until `stop` is set, reconnecting with capped backoff."""
         backoff = Backoff()
         publisher: Publisher | None = None

@@ -8,9 +8,11 @@ from shared.messaging.transport import Transport
 
 
 def batch_settings(settings: Settings) -> BatchSettings:
-    return BatchSettings(prefetch=settings.consumer_prefetch,
-                         batch_size=settings.consumer_batch_size,
-                         batch_wait=settings.consumer_batch_wait_ms / 1000)
+    return BatchSettings(
+        prefetch=settings.consumer_prefetch,
+        batch_size=settings.consumer_batch_size,
+        batch_wait=settings.consumer_batch_wait_ms / 1000,
+    )
 
 
 def amqp_transport(settings: Settings) -> Transport:

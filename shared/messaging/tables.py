@@ -33,7 +33,8 @@ class MessagingTables:
 def define_messaging_tables(metadata: MetaData) -> MessagingTables:
     """Add the messaging tables to a service's metadata."""
     outbox = Table(
-        "outbox", metadata,
+        "outbox",
+        metadata,
         Column("id", BigId, primary_key=True, autoincrement=True),
         Column("message_id", String(64), nullable=False, unique=True),
         Column("exchange", String(100), nullable=False),
@@ -46,14 +47,16 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
     )
     # Messages already handled, per queue: redeliveries after a crash change nothing.
     inbox = Table(
-        "inbox", metadata,
+        "inbox",
+        metadata,
         Column("queue", String(100), primary_key=True),
         Column("message_id", String(100), primary_key=True),
         Column("processed_at", DateTime(timezone=True), nullable=False),
     )
     # The last error of a message that failed; the dead letter shows it as its reason.
     failures = Table(
-        "message_failures", metadata,
+        "message_failures",
+        metadata,
         Column("queue", String(100), primary_key=True),
         Column("message_id", String(100), primary_key=True),
         Column("attempts", Integer, nullable=False),
@@ -61,7 +64,8 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("last_failed_at", DateTime(timezone=True), nullable=False),
     )
     dead_letters = Table(
-        "dead_letters", metadata,
+        "dead_letters",
+        metadata,
         Column("id", BigId, primary_key=True, autoincrement=True),
         Column("queue", String(100), nullable=False, index=True),
         Column("message_id", String(100), nullable=False),

@@ -22,7 +22,7 @@ class Worker:
 
     name: str
     transport: Transport
-    consumers: Sequence[MessageConsumer[Any]]
+    consumers: Sequence[MessageConsumer[Any, Any]]
     relay: OutboxRelay | None
     periodic: Sequence[tuple[float, Callable[[], None]]] = ()
     stop: threading.Event = field(default_factory=threading.Event)
@@ -67,6 +67,7 @@ class Worker:
 
     def run_forever(self) -> None:
         """Run in the foreground; SIGTERM or SIGINT stops consuming and closes cleanly."""
+
         def _stop(signum: int, _frame: Any) -> None:
             log.info("stopping", extra={"worker": self.name, "signal": signum})
             self.stop.set()
@@ -74,8 +75,10 @@ class Worker:
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         self.start()
-        log.info("worker started", extra={"worker": self.name,
-                                          "queues": [c.queue for c in self.consumers]})
+        log.info(
+            "worker started",
+            extra={"worker": self.name, "queues": [c.queue for c in self.consumers]},
+        )
         while not self.stop.wait(1.0):
             pass
         self.join(timeout=10)

@@ -34,8 +34,7 @@ class Start:
     @classmethod
     def of(cls, decided_at: datetime | date, notified_on: date | str | None) -> Start:
         if notified_on:
-            day = (date.fromisoformat(notified_on) if isinstance(notified_on, str)
-                   else notified_on)
+            day = date.fromisoformat(notified_on) if isinstance(notified_on, str) else notified_on
             return cls(day, True)
         if isinstance(decided_at, datetime):
             local = decided_at.astimezone(PARIS) if decided_at.tzinfo else decided_at
@@ -59,10 +58,21 @@ def easter(year: int) -> date:
 def public_holidays(year: int) -> frozenset[date]:
     """The fêtes légales of the code du travail, article L3133-1 (metropolitan list)."""
     sunday = easter(year)
-    return frozenset({
-        date(year, 1, 1), sunday + timedelta(days=1), date(year, 5, 1), date(year, 5, 8),
-        sunday + timedelta(days=39), sunday + timedelta(days=50), date(year, 7, 14),
-        date(year, 8, 15), date(year, 11, 1), date(year, 11, 11), date(year, 12, 25)})
+    return frozenset(
+        {
+            date(year, 1, 1),
+            sunday + timedelta(days=1),
+            date(year, 5, 1),
+            date(year, 5, 8),
+            sunday + timedelta(days=39),
+            sunday + timedelta(days=50),
+            date(year, 7, 14),
+            date(year, 8, 15),
+            date(year, 11, 1),
+            date(year, 11, 11),
+            date(year, 12, 25),
+        }
+    )
 
 
 def is_working_day(day: date) -> bool:
@@ -135,6 +145,10 @@ def plan(recourse: Recourse, start: Start) -> Plan:
         return Plan(recourse, start, undated, None, None)
     direct = recourse.prior_appeal is None
     months = recourse.court.months
-    return Plan(recourse, start, tuple(date_route(r, start) for r in recourse.routes),
-                add_months(start.day, months) if direct else None,
-                franc_end(start.day, months) if direct else None)
+    return Plan(
+        recourse,
+        start,
+        tuple(date_route(r, start) for r in recourse.routes),
+        add_months(start.day, months) if direct else None,
+        franc_end(start.day, months) if direct else None,
+    )

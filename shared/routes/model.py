@@ -36,7 +36,11 @@ MEASURES = (DECISION, PREPARATORY)
 #   L121-1 for its decisions, except measures that are sanctions.
 # - public_body: another public body (établissement public): its statutes say the rest.
 LOCAL_EXECUTIVE, STATE, SOCIAL_SECURITY, PUBLIC_BODY = (
-    "local_executive", "state", "social_security", "public_body")
+    "local_executive",
+    "state",
+    "social_security",
+    "public_body",
+)
 AUTHOR_KINDS = (LOCAL_EXECUTIVE, STATE, SOCIAL_SECURITY, PUBLIC_BODY)
 
 CRPA, CSS = "crpa", "css"  # which code governs a mandatory prior appeal
@@ -122,13 +126,17 @@ def _text(value: Any) -> str | None:
 
 
 def _route(data: Mapping[str, Any]) -> Route:
-    return Route(kind=str(data["kind"]), authority=str(data["authority"]),
-                 address=_text(data.get("address")),
-                 months=int(data["months"]) if data.get("months") else None,
-                 days=int(data["days"]) if data.get("days") else None,
-                 regime=str(data.get("regime") or CRPA),
-                 collegial=bool(data.get("collegial")), sanction=bool(data.get("sanction")),
-                 texts=tuple(str(t) for t in data.get("texts") or ()))
+    return Route(
+        kind=str(data["kind"]),
+        authority=str(data["authority"]),
+        address=_text(data.get("address")),
+        months=int(data["months"]) if data.get("months") else None,
+        days=int(data["days"]) if data.get("days") else None,
+        regime=str(data.get("regime") or CRPA),
+        collegial=bool(data.get("collegial")),
+        sanction=bool(data.get("sanction")),
+        texts=tuple(str(t) for t in data.get("texts") or ()),
+    )
 
 
 def recourse_from_block(block: Mapping[str, Any]) -> Recourse:
@@ -138,18 +146,29 @@ def recourse_from_block(block: Mapping[str, Any]) -> Recourse:
     author = block["author"]
     hours = block.get("internal_deadline_hours")
     return Recourse(
-        measure=str(block.get("measure") or DECISION), author=str(author["name"]),
+        measure=str(block.get("measure") or DECISION),
+        author=str(author["name"]),
         author_kind=str(author["kind"]),
         routes=tuple(_route(r) for r in block.get("routes") or ()),
-        court=Court(str(court["name"]), str(court.get("order") or ADMINISTRATIVE),
-                    int(court.get("months") or COURT_MONTHS),
-                    tuple(str(t) for t in court.get("texts") or ())),
-        preparatory=(Preparatory(str(preparatory["follows"]), str(preparatory["refusal"]),
-                                 str(preparatory["result"]),
-                                 _text(preparatory.get("refusal_reference")))
-                     if preparatory else None),
+        court=Court(
+            str(court["name"]),
+            str(court.get("order") or ADMINISTRATIVE),
+            int(court.get("months") or COURT_MONTHS),
+            tuple(str(t) for t in court.get("texts") or ()),
+        ),
+        preparatory=(
+            Preparatory(
+                str(preparatory["follows"]),
+                str(preparatory["refusal"]),
+                str(preparatory["result"]),
+                _text(preparatory.get("refusal_reference")),
+            )
+            if preparatory
+            else None
+        ),
         internal_deadline_hours=int(hours) if hours else None,
-        oral_filing_counts=bool(block.get("oral_filing_counts")))
+        oral_filing_counts=bool(block.get("oral_filing_counts")),
+    )
 
 
 def load_recourse(document: Mapping[str, Any]) -> Recourse:
@@ -161,10 +180,31 @@ def load_recourse(document: Mapping[str, Any]) -> Recourse:
 
 
 # Words that begin the authorities written without an article in legacy `appeal` blocks.
-_MASCULINE = {"maire", "président", "préfet", "directeur", "service", "ministre", "recteur",
-              "conseil", "tribunal", "pôle", "juge"}
-_FEMININE = {"commission", "caisse", "direction", "présidente", "directrice", "préfète",
-             "région", "ville", "mairie", "cour"}
+_MASCULINE = {
+    "maire",
+    "président",
+    "préfet",
+    "directeur",
+    "service",
+    "ministre",
+    "recteur",
+    "conseil",
+    "tribunal",
+    "pôle",
+    "juge",
+}
+_FEMININE = {
+    "commission",
+    "caisse",
+    "direction",
+    "présidente",
+    "directrice",
+    "préfète",
+    "région",
+    "ville",
+    "mairie",
+    "cour",
+}
 
 
 def with_article(name: str) -> str:
@@ -187,38 +227,66 @@ def legacy_recourse(appeal: Mapping[str, Any], service: Mapping[str, Any]) -> di
     hiérarchique is offered (the author may have no superior), the author's kind is unknown
     (`public_body`), and a mandatory prior appeal keeps the texts the block cited.
     """
-    authority = with_article(str(appeal.get("authority") or service.get("name") or
-                                 "le service qui a pris la décision"))
+    authority = with_article(
+        str(appeal.get("authority") or service.get("name") or "le service qui a pris la décision")
+    )
     address = service.get("address")
     reference = str(appeal.get("legal_reference") or "")
-    court_name = with_article(str(appeal.get("court") or
-                                  "le tribunal administratif dont relève votre domicile"))
+    court_name = with_article(
+        str(appeal.get("court") or "le tribunal administratif dont relève votre domicile")
+    )
     routes: list[dict[str, Any]] = []
     if appeal.get("mandatory_prior_appeal"):
-        routes.append(_legacy_route(PREALABLE, authority, address, months=COURT_MONTHS,
-                                    regime=CSS if "sécurité sociale" in reference.lower()
-                                    else CRPA, texts=[reference] if reference else []))
+        routes.append(
+            _legacy_route(
+                PREALABLE,
+                authority,
+                address,
+                months=COURT_MONTHS,
+                regime=CSS if "sécurité sociale" in reference.lower() else CRPA,
+                texts=[reference] if reference else [],
+            )
+        )
     else:
         routes.append(_legacy_route(GRACIEUX, authority, address, months=COURT_MONTHS))
     if appeal.get("observations_days"):
-        routes.append(_legacy_route(OBSERVATIONS, authority, address,
-                                    days=int(appeal["observations_days"])))
+        routes.append(
+            _legacy_route(OBSERVATIONS, authority, address, days=int(appeal["observations_days"]))
+        )
     return {
         "measure": DECISION,
         "author": {"name": authority, "kind": PUBLIC_BODY},
         "routes": routes,
-        "court": {"name": court_name,
-                  "order": ADMINISTRATIVE if "administratif" in court_name else JUDICIAL,
-                  "months": COURT_MONTHS, "texts": []},
+        "court": {
+            "name": court_name,
+            "order": ADMINISTRATIVE if "administratif" in court_name else JUDICIAL,
+            "months": COURT_MONTHS,
+            "texts": [],
+        },
         "preparatory": None,
         "internal_deadline_hours": appeal.get("internal_deadline_hours"),
         "oral_filing_counts": False,
     }
 
 
-def _legacy_route(kind: str, authority: str, address: Any, *, months: int | None = None,
-                  days: int | None = None, regime: str = CRPA,
-                  texts: list[str] | None = None) -> dict[str, Any]:
-    return {"kind": kind, "authority": authority, "address": address, "months": months,
-            "days": days, "regime": regime, "collegial": False, "sanction": False,
-            "texts": texts or []}
+def _legacy_route(
+    kind: str,
+    authority: str,
+    address: Any,
+    *,
+    months: int | None = None,
+    days: int | None = None,
+    regime: str = CRPA,
+    texts: list[str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "authority": authority,
+        "address": address,
+        "months": months,
+        "days": days,
+        "regime": regime,
+        "collegial": False,
+        "sanction": False,
+        "texts": texts or [],
+    }

@@ -11,8 +11,10 @@ ALGORITHMS_DIR = Path(__file__).parent / "algorithms"
 
 def load_sample_algorithms() -> list[dict[str, Any]]:
     """Every registry document in `algorithms/*.json`, in file name order."""
-    return [json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(ALGORITHMS_DIR.glob("*.json"))]
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(ALGORITHMS_DIR.glob("*.json"))
+    ]
 
 
 SAMPLE_ALGORITHMS: list[dict[str, Any]] = load_sample_algorithms()

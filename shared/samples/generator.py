@@ -24,17 +24,24 @@ from shared.samples.catalogue import SAMPLE_ALGORITHMS
 from shared.samples.people import agent_of, contact
 from shared.samples.values import plausible_value
 
-PREFIXES = {"creche-attribution": "CRECHE", "aide-transport-scolaire": "TRANSPORT",
-            "ciblage-controles": "CTRL"}
+PREFIXES = {
+    "creche-attribution": "CRECHE",
+    "aide-transport-scolaire": "TRANSPORT",
+    "ciblage-controles": "CTRL",
+}
 # Decision numbers of seed s start at s × SEED_STRIDE, so that two seeds never collide.
 SEED_STRIDE = 1_000_000
 SPREAD = timedelta(days=30)
 
 
-def generate_decisions(count: int, *, seed: int = 0,
-                       algorithms: Sequence[dict[str, Any]] | None = None,
-                       divergent_rate: float = 0.0,
-                       start: datetime | None = None) -> list[dict[str, Any]]:
+def generate_decisions(
+    count: int,
+    *,
+    seed: int = 0,
+    algorithms: Sequence[dict[str, Any]] | None = None,
+    divergent_rate: float = 0.0,
+    start: datetime | None = None,
+) -> list[dict[str, Any]]:
     """`count` decisions, round-robin over the algorithms, decided in the 30 days before `start`.
 
     Deterministic for a given seed and `start` (default: now). `algorithms` are registry
@@ -54,15 +61,29 @@ def generate_decisions(count: int, *, seed: int = 0,
     for index in range(count):
         document, criteria, model = loaded[index % len(loaded)]
         numbers[document["id"]] += 1
-        decisions.append(_decision(rng, document, criteria, model,
-                                   seed * SEED_STRIDE + numbers[document["id"]],
-                                   end, divergent_rate))
+        decisions.append(
+            _decision(
+                rng,
+                document,
+                criteria,
+                model,
+                seed * SEED_STRIDE + numbers[document["id"]],
+                end,
+                divergent_rate,
+            )
+        )
     return decisions
 
 
-def _decision(rng: random.Random, document: dict[str, Any], criteria: Sequence[CriterionDef],
-              model: DecisionModel, number: int, end: datetime,
-              divergent_rate: float) -> dict[str, Any]:
+def _decision(
+    rng: random.Random,
+    document: dict[str, Any],
+    criteria: Sequence[CriterionDef],
+    model: DecisionModel,
+    number: int,
+    end: datetime,
+    divergent_rate: float,
+) -> dict[str, Any]:
     decided_at = _decided_at(rng, end, by_agent=document["automation_allowed"] == "partial")
     values = {criterion.code: plausible_value(rng, criterion) for criterion in criteria}
     evaluation = evaluate(model, criteria, values)
@@ -79,15 +100,23 @@ def _decision(rng: random.Random, document: dict[str, Any], criteria: Sequence[C
         "algorithm": {"id": document["id"], "version": document["version"]},
         "decided_at": decided_at.isoformat(),
         "automation": document["automation_allowed"],
-        **({"decided_by": agent_of(rng, document["administration"])}
-           if document["automation_allowed"] == "partial" else {}),
+        **(
+            {"decided_by": agent_of(rng, document["administration"])}
+            if document["automation_allowed"] == "partial"
+            else {}
+        ),
         "subject": {"ref": f"usager-{rng.getrandbits(48):012x}", "contact": contact(rng)},
-        "outcome": {"code": declared.code, "label": declared.label, "favourable": favourable,
-                    "amount": _amount(model, evaluation.amount, favourable, divergent),
-                    "currency": "EUR",
-                    "effective_from": _first_of_next_month(decided_at.date()).isoformat()},
-        "criteria": [{"code": c.code, "value": values[c.code], "source": c.source}
-                     for c in criteria],
+        "outcome": {
+            "code": declared.code,
+            "label": declared.label,
+            "favourable": favourable,
+            "amount": _amount(model, evaluation.amount, favourable, divergent),
+            "currency": "EUR",
+            "effective_from": _first_of_next_month(decided_at.date()).isoformat(),
+        },
+        "criteria": [
+            {"code": c.code, "value": values[c.code], "source": c.source} for c in criteria
+        ],
         "score": to_json_value(evaluation.score),
         "supersedes": None,
     }

@@ -4,14 +4,59 @@ from __future__ import annotations
 
 import random
 
-FIRST_NAMES = ("camille", "lea", "nadia", "sofiane", "lucas", "ines", "thomas", "fatou",
-               "julien", "amina", "hugo", "chloe", "yanis", "manon", "karim", "sarah")
-LAST_NAMES = ("martin", "bernard", "diallo", "petit", "nguyen", "moreau", "benali", "lefebvre",
-              "garcia", "fontaine", "traore", "roux", "mercier", "haddad", "blanc", "lambert")
-STREETS = ("rue des Tilleuls", "avenue de la République", "rue du Moulin", "place de l'Église",
-           "chemin des Vignes", "rue Victor-Hugo", "allée des Acacias", "boulevard de la Gare")
-TOWNS = (("99100", "Ville-Exemple"), ("99110", "Bourg-Exemple"), ("99120", "Val-Exemple"),
-         ("99200", "Chef-Lieu-Exemple"), ("99210", "Saint-Exemple-sur-Loire"))
+FIRST_NAMES = (
+    "camille",
+    "lea",
+    "nadia",
+    "sofiane",
+    "lucas",
+    "ines",
+    "thomas",
+    "fatou",
+    "julien",
+    "amina",
+    "hugo",
+    "chloe",
+    "yanis",
+    "manon",
+    "karim",
+    "sarah",
+)
+LAST_NAMES = (
+    "martin",
+    "bernard",
+    "diallo",
+    "petit",
+    "nguyen",
+    "moreau",
+    "benali",
+    "lefebvre",
+    "garcia",
+    "fontaine",
+    "traore",
+    "roux",
+    "mercier",
+    "haddad",
+    "blanc",
+    "lambert",
+)
+STREETS = (
+    "rue des Tilleuls",
+    "avenue de la République",
+    "rue du Moulin",
+    "place de l'Église",
+    "chemin des Vignes",
+    "rue Victor-Hugo",
+    "allée des Acacias",
+    "boulevard de la Gare",
+)
+TOWNS = (
+    ("99100", "Ville-Exemple"),
+    ("99110", "Bourg-Exemple"),
+    ("99120", "Val-Exemple"),
+    ("99200", "Chef-Lieu-Exemple"),
+    ("99210", "Saint-Exemple-sur-Loire"),
+)
 # A few agents per administration, so that per-agent statistics have something to show.
 AGENTS_PER_ADMINISTRATION = 4
 

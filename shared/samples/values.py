@@ -26,8 +26,9 @@ PLAUSIBLE: dict[str, Draw] = {
     "distance_km": lambda rng: rng.triangular(0.4, 35, 5),
     "etablissement_de_secteur": lambda rng: rng.random() < 0.88,
     # ciblage-controles: most files agree with the tax data, a few differ a lot
-    "ecart_ressources_pct": lambda rng: (rng.uniform(0, 4) if rng.random() < 0.75
-                                         else rng.uniform(4, 35)),
+    "ecart_ressources_pct": lambda rng: (
+        rng.uniform(0, 4) if rng.random() < 0.75 else rng.uniform(4, 35)
+    ),
     "changements_situation_12_mois": lambda rng: rng.choices(range(5), (50, 25, 13, 8, 4))[0],
     "declaration_tardive": lambda rng: rng.random() < 0.15,
     "changement_situation_familiale_recent": lambda rng: rng.random() < 0.1,

@@ -126,8 +126,9 @@ def consistency_proof(old: int, new: int, read: NodeReader) -> list[bytes]:
     return resolve(consistency_ranges(old, new), read)
 
 
-def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes],
-                     root: bytes) -> None:
+def verify_inclusion(
+    leaf: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
+) -> None:
     """RFC 9162 2.1.3.2, step by step; raise ProofError unless `leaf` is leaf `index` of the
     tree of `size` leaves whose head is `root`."""
     if index >= size or index < 0:
@@ -149,8 +150,9 @@ def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes],
         raise ProofError("the inclusion proof does not lead to the root hash")
 
 
-def verify_consistency(old: int, new: int, old_root: bytes, new_root: bytes,
-                       proof: Sequence[bytes]) -> None:
+def verify_consistency(
+    old: int, new: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> None:
     """RFC 9162 2.1.4.2; raise ProofError unless the tree of `new` leaves extends the tree of
     `old` leaves. Its precondition 0 < old < new leaves two cases with nothing to prove,
     which must come with an empty proof (as c2sp.org/tlog-witness requires): an empty old
@@ -243,7 +245,7 @@ def read_rows(rows: Mapping[int, bytes]) -> NodeReader:
         found = {}
         for node in nodes:
             row = rows.get(node_row(node), b"")
-            found[node] = row[node[0] * HASH_SIZE:(node[0] + 1) * HASH_SIZE]
+            found[node] = row[node[0] * HASH_SIZE : (node[0] + 1) * HASH_SIZE]
             if len(found[node]) != HASH_SIZE:
                 raise MissingNode(node)
         return found

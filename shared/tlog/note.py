@@ -79,8 +79,11 @@ class Verifier:
             raise NoteError(f"malformed verifier key {vkey!r}")
         material = _b64decode(parts[2])
         verifier = cls(parts[0], material[0], material[1:]) if material else None
-        if verifier is None or verifier.kind not in (ED25519, COSIGNATURE_V1) \
-                or len(verifier.public_key) != 32:
+        if (
+            verifier is None
+            or verifier.kind not in (ED25519, COSIGNATURE_V1)
+            or len(verifier.public_key) != 32
+        ):
             raise NoteError("only Ed25519 keys (types 0x01 and 0x04) are supported")
         if f"{verifier.key_id:08x}" != parts[1].lower():
             raise NoteError("the verifier key's ID does not match its name and key")
@@ -143,7 +146,8 @@ class Signer:
         if self.kind == COSIGNATURE_V1:
             stamp = int(time.time()) if timestamp is None else timestamp
             signature = struct.pack(">Q", stamp) + self.private_key.sign(
-                cosigned_message(text, stamp))
+                cosigned_message(text, stamp)
+            )
         else:
             signature = self.private_key.sign(text.encode())
         payload = self.verifier.key_id.to_bytes(4, "big") + signature
@@ -198,7 +202,7 @@ def parse_note(message: str) -> Note:
     split = message.rfind("\n\n")
     if split < 0 or not message.endswith("\n"):
         raise NoteError("a note ends with a blank line then signature lines")
-    text, lines = message[:split + 1], message[split + 2:].splitlines(keepends=True)
+    text, lines = message[: split + 1], message[split + 2 :].splitlines(keepends=True)
     if not lines or len(lines) > MAX_SIGNATURES:
         raise NoteError(f"a note has 1 to {MAX_SIGNATURES} signature lines")
     signatures = []
@@ -207,6 +211,7 @@ def parse_note(message: str) -> Note:
         payload = _b64decode(b64) if line.startswith(_SIG_PREFIX) else b""
         if not _valid_name(name) or len(payload) < 5:
             raise NoteError(f"malformed signature line {line!r}")
-        signatures.append(SignatureLine(name, int.from_bytes(payload[:4], "big"), payload[4:],
-                                        line))
+        signatures.append(
+            SignatureLine(name, int.from_bytes(payload[:4], "big"), payload[4:], line)
+        )
     return Note(text, tuple(signatures))

@@ -20,14 +20,16 @@ from shared.tlog.note import NoteError, Verifier
 
 FORMAT = "explicite-receipt/v1"
 TLOG_PROOF = "c2sp.org/tlog-proof@v1"
-ABOUT = ("Ce fichier prouve que votre décision est inscrite dans le journal public des "
-         "décisions, tel qu'il a été signé. Toute personne peut le vérifier, sans nous faire "
-         "confiance, avec le programme verifier-recu.py publié avec Explicite.")
+ABOUT = (
+    "Ce fichier prouve que votre décision est inscrite dans le journal public des "
+    "décisions, tel qu'il a été signé. Toute personne peut le vérifier, sans nous faire "
+    "confiance, avec le programme verifier-recu.py publié avec Explicite."
+)
 
 
 def fingerprint(chain_hash_hex: str) -> str:
     """16 hexadecimal digits in groups of four: short enough to print and to compare."""
-    return " ".join(chain_hash_hex[i:i + 4].upper() for i in range(0, 16, 4))
+    return " ".join(chain_hash_hex[i : i + 4].upper() for i in range(0, 16, 4))
 
 
 class ReceiptError(ValueError):
@@ -46,14 +48,21 @@ class Receipt:
     checkpoint_url: str
 
     def to_json(self) -> dict[str, Any]:
-        lines = [TLOG_PROOF, f"index {self.index}",
-                 *(base64.b64encode(h).decode() for h in self.proof)]
+        lines = [
+            TLOG_PROOF,
+            f"index {self.index}",
+            *(base64.b64encode(h).decode() for h in self.proof),
+        ]
         return {
-            "format": FORMAT, "about": ABOUT, "reference": self.reference,
+            "format": FORMAT,
+            "about": ABOUT,
+            "reference": self.reference,
             "administration": self.administration,
             "fingerprint": fingerprint(hashlib.sha256(self.entry).hexdigest()),
-            "log_key": self.log_key, "checkpoint_url": self.checkpoint_url,
-            "entry": self.entry.decode(), "proof": "\n".join(lines) + "\n\n" + self.checkpoint,
+            "log_key": self.log_key,
+            "checkpoint_url": self.checkpoint_url,
+            "entry": self.entry.decode(),
+            "proof": "\n".join(lines) + "\n\n" + self.checkpoint,
         }
 
     @classmethod
@@ -68,10 +77,16 @@ class Receipt:
             proof = [base64.b64decode(line, validate=True) for line in lines[2:]]
             if any(len(h) != HASH_SIZE for h in proof):
                 raise ReceiptError("the proof holds a hash of the wrong length")
-            return cls(str(document["reference"]), str(document["administration"]),
-                       document["entry"].encode(), int(lines[1].removeprefix("index ")),
-                       proof, checkpoint, str(document.get("log_key", "")),
-                       str(document.get("checkpoint_url", "")))
+            return cls(
+                str(document["reference"]),
+                str(document["administration"]),
+                document["entry"].encode(),
+                int(lines[1].removeprefix("index ")),
+                proof,
+                checkpoint,
+                str(document.get("log_key", "")),
+                str(document.get("checkpoint_url", "")),
+            )
         except ReceiptError:
             raise
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
@@ -86,26 +101,32 @@ class ReceiptCheck:
     witnesses: tuple[str, ...]
 
 
-def check_receipt(receipt: Receipt, log_key: Verifier,
-                  witnesses: tuple[Verifier, ...] = ()) -> ReceiptCheck:
+def check_receipt(
+    receipt: Receipt, log_key: Verifier, witnesses: tuple[Verifier, ...] = ()
+) -> ReceiptCheck:
     """ReceiptError unless the entry is leaf `index` of the tree the log key signed."""
     try:
         checkpoint, note = open_checkpoint(receipt.checkpoint, log_key)
-        verify_inclusion(leaf_hash(receipt.entry), receipt.index, checkpoint.size,
-                         receipt.proof, checkpoint.root)
+        verify_inclusion(
+            leaf_hash(receipt.entry), receipt.index, checkpoint.size, receipt.proof, checkpoint.root
+        )
         cosigned = tuple(w.name for w in witnesses if note.verified_by(w))
         record = json.loads(receipt.entry)
     except (NoteError, ProofError, ValueError) as exc:
         raise ReceiptError(str(exc)) from exc
-    if record.get("record", {}).get("reference") != receipt.reference \
-            or record.get("seq") != receipt.index + 1:
+    if (
+        record.get("record", {}).get("reference") != receipt.reference
+        or record.get("seq") != receipt.index + 1
+    ):
         raise ReceiptError("the entry is not the record of this decision")
-    return ReceiptCheck(checkpoint, record,
-                        fingerprint(hashlib.sha256(receipt.entry).hexdigest()), cosigned)
+    return ReceiptCheck(
+        checkpoint, record, fingerprint(hashlib.sha256(receipt.entry).hexdigest()), cosigned
+    )
 
 
-def check_against(receipt_checkpoint: Checkpoint, published: Checkpoint,
-                  proof: list[bytes]) -> None:
+def check_against(
+    receipt_checkpoint: Checkpoint, published: Checkpoint, proof: list[bytes]
+) -> None:
     """ProofError unless the published checkpoint and the receipt's are one history: the
     later one extends the earlier one (`proof` between them, empty for the same size)."""
     older, newer = sorted((receipt_checkpoint, published), key=lambda c: c.size)

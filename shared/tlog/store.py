@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from shared.db import before_commit, insert_rows
+from shared.db import Staging, insert_rows
 from shared.messaging.tables import BigId
 from shared.tlog.merkle import (
     HASH_SIZE,
@@ -50,13 +50,15 @@ class TlogTables:
 
 def define_tlog_tables(metadata: MetaData) -> TlogTables:
     nodes = Table(
-        "tlog_nodes", metadata,
+        "tlog_nodes",
+        metadata,
         Column("log", String(64), primary_key=True),
         Column("leaf", BigInteger, primary_key=True, autoincrement=False),
         Column("hashes", LargeBinary, nullable=False),
     )
     checkpoints = Table(
-        "tlog_checkpoints", metadata,
+        "tlog_checkpoints",
+        metadata,
         Column("id", BigId, primary_key=True, autoincrement=True),
         Column("log", String(64), nullable=False),
         Column("size", BigInteger, nullable=False),
@@ -67,14 +69,16 @@ def define_tlog_tables(metadata: MetaData) -> TlogTables:
         UniqueConstraint("log", "size"),
     )
     witnesses = Table(
-        "tlog_witnesses", metadata,
+        "tlog_witnesses",
+        metadata,
         Column("name", String(200), primary_key=True),
         Column("vkey", Text, nullable=False),
         Column("added_at", DateTime(timezone=True), nullable=False),
         Column("revoked_at", DateTime(timezone=True)),
     )
     cosignatures = Table(
-        "tlog_cosignatures", metadata,
+        "tlog_cosignatures",
+        metadata,
         Column("id", BigId, primary_key=True, autoincrement=True),
         Column("checkpoint_id", BigId, ForeignKey(checkpoints.c.id), nullable=False),
         Column("witness", String(200), nullable=False),
@@ -93,9 +97,10 @@ class TreeInconsistent(RuntimeError):
 class NodeStore:
     """The trees of one service's logs: append leaves, read nodes."""
 
-    def __init__(self, session: Session, tables: TlogTables) -> None:
+    def __init__(self, session: Session, tables: TlogTables, staging: Staging) -> None:
         self._session = session
         self._nodes = tables.nodes
+        self._staging = staging
         # Leaves appended in this transaction, per log: (first index, leaf hashes).
         self._staged: dict[str, tuple[int, list[bytes]]] = {}
 
@@ -104,21 +109,24 @@ class NodeStore:
 
         The caller holds the log's head locked, so that indexes follow one another.
         """
-        if not self._staged:
-            before_commit(self._session, self._write)
+        self._staging.hold(self)
         first, leaves = self._staged.setdefault(log, (index, []))
         if index != first + len(leaves):
             raise TreeInconsistent(f"{log}: leaf {index} appended after {first + len(leaves)}")
         leaves.append(leaf_hash(entry))
 
-    def _write(self) -> None:
+    def drop(self) -> None:
+        self._staged = {}
+
+    def write(self) -> None:
         staged, self._staged = self._staged, {}
         rows = []
         for log, (first, leaves) in sorted(staged.items()):
             frontier = Frontier.read(first, self.reader(log))
             for offset, leaf in enumerate(leaves):
-                rows.append({"log": log, "leaf": first + offset,
-                             "hashes": b"".join(frontier.append(leaf))})
+                rows.append(
+                    {"log": log, "leaf": first + offset, "hashes": b"".join(frontier.append(leaf))}
+                )
         insert_rows(self._session, self._nodes, rows)
 
     def reader(self, log: str) -> NodeReader:
@@ -126,24 +134,31 @@ class NodeStore:
 
         def read(nodes: Collection[Node]) -> Mapping[Node, bytes]:
             wanted = sorted({node_row(node) for node in nodes})
-            rows = dict(self._session.execute(
-                select(self._nodes.c.leaf, self._nodes.c.hashes)
-                .where(self._nodes.c.log == log, self._nodes.c.leaf.in_(wanted))).all())
+            rows = dict(
+                self._session.execute(
+                    select(self._nodes.c.leaf, self._nodes.c.hashes).where(
+                        self._nodes.c.log == log, self._nodes.c.leaf.in_(wanted)
+                    )
+                ).all()
+            )
             return read_rows(rows)(nodes)
 
         return read
 
     def size(self, log: str) -> int:
         """Leaves stored for `log` (the last leaf's index plus one)."""
-        last = self._session.scalar(select(func.max(self._nodes.c.leaf))
-                                    .where(self._nodes.c.log == log))
+        last = self._session.scalar(
+            select(func.max(self._nodes.c.leaf)).where(self._nodes.c.log == log)
+        )
         return 0 if last is None else int(last) + 1
 
     def rows(self, log: str) -> Iterator[tuple[int, bytes]]:
         """Every node row of `log` in leaf order, streamed (for a full verification)."""
         result = self._session.execute(
-            select(self._nodes.c.leaf, self._nodes.c.hashes).where(self._nodes.c.log == log)
-            .order_by(self._nodes.c.leaf).execution_options(yield_per=2000))
+            select(self._nodes.c.leaf, self._nodes.c.hashes)
+            .where(self._nodes.c.log == log)
+            .order_by(self._nodes.c.leaf)
+            .execution_options(yield_per=2000)
+        )
         for leaf, hashes in result:
             yield int(leaf), bytes(hashes)
-

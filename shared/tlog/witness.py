@@ -69,8 +69,13 @@ def _write(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def witness(state: WitnessState, signer: Signer, log_key: Verifier, published: str,
-            fetch_proof: ProofFetcher) -> tuple[Checkpoint, str]:
+def witness(
+    state: WitnessState,
+    signer: Signer,
+    log_key: Verifier,
+    published: str,
+    fetch_proof: ProofFetcher,
+) -> tuple[Checkpoint, str]:
     """Check `published` against what the witness holds; return it and the cosignature line.
 
     The new checkpoint is kept before the cosignature is given out (c2sp.org/tlog-witness).
@@ -84,19 +89,25 @@ def witness(state: WitnessState, signer: Signer, log_key: Verifier, published: s
         previous = Checkpoint.from_text(parse_note(held).text)
         why = None
         if checkpoint.size < previous.size:
-            why = (f"le journal montre {checkpoint.size} entrées alors qu'il en avait signé "
-                   f"{previous.size} : il a retiré des entrées")
+            why = (
+                f"le journal montre {checkpoint.size} entrées alors qu'il en avait signé "
+                f"{previous.size} : il a retiré des entrées"
+            )
         else:
-            proof = fetch_proof(previous.size, checkpoint.size) \
-                if checkpoint.size > previous.size else []
+            proof = (
+                fetch_proof(previous.size, checkpoint.size)
+                if checkpoint.size > previous.size
+                else []
+            )
             try:
                 check_extends(previous, checkpoint, proof)
             except ProofError as exc:
-                why = (f"le journal de {checkpoint.size} entrées ne prolonge pas celui de "
-                       f"{previous.size} entrées déjà vu : son histoire a été réécrite ({exc})")
+                why = (
+                    f"le journal de {checkpoint.size} entrées ne prolonge pas celui de "
+                    f"{previous.size} entrées déjà vu : son histoire a été réécrite ({exc})"
+                )
         if why is not None:
             evidence = state.keep_evidence(published + "\n" + held, why)
-            raise WitnessRefusal(f"{why}. Les deux points de contrôle sont gardés dans "
-                                 f"{evidence}.")
+            raise WitnessRefusal(f"{why}. Les deux points de contrôle sont gardés dans {evidence}.")
     state.keep(str(note))
     return checkpoint, signer.signature_line(checkpoint.text)

@@ -24,10 +24,15 @@ from shared.web.security import install_security
 log = logging.getLogger(__name__)
 _SHARED = Path(__file__).parent
 
-REQUESTS = Counter("explicite_http_requests_total", "HTTP requests",
-                   ["service", "method", "status"])
-LATENCY = Histogram("explicite_http_request_seconds", "HTTP request duration",
-                    ["service"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+REQUESTS = Counter(
+    "explicite_http_requests_total", "HTTP requests", ["service", "method", "status"]
+)
+LATENCY = Histogram(
+    "explicite_http_request_seconds",
+    "HTTP request duration",
+    ["service"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
 
 
 class DatabaseId(IntegerConverter):
@@ -53,9 +58,15 @@ class ApiBlueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ValidationParser()
 
 
-def create_service_app(import_name: str, settings: Settings, *, service: str, title: str,
-                       readiness: Mapping[str, Callable[[], None]],
-                       max_body_bytes: int | None = None) -> tuple[Flask, ExpliciteApi]:
+def create_service_app(
+    import_name: str,
+    settings: Settings,
+    *,
+    service: str,
+    title: str,
+    readiness: Mapping[str, Callable[[], None]],
+    max_body_bytes: int | None = None,
+) -> tuple[Flask, ExpliciteApi]:
     """A Flask app with the project's conventions and a flask-smorest Api under /api/v1."""
     app = Flask(import_name, static_folder=None)
     app.url_map.converters["int"] = DatabaseId
@@ -72,10 +83,12 @@ def create_service_app(import_name: str, settings: Settings, *, service: str, ti
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(Path(app.root_path) / "templates")),
-        FileSystemLoader(str(_SHARED / "templates")),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(Path(app.root_path) / "templates")),
+            FileSystemLoader(str(_SHARED / "templates")),
+        ]
+    )
     install_security(app, secure_cookies=settings.public_url.startswith("https://"))
     if settings.trusted_proxies:
         # Only the gateway's own X-Forwarded-For entries are believed; a client's are not.
@@ -89,8 +102,11 @@ def create_service_app(import_name: str, settings: Settings, *, service: str, ti
         # RGAA asks every page to say its conformity status, linking to the statement.
         return {"accessibility_status": f"{settings.accessibility_status} conforme"}
 
-    app.register_blueprint(Blueprint("shared", __name__, static_folder=str(_SHARED / "static"),
-                                     static_url_path="/static"))
+    app.register_blueprint(
+        Blueprint(
+            "shared", __name__, static_folder=str(_SHARED / "static"), static_url_path="/static"
+        )
+    )
     app.register_blueprint(health_blueprint(readiness))
     _instrument(app, service)
     api = ExpliciteApi(app, spec_kwargs={"info": {"description": title}})

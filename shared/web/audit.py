@@ -30,8 +30,13 @@ def reading(subject: str, administration: str, purpose: str, action: str = "read
     g.setdefault(_READINGS, []).append(audit.Reading(administration, action, subject, purpose))
 
 
-def install_audit(app: Flask, api: ExpliciteApi, service: str, uow: Callable[[], UnitOfWork],
-                  tables: audit.AuditTables) -> None:
+def install_audit(
+    app: Flask,
+    api: ExpliciteApi,
+    service: str,
+    uow: Callable[[], UnitOfWork],
+    tables: audit.AuditTables,
+) -> None:
     """Record each request's readings in the service's trail; serve the trail to auditors."""
 
     @app.after_request
@@ -39,8 +44,7 @@ def install_audit(app: Flask, api: ExpliciteApi, service: str, uow: Callable[[],
         readings = g.pop(_READINGS, None)
         if readings and response.status_code < 400:
             with uow() as work:
-                audit.record_many(work.session, tables, actor_of(current_principal()),
-                                  readings)
+                audit.record_many(work.session, tables, actor_of(current_principal()), readings)
                 work.commit()
         return response
 
@@ -63,15 +67,22 @@ class AuditEntrySchema(Schema):
 
 class AuditTrailSchema(Schema):
     service = fields.String(required=True)
-    intact = fields.Boolean(required=True, metadata={
-        "description": "Whether the whole trail (every administration's) verifies."})
+    intact = fields.Boolean(
+        required=True,
+        metadata={"description": "Whether the whole trail (every administration's) verifies."},
+    )
     entries = fields.List(fields.Nested(AuditEntrySchema), required=True)
 
 
-def audit_blueprint(service: str, uow: Callable[[], UnitOfWork],
-                    tables: audit.AuditTables) -> ApiBlueprint:
-    blp = ApiBlueprint(f"audit_{service}", __name__, url_prefix=f"/api/v1/audit/{service}",
-                       description=f"Who read what in {service}, hash-chained.")
+def audit_blueprint(
+    service: str, uow: Callable[[], UnitOfWork], tables: audit.AuditTables
+) -> ApiBlueprint:
+    blp = ApiBlueprint(
+        f"audit_{service}",
+        __name__,
+        url_prefix=f"/api/v1/audit/{service}",
+        description=f"Who read what in {service}, hash-chained.",
+    )
 
     @blp.route("")
     class Trail(MethodView):
@@ -84,8 +95,13 @@ def audit_blueprint(service: str, uow: Callable[[], UnitOfWork],
             principal = require(kinds=("agent",), roles=("auditor", "admin"))
             with uow() as work:
                 audit.seal_all(work.session, tables)
-                found = audit.entries(work.session, tables, str(principal.administration),
-                                      limit=query["limit"], before_seq=query["before_seq"])
+                found = audit.entries(
+                    work.session,
+                    tables,
+                    str(principal.administration),
+                    limit=query["limit"],
+                    before_seq=query["before_seq"],
+                )
                 report = audit.verify(work.session, tables, service)
             return {"service": service, "intact": report.intact, "entries": found}
 

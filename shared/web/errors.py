@@ -15,19 +15,33 @@ log = logging.getLogger(__name__)
 
 # Stable, machine-readable codes per HTTP status; a view may give a more precise one.
 _CODES = {
-    400: "invalid_request", 401: "authentication_required", 403: "forbidden",
-    404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "too_large",
-    415: "unsupported_media_type", 422: "invalid_request", 429: "rate_limited",
-    500: "internal_error", 503: "unavailable",
+    400: "invalid_request",
+    401: "authentication_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
 }
 
 
 class ApiError(HTTPException):
     """An error a view raises on purpose, with its code and, for validation, its fields."""
 
-    def __init__(self, status: int, message: str, *, code: str | None = None,
-                 fields: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(description=message)
         self.code = status
         self.error_code = code or _CODES.get(status, "error")
@@ -79,8 +93,9 @@ def capped(errors: Any, budget: int = MAX_FIELD_ERRORS) -> Any:
     return walk(errors)
 
 
-def error_body(status: int, message: str, code: str | None = None,
-               fields_: dict[str, Any] | None = None) -> dict[str, Any]:
+def error_body(
+    status: int, message: str, code: str | None = None, fields_: dict[str, Any] | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code or _CODES.get(status, "error"), "message": message}
     if fields_:
         body["fields"] = capped(fields_)
@@ -103,13 +118,23 @@ def to_response(error: HTTPException) -> Response:
     else:
         data = getattr(error, "data", None) or {}
         fields_ = data.get("messages") or data.get("errors")
-        if isinstance(fields_, dict) and set(fields_) <= {"json", "query", "form", "files",
-                                                          "querystring", "headers"}:
+        if isinstance(fields_, dict) and set(fields_) <= {
+            "json",
+            "query",
+            "form",
+            "files",
+            "querystring",
+            "headers",
+        }:
             # webargs nests by location; one location per request here, flatten it. A body
             # that is not JSON at all comes as a list of messages for the whole body.
-            fields_ = {k: v for location in fields_.values()
-                       for k, v in (location.items() if isinstance(location, dict)
-                                    else [("body", location)])}
+            fields_ = {
+                k: v
+                for location in fields_.values()
+                for k, v in (
+                    location.items() if isinstance(location, dict) else [("body", location)]
+                )
+            }
         code = _CODES.get(status, "error")
         message = data.get("message") or _default_message(status, error)
         headers = dict(data.get("headers") or {})

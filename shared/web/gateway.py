@@ -22,7 +22,6 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/v1/quarantine", "decision_log"),
     ("/api/v1/openapi/decision_log", "decision_log"),
     ("/api/v1/audit/decision_log", "decision_log"),
-    ("/api/v1/openapi.json", "decision_log"),
     ("/register", "decision_log"),
     ("/healthz", "decision_log"),
     ("/readyz", "decision_log"),
@@ -43,9 +42,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
 OPERATOR_ONLY = ("/metrics",)
 
 # Checked before the prefixes: the person's contestation lives under their decision's page.
-PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"^/d/[^/]+/(contester|recours)(/|$)", "appeals"),
-)
+PATTERNS: tuple[tuple[str, str], ...] = ((r"^/d/[^/]+/(contester|recours)(/|$)", "appeals"),)
 
 
 def service_for(path: str, routes: Iterable[tuple[str, str]] = ROUTES) -> str:
@@ -56,7 +53,7 @@ def service_for(path: str, routes: Iterable[tuple[str, str]] = ROUTES) -> str:
     best, owner = -1, "explainer"
     for prefix, service in routes:
         bare = prefix.rstrip("/") or "/"
-        matches = (path == bare or path.startswith(prefix) if prefix != "/" else True)
+        matches = path == bare or path.startswith(prefix) if prefix != "/" else True
         if matches and len(prefix) > best:
             best, owner = len(prefix), service
     return owner
@@ -65,9 +62,12 @@ def service_for(path: str, routes: Iterable[tuple[str, str]] = ROUTES) -> str:
 class PathDispatcher:
     """A WSGI app that hands each request to the service owning its path."""
 
-    def __init__(self, apps: Mapping[str, WsgiApp],
-                 routes: Iterable[tuple[str, str]] = ROUTES,
-                 overrides: Mapping[str, WsgiApp] | None = None) -> None:
+    def __init__(
+        self,
+        apps: Mapping[str, WsgiApp],
+        routes: Iterable[tuple[str, str]] = ROUTES,
+        overrides: Mapping[str, WsgiApp] | None = None,
+    ) -> None:
         self._apps = dict(apps)
         self._routes = tuple(routes)
         self._overrides = dict(overrides or {})

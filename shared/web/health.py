@@ -45,8 +45,10 @@ def health_blueprint(checks: Mapping[str, Callable[[], None]]) -> Blueprint:
                 log.warning("not ready", extra={"check": name, "error": repr(exc)})
                 failures[name] = "unavailable"
         status = 503 if failures else 200
-        return jsonify(status="unavailable" if failures else "ready",
-                       checks={name: failures.get(name, "ok") for name in checks}), status
+        return jsonify(
+            status="unavailable" if failures else "ready",
+            checks={name: failures.get(name, "ok") for name in checks},
+        ), status
 
     @blueprint.get("/metrics")
     def metrics() -> Response:

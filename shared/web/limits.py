@@ -73,9 +73,11 @@ def structure_problem(raw: bytes, max_depth: int, max_values: int) -> tuple[int,
 def authenticated_by_body(max_bytes: int) -> Callable[[T], T]:
     """Mark a view (function or MethodView) whose body carries its own proof of its sender,
     checked by the view: it needs no session or key, and reads at most `max_bytes`."""
+
     def mark(view: T) -> T:
         view.body_authenticates = max_bytes  # type: ignore[attr-defined]
         return view
+
     return mark
 
 
@@ -89,8 +91,11 @@ def guard_api_bodies(app: Flask, limits: BodyLimits) -> None:
 
     @app.before_request
     def _check_body() -> None:
-        if request.method not in UNSAFE_METHODS or not request.path.startswith("/api/") \
-                or request.routing_exception is not None:  # 404 and 405 say it better
+        if (
+            request.method not in UNSAFE_METHODS
+            or not request.path.startswith("/api/")
+            or request.routing_exception is not None
+        ):  # 404 and 405 say it better
             return
         own_limit = _own_body_limit(app)
         if own_limit is None and not current_principal().authenticated:
@@ -105,5 +110,8 @@ def guard_api_bodies(app: Flask, limits: BodyLimits) -> None:
         problem = structure_problem(raw, limits.max_depth, limits.max_values)
         if problem is not None:
             status, reason = problem
-            raise ApiError(status, "The request body is too large or too deeply nested.",
-                           fields={"body": [reason]})
+            raise ApiError(
+                status,
+                "The request body is too large or too deeply nested.",
+                fields={"body": [reason]},
+            )

@@ -51,8 +51,11 @@ def _check_csrf() -> None:
     expected = session.get("csrf")
     sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD)
     if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-        raise ApiError(403, "The form has expired or did not come from this site. "
-                            "Reload the page and try again.", code="csrf_failed")
+        raise ApiError(
+            403,
+            "The form has expired or did not come from this site. Reload the page and try again.",
+            code="csrf_failed",
+        )
 
 
 def _security_headers(response: Response) -> Response:

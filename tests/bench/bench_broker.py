@@ -20,11 +20,25 @@ class AckingConsumer:
     """The raw_consumer process, and the acks it reported."""
 
     def __init__(self, system: BenchSystem, total: int, batches: dict[str, int]) -> None:
-        argv = [sys.executable, "-m", "tests.bench.raw_consumer",
-                system.amqp_url(system.admin), QUEUE, str(total), str(batches["prefetch"]),
-                str(batches["batch_size"]), str(batches["batch_wait_ms"])]
-        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                                        env=system.env("decision_log"), start_new_session=True)
+        argv = [
+            sys.executable,
+            "-m",
+            "tests.bench.raw_consumer",
+            system.amqp_url(system.admin),
+            QUEUE,
+            str(total),
+            str(batches["prefetch"]),
+            str(batches["batch_size"]),
+            str(batches["batch_wait_ms"]),
+        ]
+        self.process = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=system.env("decision_log"),
+            start_new_session=True,
+        )
         self.ready = threading.Event()
         self.acks: list[tuple[int, float]] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -53,9 +67,14 @@ def _declare(system: BenchSystem) -> None:
     channel.connection.close()
 
 
-def run_once(system: BenchSystem, messages: dict[str, list[OutgoingMessage]],
-             warmup: dict[str, list[OutgoingMessage]], chunk: int, batches: dict[str, int],
-             timeout: float) -> dict[str, Any]:
+def run_once(
+    system: BenchSystem,
+    messages: dict[str, list[OutgoingMessage]],
+    warmup: dict[str, list[OutgoingMessage]],
+    chunk: int,
+    batches: dict[str, int],
+    timeout: float,
+) -> dict[str, Any]:
     """Publish the decisions' bodies to a quorum queue of their own; time publish, consume."""
     urls = {system.admin: system.amqp_url(system.admin)}
     warm, count = load.size(warmup), load.size(messages)
@@ -82,25 +101,35 @@ def run_once(system: BenchSystem, messages: dict[str, list[OutgoingMessage]],
         "consume_rate": round((warm + count - first_count) / max(done - first, 1e-9)),
         "end_to_end_rate": round(count / (done - published.started)),
         "failed": published.failed,
-        "cpu_us_per_message": {name: round(1e6 * seconds / count)
-                               for name, seconds in cpu.items()},
+        "cpu_us_per_message": {name: round(1e6 * seconds / count) for name, seconds in cpu.items()},
     }
 
 
-def run(system: BenchSystem, messages: dict[str, list[OutgoingMessage]],
-        warmup: dict[str, list[OutgoingMessage]], chunk: int, batches: dict[str, int],
-        timeout: float, repeats: int = 3) -> dict[str, Any]:
+def run(
+    system: BenchSystem,
+    messages: dict[str, list[OutgoingMessage]],
+    warmup: dict[str, list[OutgoingMessage]],
+    chunk: int,
+    batches: dict[str, int],
+    timeout: float,
+    repeats: int = 3,
+) -> dict[str, Any]:
     """The baseline `repeats` times (a busy machine makes one short run unreliable): medians."""
     _declare(system)
     runs = [run_once(system, messages, warmup, chunk, batches, timeout) for _ in range(repeats)]
-    median = {key: statistics.median(r[key] for r in runs)
-              for key in ("publish_rate", "consume_rate", "end_to_end_rate")}
+    median = {
+        key: statistics.median(r[key] for r in runs)
+        for key in ("publish_rate", "consume_rate", "end_to_end_rate")
+    }
     best = max(runs, key=lambda r: r["end_to_end_rate"])
-    return {"messages": load.size(messages), "message_bytes": _mean_size(messages),
-            **{k: round(v) for k, v in median.items()},
-            "end_to_end_rates": [r["end_to_end_rate"] for r in runs],
-            "failed": sum(r["failed"] for r in runs),
-            "cpu_us_per_message": best["cpu_us_per_message"]}
+    return {
+        "messages": load.size(messages),
+        "message_bytes": _mean_size(messages),
+        **{k: round(v) for k, v in median.items()},
+        "end_to_end_rates": [r["end_to_end_rate"] for r in runs],
+        "failed": sum(r["failed"] for r in runs),
+        "cpu_us_per_message": best["cpu_us_per_message"],
+    }
 
 
 def _mean_size(messages: dict[str, list[OutgoingMessage]]) -> int:

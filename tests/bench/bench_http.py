@@ -29,10 +29,15 @@ class Gunicorn:
     def __init__(self, system: BenchSystem, service: str) -> None:
         self.port = system.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        argv = [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py",
-                f"services.{service}.entrypoints.web:create_app()"]
-        self.process = system.spawn(argv, service, f"gunicorn-{service}",
-                                    {"GUNICORN_BIND": f"127.0.0.1:{self.port}"})
+        argv = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            "deploy/gunicorn.conf.py",
+            f"services.{service}.entrypoints.web:create_app()",
+        ]
+        self.process = system.spawn(
+            argv, service, f"gunicorn-{service}", {"GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        )
         wait_for(self._ready, 60, interval=0.2, what=f"gunicorn for {service}")
 
     def _ready(self) -> bool:
@@ -71,9 +76,19 @@ def usagers(system: BenchSystem, count: int, first_seed: int, timeout: float) ->
         codes[data["reference"]] = data["access_code"]
     connection.close()
     wanted = list(codes)
-    wait_for(lambda: system.scalar("explainer", "SELECT count(*) FROM explanations WHERE "
-                                   "reference = ANY(:wanted)", wanted=wanted) >= len(codes),
-             timeout, interval=0.1, what="explanations of the usagers' decisions")
+    wait_for(
+        lambda: (
+            system.scalar(
+                "explainer",
+                "SELECT count(*) FROM explanations WHERE reference = ANY(:wanted)",
+                wanted=wanted,
+            )
+            >= len(codes)
+        ),
+        timeout,
+        interval=0.1,
+        what="explanations of the usagers' decisions",
+    )
     return [f"{reference}\t{code}" for reference, code in codes.items()]
 
 
@@ -84,47 +99,81 @@ def sign_in(base_url: str, reference: str, code: str) -> str:
         token = CSRF.search(page.text)
         if token is None:
             raise RuntimeError("no CSRF token on the home page")
-        answer = browser.post(f"{base_url}/", data={"reference": reference, "code": code,
-                                                    "csrf_token": token.group(1)},
-                              allow_redirects=False, timeout=10)
+        answer = browser.post(
+            f"{base_url}/",
+            data={"reference": reference, "code": code, "csrf_token": token.group(1)},
+            allow_redirects=False,
+            timeout=10,
+        )
         if answer.status_code != 303:
             raise RuntimeError(f"sign-in refused ({answer.status_code})")
         return "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
 
 
-def wrk(url: str, targets: list[str], rate: int, seconds: int, connections: int,
-        workdir: Path) -> dict[str, Any]:
+def wrk(
+    url: str, targets: list[str], rate: int, seconds: int, connections: int, workdir: Path
+) -> dict[str, Any]:
     """One wrk run (one thread: the machine's other core serves); its JSON summary."""
     path = workdir / f"targets-{uuid.uuid4().hex[:6]}.txt"
     path.write_text("\n".join(targets) + "\n")
-    argv = [shutil.which("wrk") or "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
-            "--latency", "-s", str(SCRIPT), url, "--", str(path), str(rate)]
-    done = subprocess.run(argv, capture_output=True, text=True, check=True,
-                          cwd=ROOT, timeout=seconds + 60)
+    argv = [
+        shutil.which("wrk") or "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(SCRIPT),
+        url,
+        "--",
+        str(path),
+        str(rate),
+    ]
+    done = subprocess.run(
+        argv, capture_output=True, text=True, check=True, cwd=ROOT, timeout=seconds + 60
+    )
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     seconds_run = summary["duration_us"] / 1e6
-    errors = sum(summary[k] for k in ("connect_errors", "read_errors", "write_errors",
-                                      "status_errors", "timeouts"))
-    return {"requests": summary["requests"], "rate": round(summary["requests"] / seconds_run),
-            "p50_ms": summary["p50_us"] / 1000, "p90_ms": summary["p90_us"] / 1000,
-            "p99_ms": summary["p99_us"] / 1000, "max_ms": summary["max_us"] / 1000,
-            "errors": errors, "status_errors": summary["status_errors"]}
+    errors = sum(
+        summary[k]
+        for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+    )
+    return {
+        "requests": summary["requests"],
+        "rate": round(summary["requests"] / seconds_run),
+        "p50_ms": summary["p50_us"] / 1000,
+        "p90_ms": summary["p90_us"] / 1000,
+        "p99_ms": summary["p99_us"] / 1000,
+        "max_ms": summary["max_us"] / 1000,
+        "errors": errors,
+        "status_errors": summary["status_errors"],
+    }
 
 
 CONNECTIONS = 16
 
 
-def run(system: BenchSystem, rate: int, seconds: int, warmup_seconds: int, people_count: int,
-        first_seed: int, timeout: float, profile_to: Path | None = None) -> dict[str, Any]:
+def run(
+    system: BenchSystem,
+    rate: int,
+    seconds: int,
+    warmup_seconds: int,
+    people_count: int,
+    first_seed: int,
+    timeout: float,
+    profile_to: Path | None = None,
+) -> dict[str, Any]:
     """Needs the workers of decision_log and explainer running (decisions get explained)."""
     connections = CONNECTIONS
     people = [line.split("\t") for line in usagers(system, people_count, first_seed, timeout)]
     server = Gunicorn(system, "explainer")
     try:
         cookies = [sign_in(server.url, reference, code) for reference, code in people]
-        targets = [line for (reference, _), cookie in zip(people, cookies, strict=True)
-                   for line in (f"/api/v1/explanations/{reference}\t{cookie}",
-                                f"/d/{reference}\t{cookie}")]
+        targets = [
+            line
+            for (reference, _), cookie in zip(people, cookies, strict=True)
+            for line in (f"/api/v1/explanations/{reference}\t{cookie}", f"/d/{reference}\t{cookie}")
+        ]
         wrk(server.url, targets, rate, warmup_seconds, connections, system.base_dir)  # warm up
         measured = wrk(server.url, targets, rate, seconds, connections, system.base_dir)
         # The same server and tool on a route that does nothing: what HTTP itself costs here.
@@ -132,17 +181,26 @@ def run(system: BenchSystem, rate: int, seconds: int, warmup_seconds: int, peopl
         # py-spy samples every gunicorn worker 200 times a second: on 2 cores that alone
         # changes the figures, so it watches a run of its own, after the measured ones.
         profiled = None
-        recorder = (profile.record(server.process.pid, profile_to, subprocesses=True)
-                    if profile_to else None)
+        recorder = (
+            profile.record(server.process.pid, profile_to, subprocesses=True)
+            if profile_to
+            else None
+        )
         if recorder is not None:
-            profiled = wrk(server.url, targets, rate, max(seconds // 2, 1), connections,
-                           system.base_dir)
+            profiled = wrk(
+                server.url, targets, rate, max(seconds // 2, 1), connections, system.base_dir
+            )
             profile.stop(recorder)
     finally:
         server.stop()
-    return {"target_rate": rate, "connections": connections,
-            "workers": _workers(system), "explanations": measured, "healthz": baseline,
-            **({"explanations_under_py_spy": profiled} if profiled else {})}
+    return {
+        "target_rate": rate,
+        "connections": connections,
+        "workers": _workers(system),
+        "explanations": measured,
+        "healthz": baseline,
+        **({"explanations_under_py_spy": profiled} if profiled else {}),
+    }
 
 
 def _workers(system: BenchSystem) -> str:

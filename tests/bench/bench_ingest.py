@@ -14,8 +14,11 @@ from tests.bench.system import BenchSystem, wait_for
 # decisions committed, read without scanning the decisions table while it grows.
 LOGGED = "SELECT coalesce(sum(seq), 0) FROM chain_heads"
 # Queues of the services not running in this phase: bound in production, emptied here.
-UNCONSUMED = ("explainer.decision-logged", "appeals.decision-logged",
-              "appeals.explanation-generated")
+UNCONSUMED = (
+    "explainer.decision-logged",
+    "appeals.decision-logged",
+    "appeals.explanation-generated",
+)
 
 
 def logged(system: BenchSystem) -> int:
@@ -29,8 +32,14 @@ def purge(system: BenchSystem, queues: tuple[str, ...] = UNCONSUMED) -> None:
     channel.connection.close()
 
 
-def run(system: BenchSystem, worker_pid: int, messages: dict[str, list[OutgoingMessage]],
-        warmup: dict[str, list[OutgoingMessage]], chunk: int, timeout: float) -> dict[str, Any]:
+def run(
+    system: BenchSystem,
+    worker_pid: int,
+    messages: dict[str, list[OutgoingMessage]],
+    warmup: dict[str, list[OutgoingMessage]],
+    chunk: int,
+    timeout: float,
+) -> dict[str, Any]:
     """Needs decision_log's worker running on a prepared database, and nothing else."""
     urls = {user: system.amqp_url(user) for user in messages}
     before, warm, count = logged(system), load.size(warmup), load.size(messages)
@@ -39,11 +48,16 @@ def run(system: BenchSystem, worker_pid: int, messages: dict[str, list[OutgoingM
     meter = CpuMeter({**system.server_roots(), "worker": worker_pid})
     cpu_before = meter.snapshot()
     published = load.publish(urls, messages, chunk)
-    done = wait_for(lambda: logged(system) >= before + warm + count, timeout,
-                    what="decisions logged")
+    done = wait_for(
+        lambda: logged(system) >= before + warm + count, timeout, what="decisions logged"
+    )
     cpu = meter.since(cpu_before)
-    drained = wait_for(lambda: system.scalar("decision_log", "SELECT count(*) FROM outbox") == 0,
-                       timeout, interval=0.05, what="outbox drained")
+    drained = wait_for(
+        lambda: system.scalar("decision_log", "SELECT count(*) FROM outbox") == 0,
+        timeout,
+        interval=0.05,
+        what="outbox drained",
+    )
     decisions = system.scalar("decision_log", "SELECT count(*) FROM decisions")
     quarantined = system.scalar("decision_log", "SELECT count(*) FROM quarantine")
     purge(system)
@@ -55,7 +69,8 @@ def run(system: BenchSystem, worker_pid: int, messages: dict[str, list[OutgoingM
         "outbox_drained_after_s": round(max(drained - done, 0.0), 3),
         "logged_exactly_once": decisions == before + warm + count and quarantined == 0,
         "failed": published.failed,
-        "cpu_us_per_decision": {name: round(1e6 * seconds / count)
-                                for name, seconds in cpu.items()},
+        "cpu_us_per_decision": {
+            name: round(1e6 * seconds / count) for name, seconds in cpu.items()
+        },
         "elapsed_s": round(time.time() - published.started, 1),
     }

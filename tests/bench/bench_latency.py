@@ -15,13 +15,17 @@ from tests.bench.system import BenchSystem, wait_for
 
 # New first versions of explanations, with the decision they explain, after a row id; and the
 # last row id to start from.
-EXPLAINED = ("SELECT e.id, d.administration, d.decision_id FROM explanations e "
-             "JOIN decisions d ON d.id = e.decision_pk "
-             "WHERE (e.id > {after} OR e.id IN ({gaps})) AND e.version = 1 "
-             "ORDER BY e.id")
-LOGGED = ("SELECT id, administration, decision_id FROM decisions "
-          "WHERE (id > {after} OR id IN ({gaps})) "
-          "ORDER BY id")
+EXPLAINED = (
+    "SELECT e.id, d.administration, d.decision_id FROM explanations e "
+    "JOIN decisions d ON d.id = e.decision_pk "
+    "WHERE (e.id > {after} OR e.id IN ({gaps})) AND e.version = 1 "
+    "ORDER BY e.id"
+)
+LOGGED = (
+    "SELECT id, administration, decision_id FROM decisions "
+    "WHERE (id > {after} OR id IN ({gaps})) "
+    "ORDER BY id"
+)
 LAST_EXPLANATION = "SELECT coalesce(max(id), 0) FROM explanations"
 LAST_LOGGED = "SELECT coalesce(max(id), 0) FROM decisions"
 PERCENTILES = (50, 90, 99)
@@ -58,8 +62,9 @@ class Arrivals:
         while not self._stop.wait(0.01):
             gaps = ",".join(map(str, sorted(self._gaps)[-GAPS_KEPT:])) or "0"
             with engine.connect() as connection:
-                rows = connection.execute(text(self._query.format(
-                    after=self._after, gaps=gaps))).all()
+                rows = connection.execute(
+                    text(self._query.format(after=self._after, gaps=gaps))
+                ).all()
             moment = time.time()
             found = set()
             for row_id, administration, decision_id in rows:
@@ -76,8 +81,10 @@ def percentiles(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     if not ordered:
         return {}
-    pick = {f"p{p}_ms": round(1000 * ordered[min(len(ordered) - 1, len(ordered) * p // 100)], 1)
-            for p in PERCENTILES}
+    pick = {
+        f"p{p}_ms": round(1000 * ordered[min(len(ordered) - 1, len(ordered) * p // 100)], 1)
+        for p in PERCENTILES
+    }
     return {**pick, "max_ms": round(1000 * ordered[-1], 1)}
 
 
@@ -86,8 +93,9 @@ def _key(message: OutgoingMessage) -> tuple[str, str]:
     return body["administration"], body["decision_id"]
 
 
-def run(system: BenchSystem, rate: int, seconds: float, first_seed: int, warmup: int,
-        timeout: float) -> dict[str, Any]:
+def run(
+    system: BenchSystem, rate: int, seconds: float, first_seed: int, warmup: int, timeout: float
+) -> dict[str, Any]:
     """Needs decision_log's and explainer's workers running, the registry known to both."""
     _warm_up(system, first_seed + 500, min(warmup, 300), timeout)
     count = round(rate * seconds)
@@ -106,15 +114,22 @@ def run(system: BenchSystem, rate: int, seconds: float, first_seed: int, warmup:
         for message in batch:
             sent_at[keys[message.message_id]] = moment
 
-    with Arrivals(system, "decision_log", LAST_LOGGED, LOGGED) as logged, \
-            Arrivals(system, "explainer", LAST_EXPLANATION, EXPLAINED) as explained:
+    with (
+        Arrivals(system, "decision_log", LAST_LOGGED, LOGGED) as logged,
+        Arrivals(system, "explainer", LAST_EXPLANATION, EXPLAINED) as explained,
+    ):
         published = load.publish(urls, messages, chunk, pace=pace, sent=sent)
-        wait_for(lambda: len(explained.seen.keys() & sent_at.keys()) >= count, timeout,
-                 interval=0.1, what="explanations stored")
+        wait_for(
+            lambda: len(explained.seen.keys() & sent_at.keys()) >= count,
+            timeout,
+            interval=0.1,
+            what="explanations stored",
+        )
     to_explanation = [explained.seen[k] - t for k, t in sent_at.items()]
     to_log = [logged.seen[k] - t for k, t in sent_at.items() if k in logged.seen]
     return {
-        "decisions": count, "target_rate": rate,
+        "decisions": count,
+        "target_rate": rate,
         "publish_rate": round(published.rate),
         "publish_to_explanation": percentiles(to_explanation),
         "publish_to_logged": percentiles(to_log),
@@ -127,5 +142,6 @@ def _warm_up(system: BenchSystem, seed: int, count: int, timeout: float) -> None
     keys = {_key(m) for batch in messages.values() for m in batch}
     with Arrivals(system, "explainer", LAST_EXPLANATION, EXPLAINED) as explained:
         load.publish({user: system.amqp_url(user) for user in messages}, messages, chunk=50)
-        wait_for(lambda: keys <= explained.seen.keys(), timeout, interval=0.1,
-                 what="explainer warm-up")
+        wait_for(
+            lambda: keys <= explained.seen.keys(), timeout, interval=0.1, what="explainer warm-up"
+        )

@@ -44,8 +44,9 @@ class Sampler:
                 purged_at = self.logged
 
 
-def run(system: BenchSystem, worker_pid: int, count: int, first_seed: int, chunk: int,
-        timeout: float) -> dict[str, Any]:
+def run(
+    system: BenchSystem, worker_pid: int, count: int, first_seed: int, chunk: int, timeout: float
+) -> dict[str, Any]:
     """Stream `count` decisions (made as they go) through decision_log's worker."""
     sources = load.streams(count, first_seed, system.user_of)
     urls = {user: system.amqp_url(user) for user in sources}
@@ -64,24 +65,34 @@ def run(system: BenchSystem, worker_pid: int, count: int, first_seed: int, chunk
                 time.sleep(0.05)
 
         published = load.publish(urls, sources, chunk, pace=hold_back, sent=note)
-        wait_for(lambda: sampler.logged >= start + count, timeout, interval=0.2,
-                 what="the long run logged")
+        wait_for(
+            lambda: sampler.logged >= start + count,
+            timeout,
+            interval=0.2,
+            what="the long run logged",
+        )
         time.sleep(1.0)
     bench_ingest.purge(system)
-    return {"decisions": count, **_shape(sampler.samples, start, count),
-            "end_to_end_rate": round(count / (time.time() - 1.0 - published.started))}
+    return {
+        "decisions": count,
+        **_shape(sampler.samples, start, count),
+        "end_to_end_rate": round(count / (time.time() - 1.0 - published.started)),
+    }
 
 
 def _shape(samples: list[tuple[float, int, float]], start: int, count: int) -> dict[str, Any]:
     """RSS after the first tenth of the run (warm), at the middle, at the end, and its peak."""
+
     def at(fraction: float) -> float:
         mark = start + fraction * count
         return next((rss for _, logged, rss in samples if logged >= mark), samples[-1][2])
 
     step = max(1, len(samples) // 60)
     return {
-        "rss_warm_mb": round(at(0.1), 1), "rss_middle_mb": round(at(0.5), 1),
-        "rss_end_mb": round(samples[-1][2], 1), "rss_peak_mb": round(max(s[2] for s in samples), 1),
+        "rss_warm_mb": round(at(0.1), 1),
+        "rss_middle_mb": round(at(0.5), 1),
+        "rss_end_mb": round(samples[-1][2], 1),
+        "rss_peak_mb": round(max(s[2] for s in samples), 1),
         "growth_second_half_mb": round(samples[-1][2] - at(0.5), 1),
         "samples": [[logged - start, round(rss, 1)] for _, logged, rss in samples[::step]],
     }

@@ -27,8 +27,15 @@ VARIANTS: list[dict[str, str]] = [
 ]
 
 
-def run(system: BenchSystem, count: int, first_seed: int, warmup: dict[str, list[OutgoingMessage]],
-        chunk: int, timeout: float, rounds: int = 2) -> list[dict[str, Any]]:
+def run(
+    system: BenchSystem,
+    count: int,
+    first_seed: int,
+    warmup: dict[str, list[OutgoingMessage]],
+    chunk: int,
+    timeout: float,
+    rounds: int = 2,
+) -> list[dict[str, Any]]:
     base = dict(system.tuning)
     runs: list[list[dict[str, Any]]] = [[] for _ in VARIANTS]
     seed = first_seed
@@ -38,20 +45,32 @@ def run(system: BenchSystem, count: int, first_seed: int, warmup: dict[str, list
             worker = system.worker("decision_log")
             try:
                 seed += 10
-                figures = bench_ingest.run(system, worker.pid,
-                                           load.made(count, seed, system.user_of),
-                                           warmup if seed == first_seed + 10 else {},
-                                           chunk, timeout)
+                figures = bench_ingest.run(
+                    system,
+                    worker.pid,
+                    load.made(count, seed, system.user_of),
+                    warmup if seed == first_seed + 10 else {},
+                    chunk,
+                    timeout,
+                )
             finally:
                 stop_process(worker)
             runs[n].append(figures)
-            print(f"[bench] sweep round {round_ + 1} {variant or 'defaults'}: "
-                  f"{figures['end_to_end_rate']}/s", flush=True)
+            print(
+                f"[bench] sweep round {round_ + 1} {variant or 'defaults'}: "
+                f"{figures['end_to_end_rate']}/s",
+                flush=True,
+            )
     system.tuning = base
-    return [{"settings": variant or "defaults",
-             "end_to_end_rate": round(statistics.median(f["end_to_end_rate"] for f in found)),
-             "rates": [f["end_to_end_rate"] for f in found],
-             "cpu_us_per_decision": round(statistics.median(
-                 sum(f["cpu_us_per_decision"].values()) for f in found)),
-             "logged_exactly_once": all(f["logged_exactly_once"] for f in found)}
-            for variant, found in zip(VARIANTS, runs, strict=True)]
+    return [
+        {
+            "settings": variant or "defaults",
+            "end_to_end_rate": round(statistics.median(f["end_to_end_rate"] for f in found)),
+            "rates": [f["end_to_end_rate"] for f in found],
+            "cpu_us_per_decision": round(
+                statistics.median(sum(f["cpu_us_per_decision"].values()) for f in found)
+            ),
+            "logged_exactly_once": all(f["logged_exactly_once"] for f in found),
+        }
+        for variant, found in zip(VARIANTS, runs, strict=True)
+    ]

@@ -49,7 +49,7 @@ def run(system: BenchSystem, leaves: int, batch: int, probes: int) -> dict[str, 
         count = min(batch, leaves - first)
         began = time.perf_counter()
         with uow() as work:
-            nodes = NodeStore(work.session, t.tlog)
+            nodes = NodeStore(work.session, t.tlog, work.staging)
             for index in range(first, first + count):
                 nodes.append(LOG, index, _entry(index))
             work.commit()
@@ -58,20 +58,21 @@ def run(system: BenchSystem, leaves: int, batch: int, probes: int) -> dict[str, 
 
     draw = random.Random(9162)
     with uow() as work:
-        root = tree_root(leaves, NodeStore(work.session, t.tlog).reader(LOG))
+        root = tree_root(leaves, NodeStore(work.session, t.tlog, work.staging).reader(LOG))
     inclusion_ms, consistency_ms = [], []
     for _ in range(probes):
         index = draw.randrange(leaves)
         began = time.perf_counter()
         with uow() as work:
-            proof = inclusion_proof(index, leaves, NodeStore(work.session, t.tlog).reader(LOG))
+            read = NodeStore(work.session, t.tlog, work.staging).reader(LOG)
+            proof = inclusion_proof(index, leaves, read)
         inclusion_ms.append((time.perf_counter() - began) * 1000)
         verify_inclusion(leaf_hash(_entry(index)), index, leaves, proof, root)
     for _ in range(max(probes // 4, 1)):
         old = draw.randrange(1, leaves)
         began = time.perf_counter()
         with uow() as work:
-            read = NodeStore(work.session, t.tlog).reader(LOG)
+            read = NodeStore(work.session, t.tlog, work.staging).reader(LOG)
             proof = consistency_proof(old, leaves, read)
             old_root = tree_root(old, read)
         consistency_ms.append((time.perf_counter() - began) * 1000)
@@ -80,9 +81,13 @@ def run(system: BenchSystem, leaves: int, batch: int, probes: int) -> dict[str, 
         connection.execute(delete(t.tlog.nodes).where(t.tlog.nodes.c.log == LOG))
     append_us = sorted(s * 1e6 for s in batch_seconds)
     return {
-        "leaves": leaves, "batch": batch, "build_s": round(build_s, 1),
-        "append_us_per_leaf": {"mean": round(statistics.fmean(append_us), 1),
-                               "p99": round(_p99(append_us), 1)},
+        "leaves": leaves,
+        "batch": batch,
+        "build_s": round(build_s, 1),
+        "append_us_per_leaf": {
+            "mean": round(statistics.fmean(append_us), 1),
+            "p99": round(_p99(append_us), 1),
+        },
         "inclusion_proof_ms": _summary(inclusion_ms),
         "consistency_proof_ms": _summary(consistency_ms),
     }
@@ -94,5 +99,9 @@ def _p99(values: list[float]) -> float:
 
 
 def _summary(values: list[float]) -> dict[str, float]:
-    return {"count": len(values), "p50": round(statistics.median(values), 2),
-            "p99": round(_p99(values), 2), "max": round(max(values), 2)}
+    return {
+        "count": len(values),
+        "p50": round(statistics.median(values), 2),
+        "p99": round(_p99(values), 2),
+        "max": round(max(values), 2),
+    }

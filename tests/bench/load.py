@@ -18,8 +18,7 @@ PER_SEED = 10_000
 Streams = Mapping[str, Iterable[OutgoingMessage]]
 
 
-def _stream(document: dict[str, object], count: int, first_seed: int
-            ) -> Iterator[OutgoingMessage]:
+def _stream(document: dict[str, object], count: int, first_seed: int) -> Iterator[OutgoingMessage]:
     """`count` decisions of one algorithm, made a seed at a time (ids never repeat)."""
     seed = first_seed
     while count > 0:
@@ -33,9 +32,12 @@ def streams(count: int, first_seed: int, user_of: dict[str, str]) -> Streams:
     """`count` decisions shared between the sample back offices (`user_of` their AMQP user by
     administration), made as they are published: a million need not fit in memory."""
     share, extra = divmod(count, len(SAMPLE_ALGORITHMS))
-    return {user_of[str(document["administration"])]:
-            _stream(document, share + (n < extra), first_seed + n * 1000)
-            for n, document in enumerate(SAMPLE_ALGORITHMS)}
+    return {
+        user_of[str(document["administration"])]: _stream(
+            document, share + (n < extra), first_seed + n * 1000
+        )
+        for n, document in enumerate(SAMPLE_ALGORITHMS)
+    }
 
 
 def made(count: int, first_seed: int, user_of: dict[str, str]) -> dict[str, list[OutgoingMessage]]:
@@ -43,11 +45,14 @@ def made(count: int, first_seed: int, user_of: dict[str, str]) -> dict[str, list
     return {user: list(stream) for user, stream in streams(count, first_seed, user_of).items()}
 
 
-def rerouted(sources: dict[str, list[OutgoingMessage]], exchange: str,
-             user: str) -> dict[str, list[OutgoingMessage]]:
+def rerouted(
+    sources: dict[str, list[OutgoingMessage]], exchange: str, user: str
+) -> dict[str, list[OutgoingMessage]]:
     """The same bodies and sizes, sent by `user` to another exchange (the raw baseline)."""
-    return {f"{user}#{n}": [dataclasses.replace(m, exchange=exchange) for m in messages]
-            for n, messages in enumerate(sources.values())}
+    return {
+        f"{user}#{n}": [dataclasses.replace(m, exchange=exchange) for m in messages]
+        for n, messages in enumerate(sources.values())
+    }
 
 
 def size(sources: Mapping[str, list[OutgoingMessage]]) -> int:
@@ -66,9 +71,13 @@ class Published:
         return self.confirmed / max(self.finished - self.started, 1e-9)
 
 
-def publish(urls: dict[str, str], sources: Streams, chunk: int,
-            pace: Callable[[int], None] | None = None,
-            sent: Callable[[list[OutgoingMessage], float], None] | None = None) -> Published:
+def publish(
+    urls: dict[str, str],
+    sources: Streams,
+    chunk: int,
+    pace: Callable[[int], None] | None = None,
+    sent: Callable[[list[OutgoingMessage], float], None] | None = None,
+) -> Published:
     """Each back office publishes from its own thread, `chunk` messages per wait for confirms.
 
     `pace(n)` runs before each chunk with the number of messages that thread sent so far (to

@@ -26,8 +26,20 @@ def record(pid: int, out: Path, subprocesses: bool = False) -> subprocess.Popen[
     binary = py_spy()
     if binary is None:
         return None
-    argv = [binary, "record", "--pid", str(pid), "--rate", "200", "--format", "raw",
-            "--nonblocking", "--output", str(out), *(["--subprocesses"] if subprocesses else [])]
+    argv = [
+        binary,
+        "record",
+        "--pid",
+        str(pid),
+        "--rate",
+        "200",
+        "--format",
+        "raw",
+        "--nonblocking",
+        "--output",
+        str(out),
+        *(["--subprocesses"] if subprocesses else []),
+    ]
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -57,13 +69,18 @@ def summarize(path: Path, within: str = "MessageConsumer._settle", top: int = 20
         if not starts or not count_text.isdigit():
             continue
         count = int(count_text)
-        frames = frames[starts[0]:]
+        frames = frames[starts[0] :]
         total += count
         for frame in set(frames):
             inclusive[frame] += count
         own[frames[-1]] += count
+
     def share(counter: Counter[str]) -> list[list[Any]]:
         # Frames in every sample (the loop itself) say nothing.
-        return [[name, round(100 * n / max(total, 1), 1)] for name, n in counter.most_common()
-                if n < 0.99 * total][:top]
+        return [
+            [name, round(100 * n / max(total, 1), 1)]
+            for name, n in counter.most_common()
+            if n < 0.99 * total
+        ][:top]
+
     return {"samples": total, "inclusive_pct": share(inclusive), "self_pct": share(own)}

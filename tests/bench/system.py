@@ -29,7 +29,7 @@ from shared.config import SERVICES, Settings
 from shared.messaging import definitions
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS
-from shared.testing.processes import PostgresServer, RabbitMQServer, free_port
+from tests.support.processes import PostgresServer, RabbitMQServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "bench-secret-key-" + "0123456789" * 4
@@ -51,8 +51,13 @@ class DurablePostgresServer(PostgresServer):
 class BenchSystem:
     """A vhost with the production definitions (own users), databases, the services' processes."""
 
-    def __init__(self, base_dir: Path, rabbitmq: RabbitMQServer, postgres: PostgresServer,
-                 tuning: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        base_dir: Path,
+        rabbitmq: RabbitMQServer,
+        postgres: PostgresServer,
+        tuning: dict[str, str] | None = None,
+    ) -> None:
         self.base_dir = base_dir
         self.rabbitmq, self.postgres = rabbitmq, postgres
         self.explainer_workers = 1
@@ -60,24 +65,31 @@ class BenchSystem:
         suffix = uuid.uuid4().hex[:6]
         self.vhost = f"bench-{suffix}"
         self.admin = f"bench-admin-{suffix}"
-        self.service_users = {name: f"bench-svc-{name.replace('_', '-')}-{suffix}"
-                              for name in SERVICES}
+        self.service_users = {
+            name: f"bench-svc-{name.replace('_', '-')}-{suffix}" for name in SERVICES
+        }
         # The sample back offices, under names of this run.
         self.producers = {f"{user}-{suffix}": adm for user, adm in SAMPLE_PRODUCERS.items()}
         self.user_of = {adm: user for user, adm in self.producers.items()}
         self.databases = {name: f"bench_{suffix}_{name}" for name in SERVICES}
         users = [*self.service_users.values(), *self.producers, self.admin]
         self.passwords = {user: secrets.token_hex(12) for user in users}
-        self.settings = Settings(secret_key=SECRET_KEY, service_users=self.service_users,
-                                 database_urls={name: postgres.url(db)
-                                                for name, db in self.databases.items()})
+        self.settings = Settings(
+            secret_key=SECRET_KEY,
+            service_users=self.service_users,
+            database_urls={name: postgres.url(db) for name, db in self.databases.items()},
+        )
         self._engines: dict[str, Engine] = {}
         self._children: list[subprocess.Popen[bytes]] = []
 
     def start(self) -> None:
         """Load the definitions into the run's vhost; create and migrate its databases."""
-        rendered = definitions.render(self.service_users, self.producers, self.passwords,
-                                      admin=(self.admin, self.passwords[self.admin]))
+        rendered = definitions.render(
+            self.service_users,
+            self.producers,
+            self.passwords,
+            admin=(self.admin, self.passwords[self.admin]),
+        )
         path = self.base_dir / "definitions.json"
         path.write_text(json.dumps(_in_vhost(rendered, self.vhost)))
         self.rabbitmq.import_definitions(path)
@@ -102,8 +114,7 @@ class BenchSystem:
 
     def engine(self, service: str) -> Engine:
         if service not in self._engines:
-            self._engines[service] = create_engine(self.settings.database_url(service),
-                                                   pool_size=2)
+            self._engines[service] = create_engine(self.settings.database_url(service), pool_size=2)
         return self._engines[service]
 
     def scalar(self, service: str, sql: str, **params: Any) -> Any:
@@ -112,25 +123,33 @@ class BenchSystem:
 
     def server_roots(self) -> dict[str, int]:
         """The root process of each server's tree (for CPU accounting)."""
-        return {"rabbitmq": self.rabbitmq._proc.pid,  # type: ignore[union-attr]
-                "postgresql": self.postgres._proc.pid}  # type: ignore[union-attr]
+        return {
+            "rabbitmq": self.rabbitmq._proc.pid,  # type: ignore[union-attr]
+            "postgresql": self.postgres._proc.pid,
+        }  # type: ignore[union-attr]
 
     # The services
     def env(self, service: str) -> dict[str, str]:
         """The environment of docs/operations.md for one service's processes."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLICITE_")}
-        env.update({
-            "EXPLICITE_SECRET_KEY": SECRET_KEY,
-            "EXPLICITE_AMQP_URL": self.amqp_url(self.service_users[service]),
-            "EXPLICITE_PUBLIC_URL": "http://explicite.bench",
-            "EXPLICITE_LOG_FORMAT": "json",
-            "EXPLICITE_LOG_LEVEL": "WARNING",
-            **{f"EXPLICITE_{name.upper()}_DATABASE_URL": url
-               for name, url in self.settings.database_urls.items()},
-            **{f"EXPLICITE_{name.upper()}_AMQP_USER": user
-               for name, user in self.service_users.items()},
-            **self.tuning,
-        })
+        env.update(
+            {
+                "EXPLICITE_SECRET_KEY": SECRET_KEY,
+                "EXPLICITE_AMQP_URL": self.amqp_url(self.service_users[service]),
+                "EXPLICITE_PUBLIC_URL": "http://explicite.bench",
+                "EXPLICITE_LOG_FORMAT": "json",
+                "EXPLICITE_LOG_LEVEL": "WARNING",
+                **{
+                    f"EXPLICITE_{name.upper()}_DATABASE_URL": url
+                    for name, url in self.settings.database_urls.items()
+                },
+                **{
+                    f"EXPLICITE_{name.upper()}_AMQP_USER": user
+                    for name, user in self.service_users.items()
+                },
+                **self.tuning,
+            }
+        )
         return env
 
     def register_samples(self) -> None:
@@ -138,25 +157,34 @@ class BenchSystem:
         app = bootstrap(self.settings, engine=self.engine("decision_log"))
         with app.uow() as uow:
             for document in SAMPLE_ALGORITHMS:
-                register_algorithm(uow, document, administration=document["administration"],
-                                   by="bench")
+                register_algorithm(
+                    uow, document, administration=document["administration"], by="bench"
+                )
             for user, administration in self.producers.items():
                 register_amqp_producer(uow, user, administration)
             uow.commit()
 
-    def spawn(self, argv: list[str], service: str, log_name: str,
-              extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, argv: list[str], service: str, log_name: str, extra_env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = open(self.base_dir / f"{log_name}.log", "ab")  # noqa: SIM115 - the child keeps it
-        child = subprocess.Popen(argv, env={**self.env(service), **(extra_env or {})}, cwd=ROOT,
-                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        child = subprocess.Popen(
+            argv,
+            env={**self.env(service), **(extra_env or {})},
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         self._children.append(child)
         return child
 
     def worker(self, service: str) -> subprocess.Popen[bytes]:
         """`explicite worker <service>`, the production worker process."""
-        return self.spawn([sys.executable, "-m", "services.cli", "worker", service],
-                          service, f"worker-{service}")
+        return self.spawn(
+            [sys.executable, "-m", "services.cli", "worker", service], service, f"worker-{service}"
+        )
 
     def free_port(self) -> int:
         return free_port()
@@ -164,8 +192,12 @@ class BenchSystem:
 
 def _in_vhost(rendered: dict[str, Any], vhost: str) -> dict[str, Any]:
     """Definitions rendered for "/" moved to another vhost."""
-    moved = {key: [{**item, "vhost": vhost} if "vhost" in item else item for item in value]
-             if isinstance(value, list) else value for key, value in rendered.items()}
+    moved = {
+        key: [{**item, "vhost": vhost} if "vhost" in item else item for item in value]
+        if isinstance(value, list)
+        else value
+        for key, value in rendered.items()
+    }
     moved["vhosts"] = [{"name": vhost}]
     return moved
 
@@ -190,8 +222,9 @@ def rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def own_servers(base_dir: Path, *, fsync: bool = True) -> Iterator[tuple[RabbitMQServer,
-                                                                         PostgresServer]]:
+def own_servers(
+    base_dir: Path, *, fsync: bool = True
+) -> Iterator[tuple[RabbitMQServer, PostgresServer]]:
     """A RabbitMQ node and a PostgreSQL server of the run's own, on private ports."""
     rabbitmq = RabbitMQServer(base_dir / "rabbitmq")
     postgres = (DurablePostgresServer if fsync else PostgresServer)(base_dir / "postgres")
@@ -204,8 +237,9 @@ def own_servers(base_dir: Path, *, fsync: bool = True) -> Iterator[tuple[RabbitM
         rabbitmq.stop()
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.02,
-             what: str = "condition") -> float:
+def wait_for(
+    predicate: Callable[[], bool], timeout: float, interval: float = 0.02, what: str = "condition"
+) -> float:
     """Poll until `predicate()`; return the time.time() at which it held."""
     deadline = time.monotonic() + timeout
     while not predicate():

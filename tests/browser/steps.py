@@ -12,8 +12,10 @@ AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.j
 AXE_TAGS = ["RGAAv4", "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # The smallest file the appeals service recognises as a PDF by its first bytes.
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-       b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 RUN_AXE = """tags => axe.run(document, {
     runOnly: {type: 'tag', values: tags},
@@ -29,14 +31,26 @@ class AxeReport:
         self.pages: list[dict[str, Any]] = []
 
     def add(self, name: str, url: str, violations: list[dict[str, Any]], passes: int) -> None:
-        self.pages.append({"page": name, "url": url, "violations": len(violations),
-                           "rules_passed": passes,
-                           "details": [{"id": v["id"], "impact": v.get("impact"),
-                                        "help": v["help"],
-                                        "targets": [n["target"] for n in v["nodes"]][:10]}
-                                       for v in violations]})
-        self.path.write_text(json.dumps({"tags": AXE_TAGS, "pages": self.pages},
-                                        ensure_ascii=False, indent=2))
+        self.pages.append(
+            {
+                "page": name,
+                "url": url,
+                "violations": len(violations),
+                "rules_passed": passes,
+                "details": [
+                    {
+                        "id": v["id"],
+                        "impact": v.get("impact"),
+                        "help": v["help"],
+                        "targets": [n["target"] for n in v["nodes"]][:10],
+                    }
+                    for v in violations
+                ],
+            }
+        )
+        self.path.write_text(
+            json.dumps({"tags": AXE_TAGS, "pages": self.pages}, ensure_ascii=False, indent=2)
+        )
 
 
 def format_violations(violations: list[dict[str, Any]]) -> str:
@@ -95,8 +109,9 @@ class Journey:
             self.page.evaluate(AXE.read_text(encoding="utf-8"))
         result = self.page.evaluate(RUN_AXE, AXE_TAGS)
         violations: list[dict[str, Any]] = result["violations"]
-        self.report.add(f"{self.name}/{name}", self.page.url, violations,
-                        passes=len(result.get("passes", [])))
+        self.report.add(
+            f"{self.name}/{name}", self.page.url, violations, passes=len(result.get("passes", []))
+        )
         if violations:
             self.violations[f"{name} ({self.page.url})"] = violations
         return violations
@@ -109,11 +124,11 @@ class Journey:
 
     def assert_clean(self) -> None:
         """No axe-core violation on any page checked, no error in the browser's console."""
-        problems = [f"{page}:\n{format_violations(found)}"
-                    for page, found in self.violations.items()]
+        problems = [
+            f"{page}:\n{format_violations(found)}" for page, found in self.violations.items()
+        ]
         assert not problems, "axe-core violations:\n" + "\n".join(problems)
-        assert not self.console_errors, "browser console errors:\n" + "\n".join(
-            self.console_errors)
+        assert not self.console_errors, "browser console errors:\n" + "\n".join(self.console_errors)
 
 
 # What the keyboard journey reads at each stop: the focused element, whether its focus can be
@@ -199,8 +214,11 @@ def check_essential(page: Any) -> dict[str, Any]:
     number; it starts within the first screen."""
     found: dict[str, Any] = page.evaluate(ESSENTIAL)
     text = found["text"]
-    words = [w for w in text.replace("\u202f", "").replace("\u00a0", "").split()
-             if any(ch.isalnum() for ch in w)]
+    words = [
+        w
+        for w in text.replace("\u202f", "").replace("\u00a0", "").split()
+        if any(ch.isalnum() for ch in w)
+    ]
     assert found["before"], "« L'essentiel » is not the first part of the explanation"
     assert len(words) <= 90, f"« L'essentiel » has {len(words)} words: {text}"
     assert re.search(r"Décision du \d", text) and re.search(r"\d+ points?", text), text

@@ -17,8 +17,10 @@ from typing import Any
 from tests.browser.conftest import Demo, ExpliciteServer
 from tests.browser.steps import PDF, Journey, check_essential, expect_text
 
-FACTS = ("L'attestation de la CAF jointe au recours montre un quotient familial de 600 €. "
-         "La famille est monoparentale depuis mars et la demande date de 30 mois.")
+FACTS = (
+    "L'attestation de la CAF jointe au recours montre un quotient familial de 600 €. "
+    "La famille est monoparentale depuis mars et la demande date de 30 mois."
+)
 LAW = "Délibération du conseil municipal du 12 mars 2026 sur les critères d'attribution."
 
 
@@ -40,13 +42,16 @@ def file_contestation(journey: Journey, attachment: Path, *, email: str) -> str:
     page.get_by_role("checkbox", name=re.compile("Quotient familial")).check()
     page.get_by_label("Valeur exacte selon vous").first.fill("600")
     page.get_by_label("Pourquoi cette information est-elle fausse ?").first.fill(
-        "Mon quotient a baissé en janvier : l'attestation de la CAF est jointe.")
+        "Mon quotient a baissé en janvier : l'attestation de la CAF est jointe."
+    )
     page.get_by_role("checkbox", name=re.compile("Parent qui élève seul")).check()
     page.get_by_label("Valeur exacte selon vous").nth(1).fill("oui")
     page.get_by_label("Pourquoi cette information est-elle fausse ?").nth(1).fill(
-        "J'élève seule ma fille depuis mars.")
+        "J'élève seule ma fille depuis mars."
+    )
     page.get_by_label("Votre point de vue").fill(
-        "Sans place en crèche, je ne peux pas reprendre mon emploi à la rentrée.")
+        "Sans place en crèche, je ne peux pas reprendre mon emploi à la rentrée."
+    )
     page.get_by_label("Pièces justificatives").set_input_files(str(attachment))
     page.get_by_role("radio", name="Par courriel").check()
     page.get_by_label("Adresse électronique").fill(email)
@@ -78,8 +83,9 @@ def wait_until(page: Any, url: str, found: Callable[[], bool], timeout: float = 
         page.goto(url)
 
 
-def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journey: Any,
-                                             tmp_path: Path) -> None:
+def test_person_contests_and_reviewer_amends(
+    server: ExpliciteServer, new_journey: Any, tmp_path: Path
+) -> None:
     demo = server.fresh_demo()
     usager = new_journey("parcours")
     page = usager.page
@@ -136,8 +142,11 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     login = "instructeur-ville-exemple"
     sign_in_agent(agent, server, login, demo.agents[login])
     console = agent.page
-    wait_until(console, server.url("/console/"),
-               lambda: console.get_by_role("link", name=public_id).count() > 0)
+    wait_until(
+        console,
+        server.url("/console/"),
+        lambda: console.get_by_role("link", name=public_id).count() > 0,
+    )
     agent.check("file-des-recours")
     console.get_by_role("link", name=public_id).click()
     expect_text(console, "Ce que dit la personne")
@@ -163,15 +172,19 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     expect_text(console, "Place en crèche proposée")
     agent.check("decision-recalculee")
     console.get_by_label("La raison principale").fill(
-        "vous élevez seule votre fille et votre quotient familial est de 600 €")
+        "vous élevez seule votre fille et votre quotient familial est de 600 €"
+    )
     console.get_by_label("Considérations de fait").fill(FACTS)
     console.get_by_label("Considérations de droit").fill(LAW)
     answers = console.get_by_label(re.compile(r"^Point \d+ :"))
     assert answers.count() == 3  # two disputed criteria and the person's own account
-    for index, answer in enumerate((
+    for index, answer in enumerate(
+        (
             "Réponse au point 1 : l'attestation de la CAF jointe donne bien 600 € en janvier.",
             "Réponse au point 2 : vous élevez seule votre fille depuis mars, c'est retenu.",
-            "Réponse au point 3 : avec la place, vous pourrez reprendre votre emploi.")):
+            "Réponse au point 3 : avec la place, vous pourrez reprendre votre emploi.",
+        )
+    ):
         answers.nth(index).fill(answer)
     agent.check("decision-redigee")
     console.get_by_role("button", name="Enregistrer la décision").click()
@@ -200,8 +213,11 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     supervisor.check("statistiques")
 
     # 7. The person reads the outcome, its motivation, and the new decision's explanation.
-    wait_until(page, appeal_url, lambda: page.get_by_role(
-        "link", name=re.compile("lire la nouvelle décision")).count() > 0)
+    wait_until(
+        page,
+        appeal_url,
+        lambda: page.get_by_role("link", name=re.compile("lire la nouvelle décision")).count() > 0,
+    )
     expect_text(page, FACTS)
     expect_text(page, "Réponse au point 1")
     usager.check("issue-du-recours")
@@ -226,8 +242,7 @@ def test_public_and_error_pages(server: ExpliciteServer, new_journey: Any) -> No
     page.get_by_role("link", name=re.compile("crèche", re.I)).first.click()
     expect_text(page, "Comment l'algorithme calcule")
     visitor.check("registre-algorithme")
-    page.get_by_role("contentinfo").get_by_role(
-        "link", name="Accessibilité : non conforme").click()
+    page.get_by_role("contentinfo").get_by_role("link", name="Accessibilité : non conforme").click()
     expect_text(page, "Ce service est non conforme")
     visitor.check("declaration-accessibilite")
     response = page.goto(server.url("/d/D-AAAAA-BBBBB"))
@@ -268,7 +283,8 @@ def test_counter_agent_files_for_a_person(server: ExpliciteServer, new_journey: 
     agent.check("formulaire-erreurs")
     page.get_by_role("radio", name="Par téléphone").check()
     page.get_by_label("Le point de vue de la personne").fill(
-        "Madame Martin explique au téléphone que sa fille est entrée à l'école en septembre.")
+        "Madame Martin explique au téléphone que sa fille est entrée à l'école en septembre."
+    )
     page.get_by_role("radio", name="Par courrier postal").check()
     page.get_by_role("button", name="Enregistrer le recours").click()
     expect_text(page, "Le recours est enregistré")

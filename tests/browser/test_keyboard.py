@@ -25,8 +25,9 @@ def skip_to_content(keys: Keyboard) -> None:
     assert keys.page.evaluate("() => document.activeElement.id") == "contenu"
 
 
-def test_keyboard_only_contestation(server: ExpliciteServer, new_journey: Any,
-                                    tmp_path: Path) -> None:
+def test_keyboard_only_contestation(
+    server: ExpliciteServer, new_journey: Any, tmp_path: Path
+) -> None:
     demo = server.fresh_demo()
     journey = new_journey("clavier")
     page, keys = journey.page, Keyboard(journey)

@@ -12,8 +12,12 @@ from typing import Any
 from tests.browser.conftest import ExpliciteServer
 from tests.browser.steps import PDF, Journey, check_essential, expect_text
 
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 SMALL_PHONE = {**PHONE, "viewport": {"width": 320, "height": 640}}
 
 # Controls smaller than this are hard to hit with a finger (WCAG 2.5.5 asks 44 px, 2.5.8 24);
@@ -40,8 +44,9 @@ def check_phone(journey: Journey, name: str) -> None:
     journey.check(name)
 
 
-def test_phone_journey_maintained(server: ExpliciteServer, new_journey: Any,
-                                  tmp_path: Path) -> None:
+def test_phone_journey_maintained(
+    server: ExpliciteServer, new_journey: Any, tmp_path: Path
+) -> None:
     demo = server.fresh_demo()
     usager = new_journey("mobile", **PHONE)
     page = usager.page
@@ -61,7 +66,8 @@ def test_phone_journey_maintained(server: ExpliciteServer, new_journey: Any,
 
     page.get_by_role("checkbox", name=re.compile("Ancienneté de la demande")).tap()
     page.get_by_label("Pourquoi cette information est-elle fausse ?").nth(5).fill(
-        "Ma première demande date de l'an dernier.")
+        "Ma première demande date de l'an dernier."
+    )
     page.get_by_label("Votre point de vue").fill("Je travaille de nuit et je n'ai personne.")
     attachment = tmp_path / "courrier.pdf"
     attachment.write_bytes(PDF)
@@ -94,15 +100,19 @@ def test_phone_journey_maintained(server: ExpliciteServer, new_journey: Any,
         console.get_by_role("link", name="courrier.pdf", exact=True).tap()
     console.get_by_role("radio", name="Maintenir la décision").tap()
     console.get_by_label("La raison principale").fill(
-        "votre demande a été enregistrée le 3 mars 2026, il y a moins de six mois")
+        "votre demande a été enregistrée le 3 mars 2026, il y a moins de six mois"
+    )
     console.get_by_label("Considérations de fait").fill(
-        "La demande a été enregistrée le 3 mars 2026, il y a moins de six mois.")
+        "La demande a été enregistrée le 3 mars 2026, il y a moins de six mois."
+    )
     console.get_by_label("Considérations de droit").fill(
-        "Délibération du conseil municipal du 12 mars 2026, barème d'attribution.")
+        "Délibération du conseil municipal du 12 mars 2026, barème d'attribution."
+    )
     answers = console.get_by_label(re.compile(r"^Point \d+ :"))
     for index in range(answers.count()):
-        answers.nth(index).fill(f"Point {index + 1} : le registre des demandes montre une "
-                                f"date de dépôt en mars 2026.")
+        answers.nth(index).fill(
+            f"Point {index + 1} : le registre des demandes montre une date de dépôt en mars 2026."
+        )
     console.get_by_role("button", name="Enregistrer la décision").tap()
     expect_text(console, "Décision maintenue")
     check_phone(agent, "dossier-decide")

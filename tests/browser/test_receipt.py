@@ -18,7 +18,8 @@ ADMINISTRATION = "ville-exemple"
 
 
 def test_person_downloads_a_receipt_that_the_standalone_script_verifies(
-        server: ExpliciteServer, new_journey: Any, tmp_path: Path) -> None:
+    server: ExpliciteServer, new_journey: Any, tmp_path: Path
+) -> None:
     demo = server.fresh_demo()
     journey = new_journey("recu")
     page = journey.page
@@ -46,9 +47,23 @@ def test_person_downloads_a_receipt_that_the_standalone_script_verifies(
     key = page.request.get(server.url(f"/api/v1/log/{ADMINISTRATION}/key")).text().strip()
     checkpoint = server.url(f"/api/v1/log/{ADMINISTRATION}/checkpoint")
     result = subprocess.run(
-        [sys.executable, "-I", str(script), str(receipt), "--cle", key,
-         "--point-de-controle", checkpoint],
-        cwd=tmp_path, env={}, capture_output=True, text=True, timeout=60, check=False)
+        [
+            sys.executable,
+            "-I",
+            str(script),
+            str(receipt),
+            "--cle",
+            key,
+            "--point-de-controle",
+            checkpoint,
+        ],
+        cwd=tmp_path,
+        env={},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert f"référence {demo.reference}" in result.stdout
     assert fingerprint in result.stdout  # the page's fingerprint is the receipt's

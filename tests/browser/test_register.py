@@ -15,8 +15,7 @@ from tests.browser.test_mobile import PHONE, check_phone
 ENTRY = "/register/caisse-exemple/ciblage-controles/2026.2"
 
 
-def test_register_comparison_and_error_report(server: ExpliciteServer, new_journey: Any
-                                              ) -> None:
+def test_register_comparison_and_error_report(server: ExpliciteServer, new_journey: Any) -> None:
     server.fresh_demo()
     public = new_journey("registre")
     page = public.page
@@ -45,7 +44,8 @@ def test_register_comparison_and_error_report(server: ExpliciteServer, new_journ
     public.check("signalement-erreurs")
     page.get_by_label("Ce qui vous semble faux").select_option("calcul")
     page.get_by_label("Ce qui est faux, et ce qui serait juste").fill(
-        "Les 10 points d'une déclaration tardive ne figurent pas dans la délibération.")
+        "Les 10 points d'une déclaration tardive ne figurent pas dans la délibération."
+    )
     page.get_by_role("button", name="Envoyer le signalement").click()
     expect_text(page, "Votre signalement")
     report_id = re.search(r"S-[0-9A-Z]{5}-[0-9A-Z]{5}", page.content()).group(0)  # type: ignore[union-attr]
@@ -64,7 +64,8 @@ def test_register_comparison_and_error_report(server: ExpliciteServer, new_journ
     owner.check("console-signalement")
     console.get_by_label("Nouvel état").select_option("unfounded")
     console.get_by_label("Réponse publiée sur le registre").fill(
-        "La délibération n° 2026-03, article 4, fixe bien ces 10 points.")
+        "La délibération n° 2026-03, article 4, fixe bien ces 10 points."
+    )
     console.get_by_role("button", name="Enregistrer").click()
     expect_text(console, "C'est enregistré")
 
@@ -85,9 +86,12 @@ def test_register_comparison_and_error_report(server: ExpliciteServer, new_journ
 def test_register_on_a_phone(server: ExpliciteServer, new_journey: Any) -> None:
     phone = new_journey("registre-mobile", **PHONE)
     page = phone.page
-    for name, path in (("registre", "/register"), ("fiche-version", ENTRY),
-                       ("comparaison", "/register/caisse-exemple/ciblage-controles"),
-                       ("donnees-ouvertes", "/register/donnees-ouvertes")):
+    for name, path in (
+        ("registre", "/register"),
+        ("fiche-version", ENTRY),
+        ("comparaison", "/register/caisse-exemple/ciblage-controles"),
+        ("donnees-ouvertes", "/register/donnees-ouvertes"),
+    ):
         page.goto(server.url(path))
         check_phone(phone, name)
     phone.assert_clean()

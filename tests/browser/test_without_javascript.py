@@ -26,7 +26,8 @@ def test_contest_and_annul_without_javascript(server: ExpliciteServer, new_journ
     usager.screenshot("explication")
     page.get_by_role("link", name="Contester cette décision").first.click()
     page.get_by_label("Une autre raison de contester").fill(
-        "La commission ne s'est pas réunie : personne n'a examiné ma demande.")
+        "La commission ne s'est pas réunie : personne n'a examiné ma demande."
+    )
     page.get_by_role("radio", name="Par courrier postal").check()
     usager.screenshot("contester")
     page.get_by_role("button", name="Envoyer ma contestation").click()
@@ -48,13 +49,17 @@ def test_contest_and_annul_without_javascript(server: ExpliciteServer, new_journ
     console.get_by_role("radio", name="Annuler la décision").check()
     console.get_by_label("Pour une décision annulée").fill("2026-12-23")
     console.get_by_label("Considérations de fait").fill(
-        "Le procès-verbal montre que la commission n'a pas siégé ce jour-là.")
+        "Le procès-verbal montre que la commission n'a pas siégé ce jour-là."
+    )
     console.get_by_label("Considérations de droit").fill(
-        "Le règlement d'attribution confie la décision à la commission, pas à l'algorithme.")
+        "Le règlement d'attribution confie la décision à la commission, pas à l'algorithme."
+    )
     answers = console.get_by_label(re.compile(r"^Point \d+ :"))
     for index in range(answers.count()):
-        answers.nth(index).fill(f"Point {index + 1} : vous avez raison, la commission ne "
-                                f"s'est pas réunie le jour de la décision.")
+        answers.nth(index).fill(
+            f"Point {index + 1} : vous avez raison, la commission ne "
+            f"s'est pas réunie le jour de la décision."
+        )
     console.get_by_role("button", name="Enregistrer la décision").click()
     expect_text(console, "Décision annulée")
     agent.screenshot("dossier-decide")

@@ -35,18 +35,24 @@ class BackOffice:
         # A back office may declare and bind its own queues to its own administration's events.
         self.queue = f"backoffice.{administration}.e2e-{uuid.uuid4().hex[:8]}"
         self._channel.queue_declare(self.queue, exclusive=True)
-        for event in (topology.DECISION_LOGGED, topology.EXPLANATION_GENERATED,
-                      topology.DECISION_QUARANTINED, topology.APPEAL_DECIDED):
-            self._channel.queue_bind(self.queue, topology.EVENTS_EXCHANGE,
-                                     topology.routing_key(event, administration))
+        for event in (
+            topology.DECISION_LOGGED,
+            topology.EXPLANATION_GENERATED,
+            topology.DECISION_QUARANTINED,
+            topology.APPEAL_DECIDED,
+        ):
+            self._channel.queue_bind(
+                self.queue, topology.EVENTS_EXCHANGE, topology.routing_key(event, administration)
+            )
         self.events: list[dict[str, Any]] = []
 
     def publish(self, decisions: list[dict[str, Any]]) -> Any:
         with AmqpTransport(self.url).publisher() as publisher:
             return publisher.publish([decision_message(d) for d in decisions])
 
-    def wait_event(self, name: str, match: Callable[[dict[str, Any]], bool],
-                   timeout: float = 30) -> dict[str, Any]:
+    def wait_event(
+        self, name: str, match: Callable[[dict[str, Any]], bool], timeout: float = 30
+    ) -> dict[str, Any]:
         """The first event `name` whose data matches, received now or before."""
         deadline = time.monotonic() + timeout
         while True:
@@ -72,8 +78,9 @@ class RunningSystem:
     def __init__(self, system: Embedded, broker: Any) -> None:
         self.system = system
         self.broker = broker
-        self.back_offices = {adm: BackOffice(broker, user, adm)
-                             for user, adm in SAMPLE_PRODUCERS.items()}
+        self.back_offices = {
+            adm: BackOffice(broker, user, adm) for user, adm in SAMPLE_PRODUCERS.items()
+        }
 
     def browser(self) -> Client:
         """A client with its own cookie jar, like one person's browser."""
@@ -104,20 +111,29 @@ def broker_with_definitions(rabbitmq: Any, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture(scope="module")
-def running_system(broker_with_definitions: Any, postgres: Any,
-                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
+def running_system(
+    broker_with_definitions: Any, postgres: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningSystem]:
     suffix = uuid.uuid4().hex[:8]
     urls = {}
     for name in SERVICES:
         database = f"e2e_{suffix}_{name}"
         postgres.create_database(database)
         urls[name] = postgres.url(database)
-    settings = Settings(secret_key="e2e-secret-key-that-is-long-enough-0123456789",
-                        database_urls=urls, public_url="http://explicite.test",
-                        outbox_poll_ms=20, consumer_batch_wait_ms=5)
+    settings = Settings(
+        secret_key="e2e-secret-key-that-is-long-enough-0123456789",
+        database_urls=urls,
+        public_url="http://explicite.test",
+        outbox_poll_ms=20,
+        consumer_batch_wait_ms=5,
+    )
     system = Embedded(settings, broker=None)
-    start_services(system, lambda name: AmqpTransport(
-        broker_with_definitions.amqp_url(settings.service_user(name), PASSWORD)))
+    start_services(
+        system,
+        lambda name: AmqpTransport(
+            broker_with_definitions.amqp_url(settings.service_user(name), PASSWORD)
+        ),
+    )
     register_samples(system)
     running = RunningSystem(system, broker_with_definitions)
     yield running

@@ -40,8 +40,9 @@ FROM information_schema.tables WHERE table_schema = 'public'
 
 
 def databases(running_system: RunningSystem) -> list[str]:
-    return [str(make_url(url).database)
-            for url in running_system.system.settings.database_urls.values()]
+    return [
+        str(make_url(url).database) for url in running_system.system.settings.database_urls.values()
+    ]
 
 
 def refused_decisions(count: int) -> list[dict[str, Any]]:
@@ -55,40 +56,57 @@ def refused_decisions(count: int) -> list[dict[str, Any]]:
     raise AssertionError("not enough sample decisions")
 
 
-def test_no_access_code_in_postgresql_its_wal_or_the_logs(running_system: RunningSystem,
-                                                          postgres: Any):
+def test_no_access_code_in_postgresql_its_wal_or_the_logs(
+    running_system: RunningSystem, postgres: Any
+):
     for database in databases(running_system):
         postgres.psql(UNCOMPRESSED, database)
     with every_log_line() as logs:
         back_office = running_system.back_offices[ADMINISTRATION]
         decisions = refused_decisions(3)
         back_office.publish(decisions)
-        logged = [back_office.wait_event("decision.logged", lambda d, i=d["decision_id"]:
-                                         d["decision"]["decision_id"] == i)
-                  for d in decisions]
+        logged = [
+            back_office.wait_event(
+                "decision.logged", lambda d, i=d["decision_id"]: d["decision"]["decision_id"] == i
+            )
+            for d in decisions
+        ]
         codes = [event["access_code"] for event in logged]
         assert all(re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", c) for c in codes)
-        back_office.wait_event("explanation.generated",
-                               lambda d: d["reference"] == logged[0]["reference"])
+        back_office.wait_event(
+            "explanation.generated", lambda d: d["reference"] == logged[0]["reference"]
+        )
         browser = running_system.browser()
         home = browser.get("/").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
-        opened = browser.post("/", data={"csrf_token": token, "reference": logged[0]["reference"],
-                                         "code": codes[0]})
+        opened = browser.post(
+            "/", data={"csrf_token": token, "reference": logged[0]["reference"], "code": codes[0]}
+        )
         assert opened.status_code == 303
         assert browser.get(f"/d/{logged[0]['reference']}").status_code == 200
     postgres.psql("CHECKPOINT")
-    wal = b"".join(path.read_bytes() for path in sorted(
-        Path(postgres.base_dir, "pgdata", "data", "pg_wal").resolve().glob("0*")))
-    rows = "\n".join(postgres.psql(EVERY_ROW, database)
-                     for database in databases(running_system)).encode()
+    wal = b"".join(
+        path.read_bytes()
+        for path in sorted(Path(postgres.base_dir, "pgdata", "data", "pg_wal").resolve().glob("0*"))
+    )
+    rows = "\n".join(
+        postgres.psql(EVERY_ROW, database) for database in databases(running_system)
+    ).encode()
     where = {"WAL": wal, "tables": rows, "logs": logs.text}
     # What the scans see: the references are written in the tables and in the WAL.
-    assert all(event["reference"].encode() in wal and event["reference"].encode() in rows
-               for event in logged)
-    found = {(name, code) for code in codes for name, content in where.items()
-             if code.encode() in content or normalize_code(code).encode() in content}
+    assert all(
+        event["reference"].encode() in wal and event["reference"].encode() in rows
+        for event in logged
+    )
+    found = {
+        (name, code)
+        for code in codes
+        for name, content in where.items()
+        if code.encode() in content or normalize_code(code).encode() in content
+    }
     assert not found, found
-    print(f"\ncodes at rest on PostgreSQL: {len(codes)} codes looked for in "
-          f"{len(wal) // 2**20} MiB of WAL, {len(rows) // 1024} KiB of rows and "
-          f"{len(logs.lines)} log lines: none found")
+    print(
+        f"\ncodes at rest on PostgreSQL: {len(codes)} codes looked for in "
+        f"{len(wal) // 2**20} MiB of WAL, {len(rows) // 1024} KiB of rows and "
+        f"{len(logs.lines)} log lines: none found"
+    )

@@ -28,14 +28,15 @@ from shared.messaging.amqp import AmqpTransport
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.messaging.transport import Transport
 from shared.migrations import upgrade
-from shared.testing import builders
+from tests.support import builders
 
 PASSWORD = "test-password"
 N = 400
 # The broker is shared by the whole session: this module's users get names of their own.
 SUFFIX = uuid.uuid4().hex[:6]
-SERVICE_USER, PRODUCER, INTRUDER = (f"{name}-{SUFFIX}" for name in
-                                    ("svc-decision-log", "bo-ville-test", "bo-intrus"))
+SERVICE_USER, PRODUCER, INTRUDER = (
+    f"{name}-{SUFFIX}" for name in ("svc-decision-log", "bo-ville-test", "bo-intrus")
+)
 
 
 @dataclass
@@ -51,18 +52,23 @@ class Stack:
 
 
 def _settings(database_url: str, **overrides: Any) -> Settings:
-    return Settings(secret_key="e2e-secret-key-that-is-long-enough-0123456789",
-                    database_urls={"decision_log": database_url},
-                    service_users={"decision_log": SERVICE_USER},
-                    public_url="http://explicite.test", outbox_poll_ms=20, **overrides)
+    return Settings(
+        secret_key="e2e-secret-key-that-is-long-enough-0123456789",
+        database_urls={"decision_log": database_url},
+        service_users={"decision_log": SERVICE_USER},
+        public_url="http://explicite.test",
+        outbox_poll_ms=20,
+        **overrides,
+    )
 
 
 def _start(settings: Settings, transport: Transport) -> Iterator[DecisionLog]:
     service = bootstrap(settings)
     upgrade("decision_log", service.engine)
     with service.uow() as uow:
-        register_algorithm(uow, builders.algorithm(), administration=builders.ADMINISTRATION,
-                           by="test")
+        register_algorithm(
+            uow, builders.algorithm(), administration=builders.ADMINISTRATION, by="test"
+        )
         register_amqp_producer(uow, PRODUCER, builders.ADMINISTRATION)
         uow.commit()
     worker = build_worker(service, transport)
@@ -82,8 +88,7 @@ def amqp_stack(rabbitmq: Any, postgres: Any) -> Iterator[Stack]:
         rabbitmq.set_permissions(user, "^$", "^explicite\\.decisions$", "^$")
     database = f"decision_log_{SUFFIX}"
     postgres.create_database(database)
-    settings = _settings(postgres.url(database), amqp_url=rabbitmq.amqp_url(SERVICE_USER,
-                                                                            PASSWORD))
+    settings = _settings(postgres.url(database), amqp_url=rabbitmq.amqp_url(SERVICE_USER, PASSWORD))
 
     def observe(pattern: str) -> Callable[[], dict[str, Any] | None]:
         connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
@@ -95,6 +100,7 @@ def amqp_stack(rabbitmq: Any, postgres: Any) -> Iterator[Stack]:
             method, _properties, body = channel.basic_get(queue, auto_ack=True)
             connection.process_data_events(0)
             return json.loads(body) if method else None
+
         return next_event
 
     def transport_as(user: str) -> Transport:
@@ -119,6 +125,7 @@ def embedded_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         def next_event() -> dict[str, Any] | None:
             taken = broker.take(queue, 1, 0.05)
             return json.loads(taken[0].body) if taken else None
+
         return next_event
 
     def transport_as(user: str) -> Transport:
@@ -128,8 +135,7 @@ def embedded_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield Stack(service, transport_as, observe)
 
 
-@pytest.fixture(params=[pytest.param("amqp", marks=pytest.mark.infra), "embedded"],
-                scope="module")
+@pytest.fixture(params=[pytest.param("amqp", marks=pytest.mark.infra), "embedded"], scope="module")
 def stack(request: pytest.FixtureRequest) -> Stack:
     return request.getfixturevalue(f"{request.param}_stack")
 
@@ -174,13 +180,16 @@ def test_bad_events_are_quarantined_with_their_reason_while_valid_ones_pass(stac
     before = count(service, t.decisions)
     raw = decision_message(builders.decision(9001))
     not_json = type(raw)(**{**raw.__dict__, "body": b"{oops", "message_id": "bad-json"})
-    stack.publish_as(PRODUCER, [
-        builders.decision(9002),
-        not_json,
-        builders.spoiled(builders.decision(9003), "algorithm.id", "inconnu"),
-        builders.spoiled(builders.decision(9004), "criteria.0.code", "age"),
-        builders.decision(9005),
-    ])
+    stack.publish_as(
+        PRODUCER,
+        [
+            builders.decision(9002),
+            not_json,
+            builders.spoiled(builders.decision(9003), "algorithm.id", "inconnu"),
+            builders.spoiled(builders.decision(9004), "criteria.0.code", "age"),
+            builders.decision(9005),
+        ],
+    )
     stack.publish_as(INTRUDER, [builders.decision(9006)])
     wait_until(lambda: count(service, t.quarantine) >= 4)
     wait_until(lambda: count(service, t.decisions) == before + 2)
@@ -217,11 +226,18 @@ def test_a_divergent_outcome_is_flagged_and_announced(stack: Stack):
 def test_a_tampered_row_fails_verification(stack: Stack):
     service = stack.service
     # What someone with write access to the database might do: bump a score in place.
-    bump = ("jsonb_set(body, '{score}', '99')" if service.engine.dialect.name == "postgresql"
-            else "json_set(body, '$.score', 99)")
+    bump = (
+        "jsonb_set(body, '{score}', '99')"
+        if service.engine.dialect.name == "postgresql"
+        else "json_set(body, '$.score', 99)"
+    )
     with service.engine.begin() as connection:
-        connection.execute(text(f"UPDATE decisions SET body = {bump} "  # noqa: S608
-                                "WHERE decision_id = 'TEST-000007'"))
+        connection.execute(
+            text(
+                f"UPDATE decisions SET body = {bump} "  # noqa: S608
+                "WHERE decision_id = 'TEST-000007'"
+            )
+        )
     with service.uow() as uow:
         [report] = verify_log(uow)
     assert not report.intact

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shared.testing.processes import PostgresServer, RabbitMQServer
+from tests.support.processes import PostgresServer, RabbitMQServer
 
 # `make test` runs the "ci" scale; `make test-faults` the "full" one.
 SCALE = os.environ.get("EXPLICITE_FAULTS_SCALE", "ci")

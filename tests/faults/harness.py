@@ -44,8 +44,12 @@ class WorkerProcess:
         log_file = self._log_path.open("ab")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "worker", self.service],
-            cwd=ROOT, env=self._env, stdout=log_file, stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent)
+            cwd=ROOT,
+            env=self._env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+        )
         log_file.close()
 
     def kill(self) -> None:
@@ -78,8 +82,9 @@ class ConfirmedStream:
     confirmed: what counts is what the broker took responsibility for.
     """
 
-    def __init__(self, url: str, decisions: list[dict[str, Any]], rate: float,
-                 batch: int = 20) -> None:
+    def __init__(
+        self, url: str, decisions: list[dict[str, Any]], rate: float, batch: int = 20
+    ) -> None:
         self._url, self._decisions, self._rate, self._batch = url, decisions, rate, batch
         self.confirmed: dict[str, dict[str, Any]] = {}
         self.attempts = 0
@@ -100,7 +105,7 @@ class ConfirmedStream:
 
     def _batches(self) -> Iterator[list[dict[str, Any]]]:
         for start in range(0, len(self._decisions), self._batch):
-            yield self._decisions[start:start + self._batch]
+            yield self._decisions[start : start + self._batch]
 
     def _run(self) -> None:
         interval = self._batch / self._rate
@@ -152,12 +157,18 @@ class FaultReport:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"events": self.events, "faults": dict(self.faults),
-                "faults_total": sum(self.faults.values()), "lost": self.lost,
-                "duplicated": self.duplicated, "dead_lettered": self.dead_lettered,
-                "quarantined": self.quarantined,
-                "explanations_missing": self.explanations_missing,
-                "time_to_recover_s": round(self.time_to_recover_s, 2), **self.extra}
+        return {
+            "events": self.events,
+            "faults": dict(self.faults),
+            "faults_total": sum(self.faults.values()),
+            "lost": self.lost,
+            "duplicated": self.duplicated,
+            "dead_lettered": self.dead_lettered,
+            "quarantined": self.quarantined,
+            "explanations_missing": self.explanations_missing,
+            "time_to_recover_s": round(self.time_to_recover_s, 2),
+            **self.extra,
+        }
 
     def publish(self, name: str) -> None:
         """Print the figures and keep them as a test artefact."""

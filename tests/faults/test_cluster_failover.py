@@ -20,9 +20,9 @@ from shared.config import Settings
 from shared.messaging.amqp import AmqpTransport
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, generate_decisions
-from shared.testing.processes import RabbitMQCluster
 from tests.faults.conftest import SCALE, add_back_office, add_service_user
 from tests.faults.harness import ConfirmedStream, FaultReport, wait_until
+from tests.support.processes import RabbitMQCluster
 
 pytestmark = [pytest.mark.infra, pytest.mark.faults, pytest.mark.slow]
 PASSWORD = "cluster-password-0123"
@@ -44,11 +44,13 @@ def test_a_node_dies_mid_stream_and_nothing_is_lost(cluster: RabbitMQCluster, ow
     database = f"cluster_{suffix}"
     own_postgres.create_database(database)
     # Clients know every node and move to the next one when theirs goes away.
-    settings = Settings(secret_key="cluster-secret-key-that-is-long-enough-0123456789",
-                        database_urls={"decision_log": own_postgres.url(database)},
-                        service_users={"decision_log": service_user},
-                        amqp_url=",".join(cluster.amqp_urls(service_user, PASSWORD)),
-                        outbox_poll_ms=20)
+    settings = Settings(
+        secret_key="cluster-secret-key-that-is-long-enough-0123456789",
+        database_urls={"decision_log": own_postgres.url(database)},
+        service_users={"decision_log": service_user},
+        amqp_url=",".join(cluster.amqp_urls(service_user, PASSWORD)),
+        outbox_poll_ms=20,
+    )
     service = bootstrap(settings)
     upgrade("decision_log", service.engine)
     with service.uow() as uow:
@@ -59,8 +61,11 @@ def test_a_node_dies_mid_stream_and_nothing_is_lost(cluster: RabbitMQCluster, ow
     worker.start()
     time.sleep(2)  # the quorum queues' registrations reach disk on every node
 
-    stream = ConfirmedStream(",".join(cluster.amqp_urls(back_office, PASSWORD)),
-                             generate_decisions(EVENTS, seed=11, algorithms=CRECHE), RATE)
+    stream = ConfirmedStream(
+        ",".join(cluster.amqp_urls(back_office, PASSWORD)),
+        generate_decisions(EVENTS, seed=11, algorithms=CRECHE),
+        RATE,
+    )
     report = FaultReport(events=EVENTS)
     stream.start()
     time.sleep(EVENTS / RATE / 3)

@@ -21,7 +21,6 @@ from services.explainer.bootstrap import bootstrap as explainer_bootstrap
 from shared.config import Settings
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, generate_decisions
-from shared.testing.tcp_proxy import TcpProxy
 from tests.faults.conftest import SCALE, add_back_office, add_service_user
 from tests.faults.harness import (
     ConfirmedStream,
@@ -30,6 +29,7 @@ from tests.faults.harness import (
     wait_until,
     wait_while_progressing,
 )
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.infra, pytest.mark.faults]
 PASSWORD = "faults-password-0123"
@@ -45,8 +45,9 @@ class Rig:
         self.broker, self.postgres = broker, postgres
         self.back_office = f"bo-ville-{suffix}"
         add_back_office(broker, self.back_office, PASSWORD)
-        users = {name: f"svc-{name.replace('_', '-')}-{suffix}"
-                 for name in ("decision_log", "explainer")}
+        users = {
+            name: f"svc-{name.replace('_', '-')}-{suffix}" for name in ("decision_log", "explainer")
+        }
         urls = {}
         for name, user in users.items():
             add_service_user(broker, user, PASSWORD)
@@ -55,26 +56,35 @@ class Rig:
         self.proxy = TcpProxy(broker.port)
         settings = Settings(
             secret_key="faults-secret-key-that-is-long-enough-0123456789",
-            database_urls=urls, service_users=users)
+            database_urls=urls,
+            service_users=users,
+        )
         self.explainer = explainer_bootstrap(settings)
         upgrade("explainer", self.explainer.engine)
         self.decision_log = bootstrap(settings)
         upgrade("decision_log", self.decision_log.engine)
         with self.decision_log.uow() as uow:
             for document in CRECHE:
-                register_algorithm(uow, document, administration=document["administration"],
-                                   by="faults")
+                register_algorithm(
+                    uow, document, administration=document["administration"], by="faults"
+                )
             register_amqp_producer(uow, self.back_office, "ville-exemple")
             uow.commit()
         self.workers = [
-            WorkerProcess(name, {
-                "EXPLICITE_SECRET_KEY": settings.secret_key,
-                f"EXPLICITE_{name.upper()}_DATABASE_URL": urls[name],
-                **{f"EXPLICITE_{n.upper()}_AMQP_USER": u for n, u in users.items()},
-                "EXPLICITE_AMQP_URL": f"amqp://{user}:{PASSWORD}@127.0.0.1:{self.proxy.port}"
-                                      "/%2F?heartbeat=10&connection_attempts=1",
-                "EXPLICITE_OUTBOX_POLL_MS": "50",
-            }, log_dir) for name, user in users.items()]
+            WorkerProcess(
+                name,
+                {
+                    "EXPLICITE_SECRET_KEY": settings.secret_key,
+                    f"EXPLICITE_{name.upper()}_DATABASE_URL": urls[name],
+                    **{f"EXPLICITE_{n.upper()}_AMQP_USER": u for n, u in users.items()},
+                    "EXPLICITE_AMQP_URL": f"amqp://{user}:{PASSWORD}@127.0.0.1:{self.proxy.port}"
+                    "/%2F?heartbeat=10&connection_attempts=1",
+                    "EXPLICITE_OUTBOX_POLL_MS": "50",
+                },
+                log_dir,
+            )
+            for name, user in users.items()
+        ]
 
     def logged_ids(self) -> list[str]:
         with self.decision_log.engine.connect() as connection:
@@ -83,9 +93,13 @@ class Rig:
     def explained_ids(self) -> list[str]:
         """One decision id per explanation stored."""
         with self.explainer.engine.connect() as connection:
-            return list(connection.scalars(
-                select(ex.decisions.c.decision_id).join(
-                    ex.explanations, ex.explanations.c.decision_pk == ex.decisions.c.id)))
+            return list(
+                connection.scalars(
+                    select(ex.decisions.c.decision_id).join(
+                        ex.explanations, ex.explanations.c.decision_pk == ex.decisions.c.id
+                    )
+                )
+            )
 
     def count(self, table: Any, engine: Any = None) -> int:
         with (engine or self.decision_log.engine).connect() as connection:
@@ -117,7 +131,8 @@ def resumed(rig: Rig, report: FaultReport, kind: str) -> None:
     ended, before = time.monotonic(), len(rig.logged_ids())
     wait_until(lambda: len(rig.logged_ids()) > before, timeout=120, interval=0.05)
     report.extra.setdefault("resume_s", {}).setdefault(kind, []).append(
-        round(time.monotonic() - ended, 2))
+        round(time.monotonic() - ended, 2)
+    )
 
 
 def inject(rig: Rig, report: FaultReport) -> float:
@@ -163,14 +178,24 @@ def test_nothing_lost_nothing_duplicated_through_crashes(rig: Rig):
     report.extra["explanations_backlog_s"] = round(time.monotonic() - started, 1)
     explained = rig.explained_ids()
     report.lost = len(expected - set(logged))
-    report.duplicated = (len(logged) - len(set(logged)) + len(set(logged) - expected)
-                         + len(explained) - len(set(explained)))
+    report.duplicated = (
+        len(logged)
+        - len(set(logged))
+        + len(set(logged) - expected)
+        + len(explained)
+        - len(set(explained))
+    )
     report.explanations_missing = len(expected - set(explained))
     report.quarantined = rig.count(dl.quarantine)
-    report.dead_lettered = (rig.count(dl.messaging.dead_letters)
-                            + rig.count(ex.messaging.dead_letters, rig.explainer.engine))
-    report.extra.update(publish_attempts=stream.attempts,
-                        publish_retries=stream.publish_failures, rate_per_s=RATE, scale=SCALE)
+    report.dead_lettered = rig.count(dl.messaging.dead_letters) + rig.count(
+        ex.messaging.dead_letters, rig.explainer.engine
+    )
+    report.extra.update(
+        publish_attempts=stream.attempts,
+        publish_retries=stream.publish_failures,
+        rate_per_s=RATE,
+        scale=SCALE,
+    )
     report.publish("faults-crash-recovery")
     assert recovered and explained_all, "\n".join(w.log_tail() for w in rig.workers)
     assert report.lost == 0 and report.duplicated == 0 and report.explanations_missing == 0

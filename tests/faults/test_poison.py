@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from shared.db import UnitOfWork, make_engine
 from shared.messaging import topology
 from shared.messaging.amqp import AmqpTransport
-from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
 from shared.messaging.dead_letters import dead_letter_consumer, replay_dead_letter
 from shared.messaging.message import Delivery, OutgoingMessage
 from shared.messaging.outbox import OutboxRelay
@@ -29,8 +29,13 @@ QUEUE = "explainer.decision-logged"
 PASSWORD = "poison-password-0123"
 metadata = MetaData()
 tables = define_messaging_tables(metadata)
-handled = Table("handled", metadata, Column("id", Integer, primary_key=True),
-                Column("n", Integer, nullable=False), Column("message_id", String(64)))
+handled = Table(
+    "handled",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("message_id", String(64)),
+)
 
 
 class Service:
@@ -50,12 +55,17 @@ class Service:
         self.bug_fixed = False
         self.stop = threading.Event()
         settings = BatchSettings(batch_wait=0.005, idle_wait=0.2)
-        for consumer in (MessageConsumer(QUEUE, self.handle, self.uow, tables, settings),
-                         dead_letter_consumer("explainer", tables, self.uow, settings)):
-            threading.Thread(target=consumer.run, args=(self.transport, self.stop),
-                             daemon=True).start()
-        threading.Thread(target=self.relay.run, args=(self.transport, self.stop),
-                         daemon=True).start()
+        route = Route(QUEUE, lambda delivery: delivery, one_at_a_time(self.handle))
+        for consumer in (
+            MessageConsumer(route, self.uow, tables, settings),
+            dead_letter_consumer("explainer", tables, self.uow, settings),
+        ):
+            threading.Thread(
+                target=consumer.run, args=(self.transport, self.stop), daemon=True
+            ).start()
+        threading.Thread(
+            target=self.relay.run, args=(self.transport, self.stop), daemon=True
+        ).start()
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, tables.outbox, after_commit=self.relay.wake.set)
@@ -68,10 +78,19 @@ class Service:
 
     def publish(self, bodies: list[dict[str, Any]]) -> None:
         with self.transport.publisher() as publisher:
-            result = publisher.publish([OutgoingMessage(
-                exchange=topology.EVENTS_EXCHANGE, routing_key="decision.logged.ville-exemple",
-                body=json.dumps(body).encode(), message_id=str(uuid.uuid4()),
-                type="decision.logged", schema="decision.logged.v1") for body in bodies])
+            result = publisher.publish(
+                [
+                    OutgoingMessage(
+                        exchange=topology.EVENTS_EXCHANGE,
+                        routing_key="decision.logged.ville-exemple",
+                        body=json.dumps(body).encode(),
+                        message_id=str(uuid.uuid4()),
+                        type="decision.logged",
+                        schema="decision.logged.v1",
+                    )
+                    for body in bodies
+                ]
+            )
         assert not result.failed
 
     def scalar(self, query: Any) -> Any:
@@ -80,8 +99,9 @@ class Service:
 
     def dead_letters(self) -> list[Any]:
         with self.engine.connect() as connection:
-            return list(connection.execute(
-                select(tables.dead_letters).order_by(tables.dead_letters.c.id)))
+            return list(
+                connection.execute(select(tables.dead_letters).order_by(tables.dead_letters.c.id))
+            )
 
 
 @pytest.fixture
@@ -93,8 +113,11 @@ def service(own_rabbitmq, own_postgres) -> Iterator[Service]:
 
 
 def test_a_poison_message_is_dead_lettered_visible_and_replayable(service: Service):
-    service.publish([{"n": n} for n in range(100)] + [{"n": 100, "poison": True}]
-                    + [{"n": n} for n in range(101, 200)])
+    service.publish(
+        [{"n": n} for n in range(100)]
+        + [{"n": 100, "poison": True}]
+        + [{"n": n} for n in range(101, 200)]
+    )
     assert wait_until(lambda: len(service.dead_letters()) == 1, timeout=60)
     assert service.scalar(select(func.count()).select_from(handled)) == 199
     [dead] = service.dead_letters()
@@ -116,7 +139,7 @@ def test_a_poison_message_is_dead_lettered_visible_and_replayable(service: Servi
         assert replay_dead_letter(uow, tables, second.id)
         uow.commit()
     service.publish([{"n": 300}])
-    assert wait_until(lambda: service.scalar(select(func.count()).select_from(handled)) == 201,
-                      timeout=60)
-    assert service.scalar(select(func.count()).select_from(handled)
-                          .where(handled.c.n == 100)) == 1
+    assert wait_until(
+        lambda: service.scalar(select(func.count()).select_from(handled)) == 201, timeout=60
+    )
+    assert service.scalar(select(func.count()).select_from(handled).where(handled.c.n == 100)) == 1

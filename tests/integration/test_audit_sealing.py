@@ -33,9 +33,15 @@ def _read_and_seal_concurrently(engine: Engine, tables: audit.AuditTables) -> No
         try:
             for i in range(ENTRIES_EACH):
                 with sessions() as session:
-                    audit.record(session, tables, actor=f"agent:r{number}",
-                                 administration="ville-exemple", action="read",
-                                 subject=f"explanation:D-{number}-{i}", purpose="test")
+                    audit.record(
+                        session,
+                        tables,
+                        actor=f"agent:r{number}",
+                        administration="ville-exemple",
+                        action="read",
+                        subject=f"explanation:D-{number}-{i}",
+                        purpose="test",
+                    )
                     if i % 10 == 9:  # a reading whose transaction fails leaves no entry
                         session.rollback()
                         continue
@@ -75,8 +81,11 @@ def _check(engine: Engine, tables: audit.AuditTables) -> None:
     assert len(subjects) == len(set(subjects)) == kept
     # Sealed entries are tamper-evident.
     with engine.begin() as connection:
-        connection.execute(update(tables.entries).where(tables.entries.c.seq == kept // 2)
-                           .values(purpose="something else"))
+        connection.execute(
+            update(tables.entries)
+            .where(tables.entries.c.seq == kept // 2)
+            .values(purpose="something else")
+        )
     with Session(engine) as session:
         report = audit.verify(session, tables, "audit:test")
     assert [b.seq for b in report.breaks] == [kept // 2]
@@ -104,8 +113,15 @@ def test_an_entry_is_pending_until_sealed_and_readers_see_only_sealed_ones(tmp_p
     engine = make_engine(f"sqlite:///{tmp_path / 'audit.sqlite'}")
     tables = _trail(engine)
     with Session(engine) as session:
-        audit.record(session, tables, actor="usager", administration="ville-exemple",
-                     action="read", subject="explanation:D-1", purpose="test")
+        audit.record(
+            session,
+            tables,
+            actor="usager",
+            administration="ville-exemple",
+            action="read",
+            subject="explanation:D-1",
+            purpose="test",
+        )
         session.commit()
         assert audit.pending(session, tables) == 1
         assert audit.entries(session, tables, "ville-exemple") == []

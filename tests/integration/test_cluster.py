@@ -8,7 +8,7 @@ import pika
 import pika.exceptions
 import pytest
 
-from shared.testing.processes import RabbitMQCluster
+from tests.support.processes import RabbitMQCluster
 
 pytestmark = [pytest.mark.infra, pytest.mark.slow]
 

@@ -1,43 +1,55 @@
-"""The embedded server shows no software version, serves no metrics to the public, logs no
-query string, and keeps its data directory to its owner (issue 11)."""
+"""The embedded server is a production one (gunicorn), shows no software version, serves no
+metrics to the public, logs no query string, and keeps its data directory to its owner."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Iterator
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-import pytest
 import requests
-from werkzeug.serving import make_server
 
-from services.embedded import Embedded, EmbeddedRequestHandler, embedded_settings, start
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
-    running = start(embedded_settings(tmp_path_factory.mktemp("embedded") / "var",
-                                      "http://127.0.0.1"))
-    yield running
-    running.stop()
+from services.embedded import embedded_settings
+from tests.support.processes import free_port
 
 
-def test_no_version_no_public_metrics_no_query_string_in_the_log(system: Embedded, caplog):
-    server = make_server("127.0.0.1", 0, system.wsgi, threaded=True,
-                         request_handler=EmbeddedRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{server.server_port}"
-    try:
-        with caplog.at_level(logging.INFO, logger="werkzeug"):
-            page = requests.get(f"{origin}/?reference=D-SECRT-12345", timeout=10)
+def test_make_run_serves_through_gunicorn_without_version_metrics_or_query_strings(tmp_path: Path):
+    """`explicite run`, as `make run` starts it: a production WSGI server, not Werkzeug's."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("explicite")),
+        "run",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(tmp_path / "var"),
+        "--no-samples",
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as server:
+        try:
+            origin = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    # Bound before the worker is up: the first answer waits for its start.
+                    page = requests.get(f"{origin}/?reference=D-SECRT-12345", timeout=60)
+                    break
+                except requests.ConnectionError:
+                    assert server.poll() is None and time.monotonic() < deadline
+                    time.sleep(0.2)
             assert page.status_code == 200 and page.headers["Server"] == "Explicite"
             assert requests.get(f"{origin}/metrics", timeout=10).status_code == 404
-    finally:
-        server.shutdown()
-    logged = "\n".join(record.getMessage() for record in caplog.records)
-    assert '"GET /"' in logged and "D-SECRT-12345" not in logged and "reference=" not in logged
+            document = requests.get(f"{origin}/api/v1/openapi.json", timeout=10)
+            assert document.status_code == 200 and "/api/v1/appeals" in document.json()["paths"]
+        finally:
+            server.send_signal(signal.SIGINT)
+            output, _ = server.communicate(timeout=30)
+    assert "gunicorn" in output.lower() and "development server" not in output.lower()
+    assert '"GET /"' in output and "D-SECRT-12345" not in output and "reference=" not in output
 
 
 def test_the_data_directory_is_the_owners_alone(tmp_path: Path):

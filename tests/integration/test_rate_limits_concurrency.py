@@ -82,8 +82,9 @@ def wrong_code(services: Services, reference: str, address: str) -> bool:
     explainer = services.explainer
     try:
         with explainer.uow() as uow:
-            opened = sign_in(uow, reference, "AAAA-BBBB-CCCC", address, explainer.context,
-                             explainer.limiter)
+            opened = sign_in(
+                uow, reference, "AAAA-BBBB-CCCC", address, explainer.context, explainer.limiter
+            )
             uow.commit()
     except RateLimited:
         return False
@@ -93,16 +94,23 @@ def wrong_code(services: Services, reference: str, address: str) -> bool:
 
 def filing(services: Services, reference: str, address: str) -> bool:
     appeals = services.appeals
-    return ratelimit.allow(appeals.uow, appeals.limiter, [
-        (ratelimit.FILING_PER_DECISION, reference), (ratelimit.FILING_PER_ADDRESS, address)],
-        datetime.now(UTC)) is None
+    return (
+        ratelimit.allow(
+            appeals.uow,
+            appeals.limiter,
+            [(ratelimit.FILING_PER_DECISION, reference), (ratelimit.FILING_PER_ADDRESS, address)],
+            datetime.now(UTC),
+        )
+        is None
+    )
 
 
 def wrong_password(services: Services, login: str, address: str) -> bool:
     appeals = services.appeals
     with appeals.uow() as uow:
-        outcome = log_in(uow, appeals.limiter, login, "not-the-password", address,
-                         datetime.now(UTC))
+        outcome = log_in(
+            uow, appeals.limiter, login, "not-the-password", address, datetime.now(UTC)
+        )
         uow.commit()
     assert outcome is None or isinstance(outcome, Refusal)
     return outcome is None
@@ -134,13 +142,16 @@ CASES: list[tuple[Limit, Attempt, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("limit", "attempt", "shared"), CASES,
-                         ids=[case[0].kind for case in CASES])
+@pytest.mark.parametrize(
+    ("limit", "attempt", "shared"), CASES, ids=[case[0].kind for case in CASES]
+)
 def test_exactly_the_limit_is_evaluated_under_concurrency(
-        services: Services, limit: Limit, attempt: Attempt, shared: str):
+    services: Services, limit: Limit, attempt: Attempt, shared: str
+):
     first = one("D-REF") if shared in ("reference", "both") else unique("D-REF")
     second = one("192.0.2") if shared in ("address", "both") else unique("192.0.2")
     evaluated = at_once(lambda number: attempt(services, first(number), second(number)))
-    print(f"\n{limit.kind}: {TRIES} concurrent tries, {evaluated} evaluated "
-          f"(limit {limit.attempts})")
+    print(
+        f"\n{limit.kind}: {TRIES} concurrent tries, {evaluated} evaluated (limit {limit.attempts})"
+    )
     assert evaluated == limit.attempts

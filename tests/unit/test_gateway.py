@@ -13,13 +13,17 @@ NGINX = (Path(__file__).resolve().parents[2] / "deploy/gateway/nginx.conf").read
 UPSTREAM_OF = {"decision_log": "decision_log", "explainer": "explainer", "appeals": "appeals"}
 
 
-_LOCATION = re.compile(r"location\s+(=\s+|~\s+)?(\S+)\s*\{\s*"
-                       r"(?:client_max_body_size (\w+);\s*)?proxy_pass http://(\w+);")
+_LOCATION = re.compile(
+    r"location\s+(=\s+|~\s+)?(\S+)\s*\{\s*"
+    r"(?:client_max_body_size (\w+);\s*)?proxy_pass http://(\w+);"
+)
 
 
 def nginx_locations() -> dict[str, str]:
-    return {(modifier or "").strip() + path: upstream
-            for modifier, path, _size, upstream in _LOCATION.findall(NGINX)}
+    return {
+        (modifier or "").strip() + path: upstream
+        for modifier, path, _size, upstream in _LOCATION.findall(NGINX)
+    }
 
 
 def _bytes(size: str) -> int:
@@ -41,8 +45,7 @@ def test_the_gateway_lets_through_exactly_what_each_service_accepts():
         assert limit == expected, (modifier, path, limit)
 
 
-@pytest.mark.parametrize(("prefix", "service"),
-                         [r for r in ROUTES if r[0] not in OPERATOR_ONLY])
+@pytest.mark.parametrize(("prefix", "service"), [r for r in ROUTES if r[0] not in OPERATOR_ONLY])
 def test_every_prefix_has_an_nginx_location_to_the_same_service(prefix, service):
     locations = nginx_locations()
     candidates = [prefix, prefix.rstrip("/"), f"={prefix}"]
@@ -60,12 +63,33 @@ def test_every_pattern_has_an_nginx_regex_location(pattern, service):
     assert nginx_locations()[f"~{pattern}"] == UPSTREAM_OF[service]
 
 
-@pytest.mark.parametrize(("path", "service"), [
-    ("/", "explainer"), ("/d/D-ABCDE-12345", "explainer"),
-    ("/d/D-ABCDE-12345/pdf", "explainer"),
-    ("/d/D-ABCDE-12345/contester", "appeals"), ("/d/D-ABCDE-12345/recours/12", "appeals"),
-    ("/register", "decision_log"), ("/api/v1/decisions", "decision_log"),
-    ("/api/v1/appeals/1", "appeals"), ("/console", "appeals"), ("/console/queue", "appeals"),
-])
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/", "explainer"),
+        ("/d/D-ABCDE-12345", "explainer"),
+        ("/d/D-ABCDE-12345/pdf", "explainer"),
+        ("/d/D-ABCDE-12345/contester", "appeals"),
+        ("/d/D-ABCDE-12345/recours/12", "appeals"),
+        ("/register", "decision_log"),
+        ("/api/v1/decisions", "decision_log"),
+        ("/api/v1/appeals/1", "appeals"),
+        ("/console", "appeals"),
+        ("/console/queue", "appeals"),
+    ],
+)
 def test_paths_reach_their_service(path, service):
     assert service_for(path) == service
+
+
+def test_the_gateway_serves_the_merged_api_document_as_the_services_describe_it():
+    """The file `explicite openapi` writes, which nginx serves, is the services' document."""
+    from services.openapi import PATH, public_spec, render
+
+    assert re.search(
+        rf"location\s+=\s+{re.escape(PATH)}\s*\{{[^}}]*"
+        r"alias /etc/nginx/openapi.json;",
+        NGINX,
+    )
+    served = (Path(__file__).resolve().parents[2] / "deploy/gateway/openapi.json").read_text()
+    assert served == render(public_spec()), "explicite openapi --out deploy/gateway/openapi.json"

@@ -18,9 +18,13 @@ def _pages(document: Document) -> list[str]:
 
 
 def _letter(fillers: int, *, kept: bool) -> Document:
-    document = Document("Titre", header=["Expéditeur"], footer="Pied",
-                        before_title=[("Destinataire", 110), ("", None), ("Réf. 1", None)],
-                        issued_on=date(2026, 11, 2))
+    document = Document(
+        "Titre",
+        header=["Expéditeur"],
+        footer="Pied",
+        before_title=[("Destinataire", 110), ("", None), ("Réf. 1", None)],
+        issued_on=date(2026, 11, 2),
+    )
     for n in range(fillers):
         document.paragraph(f"Paragraphe {n} qui remplit la page.")
     if kept:
@@ -31,8 +35,12 @@ def _letter(fillers: int, *, kept: bool) -> Document:
 
 def test_the_placed_lines_come_between_the_header_and_the_title():
     first = _pages(_letter(1, kept=True))[0]
-    assert first.index("Expéditeur") < first.index("Destinataire") < first.index("Réf. 1") \
+    assert (
+        first.index("Expéditeur")
+        < first.index("Destinataire")
+        < first.index("Réf. 1")
         < first.index("Titre")
+    )
 
 
 def test_a_kept_block_moves_whole_to_the_next_page_instead_of_splitting():

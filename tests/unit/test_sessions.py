@@ -34,7 +34,9 @@ def test_a_decision_opened_through_another_lasts_as_long_as_it(app: Flask, monke
         cookie = dict(session)
         assert cookie["usager"]["refs"]["D-BBBBB-00002"] == opened
     assert references(app, cookie, opened + USAGER_SESSION_SECONDS - 1, monkeypatch) == {
-        "D-AAAAA-00001", "D-BBBBB-00002"}
+        "D-AAAAA-00001",
+        "D-BBBBB-00002",
+    }
     assert references(app, cookie, opened + USAGER_SESSION_SECONDS + 1, monkeypatch) == set()
 
 
@@ -59,5 +61,4 @@ def test_a_new_code_opens_its_decision_for_two_hours_from_now(app: Flask, monkey
 
 def test_an_expired_session_opens_nothing(app: Flask, monkeypatch):
     cookie = {"usager": {"refs": ["D-AAAAA-00001"], "at": time.time()}}
-    assert references(app, cookie, time.time() + USAGER_SESSION_SECONDS + 1,
-                      monkeypatch) == set()
+    assert references(app, cookie, time.time() + USAGER_SESSION_SECONDS + 1, monkeypatch) == set()

@@ -11,8 +11,12 @@ _ADDRESS_X = 110
 
 
 def letter_pdf(letter: Letter) -> bytes:
-    document = Document(letter.title, header=letter.sender, footer=letter.reference,
-                        before_title=_addressee_block(letter))
+    document = Document(
+        letter.title,
+        header=letter.sender,
+        footer=letter.reference,
+        before_title=_addressee_block(letter),
+    )
     document.paragraph(letter.summary, bold=True)
     for section in letter.sections:
         document.heading(section.heading)
@@ -29,5 +33,9 @@ def letter_pdf(letter: Letter) -> bytes:
 
 
 def _addressee_block(letter: Letter) -> list[tuple[str, float | None]]:
-    return [*((line, _ADDRESS_X) for line in letter.addressee), ("", None),
-            (letter.place_date, _ADDRESS_X), (letter.reference, None)]
+    return [
+        *((line, _ADDRESS_X) for line in letter.addressee),
+        ("", None),
+        (letter.place_date, _ADDRESS_X),
+        (letter.reference, None),
+    ]

@@ -21,12 +21,19 @@ class RegisterReports:
             self._session.execute(insert(r).values(**values))
 
     def get(self, administration: str, public_id: str) -> Row[Any] | None:
-        return self._session.execute(select(r).where(
-            r.c.administration == administration, r.c.public_id == public_id)).one_or_none()
+        return self._session.execute(
+            select(r).where(r.c.administration == administration, r.c.public_id == public_id)
+        ).one_or_none()
 
     def of_administration(self, administration: str) -> list[Row[Any]]:
-        return list(self._session.execute(select(r).where(r.c.administration == administration)
-                                          .order_by(r.c.filed_at.desc()).limit(500)).all())
+        return list(
+            self._session.execute(
+                select(r)
+                .where(r.c.administration == administration)
+                .order_by(r.c.filed_at.desc())
+                .limit(500)
+            ).all()
+        )
 
     def update(self, public_id: str, **values: Any) -> None:
         self._session.execute(update(r).where(r.c.public_id == public_id).values(**values))

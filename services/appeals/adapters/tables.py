@@ -57,7 +57,8 @@ audit = define_audit_tables(metadata)
 
 # Read models
 algorithms = Table(
-    "algorithms", metadata,
+    "algorithms",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("algorithm_id", String(128), nullable=False),
     Column("version", String(128), nullable=False),
@@ -70,7 +71,8 @@ algorithms = Table(
 )
 
 decisions = Table(
-    "decisions", metadata,
+    "decisions",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("reference", String(16), nullable=False, unique=True),
     Column("administration", String(64), nullable=False),
@@ -93,7 +95,8 @@ decisions = Table(
 )
 
 explanations = Table(
-    "explanations", metadata,
+    "explanations",
+    metadata,
     Column("reference", String(16), primary_key=True),
     Column("administration", String(64), nullable=False),
     Column("explanation_id", String(128)),
@@ -104,7 +107,8 @@ explanations = Table(
 
 # Agents and how their administration works
 agents = Table(
-    "agents", metadata,
+    "agents",
+    metadata,
     Column("id", String(128), primary_key=True),
     Column("administration", String(64), nullable=False, index=True),
     Column("name", String(200), nullable=False),
@@ -129,7 +133,8 @@ agents = Table(
 )
 
 policies = Table(
-    "administration_policies", metadata,
+    "administration_policies",
+    metadata,
     Column("administration", String(64), primary_key=True),
     Column("four_eyes", Boolean, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -137,7 +142,8 @@ policies = Table(
 
 # Teams whose dossiers only their members see (`need_to_know`), as the administration says.
 teams = Table(
-    "teams", metadata,
+    "teams",
+    metadata,
     Column("administration", String(64), primary_key=True),
     Column("team", String(64), primary_key=True),
     Column("need_to_know", Boolean, nullable=False),
@@ -145,7 +151,8 @@ teams = Table(
 )
 
 routes = Table(
-    "routes", metadata,
+    "routes",
+    metadata,
     Column("administration", String(64), primary_key=True),
     Column("algorithm_id", String(128), primary_key=True),
     Column("team", String(64), nullable=False),
@@ -153,7 +160,8 @@ routes = Table(
 
 # Appeals
 appeals = Table(
-    "appeals", metadata,
+    "appeals",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("public_id", String(16), nullable=False, unique=True),
     Column("administration", String(64), nullable=False),
@@ -216,7 +224,8 @@ appeals = Table(
 )
 
 history = Table(
-    "appeal_history", metadata,
+    "appeal_history",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("appeal_id", BigId, ForeignKey("appeals.id"), nullable=False, index=True),
     Column("at", UtcDateTime, nullable=False),
@@ -226,7 +235,8 @@ history = Table(
 )
 
 attachments = Table(
-    "attachments", metadata,
+    "attachments",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("appeal_id", BigId, ForeignKey("appeals.id"), nullable=False, index=True),
     Column("filename", String(120), nullable=False),
@@ -239,7 +249,8 @@ attachments = Table(
 
 # Every opening of a dossier by an agent: evidence of examination, and an audit trail.
 accesses = Table(
-    "dossier_accesses", metadata,
+    "dossier_accesses",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("appeal_id", BigId, ForeignKey("appeals.id"), nullable=False, index=True),
     Column("agent_id", String(128), nullable=False),
@@ -249,7 +260,8 @@ accesses = Table(
 )
 
 alarms = Table(
-    "alarms", metadata,
+    "alarms",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("appeal_id", BigId, ForeignKey("appeals.id"), nullable=False, index=True),
     Column("kind", String(30), nullable=False),
@@ -263,7 +275,8 @@ alarms = Table(
 
 # Letters and e-mails to send after commit: the worker sends e-mails, agents post letters.
 dispatches = Table(
-    "dispatches", metadata,
+    "dispatches",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("appeal_id", BigId, ForeignKey("appeals.id"), index=True),
     Column("administration", String(64), nullable=False),
@@ -287,7 +300,8 @@ dispatches = Table(
 # Reports of an error in the public register (decision_log serves it), for the algorithm's
 # owners: the person's message stays here; the status and the public answer travel back.
 register_reports = Table(
-    "register_reports", metadata,
+    "register_reports",
+    metadata,
     Column("public_id", String(16), primary_key=True),
     Column("administration", String(64), nullable=False, index=True),
     Column("algorithm_id", String(128), nullable=False),

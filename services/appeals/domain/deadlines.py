@@ -67,8 +67,11 @@ def start_of(day: date) -> datetime:
 
 def compute_deadlines(routing: Routing, received_at: datetime) -> Deadlines:
     """Every deadline of a contestation received at `received_at` (an aware datetime)."""
-    internal = (received_at + timedelta(hours=routing.internal_deadline_hours)
-                if routing.internal_deadline_hours else None)
+    internal = (
+        received_at + timedelta(hours=routing.internal_deadline_hours)
+        if routing.internal_deadline_hours
+        else None
+    )
     received_on = received_at.astimezone(PARIS).date()
     if routing.kind == OBSERVATIONS:
         final_on = routing.in_time_until
@@ -77,14 +80,14 @@ def compute_deadlines(routing: Routing, received_at: datetime) -> Deadlines:
             # before the agent's decision in any case.
             final_on = received_on
         # The measure becomes final at the end of its last day.
-        return Deadlines(received_at, start_of(final_on + timedelta(days=1)), None, final_on,
-                         internal)
+        return Deadlines(
+            received_at, start_of(final_on + timedelta(days=1)), None, final_on, internal
+        )
     if routing.kind == SIGNALEMENT:
         # A report of a wrong datum asks for its rectification (GDPR art. 16): the answer is
         # due within one month of receipt (GDPR art. 12(3)).
         answer_by = add_months(received_on, 1)
-        return Deadlines(received_at, start_of(answer_by + timedelta(days=1)), None, None,
-                         internal)
+        return Deadlines(received_at, start_of(answer_by + timedelta(days=1)), None, None, internal)
     rejection_on = add_months(received_on, SILENCE_MONTHS)
     return Deadlines(received_at, start_of(rejection_on), rejection_on, None, internal)
 
@@ -93,16 +96,17 @@ def plan_alarms(deadlines: Deadlines) -> list[Alarm]:
     """Reminders and escalations, in time order; each fires once, persisted by the caller."""
     received, due = deadlines.received_at, deadlines.legal_due_at
     span = max(due - received, timedelta(0))
-    alarms = [Alarm(name, max(received, due - min(timedelta(days=days), span * share)),
-                    level, audience)
-              for name, days, share, level, audience in _LEGAL_ALARMS]
+    alarms = [
+        Alarm(name, max(received, due - min(timedelta(days=days), span * share)), level, audience)
+        for name, days, share, level, audience in _LEGAL_ALARMS
+    ]
     alarms.append(Alarm("legal_lapsed", due, LAPSED, SUPERVISORS))
     if deadlines.internal_due_at is not None:
         internal_span = deadlines.internal_due_at - received
-        alarms.append(Alarm("internal_reminder", received + internal_span / 2, REMINDER,
-                            ASSIGNEE))
-        alarms.append(Alarm("internal_escalation", deadlines.internal_due_at, ESCALATION,
-                            SUPERVISORS))
+        alarms.append(Alarm("internal_reminder", received + internal_span / 2, REMINDER, ASSIGNEE))
+        alarms.append(
+            Alarm("internal_escalation", deadlines.internal_due_at, ESCALATION, SUPERVISORS)
+        )
     return sorted(alarms, key=lambda a: (a.due_at, a.level))
 
 
@@ -115,9 +119,11 @@ def is_overdue(now: datetime, legal_due_at: datetime, internal_due_at: datetime 
     return now >= legal_due_at or (internal_due_at is not None and now >= internal_due_at)
 
 
-def is_soon_to_lapse(now: datetime, legal_due_at: datetime,
-                     internal_due_at: datetime | None) -> bool:
+def is_soon_to_lapse(
+    now: datetime, legal_due_at: datetime, internal_due_at: datetime | None
+) -> bool:
     if is_overdue(now, legal_due_at, internal_due_at):
         return False
     return legal_due_at - now <= SOON or (
-        internal_due_at is not None and internal_due_at - now <= INTERNAL_SOON)
+        internal_due_at is not None and internal_due_at - now <= INTERNAL_SOON
+    )

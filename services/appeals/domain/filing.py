@@ -26,8 +26,11 @@ MAX_TOTAL_BYTES = 10 * 1024 * 1024
 MAX_TEXT = 5000
 MAX_REASON = 2000
 # The first bytes of each accepted type: what the file is, whatever its name says.
-SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"),
-              (b"\xff\xd8\xff", "image/jpeg"))
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
 
 
 class FilingInvalid(Exception):
@@ -88,8 +91,11 @@ def sniff(data: bytes) -> str | None:
 
 def safe_filename(name: str) -> str:
     base = re.split(r"[\\/]", name)[-1]
-    cleaned = "".join(ch for ch in unicodedata.normalize("NFC", base)
-                      if unicodedata.category(ch)[0] not in ("C", "Z") or ch == " ")
+    cleaned = "".join(
+        ch
+        for ch in unicodedata.normalize("NFC", base)
+        if unicodedata.category(ch)[0] not in ("C", "Z") or ch == " "
+    )
     return cleaned.strip(" .")[:100] or "piece-jointe"
 
 
@@ -101,22 +107,26 @@ def _text_problem(value: str, limit: int) -> str | None:
     return None
 
 
-def check_filing(filing: Filing, criteria: Sequence[CriterionDef], kinds: Sequence[str],
-                 received_on: date) -> CheckedFiling:
+def check_filing(
+    filing: Filing, criteria: Sequence[CriterionDef], kinds: Sequence[str], received_on: date
+) -> CheckedFiling:
     """Validate a filing against the decision's criteria and the kinds it can be filed as
     (`routing.filing_kinds`, the suggested one first); FilingInvalid says what to fix."""
     problems: dict[str, str] = {}
     filed_kind = _kind(filing.kind, kinds)
     if filed_kind is None:
-        problems["kind"] = ("Cette décision ne permet pas cette démarche, ou son délai est "
-                            "passé. Choisissez une des démarches proposées.")
+        problems["kind"] = (
+            "Cette décision ne permet pas cette démarche, ou son délai est "
+            "passé. Choisissez une des démarches proposées."
+        )
     if filing.channel not in CHANNELS:
         problems["channel"] = "Indiquez comment la demande a été reçue."
     if filing.postmarked_on is not None and filing.channel != "letter":
         problems["postmarked_on"] = "Le cachet de la poste ne concerne que les courriers."
     elif filing.postmarked_on is not None and filing.postmarked_on > received_on:
-        problems["postmarked_on"] = ("Le cachet de la poste ne peut pas être postérieur à la "
-                                     "date de réception.")
+        problems["postmarked_on"] = (
+            "Le cachet de la poste ne peut pas être postérieur à la date de réception."
+        )
     by_code = {c.code: c for c in criteria}
     grounds: list[Ground] = []
     for item in filing.disputed:
@@ -131,17 +141,19 @@ def check_filing(filing: Filing, criteria: Sequence[CriterionDef], kinds: Sequen
         elif problem := _text_problem(reason, MAX_REASON):
             problems[key] = problem
         claimed = _claimed(criterion, item.claimed, problems)
-        grounds.append(Ground(f"g{len(grounds) + 1}", "criterion", reason, criterion.code,
-                              claimed))
-    for kind, text, limit in (("other", filing.other, MAX_TEXT),
-                              ("account", filing.account, MAX_TEXT)):
+        grounds.append(Ground(f"g{len(grounds) + 1}", "criterion", reason, criterion.code, claimed))
+    for kind, text, limit in (
+        ("other", filing.other, MAX_TEXT),
+        ("account", filing.account, MAX_TEXT),
+    ):
         if problem := _text_problem(text, limit):
             problems[kind] = problem
         elif text.strip():
             grounds.append(Ground(f"g{len(grounds) + 1}", kind, text.strip()))
     if not grounds and not problems:
-        problems["grounds"] = ("Dites ce que vous contestez : un critère, une autre raison, "
-                               "ou votre point de vue.")
+        problems["grounds"] = (
+            "Dites ce que vous contestez : un critère, une autre raison, ou votre point de vue."
+        )
     contact = _contact(filing, problems)
     files = _files(filing.uploads, problems)
     if problems:
@@ -174,8 +186,9 @@ def _contact(filing: Filing, problems: dict[str, str]) -> dict[str, str | None]:
     if filing.answer_by not in ANSWER_BY:
         problems["answer_by"] = "Choisissez comment recevoir la réponse."
     if email and not is_email_address(email):
-        problems["email"] = ("Indiquez une seule adresse électronique, par exemple "
-                             "prenom.nom@exemple.fr.")
+        problems["email"] = (
+            "Indiquez une seule adresse électronique, par exemple prenom.nom@exemple.fr."
+        )
     elif filing.answer_by == "email" and not email:
         problems["email"] = "Indiquez l'adresse électronique où recevoir la réponse."
     if problem := _text_problem(address, 500):
@@ -200,14 +213,16 @@ def _files(uploads: Sequence[Upload], problems: dict[str, str]) -> list[StoredFi
         if len(upload.data) > MAX_ATTACHMENT_BYTES:
             problems["attachments"] = f"« {name} » dépasse 4 Mo."
         elif kind is None:
-            problems["attachments"] = (f"« {name} » n'est ni un PDF, ni une image PNG ou JPEG.")
+            problems["attachments"] = f"« {name} » n'est ni un PDF, ni une image PNG ou JPEG."
         else:
             files.append(StoredFile(name, kind, upload.data))
     return files
 
 
-def disputed_from_form(form: Mapping[str, str], criteria: Sequence[CriterionDef]
-                       ) -> list[Disputed]:
+def disputed_from_form(form: Mapping[str, str], criteria: Sequence[CriterionDef]) -> list[Disputed]:
     """The criteria ticked on the form, with what the person says and claims."""
-    return [Disputed(c.code, form.get(f"reason-{c.code}", ""), form.get(f"claimed-{c.code}"))
-            for c in criteria if form.get(f"dispute-{c.code}")]
+    return [
+        Disputed(c.code, form.get(f"reason-{c.code}", ""), form.get(f"claimed-{c.code}"))
+        for c in criteria
+        if form.get(f"dispute-{c.code}")
+    ]

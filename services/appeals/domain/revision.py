@@ -90,37 +90,51 @@ def load_model(algorithm: Mapping[str, Any]) -> tuple[Sequence[CriterionDef], De
     return criteria, model
 
 
-def recompute(algorithm: Mapping[str, Any], original: Mapping[str, Any],
-              corrections: Mapping[str, Any]) -> Recomputed:
+def recompute(
+    algorithm: Mapping[str, Any], original: Mapping[str, Any], corrections: Mapping[str, Any]
+) -> Recomputed:
     """The original criteria with the corrections applied, evaluated by the registered model."""
     criteria, model = load_model(algorithm)
     before = {c["code"]: c["value"] for c in original["criteria"]}
     values = {**before, **corrections}
     errors = check_values(criteria, model, values)
     if errors:
-        raise CannotRecompute("Ces valeurs ne conviennent pas au modèle enregistré.",
-                              {code: " ".join(reasons) for code, reasons in errors.items()})
+        raise CannotRecompute(
+            "Ces valeurs ne conviennent pas au modèle enregistré.",
+            {code: " ".join(reasons) for code, reasons in errors.items()},
+        )
     try:
         evaluation = evaluate(model, criteria, values)
     except NotEvaluable:
-        raise CannotRecompute("Cet algorithme n'a pas de modèle exécutable : le résultat ne "
-                              "peut pas être recalculé. Annulez la décision si elle ne peut "
-                              "pas être maintenue.") from None
-    changed = {code: (before.get(code), value) for code, value in corrections.items()
-               if before.get(code) != value}
+        raise CannotRecompute(
+            "Cet algorithme n'a pas de modèle exécutable : le résultat ne "
+            "peut pas être recalculé. Annulez la décision si elle ne peut "
+            "pas être maintenue."
+        ) from None
+    changed = {
+        code: (before.get(code), value)
+        for code, value in corrections.items()
+        if before.get(code) != value
+    }
     return Recomputed(values, evaluation, changed)
 
 
-def revised_decision(original: Mapping[str, Any], contact: Mapping[str, Any] | None,
-                     recomputed: Recomputed, *, reviewer: str, appeal_id: str,
-                     decision_id: str, now: datetime) -> dict[str, Any]:
+def revised_decision(
+    original: Mapping[str, Any],
+    contact: Mapping[str, Any] | None,
+    recomputed: Recomputed,
+    *,
+    reviewer: str,
+    appeal_id: str,
+    decision_id: str,
+    now: datetime,
+) -> dict[str, Any]:
     """The `decision.v1` body of the new decision that supersedes `original`."""
     evaluation = recomputed.evaluation
     criteria = []
     for criterion in original["criteria"]:
         code = criterion["code"]
-        entry = {"code": code, "value": recomputed.values[code],
-                 "source": criterion.get("source")}
+        entry = {"code": code, "value": recomputed.values[code], "source": criterion.get("source")}
         if code in recomputed.changed:
             entry["source"] = f"Corrigé lors du recours {appeal_id}"
         if criterion.get("contribution") is not None:
@@ -137,14 +151,22 @@ def revised_decision(original: Mapping[str, Any], contact: Mapping[str, Any] | N
         "decided_at": now.isoformat(),
         "automation": "partial",
         "decided_by": reviewer,
-        "subject": {"ref": original["subject"]["ref"],
-                    "contact": dict(contact) if contact else None},
-        "outcome": {"code": evaluation.outcome_code, "label": evaluation.outcome_label,
-                    "favourable": favourable,
-                    "amount": (to_json_value(evaluation.amount)
-                               if evaluation.amount is not None and favourable else None),
-                    "currency": outcome.get("currency", "EUR"),
-                    "effective_from": outcome.get("effective_from")},
+        "subject": {
+            "ref": original["subject"]["ref"],
+            "contact": dict(contact) if contact else None,
+        },
+        "outcome": {
+            "code": evaluation.outcome_code,
+            "label": evaluation.outcome_label,
+            "favourable": favourable,
+            "amount": (
+                to_json_value(evaluation.amount)
+                if evaluation.amount is not None and favourable
+                else None
+            ),
+            "currency": outcome.get("currency", "EUR"),
+            "effective_from": outcome.get("effective_from"),
+        },
         "criteria": criteria,
         "score": to_json_value(evaluation.score) if evaluation.score is not None else None,
         "supersedes": original["decision_id"],
@@ -156,8 +178,9 @@ def revision_id(original_decision_id: str, appeal_pk: int) -> str:
     return f"{original_decision_id[:100]}{REVIEW_SUFFIX}{appeal_pk}"
 
 
-def corrections_from(criteria: Sequence[CriterionDef], original: Mapping[str, Any],
-                     typed: Mapping[str, str]) -> dict[str, Any]:
+def corrections_from(
+    criteria: Sequence[CriterionDef], original: Mapping[str, Any], typed: Mapping[str, str]
+) -> dict[str, Any]:
     """The values the reviewer corrected (as typed on the form), parsed; CannotRecompute lists
     the fields that could not be read. Values left as they were are not corrections."""
     by_code = {c.code: c for c in criteria}

@@ -84,13 +84,23 @@ class Ground:
     claimed_value: Any = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "text": self.text,
-                "criterion": self.criterion, "claimed_value": self.claimed_value}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "text": self.text,
+            "criterion": self.criterion,
+            "claimed_value": self.claimed_value,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Ground:
-        return cls(str(data["id"]), str(data["kind"]), str(data.get("text") or ""),
-                   data.get("criterion"), data.get("claimed_value"))
+        return cls(
+            str(data["id"]),
+            str(data["kind"]),
+            str(data.get("text") or ""),
+            data.get("criterion"),
+            data.get("claimed_value"),
+        )
 
 
 @dataclass(frozen=True)
@@ -134,8 +144,9 @@ def check_can_read(agent: Agent, administration: str) -> None:
 def check_can_act(agent: Agent, administration: str) -> None:
     check_visible(agent, administration)
     if not agent.has_any(*ACTING_ROLES):
-        raise RuleBroken(FORBIDDEN, "Seuls les instructeurs et les superviseurs traitent "
-                                      "les recours.")
+        raise RuleBroken(
+            FORBIDDEN, "Seuls les instructeurs et les superviseurs traitent les recours."
+        )
 
 
 def is_open(status: str) -> bool:
@@ -150,13 +161,15 @@ def check_open(status: str) -> None:
 def check_independence(agent: Agent, decided_by: str | None) -> None:
     """The person who took the initial decision may not review it."""
     if agent.is_author_of(decided_by):
-        raise RuleBroken("not_independent",
-                         "Vous avez pris la décision contestée : un autre agent doit examiner "
-                         "ce recours.")
+        raise RuleBroken(
+            "not_independent",
+            "Vous avez pris la décision contestée : un autre agent doit examiner ce recours.",
+        )
 
 
-def check_can_decide(agent: Agent, administration: str, status: str, assignee: str | None,
-                     decided_by: str | None) -> None:
+def check_can_decide(
+    agent: Agent, administration: str, status: str, assignee: str | None, decided_by: str | None
+) -> None:
     check_can_act(agent, administration)
     check_open(status)
     if status != IN_REVIEW or assignee != agent.id:
@@ -164,8 +177,15 @@ def check_can_decide(agent: Agent, administration: str, status: str, assignee: s
     check_independence(agent, decided_by)
 
 
-def check_draft(draft: Draft, grounds: Iterable[Ground], *, today: date,
-                received_on: date, collegial: bool = False, reexamined: bool = True) -> None:
+def check_draft(
+    draft: Draft,
+    grounds: Iterable[Ground],
+    *,
+    today: date,
+    received_on: date,
+    collegial: bool = False,
+    reexamined: bool = True,
+) -> None:
     """Facts, law, and an answer to every ground raised; corrections only when amending; the
     letter's reason, the re-examination date of an annulment (`reexamined`: not when a
     preparatory measure is dropped), and the meeting of the body that decides a mandatory
@@ -174,41 +194,59 @@ def check_draft(draft: Draft, grounds: Iterable[Ground], *, today: date,
     if draft.outcome not in OUTCOMES:
         problems["outcome"] = "Choisissez l'issue du recours."
     if len(draft.facts.strip()) < MIN_MOTIVATION:
-        problems["facts"] = ("Exposez les considérations de fait sur lesquelles repose la "
-                             f"décision (au moins {MIN_MOTIVATION} caractères).")
+        problems["facts"] = (
+            "Exposez les considérations de fait sur lesquelles repose la "
+            f"décision (au moins {MIN_MOTIVATION} caractères)."
+        )
     if len(draft.law.strip()) < MIN_MOTIVATION:
-        problems["law"] = ("Exposez les considérations de droit (textes appliqués), au moins "
-                           f"{MIN_MOTIVATION} caractères.")
+        problems["law"] = (
+            "Exposez les considérations de droit (textes appliqués), au moins "
+            f"{MIN_MOTIVATION} caractères."
+        )
     for ground in grounds:
         if len(draft.answers.get(ground.id, "").strip()) < MIN_ANSWER:
             problems[f"answer-{ground.id}"] = "Répondez à ce motif soulevé par la personne."
     if draft.outcome == AMENDED and not draft.corrections:
-        problems["corrections"] = ("Pour modifier la décision, corrigez au moins une donnée : "
-                                   "le résultat est recalculé par le modèle enregistré.")
+        problems["corrections"] = (
+            "Pour modifier la décision, corrigez au moins une donnée : "
+            "le résultat est recalculé par le modèle enregistré."
+        )
     if draft.outcome != AMENDED and draft.corrections:
         problems["corrections"] = "Des données corrigées impliquent une décision modifiée."
     if draft.outcome in (MAINTAINED, AMENDED) and len(draft.main_reason.strip()) < MIN_REASON:
-        problems["main_reason"] = ("Donnez en une phrase la raison principale, pour la "
-                                   "personne : elle ouvrira la lettre.")
+        problems["main_reason"] = (
+            "Donnez en une phrase la raison principale, pour la personne : elle ouvrira la lettre."
+        )
     if draft.outcome == ANNULLED and reexamined:
         latest = add_months(today, REEXAMINE_MONTHS)
         if draft.reexamine_by is None or not today < draft.reexamine_by <= latest:
-            problems["reexamine_by"] = ("Indiquez la date à laquelle la personne aura une "
-                                        "nouvelle décision : après aujourd'hui, et au plus tard "
-                                        f"dans {REEXAMINE_MONTHS} mois.")
+            problems["reexamine_by"] = (
+                "Indiquez la date à laquelle la personne aura une "
+                "nouvelle décision : après aujourd'hui, et au plus tard "
+                f"dans {REEXAMINE_MONTHS} mois."
+            )
     if collegial:
         if len(draft.body.strip()) < 5:
             problems["body"] = "Indiquez l'instance qui a pris la décision."
         if draft.deliberated_on is None or not received_on <= draft.deliberated_on <= today:
-            problems["deliberated_on"] = ("Indiquez la date de la séance où l'instance a "
-                                          "délibéré : entre la réception du recours et "
-                                          "aujourd'hui.")
+            problems["deliberated_on"] = (
+                "Indiquez la date de la séance où l'instance a "
+                "délibéré : entre la réception du recours et "
+                "aujourd'hui."
+            )
     if problems:
         raise RuleBroken("incomplete", "La décision n'est pas complète.", problems)
 
 
-def check_validator(agent: Agent, administration: str, status: str, drafted_by: str | None,
-                    decided_by: str | None, *, supervisor_required: bool = False) -> None:
+def check_validator(
+    agent: Agent,
+    administration: str,
+    status: str,
+    drafted_by: str | None,
+    decided_by: str | None,
+    *,
+    supervisor_required: bool = False,
+) -> None:
     """Four eyes: a second agent, neither the drafter nor the initial decider, validates; a
     supervisor when the person's values change the result and the reviewer keeps it."""
     check_can_act(agent, administration)
@@ -218,9 +256,11 @@ def check_validator(agent: Agent, administration: str, status: str, drafted_by: 
         raise RuleBroken("same_agent", "Un second agent doit valider votre décision.")
     check_independence(agent, decided_by)
     if supervisor_required and not agent.has_any("supervisor"):
-        raise RuleBroken("supervisor_required",
-                         "Seul un superviseur peut confirmer cette décision : avec les valeurs "
-                         "de la personne, le résultat serait différent.")
+        raise RuleBroken(
+            "supervisor_required",
+            "Seul un superviseur peut confirmer cette décision : avec les valeurs "
+            "de la personne, le résultat serait différent.",
+        )
 
 
 def check_can_assign(agent: Agent, administration: str, status: str) -> None:

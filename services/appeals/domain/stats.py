@@ -85,8 +85,9 @@ def _late(done: datetime, due: datetime | None) -> bool:
     return due is not None and done > due
 
 
-def compute(appeals: Iterable[Any], original_codes: Mapping[str, str], now: datetime,
-            short_seconds: int) -> Statistics:
+def compute(
+    appeals: Iterable[Any], original_codes: Mapping[str, str], now: datetime, short_seconds: int
+) -> Statistics:
     """`appeals` are appeal records; `original_codes` the initial outcome per reference."""
     by_version: dict[tuple[str, str], list[Any]] = defaultdict(list)
     disputed: dict[tuple[str, str], int] = defaultdict(int)
@@ -105,27 +106,44 @@ def compute(appeals: Iterable[Any], original_codes: Mapping[str, str], now: date
     for (algorithm_id, version), items in sorted(by_version.items()):
         decided = [a for a in items if a.status == DECIDED]
         examined = [a.examination or {} for a in decided]
-        versions.append(VersionStats(
-            algorithm_id, version, len(items), len(items) - len(decided), len(decided),
-            sum(is_overturn(a.outcome, original_codes.get(a.reference, ""),
-                            a.new_outcome_code) for a in decided),
-            median((a.decided_at - a.received_at).total_seconds() / 86400 for a in decided)
-            if decided else None,
-            sum(_late(a.decided_at or now, a.legal_due_at) for a in items),
-            sum(_late(a.decided_at or now, a.internal_due_at) for a in items),
-            late=sum(a.in_time is False for a in items),
-            oral=sum(a.written is False for a in items),
-            kinds=tuple(sorted(Counter(a.kind for a in items).items())),
-            recomputed=sum(bool(e.get("recomputation")) for e in examined),
-            flipped=sum(bool((e.get("recomputation") or {}).get("flips")) for e in examined),
-            targeted=sum(bool(e.get("targeted")) for e in examined),
-            confirmed=sum(bool(e.get("confirmed_by")) for e in examined),
-            sent_back=sum(int((a.examination or {}).get("sent_back") or 0) for a in items)))
-    criteria = [CriterionStats(a, c, disputed.get((a, c), 0), corrected.get((a, c), 0))
-                for a, c in sorted(set(disputed) | set(corrected))]
-    reviewers = [ReviewerStats(
-        reviewer, len(items), sum(a.outcome == MAINTAINED for a in items),
-        median((a.examined_seconds or 0) / 60 for a in items),
-        sum((a.examined_seconds or 0) < short_seconds for a in items))
-        for reviewer, items in sorted(by_reviewer.items())]
+        versions.append(
+            VersionStats(
+                algorithm_id,
+                version,
+                len(items),
+                len(items) - len(decided),
+                len(decided),
+                sum(
+                    is_overturn(a.outcome, original_codes.get(a.reference, ""), a.new_outcome_code)
+                    for a in decided
+                ),
+                median((a.decided_at - a.received_at).total_seconds() / 86400 for a in decided)
+                if decided
+                else None,
+                sum(_late(a.decided_at or now, a.legal_due_at) for a in items),
+                sum(_late(a.decided_at or now, a.internal_due_at) for a in items),
+                late=sum(a.in_time is False for a in items),
+                oral=sum(a.written is False for a in items),
+                kinds=tuple(sorted(Counter(a.kind for a in items).items())),
+                recomputed=sum(bool(e.get("recomputation")) for e in examined),
+                flipped=sum(bool((e.get("recomputation") or {}).get("flips")) for e in examined),
+                targeted=sum(bool(e.get("targeted")) for e in examined),
+                confirmed=sum(bool(e.get("confirmed_by")) for e in examined),
+                sent_back=sum(int((a.examination or {}).get("sent_back") or 0) for a in items),
+            )
+        )
+    criteria = [
+        CriterionStats(a, c, disputed.get((a, c), 0), corrected.get((a, c), 0))
+        for a, c in sorted(set(disputed) | set(corrected))
+    ]
+    reviewers = [
+        ReviewerStats(
+            reviewer,
+            len(items),
+            sum(a.outcome == MAINTAINED for a in items),
+            median((a.examined_seconds or 0) / 60 for a in items),
+            sum((a.examined_seconds or 0) < short_seconds for a in items),
+        )
+        for reviewer, items in sorted(by_reviewer.items())
+    ]
     return Statistics(versions, criteria, reviewers)

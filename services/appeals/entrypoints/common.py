@@ -40,15 +40,27 @@ def signed_in_agent() -> Agent | None:
 
 def allow_filing(reference: str) -> bool:
     app = service()
-    return ratelimit.allow(app.uow, app.limiter, [
-        (ratelimit.FILING_PER_DECISION, reference),
-        (ratelimit.FILING_PER_ADDRESS, client_address())], app.now()) is None
+    return (
+        ratelimit.allow(
+            app.uow,
+            app.limiter,
+            [
+                (ratelimit.FILING_PER_DECISION, reference),
+                (ratelimit.FILING_PER_ADDRESS, client_address()),
+            ],
+            app.now(),
+        )
+        is None
+    )
 
 
 def uploads(files: MultiDict[str, FileStorage]) -> list[Upload]:
     """Read each file up to one byte past the limit, so that a huge one is never held."""
-    return [Upload(f.filename or "", f.stream.read(MAX_ATTACHMENT_BYTES + 1))
-            for f in files.getlist("attachments") if f.filename]
+    return [
+        Upload(f.filename or "", f.stream.read(MAX_ATTACHMENT_BYTES + 1))
+        for f in files.getlist("attachments")
+        if f.filename
+    ]
 
 
 def form_date(value: str | None) -> date | None:
@@ -61,30 +73,46 @@ def form_date(value: str | None) -> date | None:
         return None
 
 
-def filing_from_form(reference: str, form: Mapping[str, str],
-                     files: MultiDict[str, FileStorage], criteria: Sequence[CriterionDef],
-                     channel: str = "online") -> Filing:
+def filing_from_form(
+    reference: str,
+    form: Mapping[str, str],
+    files: MultiDict[str, FileStorage],
+    criteria: Sequence[CriterionDef],
+    channel: str = "online",
+) -> Filing:
     postmark = form.get("postmarked_on", "").strip()
     postmarked_on = form_date(postmark)
     if postmark and postmarked_on is None:
         raise FilingInvalid({"postmarked_on": "Saisissez une date, par exemple 31/01/2026."})
-    return Filing(reference=reference, kind=form.get("kind", ""), channel=channel,
-                  postmarked_on=postmarked_on,
-                  disputed=disputed_from_form(form, criteria), other=form.get("other", ""),
-                  account=form.get("account", ""), answer_by=form.get("answer_by", "email"),
-                  email=form.get("email", ""), postal_address=form.get("postal_address", ""),
-                  uploads=uploads(files))
+    return Filing(
+        reference=reference,
+        kind=form.get("kind", ""),
+        channel=channel,
+        postmarked_on=postmarked_on,
+        disputed=disputed_from_form(form, criteria),
+        other=form.get("other", ""),
+        account=form.get("account", ""),
+        answer_by=form.get("answer_by", "email"),
+        email=form.get("email", ""),
+        postal_address=form.get("postal_address", ""),
+        uploads=uploads(files),
+    )
 
 
-def draft_from_form(form: Mapping[str, str], grounds: Sequence[Any],
-                    corrections: dict[str, Any]) -> Draft:
-    return Draft(outcome=form.get("outcome", ""), facts=form.get("facts", ""),
-                 law=form.get("law", ""),
-                 answers={g.id: form.get(f"answer-{g.id}", "") for g in grounds},
-                 corrections=corrections if form.get("outcome") == "amended" else {},
-                 main_reason=form.get("main_reason", ""), body=form.get("body", ""),
-                 deliberated_on=form_date(form.get("deliberated_on")),
-                 reexamine_by=form_date(form.get("reexamine_by")))
+def draft_from_form(
+    form: Mapping[str, str], grounds: Sequence[Any], corrections: dict[str, Any]
+) -> Draft:
+    return Draft(
+        outcome=form.get("outcome", ""),
+        facts=form.get("facts", ""),
+        law=form.get("law", ""),
+        answers={g.id: form.get(f"answer-{g.id}", "") for g in grounds},
+        corrections=corrections if form.get("outcome") == "amended" else {},
+        main_reason=form.get("main_reason", ""),
+        body=form.get("body", ""),
+        deliberated_on=form_date(form.get("deliberated_on")),
+        reexamine_by=form_date(form.get("reexamine_by")),
+    )
 
 
 def typed_corrections(form: Mapping[str, str], codes: Sequence[str]) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from services.appeals.adapters.tables import messaging
 from services.appeals.bootstrap import SERVICE, Appeals
@@ -14,8 +15,9 @@ from services.appeals.service_layer.register_reports import on_report_filed
 from services.appeals.service_layer.retention import purge_personal_data
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.contracts.events import Event
+from shared.contracts.messages import AlgorithmRegistered, DecisionLogged, ExplanationGenerated
 from shared.messaging import topology
-from shared.messaging.consumer import MessageConsumer
+from shared.messaging.consumer import MessageConsumer, Route, one_at_a_time
 from shared.messaging.dead_letters import dead_letter_consumer
 from shared.messaging.message import Delivery
 from shared.messaging.runtime import batch_settings
@@ -23,16 +25,30 @@ from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
 from shared.ratelimit import KEPT
 
-Handler = Callable[[AppealsUnitOfWork, Event, datetime], None]
-HANDLERS: dict[str, Handler] = {
-    topology.ALGORITHM_REGISTERED: read_model.on_algorithm_registered,
-    topology.DECISION_LOGGED: read_model.on_decision_logged,
-    topology.EXPLANATION_GENERATED: read_model.on_explanation_generated,
-    topology.REGISTER_REPORT_FILED: on_report_filed,
+
+def _report_filed(delivery: Delivery) -> Event:
+    return Event.from_delivery(delivery, topology.REGISTER_REPORT_FILED)
+
+
+# parse → command → handler, one line per queue; every handler is given the time.
+ROUTES: dict[
+    str, tuple[Callable[[Delivery], Any], Callable[[Any, AppealsUnitOfWork, datetime], None]]
+] = {
+    topology.ALGORITHM_REGISTERED: (
+        AlgorithmRegistered.from_delivery,
+        read_model.on_algorithm_registered,
+    ),
+    topology.DECISION_LOGGED: (DecisionLogged.from_delivery, read_model.on_decision_logged),
+    topology.EXPLANATION_GENERATED: (
+        ExplanationGenerated.from_delivery,
+        read_model.on_explanation_generated,
+    ),
+    topology.REGISTER_REPORT_FILED: (_report_filed, on_report_filed),
 }
 
 
 PURGE_SECONDS = 3600
+
 
 def run_scheduler(app: Appeals) -> int:
     """Fire the alarms due now; persisted, so a restarted worker picks up where it was."""
@@ -49,14 +65,16 @@ def send_emails(app: Appeals) -> int:
 def build_worker(app: Appeals, transport: Transport) -> Worker:
     batches = batch_settings(app.settings)
 
-    def consumer(event_name: str) -> MessageConsumer[AppealsUnitOfWork]:
-        handle = HANDLERS[event_name]
+    def consumer(event_name: str) -> MessageConsumer[Any, AppealsUnitOfWork]:
+        parse, handle = ROUTES[event_name]
 
-        def on_delivery(delivery: Delivery, uow: AppealsUnitOfWork) -> None:
-            handle(uow, Event.from_delivery(delivery, event_name), app.now())
+        def with_the_time(command: Any, uow: AppealsUnitOfWork) -> None:
+            handle(command, uow, app.now())
 
-        spec = topology.QueueSpec(SERVICE, event_name)
-        return MessageConsumer(spec.name, on_delivery, app.uow, messaging, batches)
+        route = Route(
+            topology.QueueSpec(SERVICE, event_name).name, parse, one_at_a_time(with_the_time)
+        )
+        return MessageConsumer(route, app.uow, messaging, batches)
 
     def scheduler() -> None:
         run_scheduler(app)
@@ -72,9 +90,15 @@ def build_worker(app: Appeals, transport: Transport) -> Worker:
             app.limiter.forget_before(uow.session, now - KEPT)  # failed sign-ins, filings
             uow.commit()
 
-    consumers = [consumer(name) for name in HANDLERS]
-    return Worker(SERVICE, transport,
-                  [*consumers, dead_letter_consumer(SERVICE, messaging, app.uow, batches)],
-                  app.relay, periodic=[(app.config.scheduler_seconds, scheduler),
-                                       (app.config.mail_seconds, mail),
-                                       (PURGE_SECONDS, purge)])
+    consumers = [consumer(name) for name in ROUTES]
+    return Worker(
+        SERVICE,
+        transport,
+        [*consumers, dead_letter_consumer(SERVICE, messaging, app.uow, batches)],
+        app.relay,
+        periodic=[
+            (app.config.scheduler_seconds, scheduler),
+            (app.config.mail_seconds, mail),
+            (PURGE_SECONDS, purge),
+        ],
+    )

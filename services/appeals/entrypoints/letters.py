@@ -13,13 +13,13 @@ from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 PUBLIC_NAMES = {"accuse-de-reception": "acknowledgement", "decision": "decision"}
 
 
-def letter_response(uow: AppealsUnitOfWork, appeal: Any, which: str, public_url: str
-                    ) -> Response:
+def letter_response(uow: AppealsUnitOfWork, appeal: Any, which: str, public_url: str) -> Response:
     kind = PUBLIC_NAMES.get(which)
     if kind is None or (kind == "decision" and not appeal.outcome):
         abort(404)
     pdf = letter_pdf(letter_for(uow, appeal, kind, public_url))
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{FILE_NAMES[kind]}-{appeal.public_id}.pdf"')
+        f'attachment; filename="{FILE_NAMES[kind]}-{appeal.public_id}.pdf"'
+    )
     return response

@@ -25,10 +25,13 @@ def create_app(settings: Settings | None = None, service: Appeals | None = None)
     settings = settings or Settings.from_env()
     service = service or bootstrap(settings)
     app, api = create_service_app(
-        "services.appeals", settings, service="appeals",
+        "services.appeals",
+        settings,
+        service="appeals",
         title="Explicite — recours et console d'examen",
         readiness={"database": lambda: ping(service.engine)},
-        max_body_bytes=MAX_BODY_BYTES)
+        max_body_bytes=MAX_BODY_BYTES,
+    )
     app.extensions["appeals"] = service
 
     def session_holds(principal: Principal) -> bool:

@@ -28,10 +28,20 @@ class AgentError(ValueError):
 PROFILE = ("first_name", "last_name", "quality", "delegation")
 
 
-def create_agent(uow: AppealsUnitOfWork, agent_id: str, administration: str, name: str,
-                 roles: Iterable[str], password: str, now: datetime, *,
-                 email: str | None = None, teams: Iterable[str] = (),
-                 aliases: Iterable[str] = (), **profile: str | None) -> None:
+def create_agent(
+    uow: AppealsUnitOfWork,
+    agent_id: str,
+    administration: str,
+    name: str,
+    roles: Iterable[str],
+    password: str,
+    now: datetime,
+    *,
+    email: str | None = None,
+    teams: Iterable[str] = (),
+    aliases: Iterable[str] = (),
+    **profile: str | None,
+) -> None:
     """`profile`: first_name, last_name, quality and delegation, as the letters they sign
     name them (CRPA L212-1)."""
     roles = sorted(set(roles))
@@ -46,10 +56,18 @@ def create_agent(uow: AppealsUnitOfWork, agent_id: str, administration: str, nam
         raise AgentError("the e-mail must be one address, such as nom@exemple.fr")
     if uow.office.agent(agent_id) is not None:
         raise AgentError(f"an agent {agent_id} already exists")
-    uow.office.add_agent(id=agent_id, administration=administration, name=name, email=email,
-                         roles=roles, teams=sorted(set(teams)), aliases=sorted(set(aliases)),
-                         password_hash=hash_password(password), created_at=now,
-                         **_profile(profile))
+    uow.office.add_agent(
+        id=agent_id,
+        administration=administration,
+        name=name,
+        email=email,
+        roles=roles,
+        teams=sorted(set(teams)),
+        aliases=sorted(set(aliases)),
+        password_hash=hash_password(password),
+        created_at=now,
+        **_profile(profile),
+    )
 
 
 def update_profile(uow: AppealsUnitOfWork, agent_id: str, **profile: str | None) -> None:
@@ -65,8 +83,10 @@ def _profile(profile: dict[str, str | None]) -> dict[str, str | None]:
     unknown = set(profile) - set(PROFILE)
     if unknown:
         raise AgentError(f"unknown profile fields: {', '.join(sorted(unknown))}")
-    return {key: (value.strip() or None) if isinstance(value, str) else None
-            for key, value in profile.items()}
+    return {
+        key: (value.strip() or None) if isinstance(value, str) else None
+        for key, value in profile.items()
+    }
 
 
 def set_password(uow: AppealsUnitOfWork, agent_id: str, password: str) -> None:
@@ -95,8 +115,7 @@ def end_sessions(uow: AppealsUnitOfWork, agent_id: str, reason: str) -> None:
     uow.publish(revoked_event(row.administration, agent_id, generation, reason).to_message())
 
 
-def authenticate(uow: AppealsUnitOfWork, agent_id: str, password: str, now: datetime
-                 ) -> Any | None:
+def authenticate(uow: AppealsUnitOfWork, agent_id: str, password: str, now: datetime) -> Any | None:
     """The agent's row if the password matches an active account; None otherwise."""
     row = uow.office.agent(agent_id.strip())
     stored = row.password_hash if row is not None and row.disabled_at is None else None
@@ -110,8 +129,14 @@ def authenticate(uow: AppealsUnitOfWork, agent_id: str, password: str, now: date
     return row
 
 
-def log_in(uow: AppealsUnitOfWork, limiter: RateLimiter, login: str, password: str,
-           address: str, now: datetime) -> Any | Refusal | None:
+def log_in(
+    uow: AppealsUnitOfWork,
+    limiter: RateLimiter,
+    login: str,
+    password: str,
+    address: str,
+    now: datetime,
+) -> Any | Refusal | None:
     """The agent's row, a refusal of the limits (nothing checked), or None for a failure.
 
     The limits are checked, the password verified and a failure counted in the caller's
@@ -134,10 +159,14 @@ def current_agent(uow: AppealsUnitOfWork, principal: Principal) -> Agent | None:
     if principal.kind != "agent":
         return None
     row = uow.office.agent(principal.id)
-    if row is None or row.disabled_at is not None \
-            or row.administration != principal.administration \
-            or principal.generation < row.session_generation:
+    if (
+        row is None
+        or row.disabled_at is not None
+        or row.administration != principal.administration
+        or principal.generation < row.session_generation
+    ):
         return None
     kept_out_of = uow.office.need_to_know_teams(row.administration) - set(row.teams)
-    return Agent(row.id, row.administration, frozenset(row.roles), frozenset(row.aliases),
-                 kept_out_of)
+    return Agent(
+        row.id, row.administration, frozenset(row.roles), frozenset(row.aliases), kept_out_of
+    )

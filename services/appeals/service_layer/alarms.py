@@ -32,8 +32,11 @@ def recipients(uow: AppealsUnitOfWork, appeal: Any, audience: str) -> list[Any]:
         if agent is not None and agent.disabled_at is None:
             return [agent]
     active = [a for a in uow.office.agents(appeal.administration) if a.disabled_at is None]
-    supervisors = [a for a in active if "supervisor" in a.roles
-                   and (not appeal.team or not a.teams or appeal.team in a.teams)]
+    supervisors = [
+        a
+        for a in active
+        if "supervisor" in a.roles and (not appeal.team or not a.teams or appeal.team in a.teams)
+    ]
     return supervisors or [a for a in active if "admin" in a.roles]
 
 
@@ -50,27 +53,41 @@ def fire_due_alarms(uow: AppealsUnitOfWork, now: datetime, public_url: str) -> i
         level = max(appeal.escalation_level, alarm.level)
         uow.appeals.update(appeal.id, escalation_level=level)
         people = recipients(uow, appeal, alarm.audience)
-        uow.appeals.record(appeal.id, now, "scheduler", "alarm", kind=alarm.kind,
-                           level=alarm.level, notified=[p.id for p in people])
+        uow.appeals.record(
+            appeal.id,
+            now,
+            "scheduler",
+            "alarm",
+            kind=alarm.kind,
+            level=alarm.level,
+            notified=[p.id for p in people],
+        )
         subject = f"{WHAT.get(alarm.kind, alarm.kind)} — dossier {appeal.public_id}"
         text = _alarm_text(appeal, alarm, public_url)
         for person in people:
             if person.email:
                 notify_agent(uow, appeal, person.email, subject, text, now)
-        log.info("alarm fired", extra={"appeal": appeal.public_id, "kind": alarm.kind,
-                                       "level": alarm.level})
+        log.info(
+            "alarm fired",
+            extra={"appeal": appeal.public_id, "kind": alarm.kind, "level": alarm.level},
+        )
     return fired
 
 
 def _alarm_text(appeal: Any, alarm: Any, public_url: str) -> str:
-    lines = [WHAT.get(alarm.kind, alarm.kind) + ".", "",
-             f"Dossier : {appeal.public_id} (décision {appeal.reference})",
-             f"Reçu le : {format_datetime(appeal.received_at)}",
-             f"Délai légal : {format_datetime(appeal.legal_due_at)}"]
+    lines = [
+        WHAT.get(alarm.kind, alarm.kind) + ".",
+        "",
+        f"Dossier : {appeal.public_id} (décision {appeal.reference})",
+        f"Reçu le : {format_datetime(appeal.received_at)}",
+        f"Délai légal : {format_datetime(appeal.legal_due_at)}",
+    ]
     if appeal.implicit_rejection_on:
-        lines.append("Sans décision, le recours sera implicitement rejeté le "
-                     f"{format_date(appeal.implicit_rejection_on)} : la personne n'aura "
-                     "reçu aucune réponse motivée.")
+        lines.append(
+            "Sans décision, le recours sera implicitement rejeté le "
+            f"{format_date(appeal.implicit_rejection_on)} : la personne n'aura "
+            "reçu aucune réponse motivée."
+        )
     if appeal.internal_due_at:
         lines.append(f"Délai interne : {format_datetime(appeal.internal_due_at)}")
     lines.append(f"Instructeur : {appeal.assignee or 'personne'}")

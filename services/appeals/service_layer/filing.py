@@ -25,8 +25,7 @@ from shared.routes import Recourse, Start, load_recourse
 class CannotFile(Exception):
     """The contestation cannot be recorded; `status` is the HTTP status to answer with."""
 
-    def __init__(self, status: int, code: str, message: str, existing: str | None = None
-                 ) -> None:
+    def __init__(self, status: int, code: str, message: str, existing: str | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.existing = status, code, message, existing
 
@@ -59,30 +58,49 @@ def kinds_for(decision: Any, recourse: Recourse, on: date) -> list[str]:
     return filing_kinds(recourse, start_of(decision), decision.favourable, on)
 
 
-def decision_to_contest(uow: AppealsUnitOfWork, reference: str, filer: Filer
-                        ) -> tuple[Any, dict[str, Any]]:
+def decision_to_contest(
+    uow: AppealsUnitOfWork, reference: str, filer: Filer
+) -> tuple[Any, dict[str, Any]]:
     """The decision and its algorithm version, or CannotFile saying why not."""
     decision = uow.read.decision(reference)
     if decision is None or (filer.is_agent and decision.administration != filer.administration):
-        raise CannotFile(404, "unknown_decision", "Cette décision n'est pas encore connue du "
-                         "service des recours. Réessayez dans quelques minutes.")
-    algorithm = uow.read.algorithm(decision.administration, decision.algorithm_id,
-                                   decision.algorithm_version)
+        raise CannotFile(
+            404,
+            "unknown_decision",
+            "Cette décision n'est pas encore connue du "
+            "service des recours. Réessayez dans quelques minutes.",
+        )
+    algorithm = uow.read.algorithm(
+        decision.administration, decision.algorithm_id, decision.algorithm_version
+    )
     if algorithm is None:
-        raise CannotFile(503, "not_ready", "Le service des recours reçoit encore les "
-                         "informations de cette décision. Réessayez dans quelques minutes.")
+        raise CannotFile(
+            503,
+            "not_ready",
+            "Le service des recours reçoit encore les "
+            "informations de cette décision. Réessayez dans quelques minutes.",
+        )
     if decision.superseded_by:
-        raise CannotFile(409, "superseded", "Cette décision a été remplacée par une nouvelle "
-                         "décision : c'est celle-ci que vous pouvez contester.")
+        raise CannotFile(
+            409,
+            "superseded",
+            "Cette décision a été remplacée par une nouvelle "
+            "décision : c'est celle-ci que vous pouvez contester.",
+        )
     for appeal in uow.appeals.of_reference(reference):
         if appeal.status in OPEN_STATUSES:
-            raise CannotFile(409, "already_open", "Un recours sur cette décision est déjà en "
-                             "cours d'examen.", existing=appeal.public_id)
+            raise CannotFile(
+                409,
+                "already_open",
+                "Un recours sur cette décision est déjà en cours d'examen.",
+                existing=appeal.public_id,
+            )
     return decision, algorithm
 
 
-def file_appeal(uow: AppealsUnitOfWork, filing: Filing, filer: Filer, now: datetime,
-                public_url: str) -> str:
+def file_appeal(
+    uow: AppealsUnitOfWork, filing: Filing, filer: Filer, now: datetime, public_url: str
+) -> str:
     """Record, acknowledge and route a contestation; return its public id."""
     decision, algorithm = decision_to_contest(uow, filing.reference, filer)
     recourse = load_recourse(algorithm)
@@ -93,8 +111,7 @@ def file_appeal(uow: AppealsUnitOfWork, filing: Filing, filer: Filer, now: datet
     # The date that counts for the delay: the postmark for a letter (CRPA L112-1; CE,
     # 30 juin 2025, n° 494573, for a recours gracieux or hiérarchique), else receipt.
     filed_on = filing.postmarked_on or received_on
-    checked = check_filing(filing, criteria, kinds_for(decision, recourse, filed_on),
-                           received_on)
+    checked = check_filing(filing, criteria, kinds_for(decision, recourse, filed_on), received_on)
     routing = routing_for(recourse, start_of(decision), checked.kind)
     in_time = routing.in_time(filed_on)
     deadlines = compute_deadlines(routing, now)
@@ -103,60 +120,144 @@ def file_appeal(uow: AppealsUnitOfWork, filing: Filing, filer: Filer, now: datet
     team = uow.office.team_for(administration, decision.algorithm_id)
     channel = filing.channel
     pk = uow.appeals.add(
-        public_id=public_id, administration=administration, reference=decision.reference,
-        decision_id=decision.decision_id, algorithm_id=decision.algorithm_id,
-        algorithm_version=decision.algorithm_version, kind=checked.kind,
-        channel=channel, filed_by=filer.id, filed_on=filed_on,
-        postmarked_on=filing.postmarked_on, in_time=in_time,
+        public_id=public_id,
+        administration=administration,
+        reference=decision.reference,
+        decision_id=decision.decision_id,
+        algorithm_id=decision.algorithm_id,
+        algorithm_version=decision.algorithm_version,
+        kind=checked.kind,
+        channel=channel,
+        filed_by=filer.id,
+        filed_on=filed_on,
+        postmarked_on=filing.postmarked_on,
+        in_time=in_time,
         written=channel not in ORAL_CHANNELS,
-        status=RECEIVED, team=team, assignee=None, received_at=now,
+        status=RECEIVED,
+        team=team,
+        assignee=None,
+        received_at=now,
         legal_due_at=deadlines.legal_due_at,
         implicit_rejection_on=deadlines.implicit_rejection_on,
-        measure_final_on=deadlines.measure_final_on, internal_due_at=deadlines.internal_due_at,
-        escalation_level=-1, answer_by=filing.answer_by, contact=checked.contact,
-        grounds=[g.to_json() for g in checked.grounds], policy=routing.to_json(),
+        measure_final_on=deadlines.measure_final_on,
+        internal_due_at=deadlines.internal_due_at,
+        escalation_level=-1,
+        answer_by=filing.answer_by,
+        contact=checked.contact,
+        grounds=[g.to_json() for g in checked.grounds],
+        policy=routing.to_json(),
         service=dict(algorithm["responsible_service"]),
         decision_label=str(decision.body["outcome"].get("label", decision.outcome_code)),
-        decided_by_initial=decision.decided_by)
+        decided_by_initial=decision.decided_by,
+    )
     for file in checked.files:
-        uow.appeals.attach(appeal_id=pk, filename=file.filename,
-                           content_type=file.content_type, size=len(file.data),
-                           sha256=hashlib.sha256(file.data).hexdigest(), data=file.data,
-                           uploaded_at=now)
+        uow.appeals.attach(
+            appeal_id=pk,
+            filename=file.filename,
+            content_type=file.content_type,
+            size=len(file.data),
+            sha256=hashlib.sha256(file.data).hexdigest(),
+            data=file.data,
+            uploaded_at=now,
+        )
     for alarm in plan_alarms(deadlines):
-        uow.appeals.add_alarm(appeal_id=pk, kind=alarm.kind, due_at=alarm.due_at,
-                              level=alarm.level, audience=alarm.audience)
-    uow.appeals.record(pk, now, filer.id, "filed", channel=channel, kind=checked.kind,
-                       grounds=len(checked.grounds), attachments=len(checked.files),
-                       filed_on=filed_on.isoformat(), in_time=in_time,
-                       postmarked_on=(filing.postmarked_on.isoformat()
-                                      if filing.postmarked_on else None))
-    _announce(uow, administration, public_id, decision, checked.kind, channel,
-              checked.grounds, deadlines, now, in_time)
+        uow.appeals.add_alarm(
+            appeal_id=pk,
+            kind=alarm.kind,
+            due_at=alarm.due_at,
+            level=alarm.level,
+            audience=alarm.audience,
+        )
+    uow.appeals.record(
+        pk,
+        now,
+        filer.id,
+        "filed",
+        channel=channel,
+        kind=checked.kind,
+        grounds=len(checked.grounds),
+        attachments=len(checked.files),
+        filed_on=filed_on.isoformat(),
+        in_time=in_time,
+        postmarked_on=(filing.postmarked_on.isoformat() if filing.postmarked_on else None),
+    )
+    _announce(
+        uow,
+        administration,
+        public_id,
+        decision,
+        checked.kind,
+        channel,
+        checked.grounds,
+        deadlines,
+        now,
+        in_time,
+    )
     appeal = uow.appeals.by_pk(pk)
     send_to_person(uow, appeal, "acknowledgement", public_url, now)
-    uow.appeals.record(pk, now, "appeals", "acknowledged",
-                       email=bool(checked.contact.get("email")), post=filing.answer_by == "post")
+    uow.appeals.record(
+        pk,
+        now,
+        "appeals",
+        "acknowledged",
+        email=bool(checked.contact.get("email")),
+        post=filing.answer_by == "post",
+    )
     return public_id
 
 
-def _announce(uow: AppealsUnitOfWork, administration: str, public_id: str, decision: Any,
-              kind: str, channel: str, grounds: list[Any], deadlines: Any, now: datetime,
-              in_time: bool | None) -> None:
-    common = {"appeal_id": public_id, "reference": decision.reference,
-              "decision_id": decision.decision_id,
-              "algorithm": {"id": decision.algorithm_id, "version": decision.algorithm_version}}
-    uow.publish(Event(topology.APPEAL_FILED, administration, {
-        **common, "kind": kind, "channel": channel,
-        "received_at": now.isoformat(), "in_time": in_time,
-        "disputed_criteria": [g.criterion for g in grounds if g.criterion],
-        "grounds": len(grounds)}).to_message())
-    uow.publish(Event(topology.APPEAL_ACKNOWLEDGED, administration, {
-        **common, "received_at": now.isoformat(),
-        "implicit_rejection_on": (deadlines.implicit_rejection_on.isoformat()
-                                  if deadlines.implicit_rejection_on else None),
-        "measure_final_on": (deadlines.measure_final_on.isoformat()
-                             if deadlines.measure_final_on else None),
-        "internal_due_at": (deadlines.internal_due_at.isoformat()
-                            if deadlines.internal_due_at else None),
-        "legal_due_at": deadlines.legal_due_at.isoformat()}).to_message())
+def _announce(
+    uow: AppealsUnitOfWork,
+    administration: str,
+    public_id: str,
+    decision: Any,
+    kind: str,
+    channel: str,
+    grounds: list[Any],
+    deadlines: Any,
+    now: datetime,
+    in_time: bool | None,
+) -> None:
+    common = {
+        "appeal_id": public_id,
+        "reference": decision.reference,
+        "decision_id": decision.decision_id,
+        "algorithm": {"id": decision.algorithm_id, "version": decision.algorithm_version},
+    }
+    uow.publish(
+        Event(
+            topology.APPEAL_FILED,
+            administration,
+            {
+                **common,
+                "kind": kind,
+                "channel": channel,
+                "received_at": now.isoformat(),
+                "in_time": in_time,
+                "disputed_criteria": [g.criterion for g in grounds if g.criterion],
+                "grounds": len(grounds),
+            },
+        ).to_message()
+    )
+    uow.publish(
+        Event(
+            topology.APPEAL_ACKNOWLEDGED,
+            administration,
+            {
+                **common,
+                "received_at": now.isoformat(),
+                "implicit_rejection_on": (
+                    deadlines.implicit_rejection_on.isoformat()
+                    if deadlines.implicit_rejection_on
+                    else None
+                ),
+                "measure_final_on": (
+                    deadlines.measure_final_on.isoformat() if deadlines.measure_final_on else None
+                ),
+                "internal_due_at": (
+                    deadlines.internal_due_at.isoformat() if deadlines.internal_due_at else None
+                ),
+                "legal_due_at": deadlines.legal_due_at.isoformat(),
+            },
+        ).to_message()
+    )

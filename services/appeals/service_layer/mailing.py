@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from services.appeals.adapters.mail import Attachment, Mail, Mailer, MailError
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
-from shared.mail import Attachment, Mail, Mailer, MailError
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -19,8 +19,13 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
 
 
-def send_due_emails(uow_factory: Callable[[], AppealsUnitOfWork], mailer: Mailer,
-                    now: Callable[[], datetime], sender: str, limit: int = 50) -> int:
+def send_due_emails(
+    uow_factory: Callable[[], AppealsUnitOfWork],
+    mailer: Mailer,
+    now: Callable[[], datetime],
+    sender: str,
+    limit: int = 50,
+) -> int:
     """Send up to `limit` due e-mails; return how many went out."""
     sent = 0
     for _ in range(limit):
@@ -29,23 +34,45 @@ def send_due_emails(uow_factory: Callable[[], AppealsUnitOfWork], mailer: Mailer
             if not rows:
                 return sent
             row = rows[0]
-            attachments = ((Attachment(row.attachment_name, "application/pdf", row.attachment),)
-                           if row.attachment else ())
+            attachments = (
+                (Attachment(row.attachment_name, "application/pdf", row.attachment),)
+                if row.attachment
+                else ()
+            )
             try:
-                mailer.send(Mail(to=row.recipient, subject=row.subject, text=row.body,
-                                 sender=sender, reply_to=row.reply_to,
-                                 attachments=attachments))
+                mailer.send(
+                    Mail(
+                        to=row.recipient,
+                        subject=row.subject,
+                        text=row.body,
+                        sender=sender,
+                        reply_to=row.reply_to,
+                        attachments=attachments,
+                    )
+                )
             except MailError as exc:
                 attempts = row.attempts + 1
                 failed = attempts >= MAX_ATTEMPTS
-                uow.office.update_dispatch(row.id, attempts=attempts, last_error=str(exc)[:2000],
-                                           status="failed" if failed else "pending",
-                                           next_attempt_at=now() + retry_delay(attempts))
-                log.warning("e-mail not sent", extra={"dispatch": row.id, "attempts": attempts,
-                                                      "error": str(exc), "gave_up": failed})
+                uow.office.update_dispatch(
+                    row.id,
+                    attempts=attempts,
+                    last_error=str(exc)[:2000],
+                    status="failed" if failed else "pending",
+                    next_attempt_at=now() + retry_delay(attempts),
+                )
+                log.warning(
+                    "e-mail not sent",
+                    extra={
+                        "dispatch": row.id,
+                        "attempts": attempts,
+                        "error": str(exc),
+                        "gave_up": failed,
+                    },
+                )
             else:
-                uow.office.update_dispatch(row.id, status="sent", sent_at=now(),
-                                           attempts=row.attempts + 1, last_error=None)
+                uow.office.update_dispatch(
+                    row.id, status="sent", sent_at=now(), attempts=row.attempts + 1, last_error=None
+                )
                 sent += 1
             uow.commit()
     return sent
@@ -60,8 +87,9 @@ def retry(uow: AppealsUnitOfWork, administration: str, dispatch_id: int, now: da
     return True
 
 
-def mark_posted(uow: AppealsUnitOfWork, administration: str, dispatch_id: int,
-                now: datetime) -> bool:
+def mark_posted(
+    uow: AppealsUnitOfWork, administration: str, dispatch_id: int, now: datetime
+) -> bool:
     """An agent printed and posted a letter."""
     row = uow.office.dispatch_by_id(administration, dispatch_id)
     if row is None or row.status != "to_print":

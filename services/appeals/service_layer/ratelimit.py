@@ -13,18 +13,25 @@ FILING_PER_ADDRESS = Limit("file-ip", 20, timedelta(hours=1))
 # Failed sign-ins only. Per login *and* address, with a delay that doubles past five: an
 # outsider who knows a login slows down their own address, never the agent at theirs. Per
 # address: one place cannot try many logins.
-LOGIN_PER_ACCOUNT_AND_ADDRESS = Limit("login-account-ip", 5, timedelta(hours=1),
-                                      delay=timedelta(seconds=1))
+LOGIN_PER_ACCOUNT_AND_ADDRESS = Limit(
+    "login-account-ip", 5, timedelta(hours=1), delay=timedelta(seconds=1)
+)
 LOGIN_PER_ADDRESS = Limit("login-ip", 30, timedelta(minutes=15))
 
 
 def login_checks(login: str, address: str) -> list[tuple[Limit, str]]:
-    return [(LOGIN_PER_ACCOUNT_AND_ADDRESS, f"{login.lower()}\n{address}"),
-            (LOGIN_PER_ADDRESS, address)]
+    return [
+        (LOGIN_PER_ACCOUNT_AND_ADDRESS, f"{login.lower()}\n{address}"),
+        (LOGIN_PER_ADDRESS, address),
+    ]
 
 
-def allow(uow_factory: Callable[[], AppealsUnitOfWork], limiter: RateLimiter,
-          checks: Sequence[tuple[Limit, str]], now: datetime) -> Refusal | None:
+def allow(
+    uow_factory: Callable[[], AppealsUnitOfWork],
+    limiter: RateLimiter,
+    checks: Sequence[tuple[Limit, str]],
+    now: datetime,
+) -> Refusal | None:
     """Count one attempt against every limit; the refusal if one is reached.
 
     Committed at once and apart from the request's own transaction, so that attempts that

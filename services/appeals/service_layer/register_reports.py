@@ -23,17 +23,26 @@ OWNER_ROLES = ("algorithm_owner", "supervisor", "admin")
 _FILED = ReportFiledSchema()
 
 
-def on_report_filed(uow: AppealsUnitOfWork, event: Event, now: datetime) -> None:
+def on_report_filed(event: Event, uow: AppealsUnitOfWork, now: datetime) -> None:
     data = load_event_data(event, _FILED)
-    uow.reports.add(public_id=data["report_id"], administration=event.administration,
-                    algorithm_id=data["algorithm"]["id"],
-                    algorithm_version=data["algorithm"]["version"], topic=data["topic"],
-                    message=data["message"], status="received", answer=None,
-                    answered_by=None, filed_at=data["filed_at"], updated_at=now)
+    uow.reports.add(
+        public_id=data["report_id"],
+        administration=event.administration,
+        algorithm_id=data["algorithm"]["id"],
+        algorithm_version=data["algorithm"]["version"],
+        topic=data["topic"],
+        message=data["message"],
+        status="received",
+        answer=None,
+        answered_by=None,
+        filed_at=data["filed_at"],
+        updated_at=now,
+    )
 
 
-def answer_report(uow: AppealsUnitOfWork, agent: Agent, public_id: str, status: str,
-                  answer: str, now: datetime) -> None:
+def answer_report(
+    uow: AppealsUnitOfWork, agent: Agent, public_id: str, status: str, answer: str, now: datetime
+) -> None:
     """Change a report's status; a closing status needs an answer the public will read."""
     if not agent.has_any(*OWNER_ROLES):
         raise RuleBroken("forbidden", "Votre rôle ne permet pas de répondre aux signalements.")
@@ -44,12 +53,23 @@ def answer_report(uow: AppealsUnitOfWork, agent: Agent, public_id: str, status: 
         raise RuleBroken("invalid", "Choisissez un état.", {"status": "Choisissez un état."})
     answer = answer.strip()
     if status in ANSWERED and not ANSWER_MIN <= len(answer) <= ANSWER_MAX:
-        message = (f"Écrivez la réponse publiée sur le registre ({ANSWER_MIN} à "
-                   f"{ANSWER_MAX} caractères).")
+        message = (
+            f"Écrivez la réponse publiée sur le registre ({ANSWER_MIN} à {ANSWER_MAX} caractères)."
+        )
         raise RuleBroken("incomplete", message, {"answer": message})
     public_answer = answer or None
-    uow.reports.update(public_id, status=status, answer=public_answer, answered_by=agent.id,
-                       updated_at=now)
-    uow.publish(Event(topology.REGISTER_REPORT_UPDATED, agent.administration, {
-        "report_id": public_id, "status": status, "answer": public_answer,
-        "updated_at": now.isoformat()}).to_message())
+    uow.reports.update(
+        public_id, status=status, answer=public_answer, answered_by=agent.id, updated_at=now
+    )
+    uow.publish(
+        Event(
+            topology.REGISTER_REPORT_UPDATED,
+            agent.administration,
+            {
+                "report_id": public_id,
+                "status": status,
+                "answer": public_answer,
+                "updated_at": now.isoformat(),
+            },
+        ).to_message()
+    )

@@ -24,38 +24,52 @@ class RegisterRepository:
         d = t.decisions
         year = extract("year", d.c.decided_at)
         rows = self._session.execute(
-            select(year, func.count(),
-                   func.sum(case((d.c.favourable.is_(False), 1), else_=0)),
-                   func.sum(case((d.c.replay_status == "divergent", 1), else_=0)))
-            .where(d.c.administration == key[0], d.c.algorithm_id == key[1],
-                   d.c.algorithm_version == key[2])
-            .group_by(year)).all()
-        return [DecisionYear(int(r[0]), int(r[1]), int(r[2] or 0), int(r[3] or 0))
-                for r in rows]
+            select(
+                year,
+                func.count(),
+                func.sum(case((d.c.favourable.is_(False), 1), else_=0)),
+                func.sum(case((d.c.replay_status == "divergent", 1), else_=0)),
+            )
+            .where(
+                d.c.administration == key[0],
+                d.c.algorithm_id == key[1],
+                d.c.algorithm_version == key[2],
+            )
+            .group_by(year)
+        ).all()
+        return [DecisionYear(int(r[0]), int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows]
 
     def decisions_since(self, since: datetime) -> dict[Key, int]:
         d = t.decisions
         rows = self._session.execute(
             select(d.c.administration, d.c.algorithm_id, d.c.algorithm_version, func.count())
             .where(d.c.decided_at >= since)
-            .group_by(d.c.administration, d.c.algorithm_id, d.c.algorithm_version)).all()
+            .group_by(d.c.administration, d.c.algorithm_id, d.c.algorithm_version)
+        ).all()
         return {(r[0], r[1], r[2]): int(r[3]) for r in rows}
 
     def appeals(self, key: Key) -> list[AppealRecord]:
         a = t.register_appeals
-        rows = self._session.execute(select(a).where(
-            a.c.administration == key[0], a.c.algorithm_id == key[1],
-            a.c.algorithm_version == key[2])).all()
-        return [AppealRecord(r.received_at, r.legal_due_at, r.decided_at, r.outcome,
-                             r.overturned) for r in rows]
+        rows = self._session.execute(
+            select(a).where(
+                a.c.administration == key[0],
+                a.c.algorithm_id == key[1],
+                a.c.algorithm_version == key[2],
+            )
+        ).all()
+        return [
+            AppealRecord(r.received_at, r.legal_due_at, r.decided_at, r.outcome, r.overturned)
+            for r in rows
+        ]
 
     def save_appeal(self, administration: str, appeal_id: str, **values: Any) -> None:
         """Fill this event's columns of the appeal, whichever of its events came first."""
         a = t.register_appeals
         where = (a.c.administration == administration, a.c.appeal_id == appeal_id)
         if self._session.execute(select(a.c.appeal_id).where(*where)).first() is None:
-            self._session.execute(insert(a).values(administration=administration,
-                                                   appeal_id=appeal_id, **values))
+            self._session.execute(
+                insert(a).values(administration=administration, appeal_id=appeal_id, **values)
+            )
         else:
             self._session.execute(update(a).where(*where).values(**values))
 
@@ -64,14 +78,29 @@ class RegisterRepository:
 
     def reports(self, key: Key) -> list[Row[Any]]:
         r = t.register_reports
-        return list(self._session.execute(select(r).where(
-            r.c.administration == key[0], r.c.algorithm_id == key[1],
-            r.c.algorithm_version == key[2]).order_by(r.c.created_at.desc())).all())
+        return list(
+            self._session.execute(
+                select(r)
+                .where(
+                    r.c.administration == key[0],
+                    r.c.algorithm_id == key[1],
+                    r.c.algorithm_version == key[2],
+                )
+                .order_by(r.c.created_at.desc())
+            ).all()
+        )
 
-    def update_report(self, administration: str, report_id: str, updated_at: datetime,
-                      **values: Any) -> None:
+    def update_report(
+        self, administration: str, report_id: str, updated_at: datetime, **values: Any
+    ) -> None:
         """Apply an answer unless a later one is already there (events may come late)."""
         r = t.register_reports
-        self._session.execute(update(r).where(
-            r.c.public_id == report_id, r.c.administration == administration,
-            r.c.updated_at <= updated_at).values(updated_at=updated_at, **values))
+        self._session.execute(
+            update(r)
+            .where(
+                r.c.public_id == report_id,
+                r.c.administration == administration,
+                r.c.updated_at <= updated_at,
+            )
+            .values(updated_at=updated_at, **values)
+        )

@@ -33,7 +33,8 @@ tlog = define_tlog_tables(metadata)
 agent_sessions = define_session_table(metadata)
 
 algorithm_versions = Table(
-    "algorithm_versions", metadata,
+    "algorithm_versions",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("algorithm_id", String(128), nullable=False),
     Column("version", String(128), nullable=False),
@@ -52,7 +53,8 @@ algorithm_versions = Table(
 )
 
 decisions = Table(
-    "decisions", metadata,
+    "decisions",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("administration", String(64), nullable=False),
     Column("decision_id", String(128), nullable=False),
@@ -85,14 +87,16 @@ decisions = Table(
 )
 
 contacts = Table(
-    "subject_contacts", metadata,
+    "subject_contacts",
+    metadata,
     Column("decision_pk", BigId, ForeignKey("decisions.id"), primary_key=True),
     Column("contact", JsonType),
     Column("purged_at", DateTime(timezone=True)),
 )
 
 chain_heads = Table(
-    "chain_heads", metadata,
+    "chain_heads",
+    metadata,
     Column("administration", String(64), primary_key=True),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
@@ -100,7 +104,8 @@ chain_heads = Table(
 )
 
 quarantine = Table(
-    "quarantine", metadata,
+    "quarantine",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("channel", String(10), nullable=False),
@@ -119,7 +124,8 @@ quarantine = Table(
 )
 
 producers = Table(
-    "producers", metadata,
+    "producers",
+    metadata,
     Column("amqp_user", String(128), primary_key=True),
     Column("administration", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -127,7 +133,8 @@ producers = Table(
 )
 
 api_keys = Table(
-    "api_keys", metadata,
+    "api_keys",
+    metadata,
     Column("prefix", String(12), primary_key=True),
     Column("key_hash", String(64), nullable=False),
     Column("administration", String(64), nullable=False, index=True),
@@ -142,7 +149,8 @@ api_keys = Table(
 # `appeal.decided`): what the public register says of each version in practice. An event may
 # arrive before the other; each fills its own columns.
 register_appeals = Table(
-    "register_appeals", metadata,
+    "register_appeals",
+    metadata,
     Column("administration", String(64), primary_key=True),
     Column("appeal_id", String(16), primary_key=True),
     Column("algorithm_id", String(128)),
@@ -152,14 +160,14 @@ register_appeals = Table(
     Column("decided_at", DateTime(timezone=True)),
     Column("outcome", String(12)),
     Column("overturned", Boolean),
-    Index("ix_register_appeals_version", "administration", "algorithm_id",
-          "algorithm_version"),
+    Index("ix_register_appeals_version", "administration", "algorithm_id", "algorithm_version"),
 )
 
 # Reports of an error in a register entry: what the public sees of them (the message itself
 # travels to appeals, where the algorithm's owners answer, and is not kept here).
 register_reports = Table(
-    "register_reports", metadata,
+    "register_reports",
+    metadata,
     Column("public_id", String(16), primary_key=True),
     Column("administration", String(64), nullable=False),
     Column("algorithm_id", String(128), nullable=False),
@@ -169,8 +177,7 @@ register_reports = Table(
     Column("answer", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Index("ix_register_reports_version", "administration", "algorithm_id",
-          "algorithm_version"),
+    Index("ix_register_reports_version", "administration", "algorithm_id", "algorithm_version"),
 )
 
 # Attempts counted in the database, so that the report form's limits hold across processes.

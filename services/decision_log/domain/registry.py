@@ -38,8 +38,13 @@ class AlgorithmVersion:
         return str(self.document["automation_allowed"])
 
     @classmethod
-    def from_document(cls, document: dict[str, Any], *, registered_at: datetime,
-                      first_used_at: datetime | None = None,
-                      retired_at: datetime | None = None) -> AlgorithmVersion:
+    def from_document(
+        cls,
+        document: dict[str, Any],
+        *,
+        registered_at: datetime,
+        first_used_at: datetime | None = None,
+        retired_at: datetime | None = None,
+    ) -> AlgorithmVersion:
         criteria, model = load_algorithm_model(document["criteria"], document["model"])
         return cls(document, tuple(criteria), model, registered_at, first_used_at, retired_at)

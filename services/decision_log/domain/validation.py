@@ -73,41 +73,50 @@ class ValidDecision:
         return {k: v for k, v in self.body.items() if k != "event_id"}
 
 
-def parse_body(raw: bytes, decode: Callable[[bytes], Any] = json.loads
-               ) -> dict[str, Any] | Rejection:
-    """Bytes to a JSON object, refusing what is not one or is nested absurdly deep.
-
-    `decode` is json.loads, or a caller's that answers as json.loads would (one that already
-    decoded these bytes).
-    """
+def parse_body(raw: bytes) -> dict[str, Any] | Rejection:
+    """Bytes to a JSON object, refusing what is not one or is nested absurdly deep."""
     try:
-        value = decode(raw)
+        value = json.loads(raw)
     except UnicodeDecodeError:
         return Rejection(MALFORMED, {"body": ["is not UTF-8 text"]})
     except json.JSONDecodeError as exc:
-        return Rejection(MALFORMED, {"body": [f"is not valid JSON: {exc.msg} at line "
-                                              f"{exc.lineno} column {exc.colno}"]})
+        return Rejection(
+            MALFORMED,
+            {"body": [f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]},
+        )
     except RecursionError:
         return Rejection(MALFORMED, {"body": ["is nested too deeply"]})
+    return check_object(value)
+
+
+def check_object(value: Any) -> dict[str, Any] | Rejection:
+    """A decoded body that is a JSON object, not nested absurdly deep."""
     if not isinstance(value, dict):
         return Rejection(MALFORMED, {"body": ["must be a JSON object"]})
     if nesting_depth(value, MAX_DEPTH) > MAX_DEPTH:
-        return Rejection(MALFORMED, {"body": [f"is nested deeper than {MAX_DEPTH} levels"]},
-                         *_identity(value))
+        return Rejection(
+            MALFORMED, {"body": [f"is nested deeper than {MAX_DEPTH} levels"]}, *_identity(value)
+        )
     return value
 
 
 def _identity(raw: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
     """Best-effort administration, decision id and event id, to file a rejection under."""
+
     def text(key: str) -> str | None:
         value = raw.get(key)
         return value[:128] if isinstance(value, str) and value.isprintable() else None
+
     return text("administration"), text("decision_id"), text("event_id")
 
 
-def check_decision(raw: dict[str, Any], producer: Producer,
-                   find_algorithm: Callable[[str, str, str], AlgorithmVersion | None],
-                   now: datetime, future_tolerance: timedelta) -> ValidDecision | Rejection:
+def check_decision(
+    raw: dict[str, Any],
+    producer: Producer,
+    find_algorithm: Callable[[str, str, str], AlgorithmVersion | None],
+    now: datetime,
+    future_tolerance: timedelta,
+) -> ValidDecision | Rejection:
     """Apply the contract's rules in order; the first failing family names every fault in it."""
     identity = _identity(raw)
     try:
@@ -116,17 +125,36 @@ def check_decision(raw: dict[str, Any], producer: Producer,
         return Rejection(MALFORMED, flatten_errors(exc.messages), *identity)
     administration = loaded["administration"]
     if producer.identity is None:
-        return Rejection(UNAUTHORISED, {"producer": [
-            "is not authenticated: publish with the user_id property set to your AMQP user"]},
-            *identity)
+        return Rejection(
+            UNAUTHORISED,
+            {
+                "producer": [
+                    "is not authenticated: publish with the user_id property set to your AMQP user"
+                ]
+            },
+            *identity,
+        )
     if producer.administration == "":
-        return Rejection(UNAUTHORISED, {"producer": [
-            f"{producer.identity} is not registered as a producer of any administration"]},
-            *identity)
+        return Rejection(
+            UNAUTHORISED,
+            {
+                "producer": [
+                    f"{producer.identity} is not registered as a producer of any administration"
+                ]
+            },
+            *identity,
+        )
     if producer.administration is not None and producer.administration != administration:
-        return Rejection(UNAUTHORISED, {"administration": [
-            f"producer {producer.identity} may only send decisions of "
-            f"{producer.administration}"]}, *identity)
+        return Rejection(
+            UNAUTHORISED,
+            {
+                "administration": [
+                    f"producer {producer.identity} may only send decisions of "
+                    f"{producer.administration}"
+                ]
+            },
+            *identity,
+        )
     reasons: dict[str, list[str]] = {}
     if loaded["decided_at"] > now + future_tolerance:
         reasons["decided_at"] = ["is in the future"]
@@ -134,9 +162,15 @@ def check_decision(raw: dict[str, Any], producer: Producer,
     # Looked up in the decision's own administration: ids are each administration's own.
     algorithm = find_algorithm(administration, ref["id"], ref["version"])
     if algorithm is None:
-        return Rejection(UNKNOWN_ALGORITHM, {"algorithm": [
-            f"{ref['id']} version {ref['version']} is not registered for {administration}"]},
-            *identity)
+        return Rejection(
+            UNKNOWN_ALGORITHM,
+            {
+                "algorithm": [
+                    f"{ref['id']} version {ref['version']} is not registered for {administration}"
+                ]
+            },
+            *identity,
+        )
     reasons.update(_registry_rules(loaded, algorithm))
     if reasons:
         return Rejection(INVALID, reasons, *identity)
@@ -153,22 +187,27 @@ def _registry_rules(decision: dict[str, Any], algorithm: AlgorithmVersion) -> di
     if algorithm.retired_at is not None and decision["decided_at"] >= algorithm.retired_at:
         reasons["algorithm"] = [f"this version was retired on {algorithm.retired_at.date()}"]
     if decision["automation"] == "full" and algorithm.automation_allowed != "full":
-        reasons["automation"] = ["full automation is not allowed for this algorithm version: "
-                                 "an agent must decide (partial)"]
+        reasons["automation"] = [
+            "full automation is not allowed for this algorithm version: "
+            "an agent must decide (partial)"
+        ]
     values = {c["code"]: c["value"] for c in decision["criteria"]}
     for code, errors in check_values(algorithm.criteria, algorithm.model, values).items():
         reasons.setdefault(f"criteria.{code}", []).extend(errors)
     if algorithm.model.kind == "opaque":
         missing = [c["code"] for c in decision["criteria"] if c["contribution"] is None]
         if missing:
-            reasons["criteria"] = ["this algorithm has no executable model: give each "
-                                   f"criterion's contribution (missing: {', '.join(missing)})"]
+            reasons["criteria"] = [
+                "this algorithm has no executable model: give each "
+                f"criterion's contribution (missing: {', '.join(missing)})"
+            ]
     outcomes = algorithm.model.outcomes
     expected = {outcomes.favourable.code: True, outcomes.unfavourable.code: False}
     code, favourable = decision["outcome"]["code"], decision["outcome"]["favourable"]
     if code not in expected:
-        reasons["outcome.code"] = [f"must be one of the registered outcomes: "
-                                   f"{', '.join(sorted(expected))}"]
+        reasons["outcome.code"] = [
+            f"must be one of the registered outcomes: {', '.join(sorted(expected))}"
+        ]
     elif expected[code] != favourable:
         reasons["outcome.favourable"] = [f"must be {str(expected[code]).lower()} for {code}"]
     return reasons

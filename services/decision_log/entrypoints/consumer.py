@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,14 +12,15 @@ from services.decision_log.adapters.tables import agent_sessions, messaging
 from services.decision_log.bootstrap import SERVICE, DecisionLog
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer import register
-from services.decision_log.service_layer.ingest import ingest
+from services.decision_log.service_layer.ingest import Received, ingest_batch
 from services.decision_log.service_layer.retention import purge_personal_data
 from services.decision_log.service_layer.transparency import issue_checkpoints
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.revocations import revocation_consumer
 from shared.contracts.events import Event, InvalidMessage
+from shared.contracts.messages import DecisionRevised
 from shared.messaging import topology
-from shared.messaging.consumer import MessageConsumer
+from shared.messaging.consumer import MessageConsumer, Refusals, Route, one_at_a_time
 from shared.messaging.dead_letters import ORIGINAL_USER_HEADER, dead_letter_consumer
 from shared.messaging.message import Delivery
 from shared.messaging.runtime import batch_settings
@@ -35,15 +36,41 @@ CHECKPOINT_POLL_SECONDS = 5.0
 log = logging.getLogger(__name__)
 
 
-def amqp_producer(delivery: Delivery, uow: DecisionLogUnitOfWork, own_user: str) -> Producer:
+@dataclass(frozen=True)
+class Recorded:
+    """A decision a back office sent, with the AMQP user RabbitMQ authenticated."""
+
+    body: bytes
+    user: str | None
+
+
+def recorded(own_user: str) -> Callable[[Delivery], Recorded]:
+    def parse(delivery: Delivery) -> Recorded:
+        user = delivery.user_id
+        if user is not None and user == own_user and delivery.headers.get(ORIGINAL_USER_HEADER):
+            # A dead letter this service replayed: the original producer is accountable.
+            user = str(delivery.headers[ORIGINAL_USER_HEADER])
+        return Recorded(delivery.body, user)
+
+    return parse
+
+
+def amqp_producer(user: str | None, uow: DecisionLogUnitOfWork) -> Producer:
     """The producer RabbitMQ authenticated through `user_id`, and its administration."""
-    user = delivery.user_id
-    if user is not None and user == own_user and delivery.headers.get(ORIGINAL_USER_HEADER):
-        # A dead letter this service replayed: the original producer is accountable.
-        user = str(delivery.headers[ORIGINAL_USER_HEADER])
     if user is None:
         return Producer("amqp", None, None)
     return Producer("amqp", user, uow.producers.administration_of(user) or NOT_A_PRODUCER)
+
+
+def from_appeals(event_name: str, appeals_user: str) -> Callable[[Delivery], Event]:
+    """Events that only appeals may publish (RabbitMQ authenticated the user)."""
+
+    def parse(delivery: Delivery) -> Event:
+        if delivery.user_id != appeals_user:
+            raise InvalidMessage(f"{event_name} not published by appeals ({delivery.user_id})")
+        return Event.from_delivery(delivery, event_name)
+
+    return parse
 
 
 def build_worker(app: DecisionLog, transport: Transport) -> Worker:
@@ -51,41 +78,59 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
     own_user = settings.service_user(SERVICE)
     appeals_user = settings.service_user("appeals")
 
-    def on_decision_recorded(delivery: Delivery, uow: DecisionLogUnitOfWork) -> None:
-        ingest(uow, delivery.body, amqp_producer(delivery, uow, own_user), app.context)
+    def on_decisions_recorded(batch: Sequence[Recorded], uow: DecisionLogUnitOfWork) -> Refusals:
+        ingest_batch(
+            uow, [Received(amqp_producer(item.user, uow), item.body) for item in batch], app.context
+        )
+        return {}  # what cannot be logged is quarantined with its reasons, not refused
 
-    def on_decision_revised(delivery: Delivery, uow: DecisionLogUnitOfWork) -> None:
-        event = Event.from_delivery(delivery, topology.DECISION_REVISED)
+    def revision(delivery: Delivery) -> Received:
+        revised = DecisionRevised.from_delivery(delivery)
         trusted = delivery.user_id == appeals_user
-        producer = Producer("revision", delivery.user_id,
-                            None if trusted else NOT_A_PRODUCER)
-        raw = json.dumps(event.data.get("decision"), ensure_ascii=False).encode()
-        ingest(uow, raw, producer, app.context)
+        return Received(
+            Producer("revision", delivery.user_id, None if trusted else NOT_A_PRODUCER),
+            decoded=revised.decision,
+        )
 
-    def from_appeals(event_name: str, handle: Callable[[DecisionLogUnitOfWork, Event], None]
-                     ) -> MessageConsumer[Any]:
-        """The register's read models, kept from appeals' events (and only theirs)."""
-        def on_delivery(delivery: Delivery, uow: DecisionLogUnitOfWork) -> None:
-            if delivery.user_id != appeals_user:
-                raise InvalidMessage(f"{event_name} not published by appeals "
-                                     f"({delivery.user_id})")
-            handle(uow, Event.from_delivery(delivery, event_name))
+    def on_decisions_revised(batch: Sequence[Received], uow: DecisionLogUnitOfWork) -> Refusals:
+        ingest_batch(uow, batch, app.context)
+        return {}
 
-        spec = topology.QueueSpec(SERVICE, event_name)
-        return MessageConsumer(spec.name, on_delivery, app.uow, messaging, batches)
+    def queue(event_name: str, exchange: str = topology.EVENTS_EXCHANGE) -> str:
+        return topology.QueueSpec(SERVICE, event_name, exchange).name
 
+    # parse → command → handler, one line per queue.
+    routes: list[Route[Any, DecisionLogUnitOfWork]] = [
+        Route(
+            queue(topology.DECISION_RECORDED, topology.DECISIONS_EXCHANGE),
+            recorded(own_user),
+            on_decisions_recorded,
+        ),
+        Route(queue(topology.DECISION_REVISED), revision, on_decisions_revised),
+        # The register's read models, kept from appeals' events (and only theirs).
+        Route(
+            queue(topology.APPEAL_ACKNOWLEDGED),
+            from_appeals(topology.APPEAL_ACKNOWLEDGED, appeals_user),
+            one_at_a_time(register.on_appeal_acknowledged),
+        ),
+        Route(
+            queue(topology.APPEAL_DECIDED),
+            from_appeals(topology.APPEAL_DECIDED, appeals_user),
+            one_at_a_time(register.on_appeal_decided),
+        ),
+        Route(
+            queue(topology.REGISTER_REPORT_UPDATED),
+            from_appeals(topology.REGISTER_REPORT_UPDATED, appeals_user),
+            one_at_a_time(register.on_report_updated),
+        ),
+    ]
     batches = batch_settings(settings)
-    recorded = topology.QueueSpec(SERVICE, topology.DECISION_RECORDED, topology.DECISIONS_EXCHANGE)
-    revised = topology.QueueSpec(SERVICE, topology.DECISION_REVISED)
-    consumers: list[MessageConsumer[Any]] = [
-        MessageConsumer(recorded.name, on_decision_recorded, app.uow, messaging, batches),
-        MessageConsumer(revised.name, on_decision_revised, app.uow, messaging, batches),
-        from_appeals(topology.APPEAL_ACKNOWLEDGED, register.on_appeal_acknowledged),
-        from_appeals(topology.APPEAL_DECIDED, register.on_appeal_decided),
-        from_appeals(topology.REGISTER_REPORT_UPDATED, register.on_report_updated),
+    consumers: list[MessageConsumer[Any, Any]] = [
+        *(MessageConsumer(route, app.uow, messaging, batches) for route in routes),
         revocation_consumer(SERVICE, messaging, app.uow, agent_sessions, appeals_user, batches),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),
     ]
+
     def purge() -> None:
         days = settings.personal_data_retention_days
         if days:
@@ -101,9 +146,12 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
 
     periodic: list[tuple[float, Callable[[], None]]] = [(PURGE_SECONDS, purge)]
     if app.log_keys:
-        periodic.append((min(CHECKPOINT_POLL_SECONDS, settings.log_checkpoint_seconds) or 0.1,
-                         sign_checkpoints))
+        periodic.append(
+            (min(CHECKPOINT_POLL_SECONDS, settings.log_checkpoint_seconds) or 0.1, sign_checkpoints)
+        )
     else:
-        log.warning("no log signing key (EXPLICITE_LOG_KEY_FILE): no checkpoint is issued, "
-                    "receipts cannot be given and witnesses have nothing to cosign")
+        log.warning(
+            "no log signing key (EXPLICITE_LOG_KEY_FILE): no checkpoint is issued, "
+            "receipts cannot be given and witnesses have nothing to cosign"
+        )
     return Worker(SERVICE, transport, consumers, app.relay, periodic=periodic)

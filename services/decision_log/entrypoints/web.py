@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask
 
 from services.decision_log.adapters.tables import agent_sessions, audit
 from services.decision_log.bootstrap import DecisionLog, bootstrap
@@ -24,9 +24,12 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
     settings = settings or Settings.from_env()
     service = service or bootstrap(settings)
     app, api = create_service_app(
-        "services.decision_log", settings, service="decision_log",
+        "services.decision_log",
+        settings,
+        service="decision_log",
         title="Explicite — journal des décisions et registre des algorithmes",
-        readiness={"database": lambda: ping(service.engine)})
+        readiness={"database": lambda: ping(service.engine)},
+    )
     app.extensions["decision_log"] = service
 
     def resolve(key: str) -> Principal | None:
@@ -42,12 +45,4 @@ def create_app(settings: Settings | None = None, service: DecisionLog | None = N
         api.register_blueprint(blueprint)
     install_audit(app, api, "decision_log", service.uow, audit)
     app.register_blueprint(register.bp)
-    # The public origin's whole API document (the gateway routes this path here).
-    app.add_url_rule("/api/v1/openapi.json", "openapi", _openapi)
     return app
-
-
-def _openapi() -> Response:
-    from services.openapi import openapi_view
-
-    return openapi_view()

@@ -46,11 +46,14 @@ class AccessCodes:
         if key_id is None:
             return message
         if key_id not in self.keys:
-            raise UnknownCodeKey(f"access-code key {key_id!r} is not configured; message "
-                                 f"{message.message_id} waits in the outbox")
+            raise UnknownCodeKey(
+                f"access-code key {key_id!r} is not configured; message "
+                f"{message.message_id} waits in the outbox"
+            )
         event = json.loads(message.body)
-        event["data"]["access_code"] = derived_access_code(self.keys[key_id],
-                                                           event["data"]["reference"])
+        event["data"]["access_code"] = derived_access_code(
+            self.keys[key_id], event["data"]["reference"]
+        )
         body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {k: v for k, v in message.headers.items() if k != KEY_HEADER}
         return replace(message, body=body, headers=headers)

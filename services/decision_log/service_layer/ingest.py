@@ -6,8 +6,8 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ from shared.auth.tokens import hash_access_code, new_reference
 from shared.chain import digest, link_entry
 from shared.contracts.events import Event
 from shared.contracts.fields import ADMINISTRATION_PATTERN
-from shared.db import batch_of
+from shared.contracts.messages import DecisionLogged
 from shared.decision_model import NotEvaluable, replay
 from shared.messaging import topology
 
@@ -31,9 +31,10 @@ class IngestContext:
     public_url: str
     codes: AccessCodes
     future_tolerance: timedelta = timedelta(minutes=5)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return self.clock()
 
 
 @dataclass(frozen=True)
@@ -59,68 +60,97 @@ class Quarantined:
 Outcome = Logged | Duplicate | Quarantined
 
 
-def ingest(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
-           context: IngestContext) -> Outcome:
+@dataclass(frozen=True)
+class Received:
+    """A decision to log, as its producer sent it: bytes from a back office, or the object
+    itself from inside another event (appeals' revisions), never encoded only to be decoded."""
+
+    producer: v.Producer
+    raw: bytes = b""
+    decoded: Any = None
+
+    @property
+    def body(self) -> bytes:
+        """The bytes a quarantine record keeps."""
+        if self.raw or self.decoded is None:
+            return self.raw
+        return json.dumps(self.decoded, ensure_ascii=False, default=str).encode()
+
+    def parse(self) -> dict[str, Any] | v.Rejection:
+        if self.decoded is not None:
+            return v.check_object(self.decoded)
+        return v.parse_body(self.raw)
+
+
+def ingest(
+    uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer, context: IngestContext
+) -> Outcome:
     """Handle one received decision inside the caller's transaction."""
-    _prefetch_batch(uow)
-    parsed = v.parse_body(raw, _decoder(uow))
+    return ingest_batch(uow, [Received(producer, raw)], context)[0]
+
+
+def ingest_batch(
+    uow: DecisionLogUnitOfWork, batch: Sequence[Received], context: IngestContext
+) -> list[Outcome]:
+    """Handle received decisions, in order, inside the caller's transaction.
+
+    What every decision will need is looked up at once first: the decisions it may repeat or
+    supersede, and its chains' heads, locked in a fixed order so that two writers never
+    deadlock. The repositories stage the writes, which the commit sends together.
+    """
+    parsed = [item.parse() for item in batch]
+    keys = list(_lookups(body for body in parsed if not isinstance(body, v.Rejection)))
+    uow.decisions.prefetch(keys)
+    uow.chain.lock(administration for administration, _ in keys)
+    return [_ingest_one(uow, item, body, context) for item, body in zip(batch, parsed, strict=True)]
+
+
+def _ingest_one(
+    uow: DecisionLogUnitOfWork,
+    item: Received,
+    parsed: dict[str, Any] | v.Rejection,
+    context: IngestContext,
+) -> Outcome:
+    producer = item.producer
     if isinstance(parsed, v.Rejection):
-        return quarantine(uow, raw, producer, parsed, context)
-    checked = v.check_decision(parsed, producer, uow.algorithms.get, context.now(),
-                               context.future_tolerance)
+        return quarantine(uow, item.body, producer, parsed, context)
+    checked = v.check_decision(
+        parsed, producer, uow.algorithms.get, context.now(), context.future_tolerance
+    )
     if isinstance(checked, v.Rejection):
-        return quarantine(uow, raw, producer, checked, context)
+        return quarantine(uow, item.body, producer, checked, context)
     existing = uow.decisions.find(checked.administration, checked.decision_id)
     if existing is not None:
         if existing.content_digest == digest(checked.content):
             return Duplicate(existing.reference)
-        return quarantine(uow, raw, producer, _conflict(existing, checked), context)
+        return quarantine(uow, item.body, producer, _conflict(existing, checked), context)
     supersedes = checked.body.get("supersedes")
     if supersedes and uow.decisions.find(checked.administration, supersedes) is None:
-        return quarantine(uow, raw, producer, v.Rejection(
-            v.UNKNOWN_SUPERSEDES, {"supersedes": [f"no decision {supersedes} is logged for "
-                                                  f"{checked.administration}"]},
-            checked.administration, checked.decision_id, checked.body["event_id"]), context)
+        return quarantine(
+            uow,
+            item.body,
+            producer,
+            v.Rejection(
+                v.UNKNOWN_SUPERSEDES,
+                {
+                    "supersedes": [
+                        f"no decision {supersedes} is logged for {checked.administration}"
+                    ]
+                },
+                checked.administration,
+                checked.decision_id,
+                checked.body["event_id"],
+            ),
+            context,
+        )
     return _log(uow, checked, producer, context)
 
 
-def _prefetch_batch(uow: DecisionLogUnitOfWork) -> None:
-    """In a consumer batch, look up at once what every decision of the batch will need: the
-    decisions it may repeat or supersede, and its chains' heads (locked in a fixed order)."""
-    bodies = batch_of(uow.session)
-    if bodies is None or uow.session.info.get(_PREFETCHED) is bodies:
-        return
-    uow.session.info[_PREFETCHED] = bodies
-    decoded = {}
-    for raw in bodies:
-        try:
-            decoded[raw] = json.loads(raw)
-        except (ValueError, RecursionError):
-            continue  # ingest files it with its reason
-    uow.session.info[_DECODED] = decoded
-    keys = list(_lookups(decoded.values()))
-    uow.decisions.prefetch(keys)
-    uow.chain.lock(administration for administration, _ in keys)
-
-
-# Session.info keys: the batch whose lookups were prefetched, and its bodies decoded.
-_PREFETCHED = "decision_log.prefetched"
-_DECODED = "decision_log.decoded"
-
-
-def _decoder(uow: DecisionLogUnitOfWork) -> Callable[[bytes], Any]:
-    """json.loads, or the batch's own decoding of the same bytes (each handed out once)."""
-    decoded = uow.session.info.get(_DECODED)
-    if not decoded:
-        return json.loads
-    return lambda raw: decoded.pop(raw) if raw in decoded else json.loads(raw)
-
-
-def _lookups(bodies: Iterable[Any]) -> Iterator[tuple[str, str]]:
+def _lookups(bodies: Iterable[dict[str, Any]]) -> Iterator[tuple[str, str]]:
     """(administration, decision_id) of each decision and of the one it supersedes; bodies
-    that are not decisions are left to ingest, which files them with their reasons."""
+    that are not decisions are left to _ingest_one, which files them with their reasons."""
     for body in bodies:
-        if not isinstance(body, dict) or not isinstance(body.get("administration"), str):
+        if not isinstance(body.get("administration"), str):
             continue
         for key in ("decision_id", "supersedes"):
             if isinstance(body.get(key), str):
@@ -129,19 +159,33 @@ def _lookups(bodies: Iterable[Any]) -> Iterator[tuple[str, str]]:
 
 def _conflict(existing: Any, checked: v.ValidDecision) -> v.Rejection:
     changed = sorted(k for k, value in checked.content.items() if existing.body.get(k) != value)
-    return v.Rejection(v.CONFLICT, {"decision_id": [
-        f"{checked.decision_id} is already logged (reference {existing.reference}) with a "
-        f"different content (fields: {', '.join(changed) or 'contact'}); the logged decision "
-        "is unchanged. Send a correction as a new decision with supersedes."]},
-        checked.administration, checked.decision_id, checked.body["event_id"])
+    return v.Rejection(
+        v.CONFLICT,
+        {
+            "decision_id": [
+                f"{checked.decision_id} is already logged (reference {existing.reference}) with a "
+                f"different content (fields: {', '.join(changed) or 'contact'}); the logged "
+                "decision is unchanged. Send a correction as a new decision with supersedes."
+            ]
+        },
+        checked.administration,
+        checked.decision_id,
+        checked.body["event_id"],
+    )
 
 
 def _replay(checked: v.ValidDecision) -> tuple[str, dict[str, Any]]:
     """Recompute the outcome from the criteria with the registered model."""
     algorithm, body = checked.algorithm, checked.body
     try:
-        result = replay(algorithm.model, algorithm.criteria, checked.values,
-                        body["outcome"]["code"], body.get("score"), body["outcome"].get("amount"))
+        result = replay(
+            algorithm.model,
+            algorithm.criteria,
+            checked.values,
+            body["outcome"]["code"],
+            body.get("score"),
+            body["outcome"].get("amount"),
+        )
     except NotEvaluable:
         return "not_replayable", {"reason": "no executable model (opaque)"}
     detail: dict[str, Any] = {"differences": list(result.differences)}
@@ -155,8 +199,12 @@ def _replay(checked: v.ValidDecision) -> tuple[str, dict[str, Any]]:
     return result.status, detail
 
 
-def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Producer,
-         context: IngestContext) -> Logged:
+def _log(
+    uow: DecisionLogUnitOfWork,
+    checked: v.ValidDecision,
+    producer: v.Producer,
+    context: IngestContext,
+) -> Logged:
     now = context.now()
     administration, body = checked.administration, checked.body
     replay_status, replay_detail = _replay(checked)
@@ -187,33 +235,51 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
     }
     entry = link_entry(seq, prev_hash, hashed_part(record))
     hash_ = hashlib.sha256(entry).hexdigest()
-    uow.decisions.add({**record, "seq": seq, "prev_hash": prev_hash, "hash": hash_,
-                       "decided_at": datetime.fromisoformat(body["decided_at"])},
-                      checked.contact)
+    uow.decisions.add(
+        {
+            **record,
+            "seq": seq,
+            "prev_hash": prev_hash,
+            "hash": hash_,
+            "decided_at": datetime.fromisoformat(body["decided_at"]),
+        },
+        checked.contact,
+    )
     uow.chain.advance(administration, seq, hash_, now)
     uow.tree.append(administration, seq - 1, entry)
     if checked.algorithm.first_used_at is None:
         uow.algorithms.mark_used(checked.algorithm.key, now)
-    logged = Event(topology.DECISION_LOGGED, administration, {
-        "decision": body,
-        "contact": checked.contact,
-        "reference": reference,
-        "access_code": None,  # derived as the message leaves the outbox: never stored
-        "access_code_hash": record["access_code_hash"],
-        "public_url": f"{context.public_url}/d/{reference}",
-        "algorithm": {"id": body["algorithm"]["id"], "version": body["algorithm"]["version"]},
-        "replay": {"status": replay_status, **replay_detail},
-        "log": {"seq": seq, "hash": hash_},
-        "channel": producer.channel,
-    }).to_message()
+    logged = DecisionLogged(
+        administration=administration,
+        decision=body,
+        contact=checked.contact,
+        reference=reference,
+        access_code_hash=record["access_code_hash"],
+        public_url=f"{context.public_url}/d/{reference}",
+        replay={"status": replay_status, **replay_detail},
+        log_seq=seq,
+        log_hash=hash_,
+        channel=producer.channel,
+    ).to_message()
     uow.publish(replace(logged, headers={**logged.headers, KEY_HEADER: code_key}))
     if replay_status == "divergent":
-        uow.publish(Event(topology.DECISION_DIVERGENT, administration, {
-            "decision_id": checked.decision_id, "reference": reference,
-            "algorithm": body["algorithm"], "declared_outcome": body["outcome"]["code"],
-            **replay_detail}).to_message())
-        log.warning("divergent decision", extra={"administration": administration,
-                                                 "decision_id": checked.decision_id})
+        uow.publish(
+            Event(
+                topology.DECISION_DIVERGENT,
+                administration,
+                {
+                    "decision_id": checked.decision_id,
+                    "reference": reference,
+                    "algorithm": body["algorithm"],
+                    "declared_outcome": body["outcome"]["code"],
+                    **replay_detail,
+                },
+            ).to_message()
+        )
+        log.warning(
+            "divergent decision",
+            extra={"administration": administration, "decision_id": checked.decision_id},
+        )
     return Logged(reference, access_code, seq, replay_status)
 
 
@@ -238,24 +304,52 @@ def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def quarantine(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
-               rejection: v.Rejection, context: IngestContext) -> Quarantined:
+def quarantine(
+    uow: DecisionLogUnitOfWork,
+    raw: bytes,
+    producer: v.Producer,
+    rejection: v.Rejection,
+    context: IngestContext,
+) -> Quarantined:
     """Keep what could not be logged, with its reasons, and say so to whom sent it."""
     administration = _filed_under(producer, rejection)
     item_id = uow.quarantine.add(
-        received_at=context.now(), channel=producer.channel, producer=producer.identity,
+        received_at=context.now(),
+        channel=producer.channel,
+        producer=producer.identity,
         producer_administration=producer.administration,
-        administration=administration, decision_id=rejection.decision_id,
-        event_id=rejection.event_id, category=rejection.category, reasons=rejection.reasons,
-        body=raw, status="pending", attempts=1)
-    log.info("decision quarantined", extra={
-        "quarantine_id": item_id, "category": rejection.category,
-        "administration": administration, "decision_id": rejection.decision_id})
+        administration=administration,
+        decision_id=rejection.decision_id,
+        event_id=rejection.event_id,
+        category=rejection.category,
+        reasons=rejection.reasons,
+        body=raw,
+        status="pending",
+        attempts=1,
+    )
+    log.info(
+        "decision quarantined",
+        extra={
+            "quarantine_id": item_id,
+            "category": rejection.category,
+            "administration": administration,
+            "decision_id": rejection.decision_id,
+        },
+    )
     if administration is not None and _is_slug(administration):
-        uow.publish(Event(topology.DECISION_QUARANTINED, administration, {
-            "quarantine_id": item_id, "category": rejection.category,
-            "decision_id": rejection.decision_id, "event_id": rejection.event_id,
-            "reasons": rejection.reasons}).to_message())
+        uow.publish(
+            Event(
+                topology.DECISION_QUARANTINED,
+                administration,
+                {
+                    "quarantine_id": item_id,
+                    "category": rejection.category,
+                    "decision_id": rejection.decision_id,
+                    "event_id": rejection.event_id,
+                    "reasons": rejection.reasons,
+                },
+            ).to_message()
+        )
     return Quarantined(item_id, rejection.category, rejection.reasons)
 
 

@@ -13,21 +13,29 @@ from shared.auth.tokens import api_key_prefix, hash_api_key, new_api_key, same_d
 _LAST_USED_RESOLUTION = timedelta(hours=1)
 
 
-def register_amqp_producer(uow: DecisionLogUnitOfWork, amqp_user: str,
-                           administration: str) -> None:
+def register_amqp_producer(uow: DecisionLogUnitOfWork, amqp_user: str, administration: str) -> None:
     uow.producers.add_amqp_user(amqp_user, administration, datetime.now(UTC))
 
 
-def create_api_key(uow: DecisionLogUnitOfWork, administration: str, name: str,
-                   scopes: tuple[str, ...] = ("decisions:write",)) -> str:
+def create_api_key(
+    uow: DecisionLogUnitOfWork,
+    administration: str,
+    name: str,
+    scopes: tuple[str, ...] = ("decisions:write",),
+) -> str:
     """Return a new key, shown once; only its digest is kept. Several may be live at once."""
     unknown = set(scopes) - set(PRODUCER_SCOPES)
     if unknown:
         raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
     key, prefix = new_api_key()
-    uow.producers.add_api_key(prefix=prefix, key_hash=hash_api_key(key),
-                              administration=administration, name=name, scopes=list(scopes),
-                              created_at=datetime.now(UTC))
+    uow.producers.add_api_key(
+        prefix=prefix,
+        key_hash=hash_api_key(key),
+        administration=administration,
+        name=name,
+        scopes=list(scopes),
+        created_at=datetime.now(UTC),
+    )
     return key
 
 
@@ -54,5 +62,9 @@ def resolve_api_key(uow: DecisionLogUnitOfWork, key: str) -> Principal | None:
     if last is None or now - last > _LAST_USED_RESOLUTION:
         uow.producers.update_api_key(prefix, last_used_at=now)  # type: ignore[arg-type]
         uow.commit()
-    return Principal("producer", id=f"api-key:{prefix}", administration=row.administration,
-                     roles=frozenset(row.scopes))
+    return Principal(
+        "producer",
+        id=f"api-key:{prefix}",
+        administration=row.administration,
+        roles=frozenset(row.scopes),
+    )

@@ -22,43 +22,68 @@ _ACKNOWLEDGED, _DECIDED = AppealAcknowledgedSchema(), AppealDecidedSchema()
 _UPDATED = ReportUpdatedSchema()
 
 
-def entries(uow: DecisionLogUnitOfWork, now: datetime, *, administration: str | None = None,
-            algorithm_id: str | None = None) -> list[Entry]:
+def entries(
+    uow: DecisionLogUnitOfWork,
+    now: datetime,
+    *,
+    administration: str | None = None,
+    algorithm_id: str | None = None,
+) -> list[Entry]:
     """Every public version (in use or retired: past versions stay published)."""
     rows = uow.algorithms.listing(public_only=True, administration=administration)
     if algorithm_id is not None:
         rows = [r for r in rows if r.algorithm_id == algorithm_id]
     recent = uow.register.decisions_since(now - YEAR)
     usage = uow.algorithms.usage_counts()
-    return [Entry(row.document, row.revision, row.registered_at, row.retired_at,
-                  decisions_last_year=recent.get(_key(row), 0),
-                  decisions_logged=usage.get(_key(row), 0)) for row in rows]
+    return [
+        Entry(
+            row.document,
+            row.revision,
+            row.registered_at,
+            row.retired_at,
+            decisions_last_year=recent.get(_key(row), 0),
+            decisions_logged=usage.get(_key(row), 0),
+        )
+        for row in rows
+    ]
 
 
 def evidence(uow: DecisionLogUnitOfWork, key: tuple[str, str, str], now: datetime) -> Evidence:
     return compute(uow.register.decision_years(key), uow.register.appeals(key), now)
 
 
-def on_appeal_acknowledged(uow: DecisionLogUnitOfWork, event: Event) -> None:
+def on_appeal_acknowledged(event: Event, uow: DecisionLogUnitOfWork) -> None:
     data = load_event_data(event, _ACKNOWLEDGED)
     uow.register.save_appeal(
-        event.administration, data["appeal_id"], algorithm_id=data["algorithm"]["id"],
-        algorithm_version=data["algorithm"]["version"], received_at=_utc(data["received_at"]),
-        legal_due_at=_utc(data["legal_due_at"]))
+        event.administration,
+        data["appeal_id"],
+        algorithm_id=data["algorithm"]["id"],
+        algorithm_version=data["algorithm"]["version"],
+        received_at=_utc(data["received_at"]),
+        legal_due_at=_utc(data["legal_due_at"]),
+    )
 
 
-def on_appeal_decided(uow: DecisionLogUnitOfWork, event: Event) -> None:
+def on_appeal_decided(event: Event, uow: DecisionLogUnitOfWork) -> None:
     data = load_event_data(event, _DECIDED)
-    uow.register.save_appeal(event.administration, data["appeal_id"],
-                             decided_at=_utc(data["decided_at"]), outcome=data["outcome"],
-                             overturned=data["overturned"])
+    uow.register.save_appeal(
+        event.administration,
+        data["appeal_id"],
+        decided_at=_utc(data["decided_at"]),
+        outcome=data["outcome"],
+        overturned=data["overturned"],
+    )
 
 
-def on_report_updated(uow: DecisionLogUnitOfWork, event: Event) -> None:
+def on_report_updated(event: Event, uow: DecisionLogUnitOfWork) -> None:
     data = load_event_data(event, _UPDATED)
-    uow.register.update_report(event.administration, data["report_id"],
-                               _utc(data["updated_at"]), status=data["status"],
-                               answer=data["answer"])
+    uow.register.update_report(
+        event.administration,
+        data["report_id"],
+        _utc(data["updated_at"]),
+        status=data["status"],
+        answer=data["answer"],
+    )
 
 
 def _utc(moment: datetime) -> datetime:

@@ -35,8 +35,14 @@ class TooManyReports(Exception):
     """A rate limit was reached; nothing was recorded."""
 
 
-def report_error(uow: DecisionLogUnitOfWork, limiter: RateLimiter, key: tuple[str, str, str],
-                 form: dict[str, Any], address: str, now: datetime) -> str:
+def report_error(
+    uow: DecisionLogUnitOfWork,
+    limiter: RateLimiter,
+    key: tuple[str, str, str],
+    form: dict[str, Any],
+    address: str,
+    now: datetime,
+) -> str:
     """Record the report and announce it to appeals (outbox); its public id."""
     try:
         report = _FORM.load(form)
@@ -49,12 +55,28 @@ def report_error(uow: DecisionLogUnitOfWork, limiter: RateLimiter, key: tuple[st
     limiter.hit(uow.session, checks, now)
     administration, algorithm_id, version = key
     report_id = new_report_id()
-    uow.register.add_report(public_id=report_id, administration=administration,
-                            algorithm_id=algorithm_id, algorithm_version=version,
-                            topic=report["topic"], status="received", answer=None,
-                            created_at=now, updated_at=now)
-    uow.publish(Event(topology.REGISTER_REPORT_FILED, administration, {
-        "report_id": report_id, "algorithm": {"id": algorithm_id, "version": version},
-        "topic": report["topic"], "message": report["message"],
-        "filed_at": now.isoformat()}).to_message())
+    uow.register.add_report(
+        public_id=report_id,
+        administration=administration,
+        algorithm_id=algorithm_id,
+        algorithm_version=version,
+        topic=report["topic"],
+        status="received",
+        answer=None,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.publish(
+        Event(
+            topology.REGISTER_REPORT_FILED,
+            administration,
+            {
+                "report_id": report_id,
+                "algorithm": {"id": algorithm_id, "version": version},
+                "topic": report["topic"],
+                "message": report["message"],
+                "filed_at": now.isoformat(),
+            },
+        ).to_message()
+    )
     return report_id

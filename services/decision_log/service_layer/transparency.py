@@ -36,25 +36,28 @@ def entry_of(row: Mapping[str, Any]) -> bytes:
 
 def log_key(settings: Settings, keys: Sequence[Signer], administration: str) -> Verifier:
     """The public key that signs an administration's checkpoints (the first key's)."""
-    return Verifier(settings.log_origin_for(administration), ED25519,
-                    keys[0].verifier.public_key)
+    return Verifier(settings.log_origin_for(administration), ED25519, keys[0].verifier.public_key)
 
 
-def issue_checkpoints(uow: DecisionLogUnitOfWork, settings: Settings, keys: Sequence[Signer],
-                      now: datetime) -> list[StoredCheckpoint]:
+def issue_checkpoints(
+    uow: DecisionLogUnitOfWork, settings: Settings, keys: Sequence[Signer], now: datetime
+) -> list[StoredCheckpoint]:
     """Sign the head of every log that grew, at most once per `log_checkpoint_seconds`."""
     issued = []
     every = timedelta(seconds=settings.log_checkpoint_seconds)
-    for administration in uow.session.scalars(select(t.chain_heads.c.administration)
-                                              .order_by(t.chain_heads.c.administration)):
+    for administration in uow.session.scalars(
+        select(t.chain_heads.c.administration).order_by(t.chain_heads.c.administration)
+    ):
         try:
-            checkpoint = uow.checkpoints.issue(uow.tree, administration,
-                                               settings.log_origin_for(administration),
-                                               keys, now, every)
+            checkpoint = uow.checkpoints.issue(
+                uow.tree, administration, settings.log_origin_for(administration), keys, now, every
+            )
         except TreeInconsistent:
-            log.critical("checkpoint refused: the stored tree does not extend the last "
-                         "checkpoint", extra={"administration": administration},
-                         exc_info=True)
+            log.critical(
+                "checkpoint refused: the stored tree does not extend the last checkpoint",
+                extra={"administration": administration},
+                exc_info=True,
+            )
             continue
         if checkpoint is not None:
             issued.append(checkpoint)
@@ -65,8 +68,9 @@ class NotYetCheckpointed(LookupError):
     """The decision is logged, but no checkpoint covers it yet."""
 
 
-def receipt_for(uow: DecisionLogUnitOfWork, row: Any, settings: Settings,
-                keys: Sequence[Signer]) -> Receipt:
+def receipt_for(
+    uow: DecisionLogUnitOfWork, row: Any, settings: Settings, keys: Sequence[Signer]
+) -> Receipt:
     """The decision's entry, its inclusion proof and the latest checkpoint, cosignatures
     included: all that someone needs to check, without trusting us, that it was logged."""
     checkpoint = uow.checkpoints.latest(row.administration)
@@ -74,12 +78,15 @@ def receipt_for(uow: DecisionLogUnitOfWork, row: Any, settings: Settings,
         raise NotYetCheckpointed(row.reference)
     index = row.seq - 1
     return Receipt(
-        reference=row.reference, administration=row.administration,
-        entry=entry_of(row._mapping), index=index,
+        reference=row.reference,
+        administration=row.administration,
+        entry=entry_of(row._mapping),
+        index=index,
         proof=inclusion_proof(index, checkpoint.size, uow.tree.reader(row.administration)),
         checkpoint=checkpoint.cosigned_note,
         log_key=log_key(settings, keys, row.administration).vkey if keys else "",
-        checkpoint_url=(f"{settings.public_url}/api/v1/log/{row.administration}/checkpoint"))
+        checkpoint_url=(f"{settings.public_url}/api/v1/log/{row.administration}/checkpoint"),
+    )
 
 
 @dataclass(frozen=True)
@@ -103,8 +110,7 @@ def verify_tree(uow: DecisionLogUnitOfWork, administration: str) -> TreeReport:
             break
         leaf = found[1][:HASH_SIZE]
         if leaf != leaf_hash(entry_of(dict(row._mapping))):
-            problems.append(f"leaf {index} does not match record {row.seq} "
-                            f"({row.decision_id})")
+            problems.append(f"leaf {index} does not match record {row.seq} ({row.decision_id})")
         if b"".join(frontier.append(leaf)) != found[1]:
             problems.append(f"the nodes completed by leaf {index} are not its leaves' hashes")
     if next(stored, None) is not None:
@@ -112,11 +118,11 @@ def verify_tree(uow: DecisionLogUnitOfWork, administration: str) -> TreeReport:
     checkpoint = uow.checkpoints.latest(administration)
     if checkpoint is not None and not problems:
         if checkpoint.size > frontier.size:
-            problems.append(f"the checkpoint of {checkpoint.size} leaves covers records "
-                            "that are gone")
+            problems.append(
+                f"the checkpoint of {checkpoint.size} leaves covers records that are gone"
+            )
         elif tree_root(checkpoint.size, uow.tree.reader(administration)) != checkpoint.root:
-            problems.append(f"the tree no longer has the root signed at {checkpoint.size} "
-                            "leaves")
+            problems.append(f"the tree no longer has the root signed at {checkpoint.size} leaves")
     return TreeReport(administration, frontier.size, tuple(problems))
 
 
@@ -129,12 +135,20 @@ def build_missing_trees(connection: Connection) -> dict[str, int]:
         if administration in with_tree:
             continue
         frontier, rows = Frontier(), []
-        for row in connection.execute(select(t.decisions).where(
-                t.decisions.c.administration == administration)
-                .order_by(t.decisions.c.seq).execution_options(yield_per=1000)):
+        for row in connection.execute(
+            select(t.decisions)
+            .where(t.decisions.c.administration == administration)
+            .order_by(t.decisions.c.seq)
+            .execution_options(yield_per=1000)
+        ):
             index = frontier.size
-            rows.append({"log": administration, "leaf": index, "hashes": b"".join(
-                frontier.append(leaf_hash(entry_of(dict(row._mapping)))))})
+            rows.append(
+                {
+                    "log": administration,
+                    "leaf": index,
+                    "hashes": b"".join(frontier.append(leaf_hash(entry_of(dict(row._mapping))))),
+                }
+            )
             if len(rows) == 1000:
                 connection.execute(insert(t.tlog.nodes), rows)
                 rows = []

@@ -31,11 +31,11 @@ class DecisionLogUnitOfWork(UnitOfWork):
     def __enter__(self) -> Self:
         super().__enter__()
         self.algorithms = AlgorithmRepository(self.session)
-        self.decisions = DecisionRepository(self.session)
-        self.chain = ChainRepository(self.session)
+        self.decisions = DecisionRepository(self.session, self.staging)
+        self.chain = ChainRepository(self.session, self.staging)
         self.quarantine = QuarantineRepository(self.session)
         self.producers = ProducerRepository(self.session)
-        self.tree = NodeStore(self.session, tlog)
+        self.tree = NodeStore(self.session, tlog, self.staging)
         self.checkpoints = CheckpointStore(self.session, tlog)
         self.register = RegisterRepository(self.session)
         return self

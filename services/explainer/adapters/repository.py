@@ -24,7 +24,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.explainer.adapters import tables as t
-from shared.db import batch_of, insert_rows, is_postgresql, next_ids
+from shared.db import Staging, insert_rows, is_postgresql, next_ids
 
 PARKED, EXPLAINED = "parked", "explained"
 
@@ -34,8 +34,9 @@ _TEXTS = ARRAY(String)
 _LOOKUPS: dict[tuple[str, str], Any] = {}
 
 
-def _lookup(session: Session, name: str,
-            build: Callable[[Callable[[Any, str], ColumnElement[bool]]], Any]) -> Any:
+def _lookup(
+    session: Session, name: str, build: Callable[[Callable[[Any, str], ColumnElement[bool]]], Any]
+) -> Any:
     """The statement `build(among)` for this session's dialect, built once per process.
 
     `among(column, parameter)` says that the column holds one of the list passed as that
@@ -46,6 +47,7 @@ def _lookup(session: Session, name: str,
     dialect = session.get_bind().dialect.name
     key = (name, dialect)
     if key not in _LOOKUPS:
+
         def among(column: Any, parameter: str) -> ColumnElement[bool]:
             if dialect == "postgresql":
                 return column == any_(bindparam(parameter, type_=_TEXTS))
@@ -66,19 +68,28 @@ class _Staged:
     def __init__(self, session: Session, table: Table) -> None:
         self._session = session
         self._table = table
-        self.active = False
+        self._staging: Staging | None = None
+        self._expected = 1
         self._rows: list[dict[str, Any]] = []
         self._free: list[int] = []
         self._next: int | None = None
 
-    def start(self, ids: list[int] | None = None) -> None:
+    @property
+    def active(self) -> bool:
+        return self._staging is not None
+
+    def start(self, staging: Staging, ids: list[int], expected: int) -> None:
         """Stage the rows added from now on, taking first these ids, drawn beforehand from the
-        table's sequence (PostgreSQL)."""
-        self.active = True
-        self._free = (ids or [])[::-1] + self._free
+        table's sequence (PostgreSQL), then as many at once as `expected` rows."""
+        self._staging = staging
+        self._expected = max(1, expected)
+        self._free = ids[::-1] + self._free
+        staging.hold(self)
 
     def add(self, values: dict[str, Any]) -> dict[str, Any]:
         """The row as it will be written, its id included."""
+        assert self._staging is not None
+        self._staging.hold(self)
         row = {"id": self._take_id(), **values}
         self._rows.append(row)
         return row
@@ -87,16 +98,23 @@ class _Staged:
         rows, self._rows = self._rows, []
         insert_rows(self._session, self._table, rows)
 
+    def drop(self) -> None:
+        self._rows = []
+
     def _take_id(self) -> int:
         if not is_postgresql(self._session):
             if self._next is None:
-                self._next = int(self._session.scalar(
-                    select(func.coalesce(func.max(self._table.c.id), 0))) or 0) + 1
+                self._next = (
+                    int(
+                        self._session.scalar(select(func.coalesce(func.max(self._table.c.id), 0)))
+                        or 0
+                    )
+                    + 1
+                )
             self._next += 1
             return self._next - 1
         if not self._free:
-            wanted = max(1, len(batch_of(self._session) or ()))
-            self._free = next_ids(self._session, self._table, wanted)[::-1]
+            self._free = next_ids(self._session, self._table, self._expected)[::-1]
         return self._free.pop()
 
 
@@ -113,7 +131,8 @@ AlgorithmKey = tuple[str, str, str]
 
 _BOTH_IDS = text(
     "SELECT nextval(pg_get_serial_sequence('decisions', 'id')), "
-    "nextval(pg_get_serial_sequence('explanations', 'id')) FROM generate_series(1, :count)")
+    "nextval(pg_get_serial_sequence('explanations', 'id')) FROM generate_series(1, :count)"
+)
 
 
 def draw_ids(session: Session, count: int) -> tuple[list[int], list[int]]:
@@ -125,9 +144,11 @@ def draw_ids(session: Session, count: int) -> tuple[list[int], list[int]]:
 def _keys(wanted: set[AlgorithmKey]) -> dict[str, list[str]]:
     """The lookup parameters of a set of keys (each column among its values; the rows found
     are then filtered on the whole key)."""
-    return {"administrations": sorted({key[0] for key in wanted}),
-            "ids": sorted({key[1] for key in wanted}),
-            "versions": sorted({key[2] for key in wanted})}
+    return {
+        "administrations": sorted({key[0] for key in wanted}),
+        "ids": sorted({key[1] for key in wanted}),
+        "versions": sorted({key[2] for key in wanted}),
+    }
 
 
 class AlgorithmRepository:
@@ -141,9 +162,11 @@ class AlgorithmRepository:
         """The stored version (a row, or after prefetch() the same columns), or None."""
         if key not in self._seen:
             v = t.algorithm_versions
-            self._seen[key] = self._session.execute(select(v).where(
-                v.c.administration == key[0], v.c.algorithm_id == key[1],
-                v.c.version == key[2])).one_or_none()
+            self._seen[key] = self._session.execute(
+                select(v).where(
+                    v.c.administration == key[0], v.c.algorithm_id == key[1], v.c.version == key[2]
+                )
+            ).one_or_none()
         return self._seen[key]
 
     def prefetch(self, keys: Iterable[AlgorithmKey]) -> None:
@@ -152,23 +175,31 @@ class AlgorithmRepository:
         if not wanted:
             return
         v = t.algorithm_versions
-        query = _lookup(self._session, "algorithm_versions", lambda among: select(
-            *(c for c in v.c if c is not v.c.document)).where(
-                among(v.c.administration, "administrations"), among(v.c.algorithm_id, "ids"),
-                among(v.c.version, "versions")))
-        rows = [row for row in self._session.execute(query, _keys(wanted))
-                if _key_of(row) in wanted]
+        query = _lookup(
+            self._session,
+            "algorithm_versions",
+            lambda among: select(*(c for c in v.c if c is not v.c.document)).where(
+                among(v.c.administration, "administrations"),
+                among(v.c.algorithm_id, "ids"),
+                among(v.c.version, "versions"),
+            ),
+        )
+        rows = [
+            row for row in self._session.execute(query, _keys(wanted)) if _key_of(row) in wanted
+        ]
         unread = {row.id: row for row in rows if _document_key(row) not in _DOCUMENTS}
         if unread:
             if len(_DOCUMENTS) + len(unread) > _DOCUMENTS_LIMIT:
                 _DOCUMENTS.clear()
             for pk, document in self._session.execute(
-                    select(v.c.id, v.c.document).where(v.c.id.in_(sorted(unread)))):
+                select(v.c.id, v.c.document).where(v.c.id.in_(sorted(unread)))
+            ):
                 _DOCUMENTS[_document_key(unread[pk])] = document
         self._seen.update(dict.fromkeys(wanted))
         for row in rows:
             self._seen[_key_of(row)] = SimpleNamespace(
-                **row._mapping, document=_DOCUMENTS[_document_key(row)])
+                **row._mapping, document=_DOCUMENTS[_document_key(row)]
+            )
 
     def save(self, document: dict[str, Any], revision: int, now: datetime) -> None:
         key = (document["administration"], document["id"], document["version"])
@@ -176,12 +207,17 @@ class AlgorithmRepository:
         existing = self.get(key)
         self._seen.pop(key, None)
         if existing is None:
-            self._session.execute(insert(t.algorithm_versions).values(
-                administration=key[0], algorithm_id=key[1], version=key[2], **values))
+            self._session.execute(
+                insert(t.algorithm_versions).values(
+                    administration=key[0], algorithm_id=key[1], version=key[2], **values
+                )
+            )
         else:
-            self._session.execute(update(t.algorithm_versions)
-                                  .where(t.algorithm_versions.c.id == existing.id)
-                                  .values(**values))
+            self._session.execute(
+                update(t.algorithm_versions)
+                .where(t.algorithm_versions.c.id == existing.id)
+                .values(**values)
+            )
 
 
 def _key_of(row: Any) -> AlgorithmKey:
@@ -204,10 +240,9 @@ class DecisionRepository:
         self._known: dict[tuple[str, str], Any] = {}
         self._by_reference: dict[str, Any] = {}
 
-    def stage(self, ids: list[int] | None = None) -> None:
-        """Stage the decisions added from now on, with these ids first; write_staged() writes
-        them."""
-        self._staged.start(ids)
+    def stage(self, staging: Staging, ids: list[int], expected: int) -> None:
+        """Stage the decisions added from now on, with these ids first; the commit writes them."""
+        self._staged.start(staging, ids, expected)
 
     def prefetch(self, keys: Iterable[tuple[str, str]], references: Iterable[str]) -> list[Any]:
         """Look up at once the decisions with these (administration, decision_id) or these
@@ -219,12 +254,22 @@ class DecisionRepository:
             return []
         d = t.decisions
         # Also matches an id of one administration under another: filtered below.
-        query = _lookup(self._session, "decisions", lambda among: select(d).where(
-            (among(d.c.administration, "administrations") & among(d.c.decision_id, "ids"))
-            | among(d.c.reference, "references")))
-        rows = self._session.execute(query, {
-            "administrations": sorted({key[0] for key in keys}),
-            "ids": sorted({key[1] for key in keys}), "references": sorted(references)}).all()
+        query = _lookup(
+            self._session,
+            "decisions",
+            lambda among: select(d).where(
+                (among(d.c.administration, "administrations") & among(d.c.decision_id, "ids"))
+                | among(d.c.reference, "references")
+            ),
+        )
+        rows = self._session.execute(
+            query,
+            {
+                "administrations": sorted({key[0] for key in keys}),
+                "ids": sorted({key[1] for key in keys}),
+                "references": sorted(references),
+            },
+        ).all()
         found = []
         for key in keys:
             self._known.setdefault(key, None)
@@ -245,13 +290,17 @@ class DecisionRepository:
             if key not in self._known:
                 self.prefetch([key], ())
             return self._known[key]
-        return self._session.execute(select(t.decisions).where(
-            t.decisions.c.administration == administration,
-            t.decisions.c.decision_id == decision_id)).one_or_none()
+        return self._session.execute(
+            select(t.decisions).where(
+                t.decisions.c.administration == administration,
+                t.decisions.c.decision_id == decision_id,
+            )
+        ).one_or_none()
 
     def by_reference(self, reference: str) -> Row[Any] | None:
         return self._session.execute(
-            select(t.decisions).where(t.decisions.c.reference == reference)).one_or_none()
+            select(t.decisions).where(t.decisions.c.reference == reference)
+        ).one_or_none()
 
     def clashing(self, administration: str, decision_id: str, reference: str) -> list[Any]:
         """Decisions with this id or this reference: one query for what ingest must check."""
@@ -261,12 +310,14 @@ class DecisionRepository:
             if key not in self._known or reference not in self._by_reference:
                 self.prefetch([key], [reference])
             same, holder = self._known[key], self._by_reference[reference]
-            return [row for row in (same, holder if holder is not same else None)
-                    if row is not None]
+            return [
+                row for row in (same, holder if holder is not same else None) if row is not None
+            ]
         columns = [d.c.administration, d.c.decision_id, d.c.reference]
         query = select(*columns).where(
             ((d.c.administration == administration) & (d.c.decision_id == decision_id))
-            | (d.c.reference == reference))
+            | (d.c.reference == reference)
+        )
         return list(self._session.execute(query).all())
 
     def add(self, **values: Any) -> Any:
@@ -276,36 +327,52 @@ class DecisionRepository:
             self._known[(values["administration"], values["decision_id"])] = staged
             self._by_reference[values["reference"]] = staged
             return staged
-        return self._session.execute(insert(t.decisions).values(**values)
-                                     .returning(*t.decisions.c)).one()
-
-    def write_staged(self) -> None:
-        self._staged.write()
+        return self._session.execute(
+            insert(t.decisions).values(**values).returning(*t.decisions.c)
+        ).one()
 
     def superseded_by(self, row: Row[Any]) -> list[Row[Any]]:
         """The decisions that replace this one."""
-        return list(self._session.execute(select(t.decisions).where(
-            t.decisions.c.administration == row.administration,
-            t.decisions.c.supersedes == row.decision_id).order_by(t.decisions.c.id)).all())
+        return list(
+            self._session.execute(
+                select(t.decisions)
+                .where(
+                    t.decisions.c.administration == row.administration,
+                    t.decisions.c.supersedes == row.decision_id,
+                )
+                .order_by(t.decisions.c.id)
+            ).all()
+        )
 
     def set_status(self, pk: int, status: str) -> None:
-        self._session.execute(update(t.decisions).where(t.decisions.c.id == pk)
-                              .values(status=status))
+        self._session.execute(
+            update(t.decisions).where(t.decisions.c.id == pk).values(status=status)
+        )
 
-    def explainable(self, key: AlgorithmKey | None = None,
-                    limit: int = 500) -> list[Row[Any]]:
+    def explainable(self, key: AlgorithmKey | None = None, limit: int = 500) -> list[Row[Any]]:
         """Parked decisions whose algorithm version has arrived since."""
         d, a = t.decisions, t.algorithm_versions
-        query = (select(d).join(a, (a.c.administration == d.c.administration)
-                                & (a.c.algorithm_id == d.c.algorithm_id)
-                                & (a.c.version == d.c.algorithm_version))
-                 .where(d.c.status == PARKED))
+        query = (
+            select(d)
+            .join(
+                a,
+                (a.c.administration == d.c.administration)
+                & (a.c.algorithm_id == d.c.algorithm_id)
+                & (a.c.version == d.c.algorithm_version),
+            )
+            .where(d.c.status == PARKED)
+        )
         if key is not None:
             query = query.where(*_of_algorithm(key))
         return list(self._session.execute(query.order_by(d.c.id).limit(limit)).all())
 
-    def explained(self, key: AlgorithmKey | None = None, reference: str | None = None,
-                  after_pk: int = 0, limit: int = 500) -> list[Row[Any]]:
+    def explained(
+        self,
+        key: AlgorithmKey | None = None,
+        reference: str | None = None,
+        after_pk: int = 0,
+        limit: int = 500,
+    ) -> list[Row[Any]]:
         """Explained decisions, by primary key from `after_pk`: one page at a time."""
         d = t.decisions
         query = select(d).where(d.c.status == EXPLAINED, d.c.id > after_pk)
@@ -316,11 +383,13 @@ class DecisionRepository:
         return list(self._session.execute(query.order_by(d.c.id).limit(limit)).all())
 
 
-def _of_algorithm(key: AlgorithmKey, table: Table = t.decisions
-                  ) -> tuple[ColumnElement[bool], ...]:
+def _of_algorithm(key: AlgorithmKey, table: Table = t.decisions) -> tuple[ColumnElement[bool], ...]:
     """The rows of `table` (decisions, templates) that belong to this algorithm version."""
-    return (table.c.administration == key[0], table.c.algorithm_id == key[1],
-            table.c.algorithm_version == key[2])
+    return (
+        table.c.administration == key[0],
+        table.c.algorithm_id == key[1],
+        table.c.algorithm_version == key[2],
+    )
 
 
 class ExplanationRepository:
@@ -335,10 +404,9 @@ class ExplanationRepository:
         # version only; None: no version) or staged.
         self._latest: dict[int, Any] = {}
 
-    def stage(self, ids: list[int] | None = None) -> None:
-        """Stage the versions added from now on, with these ids first; write_staged() writes
-        them."""
-        self._staged.start(ids)
+    def stage(self, staging: Staging, ids: list[int], expected: int) -> None:
+        """Stage the versions added from now on, with these ids first; the commit writes them."""
+        self._staged.start(staging, ids, expected)
 
     def prefetch_latest(self, decision_pks: Iterable[int]) -> None:
         """Look up at once the latest version of these decisions; while staging, latest() then
@@ -347,13 +415,18 @@ class ExplanationRepository:
         if not wanted:
             return
         e = t.explanations
-        newest = (select(e.c.decision_pk, func.max(e.c.version).label("version"))
-                  .where(e.c.decision_pk.in_(sorted(wanted))).group_by(e.c.decision_pk)
-                  .subquery())
+        newest = (
+            select(e.c.decision_pk, func.max(e.c.version).label("version"))
+            .where(e.c.decision_pk.in_(sorted(wanted)))
+            .group_by(e.c.decision_pk)
+            .subquery()
+        )
         rows = self._session.execute(
-            select(e.c.id, e.c.decision_pk, e.c.version)
-            .join(newest, (e.c.decision_pk == newest.c.decision_pk)
-                  & (e.c.version == newest.c.version))).all()
+            select(e.c.id, e.c.decision_pk, e.c.version).join(
+                newest,
+                (e.c.decision_pk == newest.c.decision_pk) & (e.c.version == newest.c.version),
+            )
+        ).all()
         self._latest.update(dict.fromkeys(wanted))
         self._latest.update((row.decision_pk, row) for row in rows)
 
@@ -361,19 +434,23 @@ class ExplanationRepository:
         if self._staged.active and decision_pk in self._latest:
             return self._latest[decision_pk]
         return self._session.execute(
-            select(t.explanations).where(t.explanations.c.decision_pk == decision_pk)
-            .order_by(t.explanations.c.version.desc()).limit(1)).one_or_none()
+            select(t.explanations)
+            .where(t.explanations.c.decision_pk == decision_pk)
+            .order_by(t.explanations.c.version.desc())
+            .limit(1)
+        ).one_or_none()
 
     def version(self, decision_pk: int, version: int) -> Row[Any] | None:
-        return self._session.execute(select(t.explanations).where(
-            t.explanations.c.decision_pk == decision_pk,
-            t.explanations.c.version == version)).one_or_none()
+        return self._session.execute(
+            select(t.explanations).where(
+                t.explanations.c.decision_pk == decision_pk, t.explanations.c.version == version
+            )
+        ).one_or_none()
 
     def history(self, decision_pk: int) -> list[Row[Any]]:
         """Every version, oldest first, without the documents."""
         e = t.explanations
-        columns = [e.c.id, e.c.version, e.c.reason, e.c.template, e.c.generated_at,
-                   e.c.readability]
+        columns = [e.c.id, e.c.version, e.c.reason, e.c.template, e.c.generated_at, e.c.readability]
         query = select(*columns).where(e.c.decision_pk == decision_pk).order_by(e.c.version)
         return list(self._session.execute(query).all())
 
@@ -382,24 +459,30 @@ class ExplanationRepository:
         if self._staged.active:
             row = self._staged.add(values)
             self._latest[values["decision_pk"]] = SimpleNamespace(
-                id=row["id"], decision_pk=values["decision_pk"], version=values["version"])
+                id=row["id"], decision_pk=values["decision_pk"], version=values["version"]
+            )
             return int(row["id"])
-        return int(self._session.execute(insert(t.explanations).values(**values)
-                                         .returning(t.explanations.c.id)).scalar_one())
-
-    def write_staged(self) -> None:
-        self._staged.write()
+        return int(
+            self._session.execute(
+                insert(t.explanations).values(**values).returning(t.explanations.c.id)
+            ).scalar_one()
+        )
 
     def latest_templates(self, decision_pks: list[int]) -> dict[int, tuple[str, int]]:
         """For each decision, the template and algorithm revision of its latest explanation."""
         e = t.explanations
-        newest = (select(e.c.decision_pk, func.max(e.c.version).label("version"))
-                  .where(e.c.decision_pk.in_(decision_pks)).group_by(e.c.decision_pk)
-                  .subquery())
+        newest = (
+            select(e.c.decision_pk, func.max(e.c.version).label("version"))
+            .where(e.c.decision_pk.in_(decision_pks))
+            .group_by(e.c.decision_pk)
+            .subquery()
+        )
         rows = self._session.execute(
-            select(e.c.decision_pk, e.c.template, e.c.algorithm_revision)
-            .join(newest, (e.c.decision_pk == newest.c.decision_pk)
-                  & (e.c.version == newest.c.version))).all()
+            select(e.c.decision_pk, e.c.template, e.c.algorithm_revision).join(
+                newest,
+                (e.c.decision_pk == newest.c.decision_pk) & (e.c.version == newest.c.version),
+            )
+        ).all()
         return {row.decision_pk: (row.template, row.algorithm_revision) for row in rows}
 
 
@@ -413,8 +496,11 @@ class TemplateRepository:
     def current(self, key: AlgorithmKey) -> Row[Any] | None:
         if key not in self._current:
             self._current[key] = self._session.execute(
-                select(t.templates).where(*_of_algorithm(key, t.templates))
-                .order_by(t.templates.c.version.desc()).limit(1)).one_or_none()
+                select(t.templates)
+                .where(*_of_algorithm(key, t.templates))
+                .order_by(t.templates.c.version.desc())
+                .limit(1)
+            ).one_or_none()
         return self._current[key]
 
     def prefetch(self, keys: Iterable[AlgorithmKey]) -> None:
@@ -425,9 +511,15 @@ class TemplateRepository:
         tt = t.templates
         self._current.update(dict.fromkeys(wanted))
         # Every version of their templates (few, most often none), the newest kept.
-        query = _lookup(self._session, "templates", lambda among: select(tt).where(
-            among(tt.c.administration, "administrations"), among(tt.c.algorithm_id, "ids"),
-            among(tt.c.algorithm_version, "versions")))
+        query = _lookup(
+            self._session,
+            "templates",
+            lambda among: select(tt).where(
+                among(tt.c.administration, "administrations"),
+                among(tt.c.algorithm_id, "ids"),
+                among(tt.c.algorithm_version, "versions"),
+            ),
+        )
         for row in self._session.execute(query, _keys(wanted)):
             key = (row.administration, row.algorithm_id, row.algorithm_version)
             current = self._current.get(key)
@@ -435,15 +527,23 @@ class TemplateRepository:
                 self._current[key] = row
 
     def history(self, key: AlgorithmKey) -> list[Row[Any]]:
-        return list(self._session.execute(
-            select(t.templates).where(*_of_algorithm(key, t.templates))
-            .order_by(t.templates.c.version)).all())
+        return list(
+            self._session.execute(
+                select(t.templates)
+                .where(*_of_algorithm(key, t.templates))
+                .order_by(t.templates.c.version)
+            ).all()
+        )
 
     def add(self, **values: Any) -> int:
-        self._current.pop((values["administration"], values["algorithm_id"],
-                           values["algorithm_version"]), None)
-        return int(self._session.execute(insert(t.templates).values(**values)
-                                         .returning(t.templates.c.id)).scalar_one())
+        self._current.pop(
+            (values["administration"], values["algorithm_id"], values["algorithm_version"]), None
+        )
+        return int(
+            self._session.execute(
+                insert(t.templates).values(**values).returning(t.templates.c.id)
+            ).scalar_one()
+        )
 
 
 class RequestRepository:
@@ -451,8 +551,11 @@ class RequestRepository:
         self._session = session
 
     def of(self, decision_pk: int) -> Row[Any] | None:
-        return self._session.execute(select(t.communication_requests).where(
-            t.communication_requests.c.decision_pk == decision_pk)).one_or_none()
+        return self._session.execute(
+            select(t.communication_requests).where(
+                t.communication_requests.c.decision_pk == decision_pk
+            )
+        ).one_or_none()
 
     def add(self, **values: Any) -> None:
         self._session.execute(insert(t.communication_requests).values(**values))

@@ -31,7 +31,8 @@ agent_sessions = define_session_table(metadata)
 
 # The registry as announced by algorithm.registered: the latest revision of each version.
 algorithm_versions = Table(
-    "algorithm_versions", metadata,
+    "algorithm_versions",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("algorithm_id", String(128), nullable=False),
     Column("version", String(128), nullable=False),
@@ -40,14 +41,14 @@ algorithm_versions = Table(
     Column("document", JsonType, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     # Ids are each administration's own.
-    UniqueConstraint("administration", "algorithm_id", "version",
-                     name="uq_algorithm_versions_key"),
+    UniqueConstraint("administration", "algorithm_id", "version", name="uq_algorithm_versions_key"),
 )
 
 # Decisions as announced by decision.logged: never the access code, only its digest, and no
 # contact details, which the explainer has no use for.
 decisions = Table(
-    "decisions", metadata,
+    "decisions",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("reference", String(16), nullable=False, unique=True),
     Column("access_code_hash", String(64), nullable=False),
@@ -66,14 +67,20 @@ decisions = Table(
     # "parked" until its algorithm version is known, then "explained".
     Column("status", String(10), nullable=False),
     UniqueConstraint("administration", "decision_id"),
-    Index("ix_decisions_algorithm_status", "administration", "algorithm_id",
-          "algorithm_version", "status"),
+    Index(
+        "ix_decisions_algorithm_status",
+        "administration",
+        "algorithm_id",
+        "algorithm_version",
+        "status",
+    ),
     Index("ix_decisions_supersedes", "administration", "supersedes"),
 )
 
 # Explanations are frozen: a new version is a new row with its reason, never an update.
 explanations = Table(
-    "explanations", metadata,
+    "explanations",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("decision_pk", BigId, ForeignKey("decisions.id"), nullable=False),
     Column("reference", String(16), nullable=False, index=True),
@@ -93,7 +100,8 @@ explanations = Table(
 
 # Custom wordings of an algorithm version, versioned; the newest applies to new explanations.
 templates = Table(
-    "explanation_templates", metadata,
+    "explanation_templates",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("algorithm_id", String(128), nullable=False),
     Column("algorithm_version", String(128), nullable=False),
@@ -103,13 +111,19 @@ templates = Table(
     Column("note", Text, nullable=False),
     Column("registered_by", String(128), nullable=False),
     Column("registered_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("administration", "algorithm_id", "algorithm_version", "version",
-                     name="uq_explanation_templates_key"),
+    UniqueConstraint(
+        "administration",
+        "algorithm_id",
+        "algorithm_version",
+        "version",
+        name="uq_explanation_templates_key",
+    ),
 )
 
 # Formal requests for communication (R311-3-1-2): one per decision, with its deadline.
 communication_requests = Table(
-    "communication_requests", metadata,
+    "communication_requests",
+    metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("decision_pk", BigId, ForeignKey("decisions.id"), nullable=False, unique=True),
     Column("reference", String(16), nullable=False),

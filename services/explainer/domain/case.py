@@ -38,8 +38,11 @@ class Algorithm:
     @property
     def key(self) -> tuple[str, str, str]:
         """(administration, id, version): ids are each administration's own."""
-        return (str(self.document["administration"]), str(self.document["id"]),
-                str(self.document["version"]))
+        return (
+            str(self.document["administration"]),
+            str(self.document["id"]),
+            str(self.document["version"]),
+        )
 
     @property
     def name(self) -> str:
@@ -156,8 +159,11 @@ class Case:
 
     @property
     def contributions(self) -> dict[str, Decimal]:
-        return {c["code"]: Decimal(str(c["contribution"])) for c in self.decision["criteria"]
-                if c.get("contribution") is not None}
+        return {
+            c["code"]: Decimal(str(c["contribution"]))
+            for c in self.decision["criteria"]
+            if c.get("contribution") is not None
+        }
 
     @cached_property
     def evaluation(self) -> Evaluation | None:

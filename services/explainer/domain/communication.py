@@ -54,9 +54,11 @@ def communication_blocks(case: Case) -> list[Block]:
     )
 
 
-COMMUNICATION_LEGAL = (f"Textes : articles L311-3-1, R311-3-1-2, R311-12, R311-13 et R343-1 du "
-                       f"{CRPA}. Seul un recours contre la décision interrompt le délai pour "
-                       f"aller devant le juge : article L411-2 du même code.")
+COMMUNICATION_LEGAL = (
+    f"Textes : articles L311-3-1, R311-3-1-2, R311-12, R311-13 et R343-1 du "
+    f"{CRPA}. Seul un recours contre la décision interrompt le délai pour "
+    f"aller devant le juge : article L411-2 du même code."
+)
 
 
 def request_deadline(requested_on: date) -> date:

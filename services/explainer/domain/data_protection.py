@@ -13,8 +13,10 @@ from services.explainer.domain.case import Case
 from services.explainer.domain.document import LIST, Block, paragraphs
 from services.explainer.domain.wording import both, lower_first, sentence
 
-LEGAL = ("Textes : articles 13, 14, 16, 37 et 77 du règlement général sur la protection des "
-         "données (RGPD).")
+LEGAL = (
+    "Textes : articles 13, 14, 16, 37 et 77 du règlement général sur la protection des "
+    "données (RGPD)."
+)
 
 
 def data_protection_blocks(case: Case) -> list[Block]:
@@ -25,14 +27,18 @@ def data_protection_blocks(case: Case) -> list[Block]:
     for source in algorithm.data_sources:
         if source.get("correction"):
             by_correction.setdefault(sentence(source["correction"]), []).append(source["source"])
-    items = [f"{both(*sources)} : {lower_first(correction)}"
-             for correction, sources in by_correction.items()]
+    items = [
+        f"{both(*sources)} : {lower_first(correction)}"
+        for correction, sources in by_correction.items()
+    ]
     blocks = paragraphs("Pour corriger une information à sa source :")
     if items:
         blocks.append(Block(LIST, items=tuple(items)))
     officer = algorithm.data_protection_officer
     where = officer["email"] if officer else f"{service['name']}, {service['address']}"
-    blocks += paragraphs(f"Délégué à la protection des données : {where}. Vous pouvez vous "
-                         f"plaindre à la CNIL, qui protège les données personnelles : "
-                         f"www.cnil.fr.")
+    blocks += paragraphs(
+        f"Délégué à la protection des données : {where}. Vous pouvez vous "
+        f"plaindre à la CNIL, qui protège les données personnelles : "
+        f"www.cnil.fr."
+    )
     return blocks

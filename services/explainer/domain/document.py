@@ -31,9 +31,13 @@ class Block:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Block:
-        return cls(data["kind"], data.get("text", ""), tuple(data.get("items", ())),
-                   tuple(data.get("header", ())),
-                   tuple(tuple(row) for row in data.get("rows", ())))
+        return cls(
+            data["kind"],
+            data.get("text", ""),
+            tuple(data.get("items", ())),
+            tuple(data.get("header", ())),
+            tuple(tuple(row) for row in data.get("rows", ())),
+        )
 
     def shown(self) -> list[str]:
         """The block's words as a page shows them: a table's header once."""
@@ -49,9 +53,10 @@ class Block:
             return [f"- {item}" for item in self.items]
         if self.kind == STEPS:
             return [f"{number}. {item}" for number, item in enumerate(self.items, 1)]
-        return [" ; ".join(f"{name} : {value}" for name, value in zip(self.header, row,
-                                                                      strict=True))
-                for row in self.rows]
+        return [
+            " ; ".join(f"{name} : {value}" for name, value in zip(self.header, row, strict=True))
+            for row in self.rows
+        ]
 
 
 def paragraphs(*texts: str) -> list[Block]:
@@ -71,17 +76,25 @@ class Section:
     details: tuple[Block, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"key": self.key, "title": self.title, "legal": self.legal,
-                               "blocks": [block.to_json() for block in self.blocks]}
+        out: dict[str, Any] = {
+            "key": self.key,
+            "title": self.title,
+            "legal": self.legal,
+            "blocks": [block.to_json() for block in self.blocks],
+        }
         if self.details:
             out["details"] = [block.to_json() for block in self.details]
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Section:
-        return cls(data["key"], data["title"], data["legal"],
-                   tuple(Block.from_json(b) for b in data["blocks"]),
-                   tuple(Block.from_json(b) for b in data.get("details", ())))
+        return cls(
+            data["key"],
+            data["title"],
+            data["legal"],
+            tuple(Block.from_json(b) for b in data["blocks"]),
+            tuple(Block.from_json(b) for b in data.get("details", ())),
+        )
 
 
 @dataclass(frozen=True)
@@ -103,19 +116,26 @@ class ExplanationDocument:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "title": self.title, "outcome": self.outcome,
+            "title": self.title,
+            "outcome": self.outcome,
             "facts": [{"label": label, "value": value} for label, value in self.facts],
             "mention": self.mention,
-            "sections": [section.to_json() for section in self.sections]}
+            "sections": [section.to_json() for section in self.sections],
+        }
         if self.motif is not None:
             out["motif"] = self.motif
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ExplanationDocument:
-        return cls(data["title"], data["outcome"],
-                   tuple((f["label"], f["value"]) for f in data["facts"]), data["mention"],
-                   tuple(Section.from_json(s) for s in data["sections"]), data.get("motif"))
+        return cls(
+            data["title"],
+            data["outcome"],
+            tuple((f["label"], f["value"]) for f in data["facts"]),
+            data["mention"],
+            tuple(Section.from_json(s) for s in data["sections"]),
+            data.get("motif"),
+        )
 
     def main_view(self, legal_only: tuple[str, ...]) -> str:
         """What the page shows outside its closed legal section: no `legal` line, no

@@ -129,6 +129,9 @@ def kandel_moles(text: str) -> float:
         syllables += line_syllables
     if not words or not syllables:
         return 0.0
-    score = (_FRENCH["fre_base"] - _FRENCH["fre_sentence_length"] * words / max(1, sentences)
-             - _FRENCH["fre_syll_per_word"] * syllables / words)
+    score = (
+        _FRENCH["fre_base"]
+        - _FRENCH["fre_sentence_length"] * words / max(1, sentences)
+        - _FRENCH["fre_syll_per_word"] * syllables / words
+    )
     return round(score, 1)

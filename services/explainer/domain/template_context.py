@@ -46,27 +46,35 @@ def template_context(case: Case, today: date) -> dict[str, Any]:
             "supersedes_reference": case.supersedes_reference,
         },
         "algorithm": {
-            "name": algorithm.name, "version": str(algorithm.document["version"]),
-            "purpose": str(algorithm.document["purpose"]), "service": algorithm.service,
+            "name": algorithm.name,
+            "version": str(algorithm.document["version"]),
+            "purpose": str(algorithm.document["purpose"]),
+            "service": algorithm.service,
         },
         "criteria": _criteria(case),
         "result": {
             "outcome": evaluation.outcome_label if evaluation else None,
-            "score": number(evaluation.score) if evaluation and evaluation.score is not None
+            "score": number(evaluation.score)
+            if evaluation and evaluation.score is not None
             else None,
             "divergent": case.divergent,
         },
         "what_if": _what_if(case),
-        "next_step": {"text": step.text, "contact": step.contact, "past": step.past,
-                      "deadline": format_date(step.deadline) if step.deadline else None,
-                      "if_past": step.if_past},
+        "next_step": {
+            "text": step.text,
+            "contact": step.contact,
+            "past": step.past,
+            "deadline": format_date(step.deadline) if step.deadline else None,
+            "if_past": step.if_past,
+        },
         "register_url": case.register_url,
         "deadlines": {
             "notified_on": format_date(deadlines.notified_on),
             "appeal_by": format_date(deadlines.appeal_by) if deadlines.appeal_by else None,
             "court_by": format_date(deadlines.court_by) if deadlines.court_by else None,
-            "observations_by": (format_date(deadlines.observations_by)
-                                if deadlines.observations_by else None),
+            "observations_by": (
+                format_date(deadlines.observations_by) if deadlines.observations_by else None
+            ),
         },
     }
 
@@ -83,17 +91,19 @@ def _criteria(case: Case) -> list[dict[str, Any]]:
     found = []
     for code, value in case.values.items():
         criterion = case.algorithm.criterion(code)
-        found.append({
-            "code": code,
-            "label": criterion.label if criterion else code,
-            "value": value_text(criterion, value),
-            "source": case.sources.get(code) or (criterion.source if criterion else ""),
-            "changeable": criterion.changeable if criterion else True,
-            "protected_ground": criterion.protected_ground if criterion else None,
-            "justification": criterion.justification if criterion else None,
-            "points": gained.get(code),
-            "contribution": number(contributions[code]) if code in contributions else None,
-        })
+        found.append(
+            {
+                "code": code,
+                "label": criterion.label if criterion else code,
+                "value": value_text(criterion, value),
+                "source": case.sources.get(code) or (criterion.source if criterion else ""),
+                "changeable": criterion.changeable if criterion else True,
+                "protected_ground": criterion.protected_ground if criterion else None,
+                "justification": criterion.justification if criterion else None,
+                "points": gained.get(code),
+                "contribution": number(contributions[code]) if code in contributions else None,
+            }
+        )
     return found
 
 
@@ -104,13 +114,15 @@ def _what_if(case: Case) -> list[dict[str, Any]]:
     for stated in what_ifs(case):
         code = stated.changes[0][0] if len(stated.changes) == 1 else None
         criterion = case.algorithm.criterion(code) if code else None
-        found.append({
-            "kind": stated.kind,
-            "criterion": code,
-            "label": criterion.label if criterion else None,
-            "current": value_text(criterion, case.values[code]) if criterion and code else None,
-            "required": value_text(criterion, stated.changes[0][1]) if criterion else None,
-            "outcome": stated.evaluation.outcome_label,
-            "text": stated.text,
-        })
+        found.append(
+            {
+                "kind": stated.kind,
+                "criterion": code,
+                "label": criterion.label if criterion else None,
+                "current": value_text(criterion, case.values[code]) if criterion and code else None,
+                "required": value_text(criterion, stated.changes[0][1]) if criterion else None,
+                "outcome": stated.evaluation.outcome_label,
+                "text": stated.text,
+            }
+        )
     return found

@@ -131,11 +131,13 @@ def _concat(*parts: Any) -> str:
 # printf-style and str.format conversions, with their width and precision.
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
 # Filters whose numbers are widths or counts (padding, wrapping, batches, decimals).
-_WIDTH_FILTERS = frozenset({"center", "indent", "wordwrap", "batch", "slice", "round",
-                            "nombre", "truncate"})
+_WIDTH_FILTERS = frozenset(
+    {"center", "indent", "wordwrap", "batch", "slice", "round", "nombre", "truncate"}
+)
 # String methods that pad, format or multiply: the filters do it, within bounds.
-_STRING_METHODS_REFUSED = frozenset({"format", "format_map", "ljust", "rjust", "center",
-                                     "zfill", "expandtabs", "join", "replace"})
+_STRING_METHODS_REFUSED = frozenset(
+    {"format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs", "join", "replace"}
+)
 
 
 def _check_format(text: str) -> None:
@@ -149,8 +151,8 @@ def _check_filter(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> N
     """Refuse a filter call that would build a huge value, before it runs."""
     values = [*args, *kwargs.values()]
     if name in _WIDTH_FILTERS and any(
-            isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_WIDTH
-            for v in values[1:]):
+        isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_WIDTH for v in values[1:]
+    ):
         raise SecurityError(f"{name}: widths and counts are at most {MAX_WIDTH}")
     if name == "format" and values and isinstance(values[0], str):
         _check_format(values[0])
@@ -172,7 +174,7 @@ def _checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
             separator = str(given[1] if len(given) > 1 else kwargs.get("d", ""))
             if sum(map(len, items)) + len(separator) * len(items) > MAX_OUTPUT:
                 raise SecurityError(f"join would build more than {MAX_OUTPUT} characters")
-            args = (*args[:len(args) - len(given)], items, *given[1:])
+            args = (*args[: len(args) - len(given)], items, *given[1:])
         _check_filter(name, given, kwargs)
         return _spent(function(*args, **kwargs))
 
@@ -186,26 +188,31 @@ class _Bounds(NodeTransformer):
     def visit_For(self, node: nodes.For) -> nodes.Node:
         loop = cast(nodes.For, self.generic_visit(node))
         if loop.recursive:
-            raise TemplateSyntaxError("recursive loops are not allowed in explanation "
-                                      "templates", loop.lineno)
-        loop.iter = nodes.Call(nodes.Name("_each", "load"), [loop.iter], [], None, None,
-                               lineno=loop.lineno)
+            raise TemplateSyntaxError(
+                "recursive loops are not allowed in explanation templates", loop.lineno
+            )
+        loop.iter = nodes.Call(
+            nodes.Name("_each", "load"), [loop.iter], [], None, None, lineno=loop.lineno
+        )
         return loop
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         concat = cast(nodes.Concat, self.generic_visit(node))
-        return nodes.Call(nodes.Name("_concat", "load"), concat.nodes, [], None, None,
-                          lineno=concat.lineno)
+        return nodes.Call(
+            nodes.Name("_concat", "load"), concat.nodes, [], None, None, lineno=concat.lineno
+        )
 
     def visit_Getitem(self, node: nodes.Getitem) -> nodes.Node:
         """Jinja slices in Python directly; a slice is a copy, counted by `_slice`."""
         item = cast(nodes.Getitem, self.generic_visit(node))
         if not isinstance(item.arg, nodes.Slice):
             return item
-        bounds = [part or nodes.Const(None) for part in
-                  (item.arg.start, item.arg.stop, item.arg.step)]
-        return nodes.Call(nodes.Name("_slice", "load"), [item.node, *bounds], [], None, None,
-                          lineno=item.lineno)
+        bounds = [
+            part or nodes.Const(None) for part in (item.arg.start, item.arg.stop, item.arg.step)
+        ]
+        return nodes.Call(
+            nodes.Name("_slice", "load"), [item.node, *bounds], [], None, None, lineno=item.lineno
+        )
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -230,18 +237,23 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             raise SecurityError("the power operator is not allowed in explanation templates")
         if operator == "*":
             for sized, count in ((left, right), (right, left)):
-                if isinstance(sized, str | list | tuple) and isinstance(count, int) \
-                        and len(sized) * count > MAX_OUTPUT:
+                if (
+                    isinstance(sized, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(sized) * count > MAX_OUTPUT
+                ):
                     raise SecurityError("this repetition would make the text too long")
-            if isinstance(left, int) and isinstance(right, int) \
-                    and left.bit_length() + right.bit_length() > MAX_INT_BITS:
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and left.bit_length() + right.bit_length() > MAX_INT_BITS
+            ):
                 raise SecurityError("numbers in explanation templates stay reasonable")
         if operator == "%" and isinstance(left, str):
             _check_format(left)
         return _spent(super().call_binop(context, operator, left, right))
 
-    def call(__self, __context: Any, __obj: Any, *args: Any,
-             **kwargs: Any) -> Any:
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         return _spent(super().call(__context, __obj, *args, **kwargs))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -263,15 +275,18 @@ def _range(*args: int) -> range:
 
 
 def _environment() -> ImmutableSandboxedEnvironment:
-    env = _Sandbox(autoescape=False, undefined=StrictUndefined, trim_blocks=True,
-                   lstrip_blocks=True)
+    env = _Sandbox(
+        autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
     env.globals = {"range": _range, "_each": _each, "_concat": _concat, "_slice": _slice}
     filters: dict[str, Callable[..., str]] = {
-        "montant": format_amount, "date": format_date, "nombre": format_number,
-        "points": points}
+        "montant": format_amount,
+        "date": format_date,
+        "nombre": format_number,
+        "points": points,
+    }
     env.filters.update(filters)
-    env.filters = {name: _checked_filter(name, function)
-                   for name, function in env.filters.items()}
+    env.filters = {name: _checked_filter(name, function) for name, function in env.filters.items()}
     return env
 
 
@@ -298,8 +313,9 @@ def check_sources(sections: Mapping[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def apply(template: CustomTemplate, document: ExplanationDocument,
-          context: Mapping[str, Any]) -> ExplanationDocument:
+def apply(
+    template: CustomTemplate, document: ExplanationDocument, context: Mapping[str, Any]
+) -> ExplanationDocument:
     """The document with the template's wording; raises BrokenTemplate on any failure."""
     sections = list(rewrite_sections(template, document.sections, context))
     outcome = document.outcome
@@ -311,8 +327,9 @@ def apply(template: CustomTemplate, document: ExplanationDocument,
     return replace(document, outcome=outcome, sections=tuple(sections))
 
 
-def rewrite_sections(template: CustomTemplate, sections: Iterable[Section],
-                     context: Mapping[str, Any]) -> Iterator[Section]:
+def rewrite_sections(
+    template: CustomTemplate, sections: Iterable[Section], context: Mapping[str, Any]
+) -> Iterator[Section]:
     """The sections in the template's wording, those it does not rewrite as they are."""
     for section in sections:
         source = template.sections.get(section.key)
@@ -383,7 +400,7 @@ def parse_markup(text: str) -> tuple[Block, ...]:
             if paragraph or (items and kind != wanted):
                 flush()
             kind = wanted
-            items.append(line[numbered.end():] if numbered else line[2:].strip())
+            items.append(line[numbered.end() :] if numbered else line[2:].strip())
         else:
             if items:
                 flush()

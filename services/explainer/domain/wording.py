@@ -133,14 +133,22 @@ def score_text(value: Decimal, in_euros: bool) -> str:
 
 # How `score op value` reads, in the present and in the conditional, met or not.
 _THRESHOLD = {
-    ">=": (("atteint le seuil de", "n'atteint pas le seuil de"),
-           ("aurait atteint le seuil de", "n'aurait pas atteint le seuil de")),
-    ">": (("dépasse le seuil de", "ne dépasse pas le seuil de"),
-          ("aurait dépassé le seuil de", "n'aurait pas dépassé le seuil de")),
-    "<=": (("ne dépasse pas le seuil de", "dépasse le seuil de"),
-           ("n'aurait pas dépassé le seuil de", "aurait dépassé le seuil de")),
-    "<": (("reste sous le seuil de", "atteint le seuil de"),
-          ("serait resté sous le seuil de", "aurait atteint le seuil de")),
+    ">=": (
+        ("atteint le seuil de", "n'atteint pas le seuil de"),
+        ("aurait atteint le seuil de", "n'aurait pas atteint le seuil de"),
+    ),
+    ">": (
+        ("dépasse le seuil de", "ne dépasse pas le seuil de"),
+        ("aurait dépassé le seuil de", "n'aurait pas dépassé le seuil de"),
+    ),
+    "<=": (
+        ("ne dépasse pas le seuil de", "dépasse le seuil de"),
+        ("n'aurait pas dépassé le seuil de", "aurait dépassé le seuil de"),
+    ),
+    "<": (
+        ("reste sous le seuil de", "atteint le seuil de"),
+        ("serait resté sous le seuil de", "aurait atteint le seuil de"),
+    ),
 }
 
 
@@ -153,8 +161,12 @@ def threshold_phrase(op: str, value: Decimal, met: bool, *, conditional: bool = 
 
 def threshold_rule(op: str, value: Decimal) -> str:
     """`40 points ou plus`, `moins de 40 points`."""
-    return {">=": f"{points(value)} ou plus", ">": f"plus de {points(value)}",
-            "<=": f"{points(value)} ou moins", "<": f"moins de {points(value)}"}[op]
+    return {
+        ">=": f"{points(value)} ou plus",
+        ">": f"plus de {points(value)}",
+        "<=": f"{points(value)} ou moins",
+        "<": f"moins de {points(value)}",
+    }[op]
 
 
 def duration_hours(hours: int) -> str:

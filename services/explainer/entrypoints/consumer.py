@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from services.explainer.adapters.tables import agent_sessions, messaging
 from services.explainer.bootstrap import SERVICE, Explainer
-from services.explainer.domain.commands import RecordDecision
-from services.explainer.entrypoints.events import algorithm_registered, decision_logged
+from services.explainer.domain.commands import RecordAlgorithm, RecordDecision
+from services.explainer.entrypoints.events import algorithm_registered
 from services.explainer.service_layer.handlers import (
     explain_parked,
-    prefetch_decisions,
     record_algorithm,
-    record_decision,
+    record_decisions,
 )
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.auth.revocations import revocation_consumer
-from shared.contracts.events import InvalidMessage
-from shared.db import batch_of
+from shared.contracts.messages import DecisionLogged
 from shared.messaging import topology
-from shared.messaging.consumer import MessageConsumer
+from shared.messaging.consumer import MessageConsumer, Refusals, Route, one_at_a_time
 from shared.messaging.dead_letters import dead_letter_consumer
-from shared.messaging.message import Delivery
 from shared.messaging.runtime import batch_settings
 from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
@@ -51,40 +49,16 @@ def _collect_less_often() -> None:
         gc.set_threshold(GC_FIRST_THRESHOLD, *older)
 
 
-# Session.info key: the commands read from a consumer batch of decision.logged, by body.
-_COMMANDS = "explainer.commands"
-
-
-def batch_commands(uow: ExplainerUnitOfWork) -> dict[bytes, RecordDecision]:
-    """The commands of the consumer batch this transaction handles, read once for the batch
-    (bodies that are refused are left out: their handler refuses them again), its lookups
-    prefetched and its writes staged. Empty outside a batch."""
-    bodies = batch_of(uow.session)
-    if bodies is None:
-        return {}
-    commands: dict[bytes, RecordDecision] | None = uow.session.info.get(_COMMANDS)
-    if commands is None:
-        commands = {}
-        for body in bodies:
-            try:  # decision.logged is read from its body alone
-                commands[body] = decision_logged(
-                    Delivery(queue="", delivery_tag=0, body=body, routing_key=""))
-            except InvalidMessage:
-                continue
-        uow.session.info[_COMMANDS] = commands
-        prefetch_decisions(uow, commands.values())
-    return commands
-
-
 def build_worker(app: Explainer, transport: Transport) -> Worker:
     _collect_less_often()
 
-    def on_algorithm_registered(delivery: Delivery, uow: ExplainerUnitOfWork) -> None:
-        record_algorithm(uow, algorithm_registered(delivery), app.context)
+    def on_algorithm_registered(command: RecordAlgorithm, uow: ExplainerUnitOfWork) -> None:
+        record_algorithm(uow, command, app.context)
 
-    def on_decision_logged(delivery: Delivery, uow: ExplainerUnitOfWork) -> None:
-        command = batch_commands(uow).get(delivery.body)
-        record_decision(uow, command or decision_logged(delivery), app.context)
+    def on_decisions_logged(
+        commands: Sequence[RecordDecision], uow: ExplainerUnitOfWork
+    ) -> Refusals:
+        return record_decisions(uow, commands, app.context)
 
     def sweep_parked() -> None:
         with app.uow() as uow:
@@ -99,15 +73,38 @@ def build_worker(app: Explainer, transport: Transport) -> Worker:
             uow.commit()
 
     batches = batch_settings(app.settings)
-    registered = topology.QueueSpec(SERVICE, topology.ALGORITHM_REGISTERED)
-    logged = topology.QueueSpec(SERVICE, topology.DECISION_LOGGED)
-    consumers: list[MessageConsumer[Any]] = [
-        MessageConsumer(registered.name, on_algorithm_registered, app.uow, messaging, batches),
-        MessageConsumer(logged.name, on_decision_logged, app.uow, messaging, batches),
-        revocation_consumer(SERVICE, messaging, app.uow, agent_sessions,
-                            app.settings.service_user("appeals"), batches),
+    # parse → command → handler, one line per queue.
+    routes: list[Route[Any, ExplainerUnitOfWork]] = [
+        Route(
+            topology.QueueSpec(SERVICE, topology.ALGORITHM_REGISTERED).name,
+            algorithm_registered,
+            one_at_a_time(on_algorithm_registered),
+        ),
+        Route(
+            topology.QueueSpec(SERVICE, topology.DECISION_LOGGED).name,
+            DecisionLogged.from_delivery,
+            on_decisions_logged,
+        ),
+    ]
+    consumers: list[MessageConsumer[Any, Any]] = [
+        *(MessageConsumer(route, app.uow, messaging, batches) for route in routes),
+        revocation_consumer(
+            SERVICE,
+            messaging,
+            app.uow,
+            agent_sessions,
+            app.settings.service_user("appeals"),
+            batches,
+        ),
         dead_letter_consumer(SERVICE, messaging, app.uow, batches),
     ]
-    return Worker(SERVICE, transport, consumers, app.relay,
-                  periodic=((SWEEP_SECONDS, sweep_parked),
-                            (HOUSEKEEPING_SECONDS, forget_old_sign_in_failures)))
+    return Worker(
+        SERVICE,
+        transport,
+        consumers,
+        app.relay,
+        periodic=(
+            (SWEEP_SECONDS, sweep_parked),
+            (HOUSEKEEPING_SECONDS, forget_old_sign_in_failures),
+        ),
+    )

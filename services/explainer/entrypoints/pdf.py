@@ -14,15 +14,34 @@ from shared.pdf import page, render
 from shared.tlog.receipt import fingerprint
 
 
-def explanation_pdf(document: ExplanationDocument, reference: str, version: int,
-                    generated_at: datetime, today: date, request_: Any = None,
-                    log_hash: str | None = None) -> bytes:
+def explanation_pdf(
+    document: ExplanationDocument,
+    reference: str,
+    version: int,
+    generated_at: datetime,
+    today: date,
+    request_: Any = None,
+    log_hash: str | None = None,
+) -> bytes:
     """`document` as read `today` (its dated sections built for that day), which the PDF
     gives as its date of issue; `log_hash`: the decision's hash in the transparency log, whose
     fingerprint the header prints as the page's receipt does."""
-    body = render_template("explainer/pdf.html", doc=document, reference=reference,
-                           version=version, generated_at=generated_at, today=today,
-                           request_=request_, legal_only=LEGAL_ONLY,
-                           fingerprint=fingerprint(log_hash) if log_hash else None)
-    return render(page(document.title, Markup(body),  # noqa: S704 - rendered by Jinja, escaped
-                       footer=f"Explicite — référence {reference}", issued_on=today))
+    body = render_template(
+        "explainer/pdf.html",
+        doc=document,
+        reference=reference,
+        version=version,
+        generated_at=generated_at,
+        today=today,
+        request_=request_,
+        legal_only=LEGAL_ONLY,
+        fingerprint=fingerprint(log_hash) if log_hash else None,
+    )
+    return render(
+        page(
+            document.title,
+            Markup(body),  # noqa: S704 - rendered by Jinja, escaped
+            footer=f"Explicite — référence {reference}",
+            issued_on=today,
+        )
+    )

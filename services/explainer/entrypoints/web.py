@@ -20,9 +20,12 @@ def create_app(settings: Settings | None = None, service: Explainer | None = Non
     settings = settings or Settings.from_env()
     service = service or bootstrap(settings)
     app, api = create_service_app(
-        "services.explainer", settings, service="explainer",
+        "services.explainer",
+        settings,
+        service="explainer",
         title="Explicite — explications des décisions",
-        readiness={"database": lambda: ping(service.engine)})
+        readiness={"database": lambda: ping(service.engine)},
+    )
     app.extensions["explainer"] = service
     set_agent_session_check(app, session_checker(service.uow, agent_sessions))
     for blueprint in (explanations.blp, templates.blp):

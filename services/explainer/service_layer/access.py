@@ -35,8 +35,14 @@ class SignIn:
     reference: str
 
 
-def sign_in(uow: ExplainerUnitOfWork, reference: str, code: str, address: str,
-            context: ExplainerContext, limiter: RateLimiter) -> SignIn | None:
+def sign_in(
+    uow: ExplainerUnitOfWork,
+    reference: str,
+    code: str,
+    address: str,
+    context: ExplainerContext,
+    limiter: RateLimiter,
+) -> SignIn | None:
     """The decision the code opens, or None: an unknown reference and a wrong code look alike.
 
     Raises RateLimited before looking at the code once either counter is full. The caller
@@ -50,8 +56,10 @@ def sign_in(uow: ExplainerUnitOfWork, reference: str, code: str, address: str,
         raise RateLimited(refusal.seconds)
     row = uow.decisions.by_reference(reference)
     digest = hash_access_code(context.secret_key, code)
-    if same_digest(row.access_code_hash if row is not None else _NOTHING, digest) \
-            and row is not None:
+    if (
+        same_digest(row.access_code_hash if row is not None else _NOTHING, digest)
+        and row is not None
+    ):
         return SignIn(row.reference)
     limiter.hit(uow.session, checks, now)
     return None
@@ -70,8 +78,12 @@ def related_references(uow: ExplainerUnitOfWork, row: Row[Any]) -> set[str]:
         found.add(earlier.reference)
     frontier = [row]
     while frontier and len(found) < _CHAIN_LIMIT:
-        later = [r for current in frontier for r in uow.decisions.superseded_by(current)
-                 if r.reference not in found]
+        later = [
+            r
+            for current in frontier
+            for r in uow.decisions.superseded_by(current)
+            if r.reference not in found
+        ]
         found.update(r.reference for r in later)
         frontier = later
     return found

@@ -27,8 +27,12 @@ class AlgorithmCache:
         self._lock = threading.Lock()
 
     def get(self, document: dict[str, Any], revision: int) -> Algorithm:
-        key = (str(document["administration"]), str(document["id"]), str(document["version"]),
-               revision)
+        key = (
+            str(document["administration"]),
+            str(document["id"]),
+            str(document["version"]),
+            revision,
+        )
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from services.explainer.adapters.repository import EXPLAINED, PARKED
@@ -15,14 +15,17 @@ from shared.contracts.events import InvalidMessage
 
 log = logging.getLogger(__name__)
 
-AMENDED = ("Nouvelle version : l'administration a corrigé la description de l'algorithme avant "
-           "sa mise en service (révision {revision}).")
+AMENDED = (
+    "Nouvelle version : l'administration a corrigé la description de l'algorithme avant "
+    "sa mise en service (révision {revision})."
+)
 # The status is the only part of an entry that may change once decisions use it.
 _MUTABLE = ("status",)
 
 
-def record_algorithm(uow: ExplainerUnitOfWork, command: RecordAlgorithm,
-                     context: ExplainerContext) -> None:
+def record_algorithm(
+    uow: ExplainerUnitOfWork, command: RecordAlgorithm, context: ExplainerContext
+) -> None:
     """Keep the newest revision; explain what waited for it, redo what an amendment changed."""
     document = command.document
     key = (str(document["administration"]), str(document["id"]), str(document["version"]))
@@ -47,8 +50,9 @@ def _substance(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if k not in _MUTABLE}
 
 
-def explain_parked(uow: ExplainerUnitOfWork, context: ExplainerContext,
-                   key: tuple[str, str, str] | None = None) -> int:
+def explain_parked(
+    uow: ExplainerUnitOfWork, context: ExplainerContext, key: tuple[str, str, str] | None = None
+) -> int:
     """Explain the parked decisions whose algorithm version is now known; return how many."""
     explained = 0
     while rows := uow.decisions.explainable(key):
@@ -60,40 +64,65 @@ def explain_parked(uow: ExplainerUnitOfWork, context: ExplainerContext,
     return explained
 
 
-def record_decision(uow: ExplainerUnitOfWork, command: RecordDecision,
-                    context: ExplainerContext) -> None:
+def record_decision(
+    uow: ExplainerUnitOfWork, command: RecordDecision, context: ExplainerContext
+) -> None:
     """Keep the decision once; explain it now, or park it until its algorithm arrives."""
-    known = uow.decisions.clashing(command.administration, command.decision_id,
-                                   command.reference)
-    if any((k.administration, k.decision_id) == (command.administration, command.decision_id)
-           for k in known):
+    known = uow.decisions.clashing(command.administration, command.decision_id, command.reference)
+    if any(
+        (k.administration, k.decision_id) == (command.administration, command.decision_id)
+        for k in known
+    ):
         return  # already recorded: a redelivery, or the same decision announced again
     if known:
         raise InvalidMessage(f"reference {command.reference} already belongs to another decision")
     _administration, algorithm_id, version = command.algorithm_key
     stored = uow.algorithms.get(command.algorithm_key)
     row = uow.decisions.add(
-        reference=command.reference, access_code_hash=command.access_code_hash,
-        administration=command.administration, decision_id=command.decision_id,
-        algorithm_id=algorithm_id, algorithm_version=version, body=command.decision,
-        replay=command.replay, supersedes=command.decision.get("supersedes"),
-        log_seq=command.log_seq, log_hash=command.log_hash, channel=command.channel,
-        logged_at=command.logged_at, received_at=context.now(),
-        status=PARKED if stored is None else EXPLAINED)
+        reference=command.reference,
+        access_code_hash=command.access_code_hash,
+        administration=command.administration,
+        decision_id=command.decision_id,
+        algorithm_id=algorithm_id,
+        algorithm_version=version,
+        body=command.decision,
+        replay=command.replay,
+        supersedes=command.decision.get("supersedes"),
+        log_seq=command.log_seq,
+        log_hash=command.log_hash,
+        channel=command.channel,
+        logged_at=command.logged_at,
+        received_at=context.now(),
+        status=PARKED if stored is None else EXPLAINED,
+    )
     if stored is None:
-        log.info("decision parked until its algorithm version is known", extra={
-            "reference": command.reference, "algorithm": f"{algorithm_id} {version}"})
+        log.info(
+            "decision parked until its algorithm version is known",
+            extra={"reference": command.reference, "algorithm": f"{algorithm_id} {version}"},
+        )
         return
-    explain(uow, row, context.algorithms.get(stored.document, stored.revision), context,
-            first=True)
+    explain(uow, row, context.algorithms.get(stored.document, stored.revision), context, first=True)
 
 
-def prefetch_decisions(uow: ExplainerUnitOfWork, commands: Iterable[RecordDecision]) -> None:
-    """Before recording a consumer batch's decisions: look up at once what each will need (the
-    decisions it may repeat, clash with or supersede, the latest explanation of those it
-    supersedes, its algorithm version and template), and stage the batch's writes, which the
-    commit then sends together."""
-    commands = list(commands)
+def record_decisions(
+    uow: ExplainerUnitOfWork, commands: Sequence[RecordDecision], context: ExplainerContext
+) -> dict[int, str]:
+    """Record a batch of decisions: what they need looked up at once, their writes staged
+    and sent together at the commit. Return the refused ones by position, with the reason."""
+    _prefetch(uow, commands)
+    refused = {}
+    for position, command in enumerate(commands):
+        try:
+            record_decision(uow, command, context)
+        except InvalidMessage as invalid:
+            refused[position] = invalid.reason
+    return refused
+
+
+def _prefetch(uow: ExplainerUnitOfWork, commands: Sequence[RecordDecision]) -> None:
+    """Look up at once what each decision will need (the decisions it may repeat, clash with or
+    supersede, the latest explanation of those it supersedes, its algorithm version and
+    template), and stage the batch's writes."""
     uow.stage_writes(len(commands))
     keys, references, superseded, algorithms = set(), set(), set(), set()
     for command in commands:
@@ -104,6 +133,7 @@ def prefetch_decisions(uow: ExplainerUnitOfWork, commands: Iterable[RecordDecisi
         algorithms.add(command.algorithm_key)
     found = uow.decisions.prefetch(keys | superseded, references)
     uow.explanations.prefetch_latest(
-        row.id for row in found if (row.administration, row.decision_id) in superseded)
+        row.id for row in found if (row.administration, row.decision_id) in superseded
+    )
     uow.algorithms.prefetch(algorithms)
     uow.templates.prefetch(algorithms)

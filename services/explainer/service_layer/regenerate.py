@@ -12,10 +12,15 @@ from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 BATCH = 200
 
 
-def regenerate(uow_factory: Callable[[], ExplainerUnitOfWork], context: ExplainerContext, *,
-               reason: str, key: tuple[str, str, str] | None = None,
-               reference: str | None = None,
-               outdated_only: bool = False) -> int:
+def regenerate(
+    uow_factory: Callable[[], ExplainerUnitOfWork],
+    context: ExplainerContext,
+    *,
+    reason: str,
+    key: tuple[str, str, str] | None = None,
+    reference: str | None = None,
+    outdated_only: bool = False,
+) -> int:
     """Explain again the chosen decisions, one transaction per batch; return how many.
 
     `outdated_only` keeps the decisions whose latest explanation already uses the current
@@ -33,12 +38,10 @@ def regenerate(uow_factory: Callable[[], ExplainerUnitOfWork], context: Explaine
                 assert algorithm is not None  # explained decisions have their algorithm
                 if outdated_only:
                     template = current_template(uow, algorithm.key)
-                    wanted = (template.label if template else DEFAULT_TEMPLATE,
-                              algorithm.revision)
+                    wanted = (template.label if template else DEFAULT_TEMPLATE, algorithm.revision)
                     if latest.get(row.id) == wanted:
                         continue
                 explain(uow, row, algorithm, context, reason)
                 done += 1
             uow.commit()
             after = rows[-1].id
-

@@ -39,8 +39,9 @@ def _paris_day(moment: datetime) -> date:
     return moment.astimezone(PARIS).date()
 
 
-def request_communication(uow: ExplainerUnitOfWork, decision: Row[Any], requested_by: str,
-                          context: ExplainerContext) -> CommunicationRequest:
+def request_communication(
+    uow: ExplainerUnitOfWork, decision: Row[Any], requested_by: str, context: ExplainerContext
+) -> CommunicationRequest:
     """Record the request and announce it, or return the one already recorded."""
     existing = uow.requests.of(decision.id)
     if existing is not None:
@@ -50,19 +51,30 @@ def request_communication(uow: ExplainerUnitOfWork, decision: Row[Any], requeste
         raise NotExplainedYet(decision.reference)
     now = context.now()
     deadline = request_deadline(_paris_day(now))
-    uow.requests.add(decision_pk=decision.id, reference=decision.reference, requested_at=now,
-                     deadline=deadline, requested_by=requested_by,
-                     explanation_id=explanation.id)
-    uow.publish(Event(topology.EXPLANATION_REQUESTED, decision.administration, {
-        "reference": decision.reference,
-        "decision_id": decision.decision_id,
-        "administration": decision.administration,
-        "requested_at": now.isoformat(),
-        "deadline": deadline.isoformat(),
-        "requested_by": requested_by,
-        "explanation_id": explanation.id,
-        "explanation_version": explanation.version,
-    }).to_message())
+    uow.requests.add(
+        decision_pk=decision.id,
+        reference=decision.reference,
+        requested_at=now,
+        deadline=deadline,
+        requested_by=requested_by,
+        explanation_id=explanation.id,
+    )
+    uow.publish(
+        Event(
+            topology.EXPLANATION_REQUESTED,
+            decision.administration,
+            {
+                "reference": decision.reference,
+                "decision_id": decision.decision_id,
+                "administration": decision.administration,
+                "requested_at": now.isoformat(),
+                "deadline": deadline.isoformat(),
+                "requested_by": requested_by,
+                "explanation_id": explanation.id,
+                "explanation_version": explanation.version,
+            },
+        ).to_message()
+    )
     return CommunicationRequest(now, deadline, cada_deadline(_paris_day(now)), created=True)
 
 

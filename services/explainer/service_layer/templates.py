@@ -53,22 +53,34 @@ def preview_case(algorithm: Algorithm, base_url: str) -> Case:
         favourable = False
     outcome = algorithm.model.outcomes.of(FAVOURABLE if favourable else "unfavourable")
     decision = {
-        "decision_id": "APERCU", "administration": algorithm.document["administration"],
+        "decision_id": "APERCU",
+        "administration": algorithm.document["administration"],
         "algorithm": {"id": algorithm.document["id"], "version": algorithm.document["version"]},
         "decided_at": datetime.now(UTC).isoformat(),
         "automation": algorithm.document["automation_allowed"],
-        "outcome": {"code": outcome.code, "label": outcome.label, "favourable": favourable,
-                    "amount": None},
-        "criteria": [{"code": code, "value": to_json_value(value)}
-                     for code, value in values.items()],
+        "outcome": {
+            "code": outcome.code,
+            "label": outcome.label,
+            "favourable": favourable,
+            "amount": None,
+        },
+        "criteria": [
+            {"code": code, "value": to_json_value(value)} for code, value in values.items()
+        ],
         "supersedes": None,
     }
     return Case(algorithm, decision, PREVIEW_REFERENCE, base_url, {"status": "consistent"})
 
 
-def register_template(uow: ExplainerUnitOfWork, key: tuple[str, str, str],
-                      sections: dict[str, Any], note: str, *, by: str,
-                      context: ExplainerContext) -> Registered:
+def register_template(
+    uow: ExplainerUnitOfWork,
+    key: tuple[str, str, str],
+    sections: dict[str, Any],
+    note: str,
+    *,
+    by: str,
+    context: ExplainerContext,
+) -> Registered:
     """Check, try on a plausible decision, then store as the version's next template.
 
     `key` is (administration, id, version): the caller's own administration's version.
@@ -91,9 +103,15 @@ def register_template(uow: ExplainerUnitOfWork, key: tuple[str, str, str],
     except BrokenTemplate as exc:
         raise InvalidTemplate({"sections": [str(exc)]}) from exc
     template_id = uow.templates.add(
-        administration=key[0], algorithm_id=key[1], algorithm_version=key[2],
-        version=version, sections=sections, note=note, registered_by=by,
-        registered_at=context.now())
+        administration=key[0],
+        algorithm_id=key[1],
+        algorithm_version=key[2],
+        version=version,
+        sections=sections,
+        note=note,
+        registered_by=by,
+        registered_at=context.now(),
+    )
     template = CustomTemplate(template_id, version, sections)
     document, _label = compose(case, template)
     return Registered(template_id, version, template.label, kandel_moles(document.plain_text()))

@@ -12,7 +12,7 @@ from services.explainer.adapters.repository import (
     TemplateRepository,
     draw_ids,
 )
-from shared.db import UnitOfWork, before_commit, is_postgresql
+from shared.db import UnitOfWork, is_postgresql
 
 
 class ExplainerUnitOfWork(UnitOfWork):
@@ -34,8 +34,8 @@ class ExplainerUnitOfWork(UnitOfWork):
 
     def stage_writes(self, expected: int = 0) -> None:
         """Stage the decisions and explanations added from now on, and write them together at
-        the commit (decisions first: explanations refer to them). For a consumer batch of
-        about `expected` decisions: on PostgreSQL, their ids are drawn now, in one round trip.
+        the commit (decisions first: explanations refer to them). For a batch of about
+        `expected` decisions: on PostgreSQL, their ids are drawn now, in one round trip.
         """
         if self._staging:
             return
@@ -44,10 +44,5 @@ class ExplainerUnitOfWork(UnitOfWork):
         explanation_ids: list[int] = []
         if expected and is_postgresql(self.session):
             decision_ids, explanation_ids = draw_ids(self.session, expected)
-        self.decisions.stage(decision_ids)
-        self.explanations.stage(explanation_ids)
-        before_commit(self.session, self._write_staged)
-
-    def _write_staged(self) -> None:
-        self.decisions.write_staged()
-        self.explanations.write_staged()
+        self.decisions.stage(self.staging, decision_ids, expected)
+        self.explanations.stage(self.staging, explanation_ids, expected)

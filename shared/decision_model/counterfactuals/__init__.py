@@ -17,8 +17,16 @@ from .linear import linear_counterfactuals
 from .points import points_counterfactuals
 from .rules import rules_counterfactuals
 
-__all__ = ["COMBINATION", "MAX_SIZE", "Counterfactual", "Decisive", "combinations",
-           "counterfactuals", "decisive", "without"]
+__all__ = [
+    "COMBINATION",
+    "MAX_SIZE",
+    "Counterfactual",
+    "Decisive",
+    "combinations",
+    "counterfactuals",
+    "decisive",
+    "without",
+]
 
 
 def counterfactuals(
@@ -63,8 +71,9 @@ def combinations(
     typed = typed_values(criteria, model, values)
     by_code = {criterion.code: criterion for criterion in criteria}
     with localcontext(EXACT):
-        return tuple(_combinations(model, by_code, typed, evaluate_typed(model, typed), codes,
-                                   limit))
+        return tuple(
+            _combinations(model, by_code, typed, evaluate_typed(model, typed), codes, limit)
+        )
 
 
 def decisive(

@@ -49,8 +49,15 @@ def decisive(
     search is exact: a change of this criterion alone that flips the outcome is among them.
     """
     removed = evaluate_typed(without(model, code), values)
-    other = next((cf for cf in found if cf.resulting_outcome != current.outcome
-                  and all(changed == code for changed, _value in cf.changes)), None)
+    other = next(
+        (
+            cf
+            for cf in found
+            if cf.resulting_outcome != current.outcome
+            and all(changed == code for changed, _value in cf.changes)
+        ),
+        None,
+    )
     if removed.outcome == current.outcome and other is None:
         return None
     return Decisive(code, removed if removed.outcome != current.outcome else None, other)

@@ -19,10 +19,18 @@ def ville_appeal(world):
     from tests.integration.appeals.conftest import csrf
 
     token = csrf(client, "/d/D-CRECH-00001/contester")
-    response = client.post("/d/D-CRECH-00001/contester", content_type="multipart/form-data",
-                           data={"csrf_token": token, "kind": "recours", "answer_by": "email",
-                                 "email": "a@example.org", "account": "Mon point de vue.",
-                                 "attachments": [(io.BytesIO(PDF), "piece.pdf")]})
+    response = client.post(
+        "/d/D-CRECH-00001/contester",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            "kind": "recours",
+            "answer_by": "email",
+            "email": "a@example.org",
+            "account": "Mon point de vue.",
+            "attachments": [(io.BytesIO(PDF), "piece.pdf")],
+        },
+    )
     public_id = response.headers["Location"].split("/")[-1].split("?")[0]
     with world.uow() as uow:
         appeal = uow.appeals.get(public_id)
@@ -31,14 +39,20 @@ def ville_appeal(world):
     return public_id, attachment.id, dispatch.id
 
 
-READS = ["/console/appeals/{id}", "/console/appeals/{id}/attachments/{att}",
-         "/console/appeals/{id}/accuse-de-reception.pdf", "/api/v1/appeals/{id}",
-         "/console/courrier/{mail}", "/console/courrier/{mail}.pdf"]
+READS = [
+    "/console/appeals/{id}",
+    "/console/appeals/{id}/attachments/{att}",
+    "/console/appeals/{id}/accuse-de-reception.pdf",
+    "/api/v1/appeals/{id}",
+    "/console/courrier/{mail}",
+    "/console/courrier/{mail}.pdf",
+]
 ACTIONS = ["claim", "release", "validate", "send-back", "assign", "decide"]
 
 
-@pytest.mark.parametrize("login", ["superviseur-caisse-exemple", "instructeur-caisse-exemple",
-                                   "auditeur-caisse-exemple"])
+@pytest.mark.parametrize(
+    "login", ["superviseur-caisse-exemple", "instructeur-caisse-exemple", "auditeur-caisse-exemple"]
+)
 def test_nothing_of_another_administration_is_visible(world, ville_appeal, login):
     public_id, attachment_id, dispatch_id = ville_appeal
     client = sign_in(world.app.test_client(), login)
@@ -47,13 +61,22 @@ def test_nothing_of_another_administration_is_visible(world, ville_appeal, login
         assert client.get(url).status_code in (403, 404), url
     token = token_of(client)
     for action in ACTIONS:
-        response = client.post(f"/console/appeals/{public_id}/{action}", data={
-            "csrf_token": token, "assignee": login, "outcome": "maintained",
-            "comment": "x" * 20, "facts": "x" * 40, "law": "x" * 40})
+        response = client.post(
+            f"/console/appeals/{public_id}/{action}",
+            data={
+                "csrf_token": token,
+                "assignee": login,
+                "outcome": "maintained",
+                "comment": "x" * 20,
+                "facts": "x" * 40,
+                "law": "x" * 40,
+            },
+        )
         assert response.status_code == 404, action
     for action in ("retry", "posted"):
-        assert client.post(f"/console/courrier/{dispatch_id}/{action}",
-                           data={"csrf_token": token}).status_code in (403, 404, 409)
+        assert client.post(
+            f"/console/courrier/{dispatch_id}/{action}", data={"csrf_token": token}
+        ).status_code in (403, 404, 409)
     queue = client.get("/console/?vue=file").get_data(as_text=True)
     assert public_id not in queue
     assert public_id not in client.get("/console/courrier").get_data(as_text=True)
@@ -83,8 +106,9 @@ def test_roles_without_review_rights_cannot_act(world):
     public_id = file_creche(world)
     for login in ("auditeur-ville-exemple", "responsable-ville-exemple"):
         client = sign_in(world.app.test_client(), login)
-        response = client.post(f"/console/appeals/{public_id}/claim",
-                               data={"csrf_token": token_of(client)})
+        response = client.post(
+            f"/console/appeals/{public_id}/claim", data={"csrf_token": token_of(client)}
+        )
         assert response.status_code in (403, 409), login
     with world.uow() as uow:
         assert uow.appeals.get(public_id).status == "received"

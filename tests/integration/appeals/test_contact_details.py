@@ -15,9 +15,7 @@ def test_an_auditor_reads_the_dossier_without_the_persons_address(world: World):
     auditor = sign_in(world.app.test_client(), "auditeur-ville-exemple")
     page = auditor.get(f"/console/appeals/{public_id}")
     assert page.status_code == 200 and EMAIL not in page.get_data(as_text=True)
-    assert auditor.get(f"/console/appeals/{public_id}/accuse-de-reception.pdf"
-                       ).status_code == 403
+    assert auditor.get(f"/console/appeals/{public_id}/accuse-de-reception.pdf").status_code == 403
     reviewer = sign_in(world.app.test_client(), "instructeur-ville-exemple")
     assert EMAIL in reviewer.get(f"/console/appeals/{public_id}").get_data(as_text=True)
-    assert reviewer.get(f"/console/appeals/{public_id}/accuse-de-reception.pdf"
-                        ).status_code == 200
+    assert reviewer.get(f"/console/appeals/{public_id}/accuse-de-reception.pdf").status_code == 200

@@ -44,8 +44,7 @@ def timed_post(client, body: bytes) -> tuple[object, float, int]:
     return response, elapsed, peak
 
 
-def test_a_14_mb_hostile_body_is_answered_4xx_in_under_a_second_with_little_memory(
-        world: World):
+def test_a_14_mb_hostile_body_is_answered_4xx_in_under_a_second_with_little_memory(world: World):
     body = hostile_body(FOURTEEN_MB - 1024)
     anonymous = world.app.test_client()
     response, elapsed, peak = timed_post(anonymous, body)
@@ -58,18 +57,21 @@ def test_a_14_mb_hostile_body_is_answered_4xx_in_under_a_second_with_little_memo
 
 
 def test_a_list_past_its_cap_is_refused_before_its_items_are_loaded(world: World):
-    body = {"reference": "D-CRECH-00001", "answer_by": "email",
-            "disputed": [{"criterion": 1}] * 5000}
-    response = person(world).post("/api/v1/appeals", data=json.dumps(body),
-                                  content_type="application/json")
+    body = {
+        "reference": "D-CRECH-00001",
+        "answer_by": "email",
+        "disputed": [{"criterion": 1}] * 5000,
+    }
+    response = person(world).post(
+        "/api/v1/appeals", data=json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json["error"]["fields"] == {"disputed": ["Longer than maximum length 200."]}
 
 
 def test_deep_nesting_is_a_clear_400_not_a_500(world: World):
     deep = '{"reference":' + "[" * 5000 + "]" * 5000 + "}"
-    response = person(world).post("/api/v1/appeals", data=deep,
-                                  content_type="application/json")
+    response = person(world).post("/api/v1/appeals", data=deep, content_type="application/json")
     assert response.status_code == 400 and "nested deeper" in json.dumps(response.json)
 
 
@@ -81,7 +83,13 @@ def test_a_line_break_in_the_address_to_come_back_to_is_never_a_header(world: Wo
     assert "\r" not in location and "\n" not in location
     assert parse_qs(urlsplit(location).query)["next"] == ["/console/appeals/\r\nSet-Cookie: x=1"]
     token = csrf(client)
-    back = client.post("/console/login", data={
-        "csrf_token": token, "login": "instructeur-ville-exemple",
-        "password": "correct-horse-battery", "next": "/console/\r\nSet-Cookie: x=1"})
+    back = client.post(
+        "/console/login",
+        data={
+            "csrf_token": token,
+            "login": "instructeur-ville-exemple",
+            "password": "correct-horse-battery",
+            "next": "/console/\r\nSet-Cookie: x=1",
+        },
+    )
     assert back.status_code == 303 and back.headers["Location"] == "/console/"

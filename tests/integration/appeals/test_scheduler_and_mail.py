@@ -11,15 +11,22 @@ from tests.integration.appeals.conftest import as_usager, contest, file_creche
 
 
 def alarm_mails(world, login: str) -> list[str]:
-    return [m.subject for m in world.mailer.to(f"{login}@example.org")
-            if "dossier R-" in m.subject and "Accusé" not in m.subject]
+    return [
+        m.subject
+        for m in world.mailer.to(f"{login}@example.org")
+        if "dossier R-" in m.subject and "Accusé" not in m.subject
+    ]
 
 
 def test_every_alarm_fires_once_at_its_time_and_the_appeal_stays_open(world):
     public_id = file_creche(world)  # received 2 November 2026 at 9:30 UTC, SLA 240 h
     with world.uow() as uow:
-        uow.appeals.take(uow.appeals.get(public_id).id, "instructeur-ville-exemple",
-                         free="received", taken="in_review")
+        uow.appeals.take(
+            uow.appeals.get(public_id).id,
+            "instructeur-ville-exemple",
+            free="received",
+            taken="in_review",
+        )
         uow.commit()
     supervisor, reviewer = "superviseur.ville-exemple", "instructeur.ville-exemple"
     steps = [  # (when, escalation level, who gets an e-mail)
@@ -34,8 +41,11 @@ def test_every_alarm_fires_once_at_its_time_and_the_appeal_stays_open(world):
     start = world.clock()
     expected = {reviewer: 0, supervisor: 0}
     for delta, level, who in steps:
-        world.clock.now = start + delta - timedelta(hours=9, minutes=30) \
-            if delta == timedelta(days=61) else start + delta
+        world.clock.now = (
+            start + delta - timedelta(hours=9, minutes=30)
+            if delta == timedelta(days=61)
+            else start + delta
+        )
         run_scheduler(world.service)
         send_emails(world.service)
         if who:
@@ -50,11 +60,18 @@ def test_every_alarm_fires_once_at_its_time_and_the_appeal_stays_open(world):
     assert run_scheduler(world.service) == 0
     with world.uow() as uow:
         appeal = uow.appeals.get(public_id)
-        history = [h.detail.get("kind") for h in uow.appeals.history(appeal.id)
-                   if h.action == "alarm"]
+        history = [
+            h.detail.get("kind") for h in uow.appeals.history(appeal.id) if h.action == "alarm"
+        ]
     assert appeal.status == "in_review" and appeal.outcome is None
-    assert history == ["internal_reminder", "internal_escalation", "legal_reminder",
-                       "legal_escalation", "legal_alert", "legal_lapsed"]
+    assert history == [
+        "internal_reminder",
+        "internal_escalation",
+        "legal_reminder",
+        "legal_escalation",
+        "legal_alert",
+        "legal_lapsed",
+    ]
 
 
 def test_an_unassigned_appeal_reminds_the_supervisors(world):
@@ -69,8 +86,9 @@ def test_an_unassigned_appeal_reminds_the_supervisors(world):
 def test_alarms_survive_a_restart(world):
     public_id = file_creche(world)
     world.clock.advance(days=50)
-    restarted = bootstrap(world.service.settings, clock=world.clock, mailer=world.mailer,
-                          config=AppealsConfig())
+    restarted = bootstrap(
+        world.service.settings, clock=world.clock, mailer=world.mailer, config=AppealsConfig()
+    )
     assert run_scheduler(restarted) == 4  # both internal ones, the legal reminder, escalation
     with restarted.uow() as uow:
         assert uow.appeals.get(public_id).escalation_level == 1
@@ -85,8 +103,9 @@ def test_a_decided_appeal_raises_no_more_alarms(world):
     token = token_of(client)
     client.post(f"/console/appeals/{public_id}/claim", data={"csrf_token": token})
     examine(client, public_id)
-    decided = client.post(f"/console/appeals/{public_id}/decide",
-                          data=decision_form(token, "maintained"))
+    decided = client.post(
+        f"/console/appeals/{public_id}/decide", data=decision_form(token, "maintained")
+    )
     assert decided.status_code == 303
     world.clock.advance(days=90)
     assert run_scheduler(world.service) == 0

@@ -22,9 +22,16 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def add_agent(world: World, login: str, role: str, teams: list[str]) -> None:
     with world.uow() as uow:
-        uow.office.add_agent(id=login, administration="ville-exemple", name=login,
-                             roles=[role], teams=teams, aliases=[],
-                             password_hash=PASSWORD_HASH, created_at=world.clock())
+        uow.office.add_agent(
+            id=login,
+            administration="ville-exemple",
+            name=login,
+            roles=[role],
+            teams=teams,
+            aliases=[],
+            password_hash=PASSWORD_HASH,
+            created_at=world.clock(),
+        )
         uow.commit()
 
 
@@ -43,9 +50,15 @@ def closed(world: World) -> tuple[str, int, int]:
     public_id = file_creche(world)
     with world.uow() as uow:
         appeal = uow.appeals.get(public_id)
-        uow.appeals.attach(appeal_id=appeal.id, filename="avis.pdf",
-                           content_type="application/pdf", size=len(PDF), sha256="0" * 64,
-                           data=PDF, uploaded_at=world.clock())
+        uow.appeals.attach(
+            appeal_id=appeal.id,
+            filename="avis.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256="0" * 64,
+            data=PDF,
+            uploaded_at=world.clock(),
+        )
         attachment = uow.appeals.attachments(appeal.id)[0].id
         dispatch = uow.office.dispatches_of(appeal.id)[0].id
         uow.commit()
@@ -54,19 +67,21 @@ def closed(world: World) -> tuple[str, int, int]:
 
 
 def routes(public_id: str, attachment: int, dispatch: int) -> list[tuple[str, str]]:
-    return [("GET", f"/console/appeals/{public_id}"),
-            ("GET", f"/console/appeals/{public_id}/accuse-de-reception.pdf"),
-            ("GET", f"/console/appeals/{public_id}/attachments/{attachment}"),
-            ("POST", f"/console/appeals/{public_id}/claim"),
-            ("POST", f"/console/appeals/{public_id}/release"),
-            ("POST", f"/console/appeals/{public_id}/assign"),
-            ("POST", f"/console/appeals/{public_id}/decide"),
-            ("POST", f"/console/appeals/{public_id}/validate"),
-            ("POST", f"/console/appeals/{public_id}/send-back"),
-            ("GET", f"/api/v1/appeals/{public_id}"),
-            ("GET", f"/console/courrier/{dispatch}"),
-            ("GET", f"/console/courrier/{dispatch}.pdf"),
-            ("POST", f"/console/courrier/{dispatch}/retry")]
+    return [
+        ("GET", f"/console/appeals/{public_id}"),
+        ("GET", f"/console/appeals/{public_id}/accuse-de-reception.pdf"),
+        ("GET", f"/console/appeals/{public_id}/attachments/{attachment}"),
+        ("POST", f"/console/appeals/{public_id}/claim"),
+        ("POST", f"/console/appeals/{public_id}/release"),
+        ("POST", f"/console/appeals/{public_id}/assign"),
+        ("POST", f"/console/appeals/{public_id}/decide"),
+        ("POST", f"/console/appeals/{public_id}/validate"),
+        ("POST", f"/console/appeals/{public_id}/send-back"),
+        ("GET", f"/api/v1/appeals/{public_id}"),
+        ("GET", f"/console/courrier/{dispatch}"),
+        ("GET", f"/console/courrier/{dispatch}.pdf"),
+        ("POST", f"/console/courrier/{dispatch}/retry"),
+    ]
 
 
 @pytest.mark.parametrize("outsider", ["instructeur-ville-exemple", "superviseur-ville-exemple"])
@@ -78,8 +93,12 @@ def test_an_outsider_of_a_need_to_know_team_finds_nothing(world: World, closed, 
         data = {"csrf_token": token, "assignee": "membre-1"}
         response = client.open(path, method=method, data=data if method == "POST" else None)
         assert response.status_code == 404, (method, path, response.status_code)
-    for listing in ("/console/", "/console/?vue=a-attribuer", "/api/v1/appeals",
-                    "/console/courrier"):
+    for listing in (
+        "/console/",
+        "/console/?vue=a-attribuer",
+        "/api/v1/appeals",
+        "/console/courrier",
+    ):
         assert public_id not in client.get(listing).get_data(as_text=True), listing
     with world.uow() as uow:
         appeal = uow.appeals.get(public_id)
@@ -93,22 +112,38 @@ def test_members_work_the_dossier_and_only_members_may_be_given_it(world: World,
     token = token_of(chief)
     assert public_id in chief.get("/console/").get_data(as_text=True)
     assert chief.get(f"/console/appeals/{public_id}/attachments/{attachment}").data == PDF
-    refused = chief.post(f"/console/appeals/{public_id}/assign", data={
-        "csrf_token": token, "assignee": "instructeur-ville-exemple"})
+    refused = chief.post(
+        f"/console/appeals/{public_id}/assign",
+        data={"csrf_token": token, "assignee": "instructeur-ville-exemple"},
+    )
     assert refused.status_code == 400
-    assert chief.post(f"/console/appeals/{public_id}/assign", data={
-        "csrf_token": token, "assignee": "membre-1"}).status_code == 303
+    assert (
+        chief.post(
+            f"/console/appeals/{public_id}/assign",
+            data={"csrf_token": token, "assignee": "membre-1"},
+        ).status_code
+        == 303
+    )
     first = sign_in(world.app.test_client(), "membre-1")
     examine(first, public_id)
-    answer = first.post(f"/console/appeals/{public_id}/decide",
-                        data=decision_form(token_of(first), "maintained"))
+    answer = first.post(
+        f"/console/appeals/{public_id}/decide", data=decision_form(token_of(first), "maintained")
+    )
     assert answer.headers["Location"].endswith("fait=submitted")
     outsider = sign_in(world.app.test_client(), "instructrice-ville-exemple")
-    assert outsider.post(f"/console/appeals/{public_id}/validate", data={
-        "csrf_token": token_of(outsider)}).status_code == 404
+    assert (
+        outsider.post(
+            f"/console/appeals/{public_id}/validate", data={"csrf_token": token_of(outsider)}
+        ).status_code
+        == 404
+    )
     second = sign_in(world.app.test_client(), "membre-2")
-    assert second.post(f"/console/appeals/{public_id}/validate", data={
-        "csrf_token": token_of(second)}).status_code == 303
+    assert (
+        second.post(
+            f"/console/appeals/{public_id}/validate", data={"csrf_token": token_of(second)}
+        ).status_code
+        == 303
+    )
 
 
 def test_a_team_that_is_not_need_to_know_only_sorts_the_queue(world: World):

@@ -22,14 +22,15 @@ from tests.integration.appeals.conftest import (
 # Notified on Friday 13 November 2026: two months end on Wednesday 13 January 2027, the
 # last day shown; the delay is franc, so a filing of Thursday 14 January is still in time.
 NOTIFIED_ON = "2026-11-13"
-LATE_MESSAGE = ("Ce recours a été fait après la fin du délai. Il sera examiné, mais il "
-                "n'arrête pas le délai pour aller devant le juge : ce délai est terminé.")
+LATE_MESSAGE = (
+    "Ce recours a été fait après la fin du délai. Il sera examiné, mais il "
+    "n'arrête pas le délai pour aller devant le juge : ce délai est terminé."
+)
 IN_TIME_MESSAGE = "Ce recours arrête le délai pour aller devant le juge."
 
 
 def text(response: Any) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ",
-                                         response.get_data(as_text=True))).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
 
 
 def log(world: Any, reference: str, notified_on: str | None = NOTIFIED_ON) -> None:
@@ -52,11 +53,19 @@ def file_online(world: Any, reference: str, on: datetime) -> str:
 def file_by_post(world: Any, reference: str, postmark: str) -> str:
     world.clock.now = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)  # received days later
     agent = sign_in(world.app.test_client(), "instructeur-ville-exemple")
-    response = agent.post("/console/deposer", data={
-        "csrf_token": token_of(agent), "reference": reference, "step": "file",
-        "channel": "letter", "postmarked_on": postmark, "answer_by": "post",
-        "postal_address": "Léa Dubois, 3 rue des Lilas, 99100 Ville-Exemple",
-        "account": "Lettre de Mme Dubois : son fils entre à l'école le 4 janvier."})
+    response = agent.post(
+        "/console/deposer",
+        data={
+            "csrf_token": token_of(agent),
+            "reference": reference,
+            "step": "file",
+            "channel": "letter",
+            "postmarked_on": postmark,
+            "answer_by": "post",
+            "postal_address": "Léa Dubois, 3 rue des Lilas, 99100 Ville-Exemple",
+            "account": "Lettre de Mme Dubois : son fils entre à l'école le 4 janvier.",
+        },
+    )
     assert response.status_code == 303, text(response)[-800:]
     client = world.app.test_client()
     as_usager(client, reference)
@@ -69,8 +78,12 @@ def test_online_one_day_before_and_after_the_end_of_the_delay(world, day, late):
     log(world, "D-0TME0-00001")
     page = file_online(world, "D-0TME0-00001", datetime(2027, 1, day, 10, 0, tzinfo=UTC))
     assert (LATE_MESSAGE in page) is late and (IN_TIME_MESSAGE in page) is not late
-    assert "Délai pour faire ce recours " + ("dépassé" if late else "respecté") + \
-        " (il finissait le 13 janvier 2027)" in page
+    assert (
+        "Délai pour faire ce recours "
+        + ("dépassé" if late else "respecté")
+        + " (il finissait le 13 janvier 2027)"
+        in page
+    )
     with world.uow() as uow:
         appeal = uow.appeals.of_reference("D-0TME0-00001")[0]
     assert appeal.in_time is not late and str(appeal.filed_on) == f"2027-01-{day}"
@@ -106,19 +119,32 @@ def test_without_a_notification_date_the_delay_runs_from_the_decision_and_says_s
     client = world.app.test_client()
     as_usager(client, "D-0TME0-00004")
     form = text(client.get("/d/D-0TME0-00004/contester"))
-    assert ("Vous faites un recours gracieux adressé au maire de Ville-Exemple, au plus tard le "
-            "12 janvier 2027.") in form
-    assert ("Les délais comptent à partir du 12 novembre 2026, date de la décision. Si vous "
-            "l'avez reçue plus tard, vos délais finissent plus tard.") in form
+    assert (
+        "Vous faites un recours gracieux adressé au maire de Ville-Exemple, au plus tard le "
+        "12 janvier 2027."
+    ) in form
+    assert (
+        "Les délais comptent à partir du 12 novembre 2026, date de la décision. Si vous "
+        "l'avez reçue plus tard, vos délais finissent plus tard."
+    ) in form
 
 
 def test_a_postmark_after_receipt_or_on_an_online_filing_is_refused(world):
     log(world, "D-0TME0-00005")
     world.clock.now = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
     agent = sign_in(world.app.test_client(), "instructeur-ville-exemple")
-    response = agent.post("/console/deposer", data={
-        "csrf_token": token_of(agent), "reference": "D-0TME0-00005", "step": "file",
-        "channel": "letter", "postmarked_on": "2027-01-11", "answer_by": "email",
-        "email": "lea@example.org", "account": "Lettre reçue le 10 janvier."})
+    response = agent.post(
+        "/console/deposer",
+        data={
+            "csrf_token": token_of(agent),
+            "reference": "D-0TME0-00005",
+            "step": "file",
+            "channel": "letter",
+            "postmarked_on": "2027-01-11",
+            "answer_by": "email",
+            "email": "lea@example.org",
+            "account": "Lettre reçue le 10 janvier.",
+        },
+    )
     assert response.status_code == 400
     assert "ne peut pas être postérieur à la date de réception" in text(response)

@@ -10,9 +10,15 @@ from sqlalchemy import select
 from services.appeals.adapters import tables as t
 from services.appeals.entrypoints.consumer import build_worker
 from shared.contracts.events import Event
+from shared.contracts.messages import (
+    AlgorithmRegistered,
+    ExplanationGenerated,
+    Readability,
+)
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.samples import SAMPLE_ALGORITHMS
 from tests.integration.appeals.conftest import sample_decision
+from tests.support import builders
 
 
 def until(predicate, timeout: float = 10.0) -> None:
@@ -28,41 +34,55 @@ def test_decisions_before_their_algorithm_are_kept_and_bad_events_set_aside(worl
     worker = build_worker(world.service, MemoryTransport(broker, "svc-appeals"))
     worker.start()
     try:
-        document = {**next(a for a in SAMPLE_ALGORITHMS if a["id"] == "creche-attribution"),
-                    "version": "2099.1"}
+        document = {
+            **next(a for a in SAMPLE_ALGORITHMS if a["id"] == "creche-attribution"),
+            "version": "2099.1",
+        }
         decision = sample_decision("creche-attribution", seed=90)
         decision["algorithm"] = {"id": document["id"], "version": "2099.1"}
-        contact = decision["subject"].pop("contact")
-        events = [
-            Event("decision.logged", "ville-exemple", {
-                "decision": decision, "contact": contact, "reference": "D-WORKR-00001",
-                "access_code": "ABCD-EFGH-JKMN", "public_url": "http://x/d/D-WORKR-00001",
-                "replay": {"status": "consistent"}}),
-            Event("algorithm.registered", "ville-exemple", {"algorithm": document,
-                                                            "revision": 1}),
-            Event("explanation.generated", "ville-exemple", {
-                "reference": "D-WORKR-00001", "explanation_id": "e-1", "version": 1,
-                "readability": {"formula": "Kandel-Moles", "score": 74.5}}),
-            Event("decision.logged", "ville-exemple", {"decision": {"decision_id": "X"}}),
+        contact = decision["subject"]["contact"]
+        messages = [
+            builders.logged(decision, "D-WORKR-00001").to_message(),
+            AlgorithmRegistered("ville-exemple", document, 1).to_message(),
+            ExplanationGenerated(
+                administration="ville-exemple",
+                reference="D-WORKR-00001",
+                decision_id=decision["decision_id"],
+                explanation_id=1,
+                version=1,
+                reason="Première version",
+                mention_explicite="Décision prise…",
+                motif=None,
+                public_url="http://x/d/D-WORKR-00001",
+                readability=Readability("Kandel-Moles", 74.5),
+                template="default",
+                algorithm=decision["algorithm"],
+                supersedes=None,
+            ).to_message(),
+            Event(
+                "decision.logged", "ville-exemple", {"decision": {"decision_id": "X"}}
+            ).to_message(),
         ]
         with MemoryTransport(broker, "svc-decision-log").publisher() as publisher:
-            publisher.publish([e.to_message() for e in events])
+            publisher.publish(messages)
 
         def kept() -> bool:
             with world.uow() as uow:
-                return (uow.read.decision("D-WORKR-00001") is not None
-                        and uow.read.algorithm(document["administration"], document["id"],
-                                                   "2099.1") is not None
-                        and uow.read.explanation("D-WORKR-00001") is not None
-                        and bool(uow.session.execute(
-                            select(t.messaging.dead_letters)).all()))
+                return (
+                    uow.read.decision("D-WORKR-00001") is not None
+                    and uow.read.algorithm(document["administration"], document["id"], "2099.1")
+                    is not None
+                    and uow.read.explanation("D-WORKR-00001") is not None
+                    and bool(uow.session.execute(select(t.messaging.dead_letters)).all())
+                )
+
         until(kept)
         with world.uow() as uow:
             row = uow.read.decision("D-WORKR-00001")
             dead = uow.session.execute(select(t.messaging.dead_letters)).one()
             stored = uow.session.execute(select(t.decisions)).all()
-        assert row.contact == contact and "ABCD-EFGH-JKMN" not in str(stored)
-        assert "missing" in dead.reason
+        assert row.contact == contact and "access_code" not in str(stored)
+        assert "Missing data for required field" in dead.reason
     finally:
         worker.stop.set()
         worker.join(5)

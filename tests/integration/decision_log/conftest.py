@@ -12,16 +12,19 @@ from services.decision_log.service_layer.producers import register_amqp_producer
 from services.decision_log.service_layer.registry import register_algorithm
 from shared.config import Settings
 from shared.migrations import upgrade
-from shared.testing import builders
+from tests.support import builders
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(secret_key=SECRET, transport="memory",
-                    database_urls={"decision_log": f"sqlite:///{tmp_path / 'dl.db'}"},
-                    public_url="http://explicite.test")
+    return Settings(
+        secret_key=SECRET,
+        transport="memory",
+        database_urls={"decision_log": f"sqlite:///{tmp_path / 'dl.db'}"},
+        public_url="http://explicite.test",
+    )
 
 
 @pytest.fixture
@@ -29,8 +32,9 @@ def decision_log(settings: Settings) -> Iterator[DecisionLog]:
     service = bootstrap(settings)
     upgrade("decision_log", service.engine)
     with service.uow() as uow:
-        register_algorithm(uow, builders.algorithm(), administration=builders.ADMINISTRATION,
-                           by="test")
+        register_algorithm(
+            uow, builders.algorithm(), administration=builders.ADMINISTRATION, by="test"
+        )
         register_amqp_producer(uow, "bo-ville-test", builders.ADMINISTRATION)
         register_amqp_producer(uow, "bo-autre", "autre-ville")
         uow.commit()

@@ -14,7 +14,7 @@ from services.decision_log.service_layer.audit import verify_log
 from services.decision_log.service_layer.ingest import Logged, Quarantined, ingest
 from services.decision_log.service_layer.quarantine import replay_item
 from services.decision_log.service_layer.registry import RegistryConflict, register_algorithm
-from shared.testing import builders
+from tests.support import builders
 
 PRODUCER = Producer("amqp", "bo-ville-test", builders.ADMINISTRATION)
 
@@ -22,8 +22,9 @@ PRODUCER = Producer("amqp", "bo-ville-test", builders.ADMINISTRATION)
 def log_decisions(service: DecisionLog, count: int) -> None:
     with service.uow() as uow:
         for number in range(1, count + 1):
-            outcome = ingest(uow, json.dumps(builders.decision(number)).encode(), PRODUCER,
-                             service.context)
+            outcome = ingest(
+                uow, json.dumps(builders.decision(number)).encode(), PRODUCER, service.context
+            )
             assert isinstance(outcome, Logged)
         uow.commit()
 
@@ -53,14 +54,17 @@ def test_altering_a_stored_record_is_detected(decision_log: DecisionLog):
     tamper(decision_log, update(t.decisions).where(t.decisions.c.id == row.id).values(body=body))
     [report] = verify(decision_log)
     assert not report.intact
-    assert [(b.seq, b.problem) for b in report.breaks] == [
-        (3, "content does not match its hash")]
+    assert [(b.seq, b.problem) for b in report.breaks] == [(3, "content does not match its hash")]
 
 
 def test_altering_a_hashed_column_is_detected(decision_log: DecisionLog):
     log_decisions(decision_log, 3)
-    tamper(decision_log, update(t.decisions).where(t.decisions.c.seq == 2)
-           .values(replay_status="consistent", access_code_hash="0" * 64))
+    tamper(
+        decision_log,
+        update(t.decisions)
+        .where(t.decisions.c.seq == 2)
+        .values(replay_status="consistent", access_code_hash="0" * 64),
+    )
     assert [b.seq for b in verify(decision_log)[0].breaks] == [2]
 
 
@@ -81,7 +85,8 @@ def test_deleting_the_last_records_is_detected(decision_log: DecisionLog):
 
 
 def test_a_quarantined_decision_is_replayed_once_its_algorithm_is_registered(
-        decision_log: DecisionLog):
+    decision_log: DecisionLog,
+):
     body = builders.decision(1, algorithm={"id": "creche-test", "version": "3"})
     with decision_log.uow() as uow:
         outcome = ingest(uow, json.dumps(body).encode(), PRODUCER, decision_log.context)
@@ -92,8 +97,9 @@ def test_a_quarantined_decision_is_replayed_once_its_algorithm_is_registered(
         uow.commit()
     assert still.status == "still_quarantined"
     with decision_log.uow() as uow:
-        register_algorithm(uow, builders.algorithm(version="3"),
-                           administration=builders.ADMINISTRATION, by="test")
+        register_algorithm(
+            uow, builders.algorithm(version="3"), administration=builders.ADMINISTRATION, by="test"
+        )
         result = replay_item(uow, outcome.quarantine_id, decision_log.context)
         uow.commit()
     assert result.status == "logged"
@@ -109,14 +115,14 @@ def test_a_quarantined_decision_is_replayed_once_its_algorithm_is_registered(
 def test_a_version_can_change_until_a_decision_uses_it(decision_log: DecisionLog):
     amended = builders.algorithm(purpose="Classer les demandes de test, version corrigée.")
     with decision_log.uow() as uow:
-        result = register_algorithm(uow, amended, administration=builders.ADMINISTRATION,
-                                    by="test")
+        result = register_algorithm(uow, amended, administration=builders.ADMINISTRATION, by="test")
         uow.commit()
     assert result.revision == 2 and not result.created
     log_decisions(decision_log, 1)
     with decision_log.uow() as uow, pytest.raises(RegistryConflict):
-        register_algorithm(uow, builders.algorithm(), administration=builders.ADMINISTRATION,
-                           by="test")
+        register_algorithm(
+            uow, builders.algorithm(), administration=builders.ADMINISTRATION, by="test"
+        )
 
 
 def test_registration_rejects_an_invalid_model_with_field_errors(decision_log: DecisionLog):
@@ -129,5 +135,4 @@ def test_registration_rejects_an_invalid_model_with_field_errors(decision_log: D
     no_justification = builders.algorithm()
     no_justification["criteria"][1]["justification"] = None
     with decision_log.uow() as uow, pytest.raises(ValidationError):
-        register_algorithm(uow, no_justification, administration=builders.ADMINISTRATION,
-                           by="test")
+        register_algorithm(uow, no_justification, administration=builders.ADMINISTRATION, by="test")

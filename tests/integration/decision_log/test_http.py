@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from services.decision_log.bootstrap import DecisionLog
 from services.decision_log.entrypoints.web import create_app
 from services.decision_log.service_layer.producers import create_api_key, revoke_api_key
-from shared.testing import builders
+from tests.support import builders
 
 
 @pytest.fixture
@@ -26,8 +26,12 @@ def client(decision_log: DecisionLog) -> Iterator[FlaskClient]:
 @pytest.fixture
 def api_key(decision_log: DecisionLog) -> str:
     with decision_log.uow() as uow:
-        key = create_api_key(uow, builders.ADMINISTRATION, "test back office",
-                             ("decisions:write", "algorithms:write"))
+        key = create_api_key(
+            uow,
+            builders.ADMINISTRATION,
+            "test back office",
+            ("decisions:write", "algorithms:write"),
+        )
         uow.commit()
     return key
 
@@ -35,14 +39,19 @@ def api_key(decision_log: DecisionLog) -> str:
 def post(client: FlaskClient, body: Any, key: str | None) -> Any:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     data = body if isinstance(body, bytes) else json.dumps(body)
-    return client.post("/api/v1/decisions", data=data, headers=headers,
-                       content_type="application/json")
+    return client.post(
+        "/api/v1/decisions", data=data, headers=headers, content_type="application/json"
+    )
 
 
 def as_agent(client: FlaskClient, administration: str, *roles: str) -> None:
     with client.session_transaction() as session:
-        session["agent"] = {"id": "agent-1", "administration": administration,
-                            "roles": list(roles), "at": time.time()}
+        session["agent"] = {
+            "id": "agent-1",
+            "administration": administration,
+            "roles": list(roles),
+            "at": time.time(),
+        }
 
 
 def test_a_back_office_logs_a_decision_and_gets_its_access_code(client, api_key):
@@ -68,8 +77,7 @@ def test_without_a_valid_key_nothing_is_logged(client, decision_log, api_key):
 
 
 def test_invalid_decisions_get_a_clear_error_and_a_quarantine_record(client, api_key):
-    response = post(client, builders.spoiled(builders.decision(3), "automation", "auto"),
-                    api_key)
+    response = post(client, builders.spoiled(builders.decision(3), "automation", "auto"), api_key)
     assert response.status_code == 400
     error = response.json["error"]
     assert error["code"] == "malformed" and "automation" in error["fields"]
@@ -119,21 +127,24 @@ def test_the_log_is_verified_for_auditors(client, api_key):
 
 def test_owners_register_algorithms_and_the_public_reads_the_register(client, api_key):
     document = builders.algorithm(version="2", name="Attribution <b>v2</b>")
-    response = client.post("/api/v1/algorithms", json=document,
-                           headers={"Authorization": f"Bearer {api_key}"})
+    response = client.post(
+        "/api/v1/algorithms", json=document, headers={"Authorization": f"Bearer {api_key}"}
+    )
     assert response.status_code == 201, response.json
     listing = client.get("/api/v1/algorithms").json
-    assert {(a["id"], a["version"]) for a in listing} == {("creche-test", "1"),
-                                                          ("creche-test", "2")}
+    assert {(a["id"], a["version"]) for a in listing} == {
+        ("creche-test", "1"),
+        ("creche-test", "2"),
+    }
     page = client.get("/register")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Registre des algorithmes publics" in text
     assert "Attribution &lt;b&gt;v2&lt;/b&gt;" in text and "<b>v2</b>" not in text
     assert client.get("/register/creche-test/1").headers["Location"] == (
-        f"/register/{builders.ADMINISTRATION}/creche-test/1")
-    detail = client.get(f"/register/{builders.ADMINISTRATION}/creche-test/1").get_data(
-        as_text=True)
+        f"/register/{builders.ADMINISTRATION}/creche-test/1"
+    )
+    detail = client.get(f"/register/{builders.ADMINISTRATION}/creche-test/1").get_data(as_text=True)
     assert "Situation de famille" in detail or "situation de famille" in detail.lower()
     assert "Les familles monoparentales" in detail
     csv_text = client.get("/register/algorithms.csv").get_data(as_text=True)
@@ -143,8 +154,9 @@ def test_owners_register_algorithms_and_the_public_reads_the_register(client, ap
 
 
 def test_invalid_registrations_name_their_fields(client, api_key):
-    response = client.post("/api/v1/algorithms", json={"id": "x"},
-                           headers={"Authorization": f"Bearer {api_key}"})
+    response = client.post(
+        "/api/v1/algorithms", json={"id": "x"}, headers={"Authorization": f"Bearer {api_key}"}
+    )
     assert response.status_code == 400 and "purpose" in response.json["error"]["fields"]
 
 
@@ -177,9 +189,12 @@ def test_algorithm_ids_are_each_administrations_own(client, decision_log, api_ke
     from services.decision_log.service_layer.registry import register_algorithm
 
     with decision_log.uow() as uow:
-        register_algorithm(uow, builders.algorithm(administration="autre-ville",
-                                                   name="Homonyme"),
-                           administration="autre-ville", by="test")
+        register_algorithm(
+            uow,
+            builders.algorithm(administration="autre-ville", name="Homonyme"),
+            administration="autre-ville",
+            by="test",
+        )
         uow.commit()
     ours = f"/api/v1/algorithms/{builders.ADMINISTRATION}/creche-test/1"
     theirs = "/api/v1/algorithms/autre-ville/creche-test/1"
@@ -189,10 +204,12 @@ def test_algorithm_ids_are_each_administrations_own(client, decision_log, api_ke
     assert ambiguous.status_code == 409 and ambiguous.json["error"]["code"] == "ambiguous"
     owner = {"Authorization": f"Bearer {api_key}"}
     assert client.patch(theirs, json={"status": "retired"}, headers=owner).status_code == 404
-    retired = client.patch("/api/v1/algorithms/creche-test/1", json={"status": "retired"},
-                           headers=owner)
+    retired = client.patch(
+        "/api/v1/algorithms/creche-test/1", json={"status": "retired"}, headers=owner
+    )
     assert retired.status_code == 200 and retired.json["algorithm"]["administration"] == (
-        builders.ADMINISTRATION)
+        builders.ADMINISTRATION
+    )
     assert client.get(theirs).json["algorithm"]["status"] == "in_use"
     assert client.patch(ours, json={"status": "in_use"}, headers=owner).status_code == 200
     logged = post(client, builders.decision(41), api_key)

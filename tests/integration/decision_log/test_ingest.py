@@ -14,7 +14,7 @@ from services.decision_log.bootstrap import DecisionLog
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer.ingest import Duplicate, Logged, Quarantined, ingest
 from shared.auth.tokens import hash_access_code
-from shared.testing import builders
+from tests.support import builders
 
 PRODUCER = Producer("amqp", "bo-ville-test", builders.ADMINISTRATION)
 
@@ -34,8 +34,9 @@ def count(service: DecisionLog, table: Any) -> int:
 
 def outbox_types(service: DecisionLog) -> list[str]:
     with service.engine.connect() as connection:
-        return list(connection.scalars(select(t.messaging.outbox.c.type)
-                                       .order_by(t.messaging.outbox.c.id)))
+        return list(
+            connection.scalars(select(t.messaging.outbox.c.type).order_by(t.messaging.outbox.c.id))
+        )
 
 
 def test_a_valid_decision_is_logged_with_a_reference_and_announced(decision_log: DecisionLog):
@@ -46,8 +47,9 @@ def test_a_valid_decision_is_logged_with_a_reference_and_announced(decision_log:
         row = uow.decisions.find(builders.ADMINISTRATION, "TEST-000001")
         assert row.reference == outcome.reference
         # Only a digest of the access code is kept.
-        assert row.access_code_hash == hash_access_code(decision_log.settings.secret_key,
-                                                         outcome.access_code)
+        assert row.access_code_hash == hash_access_code(
+            decision_log.settings.secret_key, outcome.access_code
+        )
         assert outcome.access_code not in json.dumps(row.body)
         assert "contact" not in row.body["subject"]
         assert uow.decisions.contact(row.id)["email"] == "personne1@example.org"
@@ -64,7 +66,8 @@ def test_an_identical_resend_changes_nothing(decision_log: DecisionLog):
 
 
 def test_a_different_body_under_the_same_id_is_a_conflict_and_the_original_stays(
-        decision_log: DecisionLog):
+    decision_log: DecisionLog,
+):
     body = builders.decision(3, revenu=1200, parent_isole=True)
     first = send(decision_log, body)
     changed = builders.decision(3, revenu=900, parent_isole=True)
@@ -83,35 +86,70 @@ BAD_INPUTS = [
     ("not json", b"{not json", "malformed", "body"),
     ("not an object", b"[1, 2]", "malformed", "body"),
     ("not utf-8", b'{"a": "\xff"}', "malformed", "body"),
-    ("missing field", builders.spoiled(builders.decision(), "outcome", ...), "malformed",
-     "outcome"),
-    ("wrong type", builders.spoiled(builders.decision(), "outcome.favourable", "yes"),
-     "malformed", "outcome.favourable"),
-    ("criterion value not scalar", builders.spoiled(builders.decision(), "criteria.0.value",
-                                                    {"a": 1}), "malformed", "criteria.0.value"),
+    (
+        "missing field",
+        builders.spoiled(builders.decision(), "outcome", ...),
+        "malformed",
+        "outcome",
+    ),
+    (
+        "wrong type",
+        builders.spoiled(builders.decision(), "outcome.favourable", "yes"),
+        "malformed",
+        "outcome.favourable",
+    ),
+    (
+        "criterion value not scalar",
+        builders.spoiled(builders.decision(), "criteria.0.value", {"a": 1}),
+        "malformed",
+        "criteria.0.value",
+    ),
     ("unknown field", {**builders.decision(), "extra": 1}, "malformed", "extra"),
-    ("control character", builders.spoiled(builders.decision(), "subject.ref", "a\x00b"),
-     "malformed", "subject.ref"),
+    (
+        "control character",
+        builders.spoiled(builders.decision(), "subject.ref", "a\x00b"),
+        "malformed",
+        "subject.ref",
+    ),
     ("NaN", json.dumps(builders.decision(score=float("nan"))).encode(), "malformed", "score"),
     ("deep nesting", json.dumps({"a": [[[[[[[[[[1]]]]]]]]]]}).encode(), "malformed", "body"),
     ("future date", builders.decision(decided_at=FUTURE), "invalid", "decided_at"),
-    ("unknown criterion", builders.spoiled(builders.decision(), "criteria.0.code", "age"),
-     "invalid", "criteria.age"),
-    ("wrong criterion type", builders.spoiled(builders.decision(), "criteria.0.value", "beaucoup"),
-     "invalid", "criteria.revenu"),
-    ("undeclared outcome", builders.spoiled(builders.decision(), "outcome.code", "peut-etre"),
-     "invalid", "outcome.code"),
-    ("unknown algorithm", builders.spoiled(builders.decision(), "algorithm.version", "9"),
-     "unknown_algorithm", "algorithm"),
+    (
+        "unknown criterion",
+        builders.spoiled(builders.decision(), "criteria.0.code", "age"),
+        "invalid",
+        "criteria.age",
+    ),
+    (
+        "wrong criterion type",
+        builders.spoiled(builders.decision(), "criteria.0.value", "beaucoup"),
+        "invalid",
+        "criteria.revenu",
+    ),
+    (
+        "undeclared outcome",
+        builders.spoiled(builders.decision(), "outcome.code", "peut-etre"),
+        "invalid",
+        "outcome.code",
+    ),
+    (
+        "unknown algorithm",
+        builders.spoiled(builders.decision(), "algorithm.version", "9"),
+        "unknown_algorithm",
+        "algorithm",
+    ),
     ("html in text is kept as text", None, None, None),
 ]
 
 
-@pytest.mark.parametrize(("body", "category", "field"),
-                         [case[1:] for case in BAD_INPUTS if case[1] is not None],
-                         ids=[case[0] for case in BAD_INPUTS if case[1] is not None])
+@pytest.mark.parametrize(
+    ("body", "category", "field"),
+    [case[1:] for case in BAD_INPUTS if case[1] is not None],
+    ids=[case[0] for case in BAD_INPUTS if case[1] is not None],
+)
 def test_each_kind_of_bad_decision_is_quarantined_with_its_reason(
-        decision_log: DecisionLog, body: Any, category: str, field: str):
+    decision_log: DecisionLog, body: Any, category: str, field: str
+):
     outcome = send(decision_log, body)
     assert isinstance(outcome, Quarantined)
     assert outcome.category == category
@@ -123,11 +161,13 @@ def test_each_kind_of_bad_decision_is_quarantined_with_its_reason(
 
 
 def test_a_valid_decision_is_not_held_back_by_an_invalid_one_in_the_same_transaction(
-        decision_log: DecisionLog):
+    decision_log: DecisionLog,
+):
     with decision_log.uow() as uow:
         bad = ingest(uow, b"{", PRODUCER, decision_log.context)
-        good = ingest(uow, json.dumps(builders.decision(4)).encode(), PRODUCER,
-                      decision_log.context)
+        good = ingest(
+            uow, json.dumps(builders.decision(4)).encode(), PRODUCER, decision_log.context
+        )
         uow.commit()
     assert isinstance(bad, Quarantined) and isinstance(good, Logged)
 
@@ -149,13 +189,19 @@ def test_producers_may_only_send_for_their_own_administration(decision_log: Deci
 
 
 def test_full_automation_is_refused_when_the_version_only_supports_an_agent(
-        decision_log: DecisionLog):
+    decision_log: DecisionLog,
+):
     from services.decision_log.service_layer.registry import register_algorithm
 
     with decision_log.uow() as uow:
-        register_algorithm(uow, builders.algorithm(version="2", automation_allowed="partial",
-                                                   human_role="la commission"),
-                           administration=builders.ADMINISTRATION, by="test")
+        register_algorithm(
+            uow,
+            builders.algorithm(
+                version="2", automation_allowed="partial", human_role="la commission"
+            ),
+            administration=builders.ADMINISTRATION,
+            by="test",
+        )
         uow.commit()
     body = builders.decision(7, algorithm={"id": "creche-test", "version": "2"})
     outcome = send(decision_log, body)
@@ -164,8 +210,15 @@ def test_full_automation_is_refused_when_the_version_only_supports_an_agent(
 
 def test_a_divergent_outcome_is_logged_flagged_and_announced(decision_log: DecisionLog):
     body = builders.decision(8, revenu=1200, parent_isole=False)  # 10 points: refus
-    wrong = {**body, "outcome": {**body["outcome"], "code": "attribution",
-                                 "label": "Place attribuée", "favourable": True}}
+    wrong = {
+        **body,
+        "outcome": {
+            **body["outcome"],
+            "code": "attribution",
+            "label": "Place attribuée",
+            "favourable": True,
+        },
+    }
     outcome = send(decision_log, wrong)
     assert isinstance(outcome, Logged) and outcome.replay_status == "divergent"
     with decision_log.uow() as uow:
@@ -178,13 +231,11 @@ def test_corrections_supersede_a_logged_decision_only(decision_log: DecisionLog)
     orphan = send(decision_log, builders.decision(10, supersedes="TEST-000999"))
     assert isinstance(orphan, Quarantined) and orphan.category == "unknown_supersedes"
     send(decision_log, builders.decision(9))
-    correction = send(decision_log, builders.decision(11, supersedes="TEST-000009",
-                                                      revenu=900))
+    correction = send(decision_log, builders.decision(11, supersedes="TEST-000009", revenu=900))
     assert isinstance(correction, Logged)
 
 
-def test_a_refused_producer_fills_its_own_quarantine_never_the_others(
-        decision_log: DecisionLog):
+def test_a_refused_producer_fills_its_own_quarantine_never_the_others(decision_log: DecisionLog):
     """Issue 11: a producer refused for another administration filled that administration's
     quarantine and sent it decision.quarantined events."""
     send(decision_log, builders.decision(8), Producer("amqp", "bo-autre", "autre-ville"))
@@ -192,7 +243,12 @@ def test_a_refused_producer_fills_its_own_quarantine_never_the_others(
     send(decision_log, builders.decision(10), Producer("amqp", None, None))
     with decision_log.uow() as uow:
         filed = [item.administration for item in uow.quarantine.listing(status="pending")]
-        announced = list(uow.session.scalars(select(t.messaging.outbox.c.routing_key).where(
-            t.messaging.outbox.c.type == "decision.quarantined")))
+        announced = list(
+            uow.session.scalars(
+                select(t.messaging.outbox.c.routing_key).where(
+                    t.messaging.outbox.c.type == "decision.quarantined"
+                )
+            )
+        )
     assert filed == ["autre-ville", None, None]
     assert announced == ["decision.quarantined.autre-ville"]

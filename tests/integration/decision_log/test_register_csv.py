@@ -8,14 +8,20 @@ import io
 
 from services.decision_log.entrypoints.web import create_app
 from services.decision_log.service_layer.registry import register_algorithm
-from shared.testing import builders
+from tests.support import builders
 
 
 def test_no_cell_starts_a_formula_even_behind_a_tab(decision_log):
     hostile = builders.algorithm(
-        id="formules", name="\t=HYPERLINK(\"http://x\")", purpose="\t+1+1",
-        responsible_service={**builders.algorithm()["responsible_service"],
-                             "name": "@SUM(A1)", "email": "=cmd@ville-test.fr"})
+        id="formules",
+        name='\t=HYPERLINK("http://x")',
+        purpose="\t+1+1",
+        responsible_service={
+            **builders.algorithm()["responsible_service"],
+            "name": "@SUM(A1)",
+            "email": "=cmd@ville-test.fr",
+        },
+    )
     with decision_log.uow() as uow:
         register_algorithm(uow, hostile, administration=builders.ADMINISTRATION, by="test")
         uow.commit()

@@ -29,7 +29,6 @@ from services.decision_log.service_layer.transparency import (
     verify_tree,
 )
 from shared.config import Settings
-from shared.testing import builders
 from shared.tlog.checkpoint import Checkpoint, check_extends
 from shared.tlog.keys import create_key_file
 from shared.tlog.merkle import consistency_proof, tree_root
@@ -38,6 +37,7 @@ from shared.tlog.receipt import Receipt, ReceiptError, check_receipt
 from shared.tlog.witness import WitnessRefusal, WitnessState, witness
 from tests.integration.decision_log.conftest import SECRET
 from tests.integration.decision_log.test_ingest import send
+from tests.support import builders
 
 ADMINISTRATION = builders.ADMINISTRATION
 
@@ -46,10 +46,14 @@ ADMINISTRATION = builders.ADMINISTRATION
 def settings(tmp_path: Path) -> Settings:
     key = tmp_path / "log_signing_key"
     create_key_file(key, "explicite.test")
-    return Settings(secret_key=SECRET, transport="memory",
-                    database_urls={"decision_log": f"sqlite:///{tmp_path / 'dl.db'}"},
-                    public_url="http://explicite.test", log_key_files=(str(key),),
-                    log_checkpoint_seconds=0)
+    return Settings(
+        secret_key=SECRET,
+        transport="memory",
+        database_urls={"decision_log": f"sqlite:///{tmp_path / 'dl.db'}"},
+        public_url="http://explicite.test",
+        log_key_files=(str(key),),
+        log_checkpoint_seconds=0,
+    )
 
 
 def log_decisions(decision_log: DecisionLog, numbers: range) -> list[str]:
@@ -107,9 +111,13 @@ def test_verify_finds_a_record_that_no_longer_matches_its_leaf(decision_log):
     log_decisions(decision_log, range(1, 6))
     checkpoint(decision_log)
     with decision_log.uow() as uow:
-        uow.session.execute(update(t.decisions).where(t.decisions.c.seq == 3)
-                            .values(outcome_code="attribution", replay_status="consistent",
-                                    body=builders.decision(99)))
+        uow.session.execute(
+            update(t.decisions)
+            .where(t.decisions.c.seq == 3)
+            .values(
+                outcome_code="attribution", replay_status="consistent", body=builders.decision(99)
+            )
+        )
         uow.commit()
     with decision_log.uow() as uow:
         problems = verify_tree(uow, ADMINISTRATION).problems
@@ -131,8 +139,10 @@ def as_usager(client, *references: str) -> None:
 def test_the_person_downloads_a_receipt_that_anyone_can_check(decision_log, client):
     references = log_decisions(decision_log, range(1, 6))
     as_usager(client, references[2])
-    assert client.get(f"/api/v1/log/{ADMINISTRATION}/proof/{references[2]}").json[
-        "error"]["code"] == "not_yet_checkpointed"
+    assert (
+        client.get(f"/api/v1/log/{ADMINISTRATION}/proof/{references[2]}").json["error"]["code"]
+        == "not_yet_checkpointed"
+    )
     checkpoint(decision_log)
     response = client.get(f"/api/v1/log/{ADMINISTRATION}/proof/{references[2]}?download=1")
     assert response.status_code == 200
@@ -169,8 +179,12 @@ def test_back_offices_and_agents_of_the_administration_get_proofs(decision_log, 
     assert client.get(path, headers={"Authorization": f"Bearer {other}"}).status_code == 404
     assert client.get(path).status_code == 401
     with client.session_transaction() as session:
-        session["agent"] = {"id": "a1", "administration": ADMINISTRATION,
-                            "roles": ["auditor"], "at": time.time()}
+        session["agent"] = {
+            "id": "a1",
+            "administration": ADMINISTRATION,
+            "roles": ["auditor"],
+            "at": time.time(),
+        }
     assert client.get(path).status_code == 200
 
 
@@ -185,14 +199,14 @@ def test_open_data_lists_checkpoints_and_proves_consistency(decision_log, client
     old = Checkpoint.from_text(parse_note(listing[1]["note"]).text)
     new = Checkpoint.from_text(parse_note(listing[0]["note"]).text)
     check_extends(old, new, [base64.b64decode(h) for h in proof])
-    assert client.get(f"/api/v1/log/{ADMINISTRATION}/consistency?from=3&to=10").status_code \
-        == 400
+    assert client.get(f"/api/v1/log/{ADMINISTRATION}/consistency?from=3&to=10").status_code == 400
     assert client.get("/api/v1/log/nulle-part/checkpoint").status_code == 404
     assert client.get("/api/v1/log/NOT%20A%20SLUG/checkpoints").status_code == 404
 
 
-def test_a_registered_witness_cosigns_and_its_cosignature_is_published(decision_log, client,
-                                                                       tmp_path):
+def test_a_registered_witness_cosigns_and_its_cosignature_is_published(
+    decision_log, client, tmp_path
+):
     log_decisions(decision_log, range(1, 4))
     checkpoint(decision_log)
     state = WitnessState(tmp_path / "witness")
@@ -220,10 +234,20 @@ def test_a_registered_witness_cosigns_and_its_cosignature_is_published(decision_
     assert listing[0]["cosignatures"][0]["witness"] == "asso.example/temoin"
     # A cosignature of a checkpoint the log never issued is refused.
     stranger = Signer.generate("explicite.test/log/" + ADMINISTRATION)
-    fake = str(parse_note(published)).replace(published.split("\n")[2], base64.b64encode(
-        bytes(32)).decode())
-    assert client.post(url, data=fake.split("\n\n")[0] + "\n\n" + stranger.signature_line(
-        fake.split("\n\n")[0] + "\n") + line, content_type="text/plain").status_code == 404
+    fake = str(parse_note(published)).replace(
+        published.split("\n")[2], base64.b64encode(bytes(32)).decode()
+    )
+    assert (
+        client.post(
+            url,
+            data=fake.split("\n\n")[0]
+            + "\n\n"
+            + stranger.signature_line(fake.split("\n\n")[0] + "\n")
+            + line,
+            content_type="text/plain",
+        ).status_code
+        == 404
+    )
     assert client.post(url, data="pas une note", content_type="text/plain").status_code == 400
 
 
@@ -244,8 +268,11 @@ def test_a_witness_refuses_a_log_that_rewrote_its_history(decision_log, tmp_path
     witness(state, signer, key, first.note, proofs)
     # Someone with write access rewrites record 2 and recomputes every node and hash.
     with decision_log.uow() as uow:
-        uow.session.execute(update(t.decisions).where(t.decisions.c.seq == 2).values(
-            body={**builders.decision(2), "score": 99}))
+        uow.session.execute(
+            update(t.decisions)
+            .where(t.decisions.c.seq == 2)
+            .values(body={**builders.decision(2), "score": 99})
+        )
         uow.session.execute(delete(t.tlog.nodes))
         uow.session.execute(delete(t.tlog.checkpoints))
         uow.commit()
@@ -270,22 +297,37 @@ def run_script(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The association's way: a copy of the script, no Explicite on the path, no settings."""
     copy = tmp_path / "verifier-recu.py"
     copy.write_text(SCRIPT.read_text())
-    return subprocess.run([sys.executable, "-I", str(copy), *args], cwd=tmp_path, env={},
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-I", str(copy), *args],
+        cwd=tmp_path,
+        env={},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_the_standalone_script_needs_only_the_standard_library_and_cryptography():
     tree = ast.parse(SCRIPT.read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
     assert imported - set(sys.stdlib_module_names) == {"cryptography"}
     assert len(SCRIPT.read_text().splitlines()) < 200
 
 
-def test_the_standalone_script_verifies_a_receipt_and_detects_a_fork(decision_log, client,
-                                                                      tmp_path):
+def test_the_standalone_script_verifies_a_receipt_and_detects_a_fork(
+    decision_log, client, tmp_path
+):
     references = log_decisions(decision_log, range(1, 12))
     checkpoint(decision_log)
     as_usager(client, references[6])
@@ -294,8 +336,7 @@ def test_the_standalone_script_verifies_a_receipt_and_detects_a_fork(decision_lo
     key = client.get(f"/api/v1/log/{ADMINISTRATION}/key").get_data(as_text=True).strip()
     published = client.get(f"/api/v1/log/{ADMINISTRATION}/checkpoint").get_data(as_text=True)
     (tmp_path / "publie.txt").write_text(published)
-    result = run_script(tmp_path, "recu.json", "--cle", key, "--point-de-controle",
-                        "publie.txt")
+    result = run_script(tmp_path, "recu.json", "--cle", key, "--point-de-controle", "publie.txt")
     assert result.returncode == 0, result.stderr
     assert f"entrée n° 7 du journal explicite.test/log/{ADMINISTRATION}" in result.stdout
     assert receipt["fingerprint"] in result.stdout
@@ -304,12 +345,12 @@ def test_the_standalone_script_verifies_a_receipt_and_detects_a_fork(decision_lo
     forked = Checkpoint(origin, 11, bytes(32)).text
     signer = Signer(origin, ED25519, decision_log.log_keys[0].private_key)
     (tmp_path / "fourche.txt").write_text(forked + "\n" + signer.signature_line(forked))
-    result = run_script(tmp_path, "recu.json", "--cle", key, "--point-de-controle",
-                        "fourche.txt")
+    result = run_script(tmp_path, "recu.json", "--cle", key, "--point-de-controle", "fourche.txt")
     assert result.returncode == 1 and "même taille" in result.stderr
     # A receipt whose record was edited, or checked against another key, proves nothing.
-    edited = dict(receipt, entry=receipt["entry"].replace('"favourable":false',
-                                                          '"favourable":true'))
+    edited = dict(
+        receipt, entry=receipt["entry"].replace('"favourable":false', '"favourable":true')
+    )
     (tmp_path / "modifie.json").write_text(json.dumps(edited))
     assert run_script(tmp_path, "modifie.json", "--cle", key).returncode == 1
     stranger = Signer.generate(origin).verifier.vkey
@@ -319,20 +360,29 @@ def test_the_standalone_script_verifies_a_receipt_and_detects_a_fork(decision_lo
 @pytest.fixture
 def served(decision_log: DecisionLog) -> Iterator[str]:
     """decision_log over real HTTP: the commands below are outside programs."""
-    server = make_server("127.0.0.1", 0, create_app(decision_log.settings, decision_log),
-                         threaded=True)
+    server = make_server(
+        "127.0.0.1", 0, create_app(decision_log.settings, decision_log), threaded=True
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
 
 
-def test_the_witness_and_receipt_commands_work_over_http(decision_log, served, client,
-                                                         tmp_path, capsys):
+def test_the_witness_and_receipt_commands_work_over_http(
+    decision_log, served, client, tmp_path, capsys
+):
     log_url = f"{served}/api/v1/log/{ADMINISTRATION}"
     state = tmp_path / "temoin"
-    witness_run = ["witness", "--log", log_url, "--state", str(state),
-                   "--name", "asso.example/temoin"]
+    witness_run = [
+        "witness",
+        "--log",
+        log_url,
+        "--state",
+        str(state),
+        "--name",
+        "asso.example/temoin",
+    ]
     references = log_decisions(decision_log, range(1, 6))
     checkpoint(decision_log)
     assert cli.main(witness_run) == 3  # verified and kept, but not registered yet
@@ -347,20 +397,36 @@ def test_the_witness_and_receipt_commands_work_over_http(decision_log, served, c
 
     as_usager(client, references[1])
     receipt = tmp_path / "recu.json"
-    receipt.write_text(client.get(f"/api/v1/log/{ADMINISTRATION}/proof/{references[1]}")
-                       .get_data(as_text=True))
+    receipt.write_text(
+        client.get(f"/api/v1/log/{ADMINISTRATION}/proof/{references[1]}").get_data(as_text=True)
+    )
     log_decisions(decision_log, range(10, 13))
     checkpoint(decision_log)
-    assert cli.main(["receipt", "verify", str(receipt), "--checkpoint",
-                     f"{log_url}/checkpoint", "--witness", vkey]) == 0
+    assert (
+        cli.main(
+            [
+                "receipt",
+                "verify",
+                str(receipt),
+                "--checkpoint",
+                f"{log_url}/checkpoint",
+                "--witness",
+                vkey,
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Cosigné par le témoin asso.example/temoin" in out
     assert "Le journal publié (12 entrées) prolonge celui de votre reçu" in out
 
     # History rewritten and recomputed: the witness refuses, the receipt fails.
     with decision_log.uow() as uow:
-        uow.session.execute(update(t.decisions).where(t.decisions.c.seq == 2).values(
-            body={**builders.decision(2), "score": 1}))
+        uow.session.execute(
+            update(t.decisions)
+            .where(t.decisions.c.seq == 2)
+            .values(body={**builders.decision(2), "score": 1})
+        )
         uow.session.execute(delete(t.tlog.nodes))
         uow.session.execute(delete(t.tlog.cosignatures))
         uow.session.execute(delete(t.tlog.checkpoints))
@@ -371,5 +437,6 @@ def test_the_witness_and_receipt_commands_work_over_http(decision_log, served, c
     checkpoint(decision_log)
     assert cli.main(witness_run) == 2
     assert "REFUS" in capsys.readouterr().err
-    assert cli.main(["receipt", "verify", str(receipt), "--checkpoint",
-                     f"{log_url}/checkpoint"]) == 1
+    assert (
+        cli.main(["receipt", "verify", str(receipt), "--checkpoint", f"{log_url}/checkpoint"]) == 1
+    )

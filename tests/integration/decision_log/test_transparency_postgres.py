@@ -19,7 +19,7 @@ from services.decision_log.adapters import tables as t
 from services.decision_log.bootstrap import DecisionLog, bootstrap
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer.audit import verify_log
-from services.decision_log.service_layer.ingest import hashed_part, ingest
+from services.decision_log.service_layer.ingest import Received, hashed_part, ingest_batch
 from services.decision_log.service_layer.producers import register_amqp_producer
 from services.decision_log.service_layer.registry import register_algorithm
 from services.decision_log.service_layer.transparency import (
@@ -32,7 +32,6 @@ from services.decision_log.service_layer.transparency import (
 from shared.chain import GENESIS, link_hash
 from shared.config import Settings
 from shared.migrations import upgrade
-from shared.testing import builders
 from shared.tlog.checkpoint import Checkpoint
 from shared.tlog.checkpoints import StoredCheckpoint
 from shared.tlog.keys import create_key_file
@@ -40,6 +39,7 @@ from shared.tlog.merkle import ProofError, consistency_proof
 from shared.tlog.note import ED25519, Signer, parse_note
 from shared.tlog.receipt import Receipt, check_against, check_receipt
 from shared.tlog.witness import WitnessRefusal, WitnessState, witness
+from tests.support import builders
 
 pytestmark = pytest.mark.infra
 
@@ -53,10 +53,14 @@ def service(postgres, tmp_path: Path) -> Iterator[DecisionLog]:
     postgres.create_database(database)
     key = tmp_path / "log_signing_key"
     create_key_file(key, "explicite.test")
-    settings = Settings(secret_key="test-secret-key-that-is-long-enough-0123456789",
-                        transport="memory", database_urls={"decision_log": postgres.url(database)},
-                        public_url="https://explicite.test", log_key_files=(str(key),),
-                        log_checkpoint_seconds=0)
+    settings = Settings(
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        transport="memory",
+        database_urls={"decision_log": postgres.url(database)},
+        public_url="https://explicite.test",
+        log_key_files=(str(key),),
+        log_checkpoint_seconds=0,
+    )
     app = bootstrap(settings)
     upgrade("decision_log", app.engine)
     with app.uow() as uow:
@@ -71,8 +75,8 @@ def log_batch(app: DecisionLog, numbers: range) -> list[str]:
     """As the worker does: one consumer batch, one transaction, nodes written with COPY."""
     bodies = [json.dumps(builders.decision(n, revenu=900 + n)).encode() for n in numbers]
     with app.uow() as uow:
-        uow.begin_batch(bodies)
-        references = [ingest(uow, body, PRODUCER, app.context).reference for body in bodies]
+        outcomes = ingest_batch(uow, [Received(PRODUCER, body) for body in bodies], app.context)
+        references = [outcome.reference for outcome in outcomes]
         uow.commit()
     return references
 
@@ -88,8 +92,10 @@ def sign(app: DecisionLog) -> StoredCheckpoint:
 
 def receipts(app: DecisionLog, references: list[str]) -> list[Receipt]:
     with app.uow() as uow:
-        return [receipt_for(uow, uow.decisions.by_reference(r), app.settings, app.log_keys)
-                for r in references]
+        return [
+            receipt_for(uow, uow.decisions.by_reference(r), app.settings, app.log_keys)
+            for r in references
+        ]
 
 
 def proofs_of(app: DecisionLog) -> Callable[[int, int], list[bytes]]:
@@ -104,9 +110,14 @@ def rewrite_history(app: DecisionLog, change: Callable[[list[dict[str, Any]]], N
     """What someone with write access can do: change the records, renumber them, recompute
     every chain hash and the head, rebuild every node, drop the old checkpoints."""
     with app.engine.begin() as connection:
-        rows = [dict(r._mapping) for r in connection.execute(
-            select(t.decisions).where(t.decisions.c.administration == ADMINISTRATION)
-            .order_by(t.decisions.c.seq))]
+        rows = [
+            dict(r._mapping)
+            for r in connection.execute(
+                select(t.decisions)
+                .where(t.decisions.c.administration == ADMINISTRATION)
+                .order_by(t.decisions.c.seq)
+            )
+        ]
         change(rows)
         prev = GENESIS
         for seq, row in enumerate(rows, start=1):
@@ -115,15 +126,29 @@ def rewrite_history(app: DecisionLog, change: Callable[[list[dict[str, Any]]], N
             prev = row["hash"]
         kept = [row["id"] for row in rows]
         connection.execute(delete(t.contacts).where(t.contacts.c.decision_pk.not_in(kept)))
-        connection.execute(delete(t.decisions).where(
-            t.decisions.c.administration == ADMINISTRATION, t.decisions.c.id.not_in(kept)))
+        connection.execute(
+            delete(t.decisions).where(
+                t.decisions.c.administration == ADMINISTRATION, t.decisions.c.id.not_in(kept)
+            )
+        )
         for row in rows:
-            connection.execute(update(t.decisions).where(t.decisions.c.id == row["id"]).values(
-                seq=row["seq"], prev_hash=row["prev_hash"], hash=row["hash"], body=row["body"]))
-        connection.execute(update(t.decisions).where(
-            t.decisions.c.administration == ADMINISTRATION).values(seq=-t.decisions.c.seq))
-        connection.execute(update(t.chain_heads).where(
-            t.chain_heads.c.administration == ADMINISTRATION).values(seq=len(rows), hash=prev))
+            connection.execute(
+                update(t.decisions)
+                .where(t.decisions.c.id == row["id"])
+                .values(
+                    seq=row["seq"], prev_hash=row["prev_hash"], hash=row["hash"], body=row["body"]
+                )
+            )
+        connection.execute(
+            update(t.decisions)
+            .where(t.decisions.c.administration == ADMINISTRATION)
+            .values(seq=-t.decisions.c.seq)
+        )
+        connection.execute(
+            update(t.chain_heads)
+            .where(t.chain_heads.c.administration == ADMINISTRATION)
+            .values(seq=len(rows), hash=prev)
+        )
         connection.execute(delete(t.tlog.nodes).where(t.tlog.nodes.c.log == ADMINISTRATION))
         connection.execute(delete(t.tlog.cosignatures))
         connection.execute(delete(t.tlog.checkpoints))
@@ -136,8 +161,9 @@ def internal_checks_pass(app: DecisionLog) -> None:
         assert verify_tree(uow, ADMINISTRATION).problems == ()
 
 
-def refused_by_outsiders(app: DecisionLog, state: WitnessState, signer: Signer,
-                         kept: list[Receipt]) -> None:
+def refused_by_outsiders(
+    app: DecisionLog, state: WitnessState, signer: Signer, kept: list[Receipt]
+) -> None:
     new = sign(app)
     key = log_key(app.settings, app.log_keys, ADMINISTRATION)
     with pytest.raises(WitnessRefusal):
@@ -167,15 +193,19 @@ def watched(service: DecisionLog, tmp_path: Path):
     return state, signer, kept, references
 
 
-def test_a_history_rewritten_wholesale_is_caught_by_the_witness_and_every_receipt(
-        service, watched):
+def test_a_history_rewritten_wholesale_is_caught_by_the_witness_and_every_receipt(service, watched):
     state, signer, kept, _ = watched
 
     def reverse_decision_7(rows: list[dict[str, Any]]) -> None:
         outcome = rows[6]["body"]["outcome"]
-        rows[6]["body"] = {**rows[6]["body"], "outcome": {
-            **outcome, "favourable": not outcome["favourable"],
-            "code": "refus" if outcome["favourable"] else "attribution"}}
+        rows[6]["body"] = {
+            **rows[6]["body"],
+            "outcome": {
+                **outcome,
+                "favourable": not outcome["favourable"],
+                "code": "refus" if outcome["favourable"] else "attribution",
+            },
+        }
 
     rewrite_history(service, reverse_decision_7)
     internal_checks_pass(service)  # nothing inside the database can tell
@@ -185,8 +215,9 @@ def test_a_history_rewritten_wholesale_is_caught_by_the_witness_and_every_receip
 def test_a_deleted_row_is_detected(service, watched):
     state, signer, kept, references = watched
     with service.engine.begin() as connection:
-        victim = connection.scalar(select(t.decisions.c.id).where(
-            t.decisions.c.reference == references[30]))
+        victim = connection.scalar(
+            select(t.decisions.c.id).where(t.decisions.c.reference == references[30])
+        )
         connection.execute(delete(t.contacts).where(t.contacts.c.decision_pk == victim))
         connection.execute(delete(t.decisions).where(t.decisions.c.id == victim))
     with service.uow() as uow:  # removed alone: the chain and the tree both say so
@@ -220,8 +251,9 @@ def test_a_forked_view_is_detected(service, watched):
     origin = Checkpoint.from_text(parse_note(latest.note).text).origin
     other_root = bytes(32)
     text = Checkpoint(origin, latest.size, other_root).text
-    forked = text + "\n" + Signer(origin, ED25519, service.log_keys[0].private_key) \
-        .signature_line(text)
+    forked = (
+        text + "\n" + Signer(origin, ED25519, service.log_keys[0].private_key).signature_line(text)
+    )
     key = log_key(service.settings, service.log_keys, ADMINISTRATION)
     with pytest.raises(WitnessRefusal, match="réécrite"):
         witness(state, signer, key, forked, proofs_of(service))
@@ -234,11 +266,11 @@ def test_the_log_refuses_to_sign_over_a_rewritten_tree(service, watched):
     """Unless the old checkpoints are deleted too, the log itself will not sign the new
     tree: it proves each new head from the last one it signed."""
     with service.engine.begin() as connection:  # the node of the first 32 leaves, rewritten
-        connection.execute(update(t.tlog.nodes).where(t.tlog.nodes.c.leaf == 31).values(
-            hashes=bytes(6 * 32)))
+        connection.execute(
+            update(t.tlog.nodes).where(t.tlog.nodes.c.leaf == 31).values(hashes=bytes(6 * 32))
+        )
     log_batch(service, range(61, 63))
     with service.uow() as uow:
         before = uow.checkpoints.latest(ADMINISTRATION)
-        assert issue_checkpoints(uow, service.settings, service.log_keys,
-                                 datetime.now(UTC)) == []
+        assert issue_checkpoints(uow, service.settings, service.log_keys, datetime.now(UTC)) == []
         assert uow.checkpoints.latest(ADMINISTRATION) == before

@@ -20,6 +20,7 @@ from services.explainer.entrypoints.web import create_app
 from shared.auth.tokens import hash_access_code, new_access_code, new_reference
 from shared.config import Settings
 from shared.contracts.events import Event
+from shared.contracts.messages import AlgorithmRegistered, DecisionLogged
 from shared.messaging import topology
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.migrations import upgrade
@@ -34,8 +35,9 @@ def sample(algorithm_id: str) -> dict[str, Any]:
     return copy.deepcopy(next(d for d in SAMPLE_ALGORITHMS if d["id"] == algorithm_id))
 
 
-def decision_of(algorithm_id: str, *, favourable: bool | None = None, seed: int = 3,
-                **changes: Any) -> dict[str, Any]:
+def decision_of(
+    algorithm_id: str, *, favourable: bool | None = None, seed: int = 3, **changes: Any
+) -> dict[str, Any]:
     """A sample decision of that algorithm (refused unless said otherwise), without contact."""
     for candidate in generate_decisions(60, seed=seed):
         if candidate["algorithm"]["id"] != algorithm_id:
@@ -58,18 +60,23 @@ class Logged:
         self.replay = replay or {"status": "consistent", "differences": []}
 
     def event(self) -> Event:
-        return Event(topology.DECISION_LOGGED, self.decision["administration"], {
-            "decision": self.decision, "contact": {"email": "personne@example.org"},
-            "reference": self.reference, "access_code": self.access_code,
-            "access_code_hash": hash_access_code(SECRET, self.access_code),
-            "public_url": f"http://explicite.test/d/{self.reference}",
-            "algorithm": dict(self.decision["algorithm"]), "replay": self.replay,
-            "log": {"seq": 1, "hash": "a" * 64}, "channel": "amqp"})
+        logged = DecisionLogged(
+            administration=self.decision["administration"],
+            decision=self.decision,
+            contact={"email": "personne@example.org"},
+            reference=self.reference,
+            access_code_hash=hash_access_code(SECRET, self.access_code),
+            public_url=f"http://explicite.test/d/{self.reference}",
+            replay=self.replay,
+            log_seq=1,
+            log_hash="a" * 64,
+            channel="amqp",
+        )
+        return logged.to_event()
 
 
 def registered(document: dict[str, Any], revision: int = 1) -> Event:
-    return Event(topology.ALGORITHM_REGISTERED, document["administration"],
-                 {"algorithm": document, "revision": revision})
+    return AlgorithmRegistered(document["administration"], document, revision).to_event()
 
 
 class Harness:
@@ -95,9 +102,18 @@ class Harness:
         from shared.messaging.message import OutgoingMessage
 
         with MemoryTransport(self.broker, "svc-decision-log").publisher() as publisher:
-            publisher.publish([OutgoingMessage(exchange="", routing_key=queue, body=body,
-                                               message_id=message_id, type="unknown",
-                                               schema="unknown")])
+            publisher.publish(
+                [
+                    OutgoingMessage(
+                        exchange="",
+                        routing_key=queue,
+                        body=body,
+                        message_id=message_id,
+                        type="unknown",
+                        schema="unknown",
+                    )
+                ]
+            )
         self.drain()
 
     def drain(self) -> None:
@@ -124,16 +140,25 @@ class Harness:
 
     def explanations(self, reference: str) -> list[Any]:
         with self.service.engine.connect() as connection:
-            return list(connection.execute(select(t.explanations).where(
-                t.explanations.c.reference == reference).order_by(t.explanations.c.version)))
+            return list(
+                connection.execute(
+                    select(t.explanations)
+                    .where(t.explanations.c.reference == reference)
+                    .order_by(t.explanations.c.version)
+                )
+            )
 
 
 @pytest.fixture
 def settings(tmp_path: Any) -> Settings:
     # As in production: the app is reached only through the gateway, one proxy.
-    return Settings(secret_key=SECRET, transport="memory",
-                    database_urls={"explainer": f"sqlite:///{tmp_path / 'explainer.db'}"},
-                    public_url="http://explicite.test", trusted_proxies=1)
+    return Settings(
+        secret_key=SECRET,
+        transport="memory",
+        database_urls={"explainer": f"sqlite:///{tmp_path / 'explainer.db'}"},
+        public_url="http://explicite.test",
+        trusted_proxies=1,
+    )
 
 
 @pytest.fixture
@@ -164,16 +189,24 @@ def csrf(client: FlaskClient, path: str = "/") -> str:
     page = client.get(path).get_data(as_text=True)
     marker = f'name="{CSRF_FIELD}" value="'
     start = page.index(marker) + len(marker)
-    return page[start:page.index('"', start)]
+    return page[start : page.index('"', start)]
 
 
-def open_decision(client: FlaskClient, reference: str, code: str,
-                  address: str = "203.0.113.7") -> Any:
-    return client.post("/", data={CSRF_FIELD: csrf(client), "reference": reference,
-                                  "code": code}, environ_base={"REMOTE_ADDR": address})
+def open_decision(
+    client: FlaskClient, reference: str, code: str, address: str = "203.0.113.7"
+) -> Any:
+    return client.post(
+        "/",
+        data={CSRF_FIELD: csrf(client), "reference": reference, "code": code},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def as_agent(client: FlaskClient, administration: str, *roles: str) -> None:
     with client.session_transaction() as session:
-        session["agent"] = {"id": "agent-1", "administration": administration,
-                            "roles": list(roles), "at": time.time()}
+        session["agent"] = {
+            "id": "agent-1",
+            "administration": administration,
+            "roles": list(roles),
+            "at": time.time(),
+        }

@@ -22,8 +22,10 @@ from tests.integration.explainer.conftest import (
 )
 
 TEMPLATES = "/api/v1/explanations/templates/creche-attribution/2026.1"
-WHAT_IF = ("{% for piste in what_if %}- Avec {{ piste.required }} au lieu de {{ piste.current }}"
-           " : {{ piste.outcome|lower }}.\n{% else %}Aucune piste simple.{% endfor %}")
+WHAT_IF = (
+    "{% for piste in what_if %}- Avec {{ piste.required }} au lieu de {{ piste.current }}"
+    " : {{ piste.outcome|lower }}.\n{% else %}Aucune piste simple.{% endfor %}"
+)
 
 
 @pytest.fixture
@@ -45,7 +47,11 @@ def test_the_usager_gets_the_explanation_in_json(client: FlaskClient, creche):
     assert body["readability"]["formula"] == "kandel-moles"
     assert body["readability"]["score"] >= THRESHOLD
     assert [s["key"] for s in body["document"]["sections"]][:4] == [
-        "essential", "contribution", "data", "parameters"]
+        "essential",
+        "contribution",
+        "data",
+        "parameters",
+    ]
     assert body["read_on"] == datetime.now(UTC).astimezone(PARIS).date().isoformat()
     assert body["motif"] == body["document"]["motif"] and "Règles fixées par" in body["motif"]
     assert body["mention_explicite"] == body["document"]["mention"]
@@ -66,8 +72,10 @@ def test_nobody_else_gets_it(app, client, creche):
     assert agent.get(f"/api/v1/explanations/{creche.reference}").status_code == 200
     assert agent.get(f"/api/v1/explanations/{creche.reference}?version=2").status_code == 404
     assert agent.get(f"/api/v1/explanations/{creche.reference}?version=0").status_code == 400
-    assert agent.get("/api/v1/explanations/D-00000-00000").json["error"]["message"] == \
-        "No such explanation."
+    assert (
+        agent.get("/api/v1/explanations/D-00000-00000").json["error"]["message"]
+        == "No such explanation."
+    )
 
 
 def test_the_formal_request_through_the_api_is_recorded_once(client, creche):
@@ -85,17 +93,22 @@ def test_the_formal_request_through_the_api_is_recorded_once(client, creche):
 
 
 def test_an_algorithm_owner_registers_a_versioned_template_that_new_explanations_use(
-        app, harness, creche):
+    app, harness, creche
+):
     owner = app.test_client()
     as_agent(owner, "ville-exemple", "algorithm_owner")
     token = csrf(owner)
-    first = owner.post(TEMPLATES, json={"sections": {"what_if": WHAT_IF}, "note": "plus court"},
-                       headers={CSRF_HEADER: token})
+    first = owner.post(
+        TEMPLATES,
+        json={"sections": {"what_if": WHAT_IF}, "note": "plus court"},
+        headers={CSRF_HEADER: token},
+    )
     assert first.status_code == 201, first.json
     assert first.json["version"] == 1 and first.json["label"].endswith(":v1")
     assert first.json["preview_readability"]["score"] > 0
-    second = owner.post(TEMPLATES, json={"sections": {"what_if": WHAT_IF + " "}},
-                        headers={CSRF_HEADER: token})
+    second = owner.post(
+        TEMPLATES, json={"sections": {"what_if": WHAT_IF + " "}}, headers={CSRF_HEADER: token}
+    )
     assert second.json["version"] == 2
     assert [t["version"] for t in owner.get(TEMPLATES).json] == [1, 2]
     later = Logged(decision_of("creche-attribution", seed=12))
@@ -106,17 +119,21 @@ def test_an_algorithm_owner_registers_a_versioned_template_that_new_explanations
     assert unchanged.template == "default:v2"
 
 
-@pytest.mark.parametrize(("sections", "field"), [
-    ({"nowhere": "x"}, "nowhere"),
-    ({"what_if": "{% for %}"}, "what_if"),
-    ({"what_if": "{{ not_a_variable }}"}, "sections"),
-    ({}, "sections"),
-])
+@pytest.mark.parametrize(
+    ("sections", "field"),
+    [
+        ({"nowhere": "x"}, "nowhere"),
+        ({"what_if": "{% for %}"}, "what_if"),
+        ({"what_if": "{{ not_a_variable }}"}, "sections"),
+        ({}, "sections"),
+    ],
+)
 def test_a_template_that_cannot_work_is_refused_with_its_reason(app, creche, sections, field):
     owner = app.test_client()
     as_agent(owner, "ville-exemple", "admin")
-    response = owner.post(TEMPLATES, json={"sections": sections},
-                          headers={CSRF_HEADER: csrf(owner)})
+    response = owner.post(
+        TEMPLATES, json={"sections": sections}, headers={CSRF_HEADER: csrf(owner)}
+    )
     assert response.status_code == 400 and field in response.json["error"]["fields"]
 
 
@@ -124,12 +141,16 @@ def test_only_owners_of_the_administration_register_templates(app, creche):
     reviewer = app.test_client()
     as_agent(reviewer, "ville-exemple", "reviewer")
     body = {"sections": {"outcome": "{{ default }}"}}
-    assert reviewer.post(TEMPLATES, json=body,
-                         headers={CSRF_HEADER: csrf(reviewer)}).status_code == 403
+    assert (
+        reviewer.post(TEMPLATES, json=body, headers={CSRF_HEADER: csrf(reviewer)}).status_code
+        == 403
+    )
     stranger = app.test_client()
     as_agent(stranger, "region-exemple", "algorithm_owner")
-    assert stranger.post(TEMPLATES, json=body,
-                         headers={CSRF_HEADER: csrf(stranger)}).status_code == 404
+    assert (
+        stranger.post(TEMPLATES, json=body, headers={CSRF_HEADER: csrf(stranger)}).status_code
+        == 404
+    )
     assert stranger.get(TEMPLATES).status_code == 404
     assert app.test_client().post(TEMPLATES, json=body).status_code == 401
 
@@ -155,4 +176,5 @@ def test_every_reading_by_an_agent_leaves_a_trace(app, creche, harness):
         audit.seal_all(uow.session, trail)
         entries = audit.entries(uow.session, trail, "ville-exemple")
     assert [(e["actor"], e["subject"]) for e in entries] == [
-        ("agent:agent-1", f"explanation:{creche.reference}")] * 2
+        ("agent:agent-1", f"explanation:{creche.reference}")
+    ] * 2

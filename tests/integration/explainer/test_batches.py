@@ -19,11 +19,12 @@ from services.explainer.adapters import repository
 from services.explainer.adapters import tables as t
 from services.explainer.bootstrap import Explainer, bootstrap
 from services.explainer.entrypoints.consumer import build_worker
-from services.explainer.entrypoints.events import algorithm_registered, decision_logged
+from services.explainer.entrypoints.events import algorithm_registered
 from services.explainer.service_layer import generation
 from services.explainer.service_layer.handlers import record_algorithm, record_decision
 from shared.config import Settings
 from shared.contracts.events import Event, InvalidMessage
+from shared.contracts.messages import DecisionLogged
 from shared.messaging import topology
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.messaging.message import Delivery
@@ -35,8 +36,9 @@ REGISTERED_QUEUE = topology.QueueSpec("explainer", topology.ALGORITHM_REGISTERED
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.infra)])
-def make_service(request: pytest.FixtureRequest, tmp_path: Path
-                 ) -> Iterator[Callable[[], Explainer]]:
+def make_service(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[], Explainer]]:
     """Makes explainers, each on a database of its own, migrated."""
     made: list[Explainer] = []
 
@@ -49,9 +51,12 @@ def make_service(request: pytest.FixtureRequest, tmp_path: Path
         return str(postgres.url(name))
 
     def make() -> Explainer:
-        settings = Settings(secret_key=SECRET, transport="memory",
-                            database_urls={"explainer": url()},
-                            public_url="http://explicite.test")
+        settings = Settings(
+            secret_key=SECRET,
+            transport="memory",
+            database_urls={"explainer": url()},
+            public_url="http://explicite.test",
+        )
         service = bootstrap(settings)
         upgrade("explainer", service.engine)
         made.append(service)
@@ -93,15 +98,20 @@ class OneByOne:
         context = self.service.context
         for event in events:
             message = event.to_message()
-            delivery = Delivery(queue="", delivery_tag=1, body=message.body,
-                                routing_key=message.routing_key, message_id=message.message_id,
-                                type=message.type)
+            delivery = Delivery(
+                queue="",
+                delivery_tag=1,
+                body=message.body,
+                routing_key=message.routing_key,
+                message_id=message.message_id,
+                type=message.type,
+            )
             with self.service.uow() as uow:
                 try:
                     if event.name == topology.ALGORITHM_REGISTERED:
                         record_algorithm(uow, algorithm_registered(delivery), context)
                     else:
-                        record_decision(uow, decision_logged(delivery), context)
+                        record_decision(uow, DecisionLogged.from_delivery(delivery), context)
                 except InvalidMessage:
                     continue
                 uow.commit()
@@ -112,8 +122,9 @@ def snapshot(service: Explainer) -> dict[str, Any]:
     with service.engine.connect() as connection:
         decisions = list(connection.execute(select(t.decisions)))
         explanations = list(connection.execute(select(t.explanations)))
-        outbox = list(connection.execute(select(t.messaging.outbox)
-                                         .order_by(t.messaging.outbox.c.id)))
+        outbox = list(
+            connection.execute(select(t.messaging.outbox).order_by(t.messaging.outbox.c.id))
+        )
     reference_of = {row.id: row.reference for row in decisions}
     version_of = {row.id: (reference_of[row.decision_pk], row.version) for row in explanations}
     announced = []
@@ -122,17 +133,40 @@ def snapshot(service: Explainer) -> dict[str, Any]:
         data = event["data"]
         assert data["explanation_id"] in version_of  # the id stored, as announced
         data["explanation_id"] = version_of[data["explanation_id"]]
-        announced.append((row.routing_key, row.type, event["schema"], event["administration"],
-                          data))
+        announced.append(
+            (row.routing_key, row.type, event["schema"], event["administration"], data)
+        )
     return {
-        "decisions": {row.reference: (
-            row.access_code_hash, row.administration, row.decision_id, row.algorithm_id,
-            row.algorithm_version, row.body, row.replay, row.supersedes, row.log_seq,
-            row.log_hash, row.channel, row.status) for row in decisions},
-        "explanations": {version_of[row.id]: (
-            reference_of[row.decision_pk] == row.reference, row.reason, row.template,
-            row.algorithm_revision, version_of.get(row.previous_explanation_id),
-            row.document, row.mention, row.readability) for row in explanations},
+        "decisions": {
+            row.reference: (
+                row.access_code_hash,
+                row.administration,
+                row.decision_id,
+                row.algorithm_id,
+                row.algorithm_version,
+                row.body,
+                row.replay,
+                row.supersedes,
+                row.log_seq,
+                row.log_hash,
+                row.channel,
+                row.status,
+            )
+            for row in decisions
+        },
+        "explanations": {
+            version_of[row.id]: (
+                reference_of[row.decision_pk] == row.reference,
+                row.reason,
+                row.template,
+                row.algorithm_revision,
+                version_of.get(row.previous_explanation_id),
+                row.document,
+                row.mention,
+                row.readability,
+            )
+            for row in explanations
+        },
         "announced": announced,
     }
 
@@ -143,38 +177,61 @@ def scenario() -> tuple[list[Event], list[Event], list[Event]]:
     first = [Logged(decision_of("creche-attribution", seed=s)) for s in (30, 31, 32)]
     transport = [Logged(decision_of("aide-transport-scolaire", seed=s)) for s in (33, 34)]
     parked = Logged(decision_of("ciblage-controles", seed=35))
-    divergent = Logged(decision_of("creche-attribution", seed=36),
-                       replay={"status": "divergent", "differences": ["outcome"],
-                               "expected_outcome": "refus"})
-    revised = Logged(decision_of("creche-attribution", seed=37,
-                                 decision_id=first[0].decision["decision_id"] + "-R1",
-                                 supersedes=first[0].decision["decision_id"]))
+    divergent = Logged(
+        decision_of("creche-attribution", seed=36),
+        replay={"status": "divergent", "differences": ["outcome"], "expected_outcome": "refus"},
+    )
+    revised = Logged(
+        decision_of(
+            "creche-attribution",
+            seed=37,
+            decision_id=first[0].decision["decision_id"] + "-R1",
+            supersedes=first[0].decision["decision_id"],
+        )
+    )
     announced_again = Logged(first[1].decision)  # a new message for a recorded decision
     announced_again.reference = first[1].reference
     clash = Logged(decision_of("creche-attribution", seed=38))  # another decision's reference
     clash.reference = first[2].reference
     not_a_digest = Logged(decision_of("creche-attribution", seed=39)).event()
     not_a_digest.data["access_code_hash"] = "not-a-digest"
-    batch_1 = [registered(sample("creche-attribution")),
-               registered(sample("aide-transport-scolaire")),
-               *(logged.event() for logged in (*first, *transport, parked, divergent, revised,
-                                               announced_again, clash)),
-               not_a_digest]
+    batch_1 = [
+        registered(sample("creche-attribution")),
+        registered(sample("aide-transport-scolaire")),
+        *(
+            logged.event()
+            for logged in (*first, *transport, parked, divergent, revised, announced_again, clash)
+        ),
+        not_a_digest,
+    ]
     # The second batch revises a decision of the first and the revision, repeats a message
     # and parks another decision.
-    revised_again = Logged(decision_of("creche-attribution", seed=40,
-                                       decision_id=revised.decision["decision_id"] + "-R2",
-                                       supersedes=revised.decision["decision_id"]))
-    revised_transport = Logged(decision_of(
-        "aide-transport-scolaire", seed=41,
-        decision_id=transport[0].decision["decision_id"] + "-R1",
-        supersedes=transport[0].decision["decision_id"]))
+    revised_again = Logged(
+        decision_of(
+            "creche-attribution",
+            seed=40,
+            decision_id=revised.decision["decision_id"] + "-R2",
+            supersedes=revised.decision["decision_id"],
+        )
+    )
+    revised_transport = Logged(
+        decision_of(
+            "aide-transport-scolaire",
+            seed=41,
+            decision_id=transport[0].decision["decision_id"] + "-R1",
+            supersedes=transport[0].decision["decision_id"],
+        )
+    )
     parked_again = Logged(decision_of("ciblage-controles", seed=42))
     amended = {**sample("creche-attribution"), "purpose": "Classer les demandes de place."}
-    batch_2 = [registered(amended, revision=2),  # re-explains the first batch's creche decisions
-               revised_again.event(), revised_transport.event(), batch_1[3], parked_again.event(),
-               *(Logged(decision_of("aide-transport-scolaire", seed=s)).event()
-                 for s in (43, 44))]
+    batch_2 = [
+        registered(amended, revision=2),  # re-explains the first batch's creche decisions
+        revised_again.event(),
+        revised_transport.event(),
+        batch_1[3],
+        parked_again.event(),
+        *(Logged(decision_of("aide-transport-scolaire", seed=s)).event() for s in (43, 44)),
+    ]
     return batch_1, batch_2, [registered(sample("ciblage-controles"))]
 
 
@@ -191,8 +248,7 @@ def test_a_batch_stores_and_announces_what_one_by_one_handling_does(make_service
     assert {status for *_, status in stored["decisions"].values()} == {"explained"}
     with batched.service.engine.connect() as connection:
         reasons = list(connection.scalars(select(t.messaging.dead_letters.c.reason)))
-    assert len(reasons) == 2 and any("already belongs to another decision" in r
-                                     for r in reasons)
+    assert len(reasons) == 2 and any("already belongs to another decision" in r for r in reasons)
 
 
 def test_a_redelivered_batch_changes_nothing(make_service):
@@ -209,7 +265,8 @@ def test_a_redelivered_batch_changes_nothing(make_service):
 
 
 def test_a_failing_write_makes_the_batch_retry_one_by_one_and_nothing_is_written_twice(
-        make_service, monkeypatch):
+    make_service, monkeypatch
+):
     batched, one_by_one = Batched(make_service()), OneByOne(make_service())
     batch_1, batch_2, registration = scenario()
     batched.publish(*batch_1)

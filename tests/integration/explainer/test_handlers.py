@@ -30,8 +30,7 @@ def test_a_logged_decision_is_explained_stored_and_announced(harness: Harness):
     assert announced["public_url"] == f"http://explicite.test/d/{logged.reference}"
     assert announced["mention_explicite"] == explanation.mention
     assert logged.reference in announced["mention_explicite"]
-    assert announced["readability"] == {"formula": "kandel-moles",
-                                        "score": explanation.readability}
+    assert announced["readability"] == {"formula": "kandel-moles", "score": explanation.readability}
     assert announced["supersedes"] is None
     # The motif of the refusal, for the notice: the score, the threshold and the rules' texts.
     assert announced["motif"] == explanation.document["motif"]
@@ -46,8 +45,11 @@ def test_the_access_code_and_the_contact_are_never_stored(harness: Harness):
     logged = Logged(decision_of("creche-attribution"))
     harness.publish(registered(sample("creche-attribution")), logged.event())
     with harness.service.engine.connect() as connection:
-        dump = "\n".join(str(row) for table in t.metadata.sorted_tables
-                         for row in connection.execute(select(table)))
+        dump = "\n".join(
+            str(row)
+            for table in t.metadata.sorted_tables
+            for row in connection.execute(select(table))
+        )
     assert logged.access_code not in dump
     assert "personne@example.org" not in dump
 
@@ -75,7 +77,8 @@ def test_a_decision_arriving_before_its_algorithm_is_parked_then_explained(harne
     assert harness.count(t.decisions, t.decisions.c.status == "explained") == 1
     assert len(harness.explanations(logged.reference)) == 1
     assert [e["reference"] for e in harness.events(topology.EXPLANATION_GENERATED)] == [
-        logged.reference]
+        logged.reference
+    ]
 
 
 def test_a_parked_decision_missed_by_a_concurrent_registration_is_swept(harness: Harness):
@@ -95,9 +98,13 @@ def test_a_parked_decision_missed_by_a_concurrent_registration_is_swept(harness:
 def test_a_revised_decision_gets_its_own_explanation_linked_to_the_first(harness: Harness):
     first = Logged(decision_of("creche-attribution", favourable=False))
     harness.publish(registered(sample("creche-attribution")), first.event())
-    revised_body = decision_of("creche-attribution", favourable=False, seed=4,
-                               supersedes=first.decision["decision_id"],
-                               decision_id=first.decision["decision_id"] + "-R1")
+    revised_body = decision_of(
+        "creche-attribution",
+        favourable=False,
+        seed=4,
+        supersedes=first.decision["decision_id"],
+        decision_id=first.decision["decision_id"] + "-R1",
+    )
     revised = Logged(revised_body)
     harness.publish(revised.event())
     [original] = harness.explanations(first.reference)
@@ -106,8 +113,10 @@ def test_a_revised_decision_gets_its_own_explanation_linked_to_the_first(harness
     facts = {f["label"]: f["value"] for f in own.document["facts"]}
     assert facts["Cette décision remplace la décision"] == first.reference
     announced = harness.events(topology.EXPLANATION_GENERATED)[-1]
-    assert announced["supersedes"] == {"decision_id": first.decision["decision_id"],
-                                       "reference": first.reference}
+    assert announced["supersedes"] == {
+        "decision_id": first.decision["decision_id"],
+        "reference": first.reference,
+    }
 
 
 def test_a_newer_revision_replaces_the_read_model_and_an_older_one_is_ignored(harness: Harness):
@@ -120,7 +129,8 @@ def test_a_newer_revision_replaces_the_read_model_and_an_older_one_is_ignored(ha
 
 
 def test_an_amendment_overtaking_a_decision_gives_it_a_new_version_the_first_stays(
-        harness: Harness):
+    harness: Harness,
+):
     document = sample("creche-attribution")
     logged = Logged(decision_of("creche-attribution"))
     harness.publish(registered(document), logged.event())
@@ -136,8 +146,7 @@ def test_an_amendment_overtaking_a_decision_gives_it_a_new_version_the_first_sta
     assert len(harness.explanations(logged.reference)) == 2  # a status change explains nothing
 
 
-def test_invalid_events_are_dead_lettered_with_their_reason_and_valid_ones_pass(
-        harness: Harness):
+def test_invalid_events_are_dead_lettered_with_their_reason_and_valid_ones_pass(harness: Harness):
     good = Logged(decision_of("creche-attribution"))
     no_hash = Logged(decision_of("creche-attribution", seed=5)).event()
     no_hash.data["access_code_hash"] = "not-a-digest"
@@ -145,31 +154,46 @@ def test_invalid_events_are_dead_lettered_with_their_reason_and_valid_ones_pass(
     other_administration.data["decision"]["administration"] = "autre-ville"
     broken_model = sample("aide-transport-scolaire")
     broken_model["model"]["rules"][0]["criterion"] = "inconnu"
-    harness.publish(registered(sample("creche-attribution")), no_hash, other_administration,
-                    registered(broken_model), good.event())
+    harness.publish(
+        registered(sample("creche-attribution")),
+        no_hash,
+        other_administration,
+        registered(broken_model),
+        good.event(),
+    )
     harness.publish_raw("explainer.decision-logged", b"{oops")
     with harness.service.engine.connect() as connection:
-        reasons = {row.queue + " " + row.reason for row in connection.execute(
-            select(t.messaging.dead_letters))}
+        reasons = {
+            row.queue + " " + row.reason
+            for row in connection.execute(select(t.messaging.dead_letters))
+        }
     assert len(reasons) == 4
     assert any("access_code_hash" in r for r in reasons)
     assert any("differs from the event's" in r for r in reasons)
-    assert any(r.startswith("explainer.algorithm-registered") and "inconnu" in r
-               for r in reasons)
+    assert any(r.startswith("explainer.algorithm-registered") and "inconnu" in r for r in reasons)
     assert any("not JSON" in r for r in reasons)
     assert len(harness.explanations(good.reference)) == 1
 
 
 def test_a_custom_template_applies_and_a_broken_one_falls_back_to_the_default(
-        harness: Harness, caplog):
+    harness: Harness, caplog
+):
     harness.publish(registered(sample("creche-attribution")))
     with harness.service.uow() as uow:
-        for version, source in ((1, "Texte de la commune : {{ decision.outcome }}."),
-                                (2, "{{ undefined_name }}")):
-            uow.templates.add(algorithm_id="creche-attribution", algorithm_version="2026.1",
-                              administration="ville-exemple", version=version,
-                              sections={"contribution": source}, note="", registered_by="t",
-                              registered_at=harness.service.context.now())
+        for version, source in (
+            (1, "Texte de la commune : {{ decision.outcome }}."),
+            (2, "{{ undefined_name }}"),
+        ):
+            uow.templates.add(
+                algorithm_id="creche-attribution",
+                algorithm_version="2026.1",
+                administration="ville-exemple",
+                version=version,
+                sections={"contribution": source},
+                note="",
+                registered_by="t",
+                registered_at=harness.service.context.now(),
+            )
             uow.commit()
             logged = Logged(decision_of("creche-attribution", seed=10 + version))
             with caplog.at_level(logging.WARNING):
@@ -177,8 +201,9 @@ def test_a_custom_template_applies_and_a_broken_one_falls_back_to_the_default(
             [explanation] = harness.explanations(logged.reference)
             if version == 1:
                 assert explanation.template.endswith(":v1")
-                [contribution] = [s for s in explanation.document["sections"]
-                                  if s["key"] == "contribution"]
+                [contribution] = [
+                    s for s in explanation.document["sections"] if s["key"] == "contribution"
+                ]
                 assert contribution["blocks"][0]["text"].startswith("Texte de la commune")
             else:
                 assert explanation.template == "default:v2"
@@ -186,27 +211,43 @@ def test_a_custom_template_applies_and_a_broken_one_falls_back_to_the_default(
 
 
 def test_regeneration_adds_versions_only_where_the_wording_changed(harness: Harness):
-    harness.publish(registered(sample("creche-attribution")),
-                    *(Logged(decision_of("creche-attribution", seed=s)).event()
-                      for s in (20, 21, 22)))
+    harness.publish(
+        registered(sample("creche-attribution")),
+        *(Logged(decision_of("creche-attribution", seed=s)).event() for s in (20, 21, 22)),
+    )
     service = harness.service
     assert regenerate(service.uow, service.context, reason="r", outdated_only=True) == 0
     with service.uow() as uow:
-        uow.templates.add(algorithm_id="creche-attribution", algorithm_version="2026.1",
-                          administration="ville-exemple", version=1,
-                          sections={"outcome": "{{ default }}"}, note="", registered_by="t",
-                          registered_at=service.context.now())
+        uow.templates.add(
+            algorithm_id="creche-attribution",
+            algorithm_version="2026.1",
+            administration="ville-exemple",
+            version=1,
+            sections={"outcome": "{{ default }}"},
+            note="",
+            registered_by="t",
+            registered_at=service.context.now(),
+        )
         uow.commit()
-    assert regenerate(service.uow, service.context, reason="Nouvelle formulation.",
-                      outdated_only=True) == 3
+    assert (
+        regenerate(service.uow, service.context, reason="Nouvelle formulation.", outdated_only=True)
+        == 3
+    )
     assert regenerate(service.uow, service.context, reason="r", outdated_only=True) == 0
     with service.engine.connect() as connection:
-        reasons = list(connection.scalars(text(
-            "SELECT reason FROM explanations WHERE version = 2")))
+        reasons = list(
+            connection.scalars(text("SELECT reason FROM explanations WHERE version = 2"))
+        )
     assert reasons == ["Nouvelle formulation."] * 3
     harness.drain()
-    assert [e["version"] for e in harness.events(topology.EXPLANATION_GENERATED)] == \
-        [1, 1, 1, 2, 2, 2]
+    assert [e["version"] for e in harness.events(topology.EXPLANATION_GENERATED)] == [
+        1,
+        1,
+        1,
+        2,
+        2,
+        2,
+    ]
 
 
 def test_the_announced_event_is_valid_json_with_the_contract_envelope(harness: Harness):
@@ -218,8 +259,9 @@ def test_the_announced_event_is_valid_json_with_the_contract_envelope(harness: H
     json.dumps(event)
 
 
-def test_the_regenerate_command_gives_new_versions_with_the_reason(harness: Harness, monkeypatch,
-                                                                   capsys):
+def test_the_regenerate_command_gives_new_versions_with_the_reason(
+    harness: Harness, monkeypatch, capsys
+):
     from services import cli
 
     logged = Logged(decision_of("aide-transport-scolaire"))
@@ -227,15 +269,27 @@ def test_the_regenerate_command_gives_new_versions_with_the_reason(harness: Harn
     settings = harness.service.settings
     monkeypatch.setenv("EXPLICITE_SECRET_KEY", settings.secret_key)
     monkeypatch.setenv("EXPLICITE_EXPLAINER_DATABASE_URL", settings.database_url("explainer"))
-    assert cli.main(["explanations", "regenerate", "--reason", "Texte revu.", "--algorithm",
-                     "region-exemple/aide-transport-scolaire/2026"]) == 0
+    assert (
+        cli.main(
+            [
+                "explanations",
+                "regenerate",
+                "--reason",
+                "Texte revu.",
+                "--algorithm",
+                "region-exemple/aide-transport-scolaire/2026",
+            ]
+        )
+        == 0
+    )
     assert "1 explanations regenerated" in capsys.readouterr().out
     assert [v.reason for v in harness.explanations(logged.reference)] == [
-        "Première explication de la décision.", "Texte revu."]
+        "Première explication de la décision.",
+        "Texte revu.",
+    ]
 
 
-def test_a_decision_with_fields_added_to_the_contract_later_is_still_explained(
-        harness: Harness):
+def test_a_decision_with_fields_added_to_the_contract_later_is_still_explained(harness: Harness):
     decision = decision_of("creche-attribution")
     decision["outcome"]["reason_code"] = "R12"  # contract v1 grows; the explainer follows
     decision["criteria"][0]["weight_hint"] = 1

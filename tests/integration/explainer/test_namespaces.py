@@ -9,14 +9,19 @@ from tests.integration.explainer.conftest import Harness, Logged, decision_of, r
 
 def test_two_administrations_with_the_same_algorithm_id_each_get_their_own(harness: Harness):
     ours = sample("creche-attribution")
-    theirs = {**sample("creche-attribution"), "administration": "autre-ville",
-              "name": "Homonyme de l'autre ville",
-              "purpose": "Classer les demandes de l'autre ville, une commune d'exemple."}
+    theirs = {
+        **sample("creche-attribution"),
+        "administration": "autre-ville",
+        "name": "Homonyme de l'autre ville",
+        "purpose": "Classer les demandes de l'autre ville, une commune d'exemple.",
+    }
     ours_logged = Logged(decision_of("creche-attribution"))
-    theirs_logged = Logged({**decision_of("creche-attribution", seed=5),
-                            "administration": "autre-ville"})
-    harness.publish(registered(ours), registered(theirs), ours_logged.event(),
-                    theirs_logged.event())
+    theirs_logged = Logged(
+        {**decision_of("creche-attribution", seed=5), "administration": "autre-ville"}
+    )
+    harness.publish(
+        registered(ours), registered(theirs), ours_logged.event(), theirs_logged.event()
+    )
     with harness.service.uow() as uow:
         for document in (ours, theirs):
             key = (document["administration"], document["id"], document["version"])

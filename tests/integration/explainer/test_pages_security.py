@@ -27,9 +27,17 @@ def test_a_version_no_database_column_holds_is_ignored_not_a_500(client, harness
     assert client.get(f"/d/{logged.reference}?version=7").status_code == 404
 
 
-@pytest.mark.parametrize("hostile", [
-    "a" * 60_000, "http://" + "." * 60_000, "www." + "-" * 60_000,
-    "x@" + "a" * 60_000, ("a." * 30_000) + "@", "@" * 60_000])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "a" * 60_000,
+        "http://" + "." * 60_000,
+        "www." + "-" * 60_000,
+        "x@" + "a" * 60_000,
+        ("a." * 30_000) + "@",
+        "@" * 60_000,
+    ],
+)
 def test_finding_links_takes_a_time_linear_in_the_text(hostile: str):
     started = time.perf_counter()
     linkify(hostile)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from shared.contracts.events import InvalidMessage
 from shared.db import UnitOfWork, make_engine
 from shared.messaging import topology
-from shared.messaging.consumer import BatchSettings, MessageConsumer
+from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
 from shared.messaging.dead_letters import dead_letter_consumer, replay_dead_letter
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.messaging.message import Delivery, OutgoingMessage
@@ -25,8 +25,12 @@ from shared.messaging.tables import define_messaging_tables
 QUEUE = "explainer.decision-logged"
 metadata = MetaData()
 tables = define_messaging_tables(metadata)
-handled = Table("handled", metadata, Column("id", Integer, primary_key=True),
-                Column("message_id", String(64), nullable=False))
+handled = Table(
+    "handled",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", String(64), nullable=False),
+)
 
 
 class Harness:
@@ -44,10 +48,19 @@ class Harness:
 
     def publish(self, *bodies: dict, message_id: str | None = None) -> None:
         with self.transport.publisher() as publisher:
-            publisher.publish([OutgoingMessage(
-                exchange=topology.EVENTS_EXCHANGE, routing_key="decision.logged.x",
-                body=json.dumps(body).encode(), message_id=message_id or str(uuid.uuid4()),
-                type="decision.logged", schema="decision.logged.v1") for body in bodies])
+            publisher.publish(
+                [
+                    OutgoingMessage(
+                        exchange=topology.EVENTS_EXCHANGE,
+                        routing_key="decision.logged.x",
+                        body=json.dumps(body).encode(),
+                        message_id=message_id or str(uuid.uuid4()),
+                        type="decision.logged",
+                        schema="decision.logged.v1",
+                    )
+                    for body in bodies
+                ]
+            )
 
     def count(self, table: Table) -> int:
         with self.engine.connect() as connection:
@@ -71,6 +84,10 @@ def handler(delivery: Delivery, uow: UnitOfWork) -> None:
     uow.session.execute(insert(handled).values(message_id=delivery.message_id))
 
 
+def as_is(delivery: Delivery) -> Delivery:
+    return delivery
+
+
 @pytest.fixture
 def harness(tmp_path: Path) -> Iterator[Harness]:
     h = Harness(tmp_path)
@@ -79,7 +96,7 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
 
 
 def test_each_message_is_handled_once_however_often_it_is_delivered(harness: Harness):
-    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables)
+    consumer = MessageConsumer(Route(QUEUE, as_is, one_at_a_time(handler)), harness.uow, tables)
     harness.publish({"n": 1}, message_id="m-1")
     harness.publish({"n": 1}, message_id="m-1")
     harness.publish({"n": 2}, {"n": 3})
@@ -89,7 +106,7 @@ def test_each_message_is_handled_once_however_often_it_is_delivered(harness: Har
 
 
 def test_an_invalid_message_is_set_aside_with_its_reason_and_others_pass(harness: Harness):
-    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables)
+    consumer = MessageConsumer(Route(QUEUE, as_is, one_at_a_time(handler)), harness.uow, tables)
     harness.publish({"n": 1}, {"invalid": True}, {"n": 2})
     harness.drain(consumer)
     assert harness.count(handled) == 2
@@ -99,7 +116,7 @@ def test_an_invalid_message_is_set_aside_with_its_reason_and_others_pass(harness
 
 
 def test_a_poison_message_is_dead_lettered_after_the_limit_and_replayable(harness: Harness):
-    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables)
+    consumer = MessageConsumer(Route(QUEUE, as_is, one_at_a_time(handler)), harness.uow, tables)
     harness.publish({"n": 1}, {"poison": True}, {"n": 2}, message_id=None)
     harness.drain(consumer, rounds=topology.DELIVERY_LIMIT + 5)
     assert harness.count(handled) == 2  # valid traffic flowed meanwhile
@@ -124,14 +141,28 @@ def test_a_poison_message_is_dead_lettered_after_the_limit_and_replayable(harnes
 def test_the_relay_publishes_committed_events_in_order_and_forgets_them(harness: Harness):
     with harness.uow() as uow:
         for n in range(120):
-            uow.publish(OutgoingMessage(
-                exchange=topology.EVENTS_EXCHANGE, routing_key="decision.logged.x",
-                body=json.dumps({"n": n}).encode(), message_id=f"e-{n}",
-                type="decision.logged", schema="decision.logged.v1"))
+            uow.publish(
+                OutgoingMessage(
+                    exchange=topology.EVENTS_EXCHANGE,
+                    routing_key="decision.logged.x",
+                    body=json.dumps({"n": n}).encode(),
+                    message_id=f"e-{n}",
+                    type="decision.logged",
+                    schema="decision.logged.v1",
+                )
+            )
         uow.commit()
     with harness.uow() as uow:
-        uow.publish(OutgoingMessage(exchange=topology.EVENTS_EXCHANGE, routing_key="x.y",
-                                    body=b"{}", message_id="rolled-back", type="t", schema="t"))
+        uow.publish(
+            OutgoingMessage(
+                exchange=topology.EVENTS_EXCHANGE,
+                routing_key="x.y",
+                body=b"{}",
+                message_id="rolled-back",
+                type="t",
+                schema="t",
+            )
+        )
         # no commit: the event must never leave
     assert harness.relay.wake.is_set()
     with harness.transport.publisher() as publisher:
@@ -143,8 +174,12 @@ def test_the_relay_publishes_committed_events_in_order_and_forgets_them(harness:
 
 
 def test_the_run_loop_consumes_until_stopped(harness: Harness):
-    consumer = MessageConsumer(QUEUE, handler, harness.uow, tables,
-                               BatchSettings(batch_wait=0.001, idle_wait=0.02))
+    consumer = MessageConsumer(
+        Route(QUEUE, as_is, one_at_a_time(handler)),
+        harness.uow,
+        tables,
+        BatchSettings(batch_wait=0.001, idle_wait=0.02),
+    )
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(harness.transport, stop))
     thread.start()
@@ -160,7 +195,17 @@ def test_the_run_loop_consumes_until_stopped(harness: Harness):
 
 def test_a_forged_user_id_is_refused_by_the_broker(harness: Harness):
     with harness.transport.publisher() as publisher:
-        result = publisher.publish([OutgoingMessage(
-            exchange=topology.EVENTS_EXCHANGE, routing_key="decision.logged.x", body=b"{}",
-            message_id="forged", type="t", schema="t", user_id="someone-else")])
+        result = publisher.publish(
+            [
+                OutgoingMessage(
+                    exchange=topology.EVENTS_EXCHANGE,
+                    routing_key="decision.logged.x",
+                    body=b"{}",
+                    message_id="forged",
+                    type="t",
+                    schema="t",
+                    user_id="someone-else",
+                )
+            ]
+        )
     assert result.failed == ["forged"] and harness.broker.depth(QUEUE) == 0

@@ -36,14 +36,16 @@ def _decisions(count: int, divergent: int) -> list[dict[str, Any]]:
             decision["decision_id"] = f"REG-{uuid.uuid4().hex[:10]}"
             by_result[decision["outcome"]["favourable"]].append(decision)
         seed += 1
-    found = [d for pair in zip(by_result[False], by_result[True], strict=False)
-             for d in pair][:count]
+    found = [d for pair in zip(by_result[False], by_result[True], strict=False) for d in pair][
+        :count
+    ]
     outcomes = CRECHE["model"]["outcomes"]
     for decision in found[:divergent]:
         favourable = not decision["outcome"]["favourable"]
         chosen = outcomes["favourable" if favourable else "unfavourable"]
-        decision["outcome"].update(code=chosen["code"], label=chosen["label"],
-                                   favourable=favourable)
+        decision["outcome"].update(
+            code=chosen["code"], label=chosen["label"], favourable=favourable
+        )
         decision["automation"], decision["decided_by"] = "partial", "commission-1"
     return found
 
@@ -81,25 +83,50 @@ def _contest_and_decide(system: Embedded, references: list[str], outcomes: list[
     now = datetime.now(UTC)
     reviewer = Agent("relectrice-registre", "ville-exemple", frozenset({"reviewer"}))
     with appeals.uow() as uow:
-        create_agent(uow, reviewer.id, "ville-exemple", "Relectrice", ["reviewer"],
-                     "correct-horse-battery-staple", now)
+        create_agent(
+            uow,
+            reviewer.id,
+            "ville-exemple",
+            "Relectrice",
+            ["reviewer"],
+            "correct-horse-battery-staple",
+            now,
+        )
         uow.commit()
     for reference, outcome in zip(references, outcomes, strict=True):
         with appeals.uow() as uow:
-            public_id = file_appeal(uow, Filing(reference=reference,
-                                                other="Ma situation n'est pas celle retenue.",
-                                                email="personne@example.org"),
-                                    Filer("usager"), now, "http://explicite.test")
+            public_id = file_appeal(
+                uow,
+                Filing(
+                    reference=reference,
+                    other="Ma situation n'est pas celle retenue.",
+                    email="personne@example.org",
+                ),
+                Filer("usager"),
+                now,
+                "http://explicite.test",
+            )
             claim(uow, reviewer, public_id, now)
             grounds = uow.appeals.get(public_id).grounds
-            decide(uow, reviewer, public_id, Draft(
-                outcome, facts="Le dossier a été relu avec les pièces fournies par la famille.",
-                law="Délibération du conseil municipal fixant le barème, article 2.",
-                answers={g["id"]: "Le quotient familial de 1 180 € figure sur l'attestation "
-                                  "de la CAF du 3 octobre 2026." for g in grounds},
-                main_reason="le total de 35 points reste sous le seuil de 60 points",
-                reexamine_by=(now + timedelta(days=14)).date()),
-                now, "http://explicite.test")
+            decide(
+                uow,
+                reviewer,
+                public_id,
+                Draft(
+                    outcome,
+                    facts="Le dossier a été relu avec les pièces fournies par la famille.",
+                    law="Délibération du conseil municipal fixant le barème, article 2.",
+                    answers={
+                        g["id"]: "Le quotient familial de 1 180 € figure sur l'attestation "
+                        "de la CAF du 3 octobre 2026."
+                        for g in grounds
+                    },
+                    main_reason="le total de 35 points reste sous le seuil de 60 points",
+                    reexamine_by=(now + timedelta(days=14)).date(),
+                ),
+                now,
+                "http://explicite.test",
+            )
             uow.commit()
 
 
@@ -110,10 +137,17 @@ def _appeals_known_to_register(system: Embedded, decided: int) -> bool:
     from services.decision_log.adapters.tables import register_appeals
 
     with system.containers["decision_log"].uow() as uow:
-        return (uow.session.scalar(select(func.count()).select_from(register_appeals)
-                                   .where(register_appeals.c.outcome.is_not(None),
-                                          register_appeals.c.received_at.is_not(None)))
-                or 0) >= decided
+        return (
+            uow.session.scalar(
+                select(func.count())
+                .select_from(register_appeals)
+                .where(
+                    register_appeals.c.outcome.is_not(None),
+                    register_appeals.c.received_at.is_not(None),
+                )
+            )
+            or 0
+        ) >= decided
 
 
 def _figures(client: Client, path: str = PAGE) -> str:
@@ -123,8 +157,9 @@ def _figures(client: Client, path: str = PAGE) -> str:
     return re.sub(r"[ \t\r\n]+", " ", response.get_data(as_text=True))
 
 
-def test_figures_per_version_follow_decisions_appeals_and_outcomes(system: Embedded,
-                                                                   client: Client):
+def test_figures_per_version_follow_decisions_appeals_and_outcomes(
+    system: Embedded, client: Client
+):
     decisions = _decisions(40, divergent=3)
     references = _log(system, decisions)
     unfavourable = sum(not d["outcome"]["favourable"] for d in decisions)
@@ -133,8 +168,9 @@ def test_figures_per_version_follow_decisions_appeals_and_outcomes(system: Embed
 
     page = _figures(client)
     share = round(100 * unfavourable / 40)
-    assert f"<th scope=\"row\">{year}</th><td>40</td><td>{share}\u00a0%</td>" \
-           f"<td>moins de 11</td>" in page, "3 divergent replays are a small count"
+    assert (
+        f'<th scope="row">{year}</th><td>40</td><td>{share}\u00a0%</td><td>moins de 11</td>' in page
+    ), "3 divergent replays are a small count"
     assert "<dt>Contestations reçues</dt><dd>0" in page
 
     contested = [references[d["decision_id"]] for d in decisions[3:25]]

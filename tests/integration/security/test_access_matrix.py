@@ -20,6 +20,7 @@ from typing import Any
 
 from werkzeug.test import Client, TestResponse
 
+from services import openapi
 from shared.auth.principal import AGENT_ROLES
 from shared.samples import SAMPLE_ALGORITHMS
 from shared.web.security import CSRF_FIELD
@@ -78,16 +79,19 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/algorithms"): PUBLIC,
     ("POST", "/api/v1/algorithms"): only(PRODUCER, *OWNERS),
     ("GET", "/api/v1/algorithms/<string:algorithm_id>/<string:version>"): PUBLIC,
-    ("PATCH", "/api/v1/algorithms/<string:algorithm_id>/<string:version>"):
-        only(PRODUCER, *OWNERS),
-    ("GET", "/api/v1/algorithms/<string:administration>/<string:algorithm_id>/<string:version>"):
-        PUBLIC,
-    ("PATCH",
-     "/api/v1/algorithms/<string:administration>/<string:algorithm_id>/<string:version>"):
-        only(PRODUCER, *OWNERS),
+    ("PATCH", "/api/v1/algorithms/<string:algorithm_id>/<string:version>"): only(PRODUCER, *OWNERS),
+    (
+        "GET",
+        "/api/v1/algorithms/<string:administration>/<string:algorithm_id>/<string:version>",
+    ): PUBLIC,
+    (
+        "PATCH",
+        "/api/v1/algorithms/<string:administration>/<string:algorithm_id>/<string:version>",
+    ): only(PRODUCER, *OWNERS),
     ("POST", "/api/v1/decisions"): only(PRODUCER),
-    ("GET", "/api/v1/decisions/<string:administration>/<string:decision_id>"):
-        only(*READERS, "algorithm_owner"),
+    ("GET", "/api/v1/decisions/<string:administration>/<string:decision_id>"): only(
+        *READERS, "algorithm_owner"
+    ),
     ("GET", "/api/v1/log/verify"): bounded("auditor", "admin"),
     ("GET", "/api/v1/log/<string:administration>/checkpoint"): PUBLIC,
     ("GET", "/api/v1/log/<string:administration>/checkpoints"): PUBLIC,
@@ -95,8 +99,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/log/<string:administration>/consistency"): PUBLIC,
     # A witness is known by the signature it posts, not by a session or a key.
     ("POST", "/api/v1/log/<string:administration>/cosignatures"): SESSION,
-    ("GET", "/api/v1/log/<string:administration>/proof/<string:reference>"):
-        only(USAGER, *AGENT_ROLES, PRODUCER),
+    ("GET", "/api/v1/log/<string:administration>/proof/<string:reference>"): only(
+        USAGER, *AGENT_ROLES, PRODUCER
+    ),
     ("GET", "/api/v1/quarantine"): bounded("auditor", "admin"),
     ("POST", "/api/v1/quarantine/<int:item_id>/replay"): only("admin"),
     ("GET", "/api/v1/openapi.json"): PUBLIC,
@@ -108,8 +113,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/register/donnees-ouvertes"): PUBLIC,
     ("GET", "/register/exports/changelog.json"): PUBLIC,
     ("GET", "/register/exports/v<int:schema_version>/<string:name>"): PUBLIC,
-    ("POST", "/register/<string:administration>/<string:algorithm_id>/<string:version>/signaler"):
-        PUBLIC,
+    (
+        "POST",
+        "/register/<string:administration>/<string:algorithm_id>/<string:version>/signaler",
+    ): PUBLIC,
     ("GET", "/register/algorithms.json"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
@@ -125,12 +132,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/d/<string:reference>/pdf"): only(USAGER, *AGENT_ROLES),
     ("POST", "/d/<string:reference>/demande"): only(USAGER, "reviewer", "supervisor", "admin"),
     ("GET", "/api/v1/explanations/<string:reference>"): only(USAGER, *AGENT_ROLES),
-    ("POST", "/api/v1/explanations/<string:reference>/communication-request"):
-        only(USAGER, "reviewer", "supervisor", "admin"),
-    ("GET", "/api/v1/explanations/templates/<string:algorithm_id>/<string:version>"):
-        only(*OWNERS),
-    ("POST", "/api/v1/explanations/templates/<string:algorithm_id>/<string:version>"):
-        only(*OWNERS),
+    ("POST", "/api/v1/explanations/<string:reference>/communication-request"): only(
+        USAGER, "reviewer", "supervisor", "admin"
+    ),
+    ("GET", "/api/v1/explanations/templates/<string:algorithm_id>/<string:version>"): only(*OWNERS),
+    ("POST", "/api/v1/explanations/templates/<string:algorithm_id>/<string:version>"): only(
+        *OWNERS
+    ),
     ("GET", "/api/v1/openapi/explainer/openapi.json"): PUBLIC,
     # appeals
     ("GET", "/api/v1/appeals"): bounded(*READERS),
@@ -143,10 +151,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/console/"): bounded(*AGENT_ROLES),
     ("GET", "/console/appeals/<string:public_id>"): only(*READERS),
     # A letter carries the person's address: for those who write to them, not auditors.
-    ("GET", "/console/appeals/<string:public_id>/<string:which>.pdf"):
-        only("reviewer", "supervisor", "admin"),
-    ("GET", "/console/appeals/<string:public_id>/attachments/<int:attachment_id>"):
-        only(*READERS),
+    ("GET", "/console/appeals/<string:public_id>/<string:which>.pdf"): only(
+        "reviewer", "supervisor", "admin"
+    ),
+    ("GET", "/console/appeals/<string:public_id>/attachments/<int:attachment_id>"): only(*READERS),
     ("POST", "/console/appeals/<string:public_id>/claim"): only("reviewer", "supervisor"),
     ("POST", "/console/appeals/<string:public_id>/release"): only("reviewer", "supervisor"),
     ("POST", "/console/appeals/<string:public_id>/assign"): only("supervisor"),
@@ -157,30 +165,32 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/console/courrier"): bounded("reviewer", "supervisor", "admin"),
     ("GET", "/console/courrier/<int:dispatch_id>"): only("reviewer", "supervisor", "admin"),
     ("GET", "/console/courrier/<int:dispatch_id>.pdf"): only("reviewer", "supervisor", "admin"),
-    ("POST", "/console/courrier/<int:dispatch_id>/<string:action>"):
-        only("reviewer", "supervisor", "admin"),
+    ("POST", "/console/courrier/<int:dispatch_id>/<string:action>"): only(
+        "reviewer", "supervisor", "admin"
+    ),
     ("GET", "/console/deposer"): bounded("reviewer", "supervisor", "admin"),
     ("POST", "/console/deposer"): bounded("reviewer", "supervisor", "admin"),
     ("GET", "/console/login"): PUBLIC,
     ("POST", "/console/login"): SESSION,
     ("POST", "/console/logout"): SESSION,
     ("GET", "/console/signalements"): bounded("algorithm_owner", "supervisor", "admin"),
-    ("GET", "/console/signalements/<string:report_id>"):
-        only("algorithm_owner", "supervisor", "admin"),
-    ("POST", "/console/signalements/<string:report_id>"):
-        only("algorithm_owner", "supervisor", "admin"),
+    ("GET", "/console/signalements/<string:report_id>"): only(
+        "algorithm_owner", "supervisor", "admin"
+    ),
+    ("POST", "/console/signalements/<string:report_id>"): only(
+        "algorithm_owner", "supervisor", "admin"
+    ),
     ("GET", "/console/statistiques"): bounded("supervisor", "algorithm_owner", "admin", "auditor"),
     ("GET", "/d/<string:reference>/contester"): only(USAGER),
     ("POST", "/d/<string:reference>/contester"): only(USAGER),
     ("GET", "/d/<string:reference>/recours"): only(USAGER),
     ("GET", "/d/<string:reference>/recours/<string:public_id>"): only(USAGER),
-    ("GET", "/d/<string:reference>/recours/<string:public_id>/<string:which>.pdf"):
-        only(USAGER),
+    ("GET", "/d/<string:reference>/recours/<string:public_id>/<string:which>.pdf"): only(USAGER),
 }
 
 
 def routes(world: World) -> list[tuple[str, str]]:
-    found = set()
+    found = {("GET", openapi.PATH)}  # the composition's own, beside the services' routes
     for app in world.system.apps.values():
         for rule in app.url_map.iter_rules():
             for method in rule.methods - {"HEAD", "OPTIONS"}:
@@ -189,30 +199,49 @@ def routes(world: World) -> list[tuple[str, str]]:
 
 
 def fill(rule: str, side: Side) -> str:
-    values = {"administration": side.administration, "decision_id": side.decision["decision_id"],
-              "algorithm_id": side.algorithm_id, "version": side.version,
-              "item_id": side.quarantine_id, "reference": side.reference,
-              "public_id": side.appeal_id, "appeal_id": side.appeal_id,
-              "attachment_id": side.attachment_id, "dispatch_id": side.dispatch_id,
-              "which": "accuse-de-reception", "action": "retry", "filename": "explicite.css",
-              "report_id": side.report_id, "first": side.administration,
-              "second": side.algorithm_id, "schema_version": 1, "name": "dcat.jsonld"}
+    values = {
+        "administration": side.administration,
+        "decision_id": side.decision["decision_id"],
+        "algorithm_id": side.algorithm_id,
+        "version": side.version,
+        "item_id": side.quarantine_id,
+        "reference": side.reference,
+        "public_id": side.appeal_id,
+        "appeal_id": side.appeal_id,
+        "attachment_id": side.attachment_id,
+        "dispatch_id": side.dispatch_id,
+        "which": "accuse-de-reception",
+        "action": "retry",
+        "filename": "explicite.css",
+        "report_id": side.report_id,
+        "first": side.administration,
+        "second": side.algorithm_id,
+        "schema_version": 1,
+        "name": "dcat.jsonld",
+    }
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
 
 
 def body(rule: str, side: Side) -> dict[str, Any]:
     """A body that reaches the authorisation check; what it asks for is the side's."""
     if rule == "/api/v1/decisions":
-        return {**side.decision, "decision_id": f"MATRIX-{uuid.uuid4().hex[:10]}",
-                "event_id": str(uuid.uuid4())}
+        return {
+            **side.decision,
+            "decision_id": f"MATRIX-{uuid.uuid4().hex[:10]}",
+            "event_id": str(uuid.uuid4()),
+        }
     if rule == "/api/v1/algorithms":
         document = next(a for a in SAMPLE_ALGORITHMS if a["id"] == side.algorithm_id)
         return {**document, "version": f"matrix-{uuid.uuid4().hex[:6]}"}
     if rule.startswith("/api/v1/algorithms/"):
         return {"status": "in_use"}
     if rule == "/api/v1/appeals":
-        return {"reference": side.reference, "other": "Je conteste cette décision.",
-                "answer_by": "email", "email": "personne@example.org"}
+        return {
+            "reference": side.reference,
+            "other": "Je conteste cette décision.",
+            "answer_by": "email",
+            "email": "personne@example.org",
+        }
     if rule.startswith("/api/v1/explanations/templates/"):
         return {"sections": {}, "note": "matrix"}
     return {}
@@ -249,10 +278,16 @@ class Probe:
         if path.startswith("/api/"):
             if "Authorization" not in headers:
                 headers["X-CSRF-Token"] = self.csrf
-            return self.client.open(path, method=method, data=json.dumps(payload),
-                                    content_type="application/json", headers=headers)
-        return self.client.open(path, method=method, data={CSRF_FIELD: self.csrf, **payload},
-                                headers=headers)
+            return self.client.open(
+                path,
+                method=method,
+                data=json.dumps(payload),
+                content_type="application/json",
+                headers=headers,
+            )
+        return self.client.open(
+            path, method=method, data={CSRF_FIELD: self.csrf, **payload}, headers=headers
+        )
 
 
 def allowed(policy: Rule, rule: str, principal: str, scope: str) -> bool:
@@ -272,8 +307,8 @@ def refused(response: TestResponse) -> bool:
         return True
     location = response.headers.get("Location", "")
     return response.status_code in (301, 302, 303) and (
-        "/console/login" in location or re.match(r"^(https?://[^/]+)?/(\?|$)", location)
-        is not None)
+        "/console/login" in location or re.match(r"^(https?://[^/]+)?/(\?|$)", location) is not None
+    )
 
 
 def test_every_route_has_a_rule(world: World):
@@ -303,15 +338,25 @@ def test_nobody_reaches_what_is_not_theirs(world: World):
                 sent = path + json.dumps(payload)
                 data = response.get_data()  # PDFs too: identifiers are ASCII
                 markers = world.other.markers + (
-                    [world.own.appeal_id] if principal == OUTSIDER else [])
-                if not policy.public and any(m.encode() in data for m in markers
-                                             if m not in sent):
+                    [world.own.appeal_id] if principal == OUTSIDER else []
+                )
+                if not policy.public and any(m.encode() in data for m in markers if m not in sent):
                     wrong.append((method, rule, principal, scope, "LEAK"))
     total = sum(outcomes.values())
-    print(f"\naccess matrix: {total} cases, {outcomes['allowed']} allowed, "
-          f"{outcomes['refused']} refused, {len(wrong)} wrong")
+    print(
+        f"\naccess matrix: {total} cases, {outcomes['allowed']} allowed, "
+        f"{outcomes['refused']} refused, {len(wrong)} wrong"
+    )
     Path("test-artifacts").mkdir(exist_ok=True)
-    Path("test-artifacts/access-matrix.json").write_text(json.dumps(
-        {"cases": total, **outcomes, "wrong": wrong, "leaks": sum(
-            1 for w in wrong if w[-1] == "LEAK")}, indent=2))
+    Path("test-artifacts/access-matrix.json").write_text(
+        json.dumps(
+            {
+                "cases": total,
+                **outcomes,
+                "wrong": wrong,
+                "leaks": sum(1 for w in wrong if w[-1] == "LEAK"),
+            },
+            indent=2,
+        )
+    )
     assert not wrong, "\n".join(map(str, wrong))

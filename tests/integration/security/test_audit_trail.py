@@ -32,8 +32,12 @@ def trail(world: World, service: str) -> tuple[Any, Any]:
 def test_each_reading_leaves_an_entry_that_auditors_of_that_administration_see(world: World):
     reviewer = browser(world, agent_session("reviewer"))
     own = world.own
-    assert reviewer.get(f"/api/v1/decisions/{own.administration}/"
-                        f"{own.decision['decision_id']}").status_code == 200
+    assert (
+        reviewer.get(
+            f"/api/v1/decisions/{own.administration}/{own.decision['decision_id']}"
+        ).status_code
+        == 200
+    )
     assert reviewer.get(f"/d/{own.reference}").status_code == 200
     assert reviewer.get(f"/console/appeals/{own.appeal_id}").status_code == 200
     person = browser(world, {"usager": {"refs": [own.reference], "at": time.time()}})
@@ -45,17 +49,19 @@ def test_each_reading_leaves_an_entry_that_auditors_of_that_administration_see(w
         answer = auditor.get(f"/api/v1/audit/{service}").get_json()
         assert answer["intact"] is True
         seen[service] = answer["entries"]
-    assert any(e["actor"] == "agent:x-reviewer"
-               and e["subject"] == f"decision:{own.administration}/{own.decision['decision_id']}"
-               for e in seen["decision_log"])
+    assert any(
+        e["actor"] == "agent:x-reviewer"
+        and e["subject"] == f"decision:{own.administration}/{own.decision['decision_id']}"
+        for e in seen["decision_log"]
+    )
     explained = [e for e in seen["explainer"] if e["subject"] == f"explanation:{own.reference}"]
     assert {e["actor"] for e in explained} >= {"agent:x-reviewer", "usager"}
-    assert any(e["subject"] == f"appeal:{own.appeal_id}" and e["action"] == "open"
-               for e in seen["appeals"])
+    assert any(
+        e["subject"] == f"appeal:{own.appeal_id}" and e["action"] == "open" for e in seen["appeals"]
+    )
     text = json.dumps(seen)
     assert world.other.reference not in text and world.other.appeal_id not in text
-    assert browser(world, agent_session("reviewer")).get(
-        "/api/v1/audit/appeals").status_code == 403
+    assert browser(world, agent_session("reviewer")).get("/api/v1/audit/appeals").status_code == 403
 
 
 def verify_command(world: World, monkeypatch: Any) -> int:
@@ -74,14 +80,16 @@ def test_a_changed_or_removed_entry_is_detected(world: World, monkeypatch, capsy
     assert verify_command(world, monkeypatch) == 0
     with container.engine.begin() as connection:
         first = connection.scalar(select(tables.entries.c.seq).order_by(tables.entries.c.seq))
-        connection.execute(update(tables.entries).where(tables.entries.c.seq == first)
-                           .values(actor="agent:someone-else"))
+        connection.execute(
+            update(tables.entries)
+            .where(tables.entries.c.seq == first)
+            .values(actor="agent:someone-else")
+        )
     with container.uow() as uow:
         report = audit.verify(uow.session, tables, "explainer")
     assert not report.intact and report.breaks[0].seq == first
     with container.engine.begin() as connection:
-        last = connection.scalar(select(tables.entries.c.seq)
-                                 .order_by(tables.entries.c.seq.desc()))
+        last = connection.scalar(select(tables.entries.c.seq).order_by(tables.entries.c.seq.desc()))
         connection.execute(delete(tables.entries).where(tables.entries.c.seq == last))
     with container.uow() as uow:
         report = audit.verify(uow.session, tables, "explainer")
@@ -103,7 +111,9 @@ def test_lists_and_every_page_showing_personal_data_leave_entries(world: World):
         f"/console/courrier/{own.dispatch_id}": ("read", f"dispatch:{own.dispatch_id}"),
         f"/console/courrier/{own.dispatch_id}.pdf": ("print", f"dispatch:{own.dispatch_id}"),
         f"/console/deposer?reference={own.uncontested_reference}": (
-            "read", f"decision:{own.uncontested_reference}"),
+            "read",
+            f"decision:{own.uncontested_reference}",
+        ),
     }
     for path in readings:
         assert supervisor.get(path).status_code == 200, path

@@ -17,8 +17,10 @@ from werkzeug.serving import make_server
 
 from tests.integration.security.world import World, agent_session
 
-CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
-          "response_schema_conformance,response_headers_conformance,negative_data_rejection")
+CHECKS = (
+    "not_a_server_error,status_code_conformance,content_type_conformance,"
+    "response_schema_conformance,response_headers_conformance,negative_data_rejection"
+)
 REPORTS = Path("test-artifacts/schemathesis")
 
 
@@ -47,14 +49,26 @@ def headers_of(world: World, who: str) -> list[str]:
 def test_the_api_keeps_its_contract(world: World, origin: str, who: str):
     REPORTS.mkdir(parents=True, exist_ok=True)
     report = REPORTS / f"{who}.xml"
-    command = [str(Path(sys.executable).with_name("schemathesis")), "run",
-               f"{origin}/api/v1/openapi.json", "--checks", CHECKS, "--max-examples", "20",
-               "--seed", "20261124", "--warnings", "off", "--report", "junit",
-               "--report-junit-path", str(report)]
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")),
+        "run",
+        f"{origin}/api/v1/openapi.json",
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        "20",
+        "--seed",
+        "20261124",
+        "--warnings",
+        "off",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(report),
+    ]
     for header in headers_of(world, who):
         command += ["--header", header]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                            check=False)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     summary = [line for line in result.stdout.splitlines() if "generated" in line]
     print(f"\nschemathesis as {who}: {summary}")
     assert result.returncode == 0, result.stdout[-6000:]
@@ -71,7 +85,8 @@ def hostile_bodies(limit: int, properties: list[str]) -> dict[str, bytes]:
     for name in properties:
         for count in (2_000, 15_000):  # under the value count, then over it
             bodies[f"{count} items in {name}"] = json.dumps(
-                {name: [{}] * count}, separators=(",", ":")).encode()
+                {name: [{}] * count}, separators=(",", ":")
+            ).encode()
     return bodies
 
 
@@ -86,7 +101,7 @@ def test_deep_nesting_and_huge_lists_on_every_endpoint(world: World, who: str):
     headers = dict(h.split(": ", 1) for h in headers_of(world, who) if not h.startswith("Cookie"))
     for header in headers_of(world, who):
         if header.startswith("Cookie: "):
-            name, _, value = header[len("Cookie: "):].partition("=")
+            name, _, value = header[len("Cookie: ") :].partition("=")
             client.set_cookie(name, value, domain="localhost")
     spec = client.get("/api/v1/openapi.json").get_json()
     components = spec.get("components", {}).get("schemas", {})
@@ -96,19 +111,34 @@ def test_deep_nesting_and_huge_lists_on_every_endpoint(world: World, who: str):
         for method, operation in operations.items():
             if method.upper() not in ("POST", "PUT", "PATCH", "DELETE"):
                 continue
-            schema = (operation.get("requestBody", {}).get("content", {})
-                      .get("application/json", {}).get("schema", {}))
+            schema = (
+                operation.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+            )
             schema = components.get(schema.get("$ref", "").rsplit("/", 1)[-1], schema)
-            limit = (14 * 2**20 if path.startswith("/api/v1/appeals")
-                     else world.system.settings.max_body_bytes)
+            limit = (
+                14 * 2**20
+                if path.startswith("/api/v1/appeals")
+                else world.system.settings.max_body_bytes
+            )
             for name, body in hostile_bodies(limit, sorted(schema.get("properties", {}))).items():
                 started = time.perf_counter()
-                answer = client.open(fill(rule, world.own), method=method.upper(), data=body,
-                                     content_type="application/json", headers=headers)
+                answer = client.open(
+                    fill(rule, world.own),
+                    method=method.upper(),
+                    data=body,
+                    content_type="application/json",
+                    headers=headers,
+                )
                 elapsed = time.perf_counter() - started
                 cases += 1
-                if not 400 <= answer.status_code < 500 or elapsed > 1 \
-                        or len(answer.get_data()) > 20_000:
+                if (
+                    not 400 <= answer.status_code < 500
+                    or elapsed > 1
+                    or len(answer.get_data()) > 20_000
+                ):
                     wrong.append((method, path, name, answer.status_code, round(elapsed, 2)))
     print(f"\nhostile bodies as {who}: {cases} cases, {len(wrong)} failures")
     assert cases > 40 and not wrong, wrong

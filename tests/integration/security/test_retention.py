@@ -14,12 +14,16 @@ from tests.integration.security.world import PDF, World
 
 
 def test_a_purge_forgets_contacts_and_letters_and_keeps_the_chain_verifiable(
-        world: World, monkeypatch, capsys):
+    world: World, monkeypatch, capsys
+):
     decision_log = world.system.containers["decision_log"]
     appeals = world.system.containers["appeals"]
     with appeals.engine.begin() as connection:  # the other side's appeal has been decided
-        connection.execute(update(ap.appeals).where(
-            ap.appeals.c.public_id == world.other.appeal_id).values(status="decided"))
+        connection.execute(
+            update(ap.appeals)
+            .where(ap.appeals.c.public_id == world.other.appeal_id)
+            .values(status="decided")
+        )
     settings = world.system.settings
     monkeypatch.setenv("EXPLICITE_SECRET_KEY", settings.secret_key)
     for service, url in settings.database_urls.items():
@@ -38,8 +42,9 @@ def test_a_purge_forgets_contacts_and_letters_and_keeps_the_chain_verifiable(
     with decision_log.uow() as uow:
         assert all(report.intact for report in verify_log(uow))
     with appeals.engine.connect() as connection:
-        contacts = dict(connection.execute(select(ap.appeals.c.public_id,
-                                                  ap.appeals.c.contact)).all())
+        contacts = dict(
+            connection.execute(select(ap.appeals.c.public_id, ap.appeals.c.contact)).all()
+        )
         files = sorted(len(d) for d in connection.scalars(select(ap.attachments.c.data)))
     assert contacts[world.other.appeal_id] == {}
     assert contacts[world.own.appeal_id]["email"] == "personne@example.org"  # still open

@@ -30,17 +30,23 @@ def test_secrets_and_personal_data_never_reach_logs_or_urls(tmp_path: Path):
         home = person.get("/").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', home)
         assert token is not None
-        opened = person.post("/", data={"csrf_token": token.group(1),
-                                        "reference": world.own.reference,
-                                        "code": world.own.access_code})
+        opened = person.post(
+            "/",
+            data={
+                "csrf_token": token.group(1),
+                "reference": world.own.reference,
+                "code": world.own.access_code,
+            },
+        )
         visited = [opened.headers.get("Location", "")]
         page = person.get(visited[0])
         assert page.status_code == 200
         agent = Client(world.system.wsgi)
         app = world.system.apps["explainer"]
         signer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-        agent.set_cookie("explicite_session", signer.dumps(agent_session("reviewer")),
-                         domain="localhost")
+        agent.set_cookie(
+            "explicite_session", signer.dumps(agent_session("reviewer")), domain="localhost"
+        )
         visited.append(f"/console/appeals/{world.own.appeal_id}")
         assert agent.get(visited[-1]).status_code == 200
         # The acknowledgements go out by e-mail from the scheduler: wait for them, so that
@@ -49,9 +55,12 @@ def test_secrets_and_personal_data_never_reach_logs_or_urls(tmp_path: Path):
 
         def mailed() -> bool:
             with appeals.uow() as uow:
-                return all(row.status == "sent" for side in world.sides.values()
-                           for row in uow.office.dispatches(side.administration)
-                           if row.channel == "email")
+                return all(
+                    row.status == "sent"
+                    for side in world.sides.values()
+                    for row in uow.office.dispatches(side.administration)
+                    if row.channel == "email"
+                )
 
         assert wait_for(mailed, timeout=30)
     finally:
@@ -61,8 +70,12 @@ def test_secrets_and_personal_data_never_reach_logs_or_urls(tmp_path: Path):
     logged = stream.getvalue()
     print(f"\n{len(logged.splitlines())} log lines checked")
     assert "decision quarantined" in logged and "mail catcher" in logged  # it did log
-    secrets = [world.own.access_code, world.other.access_code, world.api_key,
-               world.own.access_code.replace("-", "")]
+    secrets = [
+        world.own.access_code,
+        world.other.access_code,
+        world.api_key,
+        world.own.access_code.replace("-", ""),
+    ]
     contacts = [side.decision["subject"]["contact"]["email"] for side in world.sides.values()]
     for secret in [*secrets, *contacts]:
         assert secret not in logged, f"{secret[:4]}… appears in the logs"

@@ -22,14 +22,16 @@ PASSWORD = "sessions-password-0123"
 def signed_in(world: World, login: str) -> Client:
     """A browser signed in through the console's form, as the agent would."""
     with world.system.containers["appeals"].uow() as uow:
-        create_agent(uow, login, world.own.administration, "Agent", AGENT_ROLES, PASSWORD,
-                     datetime.now(UTC))
+        create_agent(
+            uow, login, world.own.administration, "Agent", AGENT_ROLES, PASSWORD, datetime.now(UTC)
+        )
         uow.commit()
     client = Client(world.system.wsgi)
     page = client.get("/console/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    answer = client.post("/console/login", data={"csrf_token": token, "login": login,
-                                                  "password": PASSWORD})
+    answer = client.post(
+        "/console/login", data={"csrf_token": token, "login": login, "password": PASSWORD}
+    )
     assert answer.status_code == 303
     return client
 
@@ -51,26 +53,34 @@ def probes(world: World, token: str) -> dict[str, Callable[[Client], TestRespons
     csrf = {"X-CSRF-Token": token}
     return {
         "console": lambda c: c.get("/console/"),
-        "decision": lambda c: c.get(f"/api/v1/decisions/{own.administration}/"
-                                    f"{own.decision['decision_id']}"),
+        "decision": lambda c: c.get(
+            f"/api/v1/decisions/{own.administration}/{own.decision['decision_id']}"
+        ),
         "explanation": lambda c: c.get(f"/api/v1/explanations/{own.reference}"),
-        **{f"audit {service}": partial(lambda c, path: c.get(path),
-                                       path=f"/api/v1/audit/{service}")
-           for service in ("decision_log", "explainer", "appeals")},
+        **{
+            f"audit {service}": partial(
+                lambda c, path: c.get(path), path=f"/api/v1/audit/{service}"
+            )
+            for service in ("decision_log", "explainer", "appeals")
+        },
         "algorithm PATCH": lambda c: c.patch(
-            f"/api/v1/algorithms/{own.algorithm_id}/{own.version}", json={"status": "in_use"},
-            headers=csrf),
+            f"/api/v1/algorithms/{own.algorithm_id}/{own.version}",
+            json={"status": "in_use"},
+            headers=csrf,
+        ),
         "quarantine replay": lambda c: c.post(
-            f"/api/v1/quarantine/{own.quarantine_id}/replay", headers=csrf),
+            f"/api/v1/quarantine/{own.quarantine_id}/replay", headers=csrf
+        ),
         "template": lambda c: c.get(
-            f"/api/v1/explanations/templates/{own.algorithm_id}/{own.version}"),
+            f"/api/v1/explanations/templates/{own.algorithm_id}/{own.version}"
+        ),
     }
 
 
 def refused(response: TestResponse) -> bool:
     return response.status_code == 401 or (
-        response.status_code == 303
-        and response.headers["Location"].startswith("/console/login"))
+        response.status_code == 303 and response.headers["Location"].startswith("/console/login")
+    )
 
 
 def all_refused(world: World, thief: Client, token: str) -> bool:
@@ -97,4 +107,5 @@ def test_a_copied_cookie_stops_working_everywhere(world: World, ending: str):
     # The console refuses at once; the other services when appeals' event has reached them.
     assert refused(probes(world, token)["console"](thief))
     assert wait_for(lambda: all_refused(world, thief, token), timeout=10), {
-        name: probe(thief).status_code for name, probe in probes(world, token).items()}
+        name: probe(thief).status_code for name, probe in probes(world, token).items()
+    }

@@ -53,9 +53,14 @@ class Side:
     @property
     def markers(self) -> list[str]:
         """Strings that must never appear in an answer to the other administration's agents."""
-        return [self.reference, self.decision["decision_id"], self.appeal_id,
-                self.decision["subject"]["ref"], self.uncontested_reference,
-                self.uncontested["decision_id"]]
+        return [
+            self.reference,
+            self.decision["decision_id"],
+            self.appeal_id,
+            self.decision["subject"]["ref"],
+            self.uncontested_reference,
+            self.uncontested["decision_id"],
+        ]
 
 
 @dataclass
@@ -86,14 +91,20 @@ def build_world(data_dir: Path) -> World:
     sides = {}
     for number, administration in enumerate((OWN, OTHER), start=1):
         algorithm = next(a for a in SAMPLE_ALGORITHMS if a["id"] == ALGORITHM[administration])
-        side = Side(administration, algorithm["id"], algorithm["version"],
-                    _decision(administration, 900 + number),
-                    _decision(administration, 950 + number))
+        side = Side(
+            administration,
+            algorithm["id"],
+            algorithm["version"],
+            _decision(administration, 900 + number),
+            _decision(administration, 950 + number),
+        )
         with system.transport(PRODUCER_OF[administration]).publisher() as publisher:
-            broken = decision_message({**side.decision, "criteria": "broken",
-                                       "event_id": str(uuid.uuid4())})
-            publisher.publish([decision_message(side.decision), broken,
-                               decision_message(side.uncontested)])
+            broken = decision_message(
+                {**side.decision, "criteria": "broken", "event_id": str(uuid.uuid4())}
+            )
+            publisher.publish(
+                [decision_message(side.decision), broken, decision_message(side.uncontested)]
+            )
         sides[administration] = side
     _collect_codes(system, sides)
     _sign_checkpoints(system)
@@ -147,9 +158,12 @@ def _wait_for_read_models(system: Embedded, sides: dict[str, Side]) -> None:
         with explainer.uow() as ex, appeals.uow() as ap:
             for side in sides.values():
                 row = ex.decisions.by_reference(side.reference)
-                if row is None or ex.explanations.latest(row.id) is None \
-                        or ap.read.decision(side.reference) is None \
-                        or ap.read.decision(side.uncontested_reference) is None:
+                if (
+                    row is None
+                    or ex.explanations.latest(row.id) is None
+                    or ap.read.decision(side.reference) is None
+                    or ap.read.decision(side.uncontested_reference) is None
+                ):
                     return False
             return True
 
@@ -160,12 +174,17 @@ def _file_appeals(system: Embedded, sides: dict[str, Side]) -> None:
     appeals = system.containers["appeals"]
     for side in sides.values():
         criterion = side.decision["criteria"][0]["code"]
-        filing = Filing(reference=side.reference, other=f"Je conteste le critère {criterion}.",
-                        account="Ma situation a changé.", email="personne@example.org",
-                        uploads=[Upload("justificatif.pdf", PDF)])
+        filing = Filing(
+            reference=side.reference,
+            other=f"Je conteste le critère {criterion}.",
+            account="Ma situation a changé.",
+            email="personne@example.org",
+            uploads=[Upload("justificatif.pdf", PDF)],
+        )
         with appeals.uow() as uow:
-            side.appeal_id = file_appeal(uow, filing, Filer("usager"),
-                                         datetime.now(UTC), "http://explicite.test")
+            side.appeal_id = file_appeal(
+                uow, filing, Filer("usager"), datetime.now(UTC), "http://explicite.test"
+            )
             uow.commit()
         with appeals.uow() as uow:
             appeal = uow.appeals.get(side.appeal_id)
@@ -181,16 +200,20 @@ def _report_errors(system: Embedded, sides: dict[str, Side]) -> None:
     for side in sides.values():
         with decision_log.uow() as uow:
             side.report_id = report_error(
-                uow, decision_log.limiter, (side.administration, side.algorithm_id,
-                                            side.version),
+                uow,
+                decision_log.limiter,
+                (side.administration, side.algorithm_id, side.version),
                 {"topic": "autre", "message": "Le numéro de téléphone du service a changé."},
-                "192.0.2.1", datetime.now(UTC))
+                "192.0.2.1",
+                datetime.now(UTC),
+            )
             uow.commit()
 
     def received() -> bool:
         with appeals.uow() as uow:
-            return all(uow.reports.get(side.administration, side.report_id)
-                       for side in sides.values())
+            return all(
+                uow.reports.get(side.administration, side.report_id) for side in sides.values()
+            )
 
     assert wait_for(received, timeout=30)
 
@@ -201,8 +224,7 @@ def _quarantine_ids(system: Embedded, sides: dict[str, Side]) -> None:
     def found() -> bool:
         with decision_log.uow() as uow:
             for side in sides.values():
-                items = uow.quarantine.listing(status="pending",
-                                               administration=side.administration)
+                items = uow.quarantine.listing(status="pending", administration=side.administration)
                 side.quarantine_id = items[0].id if items else 0
         return all(side.quarantine_id for side in sides.values())
 
@@ -219,13 +241,29 @@ def _create_agents(system: Embedded) -> None:
     with system.containers["appeals"].uow() as uow:
         for administration, prefix in ((OWN, "x"), (OTHER, "y")):
             for role in AGENT_ROLES:
-                create_agent(uow, f"{prefix}-{role}", administration, f"Agent {role}", [role],
-                             "matrix-password-0123", datetime.now(UTC), teams=[TEAM])
-        create_agent(uow, OUTSIDER, OWN, "Agent d'une autre équipe", ["reviewer", "supervisor"],
-                     "matrix-password-0123", datetime.now(UTC))
+                create_agent(
+                    uow,
+                    f"{prefix}-{role}",
+                    administration,
+                    f"Agent {role}",
+                    [role],
+                    "matrix-password-0123",
+                    datetime.now(UTC),
+                    teams=[TEAM],
+                )
+        create_agent(
+            uow,
+            OUTSIDER,
+            OWN,
+            "Agent d'une autre équipe",
+            ["reviewer", "supervisor"],
+            "matrix-password-0123",
+            datetime.now(UTC),
+        )
         # Every role, and every session signed in before this sign-out.
-        create_agent(uow, REVOKED, OWN, "Agent parti", AGENT_ROLES, "matrix-password-0123",
-                     datetime.now(UTC))
+        create_agent(
+            uow, REVOKED, OWN, "Agent parti", AGENT_ROLES, "matrix-password-0123", datetime.now(UTC)
+        )
         uow.commit()
     with system.containers["appeals"].uow() as uow:
         end_sessions(uow, REVOKED, "sign_out")
@@ -234,8 +272,11 @@ def _create_agents(system: Embedded) -> None:
     def known_everywhere() -> bool:
         for service in ("decision_log", "explainer"):
             with system.containers[service].uow() as uow:
-                if not uow.session.execute(select(agent_sessions_of(service)).where(
-                        agent_sessions_of(service).c.agent_id == REVOKED)).first():
+                if not uow.session.execute(
+                    select(agent_sessions_of(service)).where(
+                        agent_sessions_of(service).c.agent_id == REVOKED
+                    )
+                ).first():
                     return False
         return True
 
@@ -248,17 +289,38 @@ def agent_sessions_of(service: str) -> Any:
 
 def agent_session(role: str, administration: str = OWN) -> dict[str, Any]:
     prefix = "x" if administration == OWN else "y"
-    return {"agent": {"id": f"{prefix}-{role}", "administration": administration,
-                      "roles": [role], "gen": 0, "at": time.time()}}
+    return {
+        "agent": {
+            "id": f"{prefix}-{role}",
+            "administration": administration,
+            "roles": [role],
+            "gen": 0,
+            "at": time.time(),
+        }
+    }
 
 
 def outsider_session() -> dict[str, Any]:
     """A reviewer and supervisor of the own administration, not in its need-to-know team."""
-    return {"agent": {"id": OUTSIDER, "administration": OWN,
-                      "roles": ["reviewer", "supervisor"], "gen": 0, "at": time.time()}}
+    return {
+        "agent": {
+            "id": OUTSIDER,
+            "administration": OWN,
+            "roles": ["reviewer", "supervisor"],
+            "gen": 0,
+            "at": time.time(),
+        }
+    }
 
 
 def revoked_session() -> dict[str, Any]:
     """A session of an agent holding every role, signed in before they signed out."""
-    return {"agent": {"id": REVOKED, "administration": OWN, "roles": list(AGENT_ROLES),
-                      "gen": 0, "at": time.time()}}
+    return {
+        "agent": {
+            "id": REVOKED,
+            "administration": OWN,
+            "roles": list(AGENT_ROLES),
+            "gen": 0,
+            "at": time.time(),
+        }
+    }

@@ -28,15 +28,26 @@ DECIDED = date(2026, 10, 28)
 
 def routing(kind: str, internal_hours: int | None = None) -> Routing:
     """A suspension of benefits by a State service: prior appeal, observations, 48 hours."""
-    routes = [{"kind": PREALABLE if kind == PREALABLE else GRACIEUX,
-               "authority": "le préfet de X", "months": 2},
-              {"kind": OBSERVATIONS, "authority": "le préfet de X", "days": 15}]
-    recourse = recourse_from_block({
-        "measure": "preparatory" if kind == SIGNALEMENT else "decision",
-        "author": {"name": "le préfet de X", "kind": "state"}, "routes": routes,
-        "court": {"name": "le tribunal administratif de X"},
-        "preparatory": {"follows": "un contrôle", "refusal": "x", "result": "y"}
-        if kind == SIGNALEMENT else None, "internal_deadline_hours": internal_hours})
+    routes = [
+        {
+            "kind": PREALABLE if kind == PREALABLE else GRACIEUX,
+            "authority": "le préfet de X",
+            "months": 2,
+        },
+        {"kind": OBSERVATIONS, "authority": "le préfet de X", "days": 15},
+    ]
+    recourse = recourse_from_block(
+        {
+            "measure": "preparatory" if kind == SIGNALEMENT else "decision",
+            "author": {"name": "le préfet de X", "kind": "state"},
+            "routes": routes,
+            "court": {"name": "le tribunal administratif de X"},
+            "preparatory": {"follows": "un contrôle", "refusal": "x", "result": "y"}
+            if kind == SIGNALEMENT
+            else None,
+            "internal_deadline_hours": internal_hours,
+        }
+    )
     return routing_for(recourse, Start(DECIDED, False), kind)
 
 
@@ -75,8 +86,7 @@ def test_a_signalement_is_answered_within_a_month():
 
 
 def test_a_recours_gets_its_reminder_escalation_alert_and_lapse_weeks_before():
-    alarms = {a.kind: a for a in plan_alarms(
-        compute_deadlines(SUSPENSION, RECEIVED))}
+    alarms = {a.kind: a for a in plan_alarms(compute_deadlines(SUSPENSION, RECEIVED))}
     due = datetime(2027, 1, 1, 23, 0, tzinfo=UTC)
     assert alarms["legal_reminder"].due_at == due - timedelta(days=21)
     assert alarms["legal_escalation"].due_at == due - timedelta(days=14)
@@ -84,18 +94,31 @@ def test_a_recours_gets_its_reminder_escalation_alert_and_lapse_weeks_before():
     assert alarms["legal_lapsed"].due_at == due
     assert alarms["internal_reminder"].due_at == RECEIVED + timedelta(hours=24)
     assert alarms["internal_escalation"].due_at == RECEIVED + timedelta(hours=48)
-    assert [(a.level, a.audience) for a in (alarms["legal_reminder"],
-                                            alarms["legal_escalation"],
-                                            alarms["legal_alert"], alarms["legal_lapsed"])] == [
-        (REMINDER, ASSIGNEE), (ESCALATION, SUPERVISORS), (ALERT, SUPERVISORS),
-        (LAPSED, SUPERVISORS)]
+    assert [
+        (a.level, a.audience)
+        for a in (
+            alarms["legal_reminder"],
+            alarms["legal_escalation"],
+            alarms["legal_alert"],
+            alarms["legal_lapsed"],
+        )
+    ] == [
+        (REMINDER, ASSIGNEE),
+        (ESCALATION, SUPERVISORS),
+        (ALERT, SUPERVISORS),
+        (LAPSED, SUPERVISORS),
+    ]
 
 
 def test_a_short_span_still_gets_every_alarm_in_order_before_its_end():
     alarms = plan_alarms(compute_deadlines(routing(OBSERVATIONS, 48), RECEIVED))
     legal = [a for a in alarms if a.kind.startswith("legal")]
-    assert [a.kind for a in legal] == ["legal_reminder", "legal_escalation", "legal_alert",
-                                       "legal_lapsed"]
+    assert [a.kind for a in legal] == [
+        "legal_reminder",
+        "legal_escalation",
+        "legal_alert",
+        "legal_lapsed",
+    ]
     assert all(a.due_at >= RECEIVED for a in legal)
     assert legal[1].due_at < legal[-1].due_at - timedelta(days=2)  # escalation days ahead
 
@@ -106,11 +129,14 @@ def test_alarms_come_in_time_order_and_none_before_receipt():
     assert alarms[0].kind == "internal_reminder"
 
 
-@pytest.mark.parametrize(("now", "overdue", "soon"), [
-    (RECEIVED + timedelta(days=10), False, False),
-    (RECEIVED + timedelta(days=50), False, True),
-    (datetime(2027, 1, 1, 23, 0, tzinfo=UTC), True, False),
-])
+@pytest.mark.parametrize(
+    ("now", "overdue", "soon"),
+    [
+        (RECEIVED + timedelta(days=10), False, False),
+        (RECEIVED + timedelta(days=50), False, True),
+        (datetime(2027, 1, 1, 23, 0, tzinfo=UTC), True, False),
+    ],
+)
 def test_overdue_and_soon_to_lapse_views(now, overdue, soon):
     due = datetime(2027, 1, 1, 23, 0, tzinfo=UTC)
     assert is_overdue(now, due, None) is overdue

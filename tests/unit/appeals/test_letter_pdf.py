@@ -30,4 +30,3 @@ def test_the_signature_stays_on_one_page_with_the_contact():
     signed = [page for page in pages if signature in page]
     assert len(signed) == 1, pages
     assert letter.contact.split(".")[0] in signed[0]
-

@@ -14,11 +14,19 @@ def writers_of_decided() -> set[str]:
     for path in SERVICE.rglob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            if isinstance(node, ast.keyword) and node.arg == "status" \
-                    and isinstance(node.value, ast.Name) and node.value.id == "DECIDED":
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "status"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "DECIDED"
+            ):
                 found.add(str(path.relative_to(SERVICE)))
-            if isinstance(node, ast.keyword) and node.arg == "status" \
-                    and isinstance(node.value, ast.Constant) and node.value.value == "decided":
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "status"
+                and isinstance(node.value, ast.Constant)
+                and node.value.value == "decided"
+            ):
                 found.add(str(path.relative_to(SERVICE)))
     return found
 

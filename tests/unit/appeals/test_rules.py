@@ -17,8 +17,10 @@ OTHER = Agent("rev-2", ADM, frozenset({"reviewer"}))
 SUPERVISOR = Agent("sup-1", ADM, frozenset({"supervisor"}))
 AUDITOR = Agent("aud-1", ADM, frozenset({"auditor"}))
 FOREIGN = Agent("sup-x", "caisse-exemple", frozenset({"supervisor", "reviewer", "admin"}))
-GROUNDS = [Ground("g1", "criterion", "Mon revenu est faux.", "revenu", 900),
-           Ground("g2", "account", "Je suis seule avec deux enfants.")]
+GROUNDS = [
+    Ground("g1", "criterion", "Mon revenu est faux.", "revenu", 900),
+    Ground("g2", "account", "Je suis seule avec deux enfants."),
+]
 FACTS = "Le revenu transmis par la CAF date de 2024 ; l'attestation jointe montre 900 €."
 LAW = "Délibération n° 2025-117, article 2 : barème des revenus."
 
@@ -28,11 +30,17 @@ check_draft = partial(rules.check_draft, today=TODAY, received_on=date(2026, 11,
 
 
 def draft(outcome: str = "maintained", **changes: object) -> Draft:
-    values: dict[str, object] = {"outcome": outcome, "facts": FACTS, "law": LAW,
-                                 "answers": {"g1": "Votre revenu est vérifié.",
-                                             "g2": "Votre situation est prise en compte."},
-                                 "corrections": {},
-                                 "main_reason": "votre revenu dépasse le plafond du barème"}
+    values: dict[str, object] = {
+        "outcome": outcome,
+        "facts": FACTS,
+        "law": LAW,
+        "answers": {
+            "g1": "Votre revenu est vérifié.",
+            "g2": "Votre situation est prise en compte.",
+        },
+        "corrections": {},
+        "main_reason": "votre revenu dépasse le plafond du barème",
+    }
     values.update(changes)
     return Draft(**values)  # type: ignore[arg-type]
 
@@ -44,8 +52,7 @@ def test_a_complete_draft_passes():
 
 def test_every_ground_raised_must_be_answered():
     with pytest.raises(RuleBroken) as error:
-        check_draft(draft(answers={"g1": "Votre revenu est vérifié.", "g2": " ok "}),
-                          GROUNDS)
+        check_draft(draft(answers={"g1": "Votre revenu est vérifié.", "g2": " ok "}), GROUNDS)
     assert set(error.value.fields) == {"answer-g2"}
 
 
@@ -62,11 +69,17 @@ def test_the_letter_s_reason_an_annulment_s_date_and_a_body_s_meeting_are_requir
         check_draft(draft(), GROUNDS, collegial=True)
     assert set(error.value.fields) == {"body", "deliberated_on"}
     with pytest.raises(RuleBroken) as error:
-        check_draft(draft(body="la commission de recours amiable",
-                          deliberated_on=date(2026, 11, 21)), GROUNDS, collegial=True)
+        check_draft(
+            draft(body="la commission de recours amiable", deliberated_on=date(2026, 11, 21)),
+            GROUNDS,
+            collegial=True,
+        )
     assert set(error.value.fields) == {"deliberated_on"}  # a meeting not held yet
-    check_draft(draft(body="la commission de recours amiable",
-                      deliberated_on=date(2026, 11, 18)), GROUNDS, collegial=True)
+    check_draft(
+        draft(body="la commission de recours amiable", deliberated_on=date(2026, 11, 18)),
+        GROUNDS,
+        collegial=True,
+    )
 
 
 def test_facts_and_law_are_required():
@@ -135,14 +148,17 @@ def test_auditors_read_but_do_not_act():
         rules.check_can_act(AUDITOR, ADM)
 
 
-@pytest.mark.parametrize("check", [
-    lambda a: rules.check_visible(a, ADM),
-    lambda a: rules.check_can_read(a, ADM),
-    lambda a: rules.check_can_act(a, ADM),
-    lambda a: rules.check_can_decide(a, ADM, rules.IN_REVIEW, a.id, None),
-    lambda a: rules.check_validator(a, ADM, rules.AWAITING_VALIDATION, "rev-1", None),
-    lambda a: rules.check_can_assign(a, ADM, rules.RECEIVED),
-])
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda a: rules.check_visible(a, ADM),
+        lambda a: rules.check_can_read(a, ADM),
+        lambda a: rules.check_can_act(a, ADM),
+        lambda a: rules.check_can_decide(a, ADM, rules.IN_REVIEW, a.id, None),
+        lambda a: rules.check_validator(a, ADM, rules.AWAITING_VALIDATION, "rev-1", None),
+        lambda a: rules.check_can_assign(a, ADM, rules.RECEIVED),
+    ],
+)
 def test_an_agent_of_another_administration_sees_nothing_whatever_their_roles(check):
     with pytest.raises(NotVisible):
         check(FOREIGN)
@@ -156,8 +172,9 @@ def test_overturn_is_annulment_or_a_changed_result():
 
 
 def test_a_need_to_know_teams_dossier_is_absent_for_those_outside_it():
-    outside = Agent("sup-2", ADM, frozenset({"supervisor", "admin"}),
-                    kept_out_of=frozenset({"fraude"}))
+    outside = Agent(
+        "sup-2", ADM, frozenset({"supervisor", "admin"}), kept_out_of=frozenset({"fraude"})
+    )
     rules.check_team(outside, None)
     rules.check_team(outside, "petite-enfance")
     with pytest.raises(NotVisible):

@@ -30,17 +30,35 @@ class FakeDecisionLog(BaseHTTPRequestHandler):
         self.received.append((self.path, self.headers.get("Authorization"), body))
         decision_id = body["decision_id"]
         if "BAD" in decision_id:
-            self._answer(400, {"error": {"code": "invalid", "message": "The decision was not "
-                         "logged", "fields": {"outcome.code": ["must be one of: accord"]}}})
-        elif "BOOM" in decision_id or ("FLAKY" in decision_id
-                                       and decision_id not in self.failed_once):
+            self._answer(
+                400,
+                {
+                    "error": {
+                        "code": "invalid",
+                        "message": "The decision was not logged",
+                        "fields": {"outcome.code": ["must be one of: accord"]},
+                    }
+                },
+            )
+        elif "BOOM" in decision_id or (
+            "FLAKY" in decision_id and decision_id not in self.failed_once
+        ):
             self.failed_once.add(decision_id)
-            self._answer(503 if "FLAKY" in decision_id else 500,
-                         {"error": {"code": "internal_error", "message": "Désolé"}})
+            self._answer(
+                503 if "FLAKY" in decision_id else 500,
+                {"error": {"code": "internal_error", "message": "Désolé"}},
+            )
         else:
-            self._answer(202, {"status": "logged", "decision_id": decision_id,
-                               "reference": f"REF-{decision_id[-4:]}", "access_code": "K7Q-2MX",
-                               "public_url": "http://explicite.test/d/REF"})
+            self._answer(
+                202,
+                {
+                    "status": "logged",
+                    "decision_id": decision_id,
+                    "reference": f"REF-{decision_id[-4:]}",
+                    "access_code": "K7Q-2MX",
+                    "public_url": "http://explicite.test/d/REF",
+                },
+            )
 
     def _answer(self, status: int, payload: dict[str, Any]) -> None:
         data = json.dumps(payload).encode()
@@ -58,8 +76,9 @@ class FakeDecisionLog(BaseHTTPRequestHandler):
 def server() -> Iterator[tuple[str, type[FakeDecisionLog]]]:
     handler = type("Handler", (FakeDecisionLog,), {"received": [], "failed_once": set()})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", handler
     httpd.shutdown()
@@ -87,7 +106,8 @@ def test_invalid_decision_is_rejected_with_its_fields_and_not_sent(server) -> No
     del invalid["subject"]
     resent = {**valid, "decision_id": "CRECHE-2026-999999"}  # same event id as `valid`
     report = ExpliciteClient(http_url=url, api_key="k").send(
-        [valid, invalid, "not an object", resent])
+        [valid, invalid, "not an object", resent]
+    )
     assert [s.decision_id for s in report.sent] == [valid["decision_id"]]
     (name, reasons), (position, other), (twice, duplicate) = report.rejected
     assert name == invalid["decision_id"]
@@ -103,18 +123,21 @@ def test_accepted_decisions_keep_their_reference_and_access_code(server) -> None
     report = ExpliciteClient(http_url=url, api_key="secret-key").send(sent)
     assert report.ok and report.by_channel == {"http": 2}
     first = sent[0]["decision_id"]
-    assert report.sent[0] == Sent(first, "http", f"REF-{first[-4:]}", "K7Q-2MX",
-                                  "http://explicite.test/d/REF")
+    assert report.sent[0] == Sent(
+        first, "http", f"REF-{first[-4:]}", "K7Q-2MX", "http://explicite.test/d/REF"
+    )
     assert {(path, auth) for path, auth, _ in handler.received} == {
-        ("/api/v1/decisions", "Bearer secret-key")}
+        ("/api/v1/decisions", "Bearer secret-key")
+    }
     assert [body for _, _, body in handler.received] == sent
 
 
 def test_a_4xx_is_a_rejection_with_the_server_fields(server) -> None:
     url, _ = server
     report = ExpliciteClient(http_url=url).send(decisions("BAD"))
-    assert report.rejected == [(report.rejected[0][0],
-                                {"outcome.code": ["must be one of: accord"]})]
+    assert report.rejected == [
+        (report.rejected[0][0], {"outcome.code": ["must be one of: accord"]})
+    ]
     assert report.rejected[0][0].endswith("-BAD") and not report.sent and not report.failed
 
 
@@ -132,15 +155,17 @@ def test_a_5xx_is_retried_then_reported_as_failed(server) -> None:
 
 def test_unreachable_broker_falls_back_to_http(server) -> None:
     url, _ = server
-    client = ExpliciteClient(amqp_url=f"amqp://guest:guest@127.0.0.1:{closed_port()}/",
-                             http_url=url, timeout=5)
+    client = ExpliciteClient(
+        amqp_url=f"amqp://guest:guest@127.0.0.1:{closed_port()}/", http_url=url, timeout=5
+    )
     report = client.send(decisions("", ""))
     assert report.by_channel == {"http": 2} and report.ok
 
 
 def test_unreachable_everything_is_failed_not_lost() -> None:
-    client = ExpliciteClient(http_url=f"http://127.0.0.1:{closed_port()}", retries=1,
-                             backoff=0.01, timeout=2)
+    client = ExpliciteClient(
+        http_url=f"http://127.0.0.1:{closed_port()}", retries=1, backoff=0.01, timeout=2
+    )
     report = client.send(decisions(""))
     ((failed_id, why),) = report.failed
     assert failed_id.startswith("TRANSPORT-") and not report.sent

@@ -39,17 +39,27 @@ ARTICLE = re.compile(r"\barticles? [LRD]?\*? ?\d|\b[LRD]\d{3}-\d")
 
 
 def _cases(count: int = PER_ALGORITHM * len(ALGORITHMS)) -> list[Case]:
-    decisions = generate_decisions(count, seed=5, divergent_rate=0.25,
-                                   start=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    decisions = generate_decisions(
+        count, seed=5, divergent_rate=0.25, start=datetime(2026, 11, 2, 9, tzinfo=UTC)
+    )
     found = []
     for decision in decisions:
         algorithm = ALGORITHMS[decision["algorithm"]["id"]]
-        evaluation = evaluate(algorithm.model, algorithm.criteria,
-                              {c["code"]: c["value"] for c in decision["criteria"]})
+        evaluation = evaluate(
+            algorithm.model,
+            algorithm.criteria,
+            {c["code"]: c["value"] for c in decision["criteria"]},
+        )
         divergent = (evaluation.outcome == "favourable") != decision["outcome"]["favourable"]
-        replay = ({"status": "divergent", "expected_outcome": evaluation.outcome_code,
-                   "expected_score": None if evaluation.score is None else str(evaluation.score)}
-                  if divergent else {"status": "consistent"})
+        replay = (
+            {
+                "status": "divergent",
+                "expected_outcome": evaluation.outcome_code,
+                "expected_score": None if evaluation.score is None else str(evaluation.score),
+            }
+            if divergent
+            else {"status": "consistent"}
+        )
         found.append(Case(algorithm, decision, REFERENCE, BASE_URL, replay))
     return found
 
@@ -60,8 +70,14 @@ assert all(sum(c.algorithm is a for c in CASES) >= PER_ALGORITHM for a in ALGORI
 
 
 def _essential(document: Any) -> str:
-    return plain(" ".join([document.outcome, *(line for block in document.sections[0].blocks
-                                               for line in block.lines())]))
+    return plain(
+        " ".join(
+            [
+                document.outcome,
+                *(line for block in document.sections[0].blocks for line in block.lines()),
+            ]
+        )
+    )
 
 
 def _main_view(document: Any) -> str:
@@ -79,8 +95,7 @@ def test_the_essential_comes_first_short_with_result_reason_step_and_contact():
             assert not ARTICLE.search(text), text
             assert plain(document.outcome) in text
             step = recourse.next_step(one, today)
-            assert plain(step.contact) in text and re.search(r"\d\d \d\d \d\d \d\d \d\d",
-                                                              text)
+            assert plain(step.contact) in text and re.search(r"\d\d \d\d \d\d \d\d \d\d", text)
             if step.deadline is not None and not step.past:
                 assert re.search(r"Au plus tard le \d{1,2}(er)? \w+ \d{4}\.", text), text
             if step.past:
@@ -91,12 +106,21 @@ def test_the_essential_comes_first_short_with_result_reason_step_and_contact():
 
 
 def test_the_essential_gives_the_figures_and_the_gap():
-    document = build_document(case(sample("creche-attribution"), {
-        "quotient_familial": 717, "parent_isole": False, "activite_parents": True,
-        "fratrie_creche": False, "handicap_enfant": False, "anciennete_demande_mois": 12}))
+    document = build_document(
+        case(
+            sample("creche-attribution"),
+            {
+                "quotient_familial": 717,
+                "parent_isole": False,
+                "activite_parents": True,
+                "fratrie_creche": False,
+                "handicap_enfant": False,
+                "anciennete_demande_mois": 12,
+            },
+        )
+    )
     assert section_text(document, "essential") == [
-        "- Votre demande a obtenu 45 points, pour un seuil de 60 points : il manquait 15 "
-        "points.",
+        "- Votre demande a obtenu 45 points, pour un seuil de 60 points : il manquait 15 points.",
         "- Vérifiez vos informations : une erreur a pu changer le résultat.",
         "- Vous pouvez demander au maire de Ville-Exemple de revoir cette décision : c'est un "
         "recours gracieux. Au plus tard le 2 janvier 2027.",
@@ -105,9 +129,17 @@ def test_the_essential_gives_the_figures_and_the_gap():
 
 
 def test_a_deadline_read_after_it_has_passed_is_shown_as_past_with_what_remains():
-    refused = case(sample("creche-attribution"), {
-        "quotient_familial": 1180, "parent_isole": False, "activite_parents": False,
-        "fratrie_creche": False, "handicap_enfant": False, "anciennete_demande_mois": 3})
+    refused = case(
+        sample("creche-attribution"),
+        {
+            "quotient_familial": 1180,
+            "parent_isole": False,
+            "activite_parents": False,
+            "fratrie_creche": False,
+            "handicap_enfant": False,
+            "anciennete_demande_mois": 3,
+        },
+    )
     document = build_document(refused)
     assert "Au plus tard le 2 janvier 2027." in " ".join(section_text(document, "essential"))
     later = at_reading(document, refused, date(2027, 3, 1))
@@ -118,9 +150,11 @@ def test_a_deadline_read_after_it_has_passed_is_shown_as_past_with_what_remains(
     assert later.read_on == "2027-03-01"
     # The appeal sections are read on that day too; everything else is the frozen document.
     assert "Le délai du recours gracieux a pris fin le 2 janvier 2027." in " ".join(
-        section_text(later, RECOURSE))
-    assert [s for s in later.sections if s.key not in DATED] == \
-        [s for s in document.sections if s.key not in DATED]
+        section_text(later, RECOURSE)
+    )
+    assert [s for s in later.sections if s.key not in DATED] == [
+        s for s in document.sections if s.key not in DATED
+    ]
 
 
 def test_the_whole_main_view_is_under_700_words_and_cites_no_article_whenever_read():
@@ -136,8 +170,9 @@ def test_the_whole_main_view_is_under_700_words_and_cites_no_article_whenever_re
 
 def test_the_mention_has_every_item_of_r311_3_1_1_in_120_words():
     for algorithm_id in ALGORITHMS:
-        one = next(c for c in CASES if c.algorithm.document["id"] == algorithm_id
-                   and not c.favourable)
+        one = next(
+            c for c in CASES if c.algorithm.document["id"] == algorithm_id and not c.favourable
+        )
         mention = plain(build_document(one).mention)
         assert word_count(mention) <= MENTION_LIMIT_WORDS, mention
         purpose = str(one.algorithm.document["purpose"])
@@ -146,8 +181,10 @@ def test_the_mention_has_every_item_of_r311_3_1_1_in_120_words():
         assert "obtenir ses règles, ses principales caractéristiques" in mention  # the right
         assert f"sur {BASE_URL}/d/{REFERENCE}" in mention  # how: online, or by post
         assert plain(one.algorithm.service["address"]) in mention
-        assert ("vous avez deux mois pour saisir la Commission d'accès aux documents "
-                "administratifs (CADA) : www.cada.fr") in mention
+        assert (
+            "vous avez deux mois pour saisir la Commission d'accès aux documents "
+            "administratifs (CADA) : www.cada.fr"
+        ) in mention
         administration, identifier, version = one.algorithm.key
         assert f"{BASE_URL}/register/{administration}/{identifier}/{version}" in mention
 
@@ -162,7 +199,7 @@ def test_an_unfavourable_decision_has_a_motif_of_facts_and_law_and_a_favourable_
         assert len(re.findall(r"[.!?](?:\s|$)", document.motif)) <= 3, document.motif
         if not one.divergent:
             model = one.algorithm.model.kind
-            law = ("article" if model == "points" else "Délibération")
+            law = "article" if model == "points" else "Délibération"
             assert law in document.motif or "Code" in document.motif, document.motif
 
 

@@ -11,8 +11,10 @@ def test_contributions_are_given_as_estimates_with_the_limit_said_plainly():
     document = build_document(case(housing_risk(), VALUES, contributions=EFFECTS, score=0.41))
     table = next(b for b in document.section("data").blocks if b.kind == "table")
     assert [(row[0], plain(row[2])) for row in table.rows] == [
-        ("Revenu annuel", "+0,12 (estimé)"), ("Ancienneté de la demande", "−0,3 (estimé)"),
-        ("Personne handicapée au foyer", "+0,05 (estimé)")]
+        ("Revenu annuel", "+0,12 (estimé)"),
+        ("Ancienneté de la demande", "−0,3 (estimé)"),
+        ("Personne handicapée au foyer", "+0,05 (estimé)"),
+    ]
     assert section_text(document, "parameters") == [
         "Cet algorithme ne suit pas des règles que l'on peut refaire à la main. Description "
         "donnée par l'administration : un modèle statistique appris sur les attributions de "
@@ -38,8 +40,10 @@ def test_no_counterfactual_is_invented_for_an_opaque_model():
 
 def test_without_contributions_it_says_none_were_sent():
     document = build_document(case(housing_risk(), VALUES))
-    assert ("L'administration n'a pas transmis l'effet de chaque information sur le résultat."
-            in section_text(document, "parameters"))
+    assert (
+        "L'administration n'a pas transmis l'effet de chaque information sur le résultat."
+        in section_text(document, "parameters")
+    )
 
 
 def test_the_contribution_section_says_a_person_decided_and_the_rules_cannot_be_replayed():
@@ -47,4 +51,5 @@ def test_the_contribution_section_says_a_person_decided_and_the_rules_cannot_be_
     assert text == (
         "La commission d'attribution des logements a décidé, avec l'aide d'un algorithme. Il "
         "calcule un score à partir de vos données. Ses règles ne peuvent pas être refaites à la "
-        "main. L'explication repose sur les effets indiqués par l'administration.")
+        "main. L'explication repose sur les effets indiqués par l'administration."
+    )

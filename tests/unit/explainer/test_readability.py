@@ -16,18 +16,24 @@ ALGORITHMS = {d["id"]: Algorithm.from_document(d, 1) for d in SAMPLE_ALGORITHMS}
 # Every model kind, favourable and not, consistent and divergent (30 % of them).
 DECISIONS = generate_decisions(90, seed=7, divergent_rate=0.3)
 # CRPA article L311-3-1 as written: the kind of prose the explanations must not read like.
-LEGAL_PROSE = ("Sous réserve de l'application du 2° de l'article L. 311-5, une décision "
-               "individuelle prise sur le fondement d'un traitement algorithmique comporte une "
-               "mention explicite en informant l'intéressé. Les règles définissant ce "
-               "traitement ainsi que les principales caractéristiques de sa mise en œuvre sont "
-               "communiquées par l'administration à l'intéressé s'il en fait la demande.")
+LEGAL_PROSE = (
+    "Sous réserve de l'application du 2° de l'article L. 311-5, une décision "
+    "individuelle prise sur le fondement d'un traitement algorithmique comporte une "
+    "mention explicite en informant l'intéressé. Les règles définissant ce "
+    "traitement ainsi que les principales caractéristiques de sa mise en œuvre sont "
+    "communiquées par l'administration à l'intéressé s'il en fait la demande."
+)
 
 
 def _explained(decision: dict) -> str:
     algorithm = ALGORITHMS[decision["algorithm"]["id"]]
-    result = replay(algorithm.model, algorithm.criteria,
-                    {c["code"]: c["value"] for c in decision["criteria"]},
-                    decision["outcome"]["code"], decision.get("score"))
+    result = replay(
+        algorithm.model,
+        algorithm.criteria,
+        {c["code"]: c["value"] for c in decision["criteria"]},
+        decision["outcome"]["code"],
+        decision.get("score"),
+    )
     replayed = {"status": result.status}
     if result.evaluation is not None:
         replayed["expected_outcome"] = result.evaluation.outcome_code
@@ -51,22 +57,31 @@ def test_sentences_are_short():
 
 def test_the_measure_tells_legal_prose_from_plain_french():
     assert kandel_moles(LEGAL_PROSE) < 50 <= THRESHOLD
-    assert kandel_moles("Vous avez le droit de contester. Une personne relira votre dossier.") \
+    assert (
+        kandel_moles("Vous avez le droit de contester. Une personne relira votre dossier.")
         > THRESHOLD
+    )
 
 
-@pytest.mark.parametrize("text", ["Voir https://explicite.example/d/D-7K2QM-4XR9T.",
-                                  "Écrivez à petite-enfance@ville-exemple.fr."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voir https://explicite.example/d/D-7K2QM-4XR9T.",
+        "Écrivez à petite-enfance@ville-exemple.fr.",
+    ],
+)
 def test_a_link_is_one_word_not_several_sentences(text):
     assert prepared(text).count(".") == 1
 
 
 # Lines cut into sentences in every way the counting must see through: several spaces,
 # non-breaking and thin spaces, apostrophes before a cut, ellipses, a sentence ending a line.
-TRICKY = ["Un. Deux trois quatre.  Cinq six sept! Et l' ami's d'eux.  x.\nA? b c d. 3.5 fois.",
-          "Il a dit : « oui. » Puis. Non.. Vraiment... ok  . d'ac.\tFin. l'. 's. ' ve. 'll x.",
-          "Montant\u00a0: 1\u202f200\u00a0€. Fin.\u00a0Suite. z.\u2009w. Écrivez à a@b.fr. Voir "
-          "www.x.fr. Puis http://y/z. Et https://explicite.example/d/D-7K2QM-4XR9T."]
+TRICKY = [
+    "Un. Deux trois quatre.  Cinq six sept! Et l' ami's d'eux.  x.\nA? b c d. 3.5 fois.",
+    "Il a dit : « oui. » Puis. Non.. Vraiment... ok  . d'ac.\tFin. l'. 's. ' ve. 'll x.",
+    "Montant\u00a0: 1\u202f200\u00a0€. Fin.\u00a0Suite. z.\u2009w. Écrivez à a@b.fr. Voir "
+    "www.x.fr. Puis http://y/z. Et https://explicite.example/d/D-7K2QM-4XR9T.",
+]
 
 
 def test_the_score_is_textstat_s_french_flesch_reading_ease():

@@ -9,8 +9,9 @@ GRANTED = {"revenu_fiscal_reference": 18000, "distance_km": 4.2, "etablissement_
 
 
 def test_each_condition_shows_the_persons_value_whether_it_is_met_and_the_gap():
-    lines = section_text(build_document(case(sample("aide-transport-scolaire"), REFUSED)),
-                         "parameters")
+    lines = section_text(
+        build_document(case(sample("aide-transport-scolaire"), REFUSED)), "parameters"
+    )
     assert lines == [
         "Il faut remplir les 3 conditions :",
         "- Revenu fiscal de référence inférieur ou égal à 25 000 € : non remplie. Pour vous : "
@@ -23,8 +24,9 @@ def test_each_condition_shows_the_persons_value_whether_it_is_met_and_the_gap():
 
 
 def test_two_failed_conditions_need_both_changes_and_nothing_less_is_offered():
-    lines = section_text(build_document(case(sample("aide-transport-scolaire"), REFUSED)),
-                         "what_if")
+    lines = section_text(
+        build_document(case(sample("aide-transport-scolaire"), REFUSED)), "what_if"
+    )
     assert lines == [
         "Aucune information de votre dossier, changée seule, n'aurait donné un autre résultat. "
         "Il aurait fallu en changer deux à la fois, par exemple :",
@@ -37,8 +39,7 @@ def test_two_failed_conditions_need_both_changes_and_nothing_less_is_offered():
 
 def test_a_single_failed_condition_says_the_result_would_have_changed():
     values = {**REFUSED, "distance_km": 12}
-    lines = section_text(build_document(case(sample("aide-transport-scolaire"), values)),
-                         "what_if")
+    lines = section_text(build_document(case(sample("aide-transport-scolaire"), values)), "what_if")
     assert lines == [
         "Un seul de ces changements aurait changé le résultat :",
         "- Si le revenu fiscal de référence de votre foyer avait été de 25 000 € ou moins (au "
@@ -48,11 +49,13 @@ def test_a_single_failed_condition_says_the_result_would_have_changed():
 
 def test_a_granted_amount_is_stated_and_what_would_have_lost_it():
     document = build_document(case(sample("aide-transport-scolaire"), GRANTED))
-    assert plain(document.outcome) == ("Décision du 2 novembre 2026 : aide au transport "
-                                       "scolaire accordée, pour un montant de 150 €.")
+    assert plain(document.outcome) == (
+        "Décision du 2 novembre 2026 : aide au transport "
+        "scolaire accordée, pour un montant de 150 €."
+    )
     assert section_text(document, "parameters")[-1] == (
-        "Le résultat est donc : aide au transport scolaire accordée. Le montant prévu est de "
-        "150 €.")
+        "Le résultat est donc : aide au transport scolaire accordée. Le montant prévu est de 150 €."
+    )
     assert section_text(document, "what_if") == [
         "Un seul de ces changements aurait changé le résultat, par exemple :",
         "- Si le revenu fiscal de référence de votre foyer avait été de 25 001 € ou plus (au "
@@ -64,16 +67,19 @@ def test_a_granted_amount_is_stated_and_what_would_have_lost_it():
 
 
 def test_the_motif_of_a_refusal_gives_the_facts_and_the_rule_of_law():
-    document = build_document(case(sample("aide-transport-scolaire"),
-                                   {**REFUSED, "distance_km": 12}))
+    document = build_document(
+        case(sample("aide-transport-scolaire"), {**REFUSED, "distance_km": 12})
+    )
     assert plain(document.motif or "") == (
         "Condition non remplie : revenu fiscal de référence inférieur ou égal à 25 000 € (pour "
-        "vous : 27 300 €, Délibération n° 2025-042 de Région-Exemple (exemple), article 2).")
+        "vous : 27 300 €, Délibération n° 2025-042 de Région-Exemple (exemple), article 2)."
+    )
 
 
 def test_a_fully_automated_decision_says_no_agent_took_part_and_how_to_get_one():
-    text = section_text(build_document(case(sample("aide-transport-scolaire"), REFUSED)),
-                        "contribution")[0]
+    text = section_text(
+        build_document(case(sample("aide-transport-scolaire"), REFUSED)), "contribution"
+    )[0]
     assert "Un algorithme a pris cette décision seul, sans agent." in text
     assert "Vous pouvez demander qu'une personne réexamine votre dossier" in text
 

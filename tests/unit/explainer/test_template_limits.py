@@ -22,8 +22,8 @@ from tests.unit.explainer.test_templates import FAMILY
 BIG = "{% set big = 'x' * 20000 %}"
 HOSTILE = {
     "nested loops without output": "{% for a in range(1000) %}{% for b in range(1000) %}"
-                                   "{% for c in range(1000) %}{% endfor %}{% endfor %}"
-                                   "{% endfor %}x",
+    "{% for c in range(1000) %}{% endfor %}{% endfor %}"
+    "{% endfor %}x",
     "a format width": "{{ '%400000000d' % 1 }}",
     "a format precision": "{{ '%.400000000f' % 1 }}",
     "a width given apart": "{{ '%*d' % (400000000, 1) }}",
@@ -38,11 +38,12 @@ HOSTILE = {
     "many slices": BIG + "{% set c = [" + ", ".join(["big[1:]"] * 200) + "] %}ok",
     "a batch": "{{ [1]|batch(400000000, 0)|list }}",
     "growing numbers": "{% set a = 10 ** 1 %}x",
-    "squared numbers": "{% set a = 9999999999 %}" + "".join(
-        "{% set a = a * a %}" for _ in range(40)) + "{{ a }}",
+    "squared numbers": "{% set a = 9999999999 %}"
+    + "".join("{% set a = a * a %}" for _ in range(40))
+    + "{{ a }}",
     "a recursive loop": "{% for a in range(2) recursive %}{{ loop(range(2)) }}{% endfor %}",
     "a recursive macro": "{% macro m(n) %}{% for i in range(1000) %}{{ m(n) }}{% endfor %}"
-                         "{% endmacro %}{{ m(1) }}",
+    "{% endmacro %}{{ m(1) }}",
     "many filters": BIG + "{{ big" + "|upper|lower" * 400 + " }}",
 }
 
@@ -77,9 +78,11 @@ def test_a_hostile_template_fails_fast_and_small(source: str):
 
 def test_ordinary_templates_keep_working():
     document, context = _document_and_context()
-    source = ("{% for piste in what_if %}- {{ piste.outcome|lower }} avec {{ piste.required }}"
-              " ({{ '%.1f'|format(1.25) }} {{ 'a,b'.split(',')|join(' et ') }})\n{% endfor %}"
-              "{{ ('Votre' ~ ' dossier')|center(20)|trim }} {{ 1234.5|nombre(1) }}")
+    source = (
+        "{% for piste in what_if %}- {{ piste.outcome|lower }} avec {{ piste.required }}"
+        " ({{ '%.1f'|format(1.25) }} {{ 'a,b'.split(',')|join(' et ') }})\n{% endfor %}"
+        "{{ ('Votre' ~ ' dossier')|center(20)|trim }} {{ 1234.5|nombre(1) }}"
+    )
     rendered = apply(CustomTemplate(1, 1, {"what_if": source}), document, context)
     text = " ".join(" ".join(b.lines()) for b in rendered.section("what_if").blocks)
     assert "place en crèche proposée avec 700 €" in text

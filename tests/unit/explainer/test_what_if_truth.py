@@ -75,8 +75,12 @@ def _boundaries(algorithm: Algorithm, code: str) -> list[Any]:
         found = [b.value for g in model.grids if g.criterion == code for b in g.bands]
     elif isinstance(model, RulesModel):
         found = [r.value for r in model.rules if r.criterion == code]
-    return [v for value in found if value is not None
-            for v in (value if isinstance(value, tuple) else (value,))]
+    return [
+        v
+        for value in found
+        if value is not None
+        for v in (value if isinstance(value, tuple) else (value,))
+    ]
 
 
 def grid(algorithm: Algorithm, criterion: CriterionDef) -> list[Any]:
@@ -113,39 +117,68 @@ def decisions(draw: Any, algorithm_id: str) -> Case:
             low = criterion.min if criterion.min is not None else Decimal(0)
             high = criterion.max if criterion.max is not None else near[-1]
             count = int((high - low) / step)
-            value = draw(st.one_of(st.sampled_from(near),
-                                   st.integers(0, count).map(lambda n, s=step, lo=low: lo + n * s)))
+            value = draw(
+                st.one_of(
+                    st.sampled_from(near),
+                    st.integers(0, count).map(lambda n, s=step, lo=low: lo + n * s),
+                )
+            )
             values[criterion.code] = as_json(criterion, value)
     evaluation = evaluate(algorithm.model, algorithm.criteria, values)
     divergent = draw(st.integers(0, 4)) == 0
     favourable = (evaluation.outcome == FAVOURABLE) != divergent
     outcome = algorithm.model.outcomes.of(FAVOURABLE if favourable else "unfavourable")
     partial = algorithm.document["automation_allowed"] == "partial"
-    reasons = draw(st.sampled_from([None, "Urgence sociale signalée par le CCAS."])) \
-        if divergent and partial else None
+    reasons = (
+        draw(st.sampled_from([None, "Urgence sociale signalée par le CCAS."]))
+        if divergent and partial
+        else None
+    )
     decision = {
-        "decision_id": "P-1", "administration": algorithm.document["administration"],
+        "decision_id": "P-1",
+        "administration": algorithm.document["administration"],
         "algorithm": {"id": algorithm.document["id"], "version": algorithm.document["version"]},
-        "decided_at": DECIDED_AT, "automation": algorithm.document["automation_allowed"],
-        "decided_by": "agent-1" if partial else None, "subject": {"ref": "p"},
-        "outcome": {"code": outcome.code, "label": outcome.label, "favourable": favourable,
-                    "amount": (float(evaluation.amount) if evaluation.amount and favourable
-                               else None)},
-        "criteria": [{"code": code, "value": value, "source": None}
-                     for code, value in values.items()],
-        "score": to_json_value(evaluation.score), "supersedes": None,
+        "decided_at": DECIDED_AT,
+        "automation": algorithm.document["automation_allowed"],
+        "decided_by": "agent-1" if partial else None,
+        "subject": {"ref": "p"},
+        "outcome": {
+            "code": outcome.code,
+            "label": outcome.label,
+            "favourable": favourable,
+            "amount": (float(evaluation.amount) if evaluation.amount and favourable else None),
+        },
+        "criteria": [
+            {"code": code, "value": value, "source": None} for code, value in values.items()
+        ],
+        "score": to_json_value(evaluation.score),
+        "supersedes": None,
         **({"departure_reasons": reasons} if reasons else {}),
     }
-    replay = ({"status": "divergent", "expected_outcome": evaluation.outcome_code,
-               "expected_score": str(evaluation.score) if evaluation.score is not None
-               else None} if divergent else {"status": "consistent"})
+    replay = (
+        {
+            "status": "divergent",
+            "expected_outcome": evaluation.outcome_code,
+            "expected_score": str(evaluation.score) if evaluation.score is not None else None,
+        }
+        if divergent
+        else {"status": "consistent"}
+    )
     return Case(algorithm, decision, REFERENCE, BASE_URL, replay)
 
 
 def outcome_of(case: Case, changes: dict[str, Any]) -> Any:
-    return evaluate(case.algorithm.model, case.algorithm.criteria,
-                    {**case.values, **{code: as_json(case.algorithm.criterion(code), value)
-                                       for code, value in changes.items()}})
+    return evaluate(
+        case.algorithm.model,
+        case.algorithm.criteria,
+        {
+            **case.values,
+            **{
+                code: as_json(case.algorithm.criterion(code), value)
+                for code, value in changes.items()
+            },
+        },
+    )
 
 
 def flips_alone(case: Case, criterion: CriterionDef) -> bool:
@@ -175,8 +208,7 @@ def check(case: Case) -> None:
     document = build_document(case)
     stated = what_ifs(case)
     what_if_text = " ".join(section_lines(document, WHAT_IF))
-    used = [c for c in case.algorithm.criteria
-            if c.code in case.algorithm.model.criteria_used()]
+    used = [c for c in case.algorithm.criteria if c.code in case.algorithm.model.criteria_used()]
     changeable = [c for c in used if not fixed(c)]
 
     if case.divergent:
@@ -217,8 +249,13 @@ def check(case: Case) -> None:
         gap = last.value - last.score
         essential = plain(" ".join(section_lines(document, "essential")))
         calculation = plain(" ".join(section_lines(document, "parameters")))
-        said = plain(f"il manquait {points(gap)}" if gap > 0 else f"{points(-gap)} au-dessus"
-                     if gap < 0 else "exactement le seuil")
+        said = plain(
+            f"il manquait {points(gap)}"
+            if gap > 0
+            else f"{points(-gap)} au-dessus"
+            if gap < 0
+            else "exactement le seuil"
+        )
         assert said in essential and said in calculation
         assert plain(f"{points(last.score)}") in essential
 
@@ -229,16 +266,21 @@ def check(case: Case) -> None:
     model = case.algorithm.model
     for criterion in protected:
         item = next(line for line in items if line.startswith(f"- {criterion.label} ("))
-        removed = evaluate_typed(without(model, criterion.code),
-                                 typed_values(case.algorithm.criteria, model, case.values))
+        removed = evaluate_typed(
+            without(model, criterion.code),
+            typed_values(case.algorithm.criteria, model, case.values),
+        )
         decided = flips_alone(case, criterion) or removed.outcome != current.outcome
         assert (DECISIVE_MARK in item) == decided, item
         assert (NOT_DECISIVE.strip() in item) == (not decided), item
         assert plain(criterion.justification or "")[:40] in item
 
     # « L'essentiel » stays short.
-    essential_words = word_count(document.outcome + " " + " ".join(
-        line for block in document.section("essential").blocks for line in block.lines()))
+    essential_words = word_count(
+        document.outcome
+        + " "
+        + " ".join(line for block in document.section("essential").blocks for line in block.lines())
+    )
     assert essential_words <= 90
 
 
@@ -246,8 +288,12 @@ def check(case: Case) -> None:
 def test_every_claim_is_true_under_the_registered_model(algorithm_id: str) -> None:
     examples = EXAMPLES if algorithm_id in {d["id"] for d in SAMPLE_ALGORITHMS} else OTHER_EXAMPLES
 
-    @settings(max_examples=examples, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(decisions(algorithm_id))
     def run(case: Case) -> None:
         check(case)
@@ -259,15 +305,21 @@ def test_every_claim_is_true_under_the_registered_model(algorithm_id: str) -> No
 def _directed() -> list[tuple[Case, Any, str, Any]]:
     found = []
     for algorithm_id in ALGORITHMS:
-        @settings(max_examples=150, deadline=None, derandomize=True,
-                  suppress_health_check=[HealthCheck.too_slow])
+
+        @settings(
+            max_examples=150,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
         @given(decisions(algorithm_id))
         def collect(case: Case) -> None:
             algorithm = case.algorithm
             if case.divergent:
                 return
-            for cf in counterfactuals(algorithm.model, algorithm.criteria, case.values,
-                                      include_fixed=True):
+            for cf in counterfactuals(
+                algorithm.model, algorithm.criteria, case.values, include_fixed=True
+            ):
                 if cf.resulting_outcome == case.evaluation.outcome:
                     continue
                 for code, value in cf.changes:
@@ -276,6 +328,7 @@ def _directed() -> list[tuple[Case, Any, str, Any]]:
                         direction = _direction(case, cf, code, value, others)
                         if direction in (AT_MOST, AT_LEAST):
                             found.append((case, cf, code, (value, direction, others)))
+
         collect()
     return found
 
@@ -284,8 +337,7 @@ DIRECTED = _directed()
 
 
 def test_every_model_kind_gets_ou_moins_or_ou_plus_somewhere() -> None:
-    assert {case.algorithm.model.kind for case, *_rest in DIRECTED} == {
-        "rules", "points", "linear"}
+    assert {case.algorithm.model.kind for case, *_rest in DIRECTED} == {"rules", "points", "linear"}
 
 
 def test_ou_moins_and_ou_plus_hold_for_values_further_away() -> None:
@@ -296,8 +348,11 @@ def test_ou_moins_and_ou_plus_hold_for_values_further_away() -> None:
             further = new + sign * steps * criterion.step
             if criterion.out_of_range(further):
                 break
-            changed = evaluate(case.algorithm.model, case.algorithm.criteria,
-                               {**others, code: to_json_value(further)})
+            changed = evaluate(
+                case.algorithm.model,
+                case.algorithm.criteria,
+                {**others, code: to_json_value(further)},
+            )
             assert changed.outcome == cf.resulting_outcome, (code, further)
 
 
@@ -305,12 +360,18 @@ def test_kinds_of_claims_all_show_up() -> None:
     """The generated decisions exercise every kind of sentence the section can say."""
     seen: set[str] = set()
     for algorithm_id in ALGORITHMS:
-        @settings(max_examples=300, deadline=None, derandomize=True,
-                  suppress_health_check=[HealthCheck.too_slow])
+
+        @settings(
+            max_examples=300,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
         @given(decisions(algorithm_id))
         def collect(case: Case) -> None:
             stated = what_ifs(case)
             seen.update(claim.kind for claim in stated)
             seen.update(stated.nothing)
+
         collect()
     assert seen >= {CHANGE, CHECK, "combination", NONE_CHANGEABLE, NONE_AT_ALL}

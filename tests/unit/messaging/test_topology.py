@@ -13,8 +13,7 @@ def test_queue_names_follow_service_dot_event():
     names = {spec.name for spec in topology.QUEUES}
     assert "decision_log.decision-recorded" in names
     assert "explainer.decision-logged" in names
-    assert all(spec.service in ("decision_log", "explainer", "appeals")
-               for spec in topology.QUEUES)
+    assert all(spec.service in ("decision_log", "explainer", "appeals") for spec in topology.QUEUES)
 
 
 @pytest.mark.parametrize("spec", topology.QUEUES, ids=lambda s: s.name)
@@ -30,8 +29,7 @@ def test_routing_keys_reach_their_queue_and_only_it():
     broker = MemoryBroker()
     broker.declare_topology()
     delivery = Delivery(queue="", delivery_tag=0, body=b"{}", routing_key="")
-    routed = broker.route(topology.DECISIONS_EXCHANGE, "decision.recorded.ville-exemple",
-                          delivery)
+    routed = broker.route(topology.DECISIONS_EXCHANGE, "decision.recorded.ville-exemple", delivery)
     assert routed and broker.depth("decision_log.decision-recorded") == 1
     assert broker.depth("explainer.decision-logged") == 0
     broker.route(topology.EVENTS_EXCHANGE, "decision.logged.ville-exemple", delivery)
@@ -40,14 +38,17 @@ def test_routing_keys_reach_their_queue_and_only_it():
     assert not broker.route(topology.EVENTS_EXCHANGE, "appeal.filed.ville-exemple", delivery)
 
 
-@pytest.mark.parametrize(("pattern", "key", "expected"), [
-    ("decision.logged.*", "decision.logged.ville-exemple", True),
-    ("decision.logged.*", "decision.logged", False),
-    ("decision.logged.*", "decision.logged.a.b", False),
-    ("explainer.#", "explainer.decision-logged", True),
-    ("explainer.#", "explainer", True),
-    ("#", "anything.at.all", True),
-    ("*.logged.#", "decision.logged", True),
-])
+@pytest.mark.parametrize(
+    ("pattern", "key", "expected"),
+    [
+        ("decision.logged.*", "decision.logged.ville-exemple", True),
+        ("decision.logged.*", "decision.logged", False),
+        ("decision.logged.*", "decision.logged.a.b", False),
+        ("explainer.#", "explainer.decision-logged", True),
+        ("explainer.#", "explainer", True),
+        ("#", "anything.at.all", True),
+        ("*.logged.#", "decision.logged", True),
+    ],
+)
 def test_topic_matching(pattern, key, expected):
     assert topology.topic_matches(pattern, key) is expected

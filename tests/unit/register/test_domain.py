@@ -24,24 +24,33 @@ from shared.samples import SAMPLE_ALGORITHMS
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "moins de 11"),
-                                              (10, "moins de 11"), (11, "11"),
-                                              (1234, "1\u202f234")])
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, "0"), (1, "moins de 11"), (10, "moins de 11"), (11, "11"), (1234, "1\u202f234")],
+)
 def test_counts_from_1_to_10_are_not_published(count, shown):
     assert count_text(count) == shown
     assert published_count(count) == (None if 0 < count < 11 else count)
 
 
-@pytest.mark.parametrize(("part", "whole", "shown"), [
-    (20, 40, "50\u00a0%"), (5, 40, "non publié (moins de 11 cas)"),
-    (35, 40, "non publié (moins de 11 cas)"),  # the 5 others could be computed back
-    (0, 40, "0\u00a0%"), (0, 0, "sans objet"), (3, 5, "non publié (moins de 11 cas)")])
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [
+        (20, 40, "50\u00a0%"),
+        (5, 40, "non publié (moins de 11 cas)"),
+        (35, 40, "non publié (moins de 11 cas)"),  # the 5 others could be computed back
+        (0, 40, "0\u00a0%"),
+        (0, 0, "sans objet"),
+        (3, 5, "non publié (moins de 11 cas)"),
+    ],
+)
 def test_shares_that_would_reveal_a_small_count_are_withheld(part, whole, shown):
     assert share_text(part, whole) == shown
 
 
-def _appeal(days: float, outcome: str | None, overturned: bool | None = None,
-            late: bool = False) -> AppealRecord:
+def _appeal(
+    days: float, outcome: str | None, overturned: bool | None = None, late: bool = False
+) -> AppealRecord:
     received = NOW - timedelta(days=90)
     due = received + timedelta(days=61)
     decided = None if outcome is None else received + timedelta(days=days)
@@ -51,17 +60,22 @@ def _appeal(days: float, outcome: str | None, overturned: bool | None = None,
 
 
 def test_figures_of_a_version():
-    appeals = ([_appeal(10, "maintained", False)] * 12 + [_appeal(20, "annulled", True)] * 11
-               + [_appeal(30, "amended", True, late=True)] * 2 + [_appeal(0, None)] * 3)
-    evidence = compute([DecisionYear(2026, 400, 300, 12), DecisionYear(2025, 8, 8, 0)],
-                       appeals, NOW)
+    appeals = (
+        [_appeal(10, "maintained", False)] * 12
+        + [_appeal(20, "annulled", True)] * 11
+        + [_appeal(30, "amended", True, late=True)] * 2
+        + [_appeal(0, None)] * 3
+    )
+    evidence = compute(
+        [DecisionYear(2026, 400, 300, 12), DecisionYear(2025, 8, 8, 0)], appeals, NOW
+    )
     assert [(y.year, y.logged, y.unfavourable_share, y.divergent) for y in evidence.years] == [
         (2025, "moins de 11", "non publié (moins de 11 cas)", "0"),
-        (2026, "400", "75\u00a0%", "12")]
+        (2026, "400", "75\u00a0%", "12"),
+    ]
     figures = evidence.appeals
     assert (figures.filed, figures.decided, figures.open) == ("28", "25", "moins de 11")
-    assert (figures.maintained, figures.annulled, figures.amended) == (
-        "12", "11", "moins de 11")
+    assert (figures.maintained, figures.annulled, figures.amended) == ("12", "11", "moins de 11")
     assert figures.overturn_rate == "52\u00a0%"  # 13 of 25
     assert figures.median_days == "20\u00a0jours"
     # Two decided after the legal deadline, three still open long past it (L231-4).
@@ -87,10 +101,14 @@ def test_differences_in_plain_words():
     before["legal_bases"] = before["legal_bases"][:2]
     before["criteria"] = before["criteria"][:-1]
     texts = [c.text for c in compare(before, after)]
-    assert "Avant, l'algorithme décide seul. Désormais, un agent décide, avec l'aide de " \
-           "l'algorithme." in texts
-    assert "« Changement de situation familiale depuis moins de 6 mois » : poids 12 au " \
-           "lieu de 15." in texts
+    assert (
+        "Avant, l'algorithme décide seul. Désormais, un agent décide, avec l'aide de "
+        "l'algorithme." in texts
+    )
+    assert (
+        "« Changement de situation familiale depuis moins de 6 mois » : poids 12 au "
+        "lieu de 15." in texts
+    )
     assert "Seuil du score : au moins 40 (avant : au moins 45)." in texts
     assert any(t.startswith("Nouveau critère : ") for t in texts)
     assert any(t.startswith("Texte ajouté : Délibération") for t in texts)
@@ -103,18 +121,30 @@ def test_differences_of_rules():
     before["model"]["rules"][1]["value"] = 5
     before["model"]["amount"] = 120
     texts = [c.text for c in compare(before, after)]
-    assert "Distance entre le domicile et l'établissement : au moins 3\u00a0km (avant : au " \
-           "moins 5\u00a0km)." in texts
+    assert (
+        "Distance entre le domicile et l'établissement : au moins 3\u00a0km (avant : au "
+        "moins 5\u00a0km)." in texts
+    )
     assert "Montant accordé : 150\u00a0€ au lieu de 120\u00a0€." in texts
 
 
 def test_legal_bases_link_to_the_dated_version():
-    basis = {"title": "Code des transports", "article": "L3111-7",
-             "legifrance_id": "LEGIARTI000043343069", "version_date": "2022-01-01"}
-    assert legifrance_url(basis) == ("https://www.legifrance.gouv.fr/codes/article_lc/"
-                                     "LEGIARTI000043343069/2022-01-01")
-    assert legifrance_url({"title": "Loi n° 78-17", "legifrance_id": "JORFTEXT000000886460",
-                           "version_date": "2024-01-01"}).endswith("/jorf/id/JORFTEXT000000886460")
+    basis = {
+        "title": "Code des transports",
+        "article": "L3111-7",
+        "legifrance_id": "LEGIARTI000043343069",
+        "version_date": "2022-01-01",
+    }
+    assert legifrance_url(basis) == (
+        "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000043343069/2022-01-01"
+    )
+    assert legifrance_url(
+        {
+            "title": "Loi n° 78-17",
+            "legifrance_id": "JORFTEXT000000886460",
+            "version_date": "2024-01-01",
+        }
+    ).endswith("/jorf/id/JORFTEXT000000886460")
     assert legifrance_url({"title": "Code", "legifrance_id": None}) is None
     document = _sample("creche-attribution")
     document["legal_bases"][0]["legifrance_id"] = "LEGIARTI000033205535"

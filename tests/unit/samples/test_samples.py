@@ -13,19 +13,26 @@ from shared.contracts.decision import DecisionRecordedSchema
 from shared.decision_model import check_values, load_algorithm_model, replay
 from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS, generate_decisions
 from shared.samples.cli_io import read_jsonl, write_jsonl
-from shared.testing import builders
+from tests.support import builders
 
 START = datetime.fromisoformat("2026-11-20T12:00:00+01:00")
-MODELS = {doc["id"]: load_algorithm_model(doc["criteria"], doc["model"])
-          for doc in SAMPLE_ALGORITHMS}
+MODELS = {
+    doc["id"]: load_algorithm_model(doc["criteria"], doc["model"]) for doc in SAMPLE_ALGORITHMS
+}
 
 
 def replayed(decision: dict[str, Any]) -> str:
     criteria, model = MODELS[decision["algorithm"]["id"]]
     values = {c["code"]: c["value"] for c in decision["criteria"]}
     assert check_values(criteria, model, values) == {}
-    return replay(model, criteria, values, decision["outcome"]["code"], decision["score"],
-                  decision["outcome"]["amount"]).status
+    return replay(
+        model,
+        criteria,
+        values,
+        decision["outcome"]["code"],
+        decision["score"],
+        decision["outcome"]["amount"],
+    ).status
 
 
 @pytest.mark.parametrize("document", SAMPLE_ALGORITHMS, ids=lambda d: d["id"])
@@ -42,8 +49,11 @@ def test_each_sample_algorithm_registers_unchanged(document: dict[str, Any]) -> 
 
 def test_three_administrations_each_with_its_producer() -> None:
     administrations = {doc["administration"] for doc in SAMPLE_ALGORITHMS}
-    assert administrations == set(SAMPLE_PRODUCERS.values()) == {
-        "ville-exemple", "region-exemple", "caisse-exemple"}
+    assert (
+        administrations
+        == set(SAMPLE_PRODUCERS.values())
+        == {"ville-exemple", "region-exemple", "caisse-exemple"}
+    )
     assert {doc["model"]["kind"] for doc in SAMPLE_ALGORITHMS} == {"points", "rules", "linear"}
 
 
@@ -98,8 +108,10 @@ def test_any_executable_algorithm_gets_typed_values_in_range() -> None:
     for decision in generate_decisions(20, algorithms=[document], start=START):
         DecisionRecordedSchema().load(decision)
         values = {c["code"]: c["value"] for c in decision["criteria"]}
-        assert replay(model, criteria, values, decision["outcome"]["code"],
-                      decision["score"]).status == "consistent"
+        assert (
+            replay(model, criteria, values, decision["outcome"]["code"], decision["score"]).status
+            == "consistent"
+        )
 
 
 def test_jsonl_round_trip(tmp_path) -> None:

@@ -41,46 +41,102 @@ class MemoryTree:
 
 # The RFC 6962 reference vectors used by Certificate Transparency and transparency-dev/merkle
 # (testonly/constants.go, cmd/proofgen/main.go): eight leaves and the root of each prefix.
-INPUTS = [bytes.fromhex(h) for h in (
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-    "606162636465666768696a6b6c6d6e6f")]
-ROOTS = [bytes.fromhex(h) for h in (
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328")]
+INPUTS = [
+    bytes.fromhex(h)
+    for h in (
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    )
+]
+ROOTS = [
+    bytes.fromhex(h)
+    for h in (
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+    )
+]
 # (leaf index, tree size, proof), indices 0-based.
 INCLUSION = [
     (0, 1, []),
-    (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+    (
+        0,
+        8,
+        [
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-    (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+        ],
+    ),
+    (
+        5,
+        8,
+        [
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
             "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
     (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
-    (1, 5, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    (
+        1,
+        5,
+        [
+            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        ],
+    ),
 ]
 CONSISTENCY = [
     (1, 1, []),
-    (1, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+    (
+        1,
+        8,
+        [
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-    (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+        ],
+    ),
+    (
+        6,
+        8,
+        [
+            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
             "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
-    (2, 5, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
-    (6, 7, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
+    (
+        2,
+        5,
+        [
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        ],
+    ),
+    (
+        6,
+        7,
+        [
+            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
             "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
 ]
 
 
@@ -167,17 +223,19 @@ def test_every_size_up_to_3000_proves_inclusion_and_consistency(big):
         root = tree_root(size, big.read)
         assert frontier.root() == root
         for index in {0, size - 1, draw.randrange(size)}:
-            verify_inclusion(big.leaves[index], index, size,
-                             inclusion_proof(index, size, big.read), root)
+            verify_inclusion(
+                big.leaves[index], index, size, inclusion_proof(index, size, big.read), root
+            )
         old = draw.randrange(size + 1)
-        verify_consistency(old, size, tree_root(old, big.read), root,
-                           consistency_proof(old, size, big.read))
+        verify_consistency(
+            old, size, tree_root(old, big.read), root, consistency_proof(old, size, big.read)
+        )
         assert Frontier.read(size, big.read).hashes == frontier.hashes
 
 
 def flip(value: bytes, position: int, bit: int) -> bytes:
     position %= len(value)
-    return value[:position] + bytes([value[position] ^ (1 << bit)]) + value[position + 1:]
+    return value[:position] + bytes([value[position] ^ (1 << bit)]) + value[position + 1 :]
 
 
 @settings(max_examples=400, deadline=None)
@@ -195,7 +253,7 @@ def test_an_altered_byte_breaks_an_inclusion_proof(big, size, data, bit):
         verify_inclusion(leaf_hash(entry), index, size, proof, flip(root, position, bit))
     if proof:
         which = data.draw(st.integers(0, len(proof) - 1))
-        altered = [*proof[:which], flip(proof[which], position, bit), *proof[which + 1:]]
+        altered = [*proof[:which], flip(proof[which], position, bit), *proof[which + 1 :]]
         with pytest.raises(ProofError):
             verify_inclusion(leaf_hash(entry), index, size, altered, root)
         with pytest.raises(ProofError):
@@ -218,7 +276,7 @@ def test_an_altered_byte_breaks_a_consistency_proof(big, new, data, bit):
         verify_consistency(old, new, old_root, flip(new_root, position, bit), proof)
     if proof:
         which = data.draw(st.integers(0, len(proof) - 1))
-        altered = [*proof[:which], flip(proof[which], position, bit), *proof[which + 1:]]
+        altered = [*proof[:which], flip(proof[which], position, bit), *proof[which + 1 :]]
         with pytest.raises(ProofError):
             verify_consistency(old, new, old_root, new_root, altered)
         with pytest.raises(ProofError):
@@ -231,16 +289,26 @@ def test_a_rewritten_history_is_not_consistent_with_the_old_head(big):
         rewritten.append((i if i != 1234 else 99999).to_bytes(4, "big"))
     old_root = tree_root(2000, big.read)
     with pytest.raises(ProofError):
-        verify_consistency(2000, 3000, old_root, tree_root(3000, rewritten.read),
-                           consistency_proof(2000, 3000, rewritten.read))
+        verify_consistency(
+            2000,
+            3000,
+            old_root,
+            tree_root(3000, rewritten.read),
+            consistency_proof(2000, 3000, rewritten.read),
+        )
 
 
 def test_trivial_consistency_cases_need_an_empty_proof():
     leaf = leaf_hash(b"x")
     verify_consistency(0, 5, EMPTY_ROOT, leaf, [])
     verify_consistency(3, 3, leaf, leaf, [])
-    for args in [(0, 5, EMPTY_ROOT, leaf, [leaf]), (3, 3, leaf, EMPTY_ROOT, []),
-                 (0, 0, leaf, leaf, []), (4, 3, leaf, leaf, []), (2, 3, leaf, leaf, [])]:
+    for args in [
+        (0, 5, EMPTY_ROOT, leaf, [leaf]),
+        (3, 3, leaf, EMPTY_ROOT, []),
+        (0, 0, leaf, leaf, []),
+        (4, 3, leaf, leaf, []),
+        (2, 3, leaf, leaf, []),
+    ]:
         with pytest.raises(ProofError):
             verify_consistency(*args)
 

@@ -19,15 +19,21 @@ from shared.tlog.note import (
 # golang.org/x/mod/sumdb/note, example_test.go: a key, a text and its (deterministic) signature.
 GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 GO_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
-GO_TEXT = ("If you think cryptography is the answer to your problem,\n"
-           "then you don't know what your problem is.\n")
-GO_SIGNATURE = ("— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKv"
-                "qfqdngotpRZb6KE6RyyBwJnAM=\n")
+GO_TEXT = (
+    "If you think cryptography is the answer to your problem,\n"
+    "then you don't know what your problem is.\n"
+)
+GO_SIGNATURE = (
+    "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKv"
+    "qfqdngotpRZb6KE6RyyBwJnAM=\n"
+)
 
 # c2sp.org/signed-note, "Example".
 C2SP_VKEY = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k"
-C2SP_NOTE = ("This is an example message.\n\n— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6Tf"
-             "Xppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n")
+C2SP_NOTE = (
+    "This is an example message.\n\n— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6Tf"
+    "Xppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n"
+)
 
 # c2sp.org/tlog-cosignature, the example checkpoint with a log signature and a cosignature.
 C2SP_COSIGNED = (
@@ -35,7 +41,8 @@ C2SP_COSIGNED = (
     "— example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhc"
     "yv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n"
     "— witness.example.com/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJs"
-    "X3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==\n")
+    "X3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==\n"
+)
 
 
 def test_signing_reproduces_the_go_example_byte_for_byte():
@@ -70,7 +77,8 @@ def test_unknown_keys_are_ignored():
 def test_published_cosigner_keys_have_the_cosignature_key_id():
     # transparency-dev/formats note_cosigv1_test.go: a native cosignature/v1 verifier key.
     verifier = Verifier.from_vkey(
-        "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2")
+        "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2"
+    )
     assert verifier.kind == COSIGNATURE_V1
 
 
@@ -102,7 +110,7 @@ def test_a_cosignature_verifies_and_covers_time_and_text():
 
 def test_every_mangled_verifier_key_is_refused():
     for i in range(len(GO_VKEY)):
-        mangled = GO_VKEY[:i] + chr(ord(GO_VKEY[i]) + 1) + GO_VKEY[i + 1:]
+        mangled = GO_VKEY[:i] + chr(ord(GO_VKEY[i]) + 1) + GO_VKEY[i + 1 :]
         with pytest.raises(NoteError):
             Verifier.from_vkey(mangled)
     for cut in range(1, len(GO_VKEY)):
@@ -110,31 +118,37 @@ def test_every_mangled_verifier_key_is_refused():
             Verifier.from_vkey(GO_VKEY[:cut])
 
 
-@pytest.mark.parametrize("message", [
-    "no blank line\n— a AAAAAAA=\n",
-    "text\n\n",
-    "text\n\n— a AAAAAAA=",
-    "text\x07\n\n— a AAAAAAA=\n",
-    "text\n\n— a b c\n",
-    "text\n\n— a AAAA\n",
-    "text\n\n- a AAAAAAA=\n",
-    "text\n\n— a+b AAAAAAA=\n",
-    "text\n\n" + "— a AAAAAAA=\n" * 65,
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no blank line\n— a AAAAAAA=\n",
+        "text\n\n",
+        "text\n\n— a AAAAAAA=",
+        "text\x07\n\n— a AAAAAAA=\n",
+        "text\n\n— a b c\n",
+        "text\n\n— a AAAA\n",
+        "text\n\n- a AAAAAAA=\n",
+        "text\n\n— a+b AAAAAAA=\n",
+        "text\n\n" + "— a AAAAAAA=\n" * 65,
+    ],
+)
 def test_malformed_notes_are_refused(message):
     with pytest.raises(NoteError):
         parse_note(message)
 
 
-@pytest.mark.parametrize("text", [
-    "origin\n012\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
-    "origin\n12\n",
-    "origin\n-1\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
-    "origin\n12\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I\n",
-    "origin\n12\nAAAA\n",
-    "\n12\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
-    "origin\n12\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\nextension\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "origin\n012\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
+        "origin\n12\n",
+        "origin\n-1\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
+        "origin\n12\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I\n",
+        "origin\n12\nAAAA\n",
+        "\n12\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
+        "origin\n12\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\nextension\n",
+    ],
+)
 def test_malformed_checkpoints_are_refused(text):
     with pytest.raises(NoteError):
         Checkpoint.from_text(text)

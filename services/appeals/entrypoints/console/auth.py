@@ -32,20 +32,35 @@ def login() -> Any:
         app = service()
         login_id = request.form.get("login", "").strip()[:128]
         with app.uow() as uow:
-            row = log_in(uow, app.limiter, login_id, request.form.get("password", ""),
-                         client_address(), app.now())
+            row = log_in(
+                uow,
+                app.limiter,
+                login_id,
+                request.form.get("password", ""),
+                client_address(),
+                app.now(),
+            )
             uow.commit()
         if isinstance(row, Refusal):
-            return render_template("appeals/console/login.html", error=(
-                "Trop de tentatives depuis votre poste. Attendez "
-                f"{format_duration(row.seconds)} avant de réessayer."),
-                next=request.form.get("next")), 429, {"Retry-After": str(row.seconds)}
+            return (
+                render_template(
+                    "appeals/console/login.html",
+                    error=(
+                        "Trop de tentatives depuis votre poste. Attendez "
+                        f"{format_duration(row.seconds)} avant de réessayer."
+                    ),
+                    next=request.form.get("next"),
+                ),
+                429,
+                {"Retry-After": str(row.seconds)},
+            )
         if row is not None:
             sign_in_agent(row.id, row.administration, row.roles, row.session_generation)
             return redirect(_safe_next(request.form.get("next")), code=303)
         error = "Identifiant ou mot de passe incorrect."
-    return render_template("appeals/console/login.html", error=error,
-                           next=request.values.get("next")), 401 if error else 200
+    return render_template(
+        "appeals/console/login.html", error=error, next=request.values.get("next")
+    ), 401 if error else 200
 
 
 @bp.post("/logout")

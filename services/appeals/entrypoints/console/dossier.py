@@ -22,26 +22,41 @@ from services.appeals.service_layer.dossier import Dossier, open_dossier
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-DONE = {"filed": "Le recours est enregistré. La personne reçoit son accusé de réception.",
-        "claim": "Vous avez pris ce dossier en charge.",
-        "release": "Le dossier est remis dans la file.",
-        "assign": "Le dossier est attribué.",
-        "decide": "La décision est enregistrée ; la personne va en être informée.",
-        "submitted": "Votre décision attend la validation d'un second agent.",
-        "targeted": "Avec les valeurs de la personne, le résultat serait différent : un "
-                    "superviseur doit confirmer votre décision, avec ses propres raisons.",
-        "recompute": "Le résultat est recalculé avec les valeurs de la personne : comparez "
-                     "les deux colonnes.",
-        "validate": "La décision est validée ; la personne va en être informée.",
-        "send-back": "Le dossier est renvoyé à son instructeur."}
+DONE = {
+    "filed": "Le recours est enregistré. La personne reçoit son accusé de réception.",
+    "claim": "Vous avez pris ce dossier en charge.",
+    "release": "Le dossier est remis dans la file.",
+    "assign": "Le dossier est attribué.",
+    "decide": "La décision est enregistrée ; la personne va en être informée.",
+    "submitted": "Votre décision attend la validation d'un second agent.",
+    "targeted": "Avec les valeurs de la personne, le résultat serait différent : un "
+    "superviseur doit confirmer votre décision, avec ses propres raisons.",
+    "recompute": "Le résultat est recalculé avec les valeurs de la personne : comparez "
+    "les deux colonnes.",
+    "validate": "La décision est validée ; la personne va en être informée.",
+    "send-back": "Le dossier est renvoyé à son instructeur.",
+}
 
 
-def _render(dossier: Dossier, *, status: int = 200, errors: dict[str, str] | None = None,
-            message: str | None = None, preview: Any = None, form: Any = None) -> Any:
-    return render_template("appeals/console/dossier.html", agent=agent(), d=dossier,
-                           errors=errors or {}, message=message, preview=preview,
-                           form=form if form is not None else {},
-                           done=DONE.get(request.args.get("fait", ""))), status
+def _render(
+    dossier: Dossier,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    preview: Any = None,
+    form: Any = None,
+) -> Any:
+    return render_template(
+        "appeals/console/dossier.html",
+        agent=agent(),
+        d=dossier,
+        errors=errors or {},
+        message=message,
+        preview=preview,
+        form=form if form is not None else {},
+        done=DONE.get(request.args.get("fait", "")),
+    ), status
 
 
 def _dossier(uow: AppealsUnitOfWork, public_id: str, *, record: bool) -> Dossier:
@@ -72,8 +87,13 @@ def _act(public_id: str, action: str, run: Callable[[AppealsUnitOfWork], Any]) -
             uow.rollback()
             fields = exc.fields
             message = exc.message
-            return _render(_dossier(uow, public_id, record=False), status=_status(exc),
-                           errors=fields, message=message, form=request.form)
+            return _render(
+                _dossier(uow, public_id, record=False),
+                status=_status(exc),
+                errors=fields,
+                message=message,
+                form=request.form,
+            )
     done = action
     if outcome == rules.AWAITING_VALIDATION:
         with service().uow() as uow:
@@ -93,43 +113,59 @@ def _status(exc: rules.RuleBroken | CannotRecompute) -> int:
 
 @bp.post("/appeals/<string:public_id>/claim")
 def claim(public_id: str) -> Any:
-    return _act(public_id, "claim",
-                lambda uow: review.claim(uow, agent(), public_id, service().now()))
+    return _act(
+        public_id, "claim", lambda uow: review.claim(uow, agent(), public_id, service().now())
+    )
 
 
 @bp.post("/appeals/<string:public_id>/release")
 def release(public_id: str) -> Any:
-    return _act(public_id, "release",
-                lambda uow: review.release(uow, agent(), public_id, service().now()))
+    return _act(
+        public_id, "release", lambda uow: review.release(uow, agent(), public_id, service().now())
+    )
 
 
 @bp.post("/appeals/<string:public_id>/assign")
 def assign(public_id: str) -> Any:
     assignee = request.form.get("assignee", "")
-    return _act(public_id, "assign",
-                lambda uow: review.assign(uow, agent(), public_id, assignee, service().now()))
+    return _act(
+        public_id,
+        "assign",
+        lambda uow: review.assign(uow, agent(), public_id, assignee, service().now()),
+    )
 
 
 @bp.post("/appeals/<string:public_id>/validate")
 def validate(public_id: str) -> Any:
     app = service()
     reasons = request.form.get("reasons", "")
-    return _act(public_id, "validate", lambda uow: review.validate(
-        uow, agent(), public_id, app.now(), app.settings.public_url, reasons))
+    return _act(
+        public_id,
+        "validate",
+        lambda uow: review.validate(
+            uow, agent(), public_id, app.now(), app.settings.public_url, reasons
+        ),
+    )
 
 
 @bp.post("/appeals/<string:public_id>/recompute")
 def recompute_claimed(public_id: str) -> Any:
     """Run the registered model with the values the person claims (evidence of examination)."""
-    return _act(public_id, "recompute", lambda uow: review.recompute_claimed(
-        uow, agent(), public_id, service().now()))
+    return _act(
+        public_id,
+        "recompute",
+        lambda uow: review.recompute_claimed(uow, agent(), public_id, service().now()),
+    )
 
 
 @bp.post("/appeals/<string:public_id>/send-back")
 def send_back(public_id: str) -> Any:
     comment = request.form.get("comment", "")
-    return _act(public_id, "send-back", lambda uow: review.send_back(
-        uow, agent(), public_id, comment, service().now()))
+    return _act(
+        public_id,
+        "send-back",
+        lambda uow: review.send_back(uow, agent(), public_id, comment, service().now()),
+    )
 
 
 @bp.post("/appeals/<string:public_id>/decide")
@@ -142,13 +178,14 @@ def decide(public_id: str) -> Any:
         algorithm, decision = found.algorithm, found.decision
         criteria, _model = load_model(algorithm)
         corrections = corrections_from(
-            criteria, {c["code"]: c["value"] for c in decision.body["criteria"]},
-            typed_corrections(request.form, [c.code for c in criteria]))
+            criteria,
+            {c["code"]: c["value"] for c in decision.body["criteria"]},
+            typed_corrections(request.form, [c.code for c in criteria]),
+        )
         if request.form.get("action") == "preview":
             return recompute(algorithm, decision.body, corrections)
         draft = draft_from_form(request.form, found.grounds, corrections)
-        return review.decide(uow, agent(), public_id, draft, app.now(),
-                             app.settings.public_url)
+        return review.decide(uow, agent(), public_id, draft, app.now(), app.settings.public_url)
 
     if request.form.get("action") != "preview":
         return _act(public_id, "decide", run)
@@ -156,10 +193,14 @@ def decide(public_id: str) -> Any:
         try:
             preview = run(uow)
         except CannotRecompute as exc:
-            return _render(_dossier(uow, public_id, record=False), status=400,
-                           errors=exc.fields, message=exc.message, form=request.form)
-        return _render(_dossier(uow, public_id, record=False), preview=preview,
-                       form=request.form)
+            return _render(
+                _dossier(uow, public_id, record=False),
+                status=400,
+                errors=exc.fields,
+                message=exc.message,
+                form=request.form,
+            )
+        return _render(_dossier(uow, public_id, record=False), preview=preview, form=request.form)
 
 
 @bp.get("/appeals/<string:public_id>/attachments/<int:attachment_id>")
@@ -172,15 +213,20 @@ def attachment(public_id: str, attachment_id: int) -> Response:
             abort(404)
         if attachment_id not in uow.appeals.opened_attachments(found.appeal.id, agent().id):
             # The first opening by this agent goes in the history: evidence of examination.
-            uow.appeals.record(found.appeal.id, app.now(), agent().id, "attachment_opened",
-                               filename=row.filename)
-        uow.appeals.accessed(found.appeal.id, agent().id, agent().administration,
-                             f"attachment:{attachment_id}", app.now())
+            uow.appeals.record(
+                found.appeal.id, app.now(), agent().id, "attachment_opened", filename=row.filename
+            )
+        uow.appeals.accessed(
+            found.appeal.id,
+            agent().id,
+            agent().administration,
+            f"attachment:{attachment_id}",
+            app.now(),
+        )
         uow.commit()
     response = Response(row.data, mimetype=row.content_type)
     extension = EXTENSIONS.get(row.content_type, "bin")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="piece-{row.id}.{extension}"')
+    response.headers["Content-Disposition"] = f'attachment; filename="piece-{row.id}.{extension}"'
     return response
 
 
@@ -191,8 +237,9 @@ def letter(public_id: str, which: str) -> Response:
         found = _dossier(uow, public_id, record=False)
         if not found.may["contact"]:  # a letter carries the person's address
             abort(403)
-        uow.appeals.accessed(found.appeal.id, agent().id, agent().administration,
-                             f"letter:{which}", app.now())
+        uow.appeals.accessed(
+            found.appeal.id, agent().id, agent().administration, f"letter:{which}", app.now()
+        )
         response = letter_response(uow, found.appeal, which, app.settings.public_url)
         uow.commit()
     return response

@@ -23,8 +23,11 @@ from shared.web.audit import reading
 
 FILING_ROLES = ("reviewer", "supervisor", "admin")
 MAIL_ROLES = ("reviewer", "supervisor", "admin")
-CHANNEL_LABELS = {"counter": "Au guichet, à l'oral", "phone": "Par téléphone",
-                  "letter": "Par écrit : un courrier, ou une lettre remise au guichet"}
+CHANNEL_LABELS = {
+    "counter": "Au guichet, à l'oral",
+    "phone": "Par téléphone",
+    "letter": "Par écrit : un courrier, ou une lettre remise au guichet",
+}
 
 
 @bp.route("/deposer", methods=["GET", "POST"])
@@ -41,16 +44,25 @@ def file_for_someone() -> Any:
         try:
             decision, algorithm = decision_to_contest(uow, reference, filer)
         except CannotFile as exc:
-            return render_template("appeals/console/file_lookup.html", agent=me,
-                                   error=exc.message, existing=exc.existing), exc.status
+            return render_template(
+                "appeals/console/file_lookup.html",
+                agent=me,
+                error=exc.message,
+                existing=exc.existing,
+            ), exc.status
         context = form_context(uow, decision, algorithm)
     # The form shows the decision's criteria and the person's contact details.
     reading(f"decision:{reference}", me.administration, "dépôt d'un recours pour la personne")
     errors: dict[str, str] = {}
     if request.method == "POST" and request.form.get("step") == "file":
         criteria, _model = load_model(algorithm)
-        filing = filing_from_form(reference, request.form, request.files, criteria,
-                                  channel=request.form.get("channel", ""))
+        filing = filing_from_form(
+            reference,
+            request.form,
+            request.files,
+            criteria,
+            channel=request.form.get("channel", ""),
+        )
         with app.uow() as uow:
             try:
                 public_id = file_appeal(uow, filing, filer, app.now(), app.settings.public_url)
@@ -60,9 +72,15 @@ def file_for_someone() -> Any:
                 errors = exc.fields
             except CannotFile as exc:
                 errors = {"reference": exc.message}
-    return render_template("appeals/console/file_form.html", agent=me, reference=reference,
-                           errors=errors, form=request.form if errors else {},
-                           channels=CHANNEL_LABELS, **context), 400 if errors else 200
+    return render_template(
+        "appeals/console/file_form.html",
+        agent=me,
+        reference=reference,
+        errors=errors,
+        form=request.form if errors else {},
+        channels=CHANNEL_LABELS,
+        **context,
+    ), 400 if errors else 200
 
 
 @bp.get("/courrier")
@@ -73,8 +91,9 @@ def mail_room() -> Any:
     with service().uow() as uow:
         rows = uow.office.dispatches(me.administration, hidden_teams=me.kept_out_of)
     for row in rows:  # each recipient's address
-        reading(f"dispatch:{row.id}", me.administration, "courrier : liste des envois",
-                action="list")
+        reading(
+            f"dispatch:{row.id}", me.administration, "courrier : liste des envois", action="list"
+        )
     return render_template("appeals/console/mail_room.html", agent=me, rows=rows)
 
 
@@ -100,8 +119,12 @@ def mail_pdf(dispatch_id: int) -> Response:
         row = uow.office.dispatch_by_id(me.administration, dispatch_id, me.kept_out_of)
     if row is None or not row.attachment:
         abort(404)
-    reading(f"dispatch:{row.id}", me.administration, "courrier : impression d'une lettre",
-            action="print")
+    reading(
+        f"dispatch:{row.id}",
+        me.administration,
+        "courrier : impression d'une lettre",
+        action="print",
+    )
     response = Response(row.attachment, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{row.attachment_name}"'
     return response
@@ -120,5 +143,3 @@ def mail_action(dispatch_id: int, action: str) -> Any:
             abort(409)
         uow.commit()
     return redirect("/console/courrier", code=303)
-
-

@@ -36,8 +36,14 @@ def report(report_id: str) -> Any:
     if request.method == "POST":
         with app.uow() as uow:
             try:
-                answer_report(uow, me, report_id, request.form.get("status", ""),
-                              request.form.get("answer", ""), app.now())
+                answer_report(
+                    uow,
+                    me,
+                    report_id,
+                    request.form.get("status", ""),
+                    request.form.get("answer", ""),
+                    app.now(),
+                )
                 uow.commit()
                 return redirect(f"/console/signalements/{report_id}?fait=1", code=303)
             except RuleBroken as exc:
@@ -48,7 +54,13 @@ def report(report_id: str) -> Any:
         row = uow.reports.get(me.administration, report_id)
     if row is None:
         abort(404)
-    return render_template("appeals/console/report.html", agent=me, r=row, errors=errors,
-                           form=request.form, done=request.args.get("fait"),
-                           public_url=app.settings.public_url, **_context()), \
-        400 if errors else 200
+    return render_template(
+        "appeals/console/report.html",
+        agent=me,
+        r=row,
+        errors=errors,
+        form=request.form,
+        done=request.args.get("fait"),
+        public_url=app.settings.public_url,
+        **_context(),
+    ), 400 if errors else 200

@@ -84,8 +84,11 @@ class Evidence:
 
 
 def _median_days(decided: list[AppealRecord]) -> str:
-    durations = [(a.decided_at - a.received_at).total_seconds() / 86400 for a in decided
-                 if a.decided_at and a.received_at]
+    durations = [
+        (a.decided_at - a.received_at).total_seconds() / 86400
+        for a in decided
+        if a.decided_at and a.received_at
+    ]
     if not durations:
         return "sans objet"
     if len(durations) < SMALL_COUNT:
@@ -104,25 +107,39 @@ def _missed(appeal: AppealRecord, now: datetime) -> bool:
     return (appeal.decided_at or now) > appeal.legal_due_at
 
 
-def compute(years: Iterable[DecisionYear], appeals: Iterable[AppealRecord], now: datetime
-            ) -> Evidence:
+def compute(
+    years: Iterable[DecisionYear], appeals: Iterable[AppealRecord], now: datetime
+) -> Evidence:
     """The published figures of a version from its decisions per year and its appeals."""
     by_year = sorted(years, key=lambda y: y.year)
     records = [a for a in appeals if a.received_at is not None]
     decided = [a for a in records if a.outcome]
-    outcomes = {kind: sum(a.outcome == kind for a in decided)
-                for kind in (MAINTAINED, AMENDED, ANNULLED)}
+    outcomes = {
+        kind: sum(a.outcome == kind for a in decided) for kind in (MAINTAINED, AMENDED, ANNULLED)
+    }
     overturned = sum(bool(a.overturned) for a in decided)
     missed = sum(_missed(a, now) for a in records)
     logged = sum(y.logged for y in by_year)
     return Evidence(
-        years=[YearFigures(y.year, count_text(y.logged), share_text(y.unfavourable, y.logged),
-                           count_text(y.divergent)) for y in by_year],
+        years=[
+            YearFigures(
+                y.year,
+                count_text(y.logged),
+                share_text(y.unfavourable, y.logged),
+                count_text(y.divergent),
+            )
+            for y in by_year
+        ],
         logged=count_text(logged),
         appeals=AppealFigures(
-            filed=count_text(len(records)), decided=count_text(len(decided)),
+            filed=count_text(len(records)),
+            decided=count_text(len(decided)),
             maintained=count_text(outcomes[MAINTAINED]),
-            amended=count_text(outcomes[AMENDED]), annulled=count_text(outcomes[ANNULLED]),
+            amended=count_text(outcomes[AMENDED]),
+            annulled=count_text(outcomes[ANNULLED]),
             overturn_rate=share_text(overturned, len(decided)),
-            median_days=_median_days(decided), deadlines_missed=count_text(missed),
-            open=count_text(len(records) - len(decided))))
+            median_days=_median_days(decided),
+            deadlines_missed=count_text(missed),
+            open=count_text(len(records) - len(decided)),
+        ),
+    )

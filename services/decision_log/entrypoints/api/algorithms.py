@@ -28,24 +28,35 @@ from shared.contracts.decision import flatten_errors
 from shared.web.app import ApiBlueprint
 from shared.web.errors import ApiError
 
-blp = ApiBlueprint("algorithms", __name__, url_prefix="/api/v1/algorithms",
-                   description="The register of algorithm versions.")
+blp = ApiBlueprint(
+    "algorithms",
+    __name__,
+    url_prefix="/api/v1/algorithms",
+    description="The register of algorithm versions.",
+)
 
 OWNER_ROLES = ("algorithm_owner", "admin", "algorithms:write")
 
 
 def summary(row: Any, public_url: str) -> dict[str, Any]:
     doc = row.document
-    return {"id": doc["id"], "version": doc["version"], "administration": doc["administration"],
-            "name": doc["name"], "purpose": doc["purpose"], "status": doc["status"],
-            "automation_allowed": doc["automation_allowed"],
-            "url": f"{public_url}/api/v1/algorithms/{doc['administration']}/{doc['id']}/"
-                   f"{doc['version']}"}
+    return {
+        "id": doc["id"],
+        "version": doc["version"],
+        "administration": doc["administration"],
+        "name": doc["name"],
+        "purpose": doc["purpose"],
+        "status": doc["status"],
+        "automation_allowed": doc["automation_allowed"],
+        "url": f"{public_url}/api/v1/algorithms/{doc['administration']}/{doc['id']}/"
+        f"{doc['version']}",
+    }
 
 
 def _visible(row: Any, principal: Principal) -> bool:
-    return bool(row.public) or (principal.kind == "agent"
-                                and principal.belongs_to(row.administration))
+    return bool(row.public) or (
+        principal.kind == "agent" and principal.belongs_to(row.administration)
+    )
 
 
 @blp.route("")
@@ -56,13 +67,23 @@ class Algorithms(MethodView):
         """Every public algorithm version, for anyone (open data)."""
         app = service()
         with app.uow() as uow:
-            rows = uow.algorithms.listing(public_only=True,
-                                          administration=query.get("administration"))
-        return [summary(r, app.settings.public_url) for r in rows
-                if "status" not in query or r.status == query["status"]]
+            rows = uow.algorithms.listing(
+                public_only=True, administration=query.get("administration")
+            )
+        return [
+            summary(r, app.settings.public_url)
+            for r in rows
+            if "status" not in query or r.status == query["status"]
+        ]
 
-    @blp.doc(requestBody={"required": True, "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/AlgorithmVersion"}}}})
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/AlgorithmVersion"}}
+            },
+        }
+    )
     @blp.response(201, AlgorithmSchema)
     @blp.alt_response(400, schema="Error")
     @blp.alt_response(401, schema="Error")
@@ -76,13 +97,14 @@ class Algorithms(MethodView):
             raise ApiError(400, "The body must be a JSON object.")
         try:
             with service().uow() as uow:
-                registered = register_algorithm(uow, payload,
-                                                administration=str(principal.administration),
-                                                by=principal.id)
+                registered = register_algorithm(
+                    uow, payload, administration=str(principal.administration), by=principal.id
+                )
                 uow.commit()
         except ValidationError as exc:
-            raise ApiError(400, "The algorithm version is not valid.",
-                           fields=flatten_errors(exc.messages)) from exc
+            raise ApiError(
+                400, "The algorithm version is not valid.", fields=flatten_errors(exc.messages)
+            ) from exc
         except RegistryForbidden as exc:
             raise ApiError(403, str(exc)) from exc
         except RegistryConflict as exc:
@@ -91,25 +113,30 @@ class Algorithms(MethodView):
         return _detail(doc["administration"], doc["id"], doc["version"], principal), 201
 
 
-def _detail(administration: str, algorithm_id: str, version: str,
-            principal: Principal) -> dict[str, Any]:
+def _detail(
+    administration: str, algorithm_id: str, version: str, principal: Principal
+) -> dict[str, Any]:
     with service().uow() as uow:
         row = uow.algorithms.row(administration, algorithm_id, version)
         if row is None or not _visible(row, principal):
             raise ApiError(404, "No such algorithm version.")
-        used = uow.decisions.count(administration=administration, algorithm_id=algorithm_id,
-                                   algorithm_version=version)
-    return {"algorithm": row.document, "revision": row.revision,
-            "registered_at": row.registered_at.isoformat(),
-            "first_used_at": row.first_used_at.isoformat() if row.first_used_at else None,
-            # 1 to 10 decisions are not published: with few cases a count can point at a
-            # person. The administration's own agents and keys see the count.
-            "decisions_logged": used if principal.belongs_to(administration)
-            else published_count(used)}
+        used = uow.decisions.count(
+            administration=administration, algorithm_id=algorithm_id, algorithm_version=version
+        )
+    return {
+        "algorithm": row.document,
+        "revision": row.revision,
+        "registered_at": row.registered_at.isoformat(),
+        "first_used_at": row.first_used_at.isoformat() if row.first_used_at else None,
+        # 1 to 10 decisions are not published: with few cases a count can point at a
+        # person. The administration's own agents and keys see the count.
+        "decisions_logged": used if principal.belongs_to(administration) else published_count(used),
+    }
 
 
-def _retire_or_restore(administration: str, algorithm_id: str, version: str,
-                       status: str) -> dict[str, Any]:
+def _retire_or_restore(
+    administration: str, algorithm_id: str, version: str, status: str
+) -> dict[str, Any]:
     principal = require(kinds=("agent", "producer"), roles=OWNER_ROLES)
     # Only the caller's own administration's versions: another's answers 404, as if absent.
     if not principal.belongs_to(administration):
@@ -137,8 +164,9 @@ class Algorithm(MethodView):
     @blp.alt_response(401, schema="Error")
     @blp.alt_response(403, schema="Error")
     @blp.alt_response(404, schema="Error")
-    def patch(self, change: dict[str, Any], administration: str, algorithm_id: str,
-              version: str) -> dict[str, Any]:
+    def patch(
+        self, change: dict[str, Any], administration: str, algorithm_id: str, version: str
+    ) -> dict[str, Any]:
         """Retire a version (or put it back in use); nothing else changes."""
         return _retire_or_restore(administration, algorithm_id, version, change["status"])
 
@@ -154,15 +182,22 @@ class UnqualifiedAlgorithm(MethodView):
         """The entry with this id and version, when a single administration has one."""
         principal = current_principal()
         with service().uow() as uow:
-            visible = [r.administration for r in uow.algorithms.rows(algorithm_id, version)
-                       if _visible(r, principal)]
+            visible = [
+                r.administration
+                for r in uow.algorithms.rows(algorithm_id, version)
+                if _visible(r, principal)
+            ]
         if not visible:
             raise ApiError(404, "No such algorithm version.")
         if len(visible) > 1:
-            raise ApiError(409, "Several administrations register this id and version: name "
-                                "the administration, /api/v1/algorithms/{administration}/"
-                                f"{algorithm_id}/{version}.", code="ambiguous",
-                           fields={"administration": [f"one of {', '.join(visible)}"]})
+            raise ApiError(
+                409,
+                "Several administrations register this id and version: name "
+                "the administration, /api/v1/algorithms/{administration}/"
+                f"{algorithm_id}/{version}.",
+                code="ambiguous",
+                fields={"administration": [f"one of {', '.join(visible)}"]},
+            )
         return _detail(visible[0], algorithm_id, version, principal)
 
     @blp.arguments(StatusChangeSchema)
@@ -173,5 +208,6 @@ class UnqualifiedAlgorithm(MethodView):
     def patch(self, change: dict[str, Any], algorithm_id: str, version: str) -> dict[str, Any]:
         """Retire a version of the caller's administration (or put it back in use)."""
         principal = require(kinds=("agent", "producer"), roles=OWNER_ROLES)
-        return _retire_or_restore(str(principal.administration), algorithm_id, version,
-                                  change["status"])
+        return _retire_or_restore(
+            str(principal.administration), algorithm_id, version, change["status"]
+        )

@@ -17,17 +17,27 @@ from shared.web.app import ApiBlueprint
 from shared.web.audit import reading
 from shared.web.errors import ApiError
 
-blp = ApiBlueprint("decisions", __name__, url_prefix="/api/v1/decisions",
-                   description="Decisions sent by back offices, logged and hash-chained.")
+blp = ApiBlueprint(
+    "decisions",
+    __name__,
+    url_prefix="/api/v1/decisions",
+    description="Decisions sent by back offices, logged and hash-chained.",
+)
 
 _STATUS_OF = {UNAUTHORISED: 403, CONFLICT: 409}
 
 
 @blp.route("")
 class Decisions(MethodView):
-    @blp.doc(requestBody={"required": True, "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/DecisionRecorded"}}}},
-        security=[{"apiKey": []}])
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/DecisionRecorded"}}
+            },
+        },
+        security=[{"apiKey": []}],
+    )
     @blp.response(202, IngestAcceptedSchema)
     @blp.alt_response(400, schema="Error", description="Invalid; kept in quarantine")
     @blp.alt_response(401, schema="Error")
@@ -43,17 +53,24 @@ class Decisions(MethodView):
             outcome = ingest(uow, request.get_data(cache=False), producer, app.context)
             uow.commit()
         if isinstance(outcome, Quarantined):
-            raise ApiError(_STATUS_OF.get(outcome.category, 400),
-                           f"The decision was not logged ({outcome.category}); it is kept in "
-                           f"quarantine as item {outcome.quarantine_id}.",
-                           code=outcome.category, fields=outcome.reasons)
+            raise ApiError(
+                _STATUS_OF.get(outcome.category, 400),
+                f"The decision was not logged ({outcome.category}); it is kept in "
+                f"quarantine as item {outcome.quarantine_id}.",
+                code=outcome.category,
+                fields=outcome.reasons,
+            )
         with app.uow() as uow:
             row = uow.decisions.by_reference(outcome.reference)
         assert row is not None
-        answer = {"status": "logged" if isinstance(outcome, Logged) else "duplicate",
-                  "administration": row.administration, "decision_id": row.decision_id,
-                  "reference": row.reference, "replay_status": row.replay_status,
-                  "public_url": f"{app.settings.public_url}/d/{row.reference}"}
+        answer = {
+            "status": "logged" if isinstance(outcome, Logged) else "duplicate",
+            "administration": row.administration,
+            "decision_id": row.decision_id,
+            "reference": row.reference,
+            "replay_status": row.replay_status,
+            "public_url": f"{app.settings.public_url}/d/{row.reference}",
+        }
         if isinstance(outcome, Logged):
             answer["access_code"] = outcome.access_code
         else:
@@ -69,8 +86,10 @@ class Decision(MethodView):
     @blp.alt_response(404, schema="Error")
     def get(self, administration: str, decision_id: str) -> dict[str, Any]:
         """A logged decision, for agents and auditors of its administration."""
-        principal = require(kinds=("agent",), roles=(
-            "reviewer", "supervisor", "auditor", "admin", "algorithm_owner"))
+        principal = require(
+            kinds=("agent",),
+            roles=("reviewer", "supervisor", "auditor", "admin", "algorithm_owner"),
+        )
         if not principal.belongs_to(administration):
             raise ApiError(404, "No such decision.")
         with service().uow() as uow:
@@ -78,16 +97,24 @@ class Decision(MethodView):
             if row is None:
                 raise ApiError(404, "No such decision.")
             # Contact details are for the agents who write to the person, not for auditors.
-            contact = (uow.decisions.contact(row.id)
-                       if principal.has_any_role(*CONTACT_ROLES) else None)
-        reading(f"decision:{administration}/{decision_id}", administration,
-                "lecture de la décision" + (" et des coordonnées" if contact else ""))
+            contact = (
+                uow.decisions.contact(row.id) if principal.has_any_role(*CONTACT_ROLES) else None
+            )
+        reading(
+            f"decision:{administration}/{decision_id}",
+            administration,
+            "lecture de la décision" + (" et des coordonnées" if contact else ""),
+        )
         return {
-            "administration": row.administration, "decision_id": row.decision_id,
+            "administration": row.administration,
+            "decision_id": row.decision_id,
             "reference": row.reference,
             "algorithm": {"id": row.algorithm_id, "version": row.algorithm_version},
-            "decided_at": row.body["decided_at"], "received_at": row.received_at.isoformat(),
-            "channel": row.channel, "body": row.body, "contact": contact,
+            "decided_at": row.body["decided_at"],
+            "received_at": row.received_at.isoformat(),
+            "channel": row.channel,
+            "body": row.body,
+            "contact": contact,
             "replay": {"status": row.replay_status, **row.replay_detail},
             "log": {"seq": row.seq, "hash": row.hash, "prev_hash": row.prev_hash},
         }

@@ -19,8 +19,9 @@ from shared.auth.session import require
 from shared.web.app import ApiBlueprint
 from shared.web.errors import ApiError
 
-blp = ApiBlueprint("log", __name__, url_prefix="/api/v1",
-                   description="Integrity of the log and the quarantine.")
+blp = ApiBlueprint(
+    "log", __name__, url_prefix="/api/v1", description="Integrity of the log and the quarantine."
+)
 
 
 @blp.route("/log/verify")
@@ -33,8 +34,10 @@ class Verify(MethodView):
         principal = require(kinds=("agent",), roles=("auditor", "admin"))
         with service().uow() as uow:
             reports = verify_log(uow, [str(principal.administration)])
-        return {"intact": all(r.intact for r in reports),
-                "chains": [report_json(r) for r in reports]}
+        return {
+            "intact": all(r.intact for r in reports),
+            "chains": [report_json(r) for r in reports],
+        }
 
 
 @blp.route("/quarantine")
@@ -47,9 +50,12 @@ class Quarantine(MethodView):
         """Decisions of the caller's administration that were set aside, with their reasons."""
         principal = require(kinds=("agent",), roles=("auditor", "admin"))
         with service().uow() as uow:
-            rows = uow.quarantine.listing(status=query["status"],
-                                          administration=principal.administration,
-                                          category=query.get("category"), limit=query["limit"])
+            rows = uow.quarantine.listing(
+                status=query["status"],
+                administration=principal.administration,
+                category=query.get("category"),
+                limit=query["limit"],
+            )
         return [describe(r) for r in rows]
 
 

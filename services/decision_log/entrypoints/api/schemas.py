@@ -12,8 +12,9 @@ class IngestAcceptedSchema(Schema):
     administration = fields.String(required=True)
     decision_id = fields.String(required=True)
     reference = fields.String(required=True)
-    access_code = fields.String(metadata={
-        "description": "Only when the decision is logged now; print it on the notice."})
+    access_code = fields.String(
+        metadata={"description": "Only when the decision is logged now; print it on the notice."}
+    )
     public_url = fields.String(required=True)
     replay_status = fields.String()
 
@@ -77,8 +78,9 @@ class VerifySchema(Schema):
 
 
 class QuarantineQuerySchema(Schema):
-    status = fields.String(load_default="pending",
-                           validate=validate.OneOf(["pending", "replayed", "dismissed"]))
+    status = fields.String(
+        load_default="pending", validate=validate.OneOf(["pending", "replayed", "dismissed"])
+    )
     category = fields.String(validate=validate.Length(max=30))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 

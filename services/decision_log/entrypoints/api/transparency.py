@@ -37,9 +37,13 @@ from shared.web.app import ApiBlueprint
 from shared.web.errors import ApiError
 from shared.web.limits import authenticated_by_body
 
-blp = ApiBlueprint("transparency", __name__, url_prefix="/api/v1/log/<string:administration>",
-                   description="Each administration's log as a transparency log (RFC 9162, "
-                               "C2SP checkpoints): signed heads, proofs, witnesses.")
+blp = ApiBlueprint(
+    "transparency",
+    __name__,
+    url_prefix="/api/v1/log/<string:administration>",
+    description="Each administration's log as a transparency log (RFC 9162, "
+    "C2SP checkpoints): signed heads, proofs, witnesses.",
+)
 
 TEXT = {"text/plain": {"schema": {"type": "string"}}}
 MAX_CHECKPOINTS = 500
@@ -59,22 +63,26 @@ class CheckpointSchema(Schema):
     size = fields.Integer(required=True)
     root_hash = fields.String(required=True, metadata={"description": "base64"})
     issued_at = fields.String(required=True)
-    note = fields.String(required=True, metadata={
-        "description": "The signed checkpoint with the witnesses' cosignature lines."})
+    note = fields.String(
+        required=True,
+        metadata={"description": "The signed checkpoint with the witnesses' cosignature lines."},
+    )
     cosignatures = fields.List(fields.Nested(CosignatureSchema), required=True)
 
 
 class ConsistencyQuery(Schema):
-    old = fields.Integer(required=True, data_key="from",
-                         validate=validate.Range(min=0, max=2**62))
+    old = fields.Integer(required=True, data_key="from", validate=validate.Range(min=0, max=2**62))
     new = fields.Integer(required=True, data_key="to", validate=validate.Range(min=0, max=2**62))
 
 
 class ConsistencySchema(Schema):
     old = fields.Integer(required=True, data_key="from")
     new = fields.Integer(required=True, data_key="to")
-    proof = fields.List(fields.String(), required=True, metadata={
-        "description": "RFC 9162 2.1.4 consistency proof, base64 hashes"})
+    proof = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "RFC 9162 2.1.4 consistency proof, base64 hashes"},
+    )
 
 
 class AcceptedSchema(Schema):
@@ -117,8 +125,11 @@ def _text(body: str) -> Response:
 
 @blp.route("/checkpoint")
 class LatestCheckpoint(MethodView):
-    @blp.doc(responses={200: {"description": "A signed note (c2sp.org/tlog-checkpoint)",
-                              "content": TEXT}})
+    @blp.doc(
+        responses={
+            200: {"description": "A signed note (c2sp.org/tlog-checkpoint)", "content": TEXT}
+        }
+    )
     @blp.alt_response(404, schema="Error")
     def get(self, administration: str) -> Response:
         """The log's latest checkpoint, with the cosignatures received so far."""
@@ -127,8 +138,9 @@ class LatestCheckpoint(MethodView):
 
 @blp.route("/key")
 class PublicKey(MethodView):
-    @blp.doc(responses={200: {"description": "The verifier key (c2sp.org/signed-note)",
-                              "content": TEXT}})
+    @blp.doc(
+        responses={200: {"description": "The verifier key (c2sp.org/signed-note)", "content": TEXT}}
+    )
     @blp.alt_response(404, schema="Error")
     def get(self, administration: str) -> Response:
         """The public key that signs this log's checkpoints. Check it against another source."""
@@ -148,12 +160,21 @@ class Checkpoints(MethodView):
         """Every checkpoint issued, newest first, with their cosignatures (open data)."""
         _known(administration)
         with service().uow() as uow:
-            found = uow.checkpoints.listing(administration, limit=query["limit"],
-                                            before_size=query.get("before_size"))
-        return [{"size": c.size, "root_hash": base64.b64encode(c.root).decode(),
-                 "issued_at": c.issued_at.isoformat(), "note": c.cosigned_note,
-                 "cosignatures": [{"witness": w, "signed_at": at.isoformat()}
-                                  for w, at, _ in c.cosignatures]} for c in found]
+            found = uow.checkpoints.listing(
+                administration, limit=query["limit"], before_size=query.get("before_size")
+            )
+        return [
+            {
+                "size": c.size,
+                "root_hash": base64.b64encode(c.root).decode(),
+                "issued_at": c.issued_at.isoformat(),
+                "note": c.cosigned_note,
+                "cosignatures": [
+                    {"witness": w, "signed_at": at.isoformat()} for w, at, _ in c.cosignatures
+                ],
+            }
+            for c in found
+        ]
 
 
 @blp.route("/consistency")
@@ -167,20 +188,29 @@ class Consistency(MethodView):
         latest = _latest(administration)
         old, new = query["old"], query["new"]
         if not old <= new <= latest.size:
-            raise ApiError(400, f"from ≤ to ≤ {latest.size} (the latest checkpoint's size).",
-                           fields={"to": [f"between from and {latest.size}"]})
+            raise ApiError(
+                400,
+                f"from ≤ to ≤ {latest.size} (the latest checkpoint's size).",
+                fields={"to": [f"between from and {latest.size}"]},
+            )
         with service().uow() as uow:
             proof = consistency_proof(old, new, uow.tree.reader(administration))
-        return {"old": old, "new": new,
-                "proof": [base64.b64encode(h).decode() for h in proof]}
+        return {"old": old, "new": new, "proof": [base64.b64encode(h).decode() for h in proof]}
 
 
 @blp.route("/cosignatures")
 @authenticated_by_body(max_bytes=16 * 1024)  # the witness's signature is its credential
 class Cosignatures(MethodView):
-    @blp.doc(requestBody={"required": True, "content": TEXT, "description": (
-        "A checkpoint of this log with the witness's cosignature lines "
-        "(c2sp.org/tlog-cosignature). The witness must be registered.")})
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": TEXT,
+            "description": (
+                "A checkpoint of this log with the witness's cosignature lines "
+                "(c2sp.org/tlog-cosignature). The witness must be registered."
+            ),
+        }
+    )
     @blp.response(200, AcceptedSchema)
     @blp.alt_response(400, schema="Error")
     @blp.alt_response(403, schema="Error")
@@ -194,8 +224,9 @@ class Cosignatures(MethodView):
             raise ApiError(400, "The body is not UTF-8 text.") from None
         with service().uow() as uow:
             try:
-                accepted = uow.checkpoints.accept_cosignatures(administration, message,
-                                                               datetime.now(UTC))
+                accepted = uow.checkpoints.accept_cosignatures(
+                    administration, message, datetime.now(UTC)
+                )
             except UnknownCheckpoint as exc:
                 raise ApiError(404, str(exc), code="unknown_checkpoint") from None
             except NotCosigned as exc:
@@ -208,12 +239,23 @@ class Cosignatures(MethodView):
 
 @blp.route("/proof/<string:reference>")
 class Proof(MethodView):
-    @blp.doc(parameters=[{"in": "query", "name": "download", "schema": {"type": "string"},
-                          "description": "any value: served as a file to save"}])
+    @blp.doc(
+        parameters=[
+            {
+                "in": "query",
+                "name": "download",
+                "schema": {"type": "string"},
+                "description": "any value: served as a file to save",
+            }
+        ]
+    )
     @blp.response(200, ReceiptSchema)
     @blp.alt_response(401, schema="Error")
-    @blp.alt_response(404, schema="Error", description="Unknown, not yours, or not yet in a "
-                                                       "checkpoint (code not_yet_checkpointed)")
+    @blp.alt_response(
+        404,
+        schema="Error",
+        description="Unknown, not yours, or not yet in a checkpoint (code not_yet_checkpointed)",
+    )
     def get(self, administration: str, reference: str) -> Response:
         """The decision's receipt: its record, its inclusion proof and the latest checkpoint.
 
@@ -226,9 +268,11 @@ class Proof(MethodView):
         if principal.kind == "usager":
             allowed = reference in principal.references
         else:
-            allowed = principal.kind in ("agent", "producer") \
-                and principal.belongs_to(administration) and (
-                    principal.kind == "producer" or principal.has_any_role(*AGENT_ROLES))
+            allowed = (
+                principal.kind in ("agent", "producer")
+                and principal.belongs_to(administration)
+                and (principal.kind == "producer" or principal.has_any_role(*AGENT_ROLES))
+            )
         app = service()
         with app.uow() as uow:
             row = uow.decisions.by_reference(reference) if allowed else None
@@ -237,17 +281,27 @@ class Proof(MethodView):
             try:
                 receipt = receipt_for(uow, row, app.settings, app.log_keys)
             except NotYetCheckpointed:
-                raise ApiError(404, "The decision is logged; its receipt will be ready once "
-                                    "the next checkpoint is signed (within minutes).",
-                               code="not_yet_checkpointed") from None
-            audit.record(uow.session, t.audit, actor=actor_of(principal),
-                         administration=administration, action="read",
-                         subject=f"decision:{administration}/{row.decision_id}",
-                         purpose="reçu de journalisation (preuve d'inclusion)")
+                raise ApiError(
+                    404,
+                    "The decision is logged; its receipt will be ready once "
+                    "the next checkpoint is signed (within minutes).",
+                    code="not_yet_checkpointed",
+                ) from None
+            audit.record(
+                uow.session,
+                t.audit,
+                actor=actor_of(principal),
+                administration=administration,
+                action="read",
+                subject=f"decision:{administration}/{row.decision_id}",
+                purpose="reçu de journalisation (preuve d'inclusion)",
+            )
             uow.commit()
-        response = Response(json.dumps(receipt.to_json(), ensure_ascii=False, indent=1),
-                            mimetype="application/json")
+        response = Response(
+            json.dumps(receipt.to_json(), ensure_ascii=False, indent=1), mimetype="application/json"
+        )
         if "download" in request.args:
             response.headers["Content-Disposition"] = (
-                f'attachment; filename="recu-{reference}.json"')
+                f'attachment; filename="recu-{reference}.json"'
+            )
         return response

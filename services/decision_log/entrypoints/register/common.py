@@ -19,11 +19,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def entries(administration: str | None = None, algorithm_id: str | None = None
-            ) -> list[Entry]:
+def entries(administration: str | None = None, algorithm_id: str | None = None) -> list[Entry]:
     with service().uow() as uow:
-        return register.entries(uow, now(), administration=administration,
-                                algorithm_id=algorithm_id)
+        return register.entries(
+            uow, now(), administration=administration, algorithm_id=algorithm_id
+        )
 
 
 def versions_of(administration: str, algorithm_id: str) -> list[Entry]:

@@ -61,8 +61,11 @@ def export(schema_version: int, name: str) -> Response:
     media, build = EXPORTS[name]
     found = [] if name.endswith(".schema.json") else _selected()
     body = build(found, addresses())
-    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, indent=1,
-                                                         default=str)
+    text = (
+        body
+        if isinstance(body, str)
+        else json.dumps(body, ensure_ascii=False, indent=1, default=str)
+    )
     response = Response(text, mimetype=media.split(";")[0])
     response.headers["Content-Type"] = media if "charset" in media else f"{media}; charset=utf-8"
     response.headers["Content-Disposition"] = f"inline; filename={name}"
@@ -79,23 +82,47 @@ def export_changelog() -> Response:
 def open_data() -> str:
     at = addresses()
     files = [(name, at.export(name)) for name in EXPORTS]
-    return render_template("decision_log/open_data.html", files=files,
-                           changes=changelog.CHANGELOG, changelog_url=f"{at.base}/register/"
-                                                                       "exports/changelog.json")
+    return render_template(
+        "decision_log/open_data.html",
+        files=files,
+        changes=changelog.CHANGELOG,
+        changelog_url=f"{at.base}/register/exports/changelog.json",
+    )
 
 
 # The first exports, kept at their addresses (small counts now withheld, see the changelog).
-CSV_COLUMNS = ("administration", "id", "version", "name", "purpose", "status",
-               "automation_allowed", "model_kind", "legal_bases", "criteria",
-               "protected_grounds", "responsible_service", "contact_email",
-               "evaluation_published", "decisions_logged", "url")
+CSV_COLUMNS = (
+    "administration",
+    "id",
+    "version",
+    "name",
+    "purpose",
+    "status",
+    "automation_allowed",
+    "model_kind",
+    "legal_bases",
+    "criteria",
+    "protected_grounds",
+    "responsible_service",
+    "contact_email",
+    "evaluation_published",
+    "decisions_logged",
+    "url",
+)
 
 
 @bp.get("/register/algorithms.json")
 def export_json() -> Response:
-    response = jsonify(algorithms=[{**e.document, "revision": e.revision,
-                                    "decisions_logged": published_count(e.decisions_logged)}
-                                   for e in entries()])
+    response = jsonify(
+        algorithms=[
+            {
+                **e.document,
+                "revision": e.revision,
+                "decisions_logged": published_count(e.decisions_logged),
+            }
+            for e in entries()
+        ]
+    )
     response.headers["Content-Disposition"] = "attachment; filename=algorithmes.json"
     return response
 
@@ -120,15 +147,21 @@ def _csv_row(entry: Entry, at: Addresses) -> dict[str, Any]:
     d = entry.document
     shown = published_count(entry.decisions_logged)
     row = {
-        "administration": entry.administration, "id": entry.algorithm_id,
-        "version": entry.version, "name": d["name"], "purpose": d["purpose"],
-        "status": d["status"], "automation_allowed": d["automation_allowed"],
+        "administration": entry.administration,
+        "id": entry.algorithm_id,
+        "version": entry.version,
+        "name": d["name"],
+        "purpose": d["purpose"],
+        "status": d["status"],
+        "automation_allowed": d["automation_allowed"],
         "model_kind": d["model"]["kind"],
         "legal_bases": " | ".join(
-            " ".join(filter(None, (b["title"], b.get("article")))) for b in d["legal_bases"]),
+            " ".join(filter(None, (b["title"], b.get("article")))) for b in d["legal_bases"]
+        ),
         "criteria": " | ".join(c["label"] for c in d["criteria"]),
-        "protected_grounds": " | ".join(sorted({c["protected_ground"] for c in d["criteria"]
-                                                if c.get("protected_ground")})),
+        "protected_grounds": " | ".join(
+            sorted({c["protected_ground"] for c in d["criteria"] if c.get("protected_ground")})
+        ),
         "responsible_service": d["responsible_service"]["name"],
         "contact_email": d["responsible_service"]["email"],
         "evaluation_published": "oui" if d.get("evaluation") else "non",
@@ -136,5 +169,7 @@ def _csv_row(entry: Entry, at: Addresses) -> dict[str, Any]:
         "url": at.version(*entry.key),
     }
     # Every text cell, whatever its column (an e-mail address may start with = too).
-    return {key: spreadsheet_safe(value) if isinstance(value, str) else value
-            for key, value in row.items()}
+    return {
+        key: spreadsheet_safe(value) if isinstance(value, str) else value
+        for key, value in row.items()
+    }

@@ -23,23 +23,29 @@ from shared.french import format_date
 from shared.routes import load_recourse
 from shared.routes.wording import register_sentences
 
-AUTOMATION = {"full": "Décision entièrement automatisée",
-              "partial": "Aide à la décision : un agent décide"}
+AUTOMATION = {
+    "full": "Décision entièrement automatisée",
+    "partial": "Aide à la décision : un agent décide",
+}
 STATUS = {"in_use": "En service", "retired": "Retirée"}
 
 
 def _common() -> dict[str, Any]:
-    return {"automation": AUTOMATION, "status": STATUS, "count_text": count_text,
-            "fr_date": format_date}
+    return {
+        "automation": AUTOMATION,
+        "status": STATUS,
+        "count_text": count_text,
+        "fr_date": format_date,
+    }
 
 
 @bp.get("/register")
 def index() -> str:
     found = entries()
-    groups = [(name, list(items)) for name, items in
-              groupby(found, key=lambda e: e.administration)]
-    return render_template("decision_log/register.html", groups=groups, total=len(found),
-                           **_common())
+    groups = [(name, list(items)) for name, items in groupby(found, key=lambda e: e.administration)]
+    return render_template(
+        "decision_log/register.html", groups=groups, total=len(found), **_common()
+    )
 
 
 @bp.get("/register/<string:first>/<string:second>")
@@ -53,25 +59,38 @@ def algorithm_or_legacy(first: str, second: str) -> Any:
     matches = [e for e in entries() if (e.algorithm_id, e.version) == (first, second)]
     if len(matches) != 1:
         abort(404)
-    return redirect(addresses().version(*matches[0].key).removeprefix(
-        service().settings.public_url), 301)
+    return redirect(
+        addresses().version(*matches[0].key).removeprefix(service().settings.public_url), 301
+    )
 
 
 def _algorithm_page(found: list[Entry]) -> tuple[str, int] | str:
     versions = versions_of(found[0].administration, found[0].algorithm_id)
     by_version = {v.version: v for v in versions}
     default_before = versions[-2].version if len(versions) > 1 else versions[0].version
-    chosen = (request.args.get("de", default_before), request.args.get("a",
-                                                                       versions[-1].version))
+    chosen = (request.args.get("de", default_before), request.args.get("a", versions[-1].version))
     changes = None
     if len(versions) > 1:
         if chosen[0] not in by_version or chosen[1] not in by_version:
-            return render_template("decision_log/versions.html", versions=versions,
-                                   chosen=chosen, changes=None, unknown=True, topics=TOPICS,
-                                   **_common()), 404
+            return render_template(
+                "decision_log/versions.html",
+                versions=versions,
+                chosen=chosen,
+                changes=None,
+                unknown=True,
+                topics=TOPICS,
+                **_common(),
+            ), 404
         changes = compare(by_version[chosen[0]].document, by_version[chosen[1]].document)
-    return render_template("decision_log/versions.html", versions=versions, chosen=chosen,
-                           changes=changes, unknown=False, topics=TOPICS, **_common())
+    return render_template(
+        "decision_log/versions.html",
+        versions=versions,
+        chosen=chosen,
+        changes=changes,
+        unknown=False,
+        topics=TOPICS,
+        **_common(),
+    )
 
 
 @bp.get("/register/<string:administration>/<string:algorithm_id>/<string:version>")
@@ -79,9 +98,14 @@ def detail(administration: str, algorithm_id: str, version: str) -> str:
     return render_entry(administration, algorithm_id, version)
 
 
-def render_entry(administration: str, algorithm_id: str, version: str, *,
-                 errors: dict[str, Any] | None = None, form: dict[str, str] | None = None
-                 ) -> str:
+def render_entry(
+    administration: str,
+    algorithm_id: str,
+    version: str,
+    *,
+    errors: dict[str, Any] | None = None,
+    form: dict[str, str] | None = None,
+) -> str:
     """A version's entry, with its figures and the error reports' public status."""
     versions = versions_of(administration, algorithm_id)
     entry = next((v for v in versions if v.version == version), None)
@@ -92,12 +116,25 @@ def render_entry(administration: str, algorithm_id: str, version: str, *,
         reports = uow.register.reports(entry.key)
     previous = [v for v in versions if v.registered_at < entry.registered_at]
     return render_template(
-        "decision_log/algorithm.html", a=entry.document, entry=entry, versions=versions,
-        previous=previous[-1] if previous else None, evidence=evidence, reports=reports,
-        grounds=PROTECTED_GROUNDS, link=legal.link, basis_label=legal.label,
-        report_topics=REPORT_TOPICS, report_statuses=STATUSES, errors=errors or {},
-        form=form or {}, filed=request.args.get("signalement"), addresses=addresses(),
-        recourse=register_sentences(load_recourse(entry.document)), **_common())
+        "decision_log/algorithm.html",
+        a=entry.document,
+        entry=entry,
+        versions=versions,
+        previous=previous[-1] if previous else None,
+        evidence=evidence,
+        reports=reports,
+        grounds=PROTECTED_GROUNDS,
+        link=legal.link,
+        basis_label=legal.label,
+        report_topics=REPORT_TOPICS,
+        report_statuses=STATUSES,
+        errors=errors or {},
+        form=form or {},
+        filed=request.args.get("signalement"),
+        addresses=addresses(),
+        recourse=register_sentences(load_recourse(entry.document)),
+        **_common(),
+    )
 
 
 def redirect_to_entry(entry_key: tuple[str, str, str], **params: str) -> Response:

@@ -24,8 +24,10 @@ def report(administration: str, algorithm_id: str, version: str) -> Any:
     if version not in {v.version for v in versions_of(administration, algorithm_id)}:
         return render_entry(administration, algorithm_id, version)  # answers 404
     key = (administration, algorithm_id, version)
-    form = {"topic": request.form.get("topic", ""),
-            "message": request.form.get("message", "").replace("\r\n", "\n")}
+    form = {
+        "topic": request.form.get("topic", ""),
+        "message": request.form.get("message", "").replace("\r\n", "\n"),
+    }
     app = service()
     try:
         with app.uow() as uow:
@@ -35,7 +37,9 @@ def report(administration: str, algorithm_id: str, version: str) -> Any:
         errors = {name: MESSAGES[name] for name in exc.fields if name in MESSAGES}
         return render_entry(*key, errors=errors, form=form), 400
     except TooManyReports:
-        errors = {"form": "Vous avez déjà envoyé plusieurs signalements. Réessayez dans une "
-                          "heure, ou écrivez au service indiqué sur cette page."}
+        errors = {
+            "form": "Vous avez déjà envoyé plusieurs signalements. Réessayez dans une "
+            "heure, ou écrivez au service indiqué sur cette page."
+        }
         return render_entry(*key, errors=errors, form=form), 429
     return redirect_to_entry(key, signalement=report_id)

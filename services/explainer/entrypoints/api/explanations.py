@@ -31,8 +31,12 @@ from shared.french import PARIS
 from shared.web.app import ApiBlueprint
 from shared.web.errors import ApiError
 
-blp = ApiBlueprint("explanations", __name__, url_prefix="/api/v1/explanations",
-                   description="Explanations of decisions, for the people concerned and agents.")
+blp = ApiBlueprint(
+    "explanations",
+    __name__,
+    url_prefix="/api/v1/explanations",
+    description="Explanations of decisions, for the people concerned and agents.",
+)
 
 READERS = ("usager", "agent")
 # Agents who may record a formal request the person made by letter, phone or at a counter;
@@ -44,36 +48,52 @@ NOT_FOUND = "No such explanation."
 def request_json(request: CommunicationRequest | None) -> dict[str, Any] | None:
     if request is None:
         return None
-    return {"requested_at": request.requested_at.isoformat(),
-            "deadline": request.deadline.isoformat(),
-            "cada_deadline": request.cada_by.isoformat()}
+    return {
+        "requested_at": request.requested_at.isoformat(),
+        "deadline": request.deadline.isoformat(),
+        "cada_deadline": request.cada_by.isoformat(),
+    }
 
 
-def explanation_json(view: ExplanationView, public_url: str,
-                     document: ExplanationDocument | None) -> dict[str, Any]:
+def explanation_json(
+    view: ExplanationView, public_url: str, document: ExplanationDocument | None
+) -> dict[str, Any]:
     """`document`: the explanation as read today (its dated sections for the reading date)."""
     decision, explanation = view.decision, view.explanation
     body: dict[str, Any] = {
-        "reference": decision.reference, "decision_id": decision.decision_id,
+        "reference": decision.reference,
+        "decision_id": decision.decision_id,
         "administration": decision.administration,
         "status": "pending" if explanation is None else "explained",
         "public_url": f"{public_url}/d/{decision.reference}",
         "replaces": view.replaces.reference if view.replaces is not None else None,
         "replaced_by": [r.reference for r in view.replaced_by],
-        "versions": [{"version": h.version, "generated_at": h.generated_at.isoformat(),
-                      "reason": h.reason, "template": h.template} for h in view.history],
+        "versions": [
+            {
+                "version": h.version,
+                "generated_at": h.generated_at.isoformat(),
+                "reason": h.reason,
+                "template": h.template,
+            }
+            for h in view.history
+        ],
         "communication_request": request_json(view.request),
     }
     if explanation is not None and document is not None:
-        body.update({
-            "version": explanation.version,
-            "generated_at": explanation.generated_at.isoformat(),
-            "reason": explanation.reason, "template": explanation.template,
-            "readability": {"formula": FORMULA, "score": explanation.readability},
-            "mention_explicite": explanation.mention, "motif": document.motif,
-            "read_on": document.read_on, "document": document.to_json(),
-            "text": document.plain_text(),
-        })
+        body.update(
+            {
+                "version": explanation.version,
+                "generated_at": explanation.generated_at.isoformat(),
+                "reason": explanation.reason,
+                "template": explanation.template,
+                "readability": {"formula": FORMULA, "score": explanation.readability},
+                "mention_explicite": explanation.mention,
+                "motif": document.motif,
+                "read_on": document.read_on,
+                "document": document.to_json(),
+                "text": document.plain_text(),
+            }
+        )
     return body
 
 
@@ -86,8 +106,9 @@ class Explanation(MethodView):
     @blp.arguments(ExplanationQuerySchema, location="query")
     @blp.response(200, ExplanationSchema)
     @blp.alt_response(401, schema="Error")
-    @blp.alt_response(404, schema="Error",
-                      description="Unknown, or not yours: the two are not told apart")
+    @blp.alt_response(
+        404, schema="Error", description="Unknown, or not yours: the two are not told apart"
+    )
     def get(self, query: dict[str, Any], reference: str) -> dict[str, Any]:
         """The explanation of a decision: its latest version, or `?version=n`."""
         principal = require(kinds=READERS)
@@ -125,12 +146,14 @@ def record_request(reference: str, principal: Principal) -> dict[str, Any]:
             if view is None:
                 raise ApiError(404, NOT_FOUND)
             try:
-                recorded = request_communication(uow, view.decision, requested_by(principal),
-                                                 app.context)
+                recorded = request_communication(
+                    uow, view.decision, requested_by(principal), app.context
+                )
                 uow.commit()
             except NotExplainedYet as exc:
-                raise ApiError(409, "The explanation is not ready yet; try again in a few "
-                                    "minutes.") from exc
+                raise ApiError(
+                    409, "The explanation is not ready yet; try again in a few minutes."
+                ) from exc
             except IntegrityError:
                 continue
         return {**(request_json(recorded) or {}), "created": recorded.created}

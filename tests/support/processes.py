@@ -64,7 +64,7 @@ def _spawn(argv: Sequence[str | Path], log_path: Path, env: dict[str, str]) -> s
     # decides when it stops) and lets one killpg reach every helper process it forks.
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(  # noqa: S603 - argv built here from fixed binaries
+        proc = subprocess.Popen(
             [str(arg) for arg in argv],
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -242,7 +242,7 @@ class RabbitMQServer:
     def ctl(self, *args: str) -> str:
         """Run rabbitmqctl (quiet) against this node and return its output."""
         argv = [str(RABBITMQ_BIN / "rabbitmqctl"), "-q", "-n", self._node_name, *args]
-        result = subprocess.run(  # noqa: S603 - fixed binary, arguments from the caller
+        result = subprocess.run(
             argv, env=self.environment(), capture_output=True, text=True, check=False
         )
         if result.returncode != 0:
@@ -518,7 +518,7 @@ class PostgresServer:
         argv += ["-h", LOOPBACK, "-p", str(self._port), "-U", "postgres", "-d", dbname]
         for name, value in variables.items():
             argv += ["-v", f"{name}={value}"]
-        result = subprocess.run(  # noqa: S603 - fixed binary; SQL goes through stdin
+        result = subprocess.run(
             argv, input=sql, env=self._env(), capture_output=True, text=True, check=False
         )
         if result.returncode != 0:
@@ -527,12 +527,12 @@ class PostgresServer:
 
     def _accepts_connections(self) -> bool:
         argv = [str(self._bin / "pg_isready"), "-q", "-h", LOOPBACK, "-p", str(self._port)]
-        return subprocess.run(argv, env=self._env(), check=False).returncode == 0  # noqa: S603
+        return subprocess.run(argv, env=self._env(), check=False).returncode == 0
 
     def _initdb(self, data: Path) -> None:
         argv = [str(self._bin / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres"]
         argv += ["--encoding=UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"]
-        result = subprocess.run(  # noqa: S603 - fixed binary
+        result = subprocess.run(
             self._as_postgres(argv),
             env=self._env(),
             capture_output=True,

@@ -22,16 +22,18 @@ from services.appeals.domain.routing import Routing
 from services.appeals.domain.rules import AMENDED, ANNULLED, MAINTAINED, Ground
 from shared.deadlines import add_months
 from shared.french import PARIS, format_amount, format_date, format_datetime, format_value
-from shared.routes import OBSERVATIONS, PREALABLE, SIGNALEMENT, DatedRoute
+from shared.routes import GRACIEUX, HIERARCHIQUE, OBSERVATIONS, PREALABLE, SIGNALEMENT
 from shared.routes.wording import (
     after_review_sentence,
     court_sentence,
     court_texts,
     filed_sentence,
+    follow_up_sentence,
     interruption_sentence,
+    late_answer_sentence,
+    late_start_sentence,
     oral_sentence,
     preparatory_sentences,
-    route_sentence,
     silence_sentence,
     texts_of,
     to,
@@ -197,7 +199,7 @@ def acknowledgement(case: Case) -> Letter:
     rights: list[str] = []
     if case.kind == SIGNALEMENT:
         answer_by = deadlines.legal_due_at.astimezone(PARIS).date() - timedelta(days=1)
-        timing.append(("Nous vous répondrons au plus tard le", format_date(answer_by)))
+        timing.append(("Notre réponse", f"au plus tard le {format_date(answer_by)}"))
         rights += _after_preparatory(routing)
     elif case.kind == OBSERVATIONS:
         assert deadlines.measure_final_on is not None
@@ -208,7 +210,8 @@ def acknowledgement(case: Case) -> Letter:
     else:
         assert deadlines.implicit_rejection_on is not None
         timing.append(("Si nous ne répondons pas",
-                       silence_sentence(_route(case), deadlines.implicit_rejection_on)))
+                       silence_sentence(_route(case), deadlines.implicit_rejection_on,
+                                        case.in_time is not False)))
         if case.in_time is not None:
             timing.append(("Délai pour faire ce recours",
                            ("respecté" if case.in_time else "dépassé") +
@@ -216,6 +219,8 @@ def acknowledgement(case: Case) -> Letter:
                             if routing.last_day else "")))
         oral = not case.written and not routing.oral_filing_counts
         rights.append(interruption_sentence(_route(case), case.in_time is not False, oral))
+        if case.in_time is False and (counted := late_start_sentence(routing.start)):
+            rights.append(counted)
         rights.append(court_sentence(routing.court, None))
     if deadlines.internal_due_at is not None:
         timing.append(("Notre objectif", "un premier examen de votre dossier par un agent avant "
@@ -265,7 +270,7 @@ def _after_preparatory(routing: Routing) -> list[str]:
     assert routing.preparatory is not None
     sentences = preparatory_sentences(routing.preparatory)
     if routing.result_route is not None:
-        sentences.append(route_sentence(DatedRoute(routing.result_route, None, None)))
+        sentences.append(follow_up_sentence(routing.result_route))
     return [*sentences, court_sentence(routing.court, None)]
 
 
@@ -316,10 +321,11 @@ def outcome_sentence(case: Case, outcome: Outcome) -> str:
     initial = f"la décision du {format_date(case.decided_at)}"
     reason = _reason(outcome.main_reason)
     if case.kind == SIGNALEMENT and case.routing.preparatory is not None:
-        if outcome.result == ANNULLED:
-            return f"Votre dossier n'est plus retenu pour {case.routing.preparatory.follows}."
-        return (f"Le choix de votre dossier pour {case.routing.preparatory.follows} est "
-                f"maintenu{reason}.")
+        follows = case.routing.preparatory.follows
+        if _dropped(outcome):
+            return f"Votre dossier n'est plus retenu pour {follows}{reason}."
+        corrected = "Des données ont été corrigées, mais l" if outcome.result == AMENDED else "L"
+        return f"{corrected}e choix de votre dossier pour {follows} est maintenu{reason}."
     if outcome.result == ANNULLED:
         assert outcome.reexamine_by is not None
         return (f"{upper_first(initial)} est annulée : votre demande sera examinée à nouveau, "
@@ -349,10 +355,27 @@ def _reason(main_reason: str) -> str:
     return f", parce que {text[:1].lower()}{text[1:]}"
 
 
+def _dropped(outcome: Outcome) -> bool:
+    """A signalement that ends the selection: annulled, or data corrected so that the model
+    gives the other outcome (the new decision then says « non retenu »)."""
+    return outcome.result == ANNULLED or (outcome.result == AMENDED and outcome.changed)
+
+
+def _late_recours(case: Case) -> bool:
+    """A recours gracieux or hiérarchique filed after the court delay: it conserved nothing,
+    so its answer opens no new delay for the court (L411-2 CRPA)."""
+    return case.in_time is False and case.kind in (GRACIEUX, HIERARCHIQUE)
+
+
 def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
     if case.kind == SIGNALEMENT:
-        if outcome.result == ANNULLED:
-            return ("Votre dossier n'est plus retenu pour un contrôle.",)
+        assert case.routing.preparatory is not None
+        if _dropped(outcome):
+            text = f"Votre dossier n'est plus retenu pour {case.routing.preparatory.follows}."
+            if outcome.new_reference:
+                text += (f" La nouvelle décision (référence {outcome.new_reference}) a sa "
+                         f"propre explication, sur la page de votre dossier : {case.page_url}.")
+            return (text,)
         return ("Le contrôle aura lieu. Envoyez les pièces que la caisse vous demandera : "
                 "elle les examinera avant toute décision.",)
     if outcome.result == ANNULLED:
@@ -367,6 +390,8 @@ def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
         if outcome.new_reference:
             text += f" (référence de la nouvelle décision : {outcome.new_reference})"
         return (f"{text}.",)
+    if _late_recours(case):
+        return ("La décision contestée reste en vigueur.",)
     court = case.routing.court
     last_day = add_months(outcome.decided_at.astimezone(PARIS).date(), court.months)
     return (f"La décision contestée reste en vigueur. Si vous voulez aller devant le juge, "
@@ -408,7 +433,7 @@ def decision_letter(case: Case, outcome: Outcome) -> Letter:
         Section("Nos réponses à ce que vous avez écrit", bullets=tuple(
             f"Vous avez écrit : {_written(case, g)} Notre réponse : "
             f"{outcome.answers.get(g.id, '')}" for g in case.grounds)),
-        Section("Si vous n'êtes pas d'accord", _rights_after(case)),
+        Section("Si vous n'êtes pas d'accord", _rights_after(case, outcome)),
         Section("Qui a décidé", (_who_decided(case, outcome),)),
         Section("Textes", (_texts_after(case),)),
     ]
@@ -421,11 +446,20 @@ def decision_letter(case: Case, outcome: Outcome) -> Letter:
                   _signature(case, outcome), _contact(case.service))
 
 
-def _rights_after(case: Case) -> tuple[str, ...]:
+def _rights_after(case: Case, outcome: Outcome) -> tuple[str, ...]:
     """The voies et délais of the new situation."""
     routing = case.routing
     if case.kind == SIGNALEMENT:
+        if _dropped(outcome):
+            return ("Votre dossier n'étant plus retenu, il n'y a rien à contester.",)
         return tuple(_after_preparatory(routing)[2:])
+    if outcome.result == ANNULLED:
+        # The annulment grants what was asked; the new decision states its own voies et
+        # délais (R421-5 CJA), and it is that decision the person may contest.
+        return ("La nouvelle décision vous dira comment la contester et dans quel délai.",)
+    if _late_recours(case) and outcome.result == MAINTAINED:
+        return (late_answer_sentence(routing.start),
+                f"Le juge compétent est {routing.court.name}.")
     if case.kind == OBSERVATIONS:
         court = routing.court
         return (f"Quand la mesure sera définitive, vous pourrez la contester : d'abord par un "

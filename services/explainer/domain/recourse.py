@@ -30,6 +30,7 @@ from shared.routes.wording import (
     after_review_sentence,
     court_sentence,
     court_texts,
+    follow_up_sentence,
     late_consequence,
     preparatory_sentences,
     route_sentence,
@@ -214,7 +215,7 @@ def recourse_details(case: Case, today: date) -> list[Block]:
     if not recourse.contestable:
         assert recourse.preparatory is not None
         blocks = paragraphs(*preparatory_sentences(recourse.preparatory))
-        blocks += paragraphs(*(route_sentence(d) for d in dated_plan.routes),
+        blocks += paragraphs(*(follow_up_sentence(d.route) for d in dated_plan.routes),
                              court_sentence(recourse.court, None))
         return blocks
     if is_review_outcome(case):

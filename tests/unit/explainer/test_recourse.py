@@ -99,10 +99,11 @@ def test_a_selection_for_a_check_is_a_preparatory_measure_whose_result_goes_to_t
         "Vous pourrez contester la décision que la caisse prendra après le contrôle, si elle "
         "change vos droits.",
     ]
+    # « cette décision » would point at the selection, which cannot be contested.
     assert lines[3] == (
-        "Avant d'aller devant le juge, vous devez d'abord faire un recours à la commission de "
-        "recours amiable de Caisse-Exemple. C'est obligatoire. Vous avez 2 mois à partir du "
-        "jour où vous recevez cette décision.")
+        "Pour la contester, vous devrez d'abord faire un recours à la commission de recours "
+        "amiable de Caisse-Exemple, avant d'aller devant le juge. C'est obligatoire. Vous aurez "
+        "2 mois pour le faire, à partir du jour où vous recevrez cette décision-là.")
     assert lines[4] == ("Le juge compétent est le pôle social du tribunal judiciaire dont "
                         "relève votre domicile.")
     text = " ".join(lines)

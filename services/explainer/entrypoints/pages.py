@@ -30,6 +30,7 @@ from services.explainer.entrypoints.pdf import explanation_pdf
 from services.explainer.service_layer.access import RateLimited, sign_in
 from services.explainer.service_layer.reading import (
     ExplanationView,
+    contest_label,
     document_at,
     read_explanation,
 )
@@ -115,6 +116,7 @@ class Reading:
     view: ExplanationView
     document: ExplanationDocument | None
     today: date
+    contest_label: str = "Contester cette décision"
 
 
 def _view(reference: str) -> Reading | BaseResponse:
@@ -128,10 +130,11 @@ def _view(reference: str) -> Reading | BaseResponse:
     with app.uow() as uow:
         view = read_explanation(uow, reference, principal, version)
         document = None if view is None else document_at(uow, view, app.context, today)
+        label = None if view is None else contest_label(uow, view)
         uow.commit()  # the audit trail's entry
-    if view is None:
+    if view is None or label is None:
         abort(404)
-    return Reading(view, document, today)
+    return Reading(view, document, today, label)
 
 
 def _render(template: str, reading: Reading) -> str:
@@ -141,7 +144,8 @@ def _render(template: str, reading: Reading) -> str:
     # not for the person, to whom it means nothing.
     return render_template(template, view=view, d=view.decision, doc=reading.document,
                            today=reading.today, request_=view.request, formula=FORMULA,
-                           usager=principal.kind == "usager", legal_only=LEGAL_ONLY)
+                           usager=principal.kind == "usager", legal_only=LEGAL_ONLY,
+                           contest_label=reading.contest_label)
 
 
 @bp.get("/d/<string:reference>")

@@ -139,6 +139,11 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     if walk.kind == "signalement":
         assert f"Vous signalez une information fausse {walk.authority}. Ce n'est pas un " \
                f"recours" in form
+        # Not contestable: the form never calls itself a contestation (review finding 5).
+        for word in ("Contester la décision", "contestez", "raison de contester",
+                     "Envoyer ma contestation"):
+            assert word not in form, word
+        assert "Signaler une information fausse" in form and "Envoyer mon signalement" in form
     else:
         assert f"adressé{'es' if walk.kind == 'observations' else ''} {walk.authority}, au " \
                f"plus tard le {walk.last_day}." in form
@@ -149,6 +154,7 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     ack = page_text(client.get(f"/d/{reference}/recours/{public_id}"))
     if walk.kind == "signalement":
         assert "Vous nous signalez une information fausse." in ack
+        assert "Décision concernée" in ack and "Décision contestée" not in ack
     else:
         verb = "présenté" if walk.kind == "observations" else "fait"
         assert f"Vous avez {verb} " in ack and f" {walk.authority}." in ack

@@ -170,6 +170,14 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     assert reviewer.post(f"/console/appeals/{public_id}/claim",
                          data={"csrf_token": token}).status_code == 303
     examine(reviewer, public_id)
+    # The decision form shows the letter's real opening for this appeal (review finding 7).
+    dossier = page_text(reviewer.get(f"/console/appeals/{public_id}"))
+    if walk.kind == "signalement":
+        assert "« Le choix de votre dossier pour un contrôle est maintenu, parce que … »" \
+            in dossier
+        assert "Ne plus retenir le dossier" in dossier and "reste refusée" not in dossier
+    else:
+        assert "« Votre demande reste refusée, parce que … »" in dossier
     extra = {}
     if route is not None and route.collegial:
         extra = {"body": route.authority, "deliberated_on": "2026-11-02"}

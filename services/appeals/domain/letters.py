@@ -371,10 +371,9 @@ def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
     if case.kind == SIGNALEMENT:
         assert case.routing.preparatory is not None
         if _dropped(outcome):
-            text = f"Votre dossier n'est plus retenu pour {case.routing.preparatory.follows}."
-            if outcome.new_reference:
-                text += (f" La nouvelle décision (référence {outcome.new_reference}) a sa "
-                         f"propre explication, sur la page de votre dossier : {case.page_url}.")
+            text = "Vous n'avez aucune pièce à envoyer pour ce contrôle."
+            if outcome.result == AMENDED:
+                text += " " + _new_decision(case, outcome, "le choix de votre dossier")
             return (text,)
         return ("Le contrôle aura lieu. Envoyez les pièces que la caisse vous demandera : "
                 "elle les examinera avant toute décision.",)
@@ -384,12 +383,7 @@ def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
                 f"décision au plus tard le {format_date(outcome.reexamine_by)}. Elle aura sa "
                 f"propre explication.",)
     if outcome.result == AMENDED:
-        text = ("Une nouvelle décision remplace la décision contestée. Elle a sa propre "
-                f"explication, que vous pouvez lire depuis la page de votre dossier : "
-                f"{case.page_url}")
-        if outcome.new_reference:
-            text += f" (référence de la nouvelle décision : {outcome.new_reference})"
-        return (f"{text}.",)
+        return (_new_decision(case, outcome, "la décision contestée"),)
     if _late_recours(case):
         return ("La décision contestée reste en vigueur.",)
     court = case.routing.court
@@ -397,6 +391,15 @@ def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
     return (f"La décision contestée reste en vigueur. Si vous voulez aller devant le juge, "
             f"faites-le au plus tard le {format_date(last_day)} : c'est {court.months} mois "
             f"après cette lettre. Si vous l'avez reçue plus tard, vous avez plus de temps.",)
+
+
+def _new_decision(case: Case, outcome: Outcome, replaced: str) -> str:
+    """Where the decision that replaces `replaced` is explained."""
+    text = (f"Une nouvelle décision remplace {replaced}. Elle a sa propre explication, que "
+            f"vous pouvez lire depuis la page de votre dossier : {case.page_url}")
+    if outcome.new_reference:
+        text += f" (référence de la nouvelle décision : {outcome.new_reference})"
+    return f"{text}."
 
 
 def _who_decided(case: Case, outcome: Outcome) -> str:

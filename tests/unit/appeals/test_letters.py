@@ -231,7 +231,8 @@ def test_a_corrected_signalement_that_changes_the_result_says_the_file_is_droppe
     assert "maintenu" not in text and "Le contrôle aura lieu" not in text
     assert "Envoyez les pièces" not in text
     steps = next(s for s in corrected.sections if s.heading == "Ce qui va se passer")
-    assert steps.paragraphs[0].startswith("Votre dossier n'est plus retenu pour un contrôle.")
+    assert steps.paragraphs[0].startswith("Vous n'avez aucune pièce à envoyer pour ce "
+                                          "contrôle. Une nouvelle décision remplace")
     assert "D-NEW00-00002" in steps.paragraphs[0]
     same = letters.decision_letter(control, outcome(
         "amended", changed=False, new_label="Dossier retenu pour un contrôle sur pièces",

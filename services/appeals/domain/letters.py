@@ -428,8 +428,10 @@ def decision_letter(case: Case, outcome: Outcome) -> Letter:
     sections = [Section("Ce qui va se passer", _next_steps(case, outcome))]
     if outcome.corrections:
         sections.append(Section("Les données corrigées", bullets=tuple(
-            f"{case.criterion_labels.get(code, code)} : {format_value(before)} devient "
-            f"{format_value(after)}" for code, (before, after) in outcome.corrections.items())))
+            f"{case.criterion_labels.get(code, code)} : "
+            f"{format_value(before, case.criterion_units.get(code))} devient "
+            f"{format_value(after, case.criterion_units.get(code))}"
+            for code, (before, after) in outcome.corrections.items())))
     sections += [
         Section("Les faits", (outcome.facts,)),
         Section("Le droit", (outcome.law,)),

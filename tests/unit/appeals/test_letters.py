@@ -118,6 +118,17 @@ def test_an_aid_granted_on_recours_says_its_amount():
                               "accordée, d'un montant de 150\u00a0€.")
 
 
+def test_corrected_values_are_written_with_their_unit():
+    transport = case("aide-transport-scolaire", decision_label="Aide refusée",
+                     criterion_labels={"revenu_fiscal_reference": "Revenu fiscal de référence"},
+                     criterion_units={"revenu_fiscal_reference": "€"})
+    letter = letters.decision_letter(transport, outcome(
+        "amended", changed=True, new_label="Aide au transport scolaire accordée",
+        new_favourable=True, corrections={"revenu_fiscal_reference": (27300, 24000)}))
+    assert ("Revenu fiscal de référence : 27\u202f300\u00a0€ devient 24\u202f000\u00a0€"
+            in letter.text())
+
+
 def test_an_annulment_says_what_happens_to_the_request_and_by_when():
     letter = letters.decision_letter(case(), outcome("annulled", main_reason="",
                                                      reexamine_by=date(2026, 12, 18)))

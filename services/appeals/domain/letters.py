@@ -189,7 +189,7 @@ def acknowledgement(case: Case) -> Letter:
     routing, deadlines = case.routing, case.deadlines
     received = format_datetime(deadlines.received_at)
     what = (f"Nous avons bien reçu {noun(case.kind)} le {received}. Il concerne la décision "
-            f"« {case.decision_label} » du {format_date(case.decided_at)}.")
+            f"«\u00a0{case.decision_label}\u00a0» du {format_date(case.decided_at)}.")
     filed = _what_you_filed(case)
     timing: list[tuple[str, str]] = [("Date de réception", received)]
     if case.postmarked_on is not None:

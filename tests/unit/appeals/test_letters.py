@@ -310,3 +310,10 @@ def test_an_annulment_sends_the_person_to_the_new_decision_not_to_court():
     assert rights.paragraphs == (
         "La nouvelle décision vous dira comment la contester et dans quel délai.",)
     assert "saisir le juge" not in letter.text()
+
+
+def test_guillemets_never_end_a_line():
+    """French typography: a no-break space inside « », so that a printed letter never leaves
+    « alone at the end of a line (seen in the acknowledgement's PDF)."""
+    text = letters.acknowledgement(case()).text()
+    assert "«\u00a0Place en crèche non proposée\u00a0»" in text

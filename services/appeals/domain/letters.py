@@ -302,6 +302,7 @@ class Outcome:
     new_reference: str | None = None
     corrections: Mapping[str, tuple[Any, Any]] | None = None
     signer: Signer | None = None
+    validator: Signer | None = None  # the second agent who confirmed (four eyes)
     body: str | None = None  # the body that decided a mandatory prior appeal
     deliberated_on: date | None = None
     reexamine_by: date | None = None
@@ -409,7 +410,11 @@ def _who_decided(case: Case, outcome: Outcome) -> str:
     if outcome.body and outcome.deliberated_on:
         return (f"{upper_first(outcome.body)} a pris cette décision lors de sa séance du "
                 f"{format_date(outcome.deliberated_on)}. Le dossier a été préparé par {by}.")
-    return f"Cette décision a été prise le {decided} par {by}, après examen de votre dossier."
+    text = f"Cette décision a été prise le {decided} par {by}, après examen de votre dossier."
+    if outcome.validator is not None:
+        text += (f" {outcome.validator.full_name}, {outcome.validator.quality}, a examiné le "
+                 f"dossier à son tour et l'a confirmée.")
+    return text
 
 
 def _signature(case: Case, outcome: Outcome) -> tuple[str, ...]:

@@ -86,7 +86,11 @@ def outcome_of(uow: AppealsUnitOfWork, appeal: Any) -> letters.Outcome:
         new_amount=examination.get("new_amount"), new_reference=appeal.revised_reference,
         corrections={code: (pair[0], pair[1]) for code, pair in
                      (appeal.corrections or {}).items()},
-        signer=signer_of(uow, appeal.decided_by), body=appeal.decided_by_body,
+        signer=signer_of(uow, appeal.decided_by),
+        validator=(signer_of(uow, appeal.validated_by)
+                   if appeal.validated_by and appeal.validated_by != appeal.decided_by
+                   else None),
+        body=appeal.decided_by_body,
         deliberated_on=appeal.deliberated_on, reexamine_by=appeal.reexamine_by)
 
 

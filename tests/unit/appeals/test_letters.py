@@ -317,3 +317,15 @@ def test_guillemets_never_end_a_line():
     « alone at the end of a line (seen in the acknowledgement's PDF)."""
     text = letters.acknowledgement(case()).text()
     assert "«\u00a0Place en crèche non proposée\u00a0»" in text
+
+
+def test_a_decision_confirmed_by_a_supervisor_names_both_people():
+    """Four eyes: the person is told that a second agent examined and confirmed the decision,
+    by name and quality, not only the statistics (review finding 12)."""
+    validator = letters.Signer("Nadia", "Bensaïd", "responsable du service petite enfance")
+    letter = letters.decision_letter(case(), outcome(validator=validator))
+    who = next(s for s in letter.sections if s.heading == "Qui a décidé").paragraphs[0]
+    assert who == ("Cette décision a été prise le 20 novembre 2026 par Camille Martin, "
+                   "instructeur du service petite enfance, après examen de votre dossier. "
+                   "Nadia Bensaïd, responsable du service petite enfance, a examiné le dossier "
+                   "à son tour et l'a confirmée.")

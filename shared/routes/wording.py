@@ -290,7 +290,9 @@ def court_texts(court: Court) -> list[str]:
 
 def register_sentences(recourse: Recourse) -> list[str]:
     """How any decision of this algorithm is contested, undated: for the public register."""
-    sentences = (preparatory_sentences(recourse.preparatory)
-                 if recourse.preparatory is not None else [])
-    sentences += [route_sentence(DatedRoute(route, None, None)) for route in recourse.routes]
+    if recourse.preparatory is not None:
+        sentences = preparatory_sentences(recourse.preparatory)
+        sentences += [follow_up_sentence(route) for route in recourse.routes]
+    else:
+        sentences = [route_sentence(DatedRoute(route, None, None)) for route in recourse.routes]
     return [*sentences, court_sentence(recourse.court, None)]

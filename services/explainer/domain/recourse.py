@@ -269,7 +269,8 @@ def contest_blocks(case: Case, today: date) -> list[Block]:
              ["Une information de votre dossier est fausse ? Signalez-le."] if case.favourable
              else ["Une information utilisée pour choisir votre dossier est fausse ? "
                    "Signalez-le."])
-    if is_review_outcome(case):
+    # A selection corrected on a signalement has no court to go to: only a decision has.
+    if is_review_outcome(case) and recourse.contestable:
         first = ["Vous pouvez encore écrire au service, mais cela n'arrête pas le délai pour "
                  "aller devant le juge."]
     # A delay runs only against a decision (L112-1: the postmark's date is the filing's).

@@ -204,6 +204,17 @@ def test_a_decision_taken_on_a_recours_offers_the_court_not_a_second_recours():
     assert "cela n'arrête pas le délai pour aller devant le juge" in contest
 
 
+def test_a_selection_corrected_on_a_signalement_sends_nobody_to_court():
+    """A file dropped from the checks after a signalement: there is no court to go to, and
+    the page says there is nothing to contest (review finding 15)."""
+    dropped = with_decision(case(sample("ciblage-controles"), FILE, favourable=True),
+                            decision_id="CTRL-1.recours-2", supersedes="CTRL-1")
+    text = " ".join(lines_of(contest_blocks(dropped, DECIDED))
+                    + lines_of(contest_details(dropped, DECIDED)))
+    assert "juge" not in text and "Cette décision a été prise sur votre recours" not in text
+    assert "Une information de votre dossier est fausse ? Signalez-le." in text
+
+
 def test_contesting_says_writing_is_safest_and_the_postmark_counts():
     short = " ".join(lines_of(contest_blocks(case(sample("creche-attribution"), FAMILY),
                                              DECIDED)))

@@ -159,6 +159,26 @@ def route_sentence(dated: DatedRoute) -> str:
     return f"{text}. Vous avez {delay} à partir du jour où vous recevez cette décision."
 
 
+def follow_up_sentence(route: Route) -> str:
+    """How the decision that will follow a preparatory measure is contested: in the future,
+    and from the day *that* decision is received, never « cette décision », which the reader
+    of an answer about the selection takes for the selection itself."""
+    if route.kind == PREALABLE:
+        text = (
+            f"Pour la contester, vous devrez d'abord faire un recours "
+            f"{to(route.authority)}, avant d'aller devant le juge. C'est obligatoire"
+        )
+    else:
+        text = (
+            f"Pour la contester, vous pourrez demander {to(route.authority)} de la "
+            f"revoir : c'est un {NAMES[route.kind]}"
+        )
+    return (
+        f"{text}. Vous aurez {_delay(route)} pour le faire, à partir du jour où vous "
+        f"recevrez cette décision-là."
+    )
+
+
 def _delay(route: Route) -> str:
     if route.kind == OBSERVATIONS:
         return f"{route.days} jours"
@@ -203,11 +223,47 @@ def interruption_sentence(route: Route, in_time: bool, oral: bool = False) -> st
     )
 
 
-def silence_sentence(route: Route, rejection_on: date) -> str:
-    """L231-4 2° CRPA (R142-1-A I CSS for the commission de recours amiable)."""
+def silence_sentence(route: Route, rejection_on: date, in_time: bool = True) -> str:
+    """L231-4 2° CRPA (R142-1-A I CSS for the commission de recours amiable). A recours
+    gracieux or hiérarchique made after the court delay conserves nothing: its implicit
+    rejection opens no new delay (L411-2 interrupts only « dans le délai imparti pour
+    l'introduction d'un recours contentieux »), so no court delay is promised then."""
+    text = (
+        f"Sans réponse le {format_date(rejection_on)}, votre recours sera considéré comme rejeté."
+    )
+    if not in_time and route.kind in (GRACIEUX, HIERARCHIQUE):
+        return text
+    return f"{text} Vous pourrez alors aller devant le juge dans les 2 mois."
+
+
+def late_start_sentence(start: Start) -> str | None:
+    """A filing judged late from the decision date only: the delay runs from the day the
+    person received the decision (R421-1 CJA), which they may know and we do not."""
+    if start.notified:
+        return None
     return (
-        f"Sans réponse le {format_date(rejection_on)}, votre recours sera considéré "
-        f"comme rejeté. Vous pourrez alors aller devant le juge dans les 2 mois."
+        f"Ce délai a été compté à partir du {format_date(start.day)}, date de la décision. "
+        f"Si vous l'avez reçue plus tard, dites-nous à quelle date : votre recours est "
+        f"peut-être dans le délai."
+    )
+
+
+def late_answer_sentence(start: Start) -> str:
+    """The answer to a late recours gracieux or hiérarchique keeps the decision and opens no
+    new court delay (a recours made after the delay does not prorogate it: CE, Sect., 5 juin
+    1953, Dame veuve Meignen, as reported by A. Icard, jurisconsulte.net). Unless the person
+    received the decision later than we counted, or it did not state its voies et délais
+    (R421-5 CJA): then they may still go to court, and should seek advice."""
+    unless = (
+        "Si la décision que vous avez reçue n'indiquait pas les délais de recours"
+        if start.notified
+        else f"Si vous avez reçu la décision après le {format_date(start.day)}, ou si elle "
+        f"n'indiquait pas les délais de recours"
+    )
+    return (
+        "Votre recours a été fait après la fin du délai : cette réponse ne vous ouvre pas "
+        f"un nouveau délai pour aller devant le juge. {unless}, vous pouvez peut-être "
+        "encore saisir le juge : demandez conseil à une association ou à un avocat."
     )
 
 
@@ -299,8 +355,9 @@ def court_texts(court: Court) -> list[str]:
 
 def register_sentences(recourse: Recourse) -> list[str]:
     """How any decision of this algorithm is contested, undated: for the public register."""
-    sentences = (
-        preparatory_sentences(recourse.preparatory) if recourse.preparatory is not None else []
-    )
-    sentences += [route_sentence(DatedRoute(route, None, None)) for route in recourse.routes]
+    if recourse.preparatory is not None:
+        sentences = preparatory_sentences(recourse.preparatory)
+        sentences += [follow_up_sentence(route) for route in recourse.routes]
+    else:
+        sentences = [route_sentence(DatedRoute(route, None, None)) for route in recourse.routes]
     return [*sentences, court_sentence(recourse.court, None)]

@@ -129,3 +129,12 @@ def test_sentences_contract_the_article_and_the_register_says_the_routes():
         "décision : c'est un recours gracieux. Vous avez 2 mois à partir du "
         "jour où vous recevez cette décision."
     )
+
+
+def test_the_register_names_the_route_against_the_decision_that_follows_a_selection():
+    """Against a selection, the register names the later decision's route in the future,
+    never « cette décision », which would read as the selection (review finding 4)."""
+    control = next(d for d in SAMPLE_ALGORITHMS if d["id"] == "ciblage-controles")
+    text = " ".join(register_sentences(load_recourse(control)))
+    assert "recevez cette décision" not in text
+    assert "à partir du jour où vous recevrez cette décision-là." in text

@@ -51,7 +51,7 @@ class Mail:
         message["From"] = self.sender
         message["To"] = self.to
         message["Subject"] = self.subject
-        message["Date"] = formatdate(localtime=False)
+        message["Date"] = formatdate(localtime=False, usegmt=True)
         message["Message-ID"] = make_msgid(domain="explicite.invalid")
         if self.reply_to:
             message["Reply-To"] = self.reply_to

@@ -22,16 +22,18 @@ from services.appeals.domain.routing import Routing
 from services.appeals.domain.rules import AMENDED, ANNULLED, MAINTAINED, Ground
 from shared.deadlines import add_months
 from shared.french import PARIS, format_amount, format_date, format_datetime, format_value
-from shared.routes import OBSERVATIONS, PREALABLE, SIGNALEMENT, DatedRoute
+from shared.routes import GRACIEUX, HIERARCHIQUE, OBSERVATIONS, PREALABLE, SIGNALEMENT
 from shared.routes.wording import (
     after_review_sentence,
     court_sentence,
     court_texts,
     filed_sentence,
+    follow_up_sentence,
     interruption_sentence,
+    late_answer_sentence,
+    late_start_sentence,
     oral_sentence,
     preparatory_sentences,
-    route_sentence,
     silence_sentence,
     texts_of,
     to,
@@ -215,7 +217,7 @@ def acknowledgement(case: Case) -> Letter:
     received = format_datetime(deadlines.received_at)
     what = (
         f"Nous avons bien reçu {noun(case.kind)} le {received}. Il concerne la décision "
-        f"« {case.decision_label} » du {format_date(case.decided_at)}."
+        f"«\u00a0{case.decision_label}\u00a0» du {format_date(case.decided_at)}."
     )
     filed = _what_you_filed(case)
     timing: list[tuple[str, str]] = [("Date de réception", received)]
@@ -229,7 +231,7 @@ def acknowledgement(case: Case) -> Letter:
     rights: list[str] = []
     if case.kind == SIGNALEMENT:
         answer_by = deadlines.legal_due_at.astimezone(PARIS).date() - timedelta(days=1)
-        timing.append(("Nous vous répondrons au plus tard le", format_date(answer_by)))
+        timing.append(("Notre réponse", f"au plus tard le {format_date(answer_by)}"))
         rights += _after_preparatory(routing)
     elif case.kind == OBSERVATIONS:
         assert deadlines.measure_final_on is not None
@@ -246,7 +248,9 @@ def acknowledgement(case: Case) -> Letter:
         timing.append(
             (
                 "Si nous ne répondons pas",
-                silence_sentence(_route(case), deadlines.implicit_rejection_on),
+                silence_sentence(
+                    _route(case), deadlines.implicit_rejection_on, case.in_time is not False
+                ),
             )
         )
         if case.in_time is not None:
@@ -263,6 +267,8 @@ def acknowledgement(case: Case) -> Letter:
             )
         oral = not case.written and not routing.oral_filing_counts
         rights.append(interruption_sentence(_route(case), case.in_time is not False, oral))
+        if case.in_time is False and (counted := late_start_sentence(routing.start)):
+            rights.append(counted)
         rights.append(court_sentence(routing.court, None))
     if deadlines.internal_due_at is not None:
         timing.append(
@@ -333,7 +339,7 @@ def _after_preparatory(routing: Routing) -> list[str]:
     assert routing.preparatory is not None
     sentences = preparatory_sentences(routing.preparatory)
     if routing.result_route is not None:
-        sentences.append(route_sentence(DatedRoute(routing.result_route, None, None)))
+        sentences.append(follow_up_sentence(routing.result_route))
     return [*sentences, court_sentence(routing.court, None)]
 
 
@@ -367,6 +373,7 @@ class Outcome:
     new_reference: str | None = None
     corrections: Mapping[str, tuple[Any, Any]] | None = None
     signer: Signer | None = None
+    validator: Signer | None = None  # the second agent who confirmed (four eyes)
     body: str | None = None  # the body that decided a mandatory prior appeal
     deliberated_on: date | None = None
     reexamine_by: date | None = None
@@ -386,12 +393,11 @@ def outcome_sentence(case: Case, outcome: Outcome) -> str:
     initial = f"la décision du {format_date(case.decided_at)}"
     reason = _reason(outcome.main_reason)
     if case.kind == SIGNALEMENT and case.routing.preparatory is not None:
-        if outcome.result == ANNULLED:
-            return f"Votre dossier n'est plus retenu pour {case.routing.preparatory.follows}."
-        return (
-            f"Le choix de votre dossier pour {case.routing.preparatory.follows} est "
-            f"maintenu{reason}."
-        )
+        follows = case.routing.preparatory.follows
+        if _dropped(outcome):
+            return f"Votre dossier n'est plus retenu pour {follows}{reason}."
+        corrected = "Des données ont été corrigées, mais l" if outcome.result == AMENDED else "L"
+        return f"{corrected}e choix de votre dossier pour {follows} est maintenu{reason}."
     if outcome.result == ANNULLED:
         assert outcome.reexamine_by is not None
         return (
@@ -426,10 +432,26 @@ def _reason(main_reason: str) -> str:
     return f", parce que {text[:1].lower()}{text[1:]}"
 
 
+def _dropped(outcome: Outcome) -> bool:
+    """A signalement that ends the selection: annulled, or data corrected so that the model
+    gives the other outcome (the new decision then says « non retenu »)."""
+    return outcome.result == ANNULLED or (outcome.result == AMENDED and outcome.changed)
+
+
+def _late_recours(case: Case) -> bool:
+    """A recours gracieux or hiérarchique filed after the court delay: it conserved nothing,
+    so its answer opens no new delay for the court (L411-2 CRPA)."""
+    return case.in_time is False and case.kind in (GRACIEUX, HIERARCHIQUE)
+
+
 def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
     if case.kind == SIGNALEMENT:
-        if outcome.result == ANNULLED:
-            return ("Votre dossier n'est plus retenu pour un contrôle.",)
+        assert case.routing.preparatory is not None
+        if _dropped(outcome):
+            text = "Vous n'avez aucune pièce à envoyer pour ce contrôle."
+            if outcome.result == AMENDED:
+                text += " " + _new_decision(case, outcome, "le choix de votre dossier")
+            return (text,)
         return (
             "Le contrôle aura lieu. Envoyez les pièces que la caisse vous demandera : "
             "elle les examinera avant toute décision.",
@@ -442,14 +464,9 @@ def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
             f"propre explication.",
         )
     if outcome.result == AMENDED:
-        text = (
-            "Une nouvelle décision remplace la décision contestée. Elle a sa propre "
-            f"explication, que vous pouvez lire depuis la page de votre dossier : "
-            f"{case.page_url}"
-        )
-        if outcome.new_reference:
-            text += f" (référence de la nouvelle décision : {outcome.new_reference})"
-        return (f"{text}.",)
+        return (_new_decision(case, outcome, "la décision contestée"),)
+    if _late_recours(case):
+        return ("La décision contestée reste en vigueur.",)
     court = case.routing.court
     last_day = add_months(outcome.decided_at.astimezone(PARIS).date(), court.months)
     return (
@@ -457,6 +474,17 @@ def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
         f"faites-le au plus tard le {format_date(last_day)} : c'est {court.months} mois "
         f"après cette lettre. Si vous l'avez reçue plus tard, vous avez plus de temps.",
     )
+
+
+def _new_decision(case: Case, outcome: Outcome, replaced: str) -> str:
+    """Where the decision that replaces `replaced` is explained."""
+    text = (
+        f"Une nouvelle décision remplace {replaced}. Elle a sa propre explication, que "
+        f"vous pouvez lire depuis la page de votre dossier : {case.page_url}"
+    )
+    if outcome.new_reference:
+        text += f" (référence de la nouvelle décision : {outcome.new_reference})"
+    return f"{text}."
 
 
 def _who_decided(case: Case, outcome: Outcome) -> str:
@@ -468,7 +496,13 @@ def _who_decided(case: Case, outcome: Outcome) -> str:
             f"{upper_first(outcome.body)} a pris cette décision lors de sa séance du "
             f"{format_date(outcome.deliberated_on)}. Le dossier a été préparé par {by}."
         )
-    return f"Cette décision a été prise le {decided} par {by}, après examen de votre dossier."
+    text = f"Cette décision a été prise le {decided} par {by}, après examen de votre dossier."
+    if outcome.validator is not None:
+        text += (
+            f" {outcome.validator.full_name}, {outcome.validator.quality}, a examiné le "
+            f"dossier à son tour et l'a confirmée."
+        )
+    return text
 
 
 def _signature(case: Case, outcome: Outcome) -> tuple[str, ...]:
@@ -490,8 +524,9 @@ def decision_letter(case: Case, outcome: Outcome) -> Letter:
             Section(
                 "Les données corrigées",
                 bullets=tuple(
-                    f"{case.criterion_labels.get(code, code)} : {format_value(before)} devient "
-                    f"{format_value(after)}"
+                    f"{case.criterion_labels.get(code, code)} : "
+                    f"{format_value(before, case.criterion_units.get(code))} devient "
+                    f"{format_value(after, case.criterion_units.get(code))}"
                     for code, (before, after) in outcome.corrections.items()
                 ),
             )
@@ -507,7 +542,7 @@ def decision_letter(case: Case, outcome: Outcome) -> Letter:
                 for g in case.grounds
             ),
         ),
-        Section("Si vous n'êtes pas d'accord", _rights_after(case)),
+        Section("Si vous n'êtes pas d'accord", _rights_after(case, outcome)),
         Section("Qui a décidé", (_who_decided(case, outcome),)),
         Section("Textes", (_texts_after(case),)),
     ]
@@ -530,11 +565,19 @@ def decision_letter(case: Case, outcome: Outcome) -> Letter:
     )
 
 
-def _rights_after(case: Case) -> tuple[str, ...]:
+def _rights_after(case: Case, outcome: Outcome) -> tuple[str, ...]:
     """The voies et délais of the new situation."""
     routing = case.routing
     if case.kind == SIGNALEMENT:
+        if _dropped(outcome):
+            return ("Votre dossier n'étant plus retenu, il n'y a rien à contester.",)
         return tuple(_after_preparatory(routing)[2:])
+    if outcome.result == ANNULLED:
+        # The annulment grants what was asked; the new decision states its own voies et
+        # délais (R421-5 CJA), and it is that decision the person may contest.
+        return ("La nouvelle décision vous dira comment la contester et dans quel délai.",)
+    if _late_recours(case) and outcome.result == MAINTAINED:
+        return (late_answer_sentence(routing.start), f"Le juge compétent est {routing.court.name}.")
     if case.kind == OBSERVATIONS:
         court = routing.court
         return (

@@ -86,6 +86,10 @@ def form_context(
         "contact": decision.contact or {},
         "choices": choices,
         "lead": choices[0].sentence if choices else None,
+        # Against a preparatory measure the person reports a wrong datum: the form says
+        # so in its title and button, never « contester » (the selection is not
+        # contestable, as the page says).
+        "report_only": bool(choices) and all(c.kind == SIGNALEMENT for c in choices),
         "start_note": start_sentence(start) if recourse.contestable else None,
         "preparatory": (
             preparatory_sentences(recourse.preparatory) if recourse.preparatory else []

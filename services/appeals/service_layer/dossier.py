@@ -11,7 +11,7 @@ from services.appeals.domain import rules
 from services.appeals.domain.examination import Evidence
 from services.appeals.domain.routing import Routing
 from services.appeals.domain.rules import Agent, Ground
-from services.appeals.service_layer.letters import routing_of
+from services.appeals.service_layer.letters import reason_hint, routing_of
 from services.appeals.service_layer.read_model import readability
 from services.appeals.service_layer.review import evidence_for
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
@@ -56,6 +56,8 @@ class Dossier:
     claimed: list[ClaimedLine] = field(default_factory=list)
     may: dict[str, bool] = field(default_factory=dict)
     colleagues: list[Any] = field(default_factory=list)
+    # The letter's opening when the decision is kept, « … » for the reviewer's main reason.
+    reason_hint: str = ""
 
     @property
     def targeted(self) -> bool:
@@ -136,6 +138,7 @@ def open_dossier(
         four_eyes=uow.office.four_eyes(appeal.administration),
         routing=routing_of(appeal, decision.decided_at) if decision is not None else None,
         evidence=evidence_for(uow, appeal, agent.id) if decision is not None else None,
+        reason_hint=reason_hint(uow, appeal) if decision is not None else "",
     )
     dossier.claimed = [
         ClaimedLine(

@@ -9,7 +9,7 @@ from services.appeals.adapters.pdf import letter_pdf
 from services.appeals.domain import letters
 from services.appeals.domain.deadlines import Deadlines
 from services.appeals.domain.routing import Routing
-from services.appeals.domain.rules import Ground
+from services.appeals.domain.rules import MAINTAINED, Ground
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.french import PARIS
 
@@ -110,10 +110,32 @@ def outcome_of(uow: AppealsUnitOfWork, appeal: Any) -> letters.Outcome:
         new_reference=appeal.revised_reference,
         corrections={code: (pair[0], pair[1]) for code, pair in (appeal.corrections or {}).items()},
         signer=signer_of(uow, appeal.decided_by),
+        validator=(
+            signer_of(uow, appeal.validated_by)
+            if appeal.validated_by and appeal.validated_by != appeal.decided_by
+            else None
+        ),
         body=appeal.decided_by_body,
         deliberated_on=appeal.deliberated_on,
         reexamine_by=appeal.reexamine_by,
     )
+
+
+def reason_hint(uow: AppealsUnitOfWork, appeal: Any) -> str:
+    """The opening of this appeal's letter when the decision is kept, with « … » where the
+    reviewer's main reason goes: the form shows the sentence the person will read, not a
+    refusal's for a selection or a favourable decision."""
+    decision = uow.read.decision(appeal.reference)
+    kept = letters.Outcome(
+        result=MAINTAINED,
+        facts="",
+        law="",
+        answers={},
+        decided_at=appeal.received_at,
+        main_reason="…",
+        original_favourable=bool(decision and decision.favourable),
+    )
+    return letters.outcome_sentence(case_of(uow, appeal, ""), kept).removesuffix(".")
 
 
 def letter_for(uow: AppealsUnitOfWork, appeal: Any, which: str, public_url: str) -> letters.Letter:

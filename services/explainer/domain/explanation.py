@@ -61,6 +61,7 @@ from shared.decision_model import (
     decisive,
 )
 from shared.french import format_amount, format_date
+from shared.routes import Recourse
 
 # The default wording's version: generated explanations record it, and regenerating with a
 # newer one creates new versions of the explanations, never edits the old ones.
@@ -193,12 +194,28 @@ def dated_sections(case: Case, today: date, found: WhatIfs | None = None) -> dic
         ),
         CONTEST: Section(
             CONTEST,
-            "Comment contester cette décision",
+            contest_title(case),
             CONTEST_LEGAL,
             tuple(contest_blocks(case, today)),
             tuple(contest_details(case, today)),
         ),
     }
+
+
+def contest_title(case: Case) -> str:
+    """A preparatory measure is not contestable (the page says so): what the person can do
+    is report a wrong datum, and the section says that, not « contester »."""
+    if not case.recourse.contestable:
+        return "Comment signaler une information fausse"
+    return "Comment contester cette décision"
+
+
+def contest_action(recourse: Recourse | None) -> str:
+    """The page's button, under « L'essentiel »: the same choice as `contest_title` (a
+    decision whose algorithm version is not known yet is contested)."""
+    if recourse is not None and not recourse.contestable:
+        return "Signaler une information fausse"
+    return "Contester cette décision"
 
 
 def at_reading(

@@ -30,6 +30,7 @@ from shared.routes.wording import (
     after_review_sentence,
     court_sentence,
     court_texts,
+    follow_up_sentence,
     late_consequence,
     preparatory_sentences,
     route_sentence,
@@ -246,7 +247,8 @@ def recourse_details(case: Case, today: date) -> list[Block]:
         assert recourse.preparatory is not None
         blocks = paragraphs(*preparatory_sentences(recourse.preparatory))
         blocks += paragraphs(
-            *(route_sentence(d) for d in dated_plan.routes), court_sentence(recourse.court, None)
+            *(follow_up_sentence(d.route) for d in dated_plan.routes),
+            court_sentence(recourse.court, None),
         )
         return blocks
     if is_review_outcome(case):
@@ -309,7 +311,8 @@ def contest_blocks(case: Case, today: date) -> list[Block]:
         if case.favourable
         else ["Une information utilisée pour choisir votre dossier est fausse ? Signalez-le."]
     )
-    if is_review_outcome(case):
+    # A selection corrected on a signalement has no court to go to: only a decision has.
+    if is_review_outcome(case) and recourse.contestable:
         first = [
             "Vous pouvez encore écrire au service, mais cela n'arrête pas le délai pour "
             "aller devant le juge."

@@ -29,6 +29,7 @@ from services.explainer.entrypoints.pdf import explanation_pdf
 from services.explainer.service_layer.access import RateLimited, sign_in
 from services.explainer.service_layer.reading import (
     ExplanationView,
+    contest_label,
     document_at,
     read_explanation,
 )
@@ -129,6 +130,7 @@ class Reading:
     view: ExplanationView
     document: ExplanationDocument | None
     today: date
+    contest_label: str = "Contester cette décision"
 
 
 def _view(reference: str) -> Reading | BaseResponse:
@@ -142,10 +144,11 @@ def _view(reference: str) -> Reading | BaseResponse:
     with app.uow() as uow:
         view = read_explanation(uow, reference, principal, version)
         document = None if view is None else document_at(uow, view, app.context, today)
+        label = None if view is None else contest_label(uow, view)
         uow.commit()  # the audit trail's entry
-    if view is None:
+    if view is None or label is None:
         abort(404)
-    return Reading(view, document, today)
+    return Reading(view, document, today, label)
 
 
 def _render(template: str, reading: Reading) -> str:
@@ -163,6 +166,7 @@ def _render(template: str, reading: Reading) -> str:
         formula=FORMULA,
         usager=principal.kind == "usager",
         legal_only=LEGAL_ONLY,
+        contest_label=reading.contest_label,
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Row
 
 from services.explainer.adapters import tables as t
 from services.explainer.domain.document import ExplanationDocument
-from services.explainer.domain.explanation import at_reading, dated_sections
+from services.explainer.domain.explanation import at_reading, contest_action, dated_sections
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, rewrite_sections
 from services.explainer.service_layer.access import may_read
@@ -23,6 +23,7 @@ from shared import audit
 from shared.audit import actor_of
 from shared.auth.principal import Principal
 from shared.auth.tokens import normalize_reference
+from shared.routes import load_recourse
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,18 @@ def document_at(
                 for s in rewrite_sections(template, fresh.values(), template_context(case, today))
             }
     return at_reading(document, case, today, fresh)
+
+
+def contest_label(uow: ExplainerUnitOfWork, view: ExplanationView) -> str:
+    """The words of the page's « contest » button, from the registry's routes: a report of a
+    wrong datum against a preparatory measure, a contestation otherwise."""
+    decision = view.decision
+    stored = uow.algorithms.get(
+        (decision.administration, decision.algorithm_id, decision.algorithm_version)
+    )
+    if stored is None:
+        return contest_action(None)
+    return contest_action(load_recourse(stored.document))
 
 
 def _template_of(

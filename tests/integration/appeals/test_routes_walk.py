@@ -202,6 +202,15 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
             f"Vous signalez une information fausse {walk.authority}. Ce n'est pas un "
             f"recours" in form
         )
+        # Not contestable: the form never calls itself a contestation (review finding 5).
+        for word in (
+            "Contester la décision",
+            "contestez",
+            "raison de contester",
+            "Envoyer ma contestation",
+        ):
+            assert word not in form, word
+        assert "Signaler une information fausse" in form and "Envoyer mon signalement" in form
     else:
         assert (
             f"adressé{'es' if walk.kind == 'observations' else ''} {walk.authority}, au "
@@ -214,6 +223,7 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     ack = page_text(client.get(f"/d/{reference}/recours/{public_id}"))
     if walk.kind == "signalement":
         assert "Vous nous signalez une information fausse." in ack
+        assert "Décision concernée" in ack and "Décision contestée" not in ack
     else:
         verb = "présenté" if walk.kind == "observations" else "fait"
         assert f"Vous avez {verb} " in ack and f" {walk.authority}." in ack
@@ -231,6 +241,13 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
         == 303
     )
     examine(reviewer, public_id)
+    # The decision form shows the letter's real opening for this appeal (review finding 7).
+    dossier = page_text(reviewer.get(f"/console/appeals/{public_id}"))
+    if walk.kind == "signalement":
+        assert "« Le choix de votre dossier pour un contrôle est maintenu, parce que … »" in dossier
+        assert "Ne plus retenir le dossier" in dossier and "reste refusée" not in dossier
+    else:
+        assert "« Votre demande reste refusée, parce que … »" in dossier
     extra = {}
     if route is not None and route.collegial:
         extra = {"body": route.authority, "deliberated_on": "2026-11-02"}

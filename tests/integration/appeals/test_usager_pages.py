@@ -30,6 +30,16 @@ def test_the_form_lists_each_criterion_with_its_value_and_source(world):
     assert 'name="csrf_token"' in page and "style=" not in page and "<script" not in page
 
 
+def test_the_postal_address_asks_for_the_name_a_letter_needs(world):
+    """A letter by post carries the address the person gives as its addressee block: without
+    the name it may never reach them (the back office sends no name; review finding 16)."""
+    client = world.app.test_client()
+    as_usager(client, "D-CRECH-00001")
+    page = client.get("/d/D-CRECH-00001/contester").get_data(as_text=True)
+    assert '<label for="postal_address">Nom et adresse postale' in page
+    assert "Comme sur une enveloppe : le nom, puis l'adresse." in page
+
+
 def test_a_post_without_the_csrf_token_is_refused(world):
     client = world.app.test_client()
     as_usager(client, "D-CRECH-00001")

@@ -347,6 +347,25 @@ def test_signing_out_forgets_the_decisions(client, creche):
     assert client.get(f"/d/{creche.reference}").status_code == 302
 
 
+@pytest.mark.parametrize("favourable", [False, True], ids=["selected", "not-selected"])
+def test_a_selection_for_a_check_offers_a_report_not_a_contestation(client, harness, favourable):
+    """The selection cannot be contested (a preparatory measure): the page says so, and its
+    button must not say « Contester » right under it; what the person can do is report a
+    wrong datum (review finding 5)."""
+    logged = Logged(decision_of("ciblage-controles", favourable=favourable))
+    harness.publish(registered(sample("ciblage-controles")), logged.event())
+    open_decision(client, logged.reference, logged.access_code)
+    page = client.get(f"/d/{logged.reference}")
+    text = _text(page)
+    assert page.status_code == 200
+    assert (
+        f'href="/d/{logged.reference}/contester">Signaler une information fausse</a>'
+        in page.get_data(as_text=True)
+    )
+    assert "Contester cette décision" not in text and "Comment contester" not in text
+    assert "Comment signaler une information fausse" in text
+
+
 def test_a_decision_waiting_for_its_algorithm_opens_on_a_waiting_page(client, harness):
     parked = Logged(decision_of("ciblage-controles"))
     harness.publish(parked.event())

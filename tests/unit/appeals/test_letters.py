@@ -175,6 +175,29 @@ def test_an_aid_granted_on_recours_says_its_amount():
     )
 
 
+def test_corrected_values_are_written_with_their_unit():
+    transport = case(
+        "aide-transport-scolaire",
+        decision_label="Aide refusée",
+        criterion_labels={"revenu_fiscal_reference": "Revenu fiscal de référence"},
+        criterion_units={"revenu_fiscal_reference": "€"},
+    )
+    letter = letters.decision_letter(
+        transport,
+        outcome(
+            "amended",
+            changed=True,
+            new_label="Aide au transport scolaire accordée",
+            new_favourable=True,
+            corrections={"revenu_fiscal_reference": (27300, 24000)},
+        ),
+    )
+    assert (
+        "Revenu fiscal de référence : 27\u202f300\u00a0€ devient 24\u202f000\u00a0€"
+        in letter.text()
+    )
+
+
 def test_an_annulment_says_what_happens_to_the_request_and_by_when():
     letter = letters.decision_letter(
         case(), outcome("annulled", main_reason="", reexamine_by=date(2026, 12, 18))
@@ -269,11 +292,11 @@ def test_a_signalement_is_not_acknowledged_as_a_recours():
         "Ce n'est pas un recours : le choix de votre dossier pour un contrôle ne peut pas "
         "être contesté." in text
     )
-    assert "Nous vous répondrons au plus tard le : 2 décembre 2026" in text
+    assert "Notre réponse : au plus tard le 2 décembre 2026" in text
     assert "commission de recours amiable" not in text.split("Vos droits")[0]
     assert (
-        "Avant d'aller devant le juge, vous devez d'abord faire un recours à la commission "
-        "de recours amiable de Caisse-Exemple. C'est obligatoire."
+        "Pour la contester, vous devrez d'abord faire un recours à la commission de recours "
+        "amiable de Caisse-Exemple, avant d'aller devant le juge. C'est obligatoire."
     ) in text
     assert "L231-4" not in text and "rejeté" not in text
 
@@ -306,3 +329,141 @@ def test_a_claimed_value_is_written_with_its_unit():
         )
     ).text()
     assert "Quotient familial de la famille (valeur exacte selon vous : 600\u00a0€)" in text
+
+
+def test_a_corrected_signalement_that_changes_the_result_says_the_file_is_dropped():
+    """Corrected data that bring the score under the threshold end the selection: the letter
+    must not say that the check still takes place (review finding 1)."""
+    control = case("ciblage-controles", SIGNALEMENT, in_time=None)
+    corrected = letters.decision_letter(
+        control,
+        outcome(
+            "amended",
+            changed=True,
+            new_label="Dossier non retenu pour un contrôle",
+            new_favourable=True,
+            new_reference="D-NEW00-00002",
+            main_reason="votre séparation date de 2024",
+            corrections={"changement_situation_familiale_recent": (True, False)},
+        ),
+    )
+    assert corrected.summary == (
+        "Votre dossier n'est plus retenu pour un contrôle, parce que votre séparation date de 2024."
+    )
+    text = corrected.text()
+    assert "maintenu" not in text and "Le contrôle aura lieu" not in text
+    assert "Envoyez les pièces" not in text
+    steps = next(s for s in corrected.sections if s.heading == "Ce qui va se passer")
+    assert steps.paragraphs[0].startswith(
+        "Vous n'avez aucune pièce à envoyer pour ce contrôle. Une nouvelle décision remplace"
+    )
+    assert "D-NEW00-00002" in steps.paragraphs[0]
+    same = letters.decision_letter(
+        control,
+        outcome(
+            "amended",
+            changed=False,
+            new_label="Dossier retenu pour un contrôle sur pièces",
+            corrections={"declaration_tardive": (True, False)},
+        ),
+    )
+    assert same.summary.startswith(
+        "Des données ont été corrigées, mais le choix de votre "
+        "dossier pour un contrôle est maintenu, parce que"
+    )
+    assert (
+        next(s for s in same.sections if s.heading == "Ce qui va se passer")
+        .paragraphs[0]
+        .startswith("Le contrôle aura lieu.")
+    )
+
+
+def test_a_signalement_names_the_later_decision_and_its_delay_without_ambiguity():
+    """« Vous avez 2 mois à partir du jour où vous recevez cette décision » read in an answer
+    to a selection points at the selection, which is not contestable (review finding 4)."""
+    control = case("ciblage-controles", SIGNALEMENT, in_time=None)
+    for letter in (letters.acknowledgement(control), letters.decision_letter(control, outcome())):
+        text = letter.text()
+        assert "recevez cette décision" not in text
+        assert (
+            "Vous aurez 2 mois pour le faire, à partir du jour où vous recevrez cette décision-là."
+        ) in text
+
+
+def test_a_late_recours_is_promised_no_new_court_delay():
+    """A recours made after the court delay does not prorogate it, and the answer to it opens
+    no new delay (L411-2 CRPA: only a recours made « dans le délai imparti pour l'introduction
+    d'un recours contentieux » interrupts it): neither the acknowledgement nor the letter may
+    offer « 2 mois » for the court (review finding 2)."""
+    late = case(in_time=False)
+    acknowledged = letters.acknowledgement(late).text()
+    assert "Vous pourrez alors aller devant le juge dans les 2 mois" not in acknowledged
+    assert (
+        "Sans réponse le 2 janvier 2027, votre recours sera considéré comme rejeté." in acknowledged
+    )
+    kept = letters.decision_letter(late, outcome())
+    text = kept.text()
+    assert "faites-le au plus tard" not in text
+    assert "vous pouvez saisir le juge dans les 2 mois" not in text
+    assert (
+        "Votre recours a été fait après la fin du délai : cette réponse ne vous ouvre pas "
+        "un nouveau délai pour aller devant le juge."
+    ) in text
+    assert "demandez conseil à une association ou à un avocat" in text
+    # In time, the letter still gives the court and its date.
+    assert (
+        "faites-le au plus tard le 20 janvier 2027"
+        in letters.decision_letter(case(), outcome()).text()
+    )
+
+
+def test_a_late_filing_counted_from_the_decision_date_asks_when_it_was_received():
+    """The delay runs from the day the person received the decision (R421-1 CJA); when only
+    the decision date is known, lateness is not a fact yet (review finding 3)."""
+    text = letters.acknowledgement(case(in_time=False)).text()
+    assert (
+        "Ce délai a été compté à partir du 28 octobre 2026, date de la décision. Si vous "
+        "l'avez reçue plus tard, dites-nous à quelle date : votre recours est peut-être "
+        "dans le délai."
+    ) in text
+    notified = routing_for(
+        load_recourse(document("creche-attribution")), Start(date(2026, 10, 30), True), GRACIEUX
+    )
+    assert (
+        "date de la décision"
+        not in letters.acknowledgement(case(in_time=False, routing=notified)).text()
+    )
+
+
+def test_an_annulment_sends_the_person_to_the_new_decision_not_to_court():
+    """The annulment gives the person what they asked; the new decision carries its own voies
+    et délais (R421-5 CJA) (review finding 6)."""
+    letter = letters.decision_letter(
+        case(), outcome("annulled", main_reason="", reexamine_by=date(2026, 12, 18))
+    )
+    rights = next(s for s in letter.sections if s.heading == "Si vous n'êtes pas d'accord")
+    assert rights.paragraphs == (
+        "La nouvelle décision vous dira comment la contester et dans quel délai.",
+    )
+    assert "saisir le juge" not in letter.text()
+
+
+def test_guillemets_never_end_a_line():
+    """French typography: a no-break space inside « », so that a printed letter never leaves
+    « alone at the end of a line (seen in the acknowledgement's PDF)."""
+    text = letters.acknowledgement(case()).text()
+    assert "«\u00a0Place en crèche non proposée\u00a0»" in text
+
+
+def test_a_decision_confirmed_by_a_supervisor_names_both_people():
+    """Four eyes: the person is told that a second agent examined and confirmed the decision,
+    by name and quality, not only the statistics (review finding 12)."""
+    validator = letters.Signer("Nadia", "Bensaïd", "responsable du service petite enfance")
+    letter = letters.decision_letter(case(), outcome(validator=validator))
+    who = next(s for s in letter.sections if s.heading == "Qui a décidé").paragraphs[0]
+    assert who == (
+        "Cette décision a été prise le 20 novembre 2026 par Camille Martin, "
+        "instructeur du service petite enfance, après examen de votre dossier. "
+        "Nadia Bensaïd, responsable du service petite enfance, a examiné le dossier "
+        "à son tour et l'a confirmée."
+    )

@@ -133,3 +133,10 @@ def test_passwords_are_argon2_and_checked_in_constant_shape():
     assert verify_password(stored, password)
     assert not verify_password(stored, password + "x")
     assert not verify_password(None, password)
+
+
+def test_the_date_header_names_its_zone():
+    """« -0000 » means « local time, offset unknown » (RFC 5322 § 3.3); the mails are dated
+    in UTC and must say so, or a client may show the wrong hour."""
+    header = Mail(to="a@example.org", subject="s", text="t").to_message()["Date"]
+    assert header.endswith(("+0000", "GMT")) and "-0000" not in header

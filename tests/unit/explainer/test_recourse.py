@@ -114,10 +114,11 @@ def test_a_selection_for_a_check_is_a_preparatory_measure_whose_result_goes_to_t
         "Vous pourrez contester la décision que la caisse prendra après le contrôle, si elle "
         "change vos droits.",
     ]
+    # « cette décision » would point at the selection, which cannot be contested.
     assert lines[3] == (
-        "Avant d'aller devant le juge, vous devez d'abord faire un recours à la commission de "
-        "recours amiable de Caisse-Exemple. C'est obligatoire. Vous avez 2 mois à partir du "
-        "jour où vous recevez cette décision."
+        "Pour la contester, vous devrez d'abord faire un recours à la commission de recours "
+        "amiable de Caisse-Exemple, avant d'aller devant le juge. C'est obligatoire. Vous aurez "
+        "2 mois pour le faire, à partir du jour où vous recevrez cette décision-là."
     )
     assert lines[4] == (
         "Le juge compétent est le pôle social du tribunal judiciaire dont relève votre domicile."
@@ -239,6 +240,21 @@ def test_a_decision_taken_on_a_recours_offers_the_court_not_a_second_recours():
     assert next_step(reviewed, DECIDED).deadline == date(2027, 1, 2)
     contest = " ".join(lines_of(contest_blocks(reviewed, DECIDED)))
     assert "cela n'arrête pas le délai pour aller devant le juge" in contest
+
+
+def test_a_selection_corrected_on_a_signalement_sends_nobody_to_court():
+    """A file dropped from the checks after a signalement: there is no court to go to, and
+    the page says there is nothing to contest (review finding 15)."""
+    dropped = with_decision(
+        case(sample("ciblage-controles"), FILE, favourable=True),
+        decision_id="CTRL-1.recours-2",
+        supersedes="CTRL-1",
+    )
+    text = " ".join(
+        lines_of(contest_blocks(dropped, DECIDED)) + lines_of(contest_details(dropped, DECIDED))
+    )
+    assert "juge" not in text and "Cette décision a été prise sur votre recours" not in text
+    assert "Une information de votre dossier est fausse ? Signalez-le." in text
 
 
 def test_contesting_says_writing_is_safest_and_the_postmark_counts():

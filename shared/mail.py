@@ -58,8 +58,9 @@ class Mail:
         message.set_content(self.text)
         for attachment in self.attachments:
             maintype, _, subtype = attachment.content_type.partition("/")
-            message.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
-                                   filename=attachment.filename)
+            message.add_attachment(
+                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+            )
         return message
 
 
@@ -96,8 +97,12 @@ class SmtpMailer(Mailer):
         try:
             client: smtplib.SMTP
             if self._tls:
-                client = smtplib.SMTP_SSL(self._host, self._port, timeout=self._timeout,
-                                          context=ssl.create_default_context())
+                client = smtplib.SMTP_SSL(
+                    self._host,
+                    self._port,
+                    timeout=self._timeout,
+                    context=ssl.create_default_context(),
+                )
             else:
                 client = smtplib.SMTP(self._host, self._port, timeout=self._timeout)
             with client:
@@ -222,8 +227,9 @@ class MailCatcher:
     def start(self) -> MailCatcher:
         if self._server is None:
             self._server = _CatcherServer(self)
-            threading.Thread(target=self._server.serve_forever, name="mail-catcher",
-                             daemon=True).start()
+            threading.Thread(
+                target=self._server.serve_forever, name="mail-catcher", daemon=True
+            ).start()
             log.info("mail catcher listening", extra={"url": self.url, "folder": self.folder})
         return self
 

@@ -64,25 +64,34 @@ def test_a_prior_appeal_excludes_a_recours_gracieux_and_a_preparatory_measure_sa
 def test_a_legacy_appeal_block_is_translated_without_a_recours_hierarchique():
     document = creche()
     del document["recourse"]
-    document["appeal"] = {"mandatory_prior_appeal": False,
-                          "authority": "Maire de Ville-Exemple (recours gracieux)",
-                          "court": "Tribunal administratif dont relève Ville-Exemple",
-                          "legal_reference": "CRPA L411-2", "internal_deadline_hours": 240,
-                          "observations_days": None}
+    document["appeal"] = {
+        "mandatory_prior_appeal": False,
+        "authority": "Maire de Ville-Exemple (recours gracieux)",
+        "court": "Tribunal administratif dont relève Ville-Exemple",
+        "legal_reference": "CRPA L411-2",
+        "internal_deadline_hours": 240,
+        "observations_days": None,
+    }
     registered = load_registration(document)
     assert "appeal" not in registered
     recourse = registered["recourse"]
     assert [r["kind"] for r in recourse["routes"]] == [GRACIEUX]
     assert recourse["routes"][0]["authority"] == "le maire de Ville-Exemple"
-    assert recourse["court"] == {"name": "le tribunal administratif dont relève Ville-Exemple",
-                                 "order": "administrative", "months": 2, "texts": []}
+    assert recourse["court"] == {
+        "name": "le tribunal administratif dont relève Ville-Exemple",
+        "order": "administrative",
+        "months": 2,
+        "texts": [],
+    }
     assert load_recourse(document).internal_deadline_hours == 240  # stored ones too
     document["appeal"]["mandatory_prior_appeal"] = True
     document["appeal"]["court"] = "Pôle social du tribunal judiciaire"
     prior = load_recourse(document)
     assert [r.kind for r in prior.routes] == [PREALABLE] and prior.court.order == "judicial"
-    assert with_article("Commission de recours amiable de X") == \
-        "la commission de recours amiable de X"
+    assert (
+        with_article("Commission de recours amiable de X")
+        == "la commission de recours amiable de X"
+    )
 
 
 def test_dates_run_from_the_notification_and_lateness_from_the_franc_end():
@@ -99,8 +108,13 @@ def test_dates_run_from_the_notification_and_lateness_from_the_franc_end():
 
 def test_public_holidays_follow_the_code_du_travail():
     assert easter(2027) == date(2027, 3, 28) and easter(2026) == date(2026, 4, 5)
-    for holiday in (date(2027, 3, 29), date(2027, 5, 6), date(2027, 5, 17),
-                    date(2026, 7, 14), date(2026, 11, 11)):
+    for holiday in (
+        date(2027, 3, 29),
+        date(2027, 5, 6),
+        date(2027, 5, 17),
+        date(2026, 7, 14),
+        date(2026, 11, 11),
+    ):
         assert not is_working_day(holiday), holiday
     assert is_working_day(date(2027, 1, 14)) and not is_working_day(date(2027, 1, 16))
 
@@ -110,9 +124,11 @@ def test_sentences_contract_the_article_and_the_register_says_the_routes():
     assert to("la commission de X") == "à la commission de X"
     assert to("les services de X") == "aux services de X"
     sentences = register_sentences(load_recourse(creche()))
-    assert sentences[0] == ("Vous pouvez demander au maire de Ville-Exemple de revoir cette "
-                            "décision : c'est un recours gracieux. Vous avez 2 mois à partir du "
-                            "jour où vous recevez cette décision.")
+    assert sentences[0] == (
+        "Vous pouvez demander au maire de Ville-Exemple de revoir cette "
+        "décision : c'est un recours gracieux. Vous avez 2 mois à partir du "
+        "jour où vous recevez cette décision."
+    )
 
 
 def test_the_register_names_the_route_against_the_decision_that_follows_a_selection():

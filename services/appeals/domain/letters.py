@@ -69,8 +69,20 @@ class Letter:
 
     def text(self) -> str:
         """The letter as a plain-text e-mail."""
-        lines = [*self.sender, "", *self.addressee, "", self.place_date, self.reference, "",
-                 self.title, "=" * len(self.title), "", self.summary, ""]
+        lines = [
+            *self.sender,
+            "",
+            *self.addressee,
+            "",
+            self.place_date,
+            self.reference,
+            "",
+            self.title,
+            "=" * len(self.title),
+            "",
+            self.summary,
+            "",
+        ]
         for section in self.sections:
             lines += [section.heading, "-" * len(section.heading)]
             lines += [*section.paragraphs]
@@ -134,14 +146,19 @@ def place_of(address: str) -> str:
 
 
 def _sender(service: Mapping[str, str]) -> tuple[str, ...]:
-    return (service.get("name", ""), *[p.strip() for p in service.get("address", "").split(",")],
-            f"Téléphone : {service.get('phone', '')}", f"Courriel : {service.get('email', '')}")
+    return (
+        service.get("name", ""),
+        *[p.strip() for p in service.get("address", "").split(",")],
+        f"Téléphone : {service.get('phone', '')}",
+        f"Courriel : {service.get('email', '')}",
+    )
 
 
 def _addressee(case: Case) -> tuple[str, ...]:
     if case.postal_address:
-        return tuple(line.strip() for line in re.split(r"[\n,]", case.postal_address)
-                     if line.strip())
+        return tuple(
+            line.strip() for line in re.split(r"[\n,]", case.postal_address) if line.strip()
+        )
     return (f"Par courriel : {case.email}",) if case.email else ("À remettre en main propre",)
 
 
@@ -154,23 +171,33 @@ def _reference(case: Case) -> str:
 
 
 def _service_facts(service: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    return (("Service", service.get("name", "")), ("Adresse", service.get("address", "")),
-            ("Courriel", service.get("email", "")), ("Téléphone", service.get("phone", "")))
+    return (
+        ("Service", service.get("name", "")),
+        ("Adresse", service.get("address", "")),
+        ("Courriel", service.get("email", "")),
+        ("Téléphone", service.get("phone", "")),
+    )
 
 
 def _contact(service: Mapping[str, str]) -> str:
-    return (f"Une question ? Appelez le {service.get('phone', '')} ou écrivez à "
-            f"{service.get('email', '')}. Une personne du service vous répondra.")
+    return (
+        f"Une question ? Appelez le {service.get('phone', '')} ou écrivez à "
+        f"{service.get('email', '')}. Une personne du service vous répondra."
+    )
 
 
-def _ground_line(ground: Ground, labels: Mapping[str, str],
-                 units: Mapping[str, str] | None = None) -> str:
+def _ground_line(
+    ground: Ground, labels: Mapping[str, str], units: Mapping[str, str] | None = None
+) -> str:
     if ground.kind == "criterion":
         code = ground.criterion or ""
         label = labels.get(code, code)
-        claimed = ("" if ground.claimed_value is None else
-                   f" (valeur exacte selon vous : "
-                   f"{format_value(ground.claimed_value, (units or {}).get(code))})")
+        claimed = (
+            ""
+            if ground.claimed_value is None
+            else f" (valeur exacte selon vous : "
+            f"{format_value(ground.claimed_value, (units or {}).get(code))})"
+        )
         return f"{label}{claimed} : {ground.text}".strip()
     if ground.kind == "account":
         return f"Votre point de vue : {ground.text}"
@@ -188,14 +215,19 @@ def _received_on(case: Case) -> date:
 def acknowledgement(case: Case) -> Letter:
     routing, deadlines = case.routing, case.deadlines
     received = format_datetime(deadlines.received_at)
-    what = (f"Nous avons bien reçu {noun(case.kind)} le {received}. Il concerne la décision "
-            f"«\u00a0{case.decision_label}\u00a0» du {format_date(case.decided_at)}.")
+    what = (
+        f"Nous avons bien reçu {noun(case.kind)} le {received}. Il concerne la décision "
+        f"«\u00a0{case.decision_label}\u00a0» du {format_date(case.decided_at)}."
+    )
     filed = _what_you_filed(case)
     timing: list[tuple[str, str]] = [("Date de réception", received)]
     if case.postmarked_on is not None:
-        timing.append(("Date du cachet de la poste",
-                       f"{format_date(case.postmarked_on)} : c'est cette date qui compte pour "
-                       f"le délai"))
+        timing.append(
+            (
+                "Date du cachet de la poste",
+                f"{format_date(case.postmarked_on)} : c'est cette date qui compte pour le délai",
+            )
+        )
     rights: list[str] = []
     if case.kind == SIGNALEMENT:
         answer_by = deadlines.legal_due_at.astimezone(PARIS).date() - timedelta(days=1)
@@ -203,28 +235,49 @@ def acknowledgement(case: Case) -> Letter:
         rights += _after_preparatory(routing)
     elif case.kind == OBSERVATIONS:
         assert deadlines.measure_final_on is not None
-        timing.append(("La mesure ne deviendra pas définitive avant",
-                       f"la fin du {format_date(deadlines.measure_final_on)}"))
+        timing.append(
+            (
+                "La mesure ne deviendra pas définitive avant",
+                f"la fin du {format_date(deadlines.measure_final_on)}",
+            )
+        )
         rights.append(interruption_sentence(_route(case), True))
         rights.append(court_sentence(routing.court, None))
     else:
         assert deadlines.implicit_rejection_on is not None
-        timing.append(("Si nous ne répondons pas",
-                       silence_sentence(_route(case), deadlines.implicit_rejection_on,
-                                        case.in_time is not False)))
+        timing.append(
+            (
+                "Si nous ne répondons pas",
+                silence_sentence(
+                    _route(case), deadlines.implicit_rejection_on, case.in_time is not False
+                ),
+            )
+        )
         if case.in_time is not None:
-            timing.append(("Délai pour faire ce recours",
-                           ("respecté" if case.in_time else "dépassé") +
-                           (f" (il finissait le {format_date(routing.last_day)})"
-                            if routing.last_day else "")))
+            timing.append(
+                (
+                    "Délai pour faire ce recours",
+                    ("respecté" if case.in_time else "dépassé")
+                    + (
+                        f" (il finissait le {format_date(routing.last_day)})"
+                        if routing.last_day
+                        else ""
+                    ),
+                )
+            )
         oral = not case.written and not routing.oral_filing_counts
         rights.append(interruption_sentence(_route(case), case.in_time is not False, oral))
         if case.in_time is False and (counted := late_start_sentence(routing.start)):
             rights.append(counted)
         rights.append(court_sentence(routing.court, None))
     if deadlines.internal_due_at is not None:
-        timing.append(("Notre objectif", "un premier examen de votre dossier par un agent avant "
-                       f"le {format_datetime(deadlines.internal_due_at)}"))
+        timing.append(
+            (
+                "Notre objectif",
+                "un premier examen de votre dossier par un agent avant "
+                f"le {format_datetime(deadlines.internal_due_at)}",
+            )
+        )
     written = [_written(case, g) for g in case.grounds]
     written += [f"Pièce jointe : {name}" for name in case.attachment_names]
     sections = (
@@ -236,11 +289,20 @@ def acknowledgement(case: Case) -> Letter:
         Section("Textes", (_texts(case),)),
         Section("Suivre votre dossier", (f"Page de votre dossier : {case.page_url}",)),
     )
-    summary = ("Un agent va examiner votre demande. Aucun algorithme ne décidera seul de la "
-               "suite donnée.")
-    return Letter(f"Accusé de réception de {noun(case.kind)}", _sender(case.service),
-                  _addressee(case), _place_date(case, _received_on(case)), _reference(case),
-                  summary, sections, (case.service.get("name", ""),), _contact(case.service))
+    summary = (
+        "Un agent va examiner votre demande. Aucun algorithme ne décidera seul de la suite donnée."
+    )
+    return Letter(
+        f"Accusé de réception de {noun(case.kind)}",
+        _sender(case.service),
+        _addressee(case),
+        _place_date(case, _received_on(case)),
+        _reference(case),
+        summary,
+        sections,
+        (case.service.get("name", ""),),
+        _contact(case.service),
+    )
 
 
 def _route(case: Case) -> Any:
@@ -254,13 +316,20 @@ def _what_you_filed(case: Case) -> list[str]:
     routing = case.routing
     if case.kind == SIGNALEMENT:
         assert routing.preparatory is not None
-        sentences = [f"Vous nous signalez une information fausse. Ce n'est pas un recours : le "
-                     f"choix de votre dossier pour {routing.preparatory.follows} ne peut pas "
-                     f"être contesté. Une personne va vérifier ce que vous dites."]
+        sentences = [
+            f"Vous nous signalez une information fausse. Ce n'est pas un recours : le "
+            f"choix de votre dossier pour {routing.preparatory.follows} ne peut pas "
+            f"être contesté. Une personne va vérifier ce que vous dites."
+        ]
     else:
         sentences = [filed_sentence(_route(case))]
-    if not case.written and not routing.oral_filing_counts and routing.route is not None \
-            and routing.route.is_recours and case.in_time is not False:
+    if (
+        not case.written
+        and not routing.oral_filing_counts
+        and routing.route is not None
+        and routing.route.is_recours
+        and case.in_time is not False
+    ):
         sentences.append(oral_sentence(routing.last_day))
     return sentences
 
@@ -281,8 +350,10 @@ def _texts(case: Case) -> str:
     texts += [t for t in court_texts(case.routing.court) if t not in texts]
     if case.kind == SIGNALEMENT:
         texts.append("articles 12 et 16 du règlement général sur la protection des données")
-    texts.append("article L112-3 du code des relations entre le public et l'administration "
-                 "(accusé de réception)")
+    texts.append(
+        "article L112-3 du code des relations entre le public et l'administration "
+        "(accusé de réception)"
+    )
     return f"{upper_first(' ; '.join(texts))}."
 
 
@@ -329,14 +400,19 @@ def outcome_sentence(case: Case, outcome: Outcome) -> str:
         return f"{corrected}e choix de votre dossier pour {follows} est maintenu{reason}."
     if outcome.result == ANNULLED:
         assert outcome.reexamine_by is not None
-        return (f"{upper_first(initial)} est annulée : votre demande sera examinée à nouveau, "
-                f"et vous recevrez une nouvelle décision au plus tard le "
-                f"{format_date(outcome.reexamine_by)}.")
+        return (
+            f"{upper_first(initial)} est annulée : votre demande sera examinée à nouveau, "
+            f"et vous recevrez une nouvelle décision au plus tard le "
+            f"{format_date(outcome.reexamine_by)}."
+        )
     if outcome.result == AMENDED and outcome.changed:
         label = (outcome.new_label or "").rstrip(".")
         if outcome.new_favourable:
-            amount = (f", d'un montant de {format_amount(outcome.new_amount)}"
-                      if outcome.new_amount else "")
+            amount = (
+                f", d'un montant de {format_amount(outcome.new_amount)}"
+                if outcome.new_amount
+                else ""
+            )
             return f"Votre demande est acceptée : {label[:1].lower()}{label[1:]}{amount}."
         return f"La décision change : {label[:1].lower()}{label[1:]}{reason}."
     corrected = "Des données ont été corrigées, mais " if outcome.result == AMENDED else ""
@@ -376,28 +452,36 @@ def _next_steps(case: Case, outcome: Outcome) -> tuple[str, ...]:
             if outcome.result == AMENDED:
                 text += " " + _new_decision(case, outcome, "le choix de votre dossier")
             return (text,)
-        return ("Le contrôle aura lieu. Envoyez les pièces que la caisse vous demandera : "
-                "elle les examinera avant toute décision.",)
+        return (
+            "Le contrôle aura lieu. Envoyez les pièces que la caisse vous demandera : "
+            "elle les examinera avant toute décision.",
+        )
     if outcome.result == ANNULLED:
         assert outcome.reexamine_by is not None
-        return (f"Le service examinera votre demande à nouveau. Vous recevrez une nouvelle "
-                f"décision au plus tard le {format_date(outcome.reexamine_by)}. Elle aura sa "
-                f"propre explication.",)
+        return (
+            f"Le service examinera votre demande à nouveau. Vous recevrez une nouvelle "
+            f"décision au plus tard le {format_date(outcome.reexamine_by)}. Elle aura sa "
+            f"propre explication.",
+        )
     if outcome.result == AMENDED:
         return (_new_decision(case, outcome, "la décision contestée"),)
     if _late_recours(case):
         return ("La décision contestée reste en vigueur.",)
     court = case.routing.court
     last_day = add_months(outcome.decided_at.astimezone(PARIS).date(), court.months)
-    return (f"La décision contestée reste en vigueur. Si vous voulez aller devant le juge, "
-            f"faites-le au plus tard le {format_date(last_day)} : c'est {court.months} mois "
-            f"après cette lettre. Si vous l'avez reçue plus tard, vous avez plus de temps.",)
+    return (
+        f"La décision contestée reste en vigueur. Si vous voulez aller devant le juge, "
+        f"faites-le au plus tard le {format_date(last_day)} : c'est {court.months} mois "
+        f"après cette lettre. Si vous l'avez reçue plus tard, vous avez plus de temps.",
+    )
 
 
 def _new_decision(case: Case, outcome: Outcome, replaced: str) -> str:
     """Where the decision that replaces `replaced` is explained."""
-    text = (f"Une nouvelle décision remplace {replaced}. Elle a sa propre explication, que "
-            f"vous pouvez lire depuis la page de votre dossier : {case.page_url}")
+    text = (
+        f"Une nouvelle décision remplace {replaced}. Elle a sa propre explication, que "
+        f"vous pouvez lire depuis la page de votre dossier : {case.page_url}"
+    )
     if outcome.new_reference:
         text += f" (référence de la nouvelle décision : {outcome.new_reference})"
     return f"{text}."
@@ -408,12 +492,16 @@ def _who_decided(case: Case, outcome: Outcome) -> str:
     signer = outcome.signer
     by = f"{signer.full_name}, {signer.quality}" if signer else "un agent du service"
     if outcome.body and outcome.deliberated_on:
-        return (f"{upper_first(outcome.body)} a pris cette décision lors de sa séance du "
-                f"{format_date(outcome.deliberated_on)}. Le dossier a été préparé par {by}.")
+        return (
+            f"{upper_first(outcome.body)} a pris cette décision lors de sa séance du "
+            f"{format_date(outcome.deliberated_on)}. Le dossier a été préparé par {by}."
+        )
     text = f"Cette décision a été prise le {decided} par {by}, après examen de votre dossier."
     if outcome.validator is not None:
-        text += (f" {outcome.validator.full_name}, {outcome.validator.quality}, a examiné le "
-                 f"dossier à son tour et l'a confirmée.")
+        text += (
+            f" {outcome.validator.full_name}, {outcome.validator.quality}, a examiné le "
+            f"dossier à son tour et l'a confirmée."
+        )
     return text
 
 
@@ -432,28 +520,49 @@ def _signature(case: Case, outcome: Outcome) -> tuple[str, ...]:
 def decision_letter(case: Case, outcome: Outcome) -> Letter:
     sections = [Section("Ce qui va se passer", _next_steps(case, outcome))]
     if outcome.corrections:
-        sections.append(Section("Les données corrigées", bullets=tuple(
-            f"{case.criterion_labels.get(code, code)} : "
-            f"{format_value(before, case.criterion_units.get(code))} devient "
-            f"{format_value(after, case.criterion_units.get(code))}"
-            for code, (before, after) in outcome.corrections.items())))
+        sections.append(
+            Section(
+                "Les données corrigées",
+                bullets=tuple(
+                    f"{case.criterion_labels.get(code, code)} : "
+                    f"{format_value(before, case.criterion_units.get(code))} devient "
+                    f"{format_value(after, case.criterion_units.get(code))}"
+                    for code, (before, after) in outcome.corrections.items()
+                ),
+            )
+        )
     sections += [
         Section("Les faits", (outcome.facts,)),
         Section("Le droit", (outcome.law,)),
-        Section("Nos réponses à ce que vous avez écrit", bullets=tuple(
-            f"Vous avez écrit : {_written(case, g)} Notre réponse : "
-            f"{outcome.answers.get(g.id, '')}" for g in case.grounds)),
+        Section(
+            "Nos réponses à ce que vous avez écrit",
+            bullets=tuple(
+                f"Vous avez écrit : {_written(case, g)} Notre réponse : "
+                f"{outcome.answers.get(g.id, '')}"
+                for g in case.grounds
+            ),
+        ),
         Section("Si vous n'êtes pas d'accord", _rights_after(case, outcome)),
         Section("Qui a décidé", (_who_decided(case, outcome),)),
         Section("Textes", (_texts_after(case),)),
     ]
     result = outcome_title(outcome.result, outcome.changed)
-    title = (f"Réponse à {noun(case.kind)}" if case.kind == SIGNALEMENT
-             else f"Réponse à {noun(case.kind)} : {result[:1].lower()}{result[1:]}")
-    return Letter(title, _sender(case.service), _addressee(case),
-                  _place_date(case, outcome.decided_at.astimezone(PARIS).date()),
-                  _reference(case), outcome_sentence(case, outcome), tuple(sections),
-                  _signature(case, outcome), _contact(case.service))
+    title = (
+        f"Réponse à {noun(case.kind)}"
+        if case.kind == SIGNALEMENT
+        else f"Réponse à {noun(case.kind)} : {result[:1].lower()}{result[1:]}"
+    )
+    return Letter(
+        title,
+        _sender(case.service),
+        _addressee(case),
+        _place_date(case, outcome.decided_at.astimezone(PARIS).date()),
+        _reference(case),
+        outcome_sentence(case, outcome),
+        tuple(sections),
+        _signature(case, outcome),
+        _contact(case.service),
+    )
 
 
 def _rights_after(case: Case, outcome: Outcome) -> tuple[str, ...]:
@@ -468,25 +577,41 @@ def _rights_after(case: Case, outcome: Outcome) -> tuple[str, ...]:
         # délais (R421-5 CJA), and it is that decision the person may contest.
         return ("La nouvelle décision vous dira comment la contester et dans quel délai.",)
     if _late_recours(case) and outcome.result == MAINTAINED:
-        return (late_answer_sentence(routing.start),
-                f"Le juge compétent est {routing.court.name}.")
+        return (late_answer_sentence(routing.start), f"Le juge compétent est {routing.court.name}.")
     if case.kind == OBSERVATIONS:
         court = routing.court
-        return (f"Quand la mesure sera définitive, vous pourrez la contester : d'abord par un "
-                f"recours {to(_route(case).authority)}, ou directement devant {court.name}, "
-                f"dans les {court.months} mois après l'avoir reçue.",)
+        return (
+            f"Quand la mesure sera définitive, vous pourrez la contester : d'abord par un "
+            f"recours {to(_route(case).authority)}, ou directement devant {court.name}, "
+            f"dans les {court.months} mois après l'avoir reçue.",
+        )
     return (after_review_sentence(routing.court, _route(case)),)
 
 
 def _texts_after(case: Case) -> str:
-    texts = ["article L211-5 du code des relations entre le public et l'administration "
-             "(motivation)", "article L212-1 du même code (signature)"]
+    texts = [
+        "article L211-5 du code des relations entre le public et l'administration (motivation)",
+        "article L212-1 du même code (signature)",
+    ]
     if case.routing.route is not None and case.routing.route.kind == PREALABLE:
-        texts.append("article L412-7 du même code (la décision sur votre recours remplace la "
-                     "décision contestée)")
+        texts.append(
+            "article L412-7 du même code (la décision sur votre recours remplace la "
+            "décision contestée)"
+        )
     texts += court_texts(case.routing.court)
     return f"{upper_first(' ; '.join(texts))}."
 
 
-__all__ = ["Case", "Letter", "Outcome", "Section", "Signer", "acknowledgement",
-           "decision_letter", "noun", "outcome_sentence", "outcome_title", "place_of"]
+__all__ = [
+    "Case",
+    "Letter",
+    "Outcome",
+    "Section",
+    "Signer",
+    "acknowledgement",
+    "decision_letter",
+    "noun",
+    "outcome_sentence",
+    "outcome_title",
+    "place_of",
+]

@@ -58,8 +58,9 @@ class Choice:
     purpose: str | None
 
 
-def form_context(uow: AppealsUnitOfWork, decision: Any, algorithm: dict[str, Any]
-                 ) -> dict[str, Any]:
+def form_context(
+    uow: AppealsUnitOfWork, decision: Any, algorithm: dict[str, Any]
+) -> dict[str, Any]:
     """What the filing form shows: what the person files (the route model's first choice on
     top), the decision's criteria, the contact."""
     recourse = load_recourse(algorithm)
@@ -70,24 +71,30 @@ def form_context(uow: AppealsUnitOfWork, decision: Any, algorithm: dict[str, Any
     for kind in kinds_for(decision, recourse, today):
         if kind == SIGNALEMENT:
             assert recourse.preparatory is not None
-            sentence = signalement_sentence(algorithm["responsible_service"]["name"],
-                                            recourse.preparatory)
+            sentence = signalement_sentence(
+                algorithm["responsible_service"]["name"], recourse.preparatory
+            )
         else:
             route = dated.dated(kind)
             assert route is not None
             sentence = filing_sentence(route, today)
         choices.append(Choice(kind, sentence, PURPOSES.get(kind)))
-    return {"decision": decision, "algorithm": algorithm,
-            "criteria": criterion_lines(algorithm, decision, [], {}),
-            "contact": decision.contact or {}, "choices": choices,
-            "lead": choices[0].sentence if choices else None,
-            # Against a preparatory measure the person reports a wrong datum: the form says
-            # so in its title and button, never « contester » (the selection is not
-            # contestable, as the page says).
-            "report_only": bool(choices) and all(c.kind == SIGNALEMENT for c in choices),
-            "start_note": start_sentence(start) if recourse.contestable else None,
-            "preparatory": (preparatory_sentences(recourse.preparatory)
-                            if recourse.preparatory else [])}
+    return {
+        "decision": decision,
+        "algorithm": algorithm,
+        "criteria": criterion_lines(algorithm, decision, [], {}),
+        "contact": decision.contact or {},
+        "choices": choices,
+        "lead": choices[0].sentence if choices else None,
+        # Against a preparatory measure the person reports a wrong datum: the form says
+        # so in its title and button, never « contester » (the selection is not
+        # contestable, as the page says).
+        "report_only": bool(choices) and all(c.kind == SIGNALEMENT for c in choices),
+        "start_note": start_sentence(start) if recourse.contestable else None,
+        "preparatory": (
+            preparatory_sentences(recourse.preparatory) if recourse.preparatory else []
+        ),
+    }
 
 
 @bp.route("/d/<string:reference>/contester", methods=["GET", "POST"])
@@ -99,8 +106,9 @@ def contest(reference: str) -> Any:
         try:
             decision, algorithm = decision_to_contest(uow, reference, USAGER)
         except CannotFile as exc:
-            return render_template("appeals/usager/cannot_file.html", reference=reference,
-                                   error=exc), exc.status
+            return render_template(
+                "appeals/usager/cannot_file.html", reference=reference, error=exc
+            ), exc.status
         context = form_context(uow, decision, algorithm)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -115,13 +123,19 @@ def contest(reference: str) -> Any:
             except FilingInvalid as exc:
                 errors = exc.fields
             except CannotFile as exc:
-                return render_template("appeals/usager/cannot_file.html", reference=reference,
-                                       error=exc), exc.status
+                return render_template(
+                    "appeals/usager/cannot_file.html", reference=reference, error=exc
+                ), exc.status
         if not errors:
             return redirect(f"/d/{reference}/recours/{public_id}?depose=1", code=303)
     status = 400 if errors else 200
-    return render_template("appeals/usager/contest.html", reference=reference, errors=errors,
-                           form=request.form, **context), status
+    return render_template(
+        "appeals/usager/contest.html",
+        reference=reference,
+        errors=errors,
+        form=request.form,
+        **context,
+    ), status
 
 
 @bp.get("/d/<string:reference>/recours")
@@ -158,9 +172,14 @@ def appeal_page(reference: str, public_id: str) -> Any:
         # Whoever holds the code of the contested decision may read the one replacing it,
         # for as long as their session on the contested one lasts.
         sign_in_usager(appeal.revised_reference, opened_with=reference)
-    return render_template("appeals/usager/appeal.html", appeal=appeal, case=case,
-                           acknowledgement=acknowledgement, decision_letter=decision_letter,
-                           just_filed=request.args.get("depose") == "1")
+    return render_template(
+        "appeals/usager/appeal.html",
+        appeal=appeal,
+        case=case,
+        acknowledgement=acknowledgement,
+        decision_letter=decision_letter,
+        just_filed=request.args.get("depose") == "1",
+    )
 
 
 @bp.get("/d/<string:reference>/recours/<string:public_id>/<string:which>.pdf")

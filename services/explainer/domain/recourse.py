@@ -52,8 +52,9 @@ def plan_of(case: Case) -> Plan:
 
 def is_review_outcome(case: Case) -> bool:
     """This decision was taken on a recours (appeals' revised decision)."""
-    return bool(case.decision.get("supersedes")) and \
-        _is_review_outcome(str(case.decision["decision_id"]))
+    return bool(case.decision.get("supersedes")) and _is_review_outcome(
+        str(case.decision["decision_id"])
+    )
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,23 @@ class Deadlines:
         dated = plan(case.recourse, start)
         first = dated.first_recours
         observations = dated.dated(OBSERVATIONS)
-        return cls(start.day, first.last_day if first else None, dated.court_last_day,
-                   observations.last_day if observations and not case.favourable else None)
+        return cls(
+            start.day,
+            first.last_day if first else None,
+            dated.court_last_day,
+            observations.last_day if observations and not case.favourable else None,
+        )
 
 
 def _past_notice(dated: DatedRoute, *, named: bool = False) -> Block:
     """`named`: the notice stands apart from the route's sentence, so it names the route."""
     assert dated.last_day is not None
     which = f"Le délai du {NAMES[dated.route.kind]}" if named else "Ce délai"
-    return Block(NOTICE, f"{which} a pris fin le {format_date(dated.last_day)}. "
-                         f"{upper_first(late_consequence(dated.route))}")
+    return Block(
+        NOTICE,
+        f"{which} a pris fin le {format_date(dated.last_day)}. "
+        f"{upper_first(late_consequence(dated.route))}",
+    )
 
 
 # --- « Vos recours et vos délais »
@@ -97,14 +105,20 @@ def recourse_blocks(case: Case, today: date) -> list[Block]:
         assert recourse.preparatory is not None
         prep = recourse.preparatory
         if case.favourable:
-            return paragraphs(f"Votre dossier n'a pas été choisi pour {prep.follows} : il n'y "
-                              f"a rien à contester.")
+            return paragraphs(
+                f"Votre dossier n'a pas été choisi pour {prep.follows} : il n'y a rien à contester."
+            )
         return paragraphs(prep.refusal, f"Contre la décision qui suivra : {_later_routes(case)}.")
     if is_review_outcome(case):
-        return [*paragraphs(f"Cette décision a été prise sur votre recours. Si vous n'êtes pas "
-                            f"d'accord, vous pouvez saisir {recourse.court.name}"
-                            f"{_by(court_deadline(case))}. {_after_review(case)}"),
-                *_court_past(case, today), *_start_if_past(case, today)]
+        return [
+            *paragraphs(
+                f"Cette décision a été prise sur votre recours. Si vous n'êtes pas "
+                f"d'accord, vous pouvez saisir {recourse.court.name}"
+                f"{_by(court_deadline(case))}. {_after_review(case)}"
+            ),
+            *_court_past(case, today),
+            *_start_if_past(case, today),
+        ]
     items: list[str] = []
     notices: list[Block] = []
     said_interruption = False
@@ -113,25 +127,34 @@ def recourse_blocks(case: Case, today: date) -> list[Block]:
         if route.kind == OBSERVATIONS and case.favourable:
             continue
         # Once past, the notice below gives the date and what remains.
-        by = (f" : au plus tard le {format_date(dated.last_day)}"
-              if dated.last_day and not dated.past(today) else "")
+        by = (
+            f" : au plus tard le {format_date(dated.last_day)}"
+            if dated.last_day and not dated.past(today)
+            else ""
+        )
         item = f"{upper_first(NAMES[route.kind])} {to(route.authority)}{by}."
         if dated.past(today):
             notices.append(_past_notice(dated, named=True))
         elif route.kind == PREALABLE:
-            item += " Sans lui, le juge rejettera votre demande ; sa réponse remplacera " \
-                    "cette décision."
+            item += (
+                " Sans lui, le juge rejettera votre demande ; sa réponse remplacera cette décision."
+            )
         elif route.is_recours and not said_interruption:
             # L411-2: made within the delay for going to court, it interrupts it; the new
             # delay runs from the answer, or from the rejection that 2 months of silence are
             # (L231-4 2°).
-            item += " Il arrête le délai pour aller devant le juge, qui recommence à la " \
-                    "réponse, ou après 2 mois sans réponse."
+            item += (
+                " Il arrête le délai pour aller devant le juge, qui recommence à la "
+                "réponse, ou après 2 mois sans réponse."
+            )
             said_interruption = True
         items.append(item)
     items.append(_court_short(case, dated_plan, today))
-    return [Block(LIST, items=tuple(items)), *(notices or _court_past(case, today)),
-            *_start_if_past(case, today)]
+    return [
+        Block(LIST, items=tuple(items)),
+        *(notices or _court_past(case, today)),
+        *_start_if_past(case, today),
+    ]
 
 
 def court_deadline(case: Case) -> date | None:
@@ -147,9 +170,14 @@ def _court_past(case: Case, today: date) -> list[Block]:
     last_day = court_deadline(case)
     if last_day is None or today <= last_day:
         return []
-    return [Block(NOTICE, f"Le délai pour aller devant le juge a pris fin le "
-                          f"{format_date(last_day)}. Demandez conseil à une association ou au "
-                          f"Défenseur des droits.")]
+    return [
+        Block(
+            NOTICE,
+            f"Le délai pour aller devant le juge a pris fin le "
+            f"{format_date(last_day)}. Demandez conseil à une association ou au "
+            f"Défenseur des droits.",
+        )
+    ]
 
 
 def _after_review(case: Case) -> str:
@@ -200,10 +228,13 @@ def _start_if_past(case: Case, today: date) -> list[Block]:
         return []
     start = dated_plan.start
     if start.notified:
-        return paragraphs(f"Ces délais partent du {format_date(start.day)}, jour où vous avez "
-                          f"reçu la décision.")
-    return paragraphs(f"Décision reçue après le {format_date(start.day)} ? Il reste peut-être "
-                      f"du temps : appelez le service.")
+        return paragraphs(
+            f"Ces délais partent du {format_date(start.day)}, jour où vous avez reçu la décision."
+        )
+    return paragraphs(
+        f"Décision reçue après le {format_date(start.day)} ? Il reste peut-être "
+        f"du temps : appelez le service."
+    )
 
 
 def recourse_details(case: Case, today: date) -> list[Block]:
@@ -215,14 +246,18 @@ def recourse_details(case: Case, today: date) -> list[Block]:
     if not recourse.contestable:
         assert recourse.preparatory is not None
         blocks = paragraphs(*preparatory_sentences(recourse.preparatory))
-        blocks += paragraphs(*(follow_up_sentence(d.route) for d in dated_plan.routes),
-                             court_sentence(recourse.court, None))
+        blocks += paragraphs(
+            *(follow_up_sentence(d.route) for d in dated_plan.routes),
+            court_sentence(recourse.court, None),
+        )
         return blocks
     if is_review_outcome(case):
         route = recourse.prior_appeal or recourse.routes[0]
-        return paragraphs("Cette décision a été prise sur votre recours.",
-                          start_sentence(dated_plan.start),
-                          after_review_sentence(recourse.court, route))
+        return paragraphs(
+            "Cette décision a été prise sur votre recours.",
+            start_sentence(dated_plan.start),
+            after_review_sentence(recourse.court, route),
+        )
     blocks = paragraphs(start_sentence(dated_plan.start))
     for dated in dated_plan.routes:
         if dated.route.kind == OBSERVATIONS and case.favourable:
@@ -231,13 +266,17 @@ def recourse_details(case: Case, today: date) -> list[Block]:
         if dated.past(today):
             blocks.append(_past_notice(dated))
         elif dated.route.kind == PREALABLE:
-            blocks += paragraphs("Si vous allez devant le juge sans l'avoir fait, votre "
-                                 "demande sera rejetée. La réponse à votre recours remplacera "
-                                 "cette décision.")
+            blocks += paragraphs(
+                "Si vous allez devant le juge sans l'avoir fait, votre "
+                "demande sera rejetée. La réponse à votre recours remplacera "
+                "cette décision."
+            )
         elif dated.route.is_recours:
-            blocks += paragraphs("Ce recours arrête le délai pour aller devant le juge. Un "
-                                 "nouveau délai de 2 mois commence à la réponse. Sans réponse "
-                                 "dans les 2 mois, votre recours est considéré comme rejeté.")
+            blocks += paragraphs(
+                "Ce recours arrête le délai pour aller devant le juge. Un "
+                "nouveau délai de 2 mois commence à la réponse. Sans réponse "
+                "dans les 2 mois, votre recours est considéré comme rejeté."
+            )
     court = court_sentence(recourse.court, dated_plan.court_last_day)
     if recourse.prior_appeal is not None:
         court = f"Ensuite, si la réponse ne vous convient pas : {court[0].lower()}{court[1:]}"
@@ -265,21 +304,31 @@ def contest_blocks(case: Case, today: date) -> list[Block]:
     human = "Une personne examinera votre demande"
     if recourse.internal_deadline_hours:
         human += f", sous {duration_hours(recourse.internal_deadline_hours)}"
-    first = ([] if recourse.contestable else
-             ["Une information de votre dossier est fausse ? Signalez-le."] if case.favourable
-             else ["Une information utilisée pour choisir votre dossier est fausse ? "
-                   "Signalez-le."])
+    first = (
+        []
+        if recourse.contestable
+        else ["Une information de votre dossier est fausse ? Signalez-le."]
+        if case.favourable
+        else ["Une information utilisée pour choisir votre dossier est fausse ? Signalez-le."]
+    )
     # A selection corrected on a signalement has no court to go to: only a decision has.
     if is_review_outcome(case) and recourse.contestable:
-        first = ["Vous pouvez encore écrire au service, mais cela n'arrête pas le délai pour "
-                 "aller devant le juge."]
+        first = [
+            "Vous pouvez encore écrire au service, mais cela n'arrête pas le délai pour "
+            "aller devant le juge."
+        ]
     # A delay runs only against a decision (L112-1: the postmark's date is the filing's).
     postmark = " (la date du cachet de la poste compte)" if recourse.contestable else ""
-    return paragraphs(" ".join([
-        *first,
-        f"Écrivez de préférence : {case.contest_url}, {service['email']}, ou {service['name']}, "
-        f"{service['address']}{postmark}.",
-        f"{human}. Aide gratuite : Défenseur des droits, www.defenseurdesdroits.fr."]))
+    return paragraphs(
+        " ".join(
+            [
+                *first,
+                f"Écrivez de préférence : {case.contest_url}, {service['email']}, ou {service['name']}, "
+                f"{service['address']}{postmark}.",
+                f"{human}. Aide gratuite : Défenseur des droits, www.defenseurdesdroits.fr.",
+            ]
+        )
+    )
 
 
 def contest_details(case: Case, today: date) -> list[Block]:
@@ -288,52 +337,79 @@ def contest_details(case: Case, today: date) -> list[Block]:
     service, recourse = case.algorithm.service, case.recourse
     if not recourse.contestable:
         assert recourse.preparatory is not None
-        intro = ("Si une information utilisée pour choisir votre dossier est fausse, dites-le. "
-                 "Une personne l'examinera. Ce n'est pas un recours : le choix de votre "
-                 f"dossier pour {recourse.preparatory.follows} ne peut pas être contesté.")
+        intro = (
+            "Si une information utilisée pour choisir votre dossier est fausse, dites-le. "
+            "Une personne l'examinera. Ce n'est pas un recours : le choix de votre "
+            f"dossier pour {recourse.preparatory.follows} ne peut pas être contesté."
+        )
     elif is_review_outcome(case):
-        intro = (f"Cette décision a été prise sur votre recours : pour la contester, saisissez "
-                 f"{recourse.court.name}. Vous pouvez aussi écrire au service, mais cela "
-                 f"n'arrête pas le délai pour aller devant le juge.")
+        intro = (
+            f"Cette décision a été prise sur votre recours : pour la contester, saisissez "
+            f"{recourse.court.name}. Vous pouvez aussi écrire au service, mais cela "
+            f"n'arrête pas le délai pour aller devant le juge."
+        )
     else:
         first = plan_of(case).first_recours
         assert first is not None
-        intro = (f"Contester cette décision, c'est faire "
-                 f"{'un recours préalable' if first.route.kind == PREALABLE else 'un recours'}"
-                 f" adressé {to(first.route.authority)}.")
+        intro = (
+            f"Contester cette décision, c'est faire "
+            f"{'un recours préalable' if first.route.kind == PREALABLE else 'un recours'}"
+            f" adressé {to(first.route.authority)}."
+        )
         if first.last_day is not None and not first.past(today):
             intro += f" Faites-le au plus tard le {format_date(first.last_day)}."
     blocks = paragraphs(f"{intro} Le plus sûr est d'écrire :")
-    blocks.append(Block(LIST, items=(
-        f"en ligne : {case.contest_url}",
-        f"par courriel : {service['email']}",
-        f"par courrier : {service['name']}, {service['address']}. C'est la date du cachet "
-        f"de la poste qui compte.",
-    )))
-    human = ("Une personne examinera votre demande. Un algorithme ne peut pas décider seul "
-             "d'un recours (article 47 de la loi Informatique et Libertés).")
+    blocks.append(
+        Block(
+            LIST,
+            items=(
+                f"en ligne : {case.contest_url}",
+                f"par courriel : {service['email']}",
+                f"par courrier : {service['name']}, {service['address']}. C'est la date du cachet "
+                f"de la poste qui compte.",
+            ),
+        )
+    )
+    human = (
+        "Une personne examinera votre demande. Un algorithme ne peut pas décider seul "
+        "d'un recours (article 47 de la loi Informatique et Libertés)."
+    )
     if recourse.internal_deadline_hours:
-        human += (f" Le service responsable s'engage à l'examiner dans un délai de "
-                  f"{duration_hours(recourse.internal_deadline_hours)}.")
-    texts = [f"Vous pouvez aussi venir au guichet ({service['address']}) ou appeler le "
-             f"{service['phone']}. Un agent notera votre demande et vous enverra un accusé de "
-             f"réception.",
-             "Une demande faite à l'oral est plus difficile à prouver. Confirmez-la par écrit "
-             "avant la date limite." if recourse.contestable and not recourse.oral_filing_counts
-             else "",
-             f"Donnez votre référence : {case.reference}. Dites ce qui vous semble faux. "
-             f"Joignez vos justificatifs si vous en avez.", human]
+        human += (
+            f" Le service responsable s'engage à l'examiner dans un délai de "
+            f"{duration_hours(recourse.internal_deadline_hours)}."
+        )
+    texts = [
+        f"Vous pouvez aussi venir au guichet ({service['address']}) ou appeler le "
+        f"{service['phone']}. Un agent notera votre demande et vous enverra un accusé de "
+        f"réception.",
+        "Une demande faite à l'oral est plus difficile à prouver. Confirmez-la par écrit "
+        "avant la date limite."
+        if recourse.contestable and not recourse.oral_filing_counts
+        else "",
+        f"Donnez votre référence : {case.reference}. Dites ce qui vous semble faux. "
+        f"Joignez vos justificatifs si vous en avez.",
+        human,
+    ]
     if case.fully_automated:
-        texts.append("Vous avez aussi le droit de donner votre point de vue et d'obtenir "
-                     "qu'une personne intervienne (article 22 du règlement général sur la "
-                     "protection des données, le RGPD).")
-    texts.append(sentence("Vous pouvez vous faire aider par une association, ou par le "
-                          "Défenseur des droits : www.defenseurdesdroits.fr. C'est gratuit"))
+        texts.append(
+            "Vous avez aussi le droit de donner votre point de vue et d'obtenir "
+            "qu'une personne intervienne (article 22 du règlement général sur la "
+            "protection des données, le RGPD)."
+        )
+    texts.append(
+        sentence(
+            "Vous pouvez vous faire aider par une association, ou par le "
+            "Défenseur des droits : www.defenseurdesdroits.fr. C'est gratuit"
+        )
+    )
     return blocks + paragraphs(*texts)
 
 
-CONTEST_LEGAL = ("Textes : article 47 de la loi Informatique et Libertés du 6 janvier 1978 ; "
-                 "article 22 du règlement général sur la protection des données.")
+CONTEST_LEGAL = (
+    "Textes : article 47 de la loi Informatique et Libertés du 6 janvier 1978 ; "
+    "article 22 du règlement général sur la protection des données."
+)
 
 
 # --- The next step, for « L'essentiel »
@@ -355,45 +431,66 @@ def next_step(case: Case, today: date) -> NextStep:
     contact = f"{service['phone']}, {lower_first(service['name'])}"
     dated_plan = plan_of(case)
     if case.favourable and (not recourse.contestable or not is_review_outcome(case)):
-        return NextStep("Cette décision vous est favorable : vous n'avez rien à faire.", None,
-                        False, None, contact)
+        return NextStep(
+            "Cette décision vous est favorable : vous n'avez rien à faire.",
+            None,
+            False,
+            None,
+            contact,
+        )
     if not recourse.contestable:
         assert recourse.preparatory is not None
         prep = recourse.preparatory
-        return NextStep(f"Le choix de votre dossier pour {prep.follows} ne peut pas être "
-                        f"contesté. Vous pourrez contester {prep.result}.", None, False, None,
-                        contact)
+        return NextStep(
+            f"Le choix de votre dossier pour {prep.follows} ne peut pas être "
+            f"contesté. Vous pourrez contester {prep.result}.",
+            None,
+            False,
+            None,
+            contact,
+        )
     start = dated_plan.start
     # Counted from the decision date, a deadline may end later for whoever received the
     # decision later: said, so that nobody gives up a right they still have.
-    later = ("" if start.notified else
-             f" Décision reçue après le {format_date(start.day)} ? Il reste peut-être du "
-             f"temps.")
+    later = (
+        ""
+        if start.notified
+        else f" Décision reçue après le {format_date(start.day)} ? Il reste peut-être du temps."
+    )
     if is_review_outcome(case):
         deadline = court_deadline(case)
-        return _dated(f"Cette décision a été prise sur votre recours. Si vous n'êtes pas "
-                      f"d'accord, vous pouvez saisir {recourse.court.name}.", deadline, today,
-                      "Demandez conseil à une association ou au Défenseur des droits." + later,
-                      contact)
+        return _dated(
+            f"Cette décision a été prise sur votre recours. Si vous n'êtes pas "
+            f"d'accord, vous pouvez saisir {recourse.court.name}.",
+            deadline,
+            today,
+            "Demandez conseil à une association ou au Défenseur des droits." + later,
+            contact,
+        )
     first = dated_plan.first_recours
     assert first is not None
     route = first.route
     if route.kind == PREALABLE:
-        text = (f"Vous pouvez demander un nouvel examen {to(route.authority)}. C'est "
-                f"obligatoire avant d'aller devant le juge.")
+        text = (
+            f"Vous pouvez demander un nouvel examen {to(route.authority)}. C'est "
+            f"obligatoire avant d'aller devant le juge."
+        )
     elif route.kind == OBSERVATIONS:
         text = f"Vous pouvez donner votre avis {to(route.authority)}."
     else:
-        text = (f"Vous pouvez demander {to(route.authority)} de revoir cette décision : "
-                f"c'est un recours gracieux.")
-    if_past = (f"{upper_first(late_consequence(route))}{later}" if not route.is_recours
-               or route.kind == PREALABLE else
-               f"Un recours sera encore examiné, mais il ne permet plus d'aller devant le juge."
-               f"{later}")
+        text = (
+            f"Vous pouvez demander {to(route.authority)} de revoir cette décision : "
+            f"c'est un recours gracieux."
+        )
+    if_past = (
+        f"{upper_first(late_consequence(route))}{later}"
+        if not route.is_recours or route.kind == PREALABLE
+        else f"Un recours sera encore examiné, mais il ne permet plus d'aller devant le juge."
+        f"{later}"
+    )
     return _dated(text, first.last_day, today, if_past, contact)
 
 
-def _dated(text: str, deadline: date | None, today: date, if_past: str, contact: str
-           ) -> NextStep:
+def _dated(text: str, deadline: date | None, today: date, if_past: str, contact: str) -> NextStep:
     past = deadline is not None and today > deadline
     return NextStep(text, deadline, past, if_past if past else None, contact)

@@ -42,39 +42,53 @@ from shared.web.security import client_address
 
 bp = Blueprint("pages", __name__)
 
-WRONG = ("La référence ou le code d'accès ne correspond pas. Vérifiez les deux sur votre "
-         "courrier, puis réessayez.")
-TOO_MANY = ("Vous avez fait trop d'essais. Par sécurité, attendez 15 minutes avant de "
-            "réessayer. Vous pouvez aussi appeler le service indiqué sur votre courrier.")
+WRONG = (
+    "La référence ou le code d'accès ne correspond pas. Vérifiez les deux sur votre "
+    "courrier, puis réessayez."
+)
+TOO_MANY = (
+    "Vous avez fait trop d'essais. Par sécurité, attendez 15 minutes avant de "
+    "réessayer. Vous pouvez aussi appeler le service indiqué sur votre courrier."
+)
 CODE_LENGTH = 12
 
 
 def _check_form(reference: str, code: str) -> dict[str, str]:
     errors = {}
     if not re.match(REFERENCE, normalize_reference(reference)):
-        errors["reference"] = ("Indiquez la référence de votre courrier. Elle a la forme "
-                               "D-XXXXX-XXXXX : la lettre D, puis 10 lettres ou chiffres.")
+        errors["reference"] = (
+            "Indiquez la référence de votre courrier. Elle a la forme "
+            "D-XXXXX-XXXXX : la lettre D, puis 10 lettres ou chiffres."
+        )
     cleaned = normalize_code(code)
     if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
-        errors["code"] = ("Indiquez le code d'accès de votre courrier : 12 lettres ou "
-                          "chiffres, par exemple ABCD-EFGH-JKMN.")
+        errors["code"] = (
+            "Indiquez le code d'accès de votre courrier : 12 lettres ou "
+            "chiffres, par exemple ABCD-EFGH-JKMN."
+        )
     return errors
 
 
-def _index(reference: str = "", errors: dict[str, str] | None = None, status: int = 200,
-           headers: dict[str, str] | None = None) -> Response:
+def _index(
+    reference: str = "",
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     principal = current_principal()
     references = sorted(principal.references) if principal.kind == "usager" else []
-    page = render_template("explainer/index.html", reference=reference, errors=errors or {},
-                           references=references)
+    page = render_template(
+        "explainer/index.html", reference=reference, errors=errors or {}, references=references
+    )
     return Response(page, status=status, headers=headers)
 
 
 @bp.get("/accessibilite")
 def accessibility() -> str:
     """The accessibility statement (loi n° 2005-102, article 47; RGAA)."""
-    return render_template("explainer/accessibility.html",
-                           settings=current_app.config["EXPLICITE_SETTINGS"])
+    return render_template(
+        "explainer/accessibility.html", settings=current_app.config["EXPLICITE_SETTINGS"]
+    )
 
 
 @bp.get("/")
@@ -142,10 +156,18 @@ def _render(template: str, reading: Reading) -> str:
     view = reading.view
     # The readability score is for those who write the wording (agents, algorithm owners),
     # not for the person, to whom it means nothing.
-    return render_template(template, view=view, d=view.decision, doc=reading.document,
-                           today=reading.today, request_=view.request, formula=FORMULA,
-                           usager=principal.kind == "usager", legal_only=LEGAL_ONLY,
-                           contest_label=reading.contest_label)
+    return render_template(
+        template,
+        view=view,
+        d=view.decision,
+        doc=reading.document,
+        today=reading.today,
+        request_=view.request,
+        formula=FORMULA,
+        usager=principal.kind == "usager",
+        legal_only=LEGAL_ONLY,
+        contest_label=reading.contest_label,
+    )
 
 
 @bp.get("/d/<string:reference>")
@@ -172,13 +194,24 @@ def pdf(reference: str) -> Any:
     document, view = reading.document, reading.view
     if document is None or view.explanation is None:
         abort(404)
-    body = explanation_pdf(document, view.decision.reference, int(view.explanation.version),
-                           view.explanation.generated_at, reading.today, view.request,
-                           view.decision.log_hash)
+    body = explanation_pdf(
+        document,
+        view.decision.reference,
+        int(view.explanation.version),
+        view.explanation.generated_at,
+        reading.today,
+        view.request,
+        view.decision.log_hash,
+    )
     filename = f"explication-{view.decision.reference}-v{view.explanation.version}.pdf"
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.post("/d/<string:reference>/demande")
@@ -188,12 +221,15 @@ def formal_request(reference: str) -> Any:
         return reading
     decision = reading.view.decision
     record_request(decision.reference, current_principal())
-    return redirect(url_for("pages.explanation", reference=decision.reference,
-                            _anchor="demande"), 303)
+    return redirect(
+        url_for("pages.explanation", reference=decision.reference, _anchor="demande"), 303
+    )
 
 
-_LINK = re.compile(r"(https?://[^\s<]*[^\s<.,;:)»]|www\.[^\s<]*[^\s<.,;:)»]"
-                   r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+_LINK = re.compile(
+    r"(https?://[^\s<]*[^\s<.,;:)»]|www\.[^\s<]*[^\s<.,;:)»]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+)
 # Addresses never span a space or a tag: the text is cut into words in one pass, and _LINK,
 # whose backtracking grows with the square of what it scans, only reads words short enough to
 # be an address. Linear in the text, however hostile.
@@ -204,15 +240,18 @@ MAX_ADDRESS = 300
 @bp.app_template_filter("linkify")
 def linkify(text: str) -> Markup:
     """Escape the text, then make its web addresses and e-mail addresses links."""
+
     def link(match: re.Match[str]) -> str:
         url = match.group(0)
-        href = (url if url.startswith("http") else
-                f"mailto:{url}" if "@" in url else f"https://{url}")
+        href = (
+            url if url.startswith("http") else f"mailto:{url}" if "@" in url else f"https://{url}"
+        )
         return f'<a href="{href}">{url}</a>'
 
     def word(match: re.Match[str]) -> str:
         found = match.group(0)
         return found if len(found) > MAX_ADDRESS else _LINK.sub(link, found)
+
     return Markup(_WORD.sub(word, str(escape(text))))  # noqa: S704 - escaped just above
 
 

@@ -46,8 +46,9 @@ class ExplanationView:
         return int(self.history[-1].version) if self.history else 0
 
 
-def document_at(uow: ExplainerUnitOfWork, view: ExplanationView, context: ExplainerContext,
-                today: date) -> ExplanationDocument | None:
+def document_at(
+    uow: ExplainerUnitOfWork, view: ExplanationView, context: ExplainerContext, today: date
+) -> ExplanationDocument | None:
     """The frozen document with its dated sections built for `today` (`at_reading`): a
     deadline read after it has passed is shown as past. The sections take the explanation's
     own wording: its custom template if it has one (the default's if that template fails)."""
@@ -55,20 +56,24 @@ def document_at(uow: ExplainerUnitOfWork, view: ExplanationView, context: Explai
     if document is None or view.explanation is None:
         return None
     decision = view.decision
-    stored = uow.algorithms.get((decision.administration, decision.algorithm_id,
-                                 decision.algorithm_version))
+    stored = uow.algorithms.get(
+        (decision.administration, decision.algorithm_id, decision.algorithm_version)
+    )
     if stored is None:
         return document
     algorithm = context.algorithms.get(stored.document, stored.revision)
-    case = case_of(decision, algorithm, context,
-                   view.replaces.reference if view.replaces is not None else None)
+    case = case_of(
+        decision, algorithm, context, view.replaces.reference if view.replaces is not None else None
+    )
     fresh = dated_sections(case, today)
     template = _template_of(uow, algorithm.key, str(view.explanation.template))
     # A template that fails leaves the default wording, as when the explanation was generated.
     with suppress(BrokenTemplate):
         if template is not None:
-            fresh = {s.key: s for s in rewrite_sections(template, fresh.values(),
-                                                        template_context(case, today))}
+            fresh = {
+                s.key: s
+                for s in rewrite_sections(template, fresh.values(), template_context(case, today))
+            }
     return at_reading(document, case, today, fresh)
 
 
@@ -76,43 +81,67 @@ def contest_label(uow: ExplainerUnitOfWork, view: ExplanationView) -> str:
     """The words of the page's « contest » button, from the registry's routes: a report of a
     wrong datum against a preparatory measure, a contestation otherwise."""
     decision = view.decision
-    stored = uow.algorithms.get((decision.administration, decision.algorithm_id,
-                                 decision.algorithm_version))
+    stored = uow.algorithms.get(
+        (decision.administration, decision.algorithm_id, decision.algorithm_version)
+    )
     if stored is None:
         return contest_action(None)
     return contest_action(load_recourse(stored.document))
 
 
-def _template_of(uow: ExplainerUnitOfWork, key: tuple[str, str, str],
-                 label: str) -> CustomTemplate | None:
+def _template_of(
+    uow: ExplainerUnitOfWork, key: tuple[str, str, str], label: str
+) -> CustomTemplate | None:
     """The custom template an explanation was written with (`custom:<id>:v<n>`), if any."""
     if not label.startswith("custom:"):
         return None
-    row = next((r for r in uow.templates.history(key) if label == f"custom:{r.id}:v{r.version}"),
-               None)
-    return None if row is None else CustomTemplate(int(row.id), int(row.version),
-                                                   dict(row.sections))
+    row = next(
+        (r for r in uow.templates.history(key) if label == f"custom:{r.id}:v{r.version}"), None
+    )
+    return (
+        None if row is None else CustomTemplate(int(row.id), int(row.version), dict(row.sections))
+    )
 
 
-def read_explanation(uow: ExplainerUnitOfWork, reference: str, principal: Principal,
-                     version: int | None = None) -> ExplanationView | None:
+def read_explanation(
+    uow: ExplainerUnitOfWork, reference: str, principal: Principal, version: int | None = None
+) -> ExplanationView | None:
     """The view, or None alike when the reference is unknown and when it is not theirs."""
     decision = uow.decisions.by_reference(normalize_reference(reference))
     if decision is None or not may_read(uow, principal, decision):
         return None
     # Every reading of a person's explanation leaves a trace, theirs included (the caller
     # commits it).
-    audit.record(uow.session, t.audit, actor=actor_of(principal),
-                 administration=decision.administration, action="read",
-                 subject=f"explanation:{decision.reference}",
-                 purpose=("lecture par la personne concernée" if principal.kind == "usager"
-                          else "lecture par un agent de l'administration"))
-    explanation = (uow.explanations.version(decision.id, version) if version is not None
-                   else uow.explanations.latest(decision.id))
+    audit.record(
+        uow.session,
+        t.audit,
+        actor=actor_of(principal),
+        administration=decision.administration,
+        action="read",
+        subject=f"explanation:{decision.reference}",
+        purpose=(
+            "lecture par la personne concernée"
+            if principal.kind == "usager"
+            else "lecture par un agent de l'administration"
+        ),
+    )
+    explanation = (
+        uow.explanations.version(decision.id, version)
+        if version is not None
+        else uow.explanations.latest(decision.id)
+    )
     if version is not None and explanation is None:
         return None
-    replaces = (uow.decisions.find(decision.administration, decision.supersedes)
-                if decision.supersedes else None)
-    return ExplanationView(decision, explanation, uow.explanations.history(decision.id),
-                           recorded_request(uow, decision), replaces,
-                           uow.decisions.superseded_by(decision))
+    replaces = (
+        uow.decisions.find(decision.administration, decision.supersedes)
+        if decision.supersedes
+        else None
+    )
+    return ExplanationView(
+        decision,
+        explanation,
+        uow.explanations.history(decision.id),
+        recorded_request(uow, decision),
+        replaces,
+        uow.decisions.superseded_by(decision),
+    )

@@ -46,50 +46,97 @@ class Walk:
 
 
 WALKS = [
-    Walk("creche-attribution", "gracieux", "au maire de Ville-Exemple", "30 décembre 2026",
-         "le tribunal administratif dont relève Ville-Exemple"),
-    Walk("aide-transport-scolaire", "gracieux",
-         "au président du conseil régional de Région-Exemple", "30 décembre 2026",
-         "le tribunal administratif dont relève Chef-Lieu-Exemple, où siège la région"),
-    Walk("ciblage-controles", "signalement", "au service du contrôle de Caisse-Exemple", None,
-         "le pôle social du tribunal judiciaire dont relève votre domicile"),
-    Walk("aide-etat-test", "gracieux", "au directeur départemental de Test-Exemple",
-         "30 décembre 2026", "le tribunal administratif de Test-Ville"),
-    Walk("aide-etat-test", "hierarchique", "au préfet de Test-Exemple", "30 décembre 2026",
-         "le tribunal administratif de Test-Ville", filer="agent"),
-    Walk("aide-etat-test", "observations", "au directeur départemental de Test-Exemple",
-         "14 novembre 2026", "le tribunal administratif de Test-Ville"),
-    Walk("prestation-test", "prealable", "à la commission de recours amiable de Caisse-Exemple",
-         "30 décembre 2026", "le pôle social du tribunal judiciaire dont relève votre domicile",
-         filer="agent"),
+    Walk(
+        "creche-attribution",
+        "gracieux",
+        "au maire de Ville-Exemple",
+        "30 décembre 2026",
+        "le tribunal administratif dont relève Ville-Exemple",
+    ),
+    Walk(
+        "aide-transport-scolaire",
+        "gracieux",
+        "au président du conseil régional de Région-Exemple",
+        "30 décembre 2026",
+        "le tribunal administratif dont relève Chef-Lieu-Exemple, où siège la région",
+    ),
+    Walk(
+        "ciblage-controles",
+        "signalement",
+        "au service du contrôle de Caisse-Exemple",
+        None,
+        "le pôle social du tribunal judiciaire dont relève votre domicile",
+    ),
+    Walk(
+        "aide-etat-test",
+        "gracieux",
+        "au directeur départemental de Test-Exemple",
+        "30 décembre 2026",
+        "le tribunal administratif de Test-Ville",
+    ),
+    Walk(
+        "aide-etat-test",
+        "hierarchique",
+        "au préfet de Test-Exemple",
+        "30 décembre 2026",
+        "le tribunal administratif de Test-Ville",
+        filer="agent",
+    ),
+    Walk(
+        "aide-etat-test",
+        "observations",
+        "au directeur départemental de Test-Exemple",
+        "14 novembre 2026",
+        "le tribunal administratif de Test-Ville",
+    ),
+    Walk(
+        "prestation-test",
+        "prealable",
+        "à la commission de recours amiable de Caisse-Exemple",
+        "30 décembre 2026",
+        "le pôle social du tribunal judiciaire dont relève votre domicile",
+        filer="agent",
+    ),
 ]
 
 
 def decision_for(algorithm_id: str) -> dict[str, Any]:
     document = ALGORITHMS[algorithm_id]
-    base = sample_decision(algorithm_id if algorithm_id in {d["id"] for d in SAMPLE_ALGORITHMS}
-                           else "aide-transport-scolaire")
+    base = sample_decision(
+        algorithm_id
+        if algorithm_id in {d["id"] for d in SAMPLE_ALGORITHMS}
+        else "aide-transport-scolaire"
+    )
     decision = copy.deepcopy(base)
-    decision.update(algorithm={"id": document["id"], "version": document["version"]},
-                    administration=document["administration"], decided_at=DECIDED_AT,
-                    decision_id=f"{algorithm_id}-walk", notified_on=NOTIFIED_ON)
+    decision.update(
+        algorithm={"id": document["id"], "version": document["version"]},
+        administration=document["administration"],
+        decided_at=DECIDED_AT,
+        decision_id=f"{algorithm_id}-walk",
+        notified_on=NOTIFIED_ON,
+    )
     return decision
 
 
 def page_text(response: Any) -> str:
     """The page as its words, tags removed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ",
-                                         response.get_data(as_text=True))).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
 
 
 def file(world: Any, walk: Walk, reference: str) -> tuple[str, str]:
     """File through the person's form (or the console's, for an agent); return the form's
     text and the appeal's id."""
-    grounds = {"dispute-distance_km": "1", "claimed-distance_km": "5",
-               "reason-distance_km": "Le trajet réel fait 5 km, plan joint."}
+    grounds = {
+        "dispute-distance_km": "1",
+        "claimed-distance_km": "5",
+        "reason-distance_km": "Le trajet réel fait 5 km, plan joint.",
+    }
     if walk.algorithm_id == "creche-attribution":
-        grounds = {"dispute-quotient_familial": "1", "claimed-quotient_familial": "600",
-                   "reason-quotient_familial": "Mon quotient a baissé depuis ma séparation."}
+        grounds = {
+            "dispute-quotient_familial": "1",
+            "claimed-quotient_familial": "600",
+            "reason-quotient_familial": "Mon quotient a baissé depuis ma séparation.",
+        }
     if walk.algorithm_id == "ciblage-controles":
         grounds = {"account": "Mes ressources ont été déclarées le 3 septembre."}
     if walk.filer == "usager":
@@ -100,11 +147,20 @@ def file(world: Any, walk: Walk, reference: str) -> tuple[str, str]:
     else:
         client = sign_in(world.app.test_client(), f"instructeur-{world.administration}")
         form = page_text(client.get(f"/console/deposer?reference={reference}"))
-        response = client.post("/console/deposer", data={
-            "csrf_token": token_of(client), "reference": reference, "step": "file",
-            "channel": "letter", "postmarked_on": "2026-10-31", "kind": walk.kind,
-            "answer_by": "post", "postal_address": "Léa Dubois, 3 rue des Lilas, 99100 X",
-            **grounds})
+        response = client.post(
+            "/console/deposer",
+            data={
+                "csrf_token": token_of(client),
+                "reference": reference,
+                "step": "file",
+                "channel": "letter",
+                "postmarked_on": "2026-10-31",
+                "kind": walk.kind,
+                "answer_by": "post",
+                "postal_address": "Léa Dubois, 3 rue des Lilas, 99100 X",
+                **grounds,
+            },
+        )
     assert response.status_code == 303, page_text(response)[-1500:]
     return form, response.headers["Location"].split("/")[-1].split("?")[0]
 
@@ -121,11 +177,16 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     texts = court_texts(recourse.court) + (texts_of(route) if route else [])
 
     # The explanation the person read.
-    explained = ExplainedCase(Algorithm.from_document(document, 1),
-                              {**decision, "subject": {"ref": "x"}}, reference,
-                              "http://explicite.test", {"status": "consistent"})
-    explanation = " ".join(line for block in recourse_blocks(explained, date(2026, 11, 2))
-                           for line in block.lines())
+    explained = ExplainedCase(
+        Algorithm.from_document(document, 1),
+        {**decision, "subject": {"ref": "x"}},
+        reference,
+        "http://explicite.test",
+        {"status": "consistent"},
+    )
+    explanation = " ".join(
+        line for block in recourse_blocks(explained, date(2026, 11, 2)) for line in block.lines()
+    )
     assert walk.court in explanation
     step = next_step(explained, date(2026, 11, 2))
     if walk.kind in ("gracieux", "prealable"):
@@ -137,16 +198,24 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     # The form: what is filed, to whom, by when.
     form, public_id = file(world, walk, reference)
     if walk.kind == "signalement":
-        assert f"Vous signalez une information fausse {walk.authority}. Ce n'est pas un " \
-               f"recours" in form
+        assert (
+            f"Vous signalez une information fausse {walk.authority}. Ce n'est pas un "
+            f"recours" in form
+        )
         # Not contestable: the form never calls itself a contestation (review finding 5).
-        for word in ("Contester la décision", "contestez", "raison de contester",
-                     "Envoyer ma contestation"):
+        for word in (
+            "Contester la décision",
+            "contestez",
+            "raison de contester",
+            "Envoyer ma contestation",
+        ):
             assert word not in form, word
         assert "Signaler une information fausse" in form and "Envoyer mon signalement" in form
     else:
-        assert f"adressé{'es' if walk.kind == 'observations' else ''} {walk.authority}, au " \
-               f"plus tard le {walk.last_day}." in form
+        assert (
+            f"adressé{'es' if walk.kind == 'observations' else ''} {walk.authority}, au "
+            f"plus tard le {walk.last_day}." in form
+        )
 
     # The acknowledgement.
     client = world.app.test_client()
@@ -167,14 +236,15 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     # The decision letter, after a real examination.
     reviewer = sign_in(world.app.test_client(), f"instructrice-{world.administration}")
     token = token_of(reviewer)
-    assert reviewer.post(f"/console/appeals/{public_id}/claim",
-                         data={"csrf_token": token}).status_code == 303
+    assert (
+        reviewer.post(f"/console/appeals/{public_id}/claim", data={"csrf_token": token}).status_code
+        == 303
+    )
     examine(reviewer, public_id)
     # The decision form shows the letter's real opening for this appeal (review finding 7).
     dossier = page_text(reviewer.get(f"/console/appeals/{public_id}"))
     if walk.kind == "signalement":
-        assert "« Le choix de votre dossier pour un contrôle est maintenu, parce que … »" \
-            in dossier
+        assert "« Le choix de votre dossier pour un contrôle est maintenu, parce que … »" in dossier
         assert "Ne plus retenir le dossier" in dossier and "reste refusée" not in dossier
     else:
         assert "« Votre demande reste refusée, parce que … »" in dossier
@@ -182,8 +252,10 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     if route is not None and route.collegial:
         extra = {"body": route.authority, "deliberated_on": "2026-11-02"}
     form_data = decision_form(token, "maintained", grounds=1, **extra)
-    form_data["answer-g1"] = ("Le plan joint donne 5 km ; la distance retenue de 2,5 km vient "
-                              "du calculateur régional, vérifié le 2 novembre.")
+    form_data["answer-g1"] = (
+        "Le plan joint donne 5 km ; la distance retenue de 2,5 km vient "
+        "du calculateur régional, vérifié le 2 novembre."
+    )
     decided = reviewer.post(f"/console/appeals/{public_id}/decide", data=form_data)
     assert decided.status_code == 303, page_text(decided)[-2000:]
     letter = page_text(client.get(f"/d/{reference}/recours/{public_id}"))
@@ -191,13 +263,15 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     assert walk.court in letter
     assert "Instructrice Exemple, instructrice du service" in letter
     if walk.kind in ("gracieux", "hierarchique"):
-        assert "Un nouveau recours auprès de l'administration n'arrêterait pas ce délai." \
-            in letter
+        assert "Un nouveau recours auprès de l'administration n'arrêterait pas ce délai." in letter
     if route is not None and route.collegial:
-        assert (f"{route.authority[0].upper()}{route.authority[1:]} a pris cette décision lors "
-                f"de sa séance du 2 novembre 2026.") in letter
+        assert (
+            f"{route.authority[0].upper()}{route.authority[1:]} a pris cette décision lors "
+            f"de sa séance du 2 novembre 2026."
+        ) in letter
     if walk.kind == "signalement":
         assert "Le choix de votre dossier pour un contrôle est maintenu" in letter
-        assert "Vous pourrez contester la décision que la caisse prendra après le contrôle" \
-            in letter
+        assert (
+            "Vous pourrez contester la décision que la caisse prendra après le contrôle" in letter
+        )
     assert to("le maire") == "au maire"  # the one contraction every sentence uses

@@ -55,16 +55,21 @@ def test_filing_acknowledges_at_once_with_every_r112_5_item(world):
     assert "2 novembre 2026" in page  # date of receipt
     assert "Sans réponse le 2 janvier 2027, votre recours sera considéré comme rejeté" in page
     assert "L231-4" in page  # silence means rejection
-    for item in ("Service petite enfance de Ville-Exemple", "1 place de la Mairie",
-                 "petite-enfance@ville-exemple.fr", "01 23 45 67 89"):
+    for item in (
+        "Service petite enfance de Ville-Exemple",
+        "1 place de la Mairie",
+        "petite-enfance@ville-exemple.fr",
+        "01 23 45 67 89",
+    ):
         assert item in page
     assert "L411-2" in page and "tribunal administratif dont relève Ville-Exemple" in page
     assert "Vous avez fait un recours gracieux adressé au maire de Ville-Exemple." in page
     pdf = client.get(f"/d/D-CRECH-00001/recours/{public_id}/accuse-de-reception.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     with world.uow() as uow:
-        sent = uow.session.execute(select(t.dispatches.c.letter, t.dispatches.c.channel,
-                                          t.dispatches.c.recipient)).all()
+        sent = uow.session.execute(
+            select(t.dispatches.c.letter, t.dispatches.c.channel, t.dispatches.c.recipient)
+        ).all()
         events = [r.type for r in uow.session.execute(select(t.messaging.outbox.c.type))]
     assert [tuple(r) for r in sent] == [("acknowledgement", "email", "personne@example.org")]
     assert events == ["appeal.filed", "appeal.acknowledged"]
@@ -74,8 +79,10 @@ def test_a_selection_for_a_check_is_not_contestable_but_a_wrong_datum_can_be_rep
     client = world.app.test_client()
     as_usager(client, "D-CTRLE-00001")
     form = client.get("/d/D-CTRLE-00001/contester").get_data(as_text=True)
-    assert ("Vous signalez une information fausse au service du contrôle de Caisse-Exemple. Ce "
-            "n&#39;est pas un recours") in form
+    assert (
+        "Vous signalez une information fausse au service du contrôle de Caisse-Exemple. Ce "
+        "n&#39;est pas un recours"
+    ) in form
     assert "Vous ne pouvez pas refuser ce contrôle." in form
     response = contest(client, "D-CTRLE-00001", account="Mes ressources sont bien déclarées.")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -88,9 +95,16 @@ def test_a_selection_for_a_check_is_not_contestable_but_a_wrong_datum_can_be_rep
 def test_what_is_missing_or_wrong_is_said_beside_each_field(world):
     client = world.app.test_client()
     as_usager(client, "D-CRECH-00001")
-    response = contest(client, "D-CRECH-00001", **{
-        "dispute-quotient_familial": "1", "claimed-quotient_familial": "beaucoup",
-        "answer_by": "post", "email": ""})
+    response = contest(
+        client,
+        "D-CRECH-00001",
+        **{
+            "dispute-quotient_familial": "1",
+            "claimed-quotient_familial": "beaucoup",
+            "answer_by": "post",
+            "email": "",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Expliquez pourquoi vous contestez ce critère." in page
@@ -102,16 +116,23 @@ def test_attachments_are_checked_by_their_content_not_their_name(world):
     client = world.app.test_client()
     as_usager(client, "D-CRECH-00001")
     token = csrf(client, "/d/D-CRECH-00001/contester")
-    fake = {"csrf_token": token, "kind": "recours", "answer_by": "email",
-            "email": "a@example.org", "account": "Voici mes pièces.",
-            "attachments": [(io.BytesIO(b"MZ\x90\x00"), "attestation.pdf")]}
-    response = client.post("/d/D-CRECH-00001/contester", data=fake,
-                           content_type="multipart/form-data")
+    fake = {
+        "csrf_token": token,
+        "kind": "recours",
+        "answer_by": "email",
+        "email": "a@example.org",
+        "account": "Voici mes pièces.",
+        "attachments": [(io.BytesIO(b"MZ\x90\x00"), "attestation.pdf")],
+    }
+    response = client.post(
+        "/d/D-CRECH-00001/contester", data=fake, content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert "ni un PDF, ni une image" in response.get_data(as_text=True)
     good = {**fake, "attachments": [(io.BytesIO(PDF), "../../attestation.pdf")]}
-    response = client.post("/d/D-CRECH-00001/contester", data=good,
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/d/D-CRECH-00001/contester", data=good, content_type="multipart/form-data"
+    )
     assert response.status_code == 303
     with world.uow() as uow:
         stored = uow.session.execute(select(t.attachments)).one()
@@ -135,11 +156,15 @@ def test_filing_is_rate_limited_per_decision(world):
 
 def test_the_api_files_and_reads_for_the_session_holder_only(world):
     client = world.app.test_client()
-    body = {"reference": "D-TRANS-00001", "answer_by": "email", "email": "a@example.org",
-            "disputed": [{"criterion": "distance_km", "reason": "J'habite à 4 km.",
-                          "claimed_value": 4}],
-            "attachments": [{"filename": "plan.pdf",
-                             "content_base64": base64.b64encode(PDF).decode()}]}
+    body = {
+        "reference": "D-TRANS-00001",
+        "answer_by": "email",
+        "email": "a@example.org",
+        "disputed": [
+            {"criterion": "distance_km", "reason": "J'habite à 4 km.", "claimed_value": 4}
+        ],
+        "attachments": [{"filename": "plan.pdf", "content_base64": base64.b64encode(PDF).decode()}],
+    }
     assert client.post("/api/v1/appeals", json=body).status_code == 401
     as_usager(client, "D-TRANS-00001")
     token = csrf(client, "/d/D-TRANS-00001/contester")
@@ -153,6 +178,7 @@ def test_the_api_files_and_reads_for_the_session_holder_only(world):
     stranger = world.app.test_client()
     as_usager(stranger, "D-CRECH-00001")
     assert stranger.get(f"/api/v1/appeals/{answer['id']}").status_code == 404
-    bad = client.post("/api/v1/appeals", json={**body, "answer_by": "pigeon"},
-                      headers={"X-CSRF-Token": token})
+    bad = client.post(
+        "/api/v1/appeals", json={**body, "answer_by": "pigeon"}, headers={"X-CSRF-Token": token}
+    )
     assert bad.status_code == 400 and "answer_by" in bad.json["error"]["fields"]

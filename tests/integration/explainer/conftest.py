@@ -34,8 +34,9 @@ def sample(algorithm_id: str) -> dict[str, Any]:
     return copy.deepcopy(next(d for d in SAMPLE_ALGORITHMS if d["id"] == algorithm_id))
 
 
-def decision_of(algorithm_id: str, *, favourable: bool | None = None, seed: int = 3,
-                **changes: Any) -> dict[str, Any]:
+def decision_of(
+    algorithm_id: str, *, favourable: bool | None = None, seed: int = 3, **changes: Any
+) -> dict[str, Any]:
     """A sample decision of that algorithm (refused unless said otherwise), without contact.
 
     The generator's draws depend on the hour it runs (agents decide on weekdays from 8 h to
@@ -63,18 +64,30 @@ class Logged:
         self.replay = replay or {"status": "consistent", "differences": []}
 
     def event(self) -> Event:
-        return Event(topology.DECISION_LOGGED, self.decision["administration"], {
-            "decision": self.decision, "contact": {"email": "personne@example.org"},
-            "reference": self.reference, "access_code": self.access_code,
-            "access_code_hash": hash_access_code(SECRET, self.access_code),
-            "public_url": f"http://explicite.test/d/{self.reference}",
-            "algorithm": dict(self.decision["algorithm"]), "replay": self.replay,
-            "log": {"seq": 1, "hash": "a" * 64}, "channel": "amqp"})
+        return Event(
+            topology.DECISION_LOGGED,
+            self.decision["administration"],
+            {
+                "decision": self.decision,
+                "contact": {"email": "personne@example.org"},
+                "reference": self.reference,
+                "access_code": self.access_code,
+                "access_code_hash": hash_access_code(SECRET, self.access_code),
+                "public_url": f"http://explicite.test/d/{self.reference}",
+                "algorithm": dict(self.decision["algorithm"]),
+                "replay": self.replay,
+                "log": {"seq": 1, "hash": "a" * 64},
+                "channel": "amqp",
+            },
+        )
 
 
 def registered(document: dict[str, Any], revision: int = 1) -> Event:
-    return Event(topology.ALGORITHM_REGISTERED, document["administration"],
-                 {"algorithm": document, "revision": revision})
+    return Event(
+        topology.ALGORITHM_REGISTERED,
+        document["administration"],
+        {"algorithm": document, "revision": revision},
+    )
 
 
 class Harness:
@@ -100,9 +113,18 @@ class Harness:
         from shared.messaging.message import OutgoingMessage
 
         with MemoryTransport(self.broker, "svc-decision-log").publisher() as publisher:
-            publisher.publish([OutgoingMessage(exchange="", routing_key=queue, body=body,
-                                               message_id=message_id, type="unknown",
-                                               schema="unknown")])
+            publisher.publish(
+                [
+                    OutgoingMessage(
+                        exchange="",
+                        routing_key=queue,
+                        body=body,
+                        message_id=message_id,
+                        type="unknown",
+                        schema="unknown",
+                    )
+                ]
+            )
         self.drain()
 
     def drain(self) -> None:
@@ -129,16 +151,25 @@ class Harness:
 
     def explanations(self, reference: str) -> list[Any]:
         with self.service.engine.connect() as connection:
-            return list(connection.execute(select(t.explanations).where(
-                t.explanations.c.reference == reference).order_by(t.explanations.c.version)))
+            return list(
+                connection.execute(
+                    select(t.explanations)
+                    .where(t.explanations.c.reference == reference)
+                    .order_by(t.explanations.c.version)
+                )
+            )
 
 
 @pytest.fixture
 def settings(tmp_path: Any) -> Settings:
     # As in production: the app is reached only through the gateway, one proxy.
-    return Settings(secret_key=SECRET, transport="memory",
-                    database_urls={"explainer": f"sqlite:///{tmp_path / 'explainer.db'}"},
-                    public_url="http://explicite.test", trusted_proxies=1)
+    return Settings(
+        secret_key=SECRET,
+        transport="memory",
+        database_urls={"explainer": f"sqlite:///{tmp_path / 'explainer.db'}"},
+        public_url="http://explicite.test",
+        trusted_proxies=1,
+    )
 
 
 @pytest.fixture
@@ -169,16 +200,24 @@ def csrf(client: FlaskClient, path: str = "/") -> str:
     page = client.get(path).get_data(as_text=True)
     marker = f'name="{CSRF_FIELD}" value="'
     start = page.index(marker) + len(marker)
-    return page[start:page.index('"', start)]
+    return page[start : page.index('"', start)]
 
 
-def open_decision(client: FlaskClient, reference: str, code: str,
-                  address: str = "203.0.113.7") -> Any:
-    return client.post("/", data={CSRF_FIELD: csrf(client), "reference": reference,
-                                  "code": code}, environ_base={"REMOTE_ADDR": address})
+def open_decision(
+    client: FlaskClient, reference: str, code: str, address: str = "203.0.113.7"
+) -> Any:
+    return client.post(
+        "/",
+        data={CSRF_FIELD: csrf(client), "reference": reference, "code": code},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def as_agent(client: FlaskClient, administration: str, *roles: str) -> None:
     with client.session_transaction() as session:
-        session["agent"] = {"id": "agent-1", "administration": administration,
-                            "roles": list(roles), "at": time.time()}
+        session["agent"] = {
+            "id": "agent-1",
+            "administration": administration,
+            "roles": list(roles),
+            "at": time.time(),
+        }

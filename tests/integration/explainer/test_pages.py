@@ -70,23 +70,35 @@ def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     text = _text(page)
     decided = datetime.fromisoformat(creche.decision["decided_at"]).astimezone(PARIS)
-    quotient = next(c["value"] for c in creche.decision["criteria"]
-                    if c["code"] == "quotient_familial")
+    quotient = next(
+        c["value"] for c in creche.decision["criteria"] if c["code"] == "quotient_familial"
+    )
     for expected in (
-        "L'essentiel", f"Décision du {format_date(decided)} : place en crèche non proposée.",
+        "L'essentiel",
+        f"Décision du {format_date(decided)} : place en crèche non proposée.",
         "Une question ? Appelez le 01 23 45 67 89",
         "Le rôle de l'algorithme",
         "La commission d'attribution des places en crèche a décidé, avec l'aide d'un algorithme",
-        "Vos informations et leur effet", "Quotient familial de la famille",
-        NBSP.sub(" ", format_value(quotient)), "Le calcul",
-        "Les étapes du traitement", "Les textes qui fondent cette décision",
-        "Ce qui aurait changé le résultat", "Les critères liés à un motif de discrimination",
-        "Vos recours et vos délais", "Comment contester cette décision",
-        "Votre droit d'obtenir les règles", "CADA", "ne prolonge pas le délai pour contester",
-        "Vos données personnelles", "dpd@ville-exemple.fr", "www.cnil.fr",
+        "Vos informations et leur effet",
+        "Quotient familial de la famille",
+        NBSP.sub(" ", format_value(quotient)),
+        "Le calcul",
+        "Les étapes du traitement",
+        "Les textes qui fondent cette décision",
+        "Ce qui aurait changé le résultat",
+        "Les critères liés à un motif de discrimination",
+        "Vos recours et vos délais",
+        "Comment contester cette décision",
+        "Votre droit d'obtenir les règles",
+        "CADA",
+        "ne prolonge pas le délai pour contester",
+        "Vos données personnelles",
+        "dpd@ville-exemple.fr",
+        "www.cnil.fr",
         "Faire la demande officielle",
         "Vos recours en détail, les textes de loi et la mention de votre courrier",
-        "article R311-3-1-2 (3°)", "L411-2 et L231-4",
+        "article R311-3-1-2 (3°)",
+        "L411-2 et L231-4",
     ):
         assert expected in text, expected
     html = page.get_data(as_text=True)
@@ -114,8 +126,9 @@ def test_a_wrong_code_reveals_nothing_not_even_whether_the_reference_exists(clie
     unknown = open_decision(client, "D-00000-00000", "ABCD-EFGH-JKMN")
     assert wrong.status_code == unknown.status_code == 400
     # The same page, but for the reference the person typed, given back to them.
-    assert _without_token(wrong).replace(creche.reference, "D-00000-00000") == \
-        _without_token(unknown)
+    assert _without_token(wrong).replace(creche.reference, "D-00000-00000") == _without_token(
+        unknown
+    )
     assert "La référence ou le code d'accès ne correspond pas" in _text(wrong)
     assert 'aria-invalid="true"' in wrong.get_data(as_text=True)
     # No session was granted: the page asks for the code, as for anyone.
@@ -123,8 +136,9 @@ def test_a_wrong_code_reveals_nothing_not_even_whether_the_reference_exists(clie
 
 
 def test_malformed_input_gets_messages_tied_to_their_fields(client):
-    response = client.post("/", data={CSRF_FIELD: csrf(client), "reference": "12",
-                                      "code": "<script>"})
+    response = client.post(
+        "/", data={CSRF_FIELD: csrf(client), "reference": "12", "code": "<script>"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'aria-describedby="reference-hint reference-error"' in page
@@ -136,8 +150,12 @@ def test_attempts_on_one_reference_are_limited_across_processes(explainer, crech
     first, second = (create_app(explainer.settings, explainer).test_client() for _ in range(2))
     for attempt in range(5):
         client = first if attempt % 2 else second
-        assert open_decision(client, creche.reference, "ABCD-EFGH-JKMN",
-                             address=f"198.51.100.{attempt}").status_code == 400
+        assert (
+            open_decision(
+                client, creche.reference, "ABCD-EFGH-JKMN", address=f"198.51.100.{attempt}"
+            ).status_code
+            == 400
+        )
     # Even the right code, from a new address, waits: the reference is being guessed at.
     blocked = open_decision(first, creche.reference, creche.access_code, "192.0.2.99")
     assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "900"
@@ -146,20 +164,27 @@ def test_attempts_on_one_reference_are_limited_across_processes(explainer, crech
 
 def test_attempts_from_one_address_are_limited(client, creche):
     for number in range(10):
-        assert open_decision(client, f"D-00000-{number:05d}", "ABCD-EFGH-JKMN").status_code \
-            == 400
+        assert open_decision(client, f"D-00000-{number:05d}", "ABCD-EFGH-JKMN").status_code == 400
     assert open_decision(client, creche.reference, creche.access_code).status_code == 429
-    assert open_decision(client, creche.reference, creche.access_code,
-                         address="192.0.2.1").status_code == 303
+    assert (
+        open_decision(client, creche.reference, creche.access_code, address="192.0.2.1").status_code
+        == 303
+    )
 
 
 def test_behind_the_gateway_the_forwarded_address_is_the_one_counted(client, creche):
     def attempt(number: int):
-        return client.post("/", data={CSRF_FIELD: csrf(client),
-                                      "reference": f"D-00000-{number:05d}",
-                                      "code": "ABCD-EFGH-JKMN"},
-                           environ_base={"REMOTE_ADDR": "10.0.0.2"},
-                           headers={"X-Forwarded-For": f"198.51.100.9, 203.0.113.{number}"})
+        return client.post(
+            "/",
+            data={
+                CSRF_FIELD: csrf(client),
+                "reference": f"D-00000-{number:05d}",
+                "code": "ABCD-EFGH-JKMN",
+            },
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+            headers={"X-Forwarded-For": f"198.51.100.9, 203.0.113.{number}"},
+        )
+
     for number in range(10):
         assert attempt(number).status_code == 400  # ten people behind one gateway
     assert attempt(50).status_code == 400  # the eleventh is not blocked
@@ -168,22 +193,30 @@ def test_behind_the_gateway_the_forwarded_address_is_the_one_counted(client, cre
 def test_a_client_cannot_escape_the_limit_by_forging_the_forwarded_header(client, creche):
     # The gateway appends the address it saw to whatever the client sent: only that one counts.
     for number in range(11):
-        response = client.post("/", data={CSRF_FIELD: csrf(client),
-                                          "reference": f"D-00000-{number:05d}",
-                                          "code": "ABCD-EFGH-JKMN"},
-                               environ_base={"REMOTE_ADDR": "10.0.0.2"},
-                               headers={"X-Forwarded-For":
-                                        f"198.51.100.{number}, 93.184.216.34"})
+        response = client.post(
+            "/",
+            data={
+                CSRF_FIELD: csrf(client),
+                "reference": f"D-00000-{number:05d}",
+                "code": "ABCD-EFGH-JKMN",
+            },
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+            headers={"X-Forwarded-For": f"198.51.100.{number}, 93.184.216.34"},
+        )
     assert response.status_code == 429
 
 
 def test_only_the_holder_the_chain_and_agents_of_the_administration_may_read(
-        client, app, harness, creche):
+    client, app, harness, creche
+):
     other = Logged(decision_of("creche-attribution", seed=8))
     harness.publish(other.event())
     assert client.get(f"/d/{creche.reference}").status_code == 302
-    assert client.get(f"/d/{creche.reference}").headers["Location"].endswith(
-        f"/?reference={creche.reference}")
+    assert (
+        client.get(f"/d/{creche.reference}")
+        .headers["Location"]
+        .endswith(f"/?reference={creche.reference}")
+    )
     open_decision(client, other.reference, other.access_code)
     for path in ("", "/imprimer", "/pdf"):
         assert client.get(f"/d/{creche.reference}{path}").status_code == 404
@@ -196,9 +229,15 @@ def test_only_the_holder_the_chain_and_agents_of_the_administration_may_read(
 
 
 def test_the_holder_of_either_code_reads_a_decision_and_its_revision(client, harness, creche):
-    revised = Logged(decision_of("creche-attribution", favourable=True, seed=4,
-                                 supersedes=creche.decision["decision_id"],
-                                 decision_id=creche.decision["decision_id"] + "-R"))
+    revised = Logged(
+        decision_of(
+            "creche-attribution",
+            favourable=True,
+            seed=4,
+            supersedes=creche.decision["decision_id"],
+            decision_id=creche.decision["decision_id"] + "-R",
+        )
+    )
     harness.publish(revised.event())
     open_decision(client, creche.reference, creche.access_code)
     page = client.get(f"/d/{creche.reference}")
@@ -218,7 +257,8 @@ def test_printable_version_and_pdf(client, creche):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF-") and pdf.data.rstrip().endswith(b"%%EOF")
     assert pdf.headers["Content-Disposition"] == (
-        f'attachment; filename="explication-{creche.reference}-v1.pdf"')
+        f'attachment; filename="explication-{creche.reference}-v1.pdf"'
+    )
     check_accessible_pdf(pdf.data, "Explication de votre décision")
     text = " ".join(NBSP.sub(" ", p.extract_text()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
     today = datetime.now(UTC).astimezone(PARIS).date()
@@ -239,7 +279,7 @@ def check_accessible_pdf(data: bytes, title: str) -> None:
     assert catalog["/Lang"] == "fr"
     assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
     assert reader.metadata is not None and reader.metadata.title == title
-    assert b"pdfuaid:part=\"1\"" in catalog["/Metadata"].get_object().get_data()
+    assert b'pdfuaid:part="1"' in catalog["/Metadata"].get_object().get_data()
     roles: set[str] = set()
 
     def walk(node: object) -> None:
@@ -256,14 +296,16 @@ def check_accessible_pdf(data: bytes, title: str) -> None:
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
-                else font
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
             descriptor = descendant["/FontDescriptor"].get_object()
             assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
 
 
 def test_the_formal_request_is_recorded_once_with_its_deadline_and_announced(
-        client, harness, creche):
+    client, harness, creche
+):
     open_decision(client, creche.reference, creche.access_code)
     token = csrf(client, f"/d/{creche.reference}")
     for _ in range(2):
@@ -286,8 +328,12 @@ def test_the_formal_request_is_recorded_once_with_its_deadline_and_announced(
 
 
 def test_forms_refuse_a_missing_csrf_token(client, creche):
-    assert client.post("/", data={"reference": creche.reference,
-                                  "code": creche.access_code}).status_code == 403
+    assert (
+        client.post(
+            "/", data={"reference": creche.reference, "code": creche.access_code}
+        ).status_code
+        == 403
+    )
     open_decision(client, creche.reference, creche.access_code)
     assert client.post(f"/d/{creche.reference}/demande").status_code == 403
 
@@ -302,8 +348,7 @@ def test_signing_out_forgets_the_decisions(client, creche):
 
 
 @pytest.mark.parametrize("favourable", [False, True], ids=["selected", "not-selected"])
-def test_a_selection_for_a_check_offers_a_report_not_a_contestation(client, harness,
-                                                                     favourable):
+def test_a_selection_for_a_check_offers_a_report_not_a_contestation(client, harness, favourable):
     """The selection cannot be contested (a preparatory measure): the page says so, and its
     button must not say « Contester » right under it; what the person can do is report a
     wrong datum (review finding 5)."""
@@ -313,8 +358,10 @@ def test_a_selection_for_a_check_offers_a_report_not_a_contestation(client, harn
     page = client.get(f"/d/{logged.reference}")
     text = _text(page)
     assert page.status_code == 200
-    assert f'href="/d/{logged.reference}/contester">Signaler une information fausse</a>' \
+    assert (
+        f'href="/d/{logged.reference}/contester">Signaler une information fausse</a>'
         in page.get_data(as_text=True)
+    )
     assert "Contester cette décision" not in text and "Comment contester" not in text
     assert "Comment signaler une information fausse" in text
 
@@ -327,8 +374,9 @@ def test_a_decision_waiting_for_its_algorithm_opens_on_a_waiting_page(client, ha
     assert page.status_code == 200 and "Votre explication est en préparation" in _text(page)
     assert client.get(f"/d/{parked.reference}/pdf").status_code == 404
     token = csrf(client, f"/d/{parked.reference}")
-    assert client.post(f"/d/{parked.reference}/demande",
-                       data={CSRF_FIELD: token}).status_code == 409
+    assert (
+        client.post(f"/d/{parked.reference}/demande", data={CSRF_FIELD: token}).status_code == 409
+    )
 
 
 def test_every_version_stays_readable(client, harness, creche):
@@ -373,7 +421,8 @@ def test_the_statement_says_what_the_administration_configured(explainer):
         accessibility_status="partiellement",
         accessibility_audit="Audit du 3 mars 2027 par un auditeur externe : 87 % des critères.",
         accessibility_publisher="La Ville d'Exemple",
-        accessibility_contact="accessibilite@ville-exemple.fr, 01 23 45 67 89")
+        accessibility_contact="accessibilite@ville-exemple.fr, 01 23 45 67 89",
+    )
     client = create_app(settings, explainer).test_client()
     text = _text(client.get("/accessibilite"))
     assert "La Ville d'Exemple s'engage à rendre ce service accessible" in text

@@ -13,33 +13,73 @@ from shared.mail import Attachment, Mail, MailCatcher, MailError, SmtpMailer
 T0 = datetime(2026, 11, 2, tzinfo=UTC)
 
 
-def appeal(ref: str, outcome: str | None, *, days: float = 10, exam: int = 900,
-           reviewer: str = "a", new_code: str | None = None, corrections=None,
-           grounds=("revenu",), version: str = "1", in_time: bool | None = True,
-           written: bool = True, kind: str = "gracieux",
-           examination: dict | None = None) -> SimpleNamespace:
+def appeal(
+    ref: str,
+    outcome: str | None,
+    *,
+    days: float = 10,
+    exam: int = 900,
+    reviewer: str = "a",
+    new_code: str | None = None,
+    corrections=None,
+    grounds=("revenu",),
+    version: str = "1",
+    in_time: bool | None = True,
+    written: bool = True,
+    kind: str = "gracieux",
+    examination: dict | None = None,
+) -> SimpleNamespace:
     decided = T0 + timedelta(days=days) if outcome else None
     return SimpleNamespace(
-        reference=ref, algorithm_id="creche", algorithm_version=version,
-        status="decided" if outcome else "in_review", outcome=outcome,
-        new_outcome_code=new_code, received_at=T0, decided_at=decided,
-        legal_due_at=T0 + timedelta(days=61), internal_due_at=T0 + timedelta(days=7),
-        examined_seconds=exam if outcome else None, decided_by=reviewer if outcome else None,
-        corrections=corrections or {}, grounds=[{"criterion": c} for c in grounds],
-        in_time=in_time, written=written, kind=kind, examination=examination)
+        reference=ref,
+        algorithm_id="creche",
+        algorithm_version=version,
+        status="decided" if outcome else "in_review",
+        outcome=outcome,
+        new_outcome_code=new_code,
+        received_at=T0,
+        decided_at=decided,
+        legal_due_at=T0 + timedelta(days=61),
+        internal_due_at=T0 + timedelta(days=7),
+        examined_seconds=exam if outcome else None,
+        decided_by=reviewer if outcome else None,
+        corrections=corrections or {},
+        grounds=[{"criterion": c} for c in grounds],
+        in_time=in_time,
+        written=written,
+        kind=kind,
+        examination=examination,
+    )
 
 
 def test_overturns_delays_criteria_and_rubber_stamping():
     flipped = {"recomputation": {"flips": True}, "targeted": True}
-    appeals = [appeal("A", "maintained", days=2, exam=30, reviewer="fast",
-                      examination={**flipped, "confirmed_by": "sup", "sent_back": 1}),
-               appeal("B", "maintained", days=4, exam=40, reviewer="fast", in_time=False,
-                      written=False, examination={"recomputation": {"flips": False}}),
-               appeal("C", "amended", days=12, new_code="attribution",
-                      corrections={"revenu": [1300, 900]}),
-               appeal("D", "amended", days=20, new_code="refus", corrections={"age": [3, 4]}),
-               appeal("E", "annulled", days=70),
-               appeal("F", None)]
+    appeals = [
+        appeal(
+            "A",
+            "maintained",
+            days=2,
+            exam=30,
+            reviewer="fast",
+            examination={**flipped, "confirmed_by": "sup", "sent_back": 1},
+        ),
+        appeal(
+            "B",
+            "maintained",
+            days=4,
+            exam=40,
+            reviewer="fast",
+            in_time=False,
+            written=False,
+            examination={"recomputation": {"flips": False}},
+        ),
+        appeal(
+            "C", "amended", days=12, new_code="attribution", corrections={"revenu": [1300, 900]}
+        ),
+        appeal("D", "amended", days=20, new_code="refus", corrections={"age": [3, 4]}),
+        appeal("E", "annulled", days=70),
+        appeal("F", None),
+    ]
     codes = dict.fromkeys("ABCDEF", "refus")
     stats = compute(appeals, codes, T0 + timedelta(days=80), short_seconds=120)
     version = stats.versions[0]
@@ -59,10 +99,14 @@ def test_overturns_delays_criteria_and_rubber_stamping():
 
 def test_the_smtp_adapter_delivers_to_the_catcher_with_the_pdf(tmp_path):
     with MailCatcher(tmp_path) as catcher:
-        SmtpMailer(catcher.url).send(Mail(
-            to="lea@example.org", subject="Accusé de réception — recours",
-            text="Bonjour,\n.\nVotre recours du 2 novembre 2026 : 1\u202f200 €.",
-            attachments=(Attachment("ar.pdf", "application/pdf", b"%PDF-1.4"),)))
+        SmtpMailer(catcher.url).send(
+            Mail(
+                to="lea@example.org",
+                subject="Accusé de réception — recours",
+                text="Bonjour,\n.\nVotre recours du 2 novembre 2026 : 1\u202f200 €.",
+                attachments=(Attachment("ar.pdf", "application/pdf", b"%PDF-1.4"),),
+            )
+        )
         deadline = time.monotonic() + 5
         while not catcher.messages and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -75,8 +119,7 @@ def test_the_smtp_adapter_delivers_to_the_catcher_with_the_pdf(tmp_path):
 
 def test_an_unreachable_server_is_a_mail_error():
     try:
-        SmtpMailer("smtp://127.0.0.1:1", timeout=2).send(Mail(to="a@b.fr", subject="s",
-                                                              text="t"))
+        SmtpMailer("smtp://127.0.0.1:1", timeout=2).send(Mail(to="a@b.fr", subject="s", text="t"))
     except MailError as exc:
         assert "refused" in str(exc).lower() or "connect" in str(exc).lower()
     else:

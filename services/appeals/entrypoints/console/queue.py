@@ -54,22 +54,32 @@ def queue() -> Any:
     now = app.now()
     with app.uow() as uow:
         row = uow.office.agent(me.id)
-        teams = (row.teams if row is not None and not me.has_any("supervisor", "admin")
-                 else None)
+        teams = row.teams if row is not None and not me.has_any("supervisor", "admin") else None
         statuses = [rules.DECIDED] if view == "decides" else list(rules.OPEN_STATUSES)
-        rows = uow.appeals.listing(me.administration, statuses=statuses, teams=teams,
-                                   algorithm_id=algorithm, hidden_teams=me.kept_out_of,
-                                   limit=500)
+        rows = uow.appeals.listing(
+            me.administration,
+            statuses=statuses,
+            teams=teams,
+            algorithm_id=algorithm,
+            hidden_teams=me.kept_out_of,
+            limit=500,
+        )
         names = uow.read.algorithm_names(me.administration)
-        counts = {name: len(_select(name, rows, me, now)) for name in VIEWS
-                  if name != "decides"}
+        counts = {name: len(_select(name, rows, me, now)) for name in VIEWS if name != "decides"}
     items = _select(view, rows, me, now)
-    return render_template("appeals/console/queue.html", agent=me, view=view, views=VIEWS,
-                           items=items, names=names, algorithm=algorithm, now=now,
-                           counts=counts, overdue=lambda r: dl.is_overdue(
-                               now, r.legal_due_at, r.internal_due_at),
-                           soon=lambda r: dl.is_soon_to_lapse(
-                               now, r.legal_due_at, r.internal_due_at))
+    return render_template(
+        "appeals/console/queue.html",
+        agent=me,
+        view=view,
+        views=VIEWS,
+        items=items,
+        names=names,
+        algorithm=algorithm,
+        now=now,
+        counts=counts,
+        overdue=lambda r: dl.is_overdue(now, r.legal_due_at, r.internal_due_at),
+        soon=lambda r: dl.is_soon_to_lapse(now, r.legal_due_at, r.internal_due_at),
+    )
 
 
 @bp.get("/statistiques")
@@ -90,11 +100,21 @@ def statistics() -> Any:
         labels: dict[tuple[str, str], str] = {}
         for key in {(a.algorithm_id, a.algorithm_version) for a in appeals}:
             algorithm = uow.read.algorithm(me.administration, *key) or {}
-            labels.update({(key[0], c["code"]): c.get("label", c["code"])
-                           for c in algorithm.get("criteria", ())})
+            labels.update(
+                {
+                    (key[0], c["code"]): c.get("label", c["code"])
+                    for c in algorithm.get("criteria", ())
+                }
+            )
         readability = uow.read.readability_by_version(me.administration, READABILITY_TARGET)
     stats = compute(appeals, codes, app.now(), app.config.short_examination_seconds)
-    return render_template("appeals/console/statistics.html", agent=me, stats=stats,
-                           names=names, labels=labels, readability=readability,
-                           readability_target=READABILITY_TARGET,
-                           short_minutes=app.config.short_examination_seconds / 60)
+    return render_template(
+        "appeals/console/statistics.html",
+        agent=me,
+        stats=stats,
+        names=names,
+        labels=labels,
+        readability=readability,
+        readability_target=READABILITY_TARGET,
+        short_minutes=app.config.short_examination_seconds / 60,
+    )

@@ -253,7 +253,9 @@ def late_answer_sentence(start: Start) -> str:
     new court delay (a recours made after the delay does not prorogate it: CE, Sect., 5 juin
     1953, Dame veuve Meignen, as reported by A. Icard, jurisconsulte.net). Unless the person
     received the decision later than we counted, or it did not state its voies et délais
-    (R421-5 CJA): then they may still go to court, and should seek advice."""
+    (R421-5 CJA): then they may still go to court, and should seek advice. « Un requérant
+    n'est pas recevable à contester une décision expresse confirmative d'une décision de rejet
+    devenue définitive » (CE, 17 juin 2019, n° 413797, tables, read on ArianeWeb)."""
     unless = (
         "Si la décision que vous avez reçue n'indiquait pas les délais de recours"
         if start.notified

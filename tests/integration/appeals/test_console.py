@@ -331,4 +331,6 @@ def test_statistics_for_supervisors_and_algorithm_owners(world):
             .get("/console/statistiques")
             .get_data(as_text=True)
         )
-        assert "100 %" in page and "quotient_familial" in page and "À examiner" in page
+        assert "100 %" in page and "À examiner" in page
+        # The criterion by its label, not its code (review finding 20).
+        assert "Quotient familial de la famille" in page and "quotient_familial" not in page

@@ -38,15 +38,20 @@ def sample(algorithm_id: str) -> dict[str, Any]:
 def decision_of(
     algorithm_id: str, *, favourable: bool | None = None, seed: int = 3, **changes: Any
 ) -> dict[str, Any]:
-    """A sample decision of that algorithm (refused unless said otherwise), without contact."""
-    for candidate in generate_decisions(60, seed=seed):
-        if candidate["algorithm"]["id"] != algorithm_id:
-            continue
-        if favourable is not None and candidate["outcome"]["favourable"] != favourable:
-            continue
-        body = {**candidate, **changes}
-        body["subject"] = {"ref": candidate["subject"]["ref"]}
-        return body
+    """A sample decision of that algorithm (refused unless said otherwise), without contact.
+
+    The generator's draws depend on the hour it runs (agents decide on weekdays from 8 h to
+    18 h), so one seed may hold no decision of the kind asked at some hours: the next seeds
+    are tried, as appeals' `sample_decision` does."""
+    for offset in range(200):
+        for candidate in generate_decisions(60, seed=seed + offset):
+            if candidate["algorithm"]["id"] != algorithm_id:
+                continue
+            if favourable is not None and candidate["outcome"]["favourable"] != favourable:
+                continue
+            body = {**candidate, **changes}
+            body["subject"] = {"ref": candidate["subject"]["ref"]}
+            return body
     raise AssertionError(f"no such sample decision of {algorithm_id}")
 
 

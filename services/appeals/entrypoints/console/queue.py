@@ -95,6 +95,17 @@ def statistics() -> Any:
             if decision is not None:
                 codes[appeal.reference] = decision.outcome_code
         names = uow.read.algorithm_names(me.administration)
+        # Criteria by their labels, as the dossier shows them: a code means nothing to a
+        # supervisor reading which data people dispute.
+        labels: dict[tuple[str, str], str] = {}
+        for key in {(a.algorithm_id, a.algorithm_version) for a in appeals}:
+            algorithm = uow.read.algorithm(me.administration, *key) or {}
+            labels.update(
+                {
+                    (key[0], c["code"]): c.get("label", c["code"])
+                    for c in algorithm.get("criteria", ())
+                }
+            )
         readability = uow.read.readability_by_version(me.administration, READABILITY_TARGET)
     stats = compute(appeals, codes, app.now(), app.config.short_examination_seconds)
     return render_template(
@@ -102,6 +113,7 @@ def statistics() -> Any:
         agent=me,
         stats=stats,
         names=names,
+        labels=labels,
         readability=readability,
         readability_target=READABILITY_TARGET,
         short_minutes=app.config.short_examination_seconds / 60,

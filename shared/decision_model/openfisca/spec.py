@@ -1,0 +1,77 @@
+"""What a registered OpenFisca decision model says: the package, the case's layout, the output.
+
+Pure data: nothing here imports OpenFisca, so that the registry, the explainer's pages and the
+workers without OpenFisca algorithms can read these models without loading it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar
+
+from ..criteria import Outcomes
+from ..values import Value
+
+# The periods an input may be given at, relative to the case's period: OpenFisca's own names
+# (`period.n_2` is the year two years before, where income tax data of a benefit come from).
+PERIOD_OFFSETS = ("period", "this_year", "last_year", "n_2", "last_month")
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many persons of a kind the case has: fixed, or read from a number criterion."""
+
+    fixed: int | None = None
+    criterion: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonGroup:
+    """Persons of one kind in the case: their roles in each group entity and fixed inputs."""
+
+    name: str
+    count: Count
+    # Group entity key (e.g. "famille") -> role key in it (e.g. "demandeur").
+    roles: tuple[tuple[str, str], ...]
+    # OpenFisca person variable -> value, at the case's period (an enum by its item name).
+    inputs: tuple[tuple[str, Value], ...] = ()
+
+
+@dataclass(frozen=True)
+class Input:
+    """A criterion given to OpenFisca as an input variable at a period of the case.
+
+    A group variable (e.g. `rfr` on the foyer fiscal) is set on the case's one group of that
+    entity; a person variable on every person of `persons`.
+    """
+
+    criterion: str
+    variable: str
+    period: str = "period"
+    persons: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenFiscaModel:
+    """A decision computed by an OpenFisca country package: amount = `output` of the case.
+
+    The decision is favourable when the amount is above `favourable_above`; `details` are
+    other variables of the computation worth showing the person (e.g. the échelon).
+    """
+
+    kind: ClassVar[str] = "openfisca"
+    outcomes: Outcomes
+    package: str
+    package_version: str
+    period: str
+    output: str
+    persons: tuple[PersonGroup, ...]
+    inputs: tuple[Input, ...]
+    favourable_above: Decimal = Decimal(0)
+    details: tuple[str, ...] = ()
+
+    def criteria_used(self) -> tuple[str, ...]:
+        """Codes of the criteria the model reads, in order of first use."""
+        counted = (group.count.criterion for group in self.persons if group.count.criterion)
+        return tuple(dict.fromkeys([*counted, *(item.criterion for item in self.inputs)]))

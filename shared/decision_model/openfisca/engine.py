@@ -294,8 +294,10 @@ class _Layout:
                                            flat)
         self.group_of_person = numpy.repeat(numpy.tile(numpy.arange(len(model.persons)),
                                                        len(cases)), flat)
-        self.person_ids = [f"p{i}" for i in range(len(self.case_of_person))]
-        self.case_ids = [f"c{i}" for i in range(len(cases))]
+        # Integer ids: OpenFisca maps members to groups through the sorted ids, and text ids
+        # would sort c10 before c2.
+        self.person_ids = numpy.arange(len(self.case_of_person))
+        self.case_ids = numpy.arange(len(cases))
         ends = numpy.cumsum(counts.sum(axis=1))
         self._starts = numpy.concatenate(([0], ends[:-1]))
         self._ends = ends

@@ -11,7 +11,7 @@ the amount of an échelon the person did not get, changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from openfisca_core.parameters import ParameterNodeAtInstant
@@ -85,14 +85,17 @@ def applied_parameters(engine: Engine, model: OpenFiscaModel,
         deciding = [False] * len(cases)
         for other in probes(info.value):
             changed = outputs(model, engine.compute(
-                model, cases,
-                substitute=lambda node, t=(name, instant), v=other: Substitution(node, t, v)))
+                model, cases, substitute=_substituting((name, instant), other)))
             deciding = [was or now != then
                         for was, now, then in zip(deciding, changed, base, strict=True)]
         for index, decided in enumerate(deciding):
             if decided:
                 applied[index].append(info)
     return [tuple(found) for found in applied]
+
+
+def _substituting(target: tuple[str, str], value: Any) -> Callable[[Any], Substitution]:
+    return lambda node: Substitution(node, target, value)
 
 
 def _read(nodes: Sequence[Any]) -> Any:

@@ -215,7 +215,7 @@ class Engine:
         per_person: dict[tuple[str, Any], list[Any]] = {}
         for index, group in enumerate(model.persons):
             for name, value in group.inputs:
-                self._fill(per_person, layout, (name, period), index, lambda _case, v=value: v)
+                self._fill(per_person, layout, (name, period), index, _constant(value))
         for item in model.inputs:
             at = period if item.period == "period" else getattr(period, item.period)
             values = [_number(case[item.criterion]) for case in cases]
@@ -223,8 +223,7 @@ class Engine:
                 yield item.variable, at, self._array(item.variable, values)
                 continue
             index = next(i for i, g in enumerate(model.persons) if g.name == item.persons)
-            self._fill(per_person, layout, (item.variable, at), index,
-                       lambda case, v=values: v[case])  # type: ignore[misc]
+            self._fill(per_person, layout, (item.variable, at), index, values.__getitem__)
         for (name, at), full in per_person.items():
             yield name, at, self._array(name, full)
 
@@ -287,7 +286,7 @@ class _Layout:
             [[group.count.fixed if group.count.fixed is not None
               else int(case[group.count.criterion])  # type: ignore[index, arg-type]
               for group in model.persons] for case in cases],
-            dtype=int,
+            dtype=numpy.int64,
         ).reshape(len(cases), len(model.persons))
         flat = counts.ravel()
         self.case_of_person = numpy.repeat(numpy.arange(len(cases)).repeat(len(model.persons)),
@@ -304,6 +303,10 @@ class _Layout:
 
     def persons_of(self, case: int) -> slice:
         return slice(int(self._starts[case]), int(self._ends[case]))
+
+
+def _constant(value: Any) -> Callable[[int], Any]:
+    return lambda _case: value
 
 
 def to_cents(number: Any) -> Decimal:

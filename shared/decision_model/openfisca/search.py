@@ -92,7 +92,8 @@ class _Search(Generic[R]):
         self._bracket = (near, far)
         gap = abs(far - near)
         if gap == 1:
-            self.found = Found(self.criterion.code, self._at(far), self._far_result,
+            self.found = Found(self.criterion.code, self._at(far),
+                               self._far_result,  # type: ignore[arg-type] # set with `far`
                                self._at(near))
             self.done = True
             return
@@ -160,9 +161,9 @@ def nearest_changes(
         batch: list[Mapping[str, Value]] = []
         spans = []
         for search in active:
-            values = search.wanted_values()
-            spans.append((search, len(batch), len(values)))
-            batch += [{**cases[search.case], search.criterion.code: v} for v in values]
+            tried = search.wanted_values()
+            spans.append((search, len(batch), len(tried)))
+            batch += [{**cases[search.case], search.criterion.code: v} for v in tried]
         computed = results(batch)
         for search, start, size in spans:
             search.receive(computed[start:start + size])

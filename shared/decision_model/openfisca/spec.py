@@ -70,6 +70,13 @@ class OpenFiscaModel:
     inputs: tuple[Input, ...]
     favourable_above: Decimal = Decimal(0)
     details: tuple[str, ...] = ()
+    # Plain words for the variables and parameters the explanation names (OpenFisca's own
+    # labels are written for economists).
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def label(self, name: str) -> str | None:
+        """The registry's plain words for a variable or parameter, if it gives some."""
+        return dict(self.labels).get(name)
 
     def criteria_used(self) -> tuple[str, ...]:
         """Codes of the criteria the model reads, in order of first use."""

@@ -48,7 +48,7 @@ def measure(decisions: int = 200) -> dict[str, Any]:
 
     from shared.samples.backoffice.bourse_college import household
 
-    rng = random.Random(7)  # noqa: S311 - benchmark data
+    rng = random.Random(7)
     cases = [_typed(household(rng)) for _ in range(decisions)]
     runner.results(model, cases[:10])  # the first simulation compiles numexpr expressions
     one = min(cpu_of(lambda: runner.results(model, cases[:1])) for _ in range(5))

@@ -7,30 +7,39 @@ changes the case's result: it is read again with 0 and with a value far above an
 the case's output and details compared. A ceiling the person is above or below, a rate or a
 base amount all change the result under one of the two; a ceiling for another family size, or
 the amount of an échelon the person did not get, changes nothing.
+
+All the readings run in one simulation: the cases are copied once per (parameter, value) tried,
+and each copy reads its own value of its own parameter. A formula that cannot take a parameter
+as one value per case (a Python `if` on it, say) makes that simulation fail: then each reading
+runs in a simulation of its own, slower and the same.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy
 from openfisca_core.parameters import ParameterNodeAtInstant
 
 from ..values import Value
-from .engine import Computation, Engine, ParameterValue
+from .engine import Computation, Engine, Layout, ParameterValue
 from .spec import OpenFiscaModel
 
+log = logging.getLogger(__name__)
 # Far above any amount, rate or ceiling of the legislation, yet finite in float32.
 FAR = 1e9
+Target = tuple[str, str]  # (parameter name, instant)
 
 
 class Substitution:
-    """The parameters at an instant, except one leaf that reads another value."""
+    """The parameters at an instant, where `replace((name, instant), value)` may give a leaf
+    another value."""
 
-    def __init__(self, node: Any, target: tuple[str, str], value: Any) -> None:
+    def __init__(self, node: Any, replace: Callable[[Target, Any], Any]) -> None:
         self._node = node
-        self._target = target
-        self._value = value
+        self._replace = replace
 
     def __getattr__(self, key: str) -> Any:
         return self._wrap(getattr(self._node, key), key)
@@ -46,13 +55,10 @@ class Substitution:
 
     def _wrap(self, child: Any, key: Any) -> Any:
         if isinstance(child, ParameterNodeAtInstant):
-            return Substitution(child, self._target, self._value)
-        name, instant = self._target
-        node = self._node
-        if isinstance(key, str) and f"{node._name}.{key}" == name \
-                and node._instant_str == instant:
-            return self._value
-        return child
+            return Substitution(child, self._replace)
+        if not isinstance(key, str):
+            return child  # a vectorial read: left as it is
+        return self._replace((f"{self._node._name}.{key}", self._node._instant_str), child)
 
 
 def outputs(model: OpenFiscaModel, computation: Computation) -> list[tuple[Any, ...]]:
@@ -74,28 +80,68 @@ def probes(value: Any) -> tuple[Any, ...]:
 def applied_parameters(engine: Engine, model: OpenFiscaModel,
                        cases: Sequence[Mapping[str, Value]]) -> list[tuple[ParameterValue, ...]]:
     """For each case, the parameters whose value decided its result, in order of reading."""
+    if not cases:
+        return []
     traced = engine.compute(model, cases, trace=True)
     base = outputs(model, traced)
-    read = dict.fromkeys(_read(traced.simulation.tracer.trees))
-    applied: list[list[ParameterValue]] = [[] for _ in cases]
-    for name, instant in read:
-        info = engine.parameter(name, instant)
-        if info is None:
-            continue
-        deciding = [False] * len(cases)
-        for other in probes(info.value):
-            changed = outputs(model, engine.compute(
-                model, cases, substitute=_substituting((name, instant), other)))
-            deciding = [was or now != then
-                        for was, now, then in zip(deciding, changed, base, strict=True)]
-        for index, decided in enumerate(deciding):
-            if decided:
-                applied[index].append(info)
-    return [tuple(found) for found in applied]
+    infos = [info for info in (engine.parameter(name, instant) for name, instant
+                               in dict.fromkeys(_read(traced.simulation.tracer.trees)))
+             if info is not None]
+    readings = [((info.name, info.instant), other) for info in infos
+                for other in probes(info.value)]
+    try:
+        changed = _all_at_once(engine, model, cases, readings)
+    except Exception:  # any failure of the shared simulation: one simulation per reading
+        log.info("parameters read one simulation at a time", extra={"output": model.output})
+        changed = [outputs(model, engine.compute(model, cases, substitute=_only(target, other)))
+                   for target, other in readings]
+    deciding: dict[Target, list[bool]] = {}
+    for (target, _other), results in zip(readings, changed, strict=True):
+        was = deciding.setdefault(target, [False] * len(cases))
+        deciding[target] = [w or r != b for w, r, b in zip(was, results, base, strict=True)]
+    return [tuple(info for info in infos if deciding.get((info.name, info.instant),
+                                                         [False] * len(cases))[index])
+            for index in range(len(cases))]
 
 
-def _substituting(target: tuple[str, str], value: Any) -> Callable[[Any], Substitution]:
-    return lambda node: Substitution(node, target, value)
+def _all_at_once(engine: Engine, model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]],
+                 readings: list[tuple[Target, Any]]) -> list[list[tuple[Any, ...]]]:
+    """Every reading in one simulation: copy k of the cases reads reading k's value."""
+    count = len(cases)
+    copies: dict[Target, list[int]] = {}
+    for index, (target, _other) in enumerate(readings):
+        copies.setdefault(target, []).append(index)
+
+    def substitute(node: Any, population: Any, layout: Layout) -> Substitution:
+        return Substitution(node, _per_copy(copies, readings, layout.case_of(population) // count))
+
+    computation = engine.compute(model, list(cases) * len(readings), substitute=substitute)
+    every = outputs(model, computation)
+    return [every[k * count:(k + 1) * count] for k in range(len(readings))]
+
+
+def _per_copy(copies: dict[Target, list[int]], readings: list[tuple[Target, Any]],
+              copy_of: Any) -> Callable[[Target, Any], Any]:
+    """A parameter read by a population: its reading's value for the members of the copies
+    that try it, its own value for the others."""
+    made: dict[Target, Any] = {}
+
+    def replace(target: Target, base: Any) -> Any:
+        if target not in copies or not isinstance(base, int | float | bool):
+            return base
+        if target not in made:
+            array = numpy.full(len(copy_of), base)
+            for index in copies[target]:
+                array[copy_of == index] = readings[index][1]
+            made[target] = array
+        return made[target]
+
+    return replace
+
+
+def _only(target: Target, other: Any) -> Callable[[Any, Any, Any], Substitution]:
+    return lambda node, _population, _layout: Substitution(
+        node, lambda wanted, base: other if wanted == target else base)
 
 
 def _read(nodes: Sequence[Any]) -> Any:

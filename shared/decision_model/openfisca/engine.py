@@ -94,7 +94,7 @@ class TraceStep:
 class Computation:
     """A simulation of many cases: read each case's values of any variable at any period."""
 
-    def __init__(self, engine: Engine, simulation: Any, layout: _Layout) -> None:
+    def __init__(self, engine: Engine, simulation: Any, layout: Layout) -> None:
         self._engine = engine
         self.simulation = simulation
         self._layout = layout
@@ -182,12 +182,13 @@ class Engine:
 
     def compute(self, model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]],
                 trace: bool = False,
-                substitute: Callable[[Any], Any] | None = None) -> Computation:
+                substitute: Callable[[Any, Any, Any], Any] | None = None) -> Computation:
         """One simulation of every case: each case is one instance of every group entity.
 
-        `substitute` wraps the parameters the formulas read (how a parameter is perturbed).
+        `substitute(parameters, population, layout)` wraps the parameters a formula of that
+        population reads: how a parameter is given other values (see `applied`).
         """
-        layout = _Layout(model, cases)
+        layout = Layout(model, cases)
         builder = SimulationBuilder()
         builder.create_entities(self.system)
         builder.declare_person_entity(self.system.person_entity.key, layout.person_ids)
@@ -197,20 +198,34 @@ class Engine:
                                  for g in layout.group_of_person])
             builder.join_with_persons(population, layout.case_of_person, roles)
         simulation = builder.build(self.system)
-        if trace or substitute is not None:
-            simulation.trace = True
+        simulation.trace = trace
         if substitute is not None:
-            # The simulation reads parameters through this hook when it traces; going through
-            # it lets one parameter take another value without copying the legislation.
-            at_instant = self.system.get_parameters_at_instant
-            simulation.trace_parameters_at_instant = lambda at: substitute(at_instant(at))
+            simulation._run_formula = self._formula_runner(substitute, layout)
         period = periods.period(model.period)
         for variable, at, values in self._inputs(model, cases, layout, period):
             simulation.set_input(variable, at, values)
         return Computation(self, simulation, layout)
 
+    def _formula_runner(self, substitute: Callable[[Any, Any, Any], Any],
+                        layout: Layout) -> Callable[[Any, Any, Any], Any]:
+        """Simulation._run_formula (openfisca-core 44), with the parameters a formula reads
+        wrapped for its population: a parameter may then differ from one case to another
+        without copying the legislation."""
+        at_instant = self.system.get_parameters_at_instant
+
+        def run(variable: Any, population: Any, period: Any) -> Any:
+            formula = variable.get_formula(period)
+            if formula is None:
+                return None
+            if formula.__code__.co_argcount == 2:
+                return formula(population, period)
+            return formula(population, period,
+                           lambda at: substitute(at_instant(at), population, layout))
+
+        return run
+
     def _inputs(self, model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]],
-                layout: _Layout, period: Any) -> Iterator[tuple[str, Any, Any]]:
+                layout: Layout, period: Any) -> Iterator[tuple[str, Any, Any]]:
         """Each input variable once per period: a later set_input would replace an earlier."""
         per_person: dict[tuple[str, Any], list[Any]] = {}
         for index, group in enumerate(model.persons):
@@ -227,7 +242,7 @@ class Engine:
         for (name, at), full in per_person.items():
             yield name, at, self._array(name, full)
 
-    def _fill(self, per_person: dict[tuple[str, Any], list[Any]], layout: _Layout,
+    def _fill(self, per_person: dict[tuple[str, Any], list[Any]], layout: Layout,
               key: tuple[str, Any], group: int, value_of: Callable[[int], Any]) -> None:
         """Set a person variable on the persons of one group, its default on the others."""
         if key not in per_person:
@@ -278,7 +293,7 @@ class Engine:
         return tuple(Reference(str(link), str(link)) for link in links if link)
 
 
-class _Layout:
+class Layout:
     """Where each case's persons sit in the flat person arrays of a simulation."""
 
     def __init__(self, model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]]) -> None:
@@ -300,6 +315,12 @@ class _Layout:
         ends = numpy.cumsum(counts.sum(axis=1))
         self._starts = numpy.concatenate(([0], ends[:-1]))
         self._ends = ends
+
+    def case_of(self, population: Any) -> Any:
+        """The case of each member of a population: itself for a group, its case for a person."""
+        if population.entity.is_person:
+            return self.case_of_person
+        return numpy.arange(population.count)
 
     def persons_of(self, case: int) -> slice:
         return slice(int(self._starts[case]), int(self._ends[case]))

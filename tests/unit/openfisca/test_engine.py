@@ -116,3 +116,30 @@ def test_a_layout_the_package_does_not_know_is_reported(bourse):
     assert "'bourse_de_rien' is not a variable of openfisca-france." in errors["output"]
     assert any("Give the role in 'famille'" in e for e in errors["persons.0.roles"])
     assert any("Give the role in 'menage'" in e for e in errors["persons.0.roles"])
+
+
+def test_all_readings_in_one_simulation_give_what_one_simulation_each_gives(bourse,
+                                                                            monkeypatch):
+    _document, _criteria, model = bourse
+    engine = runner.engine_of(model)
+    cases = [typed(h) for h in households(40, seed=4)]
+    calls = []
+    original = engine.compute
+
+    def counted(*args, **kwargs):
+        calls.append(len(args[1]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "compute", counted)
+    together = applied.applied_parameters(engine, model, cases)
+    assert len(calls) == 2  # the trace, then every reading at once
+
+    def fail(*_args):
+        raise ValueError("a formula that reads a parameter in a Python if")
+
+    monkeypatch.setattr(applied, "_all_at_once", fail)
+    calls.clear()
+    one_by_one = applied.applied_parameters(engine, model, cases)
+    assert len(calls) > 30
+    assert together == one_by_one
+    assert all(found for found in together)

@@ -17,7 +17,7 @@ from ..criteria import CriterionDef
 from ..criterion_schema import optional, text
 from ..json_fields import Number
 from ..model_schemas import ModelSchema
-from .spec import PERIOD_OFFSETS, Count, Input, OpenFiscaModel, PersonGroup
+from .spec import PERIOD_OFFSETS, UNITS, Count, Input, OpenFiscaModel, PersonGroup, Term
 
 # A case has at most this many persons of one kind: the simulation's size stays bounded.
 MAX_COUNT = 20
@@ -73,6 +73,15 @@ class InputSchema(Schema):
         return Input(**data)
 
 
+class TermSchema(Schema):
+    label = text()
+    unit = optional(fields.String, validate=OneOf(UNITS))
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Term:
+        return Term(**data)
+
+
 class OpenFiscaModelSchema(ModelSchema):
     """An OpenFisca model: the package at its exact version and how a case is laid out."""
 
@@ -87,7 +96,8 @@ class OpenFiscaModelSchema(ModelSchema):
     persons = fields.List(fields.Nested(PersonGroupSchema), required=True,
                           validate=Length(min=1, max=10))
     inputs = fields.List(fields.Nested(InputSchema), required=True, validate=Length(min=1))
-    labels = fields.Dict(keys=fields.String(validate=PATH), values=text(), load_default=dict)
+    vocabulary = fields.Dict(keys=fields.String(validate=PATH),
+                             values=fields.Nested(TermSchema), load_default=dict)
 
     @validates_schema
     def _layout(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -109,7 +119,7 @@ class OpenFiscaModelSchema(ModelSchema):
         return OpenFiscaModel(
             data["outcomes"], data["package"], data["package_version"], data["period"],
             data["output"], tuple(data["persons"]), tuple(data["inputs"]),
-            data["favourable_above"], tuple(data["details"]), tuple(data["labels"].items()))
+            data["favourable_above"], tuple(data["details"]), tuple(data["vocabulary"].items()))
 
 
 def criteria_errors(model: OpenFiscaModel,

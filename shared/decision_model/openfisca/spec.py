@@ -18,6 +18,19 @@ from ..values import Value
 PERIOD_OFFSETS = ("period", "this_year", "last_year", "n_2", "last_month")
 
 
+# How a value is read out: an amount in euros, a share (0.256 is 25,6 %), a number of times
+# another value (a ceiling in hourly Smic), or a plain number.
+UNITS = ("currency", "percent", "times", "number")
+
+
+@dataclass(frozen=True)
+class Term:
+    """How the explanation names a variable or parameter, and the unit of its values."""
+
+    label: str
+    unit: str | None = None
+
+
 @dataclass(frozen=True)
 class Count:
     """How many persons of a kind the case has: fixed, or read from a number criterion."""
@@ -71,12 +84,12 @@ class OpenFiscaModel:
     favourable_above: Decimal = Decimal(0)
     details: tuple[str, ...] = ()
     # Plain words for the variables and parameters the explanation names (OpenFisca's own
-    # labels are written for economists).
-    labels: tuple[tuple[str, str], ...] = ()
+    # labels are written for specialists, and some units are not what they say).
+    vocabulary: tuple[tuple[str, Term], ...] = ()
 
-    def label(self, name: str) -> str | None:
-        """The registry's plain words for a variable or parameter, if it gives some."""
-        return dict(self.labels).get(name)
+    def term(self, name: str) -> Term | None:
+        """The registry's words and unit for a variable or parameter, if it gives some."""
+        return dict(self.vocabulary).get(name)
 
     def criteria_used(self) -> tuple[str, ...]:
         """Codes of the criteria the model reads, in order of first use."""

@@ -22,7 +22,8 @@ from .models import (
     Threshold,
     Weight,
 )
-from .replay import Replay, replay
+from .openfisca.spec import EngineUnavailable
+from .replay import Replay, ReplayCase, replay, replay_many
 from .steps import AmountStep, GridStep, RuleStep, Step, ThresholdStep, WeightStep
 from .values import Value, to_json_value
 
@@ -36,6 +37,7 @@ __all__ = [
     "Counterfactual",
     "CriterionDef",
     "DecisionModel",
+    "EngineUnavailable",
     "Evaluation",
     "Grid",
     "GridStep",
@@ -47,6 +49,7 @@ __all__ = [
     "Outcomes",
     "PointsModel",
     "Replay",
+    "ReplayCase",
     "Rule",
     "RuleStep",
     "RulesModel",
@@ -62,5 +65,6 @@ __all__ = [
     "evaluate",
     "load_algorithm_model",
     "replay",
+    "replay_many",
     "to_json_value",
 ]

@@ -13,13 +13,14 @@ from typing import Any
 
 from services.decision_log.domain import validation as v
 from services.decision_log.service_layer.access_codes import KEY_HEADER, AccessCodes
+from services.decision_log.service_layer.replaying import batch_key, replay_batch, replay_case
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.tokens import hash_access_code, new_reference
 from shared.chain import digest, link_entry
 from shared.contracts.events import Event
 from shared.contracts.fields import ADMINISTRATION_PATTERN
 from shared.db import batch_of
-from shared.decision_model import NotEvaluable, replay
+from shared.decision_model import EngineUnavailable, NotEvaluable, replay_many
 from shared.messaging import topology
 
 log = logging.getLogger(__name__)
@@ -101,11 +102,14 @@ def _prefetch_batch(uow: DecisionLogUnitOfWork) -> None:
     keys = list(_lookups(decoded.values()))
     uow.decisions.prefetch(keys)
     uow.chain.lock(administration for administration, _ in keys)
+    uow.session.info[_REPLAYED] = replay_batch(decoded.values(), uow.algorithms.get)
 
 
-# Session.info keys: the batch whose lookups were prefetched, and its bodies decoded.
+# Session.info keys: the batch whose lookups were prefetched, its bodies decoded, and the
+# replays of its decisions whose model computes many cases at once (see replay_batch).
 _PREFETCHED = "decision_log.prefetched"
 _DECODED = "decision_log.decoded"
+_REPLAYED = "decision_log.replayed"
 
 
 def _decoder(uow: DecisionLogUnitOfWork) -> Callable[[bytes], Any]:
@@ -136,14 +140,19 @@ def _conflict(existing: Any, checked: v.ValidDecision) -> v.Rejection:
         checked.administration, checked.decision_id, checked.body["event_id"])
 
 
-def _replay(checked: v.ValidDecision) -> tuple[str, dict[str, Any]]:
-    """Recompute the outcome from the criteria with the registered model."""
+def _replay(uow: DecisionLogUnitOfWork, checked: v.ValidDecision) -> tuple[str, dict[str, Any]]:
+    """Recompute the outcome from the criteria with the registered model: replayed with its
+    batch if it was, else now."""
     algorithm, body = checked.algorithm, checked.body
+    case = replay_case(body)
+    result = (uow.session.info.get(_REPLAYED) or {}).get(batch_key(body, case))
     try:
-        result = replay(algorithm.model, algorithm.criteria, checked.values,
-                        body["outcome"]["code"], body.get("score"), body["outcome"].get("amount"))
+        if result is None:
+            [result] = replay_many(algorithm.model, algorithm.criteria, [case])
     except NotEvaluable:
         return "not_replayable", {"reason": "no executable model (opaque)"}
+    except EngineUnavailable as error:
+        return "not_replayable", {"reason": str(error)}
     detail: dict[str, Any] = {"differences": list(result.differences)}
     evaluation = getattr(result, "evaluation", None)
     if evaluation is not None:
@@ -159,7 +168,7 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
          context: IngestContext) -> Logged:
     now = context.now()
     administration, body = checked.administration, checked.body
-    replay_status, replay_detail = _replay(checked)
+    replay_status, replay_detail = _replay(uow, checked)
     reference = new_reference()
     code_key, access_code = context.codes.issue(reference)
     seq, prev_hash = uow.chain.head(administration)

@@ -21,13 +21,9 @@ from openfisca_core import periods
 from openfisca_core.simulation_builder import SimulationBuilder
 
 from ..values import Value
-from .spec import OpenFiscaModel
+from .spec import EngineUnavailable, OpenFiscaModel
 
 CENT = Decimal("0.01")
-
-
-class EngineUnavailable(Exception):
-    """The country package is not installed here, or not at the registered version."""
 
 
 def installed_version(package: str) -> str | None:

@@ -6,9 +6,10 @@ workers without OpenFisca algorithms can read these models without loading it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..criteria import Outcomes
 from ..values import Value
@@ -21,6 +22,10 @@ PERIOD_OFFSETS = ("period", "this_year", "last_year", "n_2", "last_month")
 # How a value is read out: an amount in euros, a share (0.256 is 25,6 %), a number of times
 # another value (a ceiling in hourly Smic), or a plain number.
 UNITS = ("currency", "percent", "times", "number")
+
+
+class EngineUnavailable(Exception):
+    """The country package is not installed here, or not at the registered version."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,17 @@ class OpenFiscaModel:
     # Plain words for the variables and parameters the explanation names (OpenFisca's own
     # labels are written for specialists, and some units are not what they say).
     vocabulary: tuple[tuple[str, Term], ...] = ()
+
+    # Many cases cost about as much as one: replays of a batch are computed together.
+    batched: ClassVar[bool] = True
+    # OpenFisca computes in float32: an amount declared within a cent of it is the same.
+    amount_tolerance: ClassVar[Decimal] = Decimal("0.01")
+
+    def evaluate_many(self, cases: Sequence[Mapping[str, Value]]) -> list[Any]:
+        """Evaluations of many cases (typed values) in one simulation."""
+        from .runner import evaluations  # loads OpenFisca: only when a case is computed
+
+        return evaluations(self, cases)
 
     def term(self, name: str) -> Term | None:
         """The registry's words and unit for a variable or parameter, if it gives some."""

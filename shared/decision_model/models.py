@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from .criteria import Outcomes
+from .openfisca.spec import OpenFiscaModel
 from .values import ConditionValue
 
 
@@ -121,4 +122,4 @@ class OpaqueModel:
         return ()
 
 
-DecisionModel = RulesModel | PointsModel | LinearModel | OpaqueModel
+DecisionModel = RulesModel | PointsModel | LinearModel | OpaqueModel | OpenFiscaModel

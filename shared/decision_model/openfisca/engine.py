@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from importlib import metadata
 from typing import Any
 
 import numpy
@@ -21,17 +20,9 @@ from openfisca_core import periods
 from openfisca_core.simulation_builder import SimulationBuilder
 
 from ..values import Value
-from .spec import EngineUnavailable, OpenFiscaModel
+from .spec import EngineUnavailable, OpenFiscaModel, version_error
 
 CENT = Decimal("0.01")
-
-
-def installed_version(package: str) -> str | None:
-    """The version of `package` installed in this environment, or None."""
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 _engines: dict[tuple[str, str], Engine] = {}
@@ -43,12 +34,9 @@ def engine_for(package: str, version: str) -> Engine:
     key = (package, version)
     with _lock:  # two threads asking at once must not load the package twice
         if key not in _engines:
-            found = installed_version(package)
-            if found != version:
-                raise EngineUnavailable(
-                    f"{package} {version} is needed; "
-                    + (f"{found} is installed." if found else "it is not installed.")
-                )
+            missing = version_error(package, version)
+            if missing:
+                raise EngineUnavailable(missing)
             _engines[key] = Engine(package)
     return _engines[key]
 

@@ -14,9 +14,8 @@ from marshmallow import Schema, ValidationError, fields, post_load, validates_sc
 from marshmallow.validate import Length, OneOf, Regexp
 
 from ..criteria import CriterionDef
-from ..criterion_schema import optional, text
+from ..criterion_schema import OutcomesSchema, optional, text
 from ..json_fields import Number
-from ..model_schemas import ModelSchema
 from .spec import PERIOD_OFFSETS, UNITS, Count, Input, OpenFiscaModel, PersonGroup, Term
 
 # A case has at most this many persons of one kind: the simulation's size stays bounded.
@@ -82,9 +81,11 @@ class TermSchema(Schema):
         return Term(**data)
 
 
-class OpenFiscaModelSchema(ModelSchema):
+class OpenFiscaModelSchema(Schema):
     """An OpenFisca model: the package at its exact version and how a case is laid out."""
 
+    kind = fields.String(required=True)
+    outcomes = fields.Nested(OutcomesSchema, required=True)
     package = fields.String(required=True, validate=Regexp(r"^openfisca-[a-z0-9-]+$"))
     package_version = fields.String(required=True, validate=Regexp(r"^\d+(\.\d+)*$"))
     # A month (`2026-09`) or a year (`2026`): the period OpenFisca computes the output at.

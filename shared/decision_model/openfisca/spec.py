@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import metadata
 from typing import Any, ClassVar
 
 from ..criteria import Outcomes
@@ -26,6 +27,15 @@ UNITS = ("currency", "percent", "times", "number")
 
 class EngineUnavailable(Exception):
     """The country package is not installed here, or not at the registered version."""
+
+
+def version_error(package: str, version: str) -> str | None:
+    """Why `package` cannot run at `version` here (another version, or none), or None."""
+    try:
+        found = metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return f"{package} {version} is needed; it is not installed."
+    return None if found == version else f"{package} {version} is needed; {found} is installed."
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,16 @@ class OpenFiscaModel:
         from .runner import evaluations  # loads OpenFisca: only when a case is computed
 
         return evaluations(self, cases)
+
+    def engine_errors(self) -> dict[str, list[str]]:
+        """What the package installed here says of the model: its version, then what it does
+        not know (entities, roles, variables). Loads the package when the version is right."""
+        missing = version_error(self.package, self.package_version)
+        if missing:
+            return {"package_version": [missing]}
+        from .runner import engine_of
+
+        return engine_of(self).layout_errors(self)
 
     def term(self, name: str) -> Term | None:
         """The registry's words and unit for a variable or parameter, if it gives some."""

@@ -1,20 +1,33 @@
-"""The cost of an OpenFisca algorithm: loading the country package, computing, tracing, what-ifs.
+"""An OpenFisca algorithm beside the points grid: replay, what-ifs and explanation per decision.
 
-Run in a process of its own (`python -m tests.bench.bench_openfisca`), so that the memory it
-reports is that of a worker which loaded OpenFisca and nothing else heavy.
+Measured in a process of its own (`python -m tests.bench.bench_openfisca`), so that the memory
+reported is that of a worker which loaded OpenFisca, and the CPU that of this work alone. The
+points grid (creche-attribution) is measured in the same process and run, as the baseline.
 """
 
 from __future__ import annotations
 
 import json
 import resource
+import subprocess
 import sys
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared/samples/backoffice/bourse-college.json"
+from shared.french import PARIS
+
+# Decisions per consumer batch, as decision_log's consumer takes them by default.
+BATCH = 250
+START = datetime(2026, 11, 20, 12, tzinfo=PARIS)
+
+
+def run(decisions: int, timeout: float = 600) -> dict[str, Any]:
+    """The figures, measured in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-m", "tests.bench.bench_openfisca", str(decisions)],
+                          capture_output=True, text=True, timeout=timeout, check=True)
+    return dict(json.loads(done.stdout))
 
 
 def rss_mb() -> float:
@@ -22,68 +35,73 @@ def rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def cpu_of(work: Callable[[], Any]) -> float:
+def _cpu_ms_per(count: int, work: Callable[[], Any]) -> float:
     start = time.process_time()
     work()
-    return time.process_time() - start
+    return round((time.process_time() - start) / count * 1000, 3)
 
 
-def measure(decisions: int = 200) -> dict[str, Any]:
-    from shared.decision_model.criteria import FAVOURABLE  # noqa: F401 - loads the package
-    from shared.decision_model.loading import _load_criteria
-    from shared.decision_model.openfisca.schema import OpenFiscaModelSchema
+def measure(decisions: int) -> dict[str, Any]:
+    from shared.samples.backoffice import bourse_college
+    from shared.samples.catalogue import load_sample_algorithms
 
-    document = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    model = OpenFiscaModelSchema().load(document["model"])
-    criteria = _load_criteria(document["criteria"])
     before = rss_mb()
-    start = time.perf_counter()
-    from shared.decision_model.openfisca import applied, runner
-
-    engine_cpu = cpu_of(lambda: runner.engine_of(model))
-    load_seconds = time.perf_counter() - start
-    loaded = rss_mb()
-
-    import random
-
-    from shared.samples.backoffice.bourse_college import household
-
-    rng = random.Random(7)
-    cases = [_typed(household(rng)) for _ in range(decisions)]
-    runner.results(model, cases[:10])  # the first simulation compiles numexpr expressions
-    one = min(cpu_of(lambda: runner.results(model, cases[:1])) for _ in range(5))
-    many = cpu_of(lambda: runner.results(model, cases))
-    results = runner.results(model, cases)
-    what_ifs = cpu_of(lambda: runner.changes(model, criteria, cases, results))
-    applied_cpu = cpu_of(lambda: applied.applied_parameters(runner.engine_of(model), model,
-                                                            cases))
-    traced = cpu_of(lambda: _traces(runner.engine_of(model).compute(model, cases, trace=True),
-                                    len(cases)))
-    return {
-        "package": f"{model.package} {model.package_version}",
-        "decisions": decisions,
-        "load_seconds": round(load_seconds, 2),
-        "load_cpu_seconds": round(engine_cpu, 2),
-        "rss_before_load_mb": before,
-        "rss_after_load_mb": loaded,
-        "rss_at_end_mb": rss_mb(),
-        "one_case_ms": round(one * 1000, 2),
-        "per_case_vectorised_us": round(many / decisions * 1e6, 1),
-        "what_ifs_per_decision_ms": round(what_ifs / decisions * 1000, 2),
-        "applied_parameters_per_decision_ms": round(applied_cpu / decisions * 1000, 2),
-        "trace_per_decision_ms": round(traced / decisions * 1000, 2),
+    documents = {d["id"]: d for d in load_sample_algorithms()}
+    bodies = {
+        "points_grid": _points_decisions(documents["creche-attribution"], decisions),
+        "openfisca": bourse_college.decisions(decisions, seed=21, start=START),
     }
+    started = time.perf_counter()
+    algorithms = {"points_grid": _algorithm(documents["creche-attribution"]),
+                  "openfisca": _algorithm(documents[bourse_college.ALGORITHM["id"]])}
+    _replay(algorithms["openfisca"], bodies["openfisca"][:1])  # loads openfisca-france
+    load_seconds = round(time.perf_counter() - started, 2)
+    loaded = rss_mb()
+    figures: dict[str, Any] = {}
+    for name, algorithm in algorithms.items():
+        sample = bodies[name]
+        _replay(algorithm, sample[:BATCH])  # warm: numexpr compiles its expressions once
+        figures[name] = {
+            "replay_batched_ms": _cpu_ms_per(len(sample), lambda a=algorithm, s=sample:
+                                             [_replay(a, s[i:i + BATCH])
+                                              for i in range(0, len(s), BATCH)]),
+            "replay_alone_ms": _cpu_ms_per(min(len(sample), 50), lambda a=algorithm, s=sample:
+                                           [_replay(a, [b]) for b in s[:50]]),
+            "what_ifs_ms": _cpu_ms_per(min(len(sample), 50), lambda a=algorithm, s=sample:
+                                       [_what_ifs(a, b) for b in s[:50]]),
+        }
+    return {"decisions": decisions, "batch": BATCH, "openfisca_load_seconds": load_seconds,
+            "rss_before_mb": before, "rss_openfisca_loaded_mb": loaded, "rss_end_mb": rss_mb(),
+            **figures}
 
 
-def _traces(computation: Any, count: int) -> list[Any]:
-    return [computation.trace(index) for index in range(count)]
+def _points_decisions(document: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    from shared.samples import generate_decisions
+
+    return generate_decisions(count, seed=21, algorithms=[document], start=START)
 
 
-def _typed(values: dict[str, int]) -> dict[str, Any]:
-    from decimal import Decimal
+def _algorithm(document: dict[str, Any]) -> Any:
+    from shared.decision_model import load_algorithm_model
 
-    return {code: Decimal(value) for code, value in values.items()}
+    return load_algorithm_model(document["criteria"], document["model"])
+
+
+def _replay(algorithm: Any, bodies: Sequence[dict[str, Any]]) -> Any:
+    from services.decision_log.service_layer.replaying import replay_case
+    from shared.decision_model import replay_many
+
+    criteria, model = algorithm
+    return replay_many(model, criteria, [replay_case(body) for body in bodies])
+
+
+def _what_ifs(algorithm: Any, body: dict[str, Any]) -> Any:
+    from shared.decision_model import counterfactuals
+
+    criteria, model = algorithm
+    return counterfactuals(model, criteria, {c["code"]: c["value"] for c in body["criteria"]},
+                           include_fixed=True)
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 200), indent=2))
+    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 500), indent=2))

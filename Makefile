@@ -17,11 +17,15 @@ $(STAMP): pyproject.toml requirements-openfisca.txt
 
 venv: $(STAMP) ## Create the virtualenv and install Explicite with its dependencies
 
+# PDFs are drawn by WeasyPrint, which needs Pango and the DejaVu fonts from Debian.
+PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
 run: $(STAMP) ## Run the whole system on the embedded default (SQLite, one process, port 8000)
+	@scripts/ensure-system-deps $(PDF_DEPS)
 	$(VENV)/bin/explicite run
 
 system-deps: ## Install RabbitMQ, PostgreSQL and Chromium from Debian when missing (tests need them)
-	@scripts/ensure-system-deps rabbitmq-server postgresql chromium fonts-dejavu-core
+	@scripts/ensure-system-deps rabbitmq-server postgresql chromium $(PDF_DEPS)
 
 lint: $(STAMP) ## Check style and common mistakes (ruff)
 	$(VENV)/bin/ruff check --no-cache shared services tests

@@ -79,9 +79,21 @@ class ServiceContactSchema(_Strict):
     phone = SafeText(required=True, max_length=40, min_length=1)
 
 
+class DataProtectionOfficerSchema(_Strict):
+    """The data protection officer whose contact every explanation gives (RGPD art. 13(1)(b),
+    14(1)(b) and 37(1)(a): a public body must designate one)."""
+
+    email = EmailAddress(required=True)
+    address = SafeText(max_length=500, load_default=None, allow_none=True)
+    url = fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
+
+
 class DataSourceSchema(_Strict):
     name = SafeText(required=True, max_length=200, min_length=1)
     source = SafeText(required=True, max_length=300, min_length=1)
+    # How the person has a wrong datum corrected where it comes from (RGPD art. 16): the
+    # explanation repeats it, since correcting it here alone would not last.
+    correction = SafeText(max_length=500, load_default=None, allow_none=True)
 
 
 class AuthorSchema(_Strict):
@@ -250,6 +262,8 @@ class AlgorithmVersionSchema(_Strict):
     legal_bases = BoundedList(fields.Nested(LegalBasisSchema), required=True, min_length=1,
                               max_length=20)
     responsible_service = fields.Nested(ServiceContactSchema, required=True)
+    data_protection_officer = fields.Nested(DataProtectionOfficerSchema, load_default=None,
+                                            allow_none=True)
     data_sources = BoundedList(fields.Nested(DataSourceSchema), load_default=list,
                                max_length=50)
     operations = BoundedList(SafeText(max_length=500, min_length=1), required=True,

@@ -136,6 +136,13 @@ class DecisionRecordedSchema(StrictSchema):
                            max_length=MAX_CRITERIA)
     score = JsonNumber(allow_none=True, load_default=None)
     supersedes = Identifier(allow_none=True, load_default=None)
+    # Why the people who decided departed from the algorithm's result, in their words: the
+    # explanation quotes them (an unexplained departure is said to be one).
+    departure_reasons = SafeText(max_length=2000, min_length=1, allow_none=True,
+                                 load_default=None, metadata={"description": (
+                                     "When the decision departs from the algorithm's result: "
+                                     "why, in the deciders' words (automation partial only). "
+                                     "The explanation quotes it.")})
 
     @validates_schema
     def _coherent(self, data: dict[str, Any], **_: Any) -> None:
@@ -148,6 +155,9 @@ class DecisionRecordedSchema(StrictSchema):
             errors["notified_on"] = ["cannot be before the decision date"]
         if data.get("supersedes") and data.get("supersedes") == data.get("decision_id"):
             errors["supersedes"] = ["cannot be the decision's own id"]
+        if data.get("departure_reasons") and data.get("automation") == "full":
+            errors["departure_reasons"] = ["is only for a decision taken by people with the "
+                                           "algorithm's support (automation partial)"]
         codes = [c["code"] for c in data.get("criteria", ())]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
@@ -303,13 +313,15 @@ def _load_valid(raw: dict[str, Any]) -> dict[str, Any] | None:
             "criteria": [_criterion(c) for c in criteria],
             "score": _optional(data, "score", _number),
             "supersedes": _optional(data, "supersedes", _identifier),
+            "departure_reasons": _optional(data, "departure_reasons", _text, 2000, 1),
         }
     except (_Invalid, KeyError, ValueError, TypeError):
         return None
     codes = [c["code"] for c in loaded["criteria"]]
     coherent = (len(set(codes)) == len(codes)
                 and (loaded["automation"] != "partial" or bool(loaded["decided_by"]))
-                and not (loaded["supersedes"] and loaded["supersedes"] == loaded["decision_id"]))
+                and not (loaded["supersedes"] and loaded["supersedes"] == loaded["decision_id"])
+                and not (loaded["departure_reasons"] and loaded["automation"] == "full"))
     return loaded if coherent else None
 
 

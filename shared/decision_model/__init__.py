@@ -4,9 +4,17 @@
 # Numbers are Decimal throughout, so every score, amount and counterfactual is exact.
 
 from .checking import InvalidValues, check_values
-from .counterfactuals import Counterfactual, counterfactuals
+from .counterfactuals import (
+    COMBINATION,
+    Counterfactual,
+    Decisive,
+    combinations,
+    counterfactuals,
+    decisive,
+    without,
+)
 from .criteria import FAVOURABLE, UNFAVOURABLE, CriterionDef, Outcome, Outcomes
-from .evaluation import Evaluation, NotEvaluable, evaluate
+from .evaluation import Evaluation, NotEvaluable, evaluate, evaluate_typed
 from .grounds import PROTECTED_GROUNDS
 from .loading import dump_algorithm_model, load_algorithm_model
 from .models import (
@@ -28,6 +36,7 @@ from .steps import AmountStep, GridStep, RuleStep, Step, ThresholdStep, WeightSt
 from .values import Value, to_json_value
 
 __all__ = [
+    "COMBINATION",
     "FAVOURABLE",
     "PROTECTED_GROUNDS",
     "UNFAVOURABLE",
@@ -37,6 +46,7 @@ __all__ = [
     "Counterfactual",
     "CriterionDef",
     "DecisionModel",
+    "Decisive",
     "EngineUnavailable",
     "Evaluation",
     "Grid",
@@ -60,11 +70,15 @@ __all__ = [
     "Weight",
     "WeightStep",
     "check_values",
+    "combinations",
     "counterfactuals",
+    "decisive",
     "dump_algorithm_model",
     "evaluate",
+    "evaluate_typed",
     "load_algorithm_model",
     "replay",
     "replay_many",
     "to_json_value",
+    "without",
 ]

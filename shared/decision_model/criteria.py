@@ -14,6 +14,21 @@ def opposite(outcome: str) -> str:
 
 
 @dataclass(frozen=True)
+class Phrasing:
+    """How explanations speak of a criterion to the person, in sentences about them.
+
+    Optional in the registry: without it, explanations fall back on the criterion's label.
+    """
+
+    # Numbers, dates and strings: a noun phrase, e.g. "votre quotient familial".
+    subject: str | None = None
+    # Booleans: what each value says of the person, in the present tense, e.g. "vous élevez
+    # seul votre enfant" and "vous n'élevez pas seul votre enfant".
+    if_true: str | None = None
+    if_false: str | None = None
+
+
+@dataclass(frozen=True)
 class CriterionDef:
     """A criterion declared by an algorithm version."""
 
@@ -29,6 +44,7 @@ class CriterionDef:
     changeable: bool = True
     protected_ground: str | None = None
     justification: str | None = None
+    phrasing: Phrasing | None = None
 
     def out_of_range(self, value: Any) -> str | None:
         """Why a number lies outside the declared min and max, or None if it does not."""

@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import Length, OneOf, Range
 
-from .criteria import CriterionDef, Outcome, Outcomes
+from .criteria import CriterionDef, Outcome, Outcomes, Phrasing
 from .grounds import PROTECTED_GROUNDS
 from .json_fields import Number, StrictBoolean
 from .values import CRITERION_TYPES
@@ -20,6 +20,18 @@ def text(**kwargs: Any) -> fields.String:
 def optional(field: type[fields.Field], **kwargs: Any) -> fields.Field:
     """A field that may be missing or null, and is dumped as null when unset."""
     return field(load_default=None, allow_none=True, **kwargs)
+
+
+class PhrasingSchema(Schema):
+    """How explanations speak of the criterion to the person (see `Phrasing`)."""
+
+    subject = optional(fields.String, validate=Length(min=1, max=200))
+    if_true = optional(fields.String, validate=Length(min=1, max=200))
+    if_false = optional(fields.String, validate=Length(min=1, max=200))
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Phrasing:
+        return Phrasing(**data)
 
 
 class CriterionSchema(Schema):
@@ -37,6 +49,7 @@ class CriterionSchema(Schema):
     changeable = StrictBoolean(load_default=True)
     protected_ground = optional(fields.String, validate=OneOf(list(PROTECTED_GROUNDS)))
     justification = optional(fields.String)
+    phrasing = optional(fields.Nested, nested=PhrasingSchema)
 
     @validates_schema
     def _check_consistency(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -53,6 +66,13 @@ class CriterionSchema(Schema):
             errors["allowed_values"] = ["Values must be unique."]
         if data.get("protected_ground") and not (data.get("justification") or "").strip():
             errors["justification"] = ["Required when protected_ground is set."]
+        phrasing = data.get("phrasing")
+        if phrasing is not None:
+            wanted = ("if_true", "if_false") if data["type"] == "boolean" else ("subject",)
+            missing = [name for name in wanted if getattr(phrasing, name) is None]
+            if missing:
+                errors["phrasing"] = [f"A {data['type']} criterion's phrasing needs "
+                                      f"{' and '.join(wanted)}."]
         if errors:
             raise ValidationError(errors)
 

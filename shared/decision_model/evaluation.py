@@ -16,7 +16,15 @@ from typing import Any
 
 from .checking import typed_values
 from .criteria import FAVOURABLE, UNFAVOURABLE, CriterionDef, opposite
-from .models import DecisionModel, Grid, LinearModel, OpaqueModel, PointsModel, RulesModel
+from .models import (
+    AmountRange,
+    DecisionModel,
+    Grid,
+    LinearModel,
+    OpaqueModel,
+    PointsModel,
+    RulesModel,
+)
 from .steps import AmountStep, GridStep, RuleStep, Step, ThresholdStep, WeightStep
 from .values import Value, holds
 
@@ -106,9 +114,8 @@ def _points(model: PointsModel, values: Mapping[str, Value]) -> Result:
             chosen = grid.bands[band]
             steps.append(GridStep(i, grid.criterion, value, band, chosen.label, chosen.points))
     score = sum((step.points for step in steps), Decimal(0))
-    met = score >= model.cutoff
-    total = ThresholdStep(score, ">=", model.cutoff, met, FAVOURABLE)
-    return (FAVOURABLE if met else UNFAVOURABLE), score, None, (*steps, total)
+    total = ThresholdStep(score, ">=", model.cutoff, score >= model.cutoff, FAVOURABLE)
+    return outcome_of_score(model, score), score, None, (*steps, total)
 
 
 def _linear(model: LinearModel, values: Mapping[str, Value]) -> Result:
@@ -128,14 +135,43 @@ def _linear(model: LinearModel, values: Mapping[str, Value]) -> Result:
         threshold = model.threshold
         met = holds(threshold.op, score, threshold.value)
         total: Step = ThresholdStep(score, threshold.op, threshold.value, met, threshold.when_met)
-        outcome = threshold.when_met if met else opposite(threshold.when_met)
-        return outcome, score, None, (*steps, total)
+        return outcome_of_score(model, score), score, None, (*steps, total)
     assert model.amount is not None
     bounds = model.amount
-    clamped = min(max(score, bounds.min), bounds.max)
-    amount = clamped.quantize(Decimal(1).scaleb(-bounds.round), rounding=ROUND_HALF_UP)
+    amount = _amount(bounds, score)
     total = AmountStep(score, bounds.min, bounds.max, bounds.round, amount)
-    return (FAVOURABLE if amount > bounds.min else UNFAVOURABLE), score, amount, (*steps, total)
+    return outcome_of_score(model, score), score, amount, (*steps, total)
+
+
+def _amount(bounds: AmountRange, score: Decimal) -> Decimal:
+    clamped = min(max(score, bounds.min), bounds.max)
+    return clamped.quantize(Decimal(1).scaleb(-bounds.round), rounding=ROUND_HALF_UP)
+
+
+def outcome_of_score(model: PointsModel | LinearModel, score: Decimal) -> str:
+    """The outcome a score gives: it depends on the person's values only through the score."""
+    if isinstance(model, PointsModel):
+        return FAVOURABLE if score >= model.cutoff else UNFAVOURABLE
+    if model.threshold is not None:
+        threshold = model.threshold
+        met = holds(threshold.op, score, threshold.value)
+        return threshold.when_met if met else opposite(threshold.when_met)
+    assert model.amount is not None
+    return FAVOURABLE if _amount(model.amount, score) > model.amount.min else UNFAVOURABLE
+
+
+def term(model: PointsModel | LinearModel, code: str, value: Value) -> Decimal:
+    """The criterion's part of the score for this value: the score is the sum of such terms
+    (and the intercept), so changing one value moves it by the difference of its terms."""
+    if isinstance(model, PointsModel):
+        total = Decimal(0)
+        for grid in model.grids:
+            if grid.criterion == code:
+                band = match_band(grid, value)
+                total += Decimal(0) if band is None else grid.bands[band].points
+        return total
+    return sum((w.weight * as_number(value) for w in model.weights if w.criterion == code),
+               Decimal(0))
 
 
 def as_number(value: Value) -> Decimal:

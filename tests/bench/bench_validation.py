@@ -46,7 +46,10 @@ SPOILERS: list[tuple[str, Any]] = [
     ("criteria.0.contribution", -0.5), ("criteria.0.contribution", "1"),
     ("criteria.0.code", "x y"), ("criteria.1.code", "<same as 0>"), ("criteria.0.extra", 1),
     ("score", None), ("score", "35"), ("score", False), ("supersedes", "<decision_id>"),
-    ("supersedes", "OTHER-1"), ("supersedes", ""), ("unknown", 1),
+    ("supersedes", "OTHER-1"), ("supersedes", ""), ("departure_reasons", None),
+    ("departure_reasons", "Urgence sociale signalée par le CCAS."), ("departure_reasons", ""),
+    ("departure_reasons", "x" * 2001), ("departure_reasons", "a\x00b"),
+    ("departure_reasons", 12), ("unknown", 1),
 ]
 
 

@@ -180,3 +180,31 @@ class Keyboard:
     def type(self, text: str) -> None:
         """Typing into the focused field: the keys a person would type, nothing else."""
         self.page.keyboard.type(text)
+
+
+# « L'essentiel » as the person reads it: where it is, and its words without its heading.
+ESSENTIAL = """() => {
+    const box = document.querySelector('#essentiel');
+    const first = document.querySelector('main .doc-section');
+    const parts = [...box.querySelectorAll('.outcome, li')].map(e => e.innerText);
+    const r = box.getBoundingClientRect();
+    return {text: parts.join(' '), top: r.top + window.scrollY,
+            before: !!(box.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING)};
+}"""
+
+
+def check_essential(page: Any) -> dict[str, Any]:
+    """« L'essentiel » comes before every section, holds at most 90 words, the result, a reason
+    with figures, a dated deadline (or « Le délai est dépassé », or nothing to do) and a phone
+    number; it starts within the first screen."""
+    found: dict[str, Any] = page.evaluate(ESSENTIAL)
+    text = found["text"]
+    words = [w for w in text.replace("\u202f", "").replace("\u00a0", "").split()
+             if any(ch.isalnum() for ch in w)]
+    assert found["before"], "« L'essentiel » is not the first part of the explanation"
+    assert len(words) <= 90, f"« L'essentiel » has {len(words)} words: {text}"
+    assert re.search(r"Décision du \d", text) and re.search(r"\d+ points?", text), text
+    assert re.search(r"Au plus tard le \d|Le délai est dépassé|vous n'avez rien à faire", text)
+    assert re.search(r"\d\d \d\d \d\d \d\d \d\d", text), text
+    assert found["top"] < page.viewport_size["height"], "not in the first screen"
+    return found

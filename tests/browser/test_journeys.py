@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser.conftest import Demo, ExpliciteServer
-from tests.browser.steps import PDF, Journey, expect_text
+from tests.browser.steps import PDF, Journey, check_essential, expect_text
 
 FACTS = ("L'attestation de la CAF jointe au recours montre un quotient familial de 600 €. "
          "La famille est monoparentale depuis mars et la demande date de 30 mois.")
@@ -93,10 +93,18 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     usager.check("accueil-code-errone")
     open_decision(usager, server, demo)
     expect_text(page, re.compile("place en crèche non proposée", re.I))
+    check_essential(page)
+    usager.screenshot("explication-premier-ecran", full_page=False)
     usager.check("explication")
+    # The legal texts are in one section, closed until the person opens it.
+    legal = page.locator("details#textes")
+    assert legal.get_attribute("open") is None
+    legal.locator("summary").click()
+    expect_text(page, "La mention de votre courrier")
+    usager.check("explication-textes-de-loi")
 
     # 2. The printable version, then the formal request for communication.
-    page.get_by_role("link", name="Version imprimable").click()
+    page.get_by_role("link", name="Imprimer").click()
     expect_text(page, "Pour imprimer")
     usager.check("version-imprimable")
     page.emulate_media(media="print")  # as it comes out of the printer: no header nor buttons
@@ -105,7 +113,7 @@ def test_person_contests_and_reviewer_amends(server: ExpliciteServer, new_journe
     page.emulate_media(media="screen")
     page.go_back()
     page.get_by_role("button", name="Faire la demande officielle").click()
-    expect_text(page, "Votre demande officielle de communication a été enregistrée")
+    expect_text(page, "Votre demande officielle a été enregistrée")
     usager.check("demande-officielle-enregistree")
 
     # 3. Contest: an empty form first shows its errors, then the real contestation.

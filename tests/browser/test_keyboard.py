@@ -50,10 +50,13 @@ def test_keyboard_only_contestation(server: ExpliciteServer, new_journey: Any,
     keys.press("Enter")
     page.wait_for_url(re.compile(rf"/d/{demo.reference}$"))
 
-    # The explanation: the table of contents is reachable, then the contest link.
+    # The explanation: the closed section of legal texts opens from the keyboard, then back to
+    # the contest link.
     skip_to_content(keys)
-    keys.tab_to("Ce qui aurait changé le résultat")
-    journey.check("sommaire-au-clavier", full_page=False)
+    keys.tab_to("Vos recours en détail, les textes de loi et la mention de votre courrier")
+    keys.press("Enter")
+    assert page.locator("details#textes").get_attribute("open") is not None
+    journey.check("textes-de-loi-au-clavier", full_page=False)
     keys.tab_to("Contester cette décision", backwards=True)
     journey.check("lien-contester", full_page=False)
     keys.press("Enter")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser.conftest import ExpliciteServer
-from tests.browser.steps import PDF, Journey, expect_text
+from tests.browser.steps import PDF, Journey, check_essential, expect_text
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
@@ -52,6 +52,7 @@ def test_phone_journey_maintained(server: ExpliciteServer, new_journey: Any,
     page.get_by_label("Code d'accès").fill(demo.code)
     page.get_by_role("button", name="Voir l'explication").tap()
     page.wait_for_url(re.compile(rf"/d/{demo.reference}$"))
+    check_essential(page)  # on a phone too, « L'essentiel » starts on the first screen
     check_phone(usager, "explication")
     usager.screenshot("explication-premier-ecran", full_page=False)
     page.get_by_role("link", name="Contester cette décision").first.tap()

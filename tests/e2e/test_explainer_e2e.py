@@ -74,19 +74,21 @@ def test_a_published_decision_is_explained_and_opened_with_the_letters_code(runn
     quotient = NBSP.sub(" ", format_amount(values["quotient_familial"]))
     decided = datetime.fromisoformat(decision["decided_at"]).astimezone(PARIS)
     for expected in (
+        # the essential first: the result, the score and its gap, the next step, a phone
         f"Décision du {format_date(decided)} : place en crèche non proposée.",
+        f"Votre demande a obtenu {decision['score']} points, pour un seuil de 60 points",
+        "Une question ? Appelez le 01 23 45 67 89",
         # (1) degree and mode of contribution, with the deciding role
-        "Un algorithme a aidé la commission d'attribution des places en crèche",
-        # (2) the person's data and their sources
-        f"Quotient familial de la famille {quotient}",
-        "CAF, via API Particulier",
-        # (3) the parameters applied to the person, with the cut-off
+        "La commission d'attribution des places en crèche a décidé, avec l'aide d'un algorithme",
+        # (2) the person's data and their sources, (3) what each gave
+        f"Quotient familial de la famille {quotient}", "CAF",
         f"Votre total : {decision['score']} points",
-        "le seuil de 60 points",
-        # (4) the operations, then the legal bases
-        "Il additionne les points.", "Code de l'action sociale et des familles, article L214-7",
+        # (4) the operations, then the legal bases (in the closed section of legal texts)
+        "additionne les points du barème", "Code de l'action sociale et des familles, article L214-7",
         # what would have changed the result; protected grounds with their justification
-        "Ce qui aurait changé le résultat", "Pourquoi l'administration l'utilise",
+        "Ce qui aurait changé le résultat", "Pourquoi :",
+        # data protection
+        "Vos données personnelles", "www.cnil.fr",
         # voies et délais, how to contest, the CADA
         "Vos recours et vos délais", "L411-2 et L231-4", "tribunal administratif",
         "Comment contester cette décision", f"/d/{reference}/contester",
@@ -125,7 +127,7 @@ def test_the_formal_request_is_recorded_once_through_the_whole_origin(running_sy
     for _ in range(2):
         response = browser.post(f"/d/{logged['reference']}/demande", data={CSRF_FIELD: token})
         assert response.status_code == 303
-    assert "Votre demande officielle de communication a été enregistrée" in _text(
+    assert "Votre demande officielle a été enregistrée" in _text(
         browser.get(f"/d/{logged['reference']}"))
     with running_system.container("explainer").engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(

@@ -22,8 +22,7 @@ def letter_pdf(letter: Letter) -> bytes:
             document.facts(section.facts)
         if section.bullets:
             document.bullets(section.bullets)
-    document.keep_together(6 * len(letter.signature) + 20)
-    document.paragraph("")
+    document.keep_together()
     document.paragraph("\n".join(letter.signature))
     document.paragraph(letter.contact)
     return document.to_bytes()

@@ -49,6 +49,20 @@ class Algorithm:
     def service(self) -> dict[str, str]:
         return dict(self.document["responsible_service"])
 
+    @property
+    def data_sources(self) -> list[dict[str, Any]]:
+        return [dict(source) for source in self.document.get("data_sources") or ()]
+
+    @property
+    def data_protection_officer(self) -> dict[str, Any] | None:
+        officer = self.document.get("data_protection_officer")
+        return dict(officer) if officer else None
+
+    @property
+    def register_url_path(self) -> str:
+        """Where the public register shows this version (see `register_url`)."""
+        return register_path(*self.key)
+
     def criterion(self, code: str) -> CriterionDef | None:
         return next((c for c in self.criteria if c.code == code), None)
 
@@ -56,6 +70,24 @@ class Algorithm:
         """The criterion's public label (its code if the registry does not declare it)."""
         criterion = self.criterion(code)
         return criterion.label if criterion else code
+
+
+def register_path(administration: str, algorithm_id: str, version: str) -> str:
+    """The path of an algorithm version's entry in the public register (CRPA L312-1-3).
+
+    The one place in the explainer that knows the register's addresses: the mention explicite
+    and the explanation link to it. Ids are each administration's own, so the address names
+    the administration, as decision_log's register serves it
+    (services/decision_log/domain/register/entries.py, `Addresses.version`).
+    """
+    return f"/register/{administration}/{algorithm_id}/{version}"
+
+
+def fixed(criterion: CriterionDef) -> bool:
+    """Never something to ask the person to change: the registry says it cannot change, or it
+    touches a ground of discrimination (Code pénal 225-1). A wrong value in the file can
+    still be reported."""
+    return not criterion.changeable or criterion.protected_ground is not None
 
 
 @dataclass(frozen=True)
@@ -76,6 +108,10 @@ class Case:
     @property
     def contest_url(self) -> str:
         return f"{self.page_url}/contester"
+
+    @property
+    def register_url(self) -> str:
+        return f"{self.base_url}{self.algorithm.register_url_path}"
 
     @property
     def decided_on(self) -> date:
@@ -134,3 +170,10 @@ class Case:
     @property
     def divergent(self) -> bool:
         return self.replay.get("status") == "divergent"
+
+    @property
+    def departure_reasons(self) -> str | None:
+        """Why the people who decided departed from the algorithm's result, as the back office
+        gave them (decision.v1 `departure_reasons`)."""
+        reasons = self.decision.get("departure_reasons")
+        return str(reasons).strip() or None if reasons else None

@@ -9,46 +9,54 @@ from services.explainer.domain.document import Block, paragraphs
 from services.explainer.domain.wording import CRPA, sentence
 from shared.deadlines import add_months
 
-REQUEST_MONTHS = 1  # R311-13: silence kept one month on a request for communication is a refusal
+REQUEST_MONTHS = 1  # R311-12, R311-13: silence kept one month on the request is a refusal
 CADA_MONTHS = 2  # R343-1: then two months to refer to the CADA
+MENTION_LIMIT_WORDS = 120
+
+# Only a recours administratif against the decision itself interrupts the delay for going to
+# court (L411-2); a request for the rules (L311-3-1, R311-3-1-2) and a referral to the CADA
+# (L342-1, which concerns the refusal to communicate, not the decision) have no such effect in
+# the texts. Saying so makes the person act in time, which protects them.
+NO_EXTENSION = "Demander les règles ou saisir la CADA ne prolonge pas le délai pour contester."
 
 
 def mention_explicite(case: Case) -> str:
-    """R311-3-1-1: the purpose, the right to the rules and how to use it, the CADA.
+    """R311-3-1-1: the purpose, the right to the rules and main characteristics, how to use
+    it, and how to refer to the CADA; with the register's address (L312-1-3).
 
-    Printed by the back office on the notice, with the access code it alone received.
+    Printed by the back office on the notice, with the access code it alone received. At most
+    120 words for the sample algorithms (the purpose is the registry's: keep it short).
     """
     algorithm, service = case.algorithm, case.algorithm.service
     return (
-        f"Cette décision a été prise sur le fondement d'un traitement algorithmique : "
-        f"« {algorithm.name} ». Finalité du traitement : "
-        f"{sentence(str(algorithm.document['purpose']))} "
-        f"Vous avez le droit d'obtenir la communication des règles qui définissent ce "
-        f"traitement et de ses principales caractéristiques, et de la façon dont il a été "
-        f"appliqué à votre situation (articles L311-3-1 et R311-3-1-2 du {CRPA}). Pour exercer "
-        f"ce droit, consultez {case.page_url} avec la référence {case.reference} et le code "
-        f"d'accès indiqués sur ce courrier, ou écrivez à : {service['name']}, "
-        f"{service['address']}. Si l'administration refuse, ou ne vous répond pas dans un délai "
-        f"d'un mois, vous pouvez saisir la Commission d'accès aux documents administratifs "
-        f"(CADA)."
+        f"Décision prise sur le fondement d'un traitement algorithmique, un programme qui "
+        f"applique des règles. Son but : "
+        f"{sentence(_lower_first(str(algorithm.document['purpose'])))} "
+        f"Vous pouvez obtenir ses règles, ses principales caractéristiques et la façon dont il "
+        f"a été appliqué à votre situation : sur {case.page_url} avec la référence et le code "
+        f"de ce courrier, ou en écrivant à {service['name']}, {service['address']}. Ses règles "
+        f"sont publiées : {case.register_url}. Si l'administration refuse ou ne répond pas en "
+        f"un mois, vous avez deux mois pour saisir la Commission d'accès aux documents "
+        f"administratifs (CADA) : www.cada.fr."
     )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def communication_blocks(case: Case) -> list[Block]:
-    service = case.algorithm.service
     return paragraphs(
-        f"Vous avez le droit de connaître les règles de cet algorithme et la façon dont elles "
-        f"ont été appliquées à votre situation (article L311-3-1 du {CRPA}). Ce document vous "
-        f"donne ces informations.",
-        f"Vous pouvez aussi faire une demande officielle de communication : sur la page de "
-        f"votre décision ({case.page_url}), ou par courrier à : {service['name']}, "
-        f"{service['address']}. L'administration a un mois pour vous répondre. Sans réponse "
-        f"dans ce délai, votre demande est considérée comme refusée (article R311-13 du même "
-        f"code).",
-        "Vous avez alors 2 mois pour saisir la CADA, la Commission d'accès aux documents "
-        "administratifs (article R343-1 du même code). C'est une autorité indépendante. La "
-        "saisir est gratuit. Vous pouvez le faire sur le site www.cada.fr ou par courrier.",
+        "Vous pouvez aussi demander officiellement ces règles. Sans réponse en un mois, vous "
+        "avez deux mois pour saisir la CADA, la commission d'accès aux documents "
+        "administratifs : www.cada.fr.",
+        NO_EXTENSION,
     )
+
+
+COMMUNICATION_LEGAL = (f"Textes : articles L311-3-1, R311-3-1-2, R311-12, R311-13 et R343-1 du "
+                       f"{CRPA}. Seul un recours contre la décision interrompt le délai pour "
+                       f"aller devant le juge : article L411-2 du même code.")
 
 
 def request_deadline(requested_on: date) -> date:

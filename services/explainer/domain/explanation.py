@@ -1,95 +1,151 @@
-"""The default explanation: every item R311-3-1-2 and the voies et délais ask for, in order."""
+"""The default explanation: « L'essentiel », the four items of R311-3-1-2 applied to the person,
+then the rest; every article number in the sections' `legal` lines, which pages show together
+in one closed section near the end.
+
+Three sections depend on the reading date (`DATED`): the document is frozen as generated, and
+`at_reading` builds those three again for the day it is read, so that a deadline already past
+is shown as past.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
-from services.explainer.domain.applied import applied_blocks
+from services.explainer.domain.applied import applied_blocks, data_blocks
 from services.explainer.domain.case import Case
-from services.explainer.domain.communication import communication_blocks, mention_explicite
+from services.explainer.domain.communication import (
+    COMMUNICATION_LEGAL,
+    communication_blocks,
+    mention_explicite,
+)
+from services.explainer.domain.data_protection import LEGAL as DATA_PROTECTION_LEGAL
+from services.explainer.domain.data_protection import data_protection_blocks
 from services.explainer.domain.document import (
     LIST,
     NOTICE,
     STEPS,
-    TABLE,
     Block,
     ExplanationDocument,
     Section,
     paragraphs,
 )
+from services.explainer.domain.essential import essential_blocks
+from services.explainer.domain.motif import motif
 from services.explainer.domain.recourse import (
-    Deadlines,
+    CONTEST_LEGAL,
     contest_blocks,
+    contest_details,
     recourse_blocks,
+    recourse_details,
     recourse_legal,
 )
-from services.explainer.domain.what_if import what_if_blocks
+from services.explainer.domain.what_if import WhatIfs, what_if_blocks, what_ifs
 from services.explainer.domain.wording import (
     CRPA,
     lower_first,
     number,
-    quoted,
+    points,
     sentence,
     upper_first,
     value_text,
 )
-from shared.decision_model import PROTECTED_GROUNDS, LinearModel, OpaqueModel, PointsModel
+from shared.decision_model import (
+    PROTECTED_GROUNDS,
+    CriterionDef,
+    Decisive,
+    LinearModel,
+    OpaqueModel,
+    PointsModel,
+    decisive,
+)
 from shared.french import format_amount, format_date
 
 # The default wording's version: generated explanations record it, and regenerating with a
 # newer one creates new versions of the explanations, never edits the old ones.
-DEFAULT_TEMPLATE_VERSION = 1
+DEFAULT_TEMPLATE_VERSION = 2
 DEFAULT_TEMPLATE = f"default:v{DEFAULT_TEMPLATE_VERSION}"
 
+ESSENTIAL = "essential"
 CONTRIBUTION, DATA, PARAMETERS, OPERATIONS = "contribution", "data", "parameters", "operations"
 LEGAL_BASES, WHAT_IF, PROTECTED, DIVERGENCE = "legal_bases", "what_if", "protected", "divergence"
 RECOURSE, CONTEST, COMMUNICATION = "recourse", "contest", "communication"
-SECTION_KEYS = (CONTRIBUTION, DATA, PARAMETERS, OPERATIONS, LEGAL_BASES, WHAT_IF, PROTECTED,
-                DIVERGENCE, RECOURSE, CONTEST, COMMUNICATION)
+DATA_PROTECTION = "data_protection"
+SECTION_KEYS = (ESSENTIAL, CONTRIBUTION, DIVERGENCE, DATA, PARAMETERS, OPERATIONS, WHAT_IF,
+                PROTECTED, RECOURSE, CONTEST, COMMUNICATION, DATA_PROTECTION, LEGAL_BASES)
+# Built again at reading time, for the day the person reads them.
+DATED = (ESSENTIAL, RECOURSE, CONTEST)
+# Legal texts: shown inside the closed section « Les textes de loi », not in the main view.
+LEGAL_ONLY = (LEGAL_BASES,)
 
 
 def _article(item: str) -> str:
     return f"Texte : article R311-3-1-2 ({item}) du {CRPA}."
 
 
-def build_document(case: Case, deadlines: Deadlines | None = None) -> ExplanationDocument:
-    """The explanation of one decision with the default wording."""
-    deadlines = deadlines or Deadlines.of(case)
+def build_document(case: Case, today: date | None = None) -> ExplanationDocument:
+    """The explanation of one decision with the default wording, dated sections as of `today`
+    (by default the decision date)."""
+    found = what_ifs(case)
+    dated = dated_sections(case, today or case.decided_on, found)
     sections = [
-        Section(CONTRIBUTION, "Le rôle de l'algorithme dans cette décision", _article("1°"),
+        dated[ESSENTIAL],
+        Section(CONTRIBUTION, "Le rôle de l'algorithme", _article("1°"),
                 tuple(_contribution(case))),
-        Section(DATA, "Les informations utilisées et leur origine", _article("2°"),
-                tuple(_data(case))),
-        Section(PARAMETERS, "Comment les règles ont été appliquées à votre situation",
-                _article("3°"), tuple(applied_blocks(case))),
-        Section(OPERATIONS, "Les étapes du traitement", _article("4°"),
-                (*paragraphs("Le traitement suit ces étapes, dans cet ordre :"),
-                 Block(STEPS, items=tuple(sentence(op) for op in
-                                          case.algorithm.document["operations"])))),
-        Section(LEGAL_BASES, "Les textes qui fondent cette décision",
-                f"Textes : articles L211-2 et L211-5 du {CRPA}.", tuple(_legal_bases(case))),
-        Section(WHAT_IF, "Ce qui aurait changé le résultat",
-                f"Texte : article R311-3-1-2 (3°) du {CRPA}.", tuple(what_if_blocks(case))),
-        Section(PROTECTED, "Les critères liés à un motif de discrimination",
-                "Texte : article 225-1 du code pénal.", tuple(_protected(case))),
     ]
     if case.divergent:
-        sections.append(Section(DIVERGENCE, "Écart avec les règles publiées",
+        sections.append(Section(DIVERGENCE, "L'écart entre la décision et l'algorithme",
                                 f"Texte : article L311-3-1 du {CRPA}.", tuple(_divergence(case))))
     sections += [
-        # Frozen as read on the start day; the page renders these two at reading time.
-        Section(RECOURSE, "Vos recours et vos délais", recourse_legal(case),
-                tuple(recourse_blocks(case, deadlines.notified_on))),
-        Section(CONTEST, "Comment contester cette décision",
-                "Textes : article 47 de la loi Informatique et Libertés du 6 janvier 1978 ; "
-                "article 22 du règlement général sur la protection des données.",
-                tuple(contest_blocks(case, deadlines.notified_on))),
-        Section(COMMUNICATION, "Votre droit d'obtenir les règles de l'algorithme",
-                f"Textes : articles L311-3-1, R311-3-1-2, R311-13 et R343-1 du {CRPA}.",
+        Section(DATA, "Vos informations et leur effet", _article("2° et 3°"),
+                tuple(data_blocks(case))),
+        Section(PARAMETERS, "Le calcul", _parameters_legal(case), tuple(applied_blocks(case))),
+        Section(OPERATIONS, "Les étapes du traitement", _article("4°"),
+                (Block(STEPS, items=tuple(sentence(op) for op in
+                                          case.algorithm.document["operations"])),)),
+        Section(WHAT_IF, "Ce qui aurait changé le résultat",
+                f"Texte : article R311-3-1-2 (3°) du {CRPA}.",
+                tuple(what_if_blocks(case, found))),
+        Section(PROTECTED, "Les critères liés à un motif de discrimination",
+                "Texte : article 225-1 du code pénal.", tuple(_protected(case, found))),
+        dated[RECOURSE],
+        dated[CONTEST],
+        Section(COMMUNICATION, "Votre droit d'obtenir les règles", COMMUNICATION_LEGAL,
                 tuple(communication_blocks(case))),
+        Section(DATA_PROTECTION, "Vos données personnelles", DATA_PROTECTION_LEGAL,
+                tuple(data_protection_blocks(case))),
+        Section(LEGAL_BASES, "Les textes qui fondent cette décision",
+                f"Textes : articles L211-2 et L211-5 du {CRPA}.", tuple(_legal_bases(case))),
     ]
     return ExplanationDocument("Explication de votre décision", outcome_sentence(case),
-                               tuple(_facts(case)), mention_explicite(case), tuple(sections))
+                               tuple(_facts(case)), mention_explicite(case), tuple(sections),
+                               motif=motif(case))
+
+
+def dated_sections(case: Case, today: date, found: WhatIfs | None = None) -> dict[str, Section]:
+    """The sections whose text depends on the day they are read, as of `today`."""
+    return {
+        ESSENTIAL: Section(ESSENTIAL, "L'essentiel", "",
+                           tuple(essential_blocks(case, today, found or what_ifs(case)))),
+        RECOURSE: Section(RECOURSE, "Vos recours et vos délais", recourse_legal(case),
+                          tuple(recourse_blocks(case, today)),
+                          tuple(recourse_details(case, today))),
+        CONTEST: Section(CONTEST, "Comment contester cette décision", CONTEST_LEGAL,
+                         tuple(contest_blocks(case, today)), tuple(contest_details(case, today))),
+    }
+
+
+def at_reading(document: ExplanationDocument, case: Case, today: date,
+               rewrite: dict[str, Section] | None = None) -> ExplanationDocument:
+    """The frozen document with its dated sections built again for `today`.
+
+    `rewrite`: the dated sections already rewritten by the explanation's custom template, if
+    it has one; otherwise the default wording's.
+    """
+    fresh = rewrite if rewrite is not None else dated_sections(case, today)
+    sections = tuple(fresh.get(s.key, s) if s.key in DATED else s for s in document.sections)
+    return replace(document, sections=sections, read_on=today.isoformat())
 
 
 def outcome_sentence(case: Case) -> str:
@@ -101,11 +157,8 @@ def outcome_sentence(case: Case) -> str:
 
 
 def _facts(case: Case) -> list[tuple[str, str]]:
-    algorithm = case.algorithm
     facts = [("Référence", case.reference),
-             ("Date de la décision", format_date(case.decided_on)),
-             ("Service responsable", algorithm.service["name"]),
-             ("Algorithme", f"{algorithm.name}, version {algorithm.document['version']}")]
+             ("Service responsable", case.algorithm.service["name"])]
     if case.supersedes_reference:
         facts.append(("Cette décision remplace la décision", case.supersedes_reference))
     return facts
@@ -114,53 +167,37 @@ def _facts(case: Case) -> list[tuple[str, str]]:
 def _model_sentence(case: Case) -> str:
     model = case.algorithm.model
     if isinstance(model, OpaqueModel):
-        return "L'algorithme a calculé un résultat à partir de vos données."
+        return "Il calcule un score à partir de vos données."
     if isinstance(model, PointsModel):
-        return "L'algorithme a compté des points, selon un barème."
+        return "Il compte des points, selon un barème."
     if isinstance(model, LinearModel):
-        return ("L'algorithme a calculé un montant." if model.amount is not None
-                else "L'algorithme a calculé un score.")
-    return "L'algorithme a vérifié si vous remplissez les conditions prévues par les textes."
+        return "Il calcule un montant." if model.amount is not None else "Il calcule un score."
+    return "Il vérifie si vous remplissez les conditions prévues par les textes."
 
 
 def _contribution(case: Case) -> list[Block]:
-    texts = []
     if case.fully_automated:
-        texts += ["Cette décision a été prise entièrement par un algorithme, sans intervention "
-                  "d'un agent.", _model_sentence(case),
-                  "Vous pouvez demander qu'une personne réexamine votre dossier : voyez plus bas "
-                  "comment contester."]
+        texts = [f"Un algorithme a pris cette décision seul, sans agent. {_model_sentence(case)} "
+                 f"Vous pouvez demander qu'une personne réexamine votre dossier."]
     else:
-        texts += [f"Un algorithme a aidé {case.human_role} à prendre cette décision.",
-                  _model_sentence(case),
-                  f"C'est {case.human_role} qui a pris la décision."]
-        if case.evaluation is not None:
-            texts.append(f"Le résultat proposé par l'algorithme était : "
-                         f"{lower_first(case.evaluation.outcome_label)}.")
-            if not case.divergent:
-                texts.append("La décision suit ce résultat.")
+        texts = [f"{upper_first(case.human_role)} a décidé, avec l'aide d'un algorithme. "
+                 f"{_model_sentence(case)}"]
+        if case.evaluation is not None and not case.divergent:
+            # What it proposed is the outcome above; when the decision departs from it, the
+            # section on the difference, just below, says so.
+            texts.append("La décision suit sa proposition.")
     if isinstance(case.algorithm.model, OpaqueModel):
         texts.append("Ses règles ne peuvent pas être refaites à la main. L'explication repose "
                      "sur les effets indiqués par l'administration.")
-    blocks = paragraphs(" ".join(texts))
-    if case.divergent:
-        blocks.append(Block(NOTICE, "Attention : la décision ne correspond pas au résultat des "
-                                    "règles publiées. Voyez plus bas la partie « Écart avec les "
-                                    "règles publiées »."))
-    return blocks
+    return paragraphs(" ".join(texts))
 
 
-def _data(case: Case) -> list[Block]:
-    rows = []
-    sources = case.sources
-    for code, value in case.values.items():
-        criterion = case.algorithm.criterion(code)
-        label = criterion.label if criterion else code
-        source = sources.get(code) or (criterion.source if criterion else "") or "non indiquée"
-        rows.append((label, value_text(criterion, value), source))
-    return [*paragraphs("L'algorithme a utilisé ces informations sur votre situation. "
-                        "Vérifiez-les : si l'une est fausse, vous pouvez contester la décision."),
-            Block(TABLE, header=("Information", "Pour vous", "Origine"), rows=tuple(rows))]
+def _parameters_legal(case: Case) -> str:
+    """R311-3-1-2 3°, and for rules each condition's own reference (kept out of the items)."""
+    text = _article("3°")
+    rules = getattr(case.algorithm.model, "rules", ())
+    references = list(dict.fromkeys(f"{rule.label} : {rule.legal_reference}." for rule in rules))
+    return " ".join([text, *references])
 
 
 def _legal_bases(case: Case) -> list[Block]:
@@ -176,42 +213,99 @@ def _legal_bases(case: Case) -> list[Block]:
             Block(LIST, items=tuple(items))]
 
 
-def _protected(case: Case) -> list[Block]:
+def _protected(case: Case, stated: WhatIfs) -> list[Block]:
     values = case.values
     used = [c for c in case.algorithm.criteria if c.protected_ground and c.code in values]
     if not used:
         return paragraphs("Cet algorithme n'utilise aucune information liée à un motif de "
                           "discrimination interdit par la loi.")
-    items = tuple(
-        f"{quoted(c.label)} : lié au motif « "
-        f"{lower_first(PROTECTED_GROUNDS.get(c.protected_ground or '', c.protected_ground or ''))}"
-        f" ». Pour vous : {value_text(c, values[c.code])}. Pourquoi l'administration l'utilise : "
-        f"{sentence(c.justification or '')}" for c in used)
-    return [*paragraphs("La loi interdit de traiter les personnes différemment pour certains "
-                        "motifs, comme le handicap ou la situation de famille. Cet algorithme "
-                        "utilise des informations liées à ces motifs. Voici pourquoi :"),
-            Block(LIST, items=items)]
+    found = _decisive(case, used, stated)
+    checked = {code for claim in stated.checks for code, _value in claim.changes}
+    items = []
+    for criterion in used:
+        ground = PROTECTED_GROUNDS.get(criterion.protected_ground or "",
+                                       criterion.protected_ground or "")
+        items.append(f"{criterion.label} (motif : {lower_first(ground)}). Pour vous : "
+                     f"{value_text(criterion, values[criterion.code])}. "
+                     f"{_decisive_sentence(case, criterion, found, criterion.code in checked)}"
+                     f"Pourquoi : {sentence(criterion.justification or '')}")
+    return [Block(LIST, items=tuple(items))]
+
+
+def _decisive(case: Case, used: list[CriterionDef],
+              stated: WhatIfs) -> dict[str, Decisive | None] | None:
+    """For each protected criterion, whether it decided the algorithm's result; None when the
+    result cannot be computed."""
+    model = case.algorithm.model
+    if isinstance(model, OpaqueModel) or case.evaluation is None:
+        return None
+    criteria = case.algorithm.criteria
+    return {c.code: decisive(model, criteria, case.values, c.code, stated.found) for c in used}
+
+
+DECISIVE_MARK = "a été décisif"
+NOT_DECISIVE = "Il n'a pas changé votre résultat. "
+
+
+def _decisive_sentence(case: Case, criterion: CriterionDef,
+                       found: dict[str, Decisive | None] | None, checked: bool) -> str:
+    """Said plainly when the criterion decided the result: without it, or with another
+    value, the result would have been the other one. `checked`: the what-ifs already give
+    that other value and its result, as a datum to check."""
+    if found is None:
+        return ""
+    decided = found.get(criterion.code)
+    if decided is None:
+        return NOT_DECISIVE
+    if checked:
+        # A what-if to check gives its other value and the result: not said twice.
+        return f"Il {DECISIVE_MARK} pour vous (voyez plus haut). "
+    whose = "le résultat de l'algorithme" if case.divergent else "le résultat"
+    if decided.without is not None:
+        after, how = decided.without, "sans lui"
+    else:
+        assert decided.other is not None
+        after = decided.other.resulting_evaluation
+        value = decided.other.changes[0][1]
+        how = (f"avec la réponse {value_text(criterion, value)}" if criterion.type == "boolean"
+               else f"avec {value_text(criterion, value)}")
+    score = ""
+    if after.score is not None and isinstance(case.algorithm.model, PointsModel | LinearModel):
+        score = (f" ({format_amount(after.amount)})" if after.amount is not None
+                 else f" ({points(after.score)})")
+    return (f"Il {DECISIVE_MARK} pour vous : {how}, {whose} aurait été : "
+            f"{lower_first(after.outcome_label)}{score}. ")
 
 
 def _divergence(case: Case) -> list[Block]:
     replay, evaluation = case.replay, case.evaluation
     expected = (evaluation.outcome_label if evaluation is not None
                 else str(replay.get("expected_outcome", "")))
-    texts = [f"Avec vos données, les règles publiées donnent : {lower_first(expected)}."]
-    if replay.get("expected_score") is not None:
-        texts.append(f"Elles donnent un score de {number(Decimal(replay['expected_score']))}"
-                     + (f", et non de {number(Decimal(str(case.decision['score'])))}."
-                        if case.decision.get("score") is not None else "."))
+    texts = [f"Avec vos données, les règles publiées donnent : {lower_first(expected)}"]
+    expected_score = replay.get("expected_score")
+    if expected_score is not None:
+        texts[0] += f", avec {points(Decimal(str(expected_score)))}"
+    texts[0] += "."
+    declared = case.decision.get("score")
+    if expected_score is not None and declared is not None \
+            and Decimal(str(declared)) != Decimal(str(expected_score)):
+        texts.append(f"L'administration a indiqué un score de {number(Decimal(str(declared)))}.")
     if replay.get("expected_amount") is not None:
         texts.append(f"Elles donnent un montant de "
-                     f"{format_amount(Decimal(replay['expected_amount']))}.")
+                     f"{format_amount(Decimal(str(replay['expected_amount'])))}.")
     texts.append(f"La décision prise est : {lower_first(case.outcome['label'])}.")
+    blocks = [Block(NOTICE, "Attention : cette décision ne suit pas le résultat des règles "
+                            "publiées.")]
     if case.fully_automated:
         texts.append("Cet écart peut venir d'une erreur du programme. L'administration en a été "
-                     "avertie. Vous pouvez vous appuyer sur cet écart pour contester la décision.")
-    else:
-        texts.append(f"{upper_first(case.human_role)} peut s'écarter du résultat de "
-                     f"l'algorithme. Si vous pensez que c'est une erreur, signalez cet écart "
-                     f"quand vous contestez la décision.")
-    return [Block(NOTICE, "Attention : cette décision ne correspond pas aux règles publiées "
-                          "de l'algorithme."), *paragraphs(" ".join(texts))]
+                     "avertie. Vous pouvez vous appuyer sur cet écart pour contester.")
+        return blocks + paragraphs(" ".join(texts))
+    role = upper_first(case.human_role)
+    reasons = case.departure_reasons
+    if reasons:
+        texts.append(f"{role} peut s'écarter du résultat de l'algorithme. Voici ses raisons :")
+        return blocks + paragraphs(" ".join(texts), f"« {reasons} »")
+    texts.append(f"{role} peut s'écarter du résultat de l'algorithme, mais n'a pas donné ses "
+                 f"raisons. Vous pouvez les demander au service, et signaler cet écart si "
+                 f"vous contestez.")
+    return blocks + paragraphs(" ".join(texts))

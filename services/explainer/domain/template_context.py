@@ -1,21 +1,37 @@
-"""What a custom template may use: the person's facts, already in French formats, as plain data."""
+"""What a custom template may use: the person's facts, already in French formats, as plain data.
+
+Keys: `reference`, `page_url`, `contest_url`, `register_url` (the algorithm's entry in the
+public register), `decision`, `algorithm`, `criteria`, `result`, `what_if` (each what-if stated,
+with its `kind`: "change" the person may act on, "check" a datum to verify — never to be worded
+as something to change —, "combination" several changes together), `next_step` (what the
+person can do and by when, for the day the section is built: `text`, `deadline`, `past`,
+`if_past`, `contact`), `deadlines`; and `default`, the section's default text (added by
+`templates.apply`). Sections a template may rewrite: `templates.TEMPLATE_KEYS` (every section
+but « L'essentiel », whose default wording always applies); docs/explainer.md lists them all.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from services.explainer.domain.case import Case
-from services.explainer.domain.recourse import Deadlines
-from services.explainer.domain.what_if import describe
+from services.explainer.domain.recourse import Deadlines, next_step
+from services.explainer.domain.what_if import what_ifs
 from services.explainer.domain.wording import number, points, value_text
-from shared.decision_model import GridStep, OpaqueModel, WeightStep, counterfactuals
+from shared.decision_model import GridStep, WeightStep
 from shared.french import format_amount, format_date
 
 
-def template_context(case: Case, deadlines: Deadlines) -> dict[str, Any]:
-    """Only strings, numbers, booleans, lists and dicts: nothing a sandbox could escape from."""
+def template_context(case: Case, today: date) -> dict[str, Any]:
+    """Only strings, numbers, booleans, lists and dicts: nothing a sandbox could escape from.
+
+    `today`: the day the dated sections are built for (generation, or reading).
+    """
     algorithm, evaluation = case.algorithm, case.evaluation
     outcome = case.outcome
+    deadlines = Deadlines.of(case)
+    step = next_step(case, today)
     return {
         "reference": case.reference,
         "page_url": case.page_url,
@@ -41,6 +57,10 @@ def template_context(case: Case, deadlines: Deadlines) -> dict[str, Any]:
             "divergent": case.divergent,
         },
         "what_if": _what_if(case),
+        "next_step": {"text": step.text, "contact": step.contact, "past": step.past,
+                      "deadline": format_date(step.deadline) if step.deadline else None,
+                      "if_past": step.if_past},
+        "register_url": case.register_url,
         "deadlines": {
             "notified_on": format_date(deadlines.notified_on),
             "appeal_by": format_date(deadlines.appeal_by) if deadlines.appeal_by else None,
@@ -78,19 +98,19 @@ def _criteria(case: Case) -> list[dict[str, Any]]:
 
 
 def _what_if(case: Case) -> list[dict[str, Any]]:
-    model, evaluation = case.algorithm.model, case.evaluation
-    if isinstance(model, OpaqueModel) or evaluation is None:
-        return []
+    """Each what-if stated: `kind` is "change" (the person may act on it), "check" (a datum to
+    verify: it cannot change or touches a ground of discrimination) or "combination"."""
     found = []
-    for cf in counterfactuals(model, case.algorithm.criteria, case.values):
-        criterion = case.algorithm.criterion(cf.criterion) if cf.criterion else None
+    for stated in what_ifs(case):
+        code = stated.changes[0][0] if len(stated.changes) == 1 else None
+        criterion = case.algorithm.criterion(code) if code else None
         found.append({
-            "kind": cf.kind,
-            "criterion": cf.criterion,
+            "kind": stated.kind,
+            "criterion": code,
             "label": criterion.label if criterion else None,
-            "current": value_text(criterion, cf.current_value) if criterion else None,
-            "required": value_text(criterion, cf.required_value) if criterion else None,
-            "outcome": cf.resulting_evaluation.outcome_label,
-            "text": describe(case, cf, evaluation),
+            "current": value_text(criterion, case.values[code]) if criterion and code else None,
+            "required": value_text(criterion, stated.changes[0][1]) if criterion else None,
+            "outcome": stated.evaluation.outcome_label,
+            "text": stated.text,
         })
     return found

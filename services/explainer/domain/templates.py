@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, cast
@@ -31,12 +31,14 @@ from services.explainer.domain.document import (
     ExplanationDocument,
     Section,
 )
-from services.explainer.domain.explanation import SECTION_KEYS
+from services.explainer.domain.explanation import ESSENTIAL, SECTION_KEYS
 from services.explainer.domain.wording import points
 from shared.french import format_amount, format_date, format_number
 
 OUTCOME = "outcome"
-TEMPLATE_KEYS = (OUTCOME, *SECTION_KEYS)
+# « L'essentiel » keeps the default wording: the first screen must always hold the result, the
+# reason with its figures, the dated next step and the contact, in at most 90 words.
+TEMPLATE_KEYS = (OUTCOME, *(key for key in SECTION_KEYS if key != ESSENTIAL))
 MAX_SOURCE = 10_000
 MAX_OUTPUT = 20_000
 MAX_RANGE = 1_000
@@ -299,10 +301,7 @@ def check_sources(sections: Mapping[str, Any]) -> dict[str, list[str]]:
 def apply(template: CustomTemplate, document: ExplanationDocument,
           context: Mapping[str, Any]) -> ExplanationDocument:
     """The document with the template's wording; raises BrokenTemplate on any failure."""
-    sections = []
-    for section in document.sections:
-        source = template.sections.get(section.key)
-        sections.append(section if source is None else _rewrite(section, source, context))
+    sections = list(rewrite_sections(template, document.sections, context))
     outcome = document.outcome
     if OUTCOME in template.sections:
         rendered = _render(OUTCOME, template.sections[OUTCOME], {**context, "default": outcome})
@@ -310,6 +309,14 @@ def apply(template: CustomTemplate, document: ExplanationDocument,
         if not outcome:
             raise BrokenTemplate("outcome: renders an empty text")
     return replace(document, outcome=outcome, sections=tuple(sections))
+
+
+def rewrite_sections(template: CustomTemplate, sections: Iterable[Section],
+                     context: Mapping[str, Any]) -> Iterator[Section]:
+    """The sections in the template's wording, those it does not rewrite as they are."""
+    for section in sections:
+        source = template.sections.get(section.key)
+        yield section if source is None else _rewrite(section, source, context)
 
 
 def _rewrite(section: Section, source: str, context: Mapping[str, Any]) -> Section:

@@ -32,6 +32,46 @@ def quoted(label: str) -> str:
     return f"« {label} »"
 
 
+def label_of(criterion: CriterionDef | None, code: str) -> str:
+    """The criterion's label as registered (its code when the registry does not know it)."""
+    return criterion.label if criterion is not None else code
+
+
+def subject_of(criterion: CriterionDef) -> str:
+    """How a sentence names the criterion: the registry's phrasing (`votre quotient familial`),
+    else `l'information « label »`, which reads right whatever the label's grammar."""
+    if criterion.phrasing is not None and criterion.phrasing.subject:
+        return criterion.phrasing.subject
+    return f"l'information {quoted(criterion.label)}"
+
+
+def statement(criterion: CriterionDef, value: bool) -> str:
+    """What a boolean value says of the person: `vous élevez seul votre enfant`, or by default
+    `la réponse à « label » est oui`."""
+    phrasing = criterion.phrasing
+    said = None if phrasing is None else (phrasing.if_true if value else phrasing.if_false)
+    return said or f"la réponse à {quoted(criterion.label)} est {value_text(criterion, value)}"
+
+
+def que(text: str) -> str:
+    """`que` before a clause, elided before a vowel: `qu'un frère`, `que vous`."""
+    return f"qu'{text}" if text[:1].lower() in "aeiouyéèêàâîôûh" else f"que {text}"
+
+
+def qualified(criterion: CriterionDef, value: Any, direction: str) -> str:
+    """A value as people say a limit: `de 700 € ou moins`, `le 3 mars 2026 ou avant`, `de 5 km`.
+
+    `direction` is "at_most", "at_least" or "exactly": the caller knows whether every value
+    beyond this one gives the same result.
+    """
+    text = value_text(criterion, value)
+    if criterion.type == "number":
+        return f"de {text}" + {"at_most": " ou moins", "at_least": " ou plus"}.get(direction, "")
+    if criterion.type == "date":
+        return f"le {text}" + {"at_most": " ou avant", "at_least": " ou après"}.get(direction, "")
+    return text
+
+
 def lower_first(text: str) -> str:
     """`Place en crèche` → `place en crèche`, but `CAF` stays `CAF`."""
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import (
@@ -19,16 +20,22 @@ from flask import (
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
+from services.explainer.domain.document import ExplanationDocument
+from services.explainer.domain.explanation import LEGAL_ONLY
 from services.explainer.domain.readability import FORMULA
 from services.explainer.entrypoints.api import service
 from services.explainer.entrypoints.api.explanations import record_request
 from services.explainer.entrypoints.events import REFERENCE
 from services.explainer.entrypoints.pdf import explanation_pdf
 from services.explainer.service_layer.access import RateLimited, sign_in
-from services.explainer.service_layer.reading import ExplanationView, read_explanation
+from services.explainer.service_layer.reading import (
+    ExplanationView,
+    document_at,
+    read_explanation,
+)
 from shared.auth.session import current_principal, sign_in_usager, sign_out
 from shared.auth.tokens import ALPHABET, normalize_code, normalize_reference
-from shared.french import format_date, format_datetime
+from shared.french import PARIS, format_date, format_datetime
 from shared.web.app import small_number
 from shared.web.security import client_address
 
@@ -101,48 +108,68 @@ def leave() -> BaseResponse:
     return redirect(url_for("pages.index"), 303)
 
 
-def _view(reference: str) -> ExplanationView | BaseResponse:
+@dataclass(frozen=True)
+class Reading:
+    """An explanation as read today: its dated sections built for the reading date."""
+
+    view: ExplanationView
+    document: ExplanationDocument | None
+    today: date
+
+
+def _view(reference: str) -> Reading | BaseResponse:
     """The view for the caller; anonymous visitors are asked for their code, others get 404."""
     principal = current_principal()
     if not principal.authenticated:
         return redirect(url_for("pages.index", reference=reference))
     version = request.args.get("version", type=small_number)
-    with service().uow() as uow:
+    app = service()
+    today = app.context.now().astimezone(PARIS).date()
+    with app.uow() as uow:
         view = read_explanation(uow, reference, principal, version)
+        document = None if view is None else document_at(uow, view, app.context, today)
         uow.commit()  # the audit trail's entry
     if view is None:
         abort(404)
-    return view
+    return Reading(view, document, today)
 
 
-def _render(template: str, view: ExplanationView) -> str:
+def _render(template: str, reading: Reading) -> str:
     principal = current_principal()
-    return render_template(template, view=view, d=view.decision, doc=view.document,
-                           request_=view.request, formula=FORMULA,
-                           usager=principal.kind == "usager")
+    view = reading.view
+    # The readability score is for those who write the wording (agents, algorithm owners),
+    # not for the person, to whom it means nothing.
+    return render_template(template, view=view, d=view.decision, doc=reading.document,
+                           today=reading.today, request_=view.request, formula=FORMULA,
+                           usager=principal.kind == "usager", legal_only=LEGAL_ONLY)
 
 
 @bp.get("/d/<string:reference>")
 def explanation(reference: str) -> Any:
-    view = _view(reference)
-    return view if isinstance(view, BaseResponse) else _render("explainer/explanation.html", view)
+    reading = _view(reference)
+    if isinstance(reading, BaseResponse):
+        return reading
+    return _render("explainer/explanation.html", reading)
 
 
 @bp.get("/d/<string:reference>/imprimer")
 def printable(reference: str) -> Any:
-    view = _view(reference)
-    return view if isinstance(view, BaseResponse) else _render("explainer/print.html", view)
+    reading = _view(reference)
+    if isinstance(reading, BaseResponse):
+        return reading
+    return _render("explainer/print.html", reading)
 
 
 @bp.get("/d/<string:reference>/pdf")
 def pdf(reference: str) -> Any:
-    view = _view(reference)
-    if isinstance(view, BaseResponse):
-        return view
-    document = view.document
+    reading = _view(reference)
+    if isinstance(reading, BaseResponse):
+        return reading
+    document, view = reading.document, reading.view
     if document is None or view.explanation is None:
         abort(404)
     body = explanation_pdf(document, view.decision.reference, int(view.explanation.version),
+                           view.explanation.generated_at, reading.today, view.request,
                            view.decision.log_hash)
     filename = f"explication-{view.decision.reference}-v{view.explanation.version}.pdf"
     return Response(body, mimetype="application/pdf", headers={
@@ -152,11 +179,12 @@ def pdf(reference: str) -> Any:
 
 @bp.post("/d/<string:reference>/demande")
 def formal_request(reference: str) -> Any:
-    view = _view(reference)
-    if isinstance(view, BaseResponse):
-        return view
-    record_request(view.decision.reference, current_principal())
-    return redirect(url_for("pages.explanation", reference=view.decision.reference,
+    reading = _view(reference)
+    if isinstance(reading, BaseResponse):
+        return reading
+    decision = reading.view.decision
+    record_request(decision.reference, current_principal())
+    return redirect(url_for("pages.explanation", reference=decision.reference,
                             _anchor="demande"), 303)
 
 

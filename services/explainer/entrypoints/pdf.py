@@ -1,33 +1,28 @@
-"""The explanation as a PDF the person can keep, print or send."""
+"""The explanation as a PDF the person can keep, print or send: tagged (PDF/UA-1), dated."""
 
 from __future__ import annotations
 
-from services.explainer.domain.document import LIST, NOTICE, STEPS, TABLE, ExplanationDocument
-from shared.pdf import Document
+from datetime import date, datetime
+from typing import Any
+
+from flask import render_template
+from markupsafe import Markup
+
+from services.explainer.domain.document import ExplanationDocument
+from services.explainer.domain.explanation import LEGAL_ONLY
+from shared.pdf import page, render
 from shared.tlog.receipt import fingerprint
 
 
 def explanation_pdf(document: ExplanationDocument, reference: str, version: int,
+                    generated_at: datetime, today: date, request_: Any = None,
                     log_hash: str | None = None) -> bytes:
-    pdf = Document(document.title,
-                   header=[f"Référence : {reference}", f"Version {version} de l'explication",
-                           *([f"Empreinte dans le journal public : {fingerprint(log_hash)}"]
-                             if log_hash else [])],
-                   footer=f"Explicite — référence {reference}")
-    pdf.paragraph(document.outcome, bold=True)
-    pdf.facts(document.facts)
-    for section in document.sections:
-        pdf.heading(section.title)
-        for block in section.blocks:
-            if block.kind == LIST:
-                pdf.bullets(block.items)
-            elif block.kind == STEPS:
-                pdf.bullets(f"{n}. {item}" for n, item in enumerate(block.items, 1))
-            elif block.kind == TABLE:
-                pdf.bullets(block.lines())
-            else:
-                pdf.paragraph(block.text, bold=block.kind == NOTICE)
-        pdf.paragraph(section.legal)
-    pdf.heading("La mention figurant sur votre courrier")
-    pdf.paragraph(document.mention)
-    return pdf.to_bytes()
+    """`document` as read `today` (its dated sections built for that day), which the PDF
+    gives as its date of issue; `log_hash`: the decision's hash in the transparency log, whose
+    fingerprint the header prints as the page's receipt does."""
+    body = render_template("explainer/pdf.html", doc=document, reference=reference,
+                           version=version, generated_at=generated_at, today=today,
+                           request_=request_, legal_only=LEGAL_ONLY,
+                           fingerprint=fingerprint(log_hash) if log_hash else None)
+    return render(page(document.title, Markup(body),  # noqa: S704 - rendered by Jinja, escaped
+                       footer=f"Explicite — référence {reference}", issued_on=today))

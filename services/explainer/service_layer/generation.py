@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Row
@@ -12,12 +13,12 @@ from services.explainer.domain.case import Algorithm, Case
 from services.explainer.domain.document import ExplanationDocument
 from services.explainer.domain.explanation import DEFAULT_TEMPLATE, build_document
 from services.explainer.domain.readability import FORMULA, kandel_moles
-from services.explainer.domain.recourse import Deadlines
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, apply
 from services.explainer.service_layer.context import ExplainerContext
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.contracts.events import Event
+from shared.french import PARIS
 from shared.messaging import topology
 
 log = logging.getLogger(__name__)
@@ -38,14 +39,22 @@ def algorithm_of(uow: ExplainerUnitOfWork, row: Row[Any],
     return None if stored is None else context.algorithms.get(stored.document, stored.revision)
 
 
-def compose(case: Case, template: CustomTemplate | None) -> tuple[ExplanationDocument, str]:
+def case_of(row: Row[Any], algorithm: Algorithm, context: ExplainerContext,
+            previous_reference: str | None) -> Case:
+    """The decision of a `decisions` row, to explain with this algorithm version."""
+    return Case(algorithm, dict(row.body), row.reference, context.public_url, dict(row.replay),
+                previous_reference)
+
+
+def compose(case: Case, template: CustomTemplate | None,
+            today: date | None = None) -> tuple[ExplanationDocument, str]:
     """The document and the label of the wording used; a broken template costs only itself."""
-    deadlines = Deadlines.of(case)
-    document = build_document(case, deadlines)
+    today = today or case.decided_on
+    document = build_document(case, today)
     if template is None:
         return document, DEFAULT_TEMPLATE
     try:
-        return apply(template, document, template_context(case, deadlines)), template.label
+        return apply(template, document, template_context(case, today)), template.label
     except BrokenTemplate as exc:
         log.warning("custom template failed, default wording used", extra={
             "template": template.label, "reference": case.reference, "error": str(exc)})
@@ -60,9 +69,9 @@ def explain(uow: ExplainerUnitOfWork, row: Row[Any], algorithm: Algorithm,
     """
     previous = (uow.decisions.find(row.administration, row.supersedes)
                 if row.supersedes else None)
-    case = Case(algorithm, dict(row.body), row.reference, context.public_url,
-                dict(row.replay), previous.reference if previous else None)
-    document, template = compose(case, current_template(uow, algorithm.key))
+    case = case_of(row, algorithm, context, previous.reference if previous else None)
+    document, template = compose(case, current_template(uow, algorithm.key),
+                                 context.now().astimezone(PARIS).date())
     score = kandel_moles(document.plain_text())
     latest = None if first else uow.explanations.latest(row.id)
     version = 1 if latest is None else int(latest.version) + 1
@@ -83,6 +92,8 @@ def explain(uow: ExplainerUnitOfWork, row: Row[Any], algorithm: Algorithm,
         "version": version,
         "reason": reason,
         "mention_explicite": document.mention,
+        # The motif of an unfavourable decision, to print on the notice (L211-2, L211-5).
+        "motif": document.motif,
         "public_url": case.page_url,
         "readability": {"formula": FORMULA, "score": score},
         "template": template,

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Row
 
 from services.explainer.adapters import tables as t
 from services.explainer.domain.document import ExplanationDocument
+from services.explainer.domain.explanation import at_reading, dated_sections
+from services.explainer.domain.template_context import template_context
+from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, rewrite_sections
 from services.explainer.service_layer.access import may_read
+from services.explainer.service_layer.context import ExplainerContext
+from services.explainer.service_layer.generation import case_of
 from services.explainer.service_layer.requests import CommunicationRequest, recorded_request
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared import audit
@@ -36,6 +43,43 @@ class ExplanationView:
     @property
     def latest_version(self) -> int:
         return int(self.history[-1].version) if self.history else 0
+
+
+def document_at(uow: ExplainerUnitOfWork, view: ExplanationView, context: ExplainerContext,
+                today: date) -> ExplanationDocument | None:
+    """The frozen document with its dated sections built for `today` (`at_reading`): a
+    deadline read after it has passed is shown as past. The sections take the explanation's
+    own wording: its custom template if it has one (the default's if that template fails)."""
+    document = view.document
+    if document is None or view.explanation is None:
+        return None
+    decision = view.decision
+    stored = uow.algorithms.get((decision.administration, decision.algorithm_id,
+                                 decision.algorithm_version))
+    if stored is None:
+        return document
+    algorithm = context.algorithms.get(stored.document, stored.revision)
+    case = case_of(decision, algorithm, context,
+                   view.replaces.reference if view.replaces is not None else None)
+    fresh = dated_sections(case, today)
+    template = _template_of(uow, algorithm.key, str(view.explanation.template))
+    # A template that fails leaves the default wording, as when the explanation was generated.
+    with suppress(BrokenTemplate):
+        if template is not None:
+            fresh = {s.key: s for s in rewrite_sections(template, fresh.values(),
+                                                        template_context(case, today))}
+    return at_reading(document, case, today, fresh)
+
+
+def _template_of(uow: ExplainerUnitOfWork, key: tuple[str, str, str],
+                 label: str) -> CustomTemplate | None:
+    """The custom template an explanation was written with (`custom:<id>:v<n>`), if any."""
+    if not label.startswith("custom:"):
+        return None
+    row = next((r for r in uow.templates.history(key) if label == f"custom:{r.id}:v{r.version}"),
+               None)
+    return None if row is None else CustomTemplate(int(row.id), int(row.version),
+                                                   dict(row.sections))
 
 
 def read_explanation(uow: ExplainerUnitOfWork, reference: str, principal: Principal,

@@ -9,7 +9,6 @@ from typing import Any
 
 from services.explainer.domain.case import Algorithm, Case
 from services.explainer.domain.readability import kandel_moles
-from services.explainer.domain.recourse import Deadlines
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import (
     BrokenTemplate,
@@ -88,7 +87,7 @@ def register_template(uow: ExplainerUnitOfWork, key: tuple[str, str, str],
     version = 1 if current is None else int(current.version) + 1
     trial = CustomTemplate(0, version, sections)
     try:
-        apply(trial, compose(case, None)[0], template_context(case, Deadlines.of(case)))
+        apply(trial, compose(case, None)[0], template_context(case, case.decided_on))
     except BrokenTemplate as exc:
         raise InvalidTemplate({"sections": [str(exc)]}) from exc
     template_id = uow.templates.add(

@@ -55,7 +55,11 @@ def candidates(criterion: CriterionDef, mentioned: Iterable[ConditionValue | Non
     if criterion.type == "string":
         return list(criterion.allowed_values or dict.fromkeys(boundaries))
     step: Any = step_of(criterion)
-    return list(dict.fromkeys(near for value in boundaries for near in _around(value, step)))
+    near = [near for value in boundaries for near in _around(value, step)]
+    # An interval the boundaries cut may meet the declared range only inside, away from every
+    # boundary (range 5 to 50 inside the band 3 to 100): its ends stand for it.
+    ends = [end for end in (criterion.min, criterion.max) if end is not None]
+    return list(dict.fromkeys([*near, *ends]))
 
 
 def _around(value: Any, step: Any) -> list[Any]:

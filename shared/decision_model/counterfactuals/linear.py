@@ -15,13 +15,15 @@ def linear_counterfactuals(
     by_code: Mapping[str, CriterionDef],
     values: Mapping[str, Value],
     current: Evaluation,
+    include_fixed: bool = False,
 ) -> list[Counterfactual]:
-    """For each changeable criterion with a non-zero weight, the value that alone flips it."""
+    """For each changeable criterion (each one if include_fixed) with a non-zero weight, the
+    value that alone flips it."""
     result = []
     for code in model.criteria_used():
         criterion = by_code[code]
         weight = sum((w.weight for w in model.weights if w.criterion == code), Decimal(0))
-        if not criterion.changeable or not weight:
+        if not (criterion.changeable or include_fixed) or not weight:
             continue
         value = values[code]
         if isinstance(value, bool):
@@ -37,6 +39,27 @@ def linear_counterfactuals(
     return result
 
 
+def linear_boundary(model: LinearModel, current: Evaluation) -> tuple[Decimal, bool]:
+    """The score where the outcome changes, and whether the score must rise to reach it."""
+    assert current.score is not None
+    if model.threshold is not None:
+        boundary = model.threshold.value
+        met = holds(model.threshold.op, current.score, boundary)
+        return boundary, (not met if model.threshold.op in (">=", ">") else met)
+    assert model.amount is not None
+    # The rounded amount exceeds min exactly when the score reaches min + half a unit.
+    boundary = model.amount.min + Decimal(5).scaleb(-model.amount.round - 1)
+    return boundary, current.outcome == UNFAVOURABLE
+
+
+def nearest_numeric(
+    model: LinearModel, criterion: CriterionDef, values: Mapping[str, Value], current: Evaluation
+) -> Decimal | None:
+    """The value nearest to the person's that alone flips the outcome, or None."""
+    weight = sum((w.weight for w in model.weights if w.criterion == criterion.code), Decimal(0))
+    return _numeric(model, criterion, values, weight, current) if weight else None
+
+
 def _numeric(
     model: LinearModel,
     criterion: CriterionDef,
@@ -48,15 +71,7 @@ def _numeric(
     assert criterion.step is not None and current.score is not None
     step, here = criterion.step, values[criterion.code]
     assert isinstance(here, Decimal)
-    if model.threshold is not None:
-        boundary = model.threshold.value
-        met = holds(model.threshold.op, current.score, boundary)
-        must_rise = not met if model.threshold.op in (">=", ">") else met
-    else:
-        assert model.amount is not None
-        # The rounded amount exceeds min exactly when the score reaches min + half a unit.
-        boundary = model.amount.min + Decimal(5).scaleb(-model.amount.round - 1)
-        must_rise = current.outcome == UNFAVOURABLE
+    boundary, must_rise = linear_boundary(model, current)
     direction = 1 if must_rise == (weight > 0) else -1
     flip = flips(model, values, criterion.code, current.outcome)
     # Exact when the boundary is a finite decimal; otherwise it lies off the step grid, and the

@@ -16,22 +16,26 @@ def rules_counterfactuals(
     by_code: Mapping[str, CriterionDef],
     values: Mapping[str, Value],
     current: Evaluation,
+    include_fixed: bool = False,
 ) -> list[Counterfactual]:
-    """Per failed rule its nearest fix, then all fixes together; if favourable, what loses it."""
+    """Per failed rule its nearest fix, then all fixes together; if favourable, what loses it.
+
+    Unchangeable criteria take part only if include_fixed.
+    """
     found: list[Counterfactual | None]
     if current.outcome == FAVOURABLE:
         found = [
-            _single(model, by_code[rule.criterion], values, index, want_met=False)
+            _single(model, by_code[rule.criterion], values, index, False, include_fixed)
             for index, rule in enumerate(model.rules)
         ]
         return [counterfactual for counterfactual in found if counterfactual]
     failed = [step.index for step in current.steps if isinstance(step, RuleStep) and not step.met]
     found = [
-        _single(model, by_code[model.rules[index].criterion], values, index, want_met=True)
+        _single(model, by_code[model.rules[index].criterion], values, index, True, include_fixed)
         for index in failed
     ]
     singles = [counterfactual for counterfactual in found if counterfactual]
-    combined = _fix_all(model, by_code, values, failed)
+    combined = _fix_all(model, by_code, values, failed, include_fixed)
     # With one failed rule the combined change is often that rule's own fix: say it once.
     if combined and all(single.changes != combined.changes for single in singles):
         singles.append(combined)
@@ -44,9 +48,10 @@ def _single(
     values: Mapping[str, Value],
     index: int,
     want_met: bool,
+    include_fixed: bool,
 ) -> Counterfactual | None:
     """The nearest value that makes rule `index` hold (want_met) or fail."""
-    if not criterion.changeable:
+    if not (criterion.changeable or include_fixed):
         return None
     rule = model.rules[index]
     found = ranked(
@@ -69,12 +74,13 @@ def _fix_all(
     by_code: Mapping[str, CriterionDef],
     values: Mapping[str, Value],
     failed: list[int],
+    include_fixed: bool,
 ) -> Counterfactual | None:
     """For each criterion with a failed rule, its nearest value that satisfies all its rules."""
     changes: list[tuple[str, Value]] = []
     for code in dict.fromkeys(model.rules[index].criterion for index in failed):
         criterion = by_code[code]
-        if not criterion.changeable:
+        if not (criterion.changeable or include_fixed):
             return None  # the person cannot reach the favourable outcome by themselves
         rules = [rule for rule in model.rules if rule.criterion == code]
         found = ranked(

@@ -96,7 +96,7 @@ def test_the_dossier_shows_everything_and_records_each_opening(world):
     queue = client.get("/console/").get_data(as_text=True)
     assert public_id in queue and "À prendre en charge" in queue
     page = client.get(f"/console/appeals/{public_id}").get_data(as_text=True)
-    for expected in ("Quotient familial de la famille", "CAF, via API Particulier",
+    for expected in ("Quotient familial de la famille", "Notification de la MDPH",
                      "Conforme au modèle publié", "Explication donnée à la personne",
                      "Mon quotient a baissé depuis ma séparation.",
                      "Je travaille à temps plein", "Rejet implicite", "2 janvier 2027",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from flask.testing import FlaskClient
 
 from services.explainer.domain.readability import THRESHOLD
+from shared.french import PARIS
 from shared.web.security import CSRF_HEADER
 from tests.integration.explainer.conftest import (
     Harness,
@@ -38,11 +41,13 @@ def test_the_usager_gets_the_explanation_in_json(client: FlaskClient, creche):
     assert body["reference"] == creche.reference and body["status"] == "explained"
     assert body["decision_id"] == creche.decision["decision_id"]
     assert body["public_url"] == f"http://explicite.test/d/{creche.reference}"
-    assert body["version"] == 1 and body["template"] == "default:v1"
+    assert body["version"] == 1 and body["template"] == "default:v2"
     assert body["readability"]["formula"] == "kandel-moles"
     assert body["readability"]["score"] >= THRESHOLD
-    assert [s["key"] for s in body["document"]["sections"]][:3] == [
-        "contribution", "data", "parameters"]
+    assert [s["key"] for s in body["document"]["sections"]][:4] == [
+        "essential", "contribution", "data", "parameters"]
+    assert body["read_on"] == datetime.now(UTC).astimezone(PARIS).date().isoformat()
+    assert body["motif"] == body["document"]["motif"] and "Règles fixées par" in body["motif"]
     assert body["mention_explicite"] == body["document"]["mention"]
     assert body["versions"][0]["reason"] == "Première explication de la décision."
     assert body["communication_request"] is None and body["replaced_by"] == []
@@ -98,7 +103,7 @@ def test_an_algorithm_owner_registers_a_versioned_template_that_new_explanations
     [explanation] = harness.explanations(later.reference)
     assert explanation.template == second.json["label"]
     [unchanged] = harness.explanations(creche.reference)
-    assert unchanged.template == "default:v1"
+    assert unchanged.template == "default:v2"
 
 
 @pytest.mark.parametrize(("sections", "field"), [

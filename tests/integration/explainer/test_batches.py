@@ -239,10 +239,10 @@ def test_a_decision_that_cannot_be_explained_fails_alone(make_service, monkeypat
     poisoned = json.loads(batch_2[-1].to_json())["data"]["reference"]
     compose = generation.compose
 
-    def failing(case: Any, template: Any) -> Any:
+    def failing(case: Any, template: Any, today: Any = None) -> Any:
         if case.reference == poisoned:
             raise ValueError("cannot explain")
-        return compose(case, template)
+        return compose(case, template, today)
 
     monkeypatch.setattr(generation, "compose", failing)
     batched.publish(*batch_2)

@@ -19,9 +19,9 @@ def test_a_logged_decision_is_explained_stored_and_announced(harness: Harness):
     logged = Logged(decision_of("creche-attribution", favourable=False))
     harness.publish(registered(sample("creche-attribution")), logged.event())
     [explanation] = harness.explanations(logged.reference)
-    assert explanation.version == 1 and explanation.template == "default:v1"
+    assert explanation.version == 1 and explanation.template == "default:v2"
     assert explanation.readability >= THRESHOLD
-    assert explanation.document["sections"][0]["key"] == "contribution"
+    assert explanation.document["sections"][0]["key"] == "essential"
     [announced] = harness.events(topology.EXPLANATION_GENERATED)
     assert announced["reference"] == logged.reference
     assert announced["decision_id"] == logged.decision["decision_id"]
@@ -33,6 +33,13 @@ def test_a_logged_decision_is_explained_stored_and_announced(harness: Harness):
     assert announced["readability"] == {"formula": "kandel-moles",
                                         "score": explanation.readability}
     assert announced["supersedes"] is None
+    # The motif of the refusal, for the notice: the score, the threshold and the rules' texts.
+    assert announced["motif"] == explanation.document["motif"]
+    assert announced["motif"].startswith("Votre demande a obtenu ")
+    assert "Délibération du conseil municipal de Ville-Exemple" in announced["motif"]
+    granted = Logged(decision_of("creche-attribution", favourable=True, seed=3))
+    harness.publish(granted.event())
+    assert harness.events(topology.EXPLANATION_GENERATED)[-1]["motif"] is None
 
 
 def test_the_access_code_and_the_contact_are_never_stored(harness: Harness):
@@ -124,7 +131,7 @@ def test_an_amendment_overtaking_a_decision_gives_it_a_new_version_the_first_sta
     assert [v.version for v in versions] == [1, 2]
     assert versions[0] == first  # frozen: the first version is exactly as it was
     assert versions[1].reason == AMENDED.format(revision=2)
-    assert "Classer les demandes de place en crèche." in versions[1].mention
+    assert "classer les demandes de place en crèche." in versions[1].mention
     harness.publish(registered({**amended, "status": "retired"}, revision=3))
     assert len(harness.explanations(logged.reference)) == 2  # a status change explains nothing
 
@@ -170,10 +177,11 @@ def test_a_custom_template_applies_and_a_broken_one_falls_back_to_the_default(
             [explanation] = harness.explanations(logged.reference)
             if version == 1:
                 assert explanation.template.endswith(":v1")
-                assert explanation.document["sections"][0]["blocks"][0]["text"].startswith(
-                    "Texte de la commune")
+                [contribution] = [s for s in explanation.document["sections"]
+                                  if s["key"] == "contribution"]
+                assert contribution["blocks"][0]["text"].startswith("Texte de la commune")
             else:
-                assert explanation.template == "default:v1"
+                assert explanation.template == "default:v2"
                 assert "custom template failed, default wording used" in caplog.text
 
 

@@ -10,7 +10,8 @@ from tests.integration.explainer.conftest import Harness, Logged, decision_of, r
 def test_two_administrations_with_the_same_algorithm_id_each_get_their_own(harness: Harness):
     ours = sample("creche-attribution")
     theirs = {**sample("creche-attribution"), "administration": "autre-ville",
-              "name": "Homonyme de l'autre ville"}
+              "name": "Homonyme de l'autre ville",
+              "purpose": "Classer les demandes de l'autre ville, une commune d'exemple."}
     ours_logged = Logged(decision_of("creche-attribution"))
     theirs_logged = Logged({**decision_of("creche-attribution", seed=5),
                             "administration": "autre-ville"})
@@ -22,5 +23,10 @@ def test_two_administrations_with_the_same_algorithm_id_each_get_their_own(harne
             assert uow.algorithms.get(key).document["name"] == document["name"]
     [mine] = harness.explanations(ours_logged.reference)
     [other] = harness.explanations(theirs_logged.reference)
-    assert theirs["name"] not in json.dumps(mine.document, ensure_ascii=False)
-    assert theirs["name"] in json.dumps(other.document, ensure_ascii=False)
+    # The mention gives each its own purpose and its own entry in the register.
+    mine_text, other_text = (json.dumps(row.document, ensure_ascii=False) for row in (mine, other))
+    assert "l'autre ville" not in mine_text and "l'autre ville" in other_text
+    version = f"creche-attribution/{ours['version']}"
+    assert f"/register/ville-exemple/{version}" in mine_text
+    assert f"/register/autre-ville/{version}" in other_text
+    assert "/register/autre-ville/" not in mine_text

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from itertools import pairwise
 
 import pytest
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from services.explainer.adapters import tables as t
@@ -71,17 +73,19 @@ def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche
     quotient = next(c["value"] for c in creche.decision["criteria"]
                     if c["code"] == "quotient_familial")
     for expected in (
-        f"Décision du {format_date(decided)} : place en crèche non proposée.",
-        "Le rôle de l'algorithme dans cette décision",
-        "Un algorithme a aidé la commission d'attribution des places en crèche",
-        "Les informations utilisées et leur origine", "CAF, via API Particulier",
-        "Comment les règles ont été appliquées à votre situation",
-        f"Quotient familial de la famille : {NBSP.sub(' ', format_value(quotient))}",
+        "L'essentiel", f"Décision du {format_date(decided)} : place en crèche non proposée.",
+        "Une question ? Appelez le 01 23 45 67 89",
+        "Le rôle de l'algorithme",
+        "La commission d'attribution des places en crèche a décidé, avec l'aide d'un algorithme",
+        "Vos informations et leur effet", "Quotient familial de la famille",
+        NBSP.sub(" ", format_value(quotient)), "Le calcul",
         "Les étapes du traitement", "Les textes qui fondent cette décision",
         "Ce qui aurait changé le résultat", "Les critères liés à un motif de discrimination",
         "Vos recours et vos délais", "Comment contester cette décision",
-        "Votre droit d'obtenir les règles de l'algorithme", "CADA",
-        "Faire une demande officielle de communication", "La mention de votre courrier",
+        "Votre droit d'obtenir les règles", "CADA", "ne prolonge pas le délai pour contester",
+        "Vos données personnelles", "dpd@ville-exemple.fr", "www.cnil.fr",
+        "Faire la demande officielle",
+        "Vos recours en détail, les textes de loi et la mention de votre courrier",
         "article R311-3-1-2 (3°)", "L411-2 et L231-4",
     ):
         assert expected in text, expected
@@ -89,6 +93,11 @@ def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche
     assert f'href="/d/{creche.reference}/contester"' in html
     assert f'<a href="http://explicite.test/d/{creche.reference}/contester">' in html
     assert "<script" not in html and "style=" not in html
+    # The essential comes first; the legal texts in one closed section near the end; the
+    # readability score is not shown to the person.
+    assert html.index('id="essentiel"') < html.index('id="contribution"')
+    assert '<details id="textes" class="legal-texts">' in html
+    assert "Lisibilité" not in html
     levels = [int(level) for level in re.findall(r"<h(\d)", html)]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(later <= earlier + 1 for earlier, later in pairwise(levels))
@@ -193,8 +202,7 @@ def test_the_holder_of_either_code_reads_a_decision_and_its_revision(client, har
     harness.publish(revised.event())
     open_decision(client, creche.reference, creche.access_code)
     page = client.get(f"/d/{creche.reference}")
-    assert f"Cette décision a été remplacée par une nouvelle décision : décision " \
-           f"{revised.reference}" in _text(page)
+    assert f"Cette décision a été remplacée : décision {revised.reference}" in _text(page)
     newer = client.get(f"/d/{revised.reference}")
     assert newer.status_code == 200
     assert f"Cette décision remplace la décision {creche.reference}" in _text(newer)
@@ -211,6 +219,47 @@ def test_printable_version_and_pdf(client, creche):
     assert pdf.data.startswith(b"%PDF-") and pdf.data.rstrip().endswith(b"%%EOF")
     assert pdf.headers["Content-Disposition"] == (
         f'attachment; filename="explication-{creche.reference}-v1.pdf"')
+    check_accessible_pdf(pdf.data, "Explication de votre décision")
+    text = " ".join(NBSP.sub(" ", p.extract_text()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    today = datetime.now(UTC).astimezone(PARIS).date()
+    assert f"Document édité le {NBSP.sub(' ', format_date(today))}" in " ".join(text.split())
+    assert "L'essentiel" in text and "La mention de votre courrier" in text
+    # The same fingerprint as the receipt on the page (the transparency log's hash).
+    assert "Empreinte dans le journal public : AAAA AAAA AAAA AAAA" in text
+    # The appeal sections' full wording, which the page keeps in its closed section.
+    assert "Vos recours et vos délais : le détail" in text
+
+
+def check_accessible_pdf(data: bytes, title: str) -> None:
+    """Tagged (a structure tree, marked content, reading order by structure), in French, with
+    its title shown, every font embedded, declared PDF/UA-1."""
+    reader = PdfReader(io.BytesIO(data))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == "fr"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata is not None and reader.metadata.title == title
+    assert b"pdfuaid:part=\"1\"" in catalog["/Metadata"].get_object().get_data()
+    roles: set[str] = set()
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict) and "/S" in node:
+            roles.add(str(node["/S"]))
+            walk(node.get("/K", []))
+
+    walk(catalog["/StructTreeRoot"]["/K"])
+    assert {"/Document", "/H1", "/H2", "/P", "/L", "/LI", "/Table"} <= roles, roles
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+                else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
 
 
 def test_the_formal_request_is_recorded_once_with_its_deadline_and_announced(
@@ -226,7 +275,7 @@ def test_the_formal_request_is_recorded_once_with_its_deadline_and_announced(
     today = datetime.now(UTC).astimezone(PARIS).date()
     assert row.deadline == request_deadline(today) and row.requested_by == "usager"
     text = _text(client.get(f"/d/{creche.reference}"))
-    assert "Votre demande officielle de communication a été enregistrée le" in text
+    assert "Votre demande officielle a été enregistrée le" in text
     assert f"au plus tard le {NBSP.sub(' ', format_date(row.deadline))}" in text
     harness.drain()
     [announced] = harness.events(topology.EXPLANATION_REQUESTED)

@@ -1,27 +1,27 @@
 """An opaque model: the contributions the administration sent, and the limit said plainly."""
 
 from services.explainer.domain.explanation import build_document
-from tests.unit.explainer.cases import case, housing_risk, section_text
+from tests.unit.explainer.cases import case, housing_risk, plain, section_text
 
 VALUES = {"revenu": 14000, "anciennete": 30, "handicap": True}
 EFFECTS = {"revenu": 0.12, "anciennete": -0.3, "handicap": 0.05}
 
 
-def test_contributions_are_listed_largest_first_with_the_limit_said_plainly():
+def test_contributions_are_given_as_estimates_with_the_limit_said_plainly():
     document = build_document(case(housing_risk(), VALUES, contributions=EFFECTS, score=0.41))
+    table = next(b for b in document.section("data").blocks if b.kind == "table")
+    assert [(row[0], plain(row[2])) for row in table.rows] == [
+        ("Revenu annuel", "+0,12 (estimé)"), ("Ancienneté de la demande", "−0,3 (estimé)"),
+        ("Personne handicapée au foyer", "+0,05 (estimé)")]
     assert section_text(document, "parameters") == [
         "Cet algorithme ne suit pas des règles que l'on peut refaire à la main. Description "
         "donnée par l'administration : un modèle statistique appris sur les attributions de "
         "2024.",
-        "Pour chaque information, l'administration a indiqué son effet sur le résultat. Un "
-        "nombre positif a augmenté le score. Un nombre négatif l'a diminué.",
-        "- Ancienneté de la demande : 30 mois. Effet : −0,3.",
-        "- Revenu annuel : 14 000 €. Effet : +0,12.",
-        "- Personne handicapée au foyer : oui. Effet : +0,05.",
+        "L'effet de chaque information est indiqué par l'administration. Un nombre positif a "
+        "augmenté le score, un nombre négatif l'a diminué.",
         "Score calculé : 0,41.",
         "Attention : ces effets sont une estimation donnée par l'administration. Nous ne "
-        "pouvons pas refaire le calcul pour les vérifier. Ils ne disent pas exactement ce qui "
-        "aurait changé la décision.",
+        "pouvons pas refaire le calcul pour les vérifier.",
     ]
 
 
@@ -30,9 +30,9 @@ def test_no_counterfactual_is_invented_for_an_opaque_model():
     assert section_text(document, "what_if") == [
         "Cet algorithme n'a pas de règles que l'on peut refaire à la main. Nous ne pouvons donc "
         "pas calculer exactement ce qui aurait changé le résultat.",
-        "Selon l'administration, les informations qui ont le plus pesé sont : « Ancienneté de "
-        "la demande » (effet −0,3), « Revenu annuel » (effet +0,12) et « Personne handicapée "
-        "au foyer » (effet +0,05). C'est une estimation, pas un calcul exact.",
+        "Selon l'administration, les informations qui ont le plus pesé sont : Ancienneté de la "
+        "demande (effet −0,3), Revenu annuel (effet +0,12) et Personne handicapée au foyer "
+        "(effet +0,05). C'est une estimation, pas un calcul exact.",
     ]
 
 
@@ -45,8 +45,6 @@ def test_without_contributions_it_says_none_were_sent():
 def test_the_contribution_section_says_a_person_decided_and_the_rules_cannot_be_replayed():
     text = section_text(build_document(case(housing_risk(), VALUES)), "contribution")[0]
     assert text == (
-        "Un algorithme a aidé la commission d'attribution des logements à prendre cette "
-        "décision. L'algorithme a calculé un résultat à partir de vos données. C'est la "
-        "commission d'attribution des logements qui a pris la décision. Ses règles ne peuvent "
-        "pas être refaites à la main. L'explication repose sur les effets indiqués par "
-        "l'administration.")
+        "La commission d'attribution des logements a décidé, avec l'aide d'un algorithme. Il "
+        "calcule un score à partir de vos données. Ses règles ne peuvent pas être refaites à la "
+        "main. L'explication repose sur les effets indiqués par l'administration.")

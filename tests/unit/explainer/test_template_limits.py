@@ -9,7 +9,6 @@ import tracemalloc
 import pytest
 
 from services.explainer.domain.explanation import build_document
-from services.explainer.domain.recourse import Deadlines
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import (
     BrokenTemplate,
@@ -50,8 +49,7 @@ HOSTILE = {
 
 def _document_and_context():
     creche = case(sample("creche-attribution"), FAMILY)
-    deadlines = Deadlines.of(creche)
-    return build_document(creche, deadlines), template_context(creche, deadlines)
+    return build_document(creche), template_context(creche, creche.decided_on)
 
 
 def _refused(source: str) -> None:

@@ -6,7 +6,6 @@ import pytest
 
 from services.explainer.domain.document import LIST, NOTICE, PARAGRAPH, STEPS, Block
 from services.explainer.domain.explanation import DEFAULT_TEMPLATE, build_document
-from services.explainer.domain.recourse import Deadlines
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import (
     MAX_OUTPUT,
@@ -22,7 +21,7 @@ from tests.unit.explainer.cases import case, plain, sample, section_text
 FAMILY = {"quotient_familial": 1180, "parent_isole": False, "activite_parents": True,
           "fratrie_creche": True, "handicap_enfant": False, "anciennete_demande_mois": 8}
 WHAT_IF = """Voici ce qui aurait changé la réponse de la commission.
-{% for piste in what_if %}
+{% for piste in what_if if piste.kind == "change" %}
 - Avec un quotient familial de {{ piste.required }} au lieu de {{ piste.current }}, \
 votre demande aurait obtenu : {{ piste.outcome|lower }}.
 {% endfor %}"""
@@ -30,10 +29,9 @@ votre demande aurait obtenu : {{ piste.outcome|lower }}.
 
 def _apply(sections: dict[str, str]):
     creche = case(sample("creche-attribution"), FAMILY)
-    deadlines = Deadlines.of(creche)
-    document = build_document(creche, deadlines)
+    document = build_document(creche)
     return document, apply(CustomTemplate(1, 1, sections), document,
-                           template_context(creche, deadlines))
+                           template_context(creche, creche.decided_on))
 
 
 def test_a_template_rewrites_the_prose_of_a_section_with_the_persons_figures():
@@ -57,18 +55,21 @@ def test_the_data_table_stays_whatever_the_template_says():
 
 
 def test_the_default_text_and_the_outcome_can_be_reused():
-    _default, custom = _apply({
+    default, custom = _apply({
         "outcome": "{{ decision.date }} : {{ decision.outcome|lower }} ({{ reference }}).",
-        "contest": "{{ default }}\n\n! Pensez à joindre votre avis d'imposition."})
+        "recourse": "{{ default }}\n\n! Pensez à joindre votre avis d'imposition."})
     assert plain(custom.outcome) == ("2 novembre 2026 : place en crèche non proposée "
                                      "(D-7K2QM-4XR9T).")
-    contest = custom.section("contest").blocks
-    assert contest[0] == Block(PARAGRAPH, "Contester cette décision, c'est faire un recours "
-                                          "adressé au maire de Ville-Exemple. Faites-le au "
-                                          "plus tard le 2 janvier 2027. Le plus sûr est "
-                                          "d'écrire :")
-    assert contest[1].kind == LIST and contest[-1] == Block(
-        NOTICE, "Pensez à joindre votre avis d'imposition.")
+    recourse = custom.section("recourse")
+    assert recourse.blocks[0] == Block(LIST, items=(
+        "Recours gracieux au maire de Ville-Exemple : au plus tard le 2 janvier 2027. Il arrête "
+        "le délai pour aller devant le juge, qui recommence à la réponse, ou après 2 mois sans "
+        "réponse.",
+        "Ou directement, dans le même délai, le tribunal administratif dont relève "
+        "Ville-Exemple."))
+    assert recourse.blocks[-1] == Block(NOTICE, "Pensez à joindre votre avis d'imposition.")
+    # The full wording in the closed section of legal texts stays the default one.
+    assert recourse.details == default.section("recourse").details != ()
 
 
 @pytest.mark.parametrize(("source", "why"), [

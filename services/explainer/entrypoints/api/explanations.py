@@ -15,7 +15,11 @@ from services.explainer.entrypoints.api.schemas import (
     ExplanationSchema,
     RequestResultSchema,
 )
-from services.explainer.service_layer.reading import ExplanationView, read_explanation
+from services.explainer.service_layer.reading import (
+    ExplanationView,
+    document_at,
+    read_explanation,
+)
 from services.explainer.service_layer.requests import (
     CommunicationRequest,
     NotExplainedYet,
@@ -23,6 +27,7 @@ from services.explainer.service_layer.requests import (
 )
 from shared.auth.principal import Principal
 from shared.auth.session import require
+from shared.french import PARIS
 from shared.web.app import ApiBlueprint
 from shared.web.errors import ApiError
 
@@ -44,7 +49,9 @@ def request_json(request: CommunicationRequest | None) -> dict[str, Any] | None:
             "cada_deadline": request.cada_by.isoformat()}
 
 
-def explanation_json(view: ExplanationView, public_url: str) -> dict[str, Any]:
+def explanation_json(view: ExplanationView, public_url: str,
+                     document: ExplanationDocument | None) -> dict[str, Any]:
+    """`document`: the explanation as read today (its dated sections for the reading date)."""
     decision, explanation = view.decision, view.explanation
     body: dict[str, Any] = {
         "reference": decision.reference, "decision_id": decision.decision_id,
@@ -57,14 +64,15 @@ def explanation_json(view: ExplanationView, public_url: str) -> dict[str, Any]:
                       "reason": h.reason, "template": h.template} for h in view.history],
         "communication_request": request_json(view.request),
     }
-    if explanation is not None:
+    if explanation is not None and document is not None:
         body.update({
             "version": explanation.version,
             "generated_at": explanation.generated_at.isoformat(),
             "reason": explanation.reason, "template": explanation.template,
             "readability": {"formula": FORMULA, "score": explanation.readability},
-            "mention_explicite": explanation.mention, "document": explanation.document,
-            "text": ExplanationDocument.from_json(dict(explanation.document)).plain_text(),
+            "mention_explicite": explanation.mention, "motif": document.motif,
+            "read_on": document.read_on, "document": document.to_json(),
+            "text": document.plain_text(),
         })
     return body
 
@@ -84,12 +92,14 @@ class Explanation(MethodView):
         """The explanation of a decision: its latest version, or `?version=n`."""
         principal = require(kinds=READERS)
         app = service()
+        today = app.context.now().astimezone(PARIS).date()
         with app.uow() as uow:
             view = read_explanation(uow, reference, principal, query.get("version"))
+            document = None if view is None else document_at(uow, view, app.context, today)
             uow.commit()  # the audit trail's entry
         if view is None:
             raise ApiError(404, NOT_FOUND)
-        return explanation_json(view, app.settings.public_url)
+        return explanation_json(view, app.settings.public_url, document)
 
 
 @blp.route("/<string:reference>/communication-request")

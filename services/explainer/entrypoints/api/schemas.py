@@ -26,12 +26,16 @@ class BlockSchema(Schema):
 
 class SectionSchema(Schema):
     key = fields.String(required=True, metadata={
-        "description": "contribution, data, parameters, operations, legal_bases, what_if, "
-                       "protected, divergence (only when the replay found one), recourse, "
-                       "contest, communication"})
+        "description": "essential, contribution, divergence (only when the replay found one), "
+                       "data, parameters, operations, what_if, protected, recourse, contest, "
+                       "communication, data_protection, legal_bases"})
     title = fields.String(required=True)
     legal = fields.String(required=True, metadata={"description": "The texts it answers to."})
-    blocks = fields.List(fields.Nested(BlockSchema), required=True)
+    blocks = fields.List(fields.Nested(BlockSchema), required=True, metadata={
+        "description": "What the page shows in its main view."})
+    details = fields.List(fields.Nested(BlockSchema), metadata={
+        "description": "Only some sections: the full wording behind the short one of `blocks`, "
+                       "which the page shows in its closed section of legal texts."})
 
 
 class FactSchema(Schema):
@@ -45,6 +49,9 @@ class DocumentSchema(Schema):
                                                                     "sentence."})
     facts = fields.List(fields.Nested(FactSchema), required=True)
     mention = fields.String(required=True)
+    motif = fields.String(metadata={
+        "description": "For an unfavourable decision: its motif, facts and law (L211-2, "
+                       "L211-5)."})
     sections = fields.List(fields.Nested(SectionSchema), required=True)
 
 
@@ -83,6 +90,11 @@ class ExplanationSchema(Schema):
     template = fields.String(allow_none=True)
     readability = fields.Nested(ReadabilitySchema, allow_none=True)
     mention_explicite = fields.String(allow_none=True)
+    motif = fields.String(allow_none=True, metadata={
+        "description": "The motif of an unfavourable decision, for the notice; null otherwise."})
+    read_on = fields.String(allow_none=True, metadata={
+        "description": "The day the dated sections (essential, recourse, contest) were built "
+                       "for: the day of the request."})
     document = fields.Nested(DocumentSchema, allow_none=True)
     text = fields.String(allow_none=True)
     replaces = fields.String(allow_none=True, metadata={

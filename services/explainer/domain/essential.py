@@ -1,0 +1,107 @@
+"""« L'essentiel »: the first thing the person reads, in at most 90 words, no article number.
+
+The result (the document's outcome sentence, shown just before), the main reason with the
+person's own figures and the gap, what they can do and by when (or that the delay is past,
+and what they can still do), and whom to call. It depends on the reading date: pages and PDFs
+build it when they are read (see `explanation.at_reading`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.explainer.domain.applied import condition_gap
+from services.explainer.domain.case import Case
+from services.explainer.domain.document import LIST, Block
+from services.explainer.domain.recourse import next_step
+from services.explainer.domain.what_if import WhatIfs
+from services.explainer.domain.wording import lower_first, points, sentence, upper_first
+from shared.decision_model import (
+    LinearModel,
+    OpaqueModel,
+    PointsModel,
+    RulesModel,
+    RuleStep,
+    ThresholdStep,
+)
+from shared.french import format_amount, format_date
+
+LIMIT_WORDS = 90
+
+
+def essential_blocks(case: Case, today: date, found: WhatIfs) -> list[Block]:
+    """The items under the outcome sentence: reason, check, next step, contact; `found` are
+    the decision's what-ifs."""
+    items = [reason(case)]
+    if found.checks:
+        items.append("Vérifiez vos informations : une erreur a pu changer le résultat.")
+    step = next_step(case, today)
+    if step.deadline is None:
+        items.append(step.text)
+    elif step.past:
+        # What can still be done replaces what could have been: the first screen stays short.
+        items.append(f"Délai dépassé depuis le {format_date(step.deadline)}. "
+                     f"{step.if_past or ''}".strip())
+    else:
+        items.append(f"{step.text} Au plus tard le {format_date(step.deadline)}.")
+    # `contact` is a phone number (with whom it reaches) or a place to go.
+    call = "Appelez le" if step.contact[:1].isdigit() or step.contact.startswith("+") \
+        else "Adressez-vous à :"
+    items.append(f"Une question ? {call} {sentence(step.contact)}")
+    return [Block(LIST, items=tuple(items))]
+
+
+def reason(case: Case) -> str:
+    """The main reason, with the person's figures and, for a score, the gap to the threshold."""
+    model, evaluation = case.algorithm.model, case.evaluation
+    if case.divergent:
+        expected = (lower_first(evaluation.outcome_label) if evaluation is not None
+                    else "un autre résultat")
+        if case.fully_automated:
+            return (f"Les règles publiées donnaient un autre résultat : {expected}. Signalez cet "
+                    f"écart si vous contestez.")
+        given = ("Les raisons sont données plus bas." if case.departure_reasons
+                 else "Aucune raison n'a été donnée.")
+        return (f"Les règles publiées donnaient : {expected}. {upper_first(case.human_role)} a "
+                f"décidé autrement. {given}")
+    if isinstance(model, OpaqueModel):
+        return "Un algorithme a calculé un score à partir de vos données. Le détail est plus bas."
+    if evaluation is None:
+        return ("Le calcul n'a pas pu être refait avec vos données. Demandez le détail au "
+                "service.")
+    if isinstance(model, RulesModel):
+        failed = [s for s in evaluation.steps if isinstance(s, RuleStep) and not s.met]
+        if not failed:
+            return "Vous remplissez toutes les conditions."
+        others = len(failed) - 1
+        more = (f" {others} autre{'s' if others > 1 else ''} condition{'s' if others > 1 else ''} "
+                f"non remplie{'s' if others > 1 else ''}." if others else "")
+        return condition_gap(case, failed[0]) + more
+    last = evaluation.steps[-1]
+    if isinstance(model, LinearModel) and model.amount is not None:
+        assert evaluation.amount is not None
+        return f"Le calcul donne un montant de {format_amount(evaluation.amount)}."
+    assert isinstance(last, ThresholdStep) and isinstance(model, PointsModel | LinearModel)
+    return score_gap(last, "Votre demande a obtenu" if isinstance(model, PointsModel)
+                     else "Votre score est de")
+
+
+def score_gap(step: ThresholdStep, lead: str) -> str:
+    """`Votre demande a obtenu 45 points, pour un seuil de 60 : il vous manquait 15 points.`
+
+    The gap is the threshold minus the score, in the score's own units.
+    """
+    gap = step.value - step.score
+    head = f"{lead} {points(step.score)}, pour un seuil de {points(step.value)}"
+    if gap > 0:
+        return f"{head} : il manquait {points(gap)}."
+    if gap < 0:
+        return f"{head} : {points(-gap)} au-dessus."
+    return f"{head} : exactement le seuil."
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: runs of letters or digits, `1 180 €` as one figure."""
+    return sum(1 for token in text.replace("\u202f", "").replace("\u00a0", "").split()
+               if any(ch.isalnum() for ch in token))
+

@@ -4,6 +4,7 @@
 # Numbers are Decimal throughout, so every score, amount and counterfactual is exact.
 
 from .checking import InvalidValues, check_values
+from .computed import ComputedModel
 from .counterfactuals import (
     COMBINATION,
     Counterfactual,
@@ -43,6 +44,7 @@ __all__ = [
     "AmountRange",
     "AmountStep",
     "Band",
+    "ComputedModel",
     "Counterfactual",
     "CriterionDef",
     "DecisionModel",

@@ -15,6 +15,7 @@ from decimal import (
 from typing import Any
 
 from .checking import typed_values
+from .computed import ComputedModel
 from .criteria import FAVOURABLE, UNFAVOURABLE, CriterionDef, opposite
 from .models import (
     AmountRange,
@@ -61,6 +62,8 @@ def evaluate(
 
 def evaluate_typed(model: DecisionModel, values: Mapping[str, Value]) -> Evaluation:
     """Evaluate on values already parsed by typed_values."""
+    if isinstance(model, ComputedModel):
+        return model.explain(values)
     with localcontext(EXACT):
         if isinstance(model, RulesModel):
             outcome, score, amount, steps = _rules(model, values)

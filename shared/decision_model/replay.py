@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from .checking import typed_values
+from .computed import ComputedModel
 from .criteria import CriterionDef
 from .evaluation import Evaluation, evaluate
 from .models import DecisionModel, OpaqueModel
@@ -35,8 +36,9 @@ def replay(
     if isinstance(model, OpaqueModel):
         return Replay("not_replayable")
     evaluation = evaluate(model, criteria, values)
+    tolerance = model.amount_tolerance if isinstance(model, ComputedModel) else Decimal(0)
     return _verdict(evaluation, ReplayCase(values, declared_outcome_code, declared_score,
-                                           declared_amount))
+                                           declared_amount), tolerance)
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,12 @@ def replay_many(model: DecisionModel, criteria: Sequence[CriterionDef],
     Raises InvalidValues when a case's values do not fit the criteria: callers replay checked
     decisions.
     """
-    evaluate_many = getattr(model, "evaluate_many", None)
-    if evaluate_many is None:
+    if not isinstance(model, ComputedModel):
         return [replay(model, criteria, case.values, case.declared_outcome_code,
                        case.declared_score, case.declared_amount) for case in cases]
     typed = [typed_values(criteria, model, case.values) for case in cases]
-    tolerance = getattr(model, "amount_tolerance", Decimal(0))
-    return [_verdict(evaluation, case, tolerance)
-            for evaluation, case in zip(evaluate_many(typed), cases, strict=True)]
+    return [_verdict(evaluation, case, model.amount_tolerance)
+            for evaluation, case in zip(model.evaluate_many(typed), cases, strict=True)]
 
 
 def _verdict(evaluation: Evaluation, case: ReplayCase, tolerance: Decimal = Decimal(0)

@@ -13,7 +13,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from services.explainer.domain.applied import applied_blocks, data_blocks
+from services.explainer.domain import computed
+from services.explainer.domain.applied import applied_blocks, applied_details, data_blocks
 from services.explainer.domain.case import Case
 from services.explainer.domain.communication import (
     COMMUNICATION_LEGAL,
@@ -53,6 +54,7 @@ from services.explainer.domain.wording import (
 )
 from shared.decision_model import (
     PROTECTED_GROUNDS,
+    ComputedModel,
     CriterionDef,
     Decisive,
     LinearModel,
@@ -100,10 +102,9 @@ def build_document(case: Case, today: date | None = None) -> ExplanationDocument
     sections += [
         Section(DATA, "Vos informations et leur effet", _article("2° et 3°"),
                 tuple(data_blocks(case))),
-        Section(PARAMETERS, "Le calcul", _parameters_legal(case), tuple(applied_blocks(case))),
-        Section(OPERATIONS, "Les étapes du traitement", _article("4°"),
-                (Block(STEPS, items=tuple(sentence(op) for op in
-                                          case.algorithm.document["operations"])),)),
+        Section(PARAMETERS, "Le calcul", _parameters_legal(case), tuple(applied_blocks(case)),
+                tuple(applied_details(case))),
+        _operations(case),
         Section(WHAT_IF, "Ce qui aurait changé le résultat",
                 f"Texte : article R311-3-1-2 (3°) du {CRPA}.",
                 tuple(what_if_blocks(case, found))),
@@ -172,6 +173,8 @@ def _model_sentence(case: Case) -> str:
         return "Il compte des points, selon un barème."
     if isinstance(model, LinearModel):
         return "Il calcule un montant." if model.amount is not None else "Il calcule un score."
+    if isinstance(model, ComputedModel):
+        return computed.model_sentence(case)
     return "Il vérifie si vous remplissez les conditions prévues par les textes."
 
 
@@ -190,6 +193,19 @@ def _contribution(case: Case) -> list[Block]:
         texts.append("Ses règles ne peuvent pas être refaites à la main. L'explication repose "
                      "sur les effets indiqués par l'administration.")
     return paragraphs(" ".join(texts))
+
+
+def _operations(case: Case) -> Section:
+    """The registry's operations; for a model computed by its engine, the path its computation
+    took for the person, the registry's description in the closed section."""
+    described = (Block(STEPS, items=tuple(sentence(op) for op in
+                                          case.algorithm.document["operations"])),)
+    title, legal = "Les étapes du traitement", _article("4°")
+    if isinstance(case.algorithm.model, ComputedModel) and case.evaluation is not None:
+        return Section(OPERATIONS, title, legal, tuple(computed.operation_blocks(case.evaluation)),
+                       (*paragraphs("Les étapes, telles que l'administration les décrit :"),
+                        *described))
+    return Section(OPERATIONS, title, legal, described)
 
 
 def _parameters_legal(case: Case) -> str:
@@ -273,6 +289,8 @@ def _decisive_sentence(case: Case, criterion: CriterionDef,
     if after.score is not None and isinstance(case.algorithm.model, PointsModel | LinearModel):
         score = (f" ({format_amount(after.amount)})" if after.amount is not None
                  else f" ({points(after.score)})")
+    elif after.amount is not None and isinstance(case.algorithm.model, ComputedModel):
+        score = f" ({format_amount(after.amount)})"
     return (f"Il {DECISIVE_MARK} pour vous : {how}, {whose} aurait été : "
             f"{lower_first(after.outcome_label)}{score}. ")
 

@@ -5,13 +5,14 @@ from decimal import localcontext
 from typing import Any
 
 from ..checking import typed_values
+from ..computed import ComputedModel
 from ..criteria import CriterionDef
 from ..evaluation import EXACT, evaluate_typed
 from ..models import DecisionModel, LinearModel, OpaqueModel, PointsModel, RulesModel
 from .base import Counterfactual
 from .combinations import COMBINATION, MAX_SIZE
 from .combinations import combinations as _combinations
-from .deciding import Decisive, without
+from .deciding import Decisive, computed_decisive, without
 from .deciding import decisive as _decisive
 from .linear import linear_counterfactuals
 from .points import points_counterfactuals
@@ -36,6 +37,8 @@ def counterfactuals(
     if isinstance(model, OpaqueModel):
         return ()
     typed = typed_values(criteria, model, values)
+    if isinstance(model, ComputedModel):
+        return tuple(model.what_ifs(criteria, typed, include_fixed))
     by_code = {criterion.code: criterion for criterion in criteria}
     current = evaluate_typed(model, typed)
     # Candidate values are computed too, and must be as exact as the evaluation.
@@ -79,5 +82,9 @@ def decisive(
     if isinstance(model, OpaqueModel):
         return None
     typed = typed_values(criteria, model, values)
+    if isinstance(model, ComputedModel):
+        # A computed model cannot be run with a criterion taken out: only the other value
+        # found by its search says that the criterion decided.
+        return computed_decisive(code, model.explain(typed), found)
     with localcontext(EXACT):
         return _decisive(model, code, typed, evaluate_typed(model, typed), found)

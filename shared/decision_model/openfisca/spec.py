@@ -107,11 +107,28 @@ class OpenFiscaModel:
     # OpenFisca computes in float32: an amount declared within a cent of it is the same.
     amount_tolerance: ClassVar[Decimal] = Decimal("0.01")
 
+    # The decision model interface (`..computed.ComputedModel`). The runner loads OpenFisca:
+    # it is imported only when a case is computed.
+    def explain(self, values: Mapping[str, Value]) -> Any:
+        """The evaluation of one case with the parameters applied and the variables computed."""
+        from .runner import explained
+
+        [evaluation] = explained(self, [values])
+        return evaluation
+
     def evaluate_many(self, cases: Sequence[Mapping[str, Value]]) -> list[Any]:
         """Evaluations of many cases (typed values) in one simulation."""
-        from .runner import evaluations  # loads OpenFisca: only when a case is computed
+        from .runner import evaluations
 
         return evaluations(self, cases)
+
+    def what_ifs(self, criteria: Sequence[Any], values: Mapping[str, Value],
+                 include_fixed: bool) -> list[Any]:
+        """The nearest value of each criterion, each way, that changes the outcome or the
+        amount, found by search and computed."""
+        from .runner import counterfactuals
+
+        return counterfactuals(self, criteria, values, include_fixed)
 
     def engine_errors(self) -> dict[str, list[str]]:
         """What the package installed here says of the model: its version, then what it does

@@ -84,7 +84,8 @@ def test_a_published_decision_is_explained_and_opened_with_the_letters_code(runn
         f"Quotient familial de la famille {quotient}", "CAF",
         f"Votre total : {decision['score']} points",
         # (4) the operations, then the legal bases (in the closed section of legal texts)
-        "additionne les points du barème", "Code de l'action sociale et des familles, article L214-7",
+        "additionne les points du barème",
+        "Code de l'action sociale et des familles, article L214-7",
         # what would have changed the result; protected grounds with their justification
         "Ce qui aurait changé le résultat", "Pourquoi :",
         # data protection

@@ -20,7 +20,7 @@ from shared.decision_model import Evaluation
 from shared.decision_model.openfisca.steps import ParameterStep, VariableStep
 from shared.french import format_amount, format_date
 
-TAKEN_INTO_ACCOUNT = "pris en compte dans le calcul"
+TAKEN_INTO_ACCOUNT = "pris en compte"
 
 
 def engine_name(case: Case) -> str:
@@ -92,8 +92,8 @@ def calculation_blocks(case: Case, evaluation: Evaluation) -> list[Block]:
     """« Le calcul »: the parameters of the legislation applied to the person."""
     start = _period_start(case)
     parameters = [s for s in evaluation.steps if isinstance(s, ParameterStep)]
-    blocks = paragraphs(f"Refait avec {engine_name(case)}. Ces valeurs fixées par les textes ont "
-                        f"compté pour vous, au {format_date(date.fromisoformat(start))} :")
+    blocks = paragraphs(f"Ces valeurs fixées par les textes ont compté pour vous, au "
+                        f"{format_date(date.fromisoformat(start))} :")
     blocks.append(Block(LIST, items=tuple(parameter_item(step, start) for step in parameters)))
     return blocks
 
@@ -115,8 +115,9 @@ def calculation_details(evaluation: Evaluation) -> list[Block]:
 
 
 def reason(case: Case, evaluation: Evaluation, gap: str | None) -> str:
-    """« L'essentiel »'s reason: the amount computed, and for a refusal the nearest change
-    that would have given the aid, with the gap (`gap`: that what-if's sentence)."""
-    amount = evaluation.amount or Decimal(0)
-    said = f"Le calcul donne {format_amount(amount)}."
-    return f"{said} {upper_first(gap)}" if gap else said
+    """« L'essentiel »'s reason: the amount computed; for a refusal, whose amount the outcome
+    sentence just said, the nearest change that would have given the aid, with the gap (`gap`:
+    that what-if's sentence)."""
+    if gap:
+        return upper_first(gap)
+    return f"Le calcul donne {format_amount(evaluation.amount or Decimal(0))}."

@@ -101,8 +101,8 @@ def reason(case: Case, found: WhatIfs | None = None) -> str:
 
 def gap_sentence(case: Case, found: WhatIfs | None) -> str | None:
     """For a refusal, the nearest change the person may act on that gives the aid, with the
-    gap in the criterion's unit: `avec le revenu … de votre foyer à 18 130 €, soit 4 822 € de
-    moins, le résultat aurait été : bourse de collège accordée.`"""
+    gap in the criterion's unit: `le revenu … de votre foyer aurait dû être de 18 130 € (4 822 €
+    de moins).`, the value computed to give the other outcome."""
     current = case.evaluation
     if case.favourable or found is None or current is None:
         return None
@@ -117,9 +117,8 @@ def gap_sentence(case: Case, found: WhatIfs | None) -> str | None:
         return None
     gap = Decimal(str(value)) - Decimal(str(before))
     more = "de plus" if gap > 0 else "de moins"
-    return (f"avec {subject_of(criterion)} à {value_text(criterion, value)}, soit "
-            f"{value_text(criterion, abs(gap))} {more}, le résultat aurait été : "
-            f"{lower_first(change.evaluation.outcome_label)}.")
+    return (f"{subject_of(criterion)} aurait dû être de {value_text(criterion, value)} "
+            f"({value_text(criterion, abs(gap))} {more}).")
 
 
 def score_gap(step: ThresholdStep, lead: str) -> str:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from .criteria import CriterionDef
 from .values import Value
 
 if TYPE_CHECKING:
-    from .counterfactuals.base import Counterfactual
     from .evaluation import Evaluation
 
 
@@ -40,10 +39,11 @@ class ComputedModel(Protocol):
         ...
 
     def what_ifs(self, criteria: Sequence[CriterionDef], values: Mapping[str, Value],
-                 include_fixed: bool) -> list[Counterfactual]:
+                 include_fixed: bool) -> list[Any]:
         """For each criterion, the nearest value each way that changes the outcome or the
-        amount, verified by computing it, with the result it gives; unchangeable criteria
-        only with `include_fixed`."""
+        amount, verified by computing it, with the result it gives (`Counterfactual`s, which
+        this module cannot name: they are defined over it); unchangeable criteria only with
+        `include_fixed`."""
         ...
 
     def criteria_used(self) -> tuple[str, ...]:

@@ -1,5 +1,10 @@
 """An OpenFisca algorithm beside the points grid: replay, what-ifs and explanation per decision.
 
+Replay: batched as decision_log's consumer replays a batch (one simulation per batch for
+OpenFisca), and alone. What-ifs: every criterion's nearest change, unchangeable ones included,
+as the explainer asks. Explanation: the whole default document (evaluation with the applied
+parameters and trace, what-ifs, every section), as the explainer builds it for one decision.
+
 Measured in a process of its own (`python -m tests.bench.bench_openfisca`), so that the memory
 reported is that of a worker which loaded OpenFisca, and the CPU that of this work alone. The
 points grid (creche-attribution) is measured in the same process and run, as the baseline.
@@ -20,6 +25,8 @@ from shared.french import PARIS
 
 # Decisions per consumer batch, as decision_log's consumer takes them by default.
 BATCH = 250
+# Explanations built per algorithm (each a whole document: slower than a replay).
+EXPLAINED = 20
 START = datetime(2026, 11, 20, 12, tzinfo=PARIS)
 
 
@@ -42,11 +49,12 @@ def _cpu_ms_per(count: int, work: Callable[[], Any]) -> float:
 
 
 def measure(decisions: int) -> dict[str, Any]:
+    from shared.samples import OPENFISCA_SAMPLE
     from shared.samples.backoffice import bourse_college
     from shared.samples.catalogue import load_sample_algorithms
 
     before = rss_mb()
-    documents = {d["id"]: d for d in load_sample_algorithms()}
+    documents = {d["id"]: d for d in [*load_sample_algorithms(), OPENFISCA_SAMPLE]}
     bodies = {
         "points_grid": _points_decisions(documents["creche-attribution"], decisions),
         "openfisca": bourse_college.decisions(decisions, seed=21, start=START),
@@ -69,6 +77,9 @@ def measure(decisions: int) -> dict[str, Any]:
                                            [_replay(a, [b]) for b in s[:50]]),
             "what_ifs_ms": _cpu_ms_per(min(len(sample), 50), lambda a=algorithm, s=sample:
                                        [_what_ifs(a, b) for b in s[:50]]),
+            "explanation_ms": _cpu_ms_per(min(len(sample), EXPLAINED),
+                                          lambda n=name, s=sample: [_explain(documents, n, b)
+                                                                   for b in s[:EXPLAINED]]),
         }
     return {"decisions": decisions, "batch": BATCH, "openfisca_load_seconds": load_seconds,
             "rss_before_mb": before, "rss_openfisca_loaded_mb": loaded, "rss_end_mb": rss_mb(),
@@ -101,6 +112,19 @@ def _what_ifs(algorithm: Any, body: dict[str, Any]) -> Any:
     criteria, model = algorithm
     return counterfactuals(model, criteria, {c["code"]: c["value"] for c in body["criteria"]},
                            include_fixed=True)
+
+
+def _explain(documents: dict[str, Any], name: str, body: dict[str, Any]) -> Any:
+    from services.explainer.domain.case import Algorithm, Case
+    from services.explainer.domain.explanation import build_document
+
+    document = documents["creche-attribution" if name == "points_grid" else "bourse-college"]
+    algorithm = _ALGORITHMS.setdefault(name, Algorithm.from_document(document, 1))
+    return build_document(Case(algorithm, body, "D-BENCH", "https://explicite.example",
+                               {"status": "consistent"}))
+
+
+_ALGORITHMS: dict[str, Any] = {}
 
 
 if __name__ == "__main__":

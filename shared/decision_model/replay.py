@@ -6,10 +6,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from .checking import typed_values
-from .computed import ComputedModel
 from .criteria import CriterionDef
 from .evaluation import Evaluation, evaluate
-from .models import DecisionModel, OpaqueModel
+from .models import DecisionModel
 from .values import to_decimal
 
 ReplayStatus = Literal["consistent", "divergent", "not_replayable"]
@@ -33,12 +32,11 @@ def replay(
     declared_amount: Any = None,
 ) -> Replay:
     """Recompute the decision and compare it with the declared one (None is not compared)."""
-    if isinstance(model, OpaqueModel):
+    if not model.evaluable:
         return Replay("not_replayable")
     evaluation = evaluate(model, criteria, values)
-    tolerance = model.amount_tolerance if isinstance(model, ComputedModel) else Decimal(0)
     return _verdict(evaluation, ReplayCase(values, declared_outcome_code, declared_score,
-                                           declared_amount), tolerance)
+                                           declared_amount), model.amount_tolerance)
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ def replay_many(model: DecisionModel, criteria: Sequence[CriterionDef],
     Raises InvalidValues when a case's values do not fit the criteria: callers replay checked
     decisions.
     """
-    if not isinstance(model, ComputedModel):
+    if not model.batched:
         return [replay(model, criteria, case.values, case.declared_outcome_code,
                        case.declared_score, case.declared_amount) for case in cases]
     typed = [typed_values(criteria, model, case.values) for case in cases]

@@ -16,9 +16,11 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from shared.french import PARIS
@@ -31,14 +33,31 @@ START = datetime(2026, 11, 20, 12, tzinfo=PARIS)
 
 
 def run(decisions: int, timeout: float = 600) -> dict[str, Any]:
-    """The figures, measured in a fresh interpreter."""
-    done = subprocess.run([sys.executable, "-m", "tests.bench.bench_openfisca", str(decisions)],
-                          capture_output=True, text=True, timeout=timeout, check=True)
+    """The figures, measured in a fresh interpreter that receives the decisions: the back
+    office's own openfisca-france (which computes them) stays out of the worker's memory."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as bodies:
+        json.dump(_bodies(decisions), bodies)
+        bodies.flush()
+        done = subprocess.run([sys.executable, "-m", "tests.bench.bench_openfisca", bodies.name],
+                              capture_output=True, text=True, timeout=timeout, check=True)
     return dict(json.loads(done.stdout))
 
 
+def _bodies(decisions: int) -> dict[str, list[dict[str, Any]]]:
+    from shared.samples.backoffice import bourse_college
+    from shared.samples.catalogue import load_sample_algorithms
+
+    creche = next(d for d in load_sample_algorithms() if d["id"] == "creche-attribution")
+    return {"points_grid": _points_decisions(creche, decisions),
+            "openfisca": bourse_college.decisions(decisions, seed=21, start=START)}
+
+
 def rss_mb() -> float:
-    """The process's peak resident memory so far, in MB (Linux reports kB)."""
+    """The process's peak resident memory so far, in MB: VmHWM, which starts again at exec
+    (getrusage's ru_maxrss keeps the parent's peak across fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
@@ -48,20 +67,16 @@ def _cpu_ms_per(count: int, work: Callable[[], Any]) -> float:
     return round((time.process_time() - start) / count * 1000, 3)
 
 
-def measure(decisions: int) -> dict[str, Any]:
+def measure(bodies: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     from shared.samples import OPENFISCA_SAMPLE
-    from shared.samples.backoffice import bourse_college
     from shared.samples.catalogue import load_sample_algorithms
 
     before = rss_mb()
+    decisions = len(bodies["openfisca"])
     documents = {d["id"]: d for d in [*load_sample_algorithms(), OPENFISCA_SAMPLE]}
-    bodies = {
-        "points_grid": _points_decisions(documents["creche-attribution"], decisions),
-        "openfisca": bourse_college.decisions(decisions, seed=21, start=START),
-    }
     started = time.perf_counter()
     algorithms = {"points_grid": _algorithm(documents["creche-attribution"]),
-                  "openfisca": _algorithm(documents[bourse_college.ALGORITHM["id"]])}
+                  "openfisca": _algorithm(documents[OPENFISCA_SAMPLE["id"]])}
     _replay(algorithms["openfisca"], bodies["openfisca"][:1])  # loads openfisca-france
     load_seconds = round(time.perf_counter() - started, 2)
     loaded = rss_mb()
@@ -128,4 +143,8 @@ _ALGORITHMS: dict[str, Any] = {}
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 500), indent=2))
+    # A file of decisions: the measured child (see `run`); a number: run it.
+    argument = sys.argv[1] if len(sys.argv) > 1 else "500"
+    figures = (run(int(argument)) if argument.isdigit()
+               else measure(json.loads(Path(argument).read_text(encoding="utf-8"))))
+    print(json.dumps(figures, indent=2))

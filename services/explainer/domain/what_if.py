@@ -153,13 +153,12 @@ def _sets(case: Case, found: list[Counterfactual],
     """The smallest sets of changes the person may act on; for rules, all failed conditions
     met together, which is the one smallest set; None when the model's search does not look
     for sets (a computed model), so that nothing is said of them."""
-    if isinstance(case.algorithm.model, ComputedModel):
-        return None
     if isinstance(case.algorithm.model, RulesModel):
         return [cf for cf in found if len(cf.changes) > 1
                 and all(code in codes for code, _value in cf.changes)]
-    return list(combinations(case.algorithm.model, case.algorithm.criteria, case.values, codes,
-                             limit=2))
+    sets = combinations(case.algorithm.model, case.algorithm.criteria, case.values, codes,
+                        limit=2)
+    return None if sets is None else list(sets)
 
 
 def _used(case: Case) -> list[CriterionDef]:

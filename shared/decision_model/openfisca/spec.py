@@ -12,6 +12,7 @@ from decimal import Decimal
 from importlib import metadata
 from typing import Any, ClassVar
 
+from ..computed import ComputedModel
 from ..criteria import Outcomes
 from ..values import Value
 
@@ -81,7 +82,7 @@ class Input:
 
 
 @dataclass(frozen=True)
-class OpenFiscaModel:
+class OpenFiscaModel(ComputedModel):
     """A decision computed by an OpenFisca country package: amount = `output` of the case.
 
     The decision is favourable when the amount is above `favourable_above`; `details` are
@@ -102,13 +103,11 @@ class OpenFiscaModel:
     # labels are written for specialists, and some units are not what they say).
     vocabulary: tuple[tuple[str, Term], ...] = ()
 
-    # Many cases cost about as much as one: replays of a batch are computed together.
-    batched: ClassVar[bool] = True
     # OpenFisca computes in float32: an amount declared within a cent of it is the same.
     amount_tolerance: ClassVar[Decimal] = Decimal("0.01")
 
-    # The decision model interface (`..computed.ComputedModel`). The runner loads OpenFisca:
-    # it is imported only when a case is computed.
+    # The decision model interface (`..computed.ModelKind`). The runner loads OpenFisca: it is
+    # imported only when a case is computed.
     def explain(self, values: Mapping[str, Value]) -> Any:
         """The evaluation of one case with the parameters applied and the variables computed."""
         from .runner import explained
@@ -129,6 +128,13 @@ class OpenFiscaModel:
         from .runner import counterfactuals
 
         return counterfactuals(self, criteria, values, include_fixed)
+
+    def decisive(self, code: str, values: Mapping[str, Value], found: Sequence[Any]) -> Any:
+        """Decisive when another value of the criterion alone changes the outcome or the
+        amount: a criterion cannot be taken out of the package's formulas."""
+        from ..counterfactuals.deciding import computed_decisive
+
+        return computed_decisive(code, self.explain(values), found)
 
     def engine_errors(self) -> dict[str, list[str]]:
         """What the package installed here says of the model: its version, then what it does

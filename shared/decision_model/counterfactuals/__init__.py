@@ -7,8 +7,8 @@ from ..checking import typed_values
 from ..criteria import CriterionDef
 from ..models import DecisionModel
 from .base import Counterfactual
-from .sets import COMBINATION, MAX_SIZE
 from .deciding import Decisive, without
+from .sets import COMBINATION, MAX_SIZE
 
 __all__ = ["COMBINATION", "MAX_SIZE", "Counterfactual", "Decisive", "combinations",
            "counterfactuals", "decisive", "without"]

@@ -12,7 +12,8 @@ from shared.french import format_date, format_value
 AUTOMATION = {"full": "l'algorithme décide seul",
               "partial": "un agent décide, avec l'aide de l'algorithme"}
 KINDS = {"rules": "des conditions à remplir", "points": "un barème de points",
-         "linear": "un score pondéré", "opaque": "un modèle sans règles publiées"}
+         "linear": "un score pondéré", "opaque": "un modèle sans règles publiées",
+         "openfisca": "un calcul fait par un modèle OpenFisca"}
 OPS = {"<": "moins de", "<=": "au plus", ">": "plus de", ">=": "au moins", "==": "égal à",
        "!=": "différent de", "in": "parmi", "not_in": "hors de"}
 STATUS = {"in_use": "en service", "retired": "retirée"}

@@ -12,7 +12,9 @@ AUTOMATION = {"full": "Décision entièrement automatisée",
 MODEL_KINDS = {"rules": "Système de règles : des conditions à remplir",
                "points": "Système de règles : un barème de points et un seuil",
                "linear": "Système de règles : un score pondéré et un seuil",
-               "opaque": "Modèle sans règles exécutables publiées (par exemple un modèle appris)"}
+               "opaque": "Modèle sans règles exécutables publiées (par exemple un modèle appris)",
+               "openfisca": "Législation exécutable : le calcul est fait par un modèle OpenFisca "
+                            "public, avec ses paramètres datés"}
 
 
 def shorten(text: str, limit: int) -> str:

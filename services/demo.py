@@ -29,8 +29,7 @@ def register_samples(system: Embedded) -> bool:
         if uow.algorithms.listing(public_only=False):
             return False
         for document in (*past_versions(), *REGISTERED_SAMPLES):
-            register_algorithm(uow, document, administration=document["administration"],
-                               by="demo")
+            register_algorithm(uow, document, administration=document["administration"], by="demo")
         for user, administration in SAMPLE_PRODUCERS.items():
             register_amqp_producer(uow, user, administration)
         uow.commit()
@@ -46,8 +45,7 @@ def past_versions() -> list[dict[str, Any]]:
     past.update(version="2026.1", status="retired", evaluation=None)
     for weight in past["model"]["weights"]:
         if weight["criterion"] == "changement_situation_familiale_recent":
-            weight.update(weight=15, label="15 points si la situation familiale a changé "
-                                           "récemment")
+            weight.update(weight=15, label="15 points si la situation familiale a changé récemment")
     return [past]
 
 
@@ -64,8 +62,10 @@ def _refused_creche_decision() -> dict[str, Any]:
     seed = int(time.time())
     while True:
         for decision in generate_decisions(20, seed=seed):
-            if decision["algorithm"]["id"] == "creche-attribution" \
-                    and not decision["outcome"]["favourable"]:
+            if (
+                decision["algorithm"]["id"] == "creche-attribution"
+                and not decision["outcome"]["favourable"]
+            ):
                 return decision
         seed += 1
 
@@ -79,8 +79,10 @@ def _refused_bourse_decision(first_start: bool) -> tuple[list[dict[str, Any]], d
     while True:
         fresh = bourse_college.decisions(10, seed=seed)
         wrong = bourse_college.wrong_ones(10, seed=seed)
-        demo = next((d for d in fresh if not d["outcome"]["favourable"]
-                     and d["decision_id"] not in wrong), None)
+        demo = next(
+            (d for d in fresh if not d["outcome"]["favourable"] and d["decision_id"] not in wrong),
+            None,
+        )
         if demo is not None:
             past = bourse_college.decisions(12, seed=1, divergent_rate=0.25) if first_start else []
             return past, demo
@@ -91,15 +93,18 @@ def load_demo(system: Embedded) -> str:
     """Load the samples on first start, log fresh decisions and say how to open them."""
     assert system.broker is not None
     system.broker.declare_queue(BACK_OFFICE_QUEUE)
-    system.broker.bind(BACK_OFFICE_QUEUE, topology.EVENTS_EXCHANGE,
-                       f"{topology.DECISION_LOGGED}.*")
+    system.broker.bind(BACK_OFFICE_QUEUE, topology.EVENTS_EXCHANGE, f"{topology.DECISION_LOGGED}.*")
     first_start = register_samples(system)
     creche = _refused_creche_decision()
     bourses, bourse = _refused_bourse_decision(first_start)
-    _publish(system, (generate_decisions(30, seed=1) if first_start else []) + [creche]
-             + bourses + [bourse])
-    wanted = {creche["decision_id"]: "refus de place en crèche",
-              bourse["decision_id"]: "refus de bourse de collège, calculé avec OpenFisca"}
+    _publish(
+        system,
+        (generate_decisions(30, seed=1) if first_start else []) + [creche] + bourses + [bourse],
+    )
+    wanted = {
+        creche["decision_id"]: "refus de place en crèche",
+        bourse["decision_id"]: "refus de bourse de collège, calculé avec OpenFisca",
+    }
     found: dict[str, dict[str, Any]] = {}
 
     def logged() -> bool:
@@ -111,45 +116,76 @@ def load_demo(system: Embedded) -> str:
         return len(found) == len(wanted)
 
     if not wait_for(logged, timeout=60):
-        return ("Les décisions de démonstration n'ont pas été journalisées à temps : voir le "
-                "journal.\n" + demo_agents(system))
+        return (
+            "Les décisions de démonstration n'ont pas été journalisées à temps : voir le "
+            "journal.\n" + demo_agents(system)
+        )
     lines = []
     for decision_id, what in wanted.items():
         data = found[decision_id]
-        lines += [f"Décision de démonstration ({what}) :",
-                  f"  référence     : {data['reference']}",
-                  f"  code d'accès  : {data['access_code']}",
-                  f"  page          : {data['public_url']}"]
-    return ("\n".join(lines) + f"\nRegistre public des algorithmes : "
-            f"{system.settings.public_url}/register\n" + demo_agents(system))
+        lines += [
+            f"Décision de démonstration ({what}) :",
+            f"  référence     : {data['reference']}",
+            f"  code d'accès  : {data['access_code']}",
+            f"  page          : {data['public_url']}",
+        ]
+    return (
+        "\n".join(lines) + f"\nRegistre public des algorithmes : "
+        f"{system.settings.public_url}/register\n" + demo_agents(system)
+    )
 
 
-DEMO_ROLES = (("instructeur", "reviewer", "Instructeur"),
-              ("superviseur", "supervisor", "Superviseuse"),
-              ("proprietaire", "algorithm_owner", "Responsable des algorithmes"))
+DEMO_ROLES = (
+    ("instructeur", "reviewer", "Instructeur"),
+    ("superviseur", "supervisor", "Superviseuse"),
+    ("proprietaire", "algorithm_owner", "Responsable des algorithmes"),
+)
 # Fictitious signers, as the letters name them (CRPA L212-1), per administration and role.
 DEMO_SIGNERS = {
-    ("ville-exemple", "instructeur"): ("Camille", "Martin",
-                                       "instructeur du service petite enfance",
-                                       "Par délégation du maire, arrêté n° 2026-12 (exemple)"),
-    ("ville-exemple", "superviseur"): ("Nadia", "Bensaïd",
-                                       "responsable du service petite enfance",
-                                       "Par délégation du maire, arrêté n° 2026-11 (exemple)"),
-    ("region-exemple", "instructeur"): ("Louis", "Perrin", "gestionnaire des transports "
-                                        "scolaires", "Par délégation du président du conseil "
-                                        "régional, arrêté n° 2026-40 (exemple)"),
-    ("region-exemple", "superviseur"): ("Awa", "Diallo", "cheffe du service des transports "
-                                        "scolaires", "Par délégation du président du conseil "
-                                        "régional, arrêté n° 2026-39 (exemple)"),
-    ("caisse-exemple", "instructeur"): ("Julien", "Roux", "gestionnaire conseil",
-                                        "Par délégation du directeur (exemple)"),
-    ("caisse-exemple", "superviseur"): ("Inès", "Lefort", "responsable du service du contrôle",
-                                        "Par délégation du directeur (exemple)"),
+    ("ville-exemple", "instructeur"): (
+        "Camille",
+        "Martin",
+        "instructeur du service petite enfance",
+        "Par délégation du maire, arrêté n° 2026-12 (exemple)",
+    ),
+    ("ville-exemple", "superviseur"): (
+        "Nadia",
+        "Bensaïd",
+        "responsable du service petite enfance",
+        "Par délégation du maire, arrêté n° 2026-11 (exemple)",
+    ),
+    ("region-exemple", "instructeur"): (
+        "Louis",
+        "Perrin",
+        "gestionnaire des transports scolaires",
+        "Par délégation du président du conseil régional, arrêté n° 2026-40 (exemple)",
+    ),
+    ("region-exemple", "superviseur"): (
+        "Awa",
+        "Diallo",
+        "cheffe du service des transports scolaires",
+        "Par délégation du président du conseil régional, arrêté n° 2026-39 (exemple)",
+    ),
+    ("caisse-exemple", "instructeur"): (
+        "Julien",
+        "Roux",
+        "gestionnaire conseil",
+        "Par délégation du directeur (exemple)",
+    ),
+    ("caisse-exemple", "superviseur"): (
+        "Inès",
+        "Lefort",
+        "responsable du service du contrôle",
+        "Par délégation du directeur (exemple)",
+    ),
     # D531-8 du code de l'éducation: the chef d'établissement decides the bourse de collège.
-    ("college-exemple", "instructeur"): ("Sophie", "Garnier", "secrétaire de gestion",
-                                         "Par délégation du principal (exemple)"),
-    ("college-exemple", "superviseur"): ("Marc", "Lemoine", "principal du Collège-Exemple",
-                                         None),
+    ("college-exemple", "instructeur"): (
+        "Sophie",
+        "Garnier",
+        "secrétaire de gestion",
+        "Par délégation du principal (exemple)",
+    ),
+    ("college-exemple", "superviseur"): ("Marc", "Lemoine", "principal du Collège-Exemple", None),
 }
 
 
@@ -164,26 +200,40 @@ def demo_agents(system: Embedded) -> str:
     appeals: Any = system.containers.get("appeals")
     if appeals is None:
         return ""
-    lines = ["Console des agents (comptes de démonstration, mots de passe tirés à chaque "
-             f"démarrage) : {system.settings.public_url}/console/"]
+    lines = [
+        "Console des agents (comptes de démonstration, mots de passe tirés à chaque "
+        f"démarrage) : {system.settings.public_url}/console/"
+    ]
     administrations = sorted({d["administration"] for d in REGISTERED_SAMPLES})
     with appeals.uow() as uow:
         for administration in administrations:
             for prefix, role, title in DEMO_ROLES:
                 login, password = f"{prefix}-{administration}", generate_password()
                 first, last, quality, delegation = DEMO_SIGNERS.get(
-                    (administration, prefix), (title, administration, title.lower(), None))
+                    (administration, prefix), (title, administration, title.lower(), None)
+                )
                 if uow.office.agent(login) is None:
-                    create_agent(uow, login, administration, f"{first} {last}",
-                                 [role], password, datetime.now(UTC),
-                                 email=f"{prefix}.{administration}@example.org",
-                                 first_name=first, last_name=last, quality=quality,
-                                 delegation=delegation)
+                    create_agent(
+                        uow,
+                        login,
+                        administration,
+                        f"{first} {last}",
+                        [role],
+                        password,
+                        datetime.now(UTC),
+                        email=f"{prefix}.{administration}@example.org",
+                        first_name=first,
+                        last_name=last,
+                        quality=quality,
+                        delegation=delegation,
+                    )
                 else:
                     set_password(uow, login, password)
                 lines.append(f"  {login:32} {password}")
         uow.commit()
     folder = appeals.config.mail_dir
-    lines.append("Courriels envoyés (capturés, jamais distribués) : "
-                 f"{folder or 'en mémoire'} et /console/courrier")
+    lines.append(
+        "Courriels envoyés (capturés, jamais distribués) : "
+        f"{folder or 'en mémoire'} et /console/courrier"
+    )
     return "\n".join(lines)

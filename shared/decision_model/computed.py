@@ -44,15 +44,21 @@ class ModelKind:
         together."""
         return [self.explain(values) for values in cases]
 
-    def what_ifs(self, criteria: Sequence[CriterionDef], values: Mapping[str, Value],
-                 include_fixed: bool) -> list[Any]:
+    def what_ifs(
+        self, criteria: Sequence[CriterionDef], values: Mapping[str, Value], include_fixed: bool
+    ) -> list[Any]:
         """The `Counterfactual`s of these typed values: the nearest change of each criterion
         that changes the result, with the result it gives; unchangeable criteria only with
         `include_fixed`."""
         return []
 
-    def smallest_sets(self, criteria: Sequence[CriterionDef], values: Mapping[str, Value],
-                      codes: Collection[str], limit: int) -> list[Any] | None:
+    def smallest_sets(
+        self,
+        criteria: Sequence[CriterionDef],
+        values: Mapping[str, Value],
+        codes: Collection[str],
+        limit: int,
+    ) -> list[Any] | None:
         """The smallest sets of changes among `codes` that change the outcome when no single
         change does; None when the kind does not search for sets (nothing may then be said of
         them)."""

@@ -158,8 +158,9 @@ def term(model: PointsModel | LinearModel, code: str, value: Value) -> Decimal:
                 band = match_band(grid, value)
                 total += Decimal(0) if band is None else grid.bands[band].points
         return total
-    return sum((w.weight * as_number(value) for w in model.weights if w.criterion == code),
-               Decimal(0))
+    return sum(
+        (w.weight * as_number(value) for w in model.weights if w.criterion == code), Decimal(0)
+    )
 
 
 def as_number(value: Value) -> Decimal:

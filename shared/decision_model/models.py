@@ -89,8 +89,9 @@ class ExactModel(ModelKind):
         chosen = self.outcomes.of(outcome)
         return Evaluation(outcome, chosen.code, chosen.label, score, amount, steps)
 
-    def what_ifs(self, criteria: Sequence[CriterionDef], values: Mapping[str, Value],
-                 include_fixed: bool) -> list[Any]:
+    def what_ifs(
+        self, criteria: Sequence[CriterionDef], values: Mapping[str, Value], include_fixed: bool
+    ) -> list[Any]:
         from .evaluation import EXACT
 
         by_code = {criterion.code: criterion for criterion in criteria}
@@ -111,8 +112,13 @@ class ExactModel(ModelKind):
     def _result(self, values: Mapping[str, Value]) -> Result:
         raise NotImplementedError
 
-    def _counterfactuals(self, by_code: Mapping[str, CriterionDef], values: Mapping[str, Value],
-                         current: Evaluation, include_fixed: bool) -> list[Any]:
+    def _counterfactuals(
+        self,
+        by_code: Mapping[str, CriterionDef],
+        values: Mapping[str, Value],
+        current: Evaluation,
+        include_fixed: bool,
+    ) -> list[Any]:
         raise NotImplementedError
 
     def without(self, code: str) -> ExactModel:
@@ -124,8 +130,13 @@ class ScoreModel(ExactModel):
     """A kind that decides through a score, a sum of one term per criterion: the smallest
     sets of changes are searched on it."""
 
-    def smallest_sets(self, criteria: Sequence[CriterionDef], values: Mapping[str, Value],
-                      codes: Collection[str], limit: int) -> list[Any] | None:
+    def smallest_sets(
+        self,
+        criteria: Sequence[CriterionDef],
+        values: Mapping[str, Value],
+        codes: Collection[str],
+        limit: int,
+    ) -> list[Any] | None:
         from .counterfactuals.sets import combinations
         from .evaluation import EXACT
 
@@ -152,8 +163,13 @@ class RulesModel(ExactModel):
 
         return rules_result(self, values)
 
-    def _counterfactuals(self, by_code: Mapping[str, CriterionDef], values: Mapping[str, Value],
-                         current: Evaluation, include_fixed: bool) -> list[Any]:
+    def _counterfactuals(
+        self,
+        by_code: Mapping[str, CriterionDef],
+        values: Mapping[str, Value],
+        current: Evaluation,
+        include_fixed: bool,
+    ) -> list[Any]:
         from .counterfactuals.rules import rules_counterfactuals
 
         return rules_counterfactuals(self, by_code, values, current, include_fixed)
@@ -180,8 +196,13 @@ class PointsModel(ScoreModel):
 
         return points_result(self, values)
 
-    def _counterfactuals(self, by_code: Mapping[str, CriterionDef], values: Mapping[str, Value],
-                         current: Evaluation, include_fixed: bool) -> list[Any]:
+    def _counterfactuals(
+        self,
+        by_code: Mapping[str, CriterionDef],
+        values: Mapping[str, Value],
+        current: Evaluation,
+        include_fixed: bool,
+    ) -> list[Any]:
         from .counterfactuals.points import points_counterfactuals
 
         return points_counterfactuals(self, by_code, values, current, include_fixed)
@@ -210,8 +231,13 @@ class LinearModel(ScoreModel):
 
         return linear_result(self, values)
 
-    def _counterfactuals(self, by_code: Mapping[str, CriterionDef], values: Mapping[str, Value],
-                         current: Evaluation, include_fixed: bool) -> list[Any]:
+    def _counterfactuals(
+        self,
+        by_code: Mapping[str, CriterionDef],
+        values: Mapping[str, Value],
+        current: Evaluation,
+        include_fixed: bool,
+    ) -> list[Any]:
         from .counterfactuals.linear import linear_counterfactuals
 
         return linear_counterfactuals(self, by_code, values, current, include_fixed)

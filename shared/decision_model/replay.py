@@ -35,8 +35,11 @@ def replay(
     if not model.evaluable:
         return Replay("not_replayable")
     evaluation = evaluate(model, criteria, values)
-    return _verdict(evaluation, ReplayCase(values, declared_outcome_code, declared_score,
-                                           declared_amount), model.amount_tolerance)
+    return _verdict(
+        evaluation,
+        ReplayCase(values, declared_outcome_code, declared_score, declared_amount),
+        model.amount_tolerance,
+    )
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,9 @@ class ReplayCase:
     declared_amount: Any = None
 
 
-def replay_many(model: DecisionModel, criteria: Sequence[CriterionDef],
-                cases: Sequence[ReplayCase]) -> list[Replay]:
+def replay_many(
+    model: DecisionModel, criteria: Sequence[CriterionDef], cases: Sequence[ReplayCase]
+) -> list[Replay]:
     """Replay many decisions of one algorithm version at once: a model that computes many cases
     cheaper together (OpenFisca: one simulation) does; the others replay one by one.
 
@@ -58,19 +62,31 @@ def replay_many(model: DecisionModel, criteria: Sequence[CriterionDef],
     decisions.
     """
     if not model.batched:
-        return [replay(model, criteria, case.values, case.declared_outcome_code,
-                       case.declared_score, case.declared_amount) for case in cases]
+        return [
+            replay(
+                model,
+                criteria,
+                case.values,
+                case.declared_outcome_code,
+                case.declared_score,
+                case.declared_amount,
+            )
+            for case in cases
+        ]
     typed = [typed_values(criteria, model, case.values) for case in cases]
-    return [_verdict(evaluation, case, model.amount_tolerance)
-            for evaluation, case in zip(model.evaluate_many(typed), cases, strict=True)]
+    return [
+        _verdict(evaluation, case, model.amount_tolerance)
+        for evaluation, case in zip(model.evaluate_many(typed), cases, strict=True)
+    ]
 
 
-def _verdict(evaluation: Evaluation, case: ReplayCase, tolerance: Decimal = Decimal(0)
-             ) -> Replay:
+def _verdict(evaluation: Evaluation, case: ReplayCase, tolerance: Decimal = Decimal(0)) -> Replay:
     differences = []
     if evaluation.outcome_code != case.declared_outcome_code:
-        differences.append(f"outcome: expected '{evaluation.outcome_code}', declared "
-                           f"'{case.declared_outcome_code}'")
+        differences.append(
+            f"outcome: expected '{evaluation.outcome_code}', declared "
+            f"'{case.declared_outcome_code}'"
+        )
     for name, expected, declared in (
         ("score", evaluation.score, case.declared_score),
         ("amount", evaluation.amount, case.declared_amount),
@@ -81,8 +97,9 @@ def _verdict(evaluation: Evaluation, case: ReplayCase, tolerance: Decimal = Deci
     return Replay("divergent" if differences else "consistent", tuple(differences), evaluation)
 
 
-def _compare(name: str, expected: Decimal | None, declared: Any,
-             tolerance: Decimal = Decimal(0)) -> str | None:
+def _compare(
+    name: str, expected: Decimal | None, declared: Any, tolerance: Decimal = Decimal(0)
+) -> str | None:
     if declared is None:
         return None
     declared_number = to_decimal(declared)

@@ -8,5 +8,10 @@ from shared.samples.catalogue import (
 )
 from shared.samples.generator import generate_decisions
 
-__all__ = ["OPENFISCA_SAMPLE", "REGISTERED_SAMPLES", "SAMPLE_ALGORITHMS", "SAMPLE_PRODUCERS",
-           "generate_decisions"]
+__all__ = [
+    "OPENFISCA_SAMPLE",
+    "REGISTERED_SAMPLES",
+    "SAMPLE_ALGORITHMS",
+    "SAMPLE_PRODUCERS",
+    "generate_decisions",
+]

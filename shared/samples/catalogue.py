@@ -11,8 +11,10 @@ ALGORITHMS_DIR = Path(__file__).parent / "algorithms"
 
 def load_sample_algorithms() -> list[dict[str, Any]]:
     """Every registry document in `algorithms/*.json`, in file name order."""
-    return [json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(ALGORITHMS_DIR.glob("*.json"))]
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(ALGORITHMS_DIR.glob("*.json"))
+    ]
 
 
 SAMPLE_ALGORITHMS: list[dict[str, Any]] = load_sample_algorithms()
@@ -21,7 +23,8 @@ SAMPLE_ALGORITHMS: list[dict[str, Any]] = load_sample_algorithms()
 # computed by its own back office with openfisca-france (backoffice/bourse_college.py), so that
 # the replay compares two independent computations.
 OPENFISCA_SAMPLE: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "backoffice" / "bourse-college.json").read_text(encoding="utf-8"))
+    (Path(__file__).parent / "backoffice" / "bourse-college.json").read_text(encoding="utf-8")
+)
 # Every sample algorithm the embedded default registers.
 REGISTERED_SAMPLES: list[dict[str, Any]] = [*SAMPLE_ALGORITHMS, OPENFISCA_SAMPLE]
 

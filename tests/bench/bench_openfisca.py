@@ -38,8 +38,13 @@ def run(decisions: int, timeout: float = 600) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as bodies:
         json.dump(_bodies(decisions), bodies)
         bodies.flush()
-        done = subprocess.run([sys.executable, "-m", "tests.bench.bench_openfisca", bodies.name],
-                              capture_output=True, text=True, timeout=timeout, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.bench.bench_openfisca", bodies.name],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
     return dict(json.loads(done.stdout))
 
 
@@ -48,8 +53,10 @@ def _bodies(decisions: int) -> dict[str, list[dict[str, Any]]]:
     from shared.samples.catalogue import load_sample_algorithms
 
     creche = next(d for d in load_sample_algorithms() if d["id"] == "creche-attribution")
-    return {"points_grid": _points_decisions(creche, decisions),
-            "openfisca": bourse_college.decisions(decisions, seed=21, start=START)}
+    return {
+        "points_grid": _points_decisions(creche, decisions),
+        "openfisca": bourse_college.decisions(decisions, seed=21, start=START),
+    }
 
 
 def rss_mb() -> float:
@@ -75,8 +82,10 @@ def measure(bodies: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     decisions = len(bodies["openfisca"])
     documents = {d["id"]: d for d in [*load_sample_algorithms(), OPENFISCA_SAMPLE]}
     started = time.perf_counter()
-    algorithms = {"points_grid": _algorithm(documents["creche-attribution"]),
-                  "openfisca": _algorithm(documents[OPENFISCA_SAMPLE["id"]])}
+    algorithms = {
+        "points_grid": _algorithm(documents["creche-attribution"]),
+        "openfisca": _algorithm(documents[OPENFISCA_SAMPLE["id"]]),
+    }
     _replay(algorithms["openfisca"], bodies["openfisca"][:1])  # loads openfisca-france
     load_seconds = round(time.perf_counter() - started, 2)
     loaded = rss_mb()
@@ -85,20 +94,34 @@ def measure(bodies: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         sample = bodies[name]
         _replay(algorithm, sample[:BATCH])  # warm: numexpr compiles its expressions once
         figures[name] = {
-            "replay_batched_ms": _cpu_ms_per(len(sample), lambda a=algorithm, s=sample:
-                                             [_replay(a, s[i:i + BATCH])
-                                              for i in range(0, len(s), BATCH)]),
-            "replay_alone_ms": _cpu_ms_per(min(len(sample), 50), lambda a=algorithm, s=sample:
-                                           [_replay(a, [b]) for b in s[:50]]),
-            "what_ifs_ms": _cpu_ms_per(min(len(sample), 50), lambda a=algorithm, s=sample:
-                                       [_what_ifs(a, b) for b in s[:50]]),
-            "explanation_ms": _cpu_ms_per(min(len(sample), EXPLAINED),
-                                          lambda n=name, s=sample: [_explain(documents, n, b)
-                                                                   for b in s[:EXPLAINED]]),
+            "replay_batched_ms": _cpu_ms_per(
+                len(sample),
+                lambda a=algorithm, s=sample: [
+                    _replay(a, s[i : i + BATCH]) for i in range(0, len(s), BATCH)
+                ],
+            ),
+            "replay_alone_ms": _cpu_ms_per(
+                min(len(sample), 50),
+                lambda a=algorithm, s=sample: [_replay(a, [b]) for b in s[:50]],
+            ),
+            "what_ifs_ms": _cpu_ms_per(
+                min(len(sample), 50),
+                lambda a=algorithm, s=sample: [_what_ifs(a, b) for b in s[:50]],
+            ),
+            "explanation_ms": _cpu_ms_per(
+                min(len(sample), EXPLAINED),
+                lambda n=name, s=sample: [_explain(documents, n, b) for b in s[:EXPLAINED]],
+            ),
         }
-    return {"decisions": decisions, "batch": BATCH, "openfisca_load_seconds": load_seconds,
-            "rss_before_mb": before, "rss_openfisca_loaded_mb": loaded, "rss_end_mb": rss_mb(),
-            **figures}
+    return {
+        "decisions": decisions,
+        "batch": BATCH,
+        "openfisca_load_seconds": load_seconds,
+        "rss_before_mb": before,
+        "rss_openfisca_loaded_mb": loaded,
+        "rss_end_mb": rss_mb(),
+        **figures,
+    }
 
 
 def _points_decisions(document: dict[str, Any], count: int) -> list[dict[str, Any]]:
@@ -125,8 +148,9 @@ def _what_ifs(algorithm: Any, body: dict[str, Any]) -> Any:
     from shared.decision_model import counterfactuals
 
     criteria, model = algorithm
-    return counterfactuals(model, criteria, {c["code"]: c["value"] for c in body["criteria"]},
-                           include_fixed=True)
+    return counterfactuals(
+        model, criteria, {c["code"]: c["value"] for c in body["criteria"]}, include_fixed=True
+    )
 
 
 def _explain(documents: dict[str, Any], name: str, body: dict[str, Any]) -> Any:
@@ -135,8 +159,9 @@ def _explain(documents: dict[str, Any], name: str, body: dict[str, Any]) -> Any:
 
     document = documents["creche-attribution" if name == "points_grid" else "bourse-college"]
     algorithm = _ALGORITHMS.setdefault(name, Algorithm.from_document(document, 1))
-    return build_document(Case(algorithm, body, "D-BENCH", "https://explicite.example",
-                               {"status": "consistent"}))
+    return build_document(
+        Case(algorithm, body, "D-BENCH", "https://explicite.example", {"status": "consistent"})
+    )
 
 
 _ALGORITHMS: dict[str, Any] = {}
@@ -145,6 +170,9 @@ _ALGORITHMS: dict[str, Any] = {}
 if __name__ == "__main__":
     # A file of decisions: the measured child (see `run`); a number: run it.
     argument = sys.argv[1] if len(sys.argv) > 1 else "500"
-    figures = (run(int(argument)) if argument.isdigit()
-               else measure(json.loads(Path(argument).read_text(encoding="utf-8"))))
+    figures = (
+        run(int(argument))
+        if argument.isdigit()
+        else measure(json.loads(Path(argument).read_text(encoding="utf-8")))
+    )
     print(json.dumps(figures, indent=2))

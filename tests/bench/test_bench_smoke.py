@@ -15,7 +15,8 @@ pytestmark = pytest.mark.infra
 
 
 def test_the_benchmark_measures_every_phase_and_prints_its_table(
-        rabbitmq: Any, postgres: Any, tmp_path: Path) -> None:
+    rabbitmq: Any, postgres: Any, tmp_path: Path
+) -> None:
     system = BenchSystem(tmp_path, rabbitmq, postgres)
     system.start()
     try:
@@ -31,8 +32,9 @@ def test_the_benchmark_measures_every_phase_and_prints_its_table(
     assert figures["memory"]["decisions"] == 600 and figures["memory"]["rss_peak_mb"] > 0
     assert figures["latency"]["publish_to_explanation"]["p99_ms"] > 0
     http = figures["http"]
-    assert "skipped" in http or (http["explanations"]["errors"] == 0
-                                 and http["explanations"]["requests"] > 0)
+    assert "skipped" in http or (
+        http["explanations"]["errors"] == 0 and http["explanations"]["requests"] > 0
+    )
     assert figures["tlog"]["leaves"] == 3_000 and figures["tlog"]["inclusion_proof_ms"]["p99"] > 0
     result = {"machine": about, "scale": "smoke", "fsync": False, **figures}
     result["goals"] = report.goals(result)

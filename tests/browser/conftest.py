@@ -34,8 +34,14 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 # The probe's flags: no sandbox (root in a container), no GPU, and no call to Google's hosts,
 # which this machine's closed network refuses.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
     # The browser's own words in French, as on a French person's computer (the file button).
     "--lang=fr-FR",
 ]
@@ -70,6 +76,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 # The running system ---------------------------------------------------------------------------
 
+
 @dataclass
 class Demo:
     """What `explicite run` prints: a fresh refused crèche decision, a fresh refused bourse de
@@ -86,8 +93,9 @@ def parse_banner(text: str) -> Demo:
     codes = re.findall(r"code d'accès\s*:\s*(\S+)", text)
     if not references or not codes:
         raise AssertionError(f"no demo decision in the banner:\n{text}")
-    agents = dict(re.findall(r"^\s+((?:instructeur|superviseur|proprietaire)-\S+)\s+(\S+)$",
-                             text, re.M))
+    agents = dict(
+        re.findall(r"^\s+((?:instructeur|superviseur|proprietaire)-\S+)\s+(\S+)$", text, re.M)
+    )
     openfisca = (references[1], codes[1]) if len(references) > 1 and len(codes) > 1 else None
     return Demo(references[0], codes[0], agents, openfisca)
 
@@ -112,16 +120,23 @@ class ExpliciteServer:
         self.starts += 1
         stdout = self.log_dir / f"server-{self.starts}.out"
         stderr = self.log_dir / f"server-{self.starts}.log"
-        command = [str(ROOT / ".venv" / "bin" / "explicite"), "run", "--data-dir",
-                   str(self.data_dir), "--port", str(self.port)]
+        command = [
+            str(ROOT / ".venv" / "bin" / "explicite"),
+            "run",
+            "--data-dir",
+            str(self.data_dir),
+            "--port",
+            str(self.port),
+        ]
         if not Path(command[0]).exists():
             command[0:1] = [sys.executable, "-m", "services.cli"]
         if shutil.which("setpriv"):
             # Should pytest itself be killed, the kernel stops the server too: no orphan.
             command[0:0] = ["setpriv", "--pdeathsig", "TERM", "--"]
         with stdout.open("w") as out, stderr.open("w") as err:
-            self.process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err,
-                                            text=True, start_new_session=True)
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, stdout=out, stderr=err, text=True, start_new_session=True
+            )
         _RUNNING.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -132,8 +147,9 @@ class ExpliciteServer:
                 self.demo, self.demo_used = parse_banner(text), False
                 return self.demo
             time.sleep(0.2)
-        raise AssertionError(f"explicite run did not start in {timeout:.0f} s:\n"
-                             f"{stderr.read_text()[-3000:]}")
+        raise AssertionError(
+            f"explicite run did not start in {timeout:.0f} s:\n{stderr.read_text()[-3000:]}"
+        )
 
     def _answers(self) -> bool:
         try:
@@ -192,6 +208,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExpliciteServer
 
 # The browser ----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """Screenshots and the axe report of the last run (test-artifacts/ is not committed)."""
@@ -249,6 +266,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for report in _AXE_REPORTS:
         found = sum(page["violations"] for page in report.pages)
         terminalreporter.write_sep(
-            "-", f"axe-core: {len(report.pages)} pages checked, {found} violations")
+            "-", f"axe-core: {len(report.pages)} pages checked, {found} violations"
+        )
         for page in report.pages:
             terminalreporter.write_line(f"  {page['violations']:3d}  {page['page']}")

@@ -13,10 +13,12 @@ from tests.browser.steps import ESSENTIAL, expect_text
 from tests.browser.test_mobile import PHONE, check_phone
 
 
-def test_an_openfisca_decision_explained_from_its_computation(server: ExpliciteServer,
-                                                               new_journey: Any) -> None:
-    assert server.demo is not None and server.demo.openfisca is not None, \
+def test_an_openfisca_decision_explained_from_its_computation(
+    server: ExpliciteServer, new_journey: Any
+) -> None:
+    assert server.demo is not None and server.demo.openfisca is not None, (
         "the embedded demo prints no OpenFisca decision"
+    )
     reference, code = server.demo.openfisca
     usager = new_journey("openfisca", **PHONE)
     page = usager.page
@@ -40,7 +42,11 @@ def test_an_openfisca_decision_explained_from_its_computation(server: ExpliciteS
     expect_text(page, re.compile(r"Plafond de l'échelon 1 \(.+ à charge\), en fois le Smic"))
     expect_text(page, re.compile(r"Si le revenu fiscal de référence de votre foyer avait été de"))
     # The texts of the values applied, with their Légifrance addresses, in the closed section.
-    assert page.locator("a[href^='https://www.legifrance.gouv.fr/jorf/article_jo/"
-                        "JORFARTI000032325020']").count() >= 1
+    assert (
+        page.locator(
+            "a[href^='https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000032325020']"
+        ).count()
+        >= 1
+    )
     check_phone(usager, "explication")
     usager.assert_clean()

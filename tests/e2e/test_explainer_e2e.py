@@ -21,8 +21,11 @@ NBSP = re.compile("[\u00a0\u202f]")
 
 
 def _refused(algorithm_id: str, seed: int) -> dict[str, Any]:
-    return next(d for d in generate_decisions(60, seed=seed)
-                if d["algorithm"]["id"] == algorithm_id and not d["outcome"]["favourable"])
+    return next(
+        d
+        for d in generate_decisions(60, seed=seed)
+        if d["algorithm"]["id"] == algorithm_id and not d["outcome"]["favourable"]
+    )
 
 
 def _token(browser: Any, path: str = "/") -> str:
@@ -36,8 +39,9 @@ def _text(response: Any) -> str:
 
 
 def _open(browser: Any, reference: str, code: str) -> Any:
-    return browser.post("/", data={CSRF_FIELD: _token(browser), "reference": reference,
-                                   "code": code})
+    return browser.post(
+        "/", data={CSRF_FIELD: _token(browser), "reference": reference, "code": code}
+    )
 
 
 def test_a_published_decision_is_explained_and_opened_with_the_letters_code(running_system):
@@ -46,10 +50,12 @@ def test_a_published_decision_is_explained_and_opened_with_the_letters_code(runn
     published = back_office.publish([decision])
     assert published.confirmed and not published.failed
     logged = back_office.wait_event(
-        "decision.logged", lambda d: d["decision"]["decision_id"] == decision["decision_id"])
+        "decision.logged", lambda d: d["decision"]["decision_id"] == decision["decision_id"]
+    )
     reference, code = logged["reference"], logged["access_code"]
     generated = back_office.wait_event(
-        "explanation.generated", lambda d: d["decision_id"] == decision["decision_id"])
+        "explanation.generated", lambda d: d["decision_id"] == decision["decision_id"]
+    )
     assert generated["reference"] == reference
     assert generated["public_url"] == f"http://explicite.test/d/{reference}"
     assert reference in generated["mention_explicite"]
@@ -81,19 +87,26 @@ def test_a_published_decision_is_explained_and_opened_with_the_letters_code(runn
         # (1) degree and mode of contribution, with the deciding role
         "La commission d'attribution des places en crèche a décidé, avec l'aide d'un algorithme",
         # (2) the person's data and their sources, (3) what each gave
-        f"Quotient familial de la famille {quotient}", "CAF",
+        f"Quotient familial de la famille {quotient}",
+        "CAF",
         f"Votre total : {decision['score']} points",
         # (4) the operations, then the legal bases (in the closed section of legal texts)
         "additionne les points du barème",
         "Code de l'action sociale et des familles, article L214-7",
         # what would have changed the result; protected grounds with their justification
-        "Ce qui aurait changé le résultat", "Pourquoi :",
+        "Ce qui aurait changé le résultat",
+        "Pourquoi :",
         # data protection
-        "Vos données personnelles", "www.cnil.fr",
+        "Vos données personnelles",
+        "www.cnil.fr",
         # voies et délais, how to contest, the CADA
-        "Vos recours et vos délais", "L411-2 et L231-4", "tribunal administratif",
-        "Comment contester cette décision", f"/d/{reference}/contester",
-        "appeler le 01 23 45 67 89", "Commission d'accès aux documents administratifs",
+        "Vos recours et vos délais",
+        "L411-2 et L231-4",
+        "tribunal administratif",
+        "Comment contester cette décision",
+        f"/d/{reference}/contester",
+        "appeler le 01 23 45 67 89",
+        "Commission d'accès aux documents administratifs",
         "La mention de votre courrier",
     ):
         assert expected in text, expected
@@ -106,22 +119,32 @@ def test_a_published_decision_is_explained_and_opened_with_the_letters_code(runn
 
     explainer = running_system.container("explainer")
     with explainer.engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(t.explanations).where(
-            t.explanations.c.reference == reference)) == 1
-        stored = connection.execute(select(t.decisions).where(
-            t.decisions.c.reference == reference)).one()
+        assert (
+            connection.scalar(
+                select(func.count())
+                .select_from(t.explanations)
+                .where(t.explanations.c.reference == reference)
+            )
+            == 1
+        )
+        stored = connection.execute(
+            select(t.decisions).where(t.decisions.c.reference == reference)
+        ).one()
     assert code not in str(stored)
 
 
 def test_the_formal_request_is_recorded_once_through_the_whole_origin(running_system):
     back_office = running_system.back_offices["region-exemple"]
-    decision = _refused("aide-transport-scolaire",
-                        seed=int(datetime.now().timestamp()) % 10_000 + 1)
+    decision = _refused(
+        "aide-transport-scolaire", seed=int(datetime.now().timestamp()) % 10_000 + 1
+    )
     back_office.publish([decision])
     logged = back_office.wait_event(
-        "decision.logged", lambda d: d["decision"]["decision_id"] == decision["decision_id"])
-    back_office.wait_event("explanation.generated",
-                           lambda d: d["decision_id"] == decision["decision_id"])
+        "decision.logged", lambda d: d["decision"]["decision_id"] == decision["decision_id"]
+    )
+    back_office.wait_event(
+        "explanation.generated", lambda d: d["decision_id"] == decision["decision_id"]
+    )
     browser = running_system.browser()
     assert _open(browser, logged["reference"], logged["access_code"]).status_code == 303
     token = _token(browser, f"/d/{logged['reference']}")
@@ -129,8 +152,14 @@ def test_the_formal_request_is_recorded_once_through_the_whole_origin(running_sy
         response = browser.post(f"/d/{logged['reference']}/demande", data={CSRF_FIELD: token})
         assert response.status_code == 303
     assert "Votre demande officielle a été enregistrée" in _text(
-        browser.get(f"/d/{logged['reference']}"))
+        browser.get(f"/d/{logged['reference']}")
+    )
     with running_system.container("explainer").engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(
-            t.communication_requests).where(
-            t.communication_requests.c.reference == logged["reference"])) == 1
+        assert (
+            connection.scalar(
+                select(func.count())
+                .select_from(t.communication_requests)
+                .where(t.communication_requests.c.reference == logged["reference"])
+            )
+            == 1
+        )

@@ -60,15 +60,17 @@ class Quarantined:
 Outcome = Logged | Duplicate | Quarantined
 
 
-def ingest(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
-           context: IngestContext) -> Outcome:
+def ingest(
+    uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer, context: IngestContext
+) -> Outcome:
     """Handle one received decision inside the caller's transaction."""
     _prefetch_batch(uow)
     parsed = v.parse_body(raw, _decoder(uow))
     if isinstance(parsed, v.Rejection):
         return quarantine(uow, raw, producer, parsed, context)
-    checked = v.check_decision(parsed, producer, uow.algorithms.get, context.now(),
-                               context.future_tolerance)
+    checked = v.check_decision(
+        parsed, producer, uow.algorithms.get, context.now(), context.future_tolerance
+    )
     if isinstance(checked, v.Rejection):
         return quarantine(uow, raw, producer, checked, context)
     existing = uow.decisions.find(checked.administration, checked.decision_id)
@@ -78,10 +80,23 @@ def ingest(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
         return quarantine(uow, raw, producer, _conflict(existing, checked), context)
     supersedes = checked.body.get("supersedes")
     if supersedes and uow.decisions.find(checked.administration, supersedes) is None:
-        return quarantine(uow, raw, producer, v.Rejection(
-            v.UNKNOWN_SUPERSEDES, {"supersedes": [f"no decision {supersedes} is logged for "
-                                                  f"{checked.administration}"]},
-            checked.administration, checked.decision_id, checked.body["event_id"]), context)
+        return quarantine(
+            uow,
+            raw,
+            producer,
+            v.Rejection(
+                v.UNKNOWN_SUPERSEDES,
+                {
+                    "supersedes": [
+                        f"no decision {supersedes} is logged for {checked.administration}"
+                    ]
+                },
+                checked.administration,
+                checked.decision_id,
+                checked.body["event_id"],
+            ),
+            context,
+        )
     return _log(uow, checked, producer, context)
 
 
@@ -133,11 +148,19 @@ def _lookups(bodies: Iterable[Any]) -> Iterator[tuple[str, str]]:
 
 def _conflict(existing: Any, checked: v.ValidDecision) -> v.Rejection:
     changed = sorted(k for k, value in checked.content.items() if existing.body.get(k) != value)
-    return v.Rejection(v.CONFLICT, {"decision_id": [
-        f"{checked.decision_id} is already logged (reference {existing.reference}) with a "
-        f"different content (fields: {', '.join(changed) or 'contact'}); the logged decision "
-        "is unchanged. Send a correction as a new decision with supersedes."]},
-        checked.administration, checked.decision_id, checked.body["event_id"])
+    return v.Rejection(
+        v.CONFLICT,
+        {
+            "decision_id": [
+                f"{checked.decision_id} is already logged (reference {existing.reference}) with a "
+                f"different content (fields: {', '.join(changed) or 'contact'}); the logged decision "
+                "is unchanged. Send a correction as a new decision with supersedes."
+            ]
+        },
+        checked.administration,
+        checked.decision_id,
+        checked.body["event_id"],
+    )
 
 
 def _replay(uow: DecisionLogUnitOfWork, checked: v.ValidDecision) -> tuple[str, dict[str, Any]]:
@@ -164,8 +187,12 @@ def _replay(uow: DecisionLogUnitOfWork, checked: v.ValidDecision) -> tuple[str, 
     return result.status, detail
 
 
-def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Producer,
-         context: IngestContext) -> Logged:
+def _log(
+    uow: DecisionLogUnitOfWork,
+    checked: v.ValidDecision,
+    producer: v.Producer,
+    context: IngestContext,
+) -> Logged:
     now = context.now()
     administration, body = checked.administration, checked.body
     replay_status, replay_detail = _replay(uow, checked)
@@ -196,33 +223,55 @@ def _log(uow: DecisionLogUnitOfWork, checked: v.ValidDecision, producer: v.Produ
     }
     entry = link_entry(seq, prev_hash, hashed_part(record))
     hash_ = hashlib.sha256(entry).hexdigest()
-    uow.decisions.add({**record, "seq": seq, "prev_hash": prev_hash, "hash": hash_,
-                       "decided_at": datetime.fromisoformat(body["decided_at"])},
-                      checked.contact)
+    uow.decisions.add(
+        {
+            **record,
+            "seq": seq,
+            "prev_hash": prev_hash,
+            "hash": hash_,
+            "decided_at": datetime.fromisoformat(body["decided_at"]),
+        },
+        checked.contact,
+    )
     uow.chain.advance(administration, seq, hash_, now)
     uow.tree.append(administration, seq - 1, entry)
     if checked.algorithm.first_used_at is None:
         uow.algorithms.mark_used(checked.algorithm.key, now)
-    logged = Event(topology.DECISION_LOGGED, administration, {
-        "decision": body,
-        "contact": checked.contact,
-        "reference": reference,
-        "access_code": None,  # derived as the message leaves the outbox: never stored
-        "access_code_hash": record["access_code_hash"],
-        "public_url": f"{context.public_url}/d/{reference}",
-        "algorithm": {"id": body["algorithm"]["id"], "version": body["algorithm"]["version"]},
-        "replay": {"status": replay_status, **replay_detail},
-        "log": {"seq": seq, "hash": hash_},
-        "channel": producer.channel,
-    }).to_message()
+    logged = Event(
+        topology.DECISION_LOGGED,
+        administration,
+        {
+            "decision": body,
+            "contact": checked.contact,
+            "reference": reference,
+            "access_code": None,  # derived as the message leaves the outbox: never stored
+            "access_code_hash": record["access_code_hash"],
+            "public_url": f"{context.public_url}/d/{reference}",
+            "algorithm": {"id": body["algorithm"]["id"], "version": body["algorithm"]["version"]},
+            "replay": {"status": replay_status, **replay_detail},
+            "log": {"seq": seq, "hash": hash_},
+            "channel": producer.channel,
+        },
+    ).to_message()
     uow.publish(replace(logged, headers={**logged.headers, KEY_HEADER: code_key}))
     if replay_status == "divergent":
-        uow.publish(Event(topology.DECISION_DIVERGENT, administration, {
-            "decision_id": checked.decision_id, "reference": reference,
-            "algorithm": body["algorithm"], "declared_outcome": body["outcome"]["code"],
-            **replay_detail}).to_message())
-        log.warning("divergent decision", extra={"administration": administration,
-                                                 "decision_id": checked.decision_id})
+        uow.publish(
+            Event(
+                topology.DECISION_DIVERGENT,
+                administration,
+                {
+                    "decision_id": checked.decision_id,
+                    "reference": reference,
+                    "algorithm": body["algorithm"],
+                    "declared_outcome": body["outcome"]["code"],
+                    **replay_detail,
+                },
+            ).to_message()
+        )
+        log.warning(
+            "divergent decision",
+            extra={"administration": administration, "decision_id": checked.decision_id},
+        )
     return Logged(reference, access_code, seq, replay_status)
 
 
@@ -247,24 +296,52 @@ def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def quarantine(uow: DecisionLogUnitOfWork, raw: bytes, producer: v.Producer,
-               rejection: v.Rejection, context: IngestContext) -> Quarantined:
+def quarantine(
+    uow: DecisionLogUnitOfWork,
+    raw: bytes,
+    producer: v.Producer,
+    rejection: v.Rejection,
+    context: IngestContext,
+) -> Quarantined:
     """Keep what could not be logged, with its reasons, and say so to whom sent it."""
     administration = _filed_under(producer, rejection)
     item_id = uow.quarantine.add(
-        received_at=context.now(), channel=producer.channel, producer=producer.identity,
+        received_at=context.now(),
+        channel=producer.channel,
+        producer=producer.identity,
         producer_administration=producer.administration,
-        administration=administration, decision_id=rejection.decision_id,
-        event_id=rejection.event_id, category=rejection.category, reasons=rejection.reasons,
-        body=raw, status="pending", attempts=1)
-    log.info("decision quarantined", extra={
-        "quarantine_id": item_id, "category": rejection.category,
-        "administration": administration, "decision_id": rejection.decision_id})
+        administration=administration,
+        decision_id=rejection.decision_id,
+        event_id=rejection.event_id,
+        category=rejection.category,
+        reasons=rejection.reasons,
+        body=raw,
+        status="pending",
+        attempts=1,
+    )
+    log.info(
+        "decision quarantined",
+        extra={
+            "quarantine_id": item_id,
+            "category": rejection.category,
+            "administration": administration,
+            "decision_id": rejection.decision_id,
+        },
+    )
     if administration is not None and _is_slug(administration):
-        uow.publish(Event(topology.DECISION_QUARANTINED, administration, {
-            "quarantine_id": item_id, "category": rejection.category,
-            "decision_id": rejection.decision_id, "event_id": rejection.event_id,
-            "reasons": rejection.reasons}).to_message())
+        uow.publish(
+            Event(
+                topology.DECISION_QUARANTINED,
+                administration,
+                {
+                    "quarantine_id": item_id,
+                    "category": rejection.category,
+                    "decision_id": rejection.decision_id,
+                    "event_id": rejection.event_id,
+                    "reasons": rejection.reasons,
+                },
+            ).to_message()
+        )
     return Quarantined(item_id, rejection.category, rejection.reasons)
 
 

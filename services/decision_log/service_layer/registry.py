@@ -30,8 +30,9 @@ class Registered:
     created: bool
 
 
-def register_algorithm(uow: DecisionLogUnitOfWork, payload: dict[str, Any], *,
-                       administration: str, by: str) -> Registered:
+def register_algorithm(
+    uow: DecisionLogUnitOfWork, payload: dict[str, Any], *, administration: str, by: str
+) -> Registered:
     """Validate (raises ValidationError) and save a version for the caller's administration."""
     document = load_registration(payload)
     if document["administration"] != administration:
@@ -42,7 +43,8 @@ def register_algorithm(uow: DecisionLogUnitOfWork, payload: dict[str, Any], *,
     if existing is not None and existing.first_used_at is not None:
         raise RegistryConflict(
             f"{document['id']} {document['version']} is used by logged decisions since "
-            f"{existing.first_used_at:%Y-%m-%d}; register a new version instead")
+            f"{existing.first_used_at:%Y-%m-%d}; register a new version instead"
+        )
     revision = uow.algorithms.save(document, by, datetime.now(UTC))
     _announce(uow, document, revision)
     return Registered(document, revision, existing is None)
@@ -58,8 +60,9 @@ def _check_runnable(document: dict[str, Any]) -> None:
         raise ValidationError({"model": errors})
 
 
-def change_status(uow: DecisionLogUnitOfWork, administration: str, algorithm_id: str,
-                  version: str, status: str) -> dict[str, Any] | None:
+def change_status(
+    uow: DecisionLogUnitOfWork, administration: str, algorithm_id: str, version: str, status: str
+) -> dict[str, Any] | None:
     """Put a version in use or retire it; the rest of the entry stays as registered.
 
     None when the administration has no such version (another's is not looked at).
@@ -76,5 +79,10 @@ def change_status(uow: DecisionLogUnitOfWork, administration: str, algorithm_id:
 
 def _announce(uow: DecisionLogUnitOfWork, document: dict[str, Any], revision: int) -> None:
     # The explainer and appeals keep their own copy of the registry from these events.
-    uow.publish(Event(topology.ALGORITHM_REGISTERED, document["administration"],
-                      {"algorithm": document, "revision": revision}).to_message())
+    uow.publish(
+        Event(
+            topology.ALGORITHM_REGISTERED,
+            document["administration"],
+            {"algorithm": document, "revision": revision},
+        ).to_message()
+    )

@@ -21,16 +21,27 @@ FindAlgorithm = Callable[[str, str, str], AlgorithmVersion | None]
 def replay_case(body: dict[str, Any]) -> ReplayCase:
     """What a replay needs of a decision body: its values and what it declared."""
     outcome = body["outcome"]
-    return ReplayCase({c["code"]: c["value"] for c in body["criteria"]}, outcome["code"],
-                      body.get("score"), outcome.get("amount"))
+    return ReplayCase(
+        {c["code"]: c["value"] for c in body["criteria"]},
+        outcome["code"],
+        body.get("score"),
+        outcome.get("amount"),
+    )
 
 
 def batch_key(body: dict[str, Any], case: ReplayCase) -> Hashable:
     """Names a decision and everything its replay depends on: a resend with other values is
     another key."""
-    return (body["administration"], body["decision_id"], body["event_id"],
-            json.dumps([case.values, case.declared_outcome_code, case.declared_score,
-                        case.declared_amount], sort_keys=True, default=str))
+    return (
+        body["administration"],
+        body["decision_id"],
+        body["event_id"],
+        json.dumps(
+            [case.values, case.declared_outcome_code, case.declared_score, case.declared_amount],
+            sort_keys=True,
+            default=str,
+        ),
+    )
 
 
 def replay_batch(bodies: Iterable[Any], find: FindAlgorithm) -> dict[Hashable, Replay]:
@@ -59,8 +70,9 @@ def _readable(body: Any, find: FindAlgorithm) -> tuple[AlgorithmVersion, ReplayC
     """The decision's algorithm and replay case, when its model batches and its values fit;
     anything else is left to ingest, which validates and files it with its reasons."""
     try:
-        algorithm = find(body["administration"], body["algorithm"]["id"],
-                         body["algorithm"]["version"])
+        algorithm = find(
+            body["administration"], body["algorithm"]["id"], body["algorithm"]["version"]
+        )
         if algorithm is None or not getattr(algorithm.model, "batched", False):
             return None
         case = replay_case(body)

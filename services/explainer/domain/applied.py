@@ -37,8 +37,10 @@ from shared.decision_model import (
 )
 from shared.french import format_amount
 
-NOT_REPLAYABLE = ("Le calcul n'a pas pu être refait avec les données transmises. "
-                  "Demandez le détail au service responsable.")
+NOT_REPLAYABLE = (
+    "Le calcul n'a pas pu être refait avec les données transmises. "
+    "Demandez le détail au service responsable."
+)
 HEADER = ("Information", "Pour vous", "Effet", "Origine")
 
 
@@ -50,8 +52,14 @@ def data_blocks(case: Case) -> list[Block]:
     for code, value in case.values.items():
         criterion = case.algorithm.criterion(code)
         source = sources.get(code) or (criterion.source if criterion else "") or "non indiquée"
-        rows.append((label_of(criterion, code), value_text(criterion, value),
-                     effects.get(code, "aucun"), source))
+        rows.append(
+            (
+                label_of(criterion, code),
+                value_text(criterion, value),
+                effects.get(code, "aucun"),
+                source,
+            )
+        )
     return [Block(TABLE, header=HEADER, rows=tuple(rows))]
 
 
@@ -76,8 +84,9 @@ def _effects(case: Case) -> dict[str, str]:
             effects[step.criterion] = f"{score_text(step.contribution, in_euros)}{rule}"
         elif isinstance(step, RuleStep):
             met[step.criterion] = met.get(step.criterion, True) and step.met
-    effects.update({code: "condition remplie" if ok else "condition non remplie"
-                    for code, ok in met.items()})
+    effects.update(
+        {code: "condition remplie" if ok else "condition non remplie" for code, ok in met.items()}
+    )
     return effects
 
 
@@ -94,9 +103,10 @@ def applied_blocks(case: Case) -> list[Block]:
         return _rules(case, evaluation)
     if isinstance(model, PointsModel):
         favourable = lower_first(model.outcomes.favourable.label)
-        return paragraphs(f"Les points s'additionnent. Il en faut {number(model.cutoff)} ou plus "
-                          f"pour ce résultat : {favourable}. "
-                          + _total(evaluation, "Votre total"))
+        return paragraphs(
+            f"Les points s'additionnent. Il en faut {number(model.cutoff)} ou plus "
+            f"pour ce résultat : {favourable}. " + _total(evaluation, "Votre total")
+        )
     assert isinstance(model, LinearModel)
     return _linear(model, evaluation)
 
@@ -116,12 +126,18 @@ def result_sentence(evaluation: Evaluation) -> str:
 
 def _rules(case: Case, evaluation: Evaluation) -> list[Block]:
     steps = [s for s in evaluation.steps if isinstance(s, RuleStep)]
-    items = [f"{step.label} : {'remplie' if step.met else 'non remplie'}. Pour vous : "
-             f"{value_text(case.algorithm.criterion(step.criterion), step.person_value)}"
-             f"{limit_gap(case, step)}." for step in steps]
+    items = [
+        f"{step.label} : {'remplie' if step.met else 'non remplie'}. Pour vous : "
+        f"{value_text(case.algorithm.criterion(step.criterion), step.person_value)}"
+        f"{limit_gap(case, step)}."
+        for step in steps
+    ]
     count = len(steps)
-    intro = ("Il faut remplir cette condition :" if count == 1
-             else f"Il faut remplir les {count} conditions :")
+    intro = (
+        "Il faut remplir cette condition :"
+        if count == 1
+        else f"Il faut remplir les {count} conditions :"
+    )
     closing = result_sentence(evaluation)
     if evaluation.amount:
         closing += f" Le montant prévu est de {format_amount(evaluation.amount)}."
@@ -131,18 +147,26 @@ def _rules(case: Case, evaluation: Evaluation) -> list[Block]:
 def condition_gap(case: Case, step: RuleStep) -> str:
     """`Condition non remplie : revenu … 25 000 € ou moins. Pour vous : 27 319 €, soit 2 319 €
     de plus que la limite.`"""
-    return (f"Condition non remplie : {lower_first(step.label)}. Pour vous : "
-            f"{value_text(case.algorithm.criterion(step.criterion), step.person_value)}"
-            f"{limit_gap(case, step)}.")
+    return (
+        f"Condition non remplie : {lower_first(step.label)}. Pour vous : "
+        f"{value_text(case.algorithm.criterion(step.criterion), step.person_value)}"
+        f"{limit_gap(case, step)}."
+    )
 
 
 def limit_gap(case: Case, step: RuleStep) -> str:
     """`, soit 2 319 € de plus que la limite` for a failed number condition, else nothing: the
     gap in the criterion's own unit."""
     criterion = case.algorithm.criterion(step.criterion)
-    if (step.met or criterion is None or criterion.type != "number"
-            or step.op not in ("<=", "<", ">=", ">") or not isinstance(step.value, Decimal)
-            or not isinstance(step.person_value, Decimal) or step.person_value == step.value):
+    if (
+        step.met
+        or criterion is None
+        or criterion.type != "number"
+        or step.op not in ("<=", "<", ">=", ">")
+        or not isinstance(step.value, Decimal)
+        or not isinstance(step.person_value, Decimal)
+        or step.person_value == step.value
+    ):
         return ""
     more = "de plus" if step.person_value > step.value else "de moins"
     gap = abs(step.person_value - step.value)
@@ -156,21 +180,31 @@ def _total(evaluation: Evaluation, name: str) -> str:
     step = evaluation.steps[-1]
     assert isinstance(step, ThresholdStep)
     gap = step.value - step.score
-    said = (f"il manquait {points(gap)} pour atteindre le seuil" if gap > 0
-            else f"{points(-gap)} au-dessus du seuil" if gap < 0 else "exactement le seuil")
+    said = (
+        f"il manquait {points(gap)} pour atteindre le seuil"
+        if gap > 0
+        else f"{points(-gap)} au-dessus du seuil"
+        if gap < 0
+        else "exactement le seuil"
+    )
     return f"{name} : {points(step.score)}, {said}."
 
 
 def _linear(model: LinearModel, evaluation: Evaluation) -> list[Block]:
     in_euros = model.amount is not None
-    intro = (["Chaque information compte pour un montant, selon son poids."] if in_euros
-             else ["Chaque information compte pour un nombre de points, selon son poids."])
+    intro = (
+        ["Chaque information compte pour un montant, selon son poids."]
+        if in_euros
+        else ["Chaque information compte pour un nombre de points, selon son poids."]
+    )
     if model.intercept:
         intro.append(f"Le calcul part de {score_text(model.intercept, in_euros)}.")
     if model.threshold is not None:
         outcome = model.outcomes.of(model.threshold.when_met).label
-        intro.append(f"Avec {threshold_rule(model.threshold.op, model.threshold.value)}, le "
-                     f"résultat est : {lower_first(outcome)}.")
+        intro.append(
+            f"Avec {threshold_rule(model.threshold.op, model.threshold.value)}, le "
+            f"résultat est : {lower_first(outcome)}."
+        )
         return paragraphs(" ".join([*intro, _total(evaluation, "Votre score")]))
     last = evaluation.steps[-1]
     assert isinstance(last, AmountStep)
@@ -179,29 +213,40 @@ def _linear(model: LinearModel, evaluation: Evaluation) -> list[Block]:
         total.append(f"Le montant ne peut pas dépasser {format_amount(last.max)}.")
     elif last.score < last.min:
         total.append(f"Le montant ne peut pas être inférieur à {format_amount(last.min)}.")
-    total += [f"Montant retenu, arrondi : {format_amount(last.amount)}.",
-              result_sentence(evaluation)]
+    total += [
+        f"Montant retenu, arrondi : {format_amount(last.amount)}.",
+        result_sentence(evaluation),
+    ]
     return paragraphs(" ".join([*intro, *total]))
 
 
 def _opaque(case: Case) -> list[Block]:
     model = case.algorithm.model
     assert isinstance(model, OpaqueModel)
-    blocks = paragraphs("Cet algorithme ne suit pas des règles que l'on peut refaire à la main. "
-                        "Description donnée par l'administration : "
-                        + sentence(lower_first(model.description)))
+    blocks = paragraphs(
+        "Cet algorithme ne suit pas des règles que l'on peut refaire à la main. "
+        "Description donnée par l'administration : " + sentence(lower_first(model.description))
+    )
     if not case.contributions:
-        blocks += paragraphs("L'administration n'a pas transmis l'effet de chaque information "
-                             "sur le résultat.")
+        blocks += paragraphs(
+            "L'administration n'a pas transmis l'effet de chaque information sur le résultat."
+        )
     else:
-        blocks += paragraphs("L'effet de chaque information est indiqué par l'administration. "
-                             "Un nombre positif a augmenté le score, un nombre négatif l'a "
-                             "diminué.")
+        blocks += paragraphs(
+            "L'effet de chaque information est indiqué par l'administration. "
+            "Un nombre positif a augmenté le score, un nombre négatif l'a "
+            "diminué."
+        )
     if case.decision.get("score") is not None:
         blocks += paragraphs(f"Score calculé : {number(Decimal(str(case.decision['score'])))}.")
-    blocks.append(Block(NOTICE, "Attention : ces effets sont une estimation donnée par "
-                                "l'administration. Nous ne pouvons pas refaire le calcul pour les "
-                                "vérifier."))
+    blocks.append(
+        Block(
+            NOTICE,
+            "Attention : ces effets sont une estimation donnée par "
+            "l'administration. Nous ne pouvons pas refaire le calcul pour les "
+            "vérifier.",
+        )
+    )
     return blocks
 
 
@@ -209,4 +254,3 @@ def signed(effect: Decimal) -> str:
     """`+0,12`, `−0,3`, `0`."""
     text = number(abs(effect))
     return f"+{text}" if effect > 0 else f"−{text}" if effect < 0 else text
-

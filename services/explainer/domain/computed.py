@@ -49,8 +49,9 @@ def value_in(unit: str | None, value: Any) -> str:
         return format_amount(amount.quantize(Decimal("0.01")))
     if unit == "percent":
         return f"{number((amount * 100).quantize(Decimal('0.001')))}\u00a0%"
-    return number(amount.quantize(Decimal("0.001")) if amount != amount.to_integral_value()
-                  else amount)
+    return number(
+        amount.quantize(Decimal("0.001")) if amount != amount.to_integral_value() else amount
+    )
 
 
 def parameter_item(step: ParameterStep, period_start: str) -> str:
@@ -69,8 +70,10 @@ def parameter_text(step: ParameterStep) -> str:
     text = f"{step.label} : {value_in(step.unit, step.value)}"
     if step.since:
         text += f", en vigueur depuis le {format_date(date.fromisoformat(step.since))}"
-    texts = " ; ".join(f"{reference.title} ({reference.href})" if reference.href
-                       else reference.title for reference in step.references)
+    texts = " ; ".join(
+        f"{reference.title} ({reference.href})" if reference.href else reference.title
+        for reference in step.references
+    )
     return f"{text}. Texte : {texts}." if texts else f"{text}."
 
 
@@ -84,16 +87,19 @@ def path_item(step: VariableStep) -> str:
 
 def _period_start(case: Case) -> str:
     period: str = getattr(case.algorithm.model, "period", "")
-    return period if len(period) == 10 else f"{period}-01" if len(period) == 7 \
-        else f"{period}-01-01"
+    return (
+        period if len(period) == 10 else f"{period}-01" if len(period) == 7 else f"{period}-01-01"
+    )
 
 
 def calculation_blocks(case: Case, evaluation: Evaluation) -> list[Block]:
     """« Le calcul »: the parameters of the legislation applied to the person."""
     start = _period_start(case)
     parameters = [s for s in evaluation.steps if isinstance(s, ParameterStep)]
-    blocks = paragraphs(f"Ces valeurs fixées par les textes ont compté pour vous, au "
-                        f"{format_date(date.fromisoformat(start))} :")
+    blocks = paragraphs(
+        f"Ces valeurs fixées par les textes ont compté pour vous, au "
+        f"{format_date(date.fromisoformat(start))} :"
+    )
     blocks.append(Block(LIST, items=tuple(parameter_item(step, start) for step in parameters)))
     return blocks
 
@@ -110,8 +116,10 @@ def calculation_details(evaluation: Evaluation) -> list[Block]:
     items = [parameter_text(s) for s in evaluation.steps if isinstance(s, ParameterStep)]
     if not items:
         return []
-    return [*paragraphs("Les valeurs appliquées et leurs textes :"),
-            Block(LIST, items=tuple(items))]
+    return [
+        *paragraphs("Les valeurs appliquées et leurs textes :"),
+        Block(LIST, items=tuple(items)),
+    ]
 
 
 def reason(case: Case, evaluation: Evaluation, gap: str | None) -> str:

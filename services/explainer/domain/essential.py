@@ -50,13 +50,17 @@ def essential_blocks(case: Case, today: date, found: WhatIfs) -> list[Block]:
         items.append(step.text)
     elif step.past:
         # What can still be done replaces what could have been: the first screen stays short.
-        items.append(f"Délai dépassé depuis le {format_date(step.deadline)}. "
-                     f"{step.if_past or ''}".strip())
+        items.append(
+            f"Délai dépassé depuis le {format_date(step.deadline)}. {step.if_past or ''}".strip()
+        )
     else:
         items.append(f"{step.text} Au plus tard le {format_date(step.deadline)}.")
     # `contact` is a phone number (with whom it reaches) or a place to go.
-    call = "Appelez le" if step.contact[:1].isdigit() or step.contact.startswith("+") \
+    call = (
+        "Appelez le"
+        if step.contact[:1].isdigit() or step.contact.startswith("+")
         else "Adressez-vous à :"
+    )
     items.append(f"Une question ? {call} {sentence(step.contact)}")
     return [Block(LIST, items=tuple(items))]
 
@@ -66,20 +70,27 @@ def reason(case: Case, found: WhatIfs | None = None) -> str:
     `found`: the decision's what-ifs, whose nearest change gives the gap of a computed amount."""
     model, evaluation = case.algorithm.model, case.evaluation
     if case.divergent:
-        expected = (lower_first(evaluation.outcome_label) if evaluation is not None
-                    else "un autre résultat")
+        expected = (
+            lower_first(evaluation.outcome_label) if evaluation is not None else "un autre résultat"
+        )
         if case.fully_automated:
-            return (f"Les règles publiées donnaient un autre résultat : {expected}. Signalez cet "
-                    f"écart si vous contestez.")
-        given = ("Les raisons sont données plus bas." if case.departure_reasons
-                 else "Aucune raison n'a été donnée.")
-        return (f"Les règles publiées donnaient : {expected}. {upper_first(case.human_role)} a "
-                f"décidé autrement. {given}")
+            return (
+                f"Les règles publiées donnaient un autre résultat : {expected}. Signalez cet "
+                f"écart si vous contestez."
+            )
+        given = (
+            "Les raisons sont données plus bas."
+            if case.departure_reasons
+            else "Aucune raison n'a été donnée."
+        )
+        return (
+            f"Les règles publiées donnaient : {expected}. {upper_first(case.human_role)} a "
+            f"décidé autrement. {given}"
+        )
     if isinstance(model, OpaqueModel):
         return "Un algorithme a calculé un score à partir de vos données. Le détail est plus bas."
     if evaluation is None:
-        return ("Le calcul n'a pas pu être refait avec vos données. Demandez le détail au "
-                "service.")
+        return "Le calcul n'a pas pu être refait avec vos données. Demandez le détail au service."
     if isinstance(model, ComputedModel):
         return computed.reason(case, evaluation, gap_sentence(case, found))
     if isinstance(model, RulesModel):
@@ -87,16 +98,21 @@ def reason(case: Case, found: WhatIfs | None = None) -> str:
         if not failed:
             return "Vous remplissez toutes les conditions."
         others = len(failed) - 1
-        more = (f" {others} autre{'s' if others > 1 else ''} condition{'s' if others > 1 else ''} "
-                f"non remplie{'s' if others > 1 else ''}." if others else "")
+        more = (
+            f" {others} autre{'s' if others > 1 else ''} condition{'s' if others > 1 else ''} "
+            f"non remplie{'s' if others > 1 else ''}."
+            if others
+            else ""
+        )
         return condition_gap(case, failed[0]) + more
     last = evaluation.steps[-1]
     if isinstance(model, LinearModel) and model.amount is not None:
         assert evaluation.amount is not None
         return f"Le calcul donne un montant de {format_amount(evaluation.amount)}."
     assert isinstance(last, ThresholdStep) and isinstance(model, PointsModel | LinearModel)
-    return score_gap(last, "Votre demande a obtenu" if isinstance(model, PointsModel)
-                     else "Votre score est de")
+    return score_gap(
+        last, "Votre demande a obtenu" if isinstance(model, PointsModel) else "Votre score est de"
+    )
 
 
 def gap_sentence(case: Case, found: WhatIfs | None) -> str | None:
@@ -106,8 +122,14 @@ def gap_sentence(case: Case, found: WhatIfs | None) -> str | None:
     current = case.evaluation
     if case.favourable or found is None or current is None:
         return None
-    change = next((w for w in found.changes if w.evaluation.outcome != current.outcome
-                   and len(w.changes) == 1), None)
+    change = next(
+        (
+            w
+            for w in found.changes
+            if w.evaluation.outcome != current.outcome and len(w.changes) == 1
+        ),
+        None,
+    )
     if change is None:
         return None
     [(code, value)] = change.changes
@@ -117,8 +139,10 @@ def gap_sentence(case: Case, found: WhatIfs | None) -> str | None:
         return None
     gap = Decimal(str(value)) - Decimal(str(before))
     more = "de plus" if gap > 0 else "de moins"
-    return (f"{subject_of(criterion)} aurait dû être de {value_text(criterion, value)} "
-            f"({value_text(criterion, abs(gap))} {more}).")
+    return (
+        f"{subject_of(criterion)} aurait dû être de {value_text(criterion, value)} "
+        f"({value_text(criterion, abs(gap))} {more})."
+    )
 
 
 def score_gap(step: ThresholdStep, lead: str) -> str:
@@ -137,6 +161,8 @@ def score_gap(step: ThresholdStep, lead: str) -> str:
 
 def word_count(text: str) -> int:
     """Words as a reader counts them: runs of letters or digits, `1 180 €` as one figure."""
-    return sum(1 for token in text.replace("\u202f", "").replace("\u00a0", "").split()
-               if any(ch.isalnum() for ch in token))
-
+    return sum(
+        1
+        for token in text.replace("\u202f", "").replace("\u00a0", "").split()
+        if any(ch.isalnum() for ch in token)
+    )

@@ -74,8 +74,21 @@ CONTRIBUTION, DATA, PARAMETERS, OPERATIONS = "contribution", "data", "parameters
 LEGAL_BASES, WHAT_IF, PROTECTED, DIVERGENCE = "legal_bases", "what_if", "protected", "divergence"
 RECOURSE, CONTEST, COMMUNICATION = "recourse", "contest", "communication"
 DATA_PROTECTION = "data_protection"
-SECTION_KEYS = (ESSENTIAL, CONTRIBUTION, DIVERGENCE, DATA, PARAMETERS, OPERATIONS, WHAT_IF,
-                PROTECTED, RECOURSE, CONTEST, COMMUNICATION, DATA_PROTECTION, LEGAL_BASES)
+SECTION_KEYS = (
+    ESSENTIAL,
+    CONTRIBUTION,
+    DIVERGENCE,
+    DATA,
+    PARAMETERS,
+    OPERATIONS,
+    WHAT_IF,
+    PROTECTED,
+    RECOURSE,
+    CONTEST,
+    COMMUNICATION,
+    DATA_PROTECTION,
+    LEGAL_BASES,
+)
 # Built again at reading time, for the day the person reads them.
 DATED = (ESSENTIAL, RECOURSE, CONTEST)
 # Legal texts: shown inside the closed section « Les textes de loi », not in the main view.
@@ -93,52 +106,106 @@ def build_document(case: Case, today: date | None = None) -> ExplanationDocument
     dated = dated_sections(case, today or case.decided_on, found)
     sections = [
         dated[ESSENTIAL],
-        Section(CONTRIBUTION, "Le rôle de l'algorithme", _article("1°"),
-                tuple(_contribution(case))),
+        Section(
+            CONTRIBUTION, "Le rôle de l'algorithme", _article("1°"), tuple(_contribution(case))
+        ),
     ]
     if case.divergent:
-        sections.append(Section(DIVERGENCE, "L'écart entre la décision et l'algorithme",
-                                f"Texte : article L311-3-1 du {CRPA}.", tuple(_divergence(case))))
+        sections.append(
+            Section(
+                DIVERGENCE,
+                "L'écart entre la décision et l'algorithme",
+                f"Texte : article L311-3-1 du {CRPA}.",
+                tuple(_divergence(case)),
+            )
+        )
     sections += [
-        Section(DATA, "Vos informations et leur effet", _article("2° et 3°"),
-                tuple(data_blocks(case))),
-        Section(PARAMETERS, "Le calcul", _parameters_legal(case), tuple(applied_blocks(case)),
-                tuple(applied_details(case))),
+        Section(
+            DATA, "Vos informations et leur effet", _article("2° et 3°"), tuple(data_blocks(case))
+        ),
+        Section(
+            PARAMETERS,
+            "Le calcul",
+            _parameters_legal(case),
+            tuple(applied_blocks(case)),
+            tuple(applied_details(case)),
+        ),
         _operations(case),
-        Section(WHAT_IF, "Ce qui aurait changé le résultat",
-                f"Texte : article R311-3-1-2 (3°) du {CRPA}.",
-                tuple(what_if_blocks(case, found))),
-        Section(PROTECTED, "Les critères liés à un motif de discrimination",
-                "Texte : article 225-1 du code pénal.", tuple(_protected(case, found))),
+        Section(
+            WHAT_IF,
+            "Ce qui aurait changé le résultat",
+            f"Texte : article R311-3-1-2 (3°) du {CRPA}.",
+            tuple(what_if_blocks(case, found)),
+        ),
+        Section(
+            PROTECTED,
+            "Les critères liés à un motif de discrimination",
+            "Texte : article 225-1 du code pénal.",
+            tuple(_protected(case, found)),
+        ),
         dated[RECOURSE],
         dated[CONTEST],
-        Section(COMMUNICATION, "Votre droit d'obtenir les règles", COMMUNICATION_LEGAL,
-                tuple(communication_blocks(case))),
-        Section(DATA_PROTECTION, "Vos données personnelles", DATA_PROTECTION_LEGAL,
-                tuple(data_protection_blocks(case))),
-        Section(LEGAL_BASES, "Les textes qui fondent cette décision",
-                f"Textes : articles L211-2 et L211-5 du {CRPA}.", tuple(_legal_bases(case))),
+        Section(
+            COMMUNICATION,
+            "Votre droit d'obtenir les règles",
+            COMMUNICATION_LEGAL,
+            tuple(communication_blocks(case)),
+        ),
+        Section(
+            DATA_PROTECTION,
+            "Vos données personnelles",
+            DATA_PROTECTION_LEGAL,
+            tuple(data_protection_blocks(case)),
+        ),
+        Section(
+            LEGAL_BASES,
+            "Les textes qui fondent cette décision",
+            f"Textes : articles L211-2 et L211-5 du {CRPA}.",
+            tuple(_legal_bases(case)),
+        ),
     ]
-    return ExplanationDocument("Explication de votre décision", outcome_sentence(case),
-                               tuple(_facts(case)), mention_explicite(case), tuple(sections),
-                               motif=motif(case))
+    return ExplanationDocument(
+        "Explication de votre décision",
+        outcome_sentence(case),
+        tuple(_facts(case)),
+        mention_explicite(case),
+        tuple(sections),
+        motif=motif(case),
+    )
 
 
 def dated_sections(case: Case, today: date, found: WhatIfs | None = None) -> dict[str, Section]:
     """The sections whose text depends on the day they are read, as of `today`."""
     return {
-        ESSENTIAL: Section(ESSENTIAL, "L'essentiel", "",
-                           tuple(essential_blocks(case, today, found or what_ifs(case)))),
-        RECOURSE: Section(RECOURSE, "Vos recours et vos délais", recourse_legal(case),
-                          tuple(recourse_blocks(case, today)),
-                          tuple(recourse_details(case, today))),
-        CONTEST: Section(CONTEST, "Comment contester cette décision", CONTEST_LEGAL,
-                         tuple(contest_blocks(case, today)), tuple(contest_details(case, today))),
+        ESSENTIAL: Section(
+            ESSENTIAL,
+            "L'essentiel",
+            "",
+            tuple(essential_blocks(case, today, found or what_ifs(case))),
+        ),
+        RECOURSE: Section(
+            RECOURSE,
+            "Vos recours et vos délais",
+            recourse_legal(case),
+            tuple(recourse_blocks(case, today)),
+            tuple(recourse_details(case, today)),
+        ),
+        CONTEST: Section(
+            CONTEST,
+            "Comment contester cette décision",
+            CONTEST_LEGAL,
+            tuple(contest_blocks(case, today)),
+            tuple(contest_details(case, today)),
+        ),
     }
 
 
-def at_reading(document: ExplanationDocument, case: Case, today: date,
-               rewrite: dict[str, Section] | None = None) -> ExplanationDocument:
+def at_reading(
+    document: ExplanationDocument,
+    case: Case,
+    today: date,
+    rewrite: dict[str, Section] | None = None,
+) -> ExplanationDocument:
     """The frozen document with its dated sections built again for `today`.
 
     `rewrite`: the dated sections already rewritten by the explanation's custom template, if
@@ -158,8 +225,7 @@ def outcome_sentence(case: Case) -> str:
 
 
 def _facts(case: Case) -> list[tuple[str, str]]:
-    facts = [("Référence", case.reference),
-             ("Service responsable", case.algorithm.service["name"])]
+    facts = [("Référence", case.reference), ("Service responsable", case.algorithm.service["name"])]
     if case.supersedes_reference:
         facts.append(("Cette décision remplace la décision", case.supersedes_reference))
     return facts
@@ -180,31 +246,42 @@ def _model_sentence(case: Case) -> str:
 
 def _contribution(case: Case) -> list[Block]:
     if case.fully_automated:
-        texts = [f"Un algorithme a pris cette décision seul, sans agent. {_model_sentence(case)} "
-                 f"Vous pouvez demander qu'une personne réexamine votre dossier."]
+        texts = [
+            f"Un algorithme a pris cette décision seul, sans agent. {_model_sentence(case)} "
+            f"Vous pouvez demander qu'une personne réexamine votre dossier."
+        ]
     else:
-        texts = [f"{upper_first(case.human_role)} a décidé, avec l'aide d'un algorithme. "
-                 f"{_model_sentence(case)}"]
+        texts = [
+            f"{upper_first(case.human_role)} a décidé, avec l'aide d'un algorithme. "
+            f"{_model_sentence(case)}"
+        ]
         if case.evaluation is not None and not case.divergent:
             # What it proposed is the outcome above; when the decision departs from it, the
             # section on the difference, just below, says so.
             texts.append("La décision suit sa proposition.")
     if isinstance(case.algorithm.model, OpaqueModel):
-        texts.append("Ses règles ne peuvent pas être refaites à la main. L'explication repose "
-                     "sur les effets indiqués par l'administration.")
+        texts.append(
+            "Ses règles ne peuvent pas être refaites à la main. L'explication repose "
+            "sur les effets indiqués par l'administration."
+        )
     return paragraphs(" ".join(texts))
 
 
 def _operations(case: Case) -> Section:
     """The registry's operations; for a model computed by its engine, the path its computation
     took for the person, the registry's description in the closed section."""
-    described = (Block(STEPS, items=tuple(sentence(op) for op in
-                                          case.algorithm.document["operations"])),)
+    described = (
+        Block(STEPS, items=tuple(sentence(op) for op in case.algorithm.document["operations"])),
+    )
     title, legal = "Les étapes du traitement", _article("4°")
     if isinstance(case.algorithm.model, ComputedModel) and case.evaluation is not None:
-        return Section(OPERATIONS, title, legal, tuple(computed.operation_blocks(case.evaluation)),
-                       (*paragraphs("Les étapes, telles que l'administration les décrit :"),
-                        *described))
+        return Section(
+            OPERATIONS,
+            title,
+            legal,
+            tuple(computed.operation_blocks(case.evaluation)),
+            (*paragraphs("Les étapes, telles que l'administration les décrit :"), *described),
+        )
     return Section(OPERATIONS, title, legal, described)
 
 
@@ -225,31 +302,39 @@ def _legal_bases(case: Case) -> list[Block]:
         if basis.get("url"):
             text += f" : {basis['url']}"
         items.append(text)
-    return [*paragraphs("Ces textes autorisent ce traitement et fixent ses règles :"),
-            Block(LIST, items=tuple(items))]
+    return [
+        *paragraphs("Ces textes autorisent ce traitement et fixent ses règles :"),
+        Block(LIST, items=tuple(items)),
+    ]
 
 
 def _protected(case: Case, stated: WhatIfs) -> list[Block]:
     values = case.values
     used = [c for c in case.algorithm.criteria if c.protected_ground and c.code in values]
     if not used:
-        return paragraphs("Cet algorithme n'utilise aucune information liée à un motif de "
-                          "discrimination interdit par la loi.")
+        return paragraphs(
+            "Cet algorithme n'utilise aucune information liée à un motif de "
+            "discrimination interdit par la loi."
+        )
     found = _decisive(case, used, stated)
     checked = {code for claim in stated.checks for code, _value in claim.changes}
     items = []
     for criterion in used:
-        ground = PROTECTED_GROUNDS.get(criterion.protected_ground or "",
-                                       criterion.protected_ground or "")
-        items.append(f"{criterion.label} (motif : {lower_first(ground)}). Pour vous : "
-                     f"{value_text(criterion, values[criterion.code])}. "
-                     f"{_decisive_sentence(case, criterion, found, criterion.code in checked)}"
-                     f"Pourquoi : {sentence(criterion.justification or '')}")
+        ground = PROTECTED_GROUNDS.get(
+            criterion.protected_ground or "", criterion.protected_ground or ""
+        )
+        items.append(
+            f"{criterion.label} (motif : {lower_first(ground)}). Pour vous : "
+            f"{value_text(criterion, values[criterion.code])}. "
+            f"{_decisive_sentence(case, criterion, found, criterion.code in checked)}"
+            f"Pourquoi : {sentence(criterion.justification or '')}"
+        )
     return [Block(LIST, items=tuple(items))]
 
 
-def _decisive(case: Case, used: list[CriterionDef],
-              stated: WhatIfs) -> dict[str, Decisive | None] | None:
+def _decisive(
+    case: Case, used: list[CriterionDef], stated: WhatIfs
+) -> dict[str, Decisive | None] | None:
     """For each protected criterion, whether it decided the algorithm's result; None when the
     result cannot be computed."""
     model = case.algorithm.model
@@ -263,8 +348,9 @@ DECISIVE_MARK = "a été décisif"
 NOT_DECISIVE = "Il n'a pas changé votre résultat. "
 
 
-def _decisive_sentence(case: Case, criterion: CriterionDef,
-                       found: dict[str, Decisive | None] | None, checked: bool) -> str:
+def _decisive_sentence(
+    case: Case, criterion: CriterionDef, found: dict[str, Decisive | None] | None, checked: bool
+) -> str:
     """Said plainly when the criterion decided the result: without it, or with another
     value, the result would have been the other one. `checked`: the what-ifs already give
     that other value and its result, as a datum to check."""
@@ -283,47 +369,67 @@ def _decisive_sentence(case: Case, criterion: CriterionDef,
         assert decided.other is not None
         after = decided.other.resulting_evaluation
         value = decided.other.changes[0][1]
-        how = (f"avec la réponse {value_text(criterion, value)}" if criterion.type == "boolean"
-               else f"avec {value_text(criterion, value)}")
+        how = (
+            f"avec la réponse {value_text(criterion, value)}"
+            if criterion.type == "boolean"
+            else f"avec {value_text(criterion, value)}"
+        )
     score = ""
     if after.score is not None and isinstance(case.algorithm.model, PointsModel | LinearModel):
-        score = (f" ({format_amount(after.amount)})" if after.amount is not None
-                 else f" ({points(after.score)})")
+        score = (
+            f" ({format_amount(after.amount)})"
+            if after.amount is not None
+            else f" ({points(after.score)})"
+        )
     elif after.amount is not None and isinstance(case.algorithm.model, ComputedModel):
         score = f" ({format_amount(after.amount)})"
-    return (f"Il {DECISIVE_MARK} pour vous : {how}, {whose} aurait été : "
-            f"{lower_first(after.outcome_label)}{score}. ")
+    return (
+        f"Il {DECISIVE_MARK} pour vous : {how}, {whose} aurait été : "
+        f"{lower_first(after.outcome_label)}{score}. "
+    )
 
 
 def _divergence(case: Case) -> list[Block]:
     replay, evaluation = case.replay, case.evaluation
-    expected = (evaluation.outcome_label if evaluation is not None
-                else str(replay.get("expected_outcome", "")))
+    expected = (
+        evaluation.outcome_label
+        if evaluation is not None
+        else str(replay.get("expected_outcome", ""))
+    )
     texts = [f"Avec vos données, les règles publiées donnent : {lower_first(expected)}"]
     expected_score = replay.get("expected_score")
     if expected_score is not None:
         texts[0] += f", avec {points(Decimal(str(expected_score)))}"
     texts[0] += "."
     declared = case.decision.get("score")
-    if expected_score is not None and declared is not None \
-            and Decimal(str(declared)) != Decimal(str(expected_score)):
+    if (
+        expected_score is not None
+        and declared is not None
+        and Decimal(str(declared)) != Decimal(str(expected_score))
+    ):
         texts.append(f"L'administration a indiqué un score de {number(Decimal(str(declared)))}.")
     if replay.get("expected_amount") is not None:
-        texts.append(f"Elles donnent un montant de "
-                     f"{format_amount(Decimal(str(replay['expected_amount'])))}.")
+        texts.append(
+            f"Elles donnent un montant de {format_amount(Decimal(str(replay['expected_amount'])))}."
+        )
     texts.append(f"La décision prise est : {lower_first(case.outcome['label'])}.")
-    blocks = [Block(NOTICE, "Attention : cette décision ne suit pas le résultat des règles "
-                            "publiées.")]
+    blocks = [
+        Block(NOTICE, "Attention : cette décision ne suit pas le résultat des règles publiées.")
+    ]
     if case.fully_automated:
-        texts.append("Cet écart peut venir d'une erreur du programme. L'administration en a été "
-                     "avertie. Vous pouvez vous appuyer sur cet écart pour contester.")
+        texts.append(
+            "Cet écart peut venir d'une erreur du programme. L'administration en a été "
+            "avertie. Vous pouvez vous appuyer sur cet écart pour contester."
+        )
         return blocks + paragraphs(" ".join(texts))
     role = upper_first(case.human_role)
     reasons = case.departure_reasons
     if reasons:
         texts.append(f"{role} peut s'écarter du résultat de l'algorithme. Voici ses raisons :")
         return blocks + paragraphs(" ".join(texts), f"« {reasons} »")
-    texts.append(f"{role} peut s'écarter du résultat de l'algorithme, mais n'a pas donné ses "
-                 f"raisons. Vous pouvez les demander au service, et signaler cet écart si "
-                 f"vous contestez.")
+    texts.append(
+        f"{role} peut s'écarter du résultat de l'algorithme, mais n'a pas donné ses "
+        f"raisons. Vous pouvez les demander au service, et signaler cet écart si "
+        f"vous contestez."
+    )
     return blocks + paragraphs(" ".join(texts))

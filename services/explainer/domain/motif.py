@@ -34,45 +34,68 @@ def motif(case: Case) -> str | None:
     model, evaluation = case.algorithm.model, case.evaluation
     texts = _texts(case)
     if case.divergent:
-        expected = (lower_first(evaluation.outcome_label) if evaluation is not None
-                    else "un autre résultat")
+        expected = (
+            lower_first(evaluation.outcome_label) if evaluation is not None else "un autre résultat"
+        )
         if case.fully_automated:
-            return (f"Les règles publiées de l'algorithme donnaient : {expected}. La décision ne "
-                    f"les suit pas.")
+            return (
+                f"Les règles publiées de l'algorithme donnaient : {expected}. La décision ne "
+                f"les suit pas."
+            )
         reasons = case.departure_reasons
-        return (f"Les règles publiées de l'algorithme donnaient : {expected}. "
-                f"{upper_first(case.human_role)} a décidé autrement"
-                + (f", pour ce motif : {reasons.rstrip('.')}." if reasons
-                   else ", sans en donner le motif."))
+        return (
+            f"Les règles publiées de l'algorithme donnaient : {expected}. "
+            f"{upper_first(case.human_role)} a décidé autrement"
+            + (
+                f", pour ce motif : {reasons.rstrip('.')}."
+                if reasons
+                else ", sans en donner le motif."
+            )
+        )
     if isinstance(model, RulesModel) and evaluation is not None:
         failed = [s for s in evaluation.steps if isinstance(s, RuleStep) and not s.met]
         unmet = " ; ".join(
             f"{lower_first(step.label)} (pour vous : "
             f"{value_text(case.algorithm.criterion(step.criterion), step.person_value)}, "
-            f"{step.legal_reference})" for step in failed)
+            f"{step.legal_reference})"
+            for step in failed
+        )
         plural = "s" if len(failed) > 1 else ""
         return f"Condition{plural} non remplie{plural} : {unmet}."
     if isinstance(model, PointsModel | LinearModel) and evaluation is not None:
         last = evaluation.steps[-1]
         if isinstance(last, ThresholdStep):
-            facts = score_gap(last, "Votre demande a obtenu" if isinstance(model, PointsModel)
-                              else "Votre dossier a obtenu un score de")
+            facts = score_gap(
+                last,
+                "Votre demande a obtenu"
+                if isinstance(model, PointsModel)
+                else "Votre dossier a obtenu un score de",
+            )
         else:
             assert evaluation.amount is not None
             facts = f"Le calcul donne un montant de {format_amount(evaluation.amount)}."
         return f"{facts} Règles fixées par : {texts}."
     if isinstance(model, ComputedModel) and evaluation is not None:
         amount = format_amount(evaluation.amount or 0)
-        return (f"Le calcul fait avec {computed.engine_name(case)} donne un montant de {amount}. "
-                f"Règles fixées par : {texts}.")
+        return (
+            f"Le calcul fait avec {computed.engine_name(case)} donne un montant de {amount}. "
+            f"Règles fixées par : {texts}."
+        )
     if isinstance(model, OpaqueModel):
-        return (f"{upper_first(case.human_role)} a décidé avec l'aide d'un algorithme "
-                f"statistique. Textes appliqués : {texts}.")
+        return (
+            f"{upper_first(case.human_role)} a décidé avec l'aide d'un algorithme "
+            f"statistique. Textes appliqués : {texts}."
+        )
     return f"Textes appliqués : {texts}."
 
 
 def _texts(case: Case) -> str:
-    bases = [b for b in case.algorithm.document["legal_bases"]
-             if (b.get("article") or "") != _NOT_A_GROUND]
-    return " ; ".join(b["title"] + (f", article {b['article']}" if b.get("article") else "")
-                      for b in bases or case.algorithm.document["legal_bases"])
+    bases = [
+        b
+        for b in case.algorithm.document["legal_bases"]
+        if (b.get("article") or "") != _NOT_A_GROUND
+    ]
+    return " ; ".join(
+        b["title"] + (f", article {b['article']}" if b.get("article") else "")
+        for b in bases or case.algorithm.document["legal_bases"]
+    )

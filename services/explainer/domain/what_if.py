@@ -65,18 +65,27 @@ CHANGE, CHECK = "change", "check"
 
 # The sentences that say nothing would have changed the result, each with what it claims:
 # the tests check each claim against the model whenever the sentence is said.
-NONE_AT_ALL = ("Aucune information de votre dossier, changée seule, n'aurait donné un autre "
-               "résultat.")
-NONE_CHANGEABLE = ("Changer une seule des informations que vous pouvez faire évoluer n'aurait "
-                   "pas suffi.")
-NO_SMALL_SET = ("Même en changeant deux ou trois des informations que vous pouvez faire évoluer, "
-                "le résultat aurait été le même.")
-NOTHING_TO_CHANGE = ("Aucune de ces informations ne dépend de vous : nous ne proposons donc pas "
-                     "de changement.")
-DIVERGENT = ("La décision ne suit pas les règles publiées : nous ne pouvons donc pas dire quel "
-             "changement l'aurait changée.")
-NOT_REPLAYABLE = ("Le calcul n'a pas pu être refait avec vos données. Nous ne pouvons donc pas "
-                  "dire ce qui aurait changé le résultat.")
+NONE_AT_ALL = (
+    "Aucune information de votre dossier, changée seule, n'aurait donné un autre résultat."
+)
+NONE_CHANGEABLE = (
+    "Changer une seule des informations que vous pouvez faire évoluer n'aurait pas suffi."
+)
+NO_SMALL_SET = (
+    "Même en changeant deux ou trois des informations que vous pouvez faire évoluer, "
+    "le résultat aurait été le même."
+)
+NOTHING_TO_CHANGE = (
+    "Aucune de ces informations ne dépend de vous : nous ne proposons donc pas de changement."
+)
+DIVERGENT = (
+    "La décision ne suit pas les règles publiées : nous ne pouvons donc pas dire quel "
+    "changement l'aurait changée."
+)
+NOT_REPLAYABLE = (
+    "Le calcul n'a pas pu être refait avec vos données. Nous ne pouvons donc pas "
+    "dire ce qui aurait changé le résultat."
+)
 
 
 @dataclass(frozen=True)
@@ -111,8 +120,7 @@ def what_ifs(case: Case) -> WhatIfs:
     model, current = case.algorithm.model, case.evaluation
     if isinstance(model, OpaqueModel) or current is None:
         return WhatIfs()
-    everything = counterfactuals(model, case.algorithm.criteria, case.values,
-                                 include_fixed=True)
+    everything = counterfactuals(model, case.algorithm.criteria, case.values, include_fixed=True)
     if case.divergent:
         return WhatIfs(found=everything)
     found = [cf for cf in everything if _changes_result(cf, current)]
@@ -120,10 +128,12 @@ def what_ifs(case: Case) -> WhatIfs:
     changeable = [c for c in _used(case) if not fixed(c)]
     codes = {c.code for c in changeable}
     # A few are enough to understand; more would bury the rest of the page.
-    changes = [_what_if(case, CHANGE, cf) for cf in single
-               if cf.changes[0][0] in codes][:MAX_SHOWN]
-    checks = ([_what_if(case, CHECK, cf) for cf in single if cf.changes[0][0] not in codes]
-              if current.outcome != FAVOURABLE else [])
+    changes = [_what_if(case, CHANGE, cf) for cf in single if cf.changes[0][0] in codes][:MAX_SHOWN]
+    checks = (
+        [_what_if(case, CHECK, cf) for cf in single if cf.changes[0][0] not in codes]
+        if current.outcome != FAVOURABLE
+        else []
+    )
     sets: list[WhatIf] = []
     nothing = []
     if not changes:
@@ -144,20 +154,21 @@ def _changes_result(cf: Counterfactual, current: Evaluation) -> bool:
     search finds the nearest change of either)."""
     after = cf.resulting_evaluation
     return cf.resulting_outcome != current.outcome or (
-        after.amount is not None and current.amount is not None
-        and after.amount != current.amount)
+        after.amount is not None and current.amount is not None and after.amount != current.amount
+    )
 
 
-def _sets(case: Case, found: list[Counterfactual],
-          codes: set[str]) -> list[Counterfactual] | None:
+def _sets(case: Case, found: list[Counterfactual], codes: set[str]) -> list[Counterfactual] | None:
     """The smallest sets of changes the person may act on; for rules, all failed conditions
     met together, which is the one smallest set; None when the model's search does not look
     for sets (a computed model), so that nothing is said of them."""
     if isinstance(case.algorithm.model, RulesModel):
-        return [cf for cf in found if len(cf.changes) > 1
-                and all(code in codes for code, _value in cf.changes)]
-    sets = combinations(case.algorithm.model, case.algorithm.criteria, case.values, codes,
-                        limit=2)
+        return [
+            cf
+            for cf in found
+            if len(cf.changes) > 1 and all(code in codes for code, _value in cf.changes)
+        ]
+    sets = combinations(case.algorithm.model, case.algorithm.criteria, case.values, codes, limit=2)
     return None if sets is None else list(sets)
 
 
@@ -181,14 +192,17 @@ def what_if_blocks(case: Case, found: WhatIfs | None = None) -> list[Block]:
     blocks: list[Block] = []
     if found.nothing[:1] and found.combinations:
         size = len(found.combinations[0].changes)
-        blocks += paragraphs(f"{found.nothing[0]} Il aurait fallu en changer {_count(size)} à la "
-                             f"fois, par exemple :")
+        blocks += paragraphs(
+            f"{found.nothing[0]} Il aurait fallu en changer {_count(size)} à la fois, par exemple :"
+        )
         blocks.append(Block(LIST, items=tuple(w.text for w in found.combinations)))
         found = WhatIfs(found.changes, found.checks, (), found.nothing[1:], found.found)
     elif found.changes:
-        blocks += paragraphs("Un seul de ces changements aurait changé le résultat, par exemple :"
-                             if len(found.changes) == MAX_SHOWN
-                             else "Un seul de ces changements aurait changé le résultat :")
+        blocks += paragraphs(
+            "Un seul de ces changements aurait changé le résultat, par exemple :"
+            if len(found.changes) == MAX_SHOWN
+            else "Un seul de ces changements aurait changé le résultat :"
+        )
         blocks.append(Block(LIST, items=tuple(w.text for w in found.changes)))
     blocks += paragraphs(*found.nothing)
     if found.checks:
@@ -229,12 +243,16 @@ def describe(case: Case, kind: str, cf: Counterfactual) -> str:
         return f"{upper_first(both(*conditions))}, {result}"
     if kind == CHECK:
         criterion, value, direction = changes[0]
-        return (f"{criterion.label} : votre dossier indique "
-                f"{value_text(criterion, case.values[criterion.code])}. Si la bonne valeur est "
-                f"{_new(criterion, value, direction)}, signalez-le : {result}")
-    shown = " ; ".join(f"{criterion.label} : {_new(criterion, value, direction)} au lieu de "
-                       f"{value_text(criterion, case.values[criterion.code])}"
-                       for criterion, value, direction in changes)
+        return (
+            f"{criterion.label} : votre dossier indique "
+            f"{value_text(criterion, case.values[criterion.code])}. Si la bonne valeur est "
+            f"{_new(criterion, value, direction)}, signalez-le : {result}"
+        )
+    shown = " ; ".join(
+        f"{criterion.label} : {_new(criterion, value, direction)} au lieu de "
+        f"{value_text(criterion, case.values[criterion.code])}"
+        for criterion, value, direction in changes
+    )
     return f"{shown}. Avec {'ce changement' if len(changes) == 1 else 'ces changements'}, {result}"
 
 
@@ -259,8 +277,7 @@ def _new(criterion: CriterionDef, value: Value, direction: str) -> str:
     return text[3:] if criterion.type == "number" else text
 
 
-def _condition(case: Case, kind: str, criterion: CriterionDef, value: Value,
-               direction: str) -> str:
+def _condition(case: Case, kind: str, criterion: CriterionDef, value: Value, direction: str) -> str:
     """`si votre quotient familial avait été de 700 € ou moins (au lieu de 717 €)`."""
     was = value_text(criterion, case.values[criterion.code])
     if criterion.type == "boolean":
@@ -284,8 +301,11 @@ def _result(case: Case, current: Evaluation, after: Evaluation, *, single: bool)
         assert after.score is not None and current.score is not None
         delta = after.score - current.score
         more = "de plus" if delta > 0 else "de moins"
-        scored = (f"vous auriez eu {points(abs(delta))} {more}, soit {points(after.score)}"
-                  if single else f"vous auriez eu {points(after.score)}")
+        scored = (
+            f"vous auriez eu {points(abs(delta))} {more}, soit {points(after.score)}"
+            if single
+            else f"vous auriez eu {points(after.score)}"
+        )
         return f"{scored} : {outcome}"
     if isinstance(model, ComputedModel):
         assert after.amount is not None
@@ -299,20 +319,19 @@ def _result(case: Case, current: Evaluation, after: Evaluation, *, single: bool)
     return f"le résultat aurait été : {outcome}"
 
 
-def _direction(case: Case, cf: Counterfactual, code: str, new: Any,
-               base: Mapping[str, Any]) -> str:
+def _direction(case: Case, cf: Counterfactual, code: str, new: Any, base: Mapping[str, Any]) -> str:
     """Whether every value beyond the one given also works, and there are such values."""
     direction = _beyond(case, cf, code, new, base)
     criterion = case.algorithm.criterion(code)
     assert criterion is not None
     # `0 ou moins` when nothing is below 0: the value itself.
-    end = criterion.min if direction == AT_MOST else criterion.max if direction == AT_LEAST \
-        else None
+    end = (
+        criterion.min if direction == AT_MOST else criterion.max if direction == AT_LEAST else None
+    )
     return EXACTLY if end is not None and new == end else direction
 
 
-def _beyond(case: Case, cf: Counterfactual, code: str, new: Any,
-            base: Mapping[str, Any]) -> str:
+def _beyond(case: Case, cf: Counterfactual, code: str, new: Any, base: Mapping[str, Any]) -> str:
     """Whether every value beyond the one given also works, so that `ou moins` is exact.
 
     `base`: the person's values with the other changes of the same what-if applied.
@@ -329,8 +348,11 @@ def _beyond(case: Case, cf: Counterfactual, code: str, new: Any,
     if isinstance(model, LinearModel):
         return AT_MOST if lower else AT_LEAST  # a score is monotonic in each criterion
     if isinstance(model, RulesModel):
-        indexes = ([cf.rule_index] if cf.rule_index is not None
-                   else [i for i, r in enumerate(model.rules) if r.criterion == code])
+        indexes = (
+            [cf.rule_index]
+            if cf.rule_index is not None
+            else [i for i, r in enumerate(model.rules) if r.criterion == code]
+        )
         ops = {model.rules[i].op for i in indexes}
         if cf.kind == "would_lose":
             ops = {{"<=": ">", "<": ">=", ">=": "<", ">": "<="}.get(op, op) for op in ops}
@@ -339,14 +361,18 @@ def _beyond(case: Case, cf: Counterfactual, code: str, new: Any,
         return AT_LEAST if ops <= {">=", ">"} else EXACTLY
     assert isinstance(model, PointsModel)
     boundaries = [b.value for g in model.grids if g.criterion == code for b in g.bands]
-    beyond = [p for p in _probes(criterion, boundaries)
-              if (p <= new if lower else p >= new) and not criterion.out_of_range(p)]
+    beyond = [
+        p
+        for p in _probes(criterion, boundaries)
+        if (p <= new if lower else p >= new) and not criterion.out_of_range(p)
+    ]
     # The score is a sum of one term per criterion: each probe moves it by its term.
     others = evaluate(model, case.algorithm.criteria, {**base, code: _json(new)})
     assert others.score is not None
     rest = others.score - term(model, code, new)
-    flips = all(outcome_of_score(model, rest + term(model, code, p)) == cf.resulting_outcome
-                for p in beyond)
+    flips = all(
+        outcome_of_score(model, rest + term(model, code, p)) == cf.resulting_outcome for p in beyond
+    )
     return (AT_MOST if lower else AT_LEAST) if flips else EXACTLY
 
 
@@ -362,8 +388,9 @@ def _json(value: Any) -> Any:
 
 def _probes(criterion: CriterionDef, boundaries: Iterable[Any]) -> list[Any]:
     """A value in every interval the boundaries cut: the results are constant inside each."""
-    flat = sorted({v for b in boundaries if b is not None
-                   for v in (b if isinstance(b, tuple) else (b,))})
+    flat = sorted(
+        {v for b in boundaries if b is not None for v in (b if isinstance(b, tuple) else (b,))}
+    )
     step: Any = timedelta(days=1) if criterion.type == "date" else criterion.step
     probes = [v + delta for v in flat for delta in (-step, 0 * step, step)]
     for low, high in pairwise(flat):
@@ -372,13 +399,19 @@ def _probes(criterion: CriterionDef, boundaries: Iterable[Any]) -> list[Any]:
 
 
 def _opaque(case: Case) -> list[Block]:
-    blocks = paragraphs("Cet algorithme n'a pas de règles que l'on peut refaire à la main. Nous "
-                        "ne pouvons donc pas calculer exactement ce qui aurait changé le "
-                        "résultat.")
+    blocks = paragraphs(
+        "Cet algorithme n'a pas de règles que l'on peut refaire à la main. Nous "
+        "ne pouvons donc pas calculer exactement ce qui aurait changé le "
+        "résultat."
+    )
     ranked = sorted(case.contributions.items(), key=lambda item: (-abs(item[1]), item[0]))[:3]
     if ranked:
-        names = [f"{label_of(case.algorithm.criterion(code), code)} (effet {signed(effect)})"
-                 for code, effect in ranked]
-        blocks += paragraphs(f"Selon l'administration, les informations qui ont le plus pesé "
-                             f"sont : {both(*names)}. C'est une estimation, pas un calcul exact.")
+        names = [
+            f"{label_of(case.algorithm.criterion(code), code)} (effet {signed(effect)})"
+            for code, effect in ranked
+        ]
+        blocks += paragraphs(
+            f"Selon l'administration, les informations qui ont le plus pesé "
+            f"sont : {both(*names)}. C'est une estimation, pas un calcul exact."
+        )
     return blocks

@@ -10,8 +10,16 @@ from .base import Counterfactual
 from .deciding import Decisive, without
 from .sets import COMBINATION, MAX_SIZE
 
-__all__ = ["COMBINATION", "MAX_SIZE", "Counterfactual", "Decisive", "combinations",
-           "counterfactuals", "decisive", "without"]
+__all__ = [
+    "COMBINATION",
+    "MAX_SIZE",
+    "Counterfactual",
+    "Decisive",
+    "combinations",
+    "counterfactuals",
+    "decisive",
+    "without",
+]
 
 
 def counterfactuals(

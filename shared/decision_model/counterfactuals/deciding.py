@@ -49,18 +49,33 @@ def decisive(
     return Decisive(code, removed if removed.outcome != current.outcome else None, other)
 
 
-def computed_decisive(code: str, current: Evaluation,
-                      found: Sequence[Counterfactual]) -> Decisive | None:
+def computed_decisive(
+    code: str, current: Evaluation, found: Sequence[Counterfactual]
+) -> Decisive | None:
     """For a model computed by its engine: decisive when another value of the criterion alone
     changes the outcome, or the amount, which is part of its result (`found`: its what-ifs
     with unchangeable criteria included)."""
     other = _other_value(code, current, found) or next(
-        (cf for cf in found if cf.resulting_evaluation.amount != current.amount
-         and all(changed == code for changed, _value in cf.changes)), None)
+        (
+            cf
+            for cf in found
+            if cf.resulting_evaluation.amount != current.amount
+            and all(changed == code for changed, _value in cf.changes)
+        ),
+        None,
+    )
     return None if other is None else Decisive(code, None, other)
 
 
-def _other_value(code: str, current: Evaluation,
-                 found: Sequence[Counterfactual]) -> Counterfactual | None:
-    return next((cf for cf in found if cf.resulting_outcome != current.outcome
-                 and all(changed == code for changed, _value in cf.changes)), None)
+def _other_value(
+    code: str, current: Evaluation, found: Sequence[Counterfactual]
+) -> Counterfactual | None:
+    return next(
+        (
+            cf
+            for cf in found
+            if cf.resulting_outcome != current.outcome
+            and all(changed == code for changed, _value in cf.changes)
+        ),
+        None,
+    )

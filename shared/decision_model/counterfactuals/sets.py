@@ -64,8 +64,10 @@ def combinations(
                 found.append((sum(option.rank for option in best), chosen, best))
         if found:
             found.sort(key=lambda item: item[0])
-            return [_counterfactual(model, by_code, values, current, chosen, best)
-                    for _rank, chosen, best in found[:limit]]
+            return [
+                _counterfactual(model, by_code, values, current, chosen, best)
+                for _rank, chosen, best in found[:limit]
+            ]
     return []
 
 
@@ -76,14 +78,20 @@ def _must_rise(model: PointsModel | LinearModel, current: Evaluation) -> bool:
 
 
 def _options(
-    model: PointsModel | LinearModel, criterion: CriterionDef, values: Mapping[str, Value],
-    rise: bool
+    model: PointsModel | LinearModel,
+    criterion: CriterionDef,
+    values: Mapping[str, Value],
+    rise: bool,
 ) -> list[_Option]:
     """The values that move the score the right way further than any nearer value does."""
     here = values[criterion.code]
     if isinstance(model, PointsModel):
-        mentioned = [band.value for grid in model.grids if grid.criterion == criterion.code
-                     for band in grid.bands]
+        mentioned = [
+            band.value
+            for grid in model.grids
+            if grid.criterion == criterion.code
+            for band in grid.bands
+        ]
         tried = candidates(criterion, mentioned)
     elif criterion.type == "boolean":
         tried = [not here]
@@ -103,15 +111,17 @@ def _options(
     return kept
 
 
-def _flips(model: PointsModel | LinearModel, current: Evaluation,
-           chosen: Sequence[_Option]) -> bool:
+def _flips(
+    model: PointsModel | LinearModel, current: Evaluation, chosen: Sequence[_Option]
+) -> bool:
     assert current.score is not None
     score = current.score + sum((option.effect for option in chosen), Decimal(0))
     return outcome_of_score(model, score) != current.outcome
 
 
-def _cheapest(model: PointsModel | LinearModel, current: Evaluation,
-              options: Sequence[Sequence[_Option]]) -> tuple[_Option, ...] | None:
+def _cheapest(
+    model: PointsModel | LinearModel, current: Evaluation, options: Sequence[Sequence[_Option]]
+) -> tuple[_Option, ...] | None:
     """The flipping choice of one option per criterion with the smallest sum of ranks."""
     best: tuple[_Option, ...] | None = None
     for choice in product(*options):
@@ -130,17 +140,18 @@ def _counterfactual(
     chosen: Sequence[str],
     best: Sequence[_Option],
 ) -> Counterfactual:
-    changes: dict[str, Any] = {code: option.value for code, option in zip(chosen, best,
-                                                                           strict=True)}
+    changes: dict[str, Any] = {
+        code: option.value for code, option in zip(chosen, best, strict=True)
+    }
     if isinstance(model, LinearModel):
         # The others at the end of their range, the last number only as far as needed.
         last = next((code for code in reversed(chosen) if by_code[code].type == "number"), None)
         if last is not None:
             others = {**values, **{c: v for c, v in changes.items() if c != last}}
-            nearer = nearest_numeric(model, by_code[last], others,
-                                     evaluate_typed(model, others))
+            nearer = nearest_numeric(model, by_code[last], others, evaluate_typed(model, others))
             if nearer is not None:
                 changes[last] = nearer
     evaluation = evaluate_typed(model, {**values, **changes})
-    return Counterfactual(COMBINATION, None, None, None, tuple(changes.items()),
-                          evaluation.outcome, evaluation)
+    return Counterfactual(
+        COMBINATION, None, None, None, tuple(changes.items()), evaluation.outcome, evaluation
+    )

@@ -77,35 +77,53 @@ def probes(value: Any) -> tuple[Any, ...]:
     return ()  # a text or a list: nothing to compare it with; never shown as applied
 
 
-def applied_parameters(engine: Engine, model: OpenFiscaModel,
-                       cases: Sequence[Mapping[str, Value]]) -> list[tuple[ParameterValue, ...]]:
+def applied_parameters(
+    engine: Engine, model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]]
+) -> list[tuple[ParameterValue, ...]]:
     """For each case, the parameters whose value decided its result, in order of reading."""
     if not cases:
         return []
     traced = engine.compute(model, cases, trace=True)
     base = outputs(model, traced)
-    infos = [info for info in (engine.parameter(name, instant) for name, instant
-                               in dict.fromkeys(_read(traced.simulation.tracer.trees)))
-             if info is not None]
-    readings = [((info.name, info.instant), other) for info in infos
-                for other in probes(info.value)]
+    infos = [
+        info
+        for info in (
+            engine.parameter(name, instant)
+            for name, instant in dict.fromkeys(_read(traced.simulation.tracer.trees))
+        )
+        if info is not None
+    ]
+    readings = [
+        ((info.name, info.instant), other) for info in infos for other in probes(info.value)
+    ]
     try:
         changed = _all_at_once(engine, model, cases, readings)
     except Exception:  # any failure of the shared simulation: one simulation per reading
         log.info("parameters read one simulation at a time", extra={"output": model.output})
-        changed = [outputs(model, engine.compute(model, cases, substitute=_only(target, other)))
-                   for target, other in readings]
+        changed = [
+            outputs(model, engine.compute(model, cases, substitute=_only(target, other)))
+            for target, other in readings
+        ]
     deciding: dict[Target, list[bool]] = {}
     for (target, _other), results in zip(readings, changed, strict=True):
         was = deciding.setdefault(target, [False] * len(cases))
         deciding[target] = [w or r != b for w, r, b in zip(was, results, base, strict=True)]
-    return [tuple(info for info in infos if deciding.get((info.name, info.instant),
-                                                         [False] * len(cases))[index])
-            for index in range(len(cases))]
+    return [
+        tuple(
+            info
+            for info in infos
+            if deciding.get((info.name, info.instant), [False] * len(cases))[index]
+        )
+        for index in range(len(cases))
+    ]
 
 
-def _all_at_once(engine: Engine, model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]],
-                 readings: list[tuple[Target, Any]]) -> list[list[tuple[Any, ...]]]:
+def _all_at_once(
+    engine: Engine,
+    model: OpenFiscaModel,
+    cases: Sequence[Mapping[str, Value]],
+    readings: list[tuple[Target, Any]],
+) -> list[list[tuple[Any, ...]]]:
     """Every reading in one simulation: copy k of the cases reads reading k's value."""
     count = len(cases)
     copies: dict[Target, list[int]] = {}
@@ -117,11 +135,12 @@ def _all_at_once(engine: Engine, model: OpenFiscaModel, cases: Sequence[Mapping[
 
     computation = engine.compute(model, list(cases) * len(readings), substitute=substitute)
     every = outputs(model, computation)
-    return [every[k * count:(k + 1) * count] for k in range(len(readings))]
+    return [every[k * count : (k + 1) * count] for k in range(len(readings))]
 
 
-def _per_copy(copies: dict[Target, list[int]], readings: list[tuple[Target, Any]],
-              copy_of: Any) -> Callable[[Target, Any], Any]:
+def _per_copy(
+    copies: dict[Target, list[int]], readings: list[tuple[Target, Any]], copy_of: Any
+) -> Callable[[Target, Any], Any]:
     """A parameter read by a population: its reading's value for the members of the copies
     that try it, its own value for the others."""
     made: dict[Target, Any] = {}
@@ -141,7 +160,8 @@ def _per_copy(copies: dict[Target, list[int]], readings: list[tuple[Target, Any]
 
 def _only(target: Target, other: Any) -> Callable[[Any, Any, Any], Substitution]:
     return lambda node, _population, _layout: Substitution(
-        node, lambda wanted, base: other if wanted == target else base)
+        node, lambda wanted, base: other if wanted == target else base
+    )
 
 
 def _read(nodes: Sequence[Any]) -> Any:

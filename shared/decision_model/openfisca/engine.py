@@ -147,14 +147,16 @@ class Engine:
             for name, _value in group.inputs:
                 self._check_variable(errors, f"persons.{index}.inputs", name, person=True)
         for index, item in enumerate(model.inputs):
-            self._check_variable(errors, f"inputs.{index}.variable", item.variable,
-                                 person=item.persons is not None)
+            self._check_variable(
+                errors, f"inputs.{index}.variable", item.variable, person=item.persons is not None
+            )
         for name in (model.output, *model.details):
             self._check_variable(errors, "output", name, person=False)
         return errors
 
-    def _check_variable(self, errors: dict[str, list[str]], where: str, name: str,
-                        person: bool) -> None:
+    def _check_variable(
+        self, errors: dict[str, list[str]], where: str, name: str, person: bool
+    ) -> None:
         variable = self.system.variables.get(name)
         if variable is None:
             errors.setdefault(where, []).append(f"'{name}' is not a variable of {self.package}.")
@@ -164,9 +166,13 @@ class Engine:
 
     # --- computing ------------------------------------------------------------------------
 
-    def compute(self, model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]],
-                trace: bool = False,
-                substitute: Callable[[Any, Any, Any], Any] | None = None) -> Computation:
+    def compute(
+        self,
+        model: OpenFiscaModel,
+        cases: Sequence[Mapping[str, Value]],
+        trace: bool = False,
+        substitute: Callable[[Any, Any, Any], Any] | None = None,
+    ) -> Computation:
         """One simulation of every case: each case is one instance of every group entity.
 
         `substitute(parameters, population, layout)` wraps the parameters a formula of that
@@ -178,8 +184,9 @@ class Engine:
         builder.declare_person_entity(self.system.person_entity.key, layout.person_ids)
         for entity in self.system.group_entities:
             population = builder.declare_entity(entity.key, layout.case_ids)
-            roles = numpy.array([dict(model.persons[g].roles)[entity.key]
-                                 for g in layout.group_of_person])
+            roles = numpy.array(
+                [dict(model.persons[g].roles)[entity.key] for g in layout.group_of_person]
+            )
             builder.join_with_persons(population, layout.case_of_person, roles)
         simulation = builder.build(self.system)
         simulation.trace = trace
@@ -190,8 +197,9 @@ class Engine:
             simulation.set_input(variable, at, values)
         return Computation(self, simulation, layout)
 
-    def _formula_runner(self, substitute: Callable[[Any, Any, Any], Any],
-                        layout: Layout) -> Callable[[Any, Any, Any], Any]:
+    def _formula_runner(
+        self, substitute: Callable[[Any, Any, Any], Any], layout: Layout
+    ) -> Callable[[Any, Any, Any], Any]:
         """Simulation._run_formula (openfisca-core 44), with the parameters a formula reads
         wrapped for its population: a parameter may then differ from one case to another
         without copying the legislation."""
@@ -203,13 +211,19 @@ class Engine:
                 return None
             if formula.__code__.co_argcount == 2:
                 return formula(population, period)
-            return formula(population, period,
-                           lambda at: substitute(at_instant(at), population, layout))
+            return formula(
+                population, period, lambda at: substitute(at_instant(at), population, layout)
+            )
 
         return run
 
-    def _inputs(self, model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]],
-                layout: Layout, period: Any) -> Iterator[tuple[str, Any, Any]]:
+    def _inputs(
+        self,
+        model: OpenFiscaModel,
+        cases: Sequence[Mapping[str, Value]],
+        layout: Layout,
+        period: Any,
+    ) -> Iterator[tuple[str, Any, Any]]:
         """Each input variable once per period: a later set_input would replace an earlier."""
         per_person: dict[tuple[str, Any], list[Any]] = {}
         for index, group in enumerate(model.persons):
@@ -226,8 +240,14 @@ class Engine:
         for (name, at), full in per_person.items():
             yield name, at, self._array(name, full)
 
-    def _fill(self, per_person: dict[tuple[str, Any], list[Any]], layout: Layout,
-              key: tuple[str, Any], group: int, value_of: Callable[[int], Any]) -> None:
+    def _fill(
+        self,
+        per_person: dict[tuple[str, Any], list[Any]],
+        layout: Layout,
+        key: tuple[str, Any],
+        group: int,
+        value_of: Callable[[int], Any],
+    ) -> None:
         """Set a person variable on the persons of one group, its default on the others."""
         if key not in per_person:
             variable = self.system.variables[key[0]]
@@ -282,16 +302,24 @@ class Layout:
 
     def __init__(self, model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]]) -> None:
         counts = numpy.array(
-            [[group.count.fixed if group.count.fixed is not None
-              else int(case[group.count.criterion])  # type: ignore[index, arg-type]
-              for group in model.persons] for case in cases],
+            [
+                [
+                    group.count.fixed
+                    if group.count.fixed is not None
+                    else int(case[group.count.criterion])  # type: ignore[index, arg-type]
+                    for group in model.persons
+                ]
+                for case in cases
+            ],
             dtype=numpy.int64,
         ).reshape(len(cases), len(model.persons))
         flat = counts.ravel()
-        self.case_of_person = numpy.repeat(numpy.arange(len(cases)).repeat(len(model.persons)),
-                                           flat)
-        self.group_of_person = numpy.repeat(numpy.tile(numpy.arange(len(model.persons)),
-                                                       len(cases)), flat)
+        self.case_of_person = numpy.repeat(
+            numpy.arange(len(cases)).repeat(len(model.persons)), flat
+        )
+        self.group_of_person = numpy.repeat(
+            numpy.tile(numpy.arange(len(model.persons)), len(cases)), flat
+        )
         # Integer ids: OpenFisca maps members to groups through the sorted ids, and text ids
         # would sort c10 before c2.
         self.person_ids = numpy.arange(len(self.case_of_person))

@@ -43,15 +43,18 @@ def _results(model: OpenFiscaModel, computation: Computation) -> list[Result]:
     amounts = computation.amounts(model.output, model.period)
     details = [computation.group_values(name, model.period) for name in model.details]
     return [
-        Result(amount > model.favourable_above, amount,
-               tuple((name, column[index]) for name, column in zip(model.details, details,
-                                                                      strict=True)))
+        Result(
+            amount > model.favourable_above,
+            amount,
+            tuple(
+                (name, column[index]) for name, column in zip(model.details, details, strict=True)
+            ),
+        )
         for index, amount in enumerate(amounts)
     ]
 
 
-def evaluation_of(model: OpenFiscaModel, result: Result,
-                  steps: tuple[Any, ...] = ()) -> Evaluation:
+def evaluation_of(model: OpenFiscaModel, result: Result, steps: tuple[Any, ...] = ()) -> Evaluation:
     outcome = FAVOURABLE if result.favourable else UNFAVOURABLE
     chosen = model.outcomes.of(outcome)
     return Evaluation(outcome, chosen.code, chosen.label, None, result.amount, steps)
@@ -85,9 +88,15 @@ def explained(model: OpenFiscaModel, cases: Sequence[Mapping[str, Value]]) -> li
 
 def _parameter_step(model: OpenFiscaModel, parameter: Any) -> ParameterStep:
     term = model.term(parameter.name)
-    return ParameterStep(parameter.name, term.label if term else parameter.description,
-                         parameter.value, term.unit if term else _unit(parameter.unit),
-                         parameter.instant, parameter.since, parameter.references)
+    return ParameterStep(
+        parameter.name,
+        term.label if term else parameter.description,
+        parameter.value,
+        term.unit if term else _unit(parameter.unit),
+        parameter.instant,
+        parameter.since,
+        parameter.references,
+    )
 
 
 def _unit(openfisca_unit: str | None) -> str | None:
@@ -95,8 +104,14 @@ def _unit(openfisca_unit: str | None) -> str | None:
     return "currency" if openfisca_unit == "currency" else None
 
 
-def _variable_steps(engine: Engine, model: OpenFiscaModel, node: TraceStep, applied: set[str],
-                    given: set[str], seen: set[str]) -> list[VariableStep]:
+def _variable_steps(
+    engine: Engine,
+    model: OpenFiscaModel,
+    node: TraceStep,
+    applied: set[str],
+    given: set[str],
+    seen: set[str],
+) -> list[VariableStep]:
     """The group variables computed under `node`, inputs first (each once)."""
     steps: list[VariableStep] = []
     for child in node.depends_on:
@@ -106,12 +121,20 @@ def _variable_steps(engine: Engine, model: OpenFiscaModel, node: TraceStep, appl
         return steps
     seen.add(node.variable)
     term = model.term(node.variable)
-    inputs = tuple(dict.fromkeys(_label(model, child.variable, child.label)
-                                 for child in node.depends_on))
-    steps.append(VariableStep(
-        node.variable, term.label if term else node.label, node.period, node.value,
-        term.unit if term else None, inputs,
-        tuple(name for name, _instant in node.parameters if name in applied)))
+    inputs = tuple(
+        dict.fromkeys(_label(model, child.variable, child.label) for child in node.depends_on)
+    )
+    steps.append(
+        VariableStep(
+            node.variable,
+            term.label if term else node.label,
+            node.period,
+            node.value,
+            term.unit if term else None,
+            inputs,
+            tuple(name for name, _instant in node.parameters if name in applied),
+        )
+    )
     return steps
 
 
@@ -120,9 +143,13 @@ def _label(model: OpenFiscaModel, name: str, fallback: str) -> str:
     return term.label if term else fallback
 
 
-def changes(model: OpenFiscaModel, criteria: Sequence[CriterionDef],
-            cases: Sequence[Mapping[str, Value]], current: Sequence[Result],
-            outcome_only: bool = False) -> list[list[Found[Result]]]:
+def changes(
+    model: OpenFiscaModel,
+    criteria: Sequence[CriterionDef],
+    cases: Sequence[Mapping[str, Value]],
+    current: Sequence[Result],
+    outcome_only: bool = False,
+) -> list[list[Found[Result]]]:
     """Per case, the nearest value of each criterion, each way, that changes the outcome or
     the amount (the outcome alone with `outcome_only`)."""
     used = set(model.criteria_used())
@@ -133,21 +160,34 @@ def changes(model: OpenFiscaModel, criteria: Sequence[CriterionDef],
             return lambda other: other.favourable != mine.favourable
         return lambda other: (other.favourable, other.amount) != (mine.favourable, mine.amount)
 
-    return nearest_changes(lambda batch: results(model, batch), cases, searched,
-                           [differs(result) for result in current])
+    return nearest_changes(
+        lambda batch: results(model, batch),
+        cases,
+        searched,
+        [differs(result) for result in current],
+    )
 
 
-def counterfactuals(model: OpenFiscaModel, criteria: Sequence[CriterionDef],
-                    values: Mapping[str, Value], include_fixed: bool) -> list[Counterfactual]:
+def counterfactuals(
+    model: OpenFiscaModel,
+    criteria: Sequence[CriterionDef],
+    values: Mapping[str, Value],
+    include_fixed: bool,
+) -> list[Counterfactual]:
     """The nearest change of each criterion, each way, that changes the outcome or the amount;
     unchangeable criteria only with `include_fixed`."""
     allowed = [c for c in criteria if include_fixed or c.changeable]
     [current] = results(model, [values])
     [found] = changes(model, allowed, [values], [current])
     return [
-        Counterfactual("single_criterion", change.criterion, values[change.criterion],
-                       change.value, ((change.criterion, change.value),),
-                       FAVOURABLE if change.result.favourable else UNFAVOURABLE,
-                       evaluation_of(model, change.result))
+        Counterfactual(
+            "single_criterion",
+            change.criterion,
+            values[change.criterion],
+            change.value,
+            ((change.criterion, change.value),),
+            FAVOURABLE if change.result.favourable else UNFAVOURABLE,
+            evaluation_of(model, change.result),
+        )
         for change in found
     ]

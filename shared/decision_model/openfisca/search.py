@@ -48,8 +48,14 @@ class Found(Generic[R]):
 class _Search(Generic[R]):
     """One search: a criterion of one case, towards lower or higher values (or other codes)."""
 
-    def __init__(self, case: int, criterion: CriterionDef, here: Value, direction: int,
-                 wanted: Callable[[R], bool]) -> None:
+    def __init__(
+        self,
+        case: int,
+        criterion: CriterionDef,
+        here: Value,
+        direction: int,
+        wanted: Callable[[R], bool],
+    ) -> None:
         self.case, self.criterion, self.here = case, criterion, here
         self.direction, self.wanted = direction, wanted
         self.found: Found[R] | None = None
@@ -92,9 +98,12 @@ class _Search(Generic[R]):
         self._bracket = (near, far)
         gap = abs(far - near)
         if gap == 1:
-            self.found = Found(self.criterion.code, self._at(far),
-                               self._far_result,  # type: ignore[arg-type] # set with `far`
-                               self._at(near))
+            self.found = Found(
+                self.criterion.code,
+                self._at(far),
+                self._far_result,  # type: ignore[arg-type] # set with `far`
+                self._at(near),
+            )
             self.done = True
             return
         count = min(FAN_OUT, gap - 1)
@@ -155,8 +164,10 @@ def nearest_changes(
     for index, values in enumerate(cases):
         for criterion in criteria:
             directions = (0,) if criterion.type in ("boolean", "string") else (-1, 1)
-            searches += [_Search(index, criterion, values[criterion.code], d, wanted[index])
-                         for d in directions]
+            searches += [
+                _Search(index, criterion, values[criterion.code], d, wanted[index])
+                for d in directions
+            ]
     while active := [s for s in searches if not s.done]:
         batch: list[Mapping[str, Value]] = []
         spans = []
@@ -166,7 +177,7 @@ def nearest_changes(
             batch += [{**cases[search.case], search.criterion.code: v} for v in tried]
         computed = results(batch)
         for search, start, size in spans:
-            search.receive(computed[start:start + size])
+            search.receive(computed[start : start + size])
     found: list[list[Found[R]]] = [[] for _ in cases]
     for search in searches:
         if search.found is not None:

@@ -121,8 +121,9 @@ class OpenFiscaModel(ComputedModel):
 
         return evaluations(self, cases)
 
-    def what_ifs(self, criteria: Sequence[Any], values: Mapping[str, Value],
-                 include_fixed: bool) -> list[Any]:
+    def what_ifs(
+        self, criteria: Sequence[Any], values: Mapping[str, Value], include_fixed: bool
+    ) -> list[Any]:
         """The nearest value of each criterion, each way, that changes the outcome or the
         amount, found by search and computed."""
         from .runner import counterfactuals

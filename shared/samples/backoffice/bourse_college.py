@@ -33,20 +33,29 @@ WRONG_OUTCOME, WRONG_AMOUNT = "wrong_outcome", "wrong_amount"
 
 def situation(household: dict[str, int]) -> dict[str, Any]:
     """The household as an OpenFisca situation: one parent, the children, one tax household."""
-    children = [f"enfant_{i}" for i in range(household["enfants_au_college"]
-                                            + household["autres_enfants_a_charge"])]
-    at_college = set(children[:household["enfants_au_college"]])
+    children = [
+        f"enfant_{i}"
+        for i in range(household["enfants_au_college"] + household["autres_enfants_a_charge"])
+    ]
+    at_college = set(children[: household["enfants_au_college"]])
     individus: dict[str, Any] = {"parent": {"age": {PERIOD: 40}}}
     for child in children:
-        individus[child] = {"age": {PERIOD: 12 if child in at_college else 8},
-                            **({"scolarite": {PERIOD: "college"}} if child in at_college else {})}
+        individus[child] = {
+            "age": {PERIOD: 12 if child in at_college else 8},
+            **({"scolarite": {PERIOD: "college"}} if child in at_college else {}),
+        }
     # openfisca-france reads the revenu fiscal de référence two years before the rentrée.
     year = str(int(PERIOD[:4]) - 2)
     return {
         "individus": individus,
         "familles": {"famille": {"parents": ["parent"], "enfants": children}},
-        "foyers_fiscaux": {"foyer": {"declarants": ["parent"], "personnes_a_charge": children,
-                                     "rfr": {year: household["revenu_fiscal_reference"]}}},
+        "foyers_fiscaux": {
+            "foyer": {
+                "declarants": ["parent"],
+                "personnes_a_charge": children,
+                "rfr": {year: household["revenu_fiscal_reference"]},
+            }
+        },
         "menages": {"menage": {"personne_de_reference": ["parent"], "enfants": children}},
     }
 
@@ -66,8 +75,12 @@ def compute(households: list[dict[str, int]]) -> list[tuple[float, int]]:
     computed = []
     for household in households:
         simulation = SimulationBuilder().build_from_entities(system, situation(household))
-        computed.append((float(simulation.calculate("bourse_college", PERIOD)[0]),
-                         int(simulation.calculate("bourse_college_echelon", PERIOD)[0])))
+        computed.append(
+            (
+                float(simulation.calculate("bourse_college", PERIOD)[0]),
+                int(simulation.calculate("bourse_college_echelon", PERIOD)[0]),
+            )
+        )
     return computed
 
 
@@ -80,8 +93,9 @@ def household(rng: random.Random) -> dict[str, int]:
     }
 
 
-def decisions(count: int, *, seed: int = 0, divergent_rate: float = 0.0,
-              start: datetime | None = None) -> list[dict[str, Any]]:
+def decisions(
+    count: int, *, seed: int = 0, divergent_rate: float = 0.0, start: datetime | None = None
+) -> list[dict[str, Any]]:
     """`count` decision.v1 bodies decided in the 30 days before `start` (default: now).
 
     A `divergent_rate` share of them is wrong on purpose: `wrong_ones`, called with the same
@@ -90,29 +104,34 @@ def decisions(count: int, *, seed: int = 0, divergent_rate: float = 0.0,
     return [body for body, _wrong in _decisions(count, seed, divergent_rate, start)]
 
 
-def wrong_ones(count: int, *, seed: int = 0, divergent_rate: float = 0.0,
-               start: datetime | None = None) -> dict[str, str]:
+def wrong_ones(
+    count: int, *, seed: int = 0, divergent_rate: float = 0.0, start: datetime | None = None
+) -> dict[str, str]:
     """decision_id -> the kind of mistake, for the decisions made wrong on purpose."""
-    return {body["decision_id"]: wrong
-            for body, wrong in _decisions(count, seed, divergent_rate, start) if wrong}
+    return {
+        body["decision_id"]: wrong
+        for body, wrong in _decisions(count, seed, divergent_rate, start)
+        if wrong
+    }
 
 
-def _decisions(count: int, seed: int, divergent_rate: float,
-               start: datetime | None) -> list[tuple[dict[str, Any], str | None]]:
+def _decisions(
+    count: int, seed: int, divergent_rate: float, start: datetime | None
+) -> list[tuple[dict[str, Any], str | None]]:
     rng = random.Random(seed)  # noqa: S311 - sample data, not security
     households = [household(rng) for _ in range(count)]
     end = (start or datetime.now(PARIS)).astimezone(PARIS)
     made = []
     for number, (values, (amount, echelon)) in enumerate(
-            zip(households, compute(households), strict=True), start=seed * 1_000_000 + 1):
+        zip(households, compute(households), strict=True), start=seed * 1_000_000 + 1
+    ):
         wrong = _mistake(rng, divergent_rate, values, amount)
         decided_at = (end - SPREAD * rng.random() - timedelta(minutes=1)).replace(microsecond=0)
         made.append((_body(rng, values, amount, echelon, wrong, number, decided_at), wrong))
     return made
 
 
-def _mistake(rng: random.Random, rate: float, values: dict[str, int],
-             amount: float) -> str | None:
+def _mistake(rng: random.Random, rate: float, values: dict[str, int], amount: float) -> str | None:
     # Drawn even at rate 0, so that a seed gives the same households whatever the rate.
     if rng.random() >= rate:
         return None
@@ -120,8 +139,15 @@ def _mistake(rng: random.Random, rate: float, values: dict[str, int],
     return WRONG_AMOUNT if paid_for_all else WRONG_OUTCOME
 
 
-def _body(rng: random.Random, values: dict[str, int], amount: float, echelon: int,
-          wrong: str | None, number: int, decided_at: datetime) -> dict[str, Any]:
+def _body(
+    rng: random.Random,
+    values: dict[str, int],
+    amount: float,
+    echelon: int,
+    wrong: str | None,
+    number: int,
+    decided_at: datetime,
+) -> dict[str, Any]:
     favourable = amount > 0
     if wrong == WRONG_OUTCOME:
         favourable = not favourable
@@ -146,8 +172,10 @@ def _body(rng: random.Random, values: dict[str, int], amount: float, echelon: in
             "currency": "EUR",
             "effective_from": f"{PERIOD}-01",
         },
-        "criteria": [{"code": code, "value": value, "source": SOURCES[code]}
-                     for code, value in values.items()],
+        "criteria": [
+            {"code": code, "value": value, "source": SOURCES[code]}
+            for code, value in values.items()
+        ],
         "score": None,
         "supersedes": None,
     }

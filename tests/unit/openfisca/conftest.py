@@ -16,8 +16,11 @@ SAMPLE = Path(__file__).resolve().parents[3] / "shared/samples/backoffice/bourse
 def bourse():
     """(registry document, criteria, model) of the bourse de collège sample."""
     document = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    return document, _load_criteria(document["criteria"]), \
-        OpenFiscaModelSchema().load(document["model"])
+    return (
+        document,
+        _load_criteria(document["criteria"]),
+        OpenFiscaModelSchema().load(document["model"]),
+    )
 
 
 def typed(household):

@@ -30,8 +30,10 @@ CENT = Decimal("0.01")
 
 def _cases(count: int) -> list[Case]:
     # Right decisions only: a divergent one gets no what-if (see test_what_if_truth).
-    return [Case(ALGORITHM, body, REFERENCE, BASE_URL, {"status": "consistent"})
-            for body in bourse_college.decisions(count, seed=11, start=START)]
+    return [
+        Case(ALGORITHM, body, REFERENCE, BASE_URL, {"status": "consistent"})
+        for body in bourse_college.decisions(count, seed=11, start=START)
+    ]
 
 
 CASES = _cases(24)
@@ -87,7 +89,8 @@ def test_the_essential_comes_first_short_and_gives_the_gap_of_a_refusal():
             income = int(one.values["revenu_fiscal_reference"])
             assert abs(income - new) == difference
             [(found, _)] = bourse_college.compute(
-                [_household(one, (("revenu_fiscal_reference", new),))])
+                [_household(one, (("revenu_fiscal_reference", new),))]
+            )
             assert found > 0
 
 

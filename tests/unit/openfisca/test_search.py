@@ -8,10 +8,12 @@ from hypothesis import strategies as st
 from shared.decision_model import CriterionDef
 from shared.decision_model.openfisca.search import nearest_changes
 
-INCOME = CriterionDef("revenu", "Revenu", "number", "DGFiP", step=Decimal(1), min=Decimal(0),
-                      max=Decimal(1_000_000))
-CHILDREN = CriterionDef("enfants", "Enfants", "number", "CAF", step=Decimal(1), min=Decimal(0),
-                        max=Decimal(8))
+INCOME = CriterionDef(
+    "revenu", "Revenu", "number", "DGFiP", step=Decimal(1), min=Decimal(0), max=Decimal(1_000_000)
+)
+CHILDREN = CriterionDef(
+    "enfants", "Enfants", "number", "CAF", step=Decimal(1), min=Decimal(0), max=Decimal(8)
+)
 ALONE = CriterionDef("seul", "Parent seul", "boolean", "CAF")
 
 
@@ -35,8 +37,9 @@ def run(cases, criteria):
         return [scale(case) for case in batch]
 
     current = [scale(case) for case in cases]
-    found = nearest_changes(results, cases, criteria,
-                            [lambda r, mine=mine: r != mine for mine in current])
+    found = nearest_changes(
+        results, cases, criteria, [lambda r, mine=mine: r != mine for mine in current]
+    )
     return found, calls
 
 
@@ -62,8 +65,10 @@ def test_small_ranges_are_tried_whole_and_booleans_flipped():
 
 
 def test_many_cases_share_each_round():
-    cases = [{"revenu": Decimal(1000 * i), "enfants": Decimal(i % 3), "seul": i % 2 == 0}
-             for i in range(60)]
+    cases = [
+        {"revenu": Decimal(1000 * i), "enfants": Decimal(i % 3), "seul": i % 2 == 0}
+        for i in range(60)
+    ]
     _found, calls = run(cases, [INCOME, CHILDREN, ALONE])
     # A few dozen rounds at most, whatever the number of cases.
     assert len(calls) < 30

@@ -22,16 +22,23 @@ from shared.samples.cli_io import read_jsonl, write_jsonl
 from shared.testing import builders
 
 START = datetime.fromisoformat("2026-11-20T12:00:00+01:00")
-MODELS = {doc["id"]: load_algorithm_model(doc["criteria"], doc["model"])
-          for doc in SAMPLE_ALGORITHMS}
+MODELS = {
+    doc["id"]: load_algorithm_model(doc["criteria"], doc["model"]) for doc in SAMPLE_ALGORITHMS
+}
 
 
 def replayed(decision: dict[str, Any]) -> str:
     criteria, model = MODELS[decision["algorithm"]["id"]]
     values = {c["code"]: c["value"] for c in decision["criteria"]}
     assert check_values(criteria, model, values) == {}
-    return replay(model, criteria, values, decision["outcome"]["code"], decision["score"],
-                  decision["outcome"]["amount"]).status
+    return replay(
+        model,
+        criteria,
+        values,
+        decision["outcome"]["code"],
+        decision["score"],
+        decision["outcome"]["amount"],
+    ).status
 
 
 @pytest.mark.parametrize("document", SAMPLE_ALGORITHMS, ids=lambda d: d["id"])
@@ -48,10 +55,17 @@ def test_each_sample_algorithm_registers_unchanged(document: dict[str, Any]) -> 
 
 def test_four_administrations_each_with_its_producer() -> None:
     administrations = {doc["administration"] for doc in REGISTERED_SAMPLES}
-    assert administrations == set(SAMPLE_PRODUCERS.values()) == {
-        "ville-exemple", "region-exemple", "caisse-exemple", "college-exemple"}
+    assert (
+        administrations
+        == set(SAMPLE_PRODUCERS.values())
+        == {"ville-exemple", "region-exemple", "caisse-exemple", "college-exemple"}
+    )
     assert {doc["model"]["kind"] for doc in REGISTERED_SAMPLES} == {
-        "points", "rules", "linear", "openfisca"}
+        "points",
+        "rules",
+        "linear",
+        "openfisca",
+    }
     # The OpenFisca sample's decisions come from its own back office, not from the generator.
     assert OPENFISCA_SAMPLE not in SAMPLE_ALGORITHMS
 
@@ -107,8 +121,10 @@ def test_any_executable_algorithm_gets_typed_values_in_range() -> None:
     for decision in generate_decisions(20, algorithms=[document], start=START):
         DecisionRecordedSchema().load(decision)
         values = {c["code"]: c["value"] for c in decision["criteria"]}
-        assert replay(model, criteria, values, decision["outcome"]["code"],
-                      decision["score"]).status == "consistent"
+        assert (
+            replay(model, criteria, values, decision["outcome"]["code"], decision["score"]).status
+            == "consistent"
+        )
 
 
 def test_jsonl_round_trip(tmp_path) -> None:

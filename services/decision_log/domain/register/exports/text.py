@@ -7,23 +7,27 @@ from typing import Any
 from services.decision_log.domain.register.entries import Entry
 from services.decision_log.domain.register.legal import label
 
-AUTOMATION = {"full": "Décision entièrement automatisée",
-              "partial": "Aide à la décision : un agent décide"}
-MODEL_KINDS = {"rules": "Système de règles : des conditions à remplir",
-               "points": "Système de règles : un barème de points et un seuil",
-               "linear": "Système de règles : un score pondéré et un seuil",
-               "opaque": "Modèle sans règles exécutables publiées (par exemple un modèle appris)",
-               "openfisca": "Législation exécutable : le calcul est fait par un modèle OpenFisca "
-                            "public, avec ses paramètres datés"}
+AUTOMATION = {
+    "full": "Décision entièrement automatisée",
+    "partial": "Aide à la décision : un agent décide",
+}
+MODEL_KINDS = {
+    "rules": "Système de règles : des conditions à remplir",
+    "points": "Système de règles : un barème de points et un seuil",
+    "linear": "Système de règles : un score pondéré et un seuil",
+    "opaque": "Modèle sans règles exécutables publiées (par exemple un modèle appris)",
+    "openfisca": "Législation exécutable : le calcul est fait par un modèle OpenFisca "
+    "public, avec ses paramètres datés",
+}
 
 
 def shorten(text: str, limit: int) -> str:
     """At most `limit` characters, cut after a whole sentence when one fits."""
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1]
+    cut = text[: limit - 1]
     end = cut.rfind(". ")
-    return cut[:end + 1] if end > limit // 3 else cut.rstrip() + "…"
+    return cut[: end + 1] if end > limit // 3 else cut.rstrip() + "…"
 
 
 def legal_bases(entry: Entry) -> str:
@@ -35,8 +39,9 @@ def data_processed(entry: Entry) -> str:
 
 
 def data_sources(entry: Entry) -> str:
-    return " | ".join(f"{d['name']} : {d['source']}"
-                      for d in entry.document.get("data_sources", []))
+    return " | ".join(
+        f"{d['name']} : {d['source']}" for d in entry.document.get("data_sources", [])
+    )
 
 
 def operations(entry: Entry) -> str:
@@ -46,11 +51,15 @@ def operations(entry: Entry) -> str:
 def human_intervention(entry: Entry) -> str:
     document = entry.document
     if document["automation_allowed"] == "full":
-        return ("L'algorithme décide seul. Toute décision peut être contestée : chaque "
-                "contestation est examinée par un agent, jamais par l'algorithme seul.")
-    return (f"L'algorithme aide {document.get('human_role') or 'un agent'}, qui décide. "
-            "Toute décision peut être contestée : chaque contestation est examinée par un "
-            "agent, jamais par l'algorithme seul.")
+        return (
+            "L'algorithme décide seul. Toute décision peut être contestée : chaque "
+            "contestation est examinée par un agent, jamais par l'algorithme seul."
+        )
+    return (
+        f"L'algorithme aide {document.get('human_role') or 'un agent'}, qui décide. "
+        "Toute décision peut être contestée : chaque contestation est examinée par un "
+        "agent, jamais par l'algorithme seul."
+    )
 
 
 def protected_criteria(entry: Entry) -> list[dict[str, Any]]:

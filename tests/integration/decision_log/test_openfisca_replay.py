@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 
 from services.decision_log.bootstrap import DecisionLog
 from services.decision_log.domain.validation import Producer
-from services.decision_log.service_layer.ingest import Logged, ingest
+from services.decision_log.service_layer.ingest import Logged, Received, ingest, ingest_batch
 from services.decision_log.service_layer.producers import register_amqp_producer
 from services.decision_log.service_layer.registry import register_algorithm
 from shared.decision_model.openfisca import engine as openfisca_engine
@@ -50,10 +50,9 @@ def test_a_batch_is_replayed_in_one_simulation_and_the_wrong_ones_flagged(regist
         return compute(self, model, cases, *args, **kwargs)
 
     monkeypatch.setattr(openfisca_engine.Engine, "compute", counted)
-    raws = [json.dumps(body).encode() for body in bodies]
+    batch = [Received(PRODUCER, json.dumps(body).encode()) for body in bodies]
     with registered.uow() as uow:
-        uow.begin_batch(raws)
-        outcomes = [ingest(uow, raw, PRODUCER, registered.context) for raw in raws]
+        outcomes = ingest_batch(uow, batch, registered.context)
         uow.commit()
     assert simulations == [count]  # the whole batch, at once
     assert all(isinstance(outcome, Logged) for outcome in outcomes)

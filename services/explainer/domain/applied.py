@@ -19,6 +19,7 @@ from services.explainer.domain.wording import (
     points,
     score_text,
     sentence,
+    threshold_gap,
     threshold_rule,
     value_text,
 )
@@ -179,14 +180,11 @@ def _total(evaluation: Evaluation, name: str) -> str:
     the result."""
     step = evaluation.steps[-1]
     assert isinstance(step, ThresholdStep)
-    gap = step.value - step.score
-    said = (
-        f"il manquait {points(gap)} pour atteindre le seuil"
-        if gap > 0
-        else f"{points(-gap)} au-dessus du seuil"
-        if gap < 0
-        else "exactement le seuil"
-    )
+    said = threshold_gap(step)
+    if said.startswith("il manquait"):
+        said += " pour atteindre le seuil"
+    elif said.endswith("au-dessus"):
+        said += " du seuil"
     return f"{name} : {points(step.score)}, {said}."
 
 

@@ -22,6 +22,7 @@ from services.explainer.domain.wording import (
     points,
     sentence,
     subject_of,
+    threshold_gap,
     upper_first,
     value_text,
 )
@@ -150,13 +151,8 @@ def score_gap(step: ThresholdStep, lead: str) -> str:
 
     The gap is the threshold minus the score, in the score's own units.
     """
-    gap = step.value - step.score
     head = f"{lead} {points(step.score)}, pour un seuil de {points(step.value)}"
-    if gap > 0:
-        return f"{head} : il manquait {points(gap)}."
-    if gap < 0:
-        return f"{head} : {points(-gap)} au-dessus."
-    return f"{head} : exactement le seuil."
+    return f"{head} : {threshold_gap(step)}."
 
 
 def word_count(text: str) -> int:

@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 help: ## List the commands
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-openfisca.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -e '.[dev]'
+	@$(PY) -m pip install --quiet -e '.[dev,openfisca]'
+	@$(PY) -m pip install --quiet --no-deps -r requirements-openfisca.txt
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create the virtualenv and install Explicite with its dependencies

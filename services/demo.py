@@ -9,7 +9,12 @@ from typing import Any
 from services.embedded import Embedded, wait_for
 from shared.contracts.decision import decision_message
 from shared.messaging import topology
-from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS, generate_decisions
+from shared.samples import (
+    REGISTERED_SAMPLES,
+    SAMPLE_ALGORITHMS,
+    SAMPLE_PRODUCERS,
+    generate_decisions,
+)
 
 BACK_OFFICE_QUEUE = "backoffice.demo"
 
@@ -23,7 +28,7 @@ def register_samples(system: Embedded) -> bool:
     with decision_log.uow() as uow:
         if uow.algorithms.listing(public_only=False):
             return False
-        for document in (*past_versions(), *SAMPLE_ALGORITHMS):
+        for document in (*past_versions(), *REGISTERED_SAMPLES):
             register_algorithm(uow, document, administration=document["administration"], by="demo")
         for user, administration in SAMPLE_PRODUCERS.items():
             register_amqp_producer(uow, user, administration)
@@ -65,36 +70,68 @@ def _refused_creche_decision() -> dict[str, Any]:
         seed += 1
 
 
+def _refused_bourse_decision(first_start: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The Collège-Exemple back office's decisions (computed with openfisca-france, a quarter
+    of them wrong on purpose) on first start, and one fresh refusal it computed rightly."""
+    from shared.samples.backoffice import bourse_college
+
+    seed = int(time.time())
+    while True:
+        fresh = bourse_college.decisions(10, seed=seed)
+        wrong = bourse_college.wrong_ones(10, seed=seed)
+        demo = next(
+            (d for d in fresh if not d["outcome"]["favourable"] and d["decision_id"] not in wrong),
+            None,
+        )
+        if demo is not None:
+            past = bourse_college.decisions(12, seed=1, divergent_rate=0.25) if first_start else []
+            return past, demo
+        seed += 1
+
+
 def load_demo(system: Embedded) -> str:
-    """Load the samples on first start, log one fresh decision and say how to open it."""
+    """Load the samples on first start, log fresh decisions and say how to open them."""
     assert system.broker is not None
     system.broker.declare_queue(BACK_OFFICE_QUEUE)
     system.broker.bind(BACK_OFFICE_QUEUE, topology.EVENTS_EXCHANGE, f"{topology.DECISION_LOGGED}.*")
     first_start = register_samples(system)
-    demo = _refused_creche_decision()
-    _publish(system, (generate_decisions(30, seed=1) if first_start else []) + [demo])
-    found: dict[str, Any] = {}
+    creche = _refused_creche_decision()
+    bourses, bourse = _refused_bourse_decision(first_start)
+    _publish(
+        system,
+        (generate_decisions(30, seed=1) if first_start else []) + [creche] + bourses + [bourse],
+    )
+    wanted = {
+        creche["decision_id"]: "refus de place en crèche",
+        bourse["decision_id"]: "refus de bourse de collège, calculé avec OpenFisca",
+    }
+    found: dict[str, dict[str, Any]] = {}
 
     def logged() -> bool:
         assert system.broker is not None
         for delivery in system.broker.take(BACK_OFFICE_QUEUE, 500, 0.1):
             data = json.loads(delivery.body)["data"]
-            if data["decision"]["decision_id"] == demo["decision_id"]:
-                found.update(data)
-        return bool(found)
+            if data["decision"]["decision_id"] in wanted:
+                found[data["decision"]["decision_id"]] = data
+        return len(found) == len(wanted)
 
-    if not wait_for(logged, timeout=30):
+    if not wait_for(logged, timeout=60):
         return (
-            "La décision de démonstration n'a pas été journalisée à temps : voir le journal.\n"
-            + demo_agents(system)
+            "Les décisions de démonstration n'ont pas été journalisées à temps : voir le "
+            "journal.\n" + demo_agents(system)
         )
+    lines = []
+    for decision_id, what in wanted.items():
+        data = found[decision_id]
+        lines += [
+            f"Décision de démonstration ({what}) :",
+            f"  référence     : {data['reference']}",
+            f"  code d'accès  : {data['access_code']}",
+            f"  page          : {data['public_url']}",
+        ]
     return (
-        f"Décision de démonstration (refus de place en crèche) :\n"
-        f"  référence     : {found['reference']}\n"
-        f"  code d'accès  : {found['access_code']}\n"
-        f"  page          : {found['public_url']}\n"
-        f"Registre public des algorithmes : {system.settings.public_url}/register\n"
-        + demo_agents(system)
+        "\n".join(lines) + f"\nRegistre public des algorithmes : "
+        f"{system.settings.public_url}/register\n" + demo_agents(system)
     )
 
 
@@ -141,6 +178,14 @@ DEMO_SIGNERS = {
         "responsable du service du contrôle",
         "Par délégation du directeur (exemple)",
     ),
+    # D531-8 du code de l'éducation: the chef d'établissement decides the bourse de collège.
+    ("college-exemple", "instructeur"): (
+        "Sophie",
+        "Garnier",
+        "secrétaire de gestion",
+        "Par délégation du principal (exemple)",
+    ),
+    ("college-exemple", "superviseur"): ("Marc", "Lemoine", "principal du Collège-Exemple", None),
 }
 
 
@@ -159,7 +204,7 @@ def demo_agents(system: Embedded) -> str:
         "Console des agents (comptes de démonstration, mots de passe tirés à chaque "
         f"démarrage) : {system.settings.public_url}/console/"
     ]
-    administrations = sorted({d["administration"] for d in SAMPLE_ALGORITHMS})
+    administrations = sorted({d["administration"] for d in REGISTERED_SAMPLES})
     with appeals.uow() as uow:
         for administration in administrations:
             for prefix, role, title in DEMO_ROLES:

@@ -4,6 +4,7 @@
 # Numbers are Decimal throughout, so every score, amount and counterfactual is exact.
 
 from .checking import InvalidValues, check_values
+from .computed import ComputedModel
 from .counterfactuals import (
     COMBINATION,
     Counterfactual,
@@ -30,7 +31,8 @@ from .models import (
     Threshold,
     Weight,
 )
-from .replay import Replay, replay
+from .openfisca.spec import EngineUnavailable
+from .replay import Replay, ReplayCase, replay, replay_many
 from .steps import AmountStep, GridStep, RuleStep, Step, ThresholdStep, WeightStep
 from .values import Value, to_json_value
 
@@ -42,10 +44,12 @@ __all__ = [
     "AmountRange",
     "AmountStep",
     "Band",
+    "ComputedModel",
     "Counterfactual",
     "CriterionDef",
     "DecisionModel",
     "Decisive",
+    "EngineUnavailable",
     "Evaluation",
     "Grid",
     "GridStep",
@@ -57,6 +61,7 @@ __all__ = [
     "Outcomes",
     "PointsModel",
     "Replay",
+    "ReplayCase",
     "Rule",
     "RuleStep",
     "RulesModel",
@@ -75,6 +80,7 @@ __all__ = [
     "evaluate_typed",
     "load_algorithm_model",
     "replay",
+    "replay_many",
     "to_json_value",
     "without",
 ]

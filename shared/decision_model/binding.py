@@ -8,6 +8,8 @@ from marshmallow import ValidationError
 
 from .criteria import CriterionDef
 from .models import Band, DecisionModel, Grid, LinearModel, PointsModel, Rule, RulesModel
+from .openfisca.schema import criteria_errors
+from .openfisca.spec import OpenFiscaModel
 from .values import MEMBERSHIP_OPS, OPS_BY_TYPE, parse_value
 
 Errors = dict[Any, Any]
@@ -35,6 +37,8 @@ def bind_model(model: DecisionModel, criteria: Sequence[CriterionDef]) -> Decisi
                     f"Criterion '{criterion.code}' is a {criterion.type}: "
                     "only number and boolean criteria can be weighted."
                 ]
+    elif isinstance(model, OpenFiscaModel):
+        errors.update(criteria_errors(model, criteria))
     _prune(errors)
     if errors:
         raise ValidationError(errors)

@@ -10,7 +10,6 @@ from decimal import (
     DivisionByZero,
     InvalidOperation,
     Overflow,
-    localcontext,
 )
 from typing import Any
 
@@ -21,7 +20,6 @@ from .models import (
     DecisionModel,
     Grid,
     LinearModel,
-    OpaqueModel,
     PointsModel,
     RulesModel,
 )
@@ -54,24 +52,14 @@ def evaluate(
     model: DecisionModel, criteria: Sequence[CriterionDef], values: Mapping[str, Any]
 ) -> Evaluation:
     """Evaluate the model; raises InvalidValues for bad values, NotEvaluable for opaque."""
-    if isinstance(model, OpaqueModel):
+    if not model.evaluable:
         raise NotEvaluable("An opaque model cannot be evaluated.")
     return evaluate_typed(model, typed_values(criteria, model, values))
 
 
 def evaluate_typed(model: DecisionModel, values: Mapping[str, Value]) -> Evaluation:
-    """Evaluate on values already parsed by typed_values."""
-    with localcontext(EXACT):
-        if isinstance(model, RulesModel):
-            outcome, score, amount, steps = _rules(model, values)
-        elif isinstance(model, PointsModel):
-            outcome, score, amount, steps = _points(model, values)
-        elif isinstance(model, LinearModel):
-            outcome, score, amount, steps = _linear(model, values)
-        else:
-            raise NotEvaluable("An opaque model cannot be evaluated.")
-    chosen = model.outcomes.of(outcome)
-    return Evaluation(outcome, chosen.code, chosen.label, score, amount, steps)
+    """Evaluate on values already parsed by typed_values (each kind's `explain`)."""
+    return model.explain(values)
 
 
 def match_band(grid: Grid, value: Value) -> int | None:
@@ -82,7 +70,7 @@ def match_band(grid: Grid, value: Value) -> int | None:
 Result = tuple[str, Decimal | None, Decimal | None, tuple[Step, ...]]
 
 
-def _rules(model: RulesModel, values: Mapping[str, Value]) -> Result:
+def rules_result(model: RulesModel, values: Mapping[str, Value]) -> Result:
     steps = [
         RuleStep(
             i,
@@ -103,7 +91,7 @@ def _rules(model: RulesModel, values: Mapping[str, Value]) -> Result:
     return outcome, None, amount, tuple(steps)
 
 
-def _points(model: PointsModel, values: Mapping[str, Value]) -> Result:
+def points_result(model: PointsModel, values: Mapping[str, Value]) -> Result:
     steps: list[GridStep] = []
     for i, grid in enumerate(model.grids):
         value = values[grid.criterion]
@@ -118,7 +106,7 @@ def _points(model: PointsModel, values: Mapping[str, Value]) -> Result:
     return outcome_of_score(model, score), score, None, (*steps, total)
 
 
-def _linear(model: LinearModel, values: Mapping[str, Value]) -> Result:
+def linear_result(model: LinearModel, values: Mapping[str, Value]) -> Result:
     steps = [
         WeightStep(
             i,

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validates_sc
 from .criterion_schema import OutcomesSchema, optional, text
 from .json_fields import Number
 from .models import LinearModel, OpaqueModel, PointsModel, RulesModel
+from .openfisca.schema import OpenFiscaModelSchema
 from .part_schemas import (
     AmountSchema,
     GridSchema,
@@ -76,9 +77,10 @@ class OpaqueModelSchema(ModelSchema):
         return OpaqueModel(data["outcomes"], data["description"])
 
 
-MODEL_SCHEMAS: dict[str, type[ModelSchema]] = {
+MODEL_SCHEMAS: dict[str, type[Schema]] = {
     "rules": RulesModelSchema,
     "points": PointsModelSchema,
     "linear": LinearModelSchema,
     "opaque": OpaqueModelSchema,
+    "openfisca": OpenFiscaModelSchema,
 }

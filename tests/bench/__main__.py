@@ -23,6 +23,7 @@ from tests.bench import (
     bench_ingest,
     bench_latency,
     bench_memory,
+    bench_openfisca,
     bench_sweep,
     bench_tlog,
     bench_validation,
@@ -32,7 +33,7 @@ from tests.bench import (
 )
 from tests.bench.system import BenchSystem, own_servers
 
-PHASES = ("validation", "raw", "ingest", "memory", "latency", "http", "tlog")
+PHASES = ("validation", "openfisca", "raw", "ingest", "memory", "latency", "http", "tlog")
 # Not in the default run: `--only sweep` (several minutes), see docs/benchmark.md.
 EXTRA_PHASES = ("sweep",)
 
@@ -52,6 +53,8 @@ class Scale:
     http_warmup_seconds: int = 3
     tlog_leaves: int = 1_000_000
     tlog_probes: int = 1_000
+    # Decisions of the OpenFisca phase (its back office computes them first).
+    openfisca: int = 500
     usagers: int = 20
     chunk: int = 1000
     timeout: float = 900
@@ -75,6 +78,7 @@ SCALES = {
         timeout=120,
         tlog_leaves=3_000,
         tlog_probes=50,
+        openfisca=60,
     ),
     "default": Scale(
         raw=20_000,
@@ -135,6 +139,9 @@ def run(
     warmup = load.made(scale.warmup, SEEDS["warmup"], system.user_of)
     if "validation" in phases:
         out["validation"] = bench_validation.run(scale.validation)
+    if "openfisca" in phases:  # in a process of its own: its RSS is a worker's with OpenFisca
+        out["openfisca"] = bench_openfisca.run(scale.openfisca, scale.timeout)
+        _say("openfisca", out["openfisca"])
     if "raw" in phases:
         messages = load.made(scale.raw, SEEDS["ingest"], system.user_of)
         out["raw"] = bench_broker.run(

@@ -161,6 +161,21 @@ def _details(report: dict[str, Any]) -> list[str]:
             f"{row['cpu_us_per_decision']:,} us/decision  {_setting(row['settings'])}"
             for row in sweep
         ]
+    if openfisca := report.get("openfisca"):
+        out.append(
+            f"OpenFisca (bourse de collège, {openfisca['decisions']} decisions) beside the "
+            f"points grid (crèche), CPU ms per decision; openfisca-france loaded in "
+            f"{openfisca['openfisca_load_seconds']} s, RSS {openfisca['rss_before_mb']} MB "
+            f"before, {openfisca['rss_openfisca_loaded_mb']} MB loaded, "
+            f"{openfisca['rss_end_mb']} MB at the end:"
+        )
+        out += [
+            f"    {name:12} replay batched {f['replay_batched_ms']}, alone "
+            f"{f['replay_alone_ms']}, what-ifs {f['what_ifs_ms']}, explanation "
+            f"{f['explanation_ms']}"
+            for name in ("openfisca", "points_grid")
+            if (f := openfisca[name])
+        ]
     if validation := report.get("validation"):
         out.append(
             f"validation: direct path {validation['direct_us']} us, schema "

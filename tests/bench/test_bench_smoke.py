@@ -25,6 +25,8 @@ def test_the_benchmark_measures_every_phase_and_prints_its_table(
     finally:
         system.stop()
     assert figures["validation"]["disagreements"] == 0
+    assert figures["openfisca"]["openfisca"]["explanation_ms"] > 0
+    assert figures["openfisca"]["rss_openfisca_loaded_mb"] > figures["openfisca"]["rss_before_mb"]
     assert figures["raw"]["end_to_end_rate"] > 0 and figures["raw"]["failed"] == 0
     assert figures["ingest"]["logged_exactly_once"] and figures["ingest"]["failed"] == 0
     assert figures["memory"]["decisions"] == 600 and figures["memory"]["rss_peak_mb"] > 0

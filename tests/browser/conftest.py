@@ -79,22 +79,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @dataclass
 class Demo:
-    """What `explicite run` prints: a fresh refused crèche decision and the demo agents."""
+    """What `explicite run` prints: a fresh refused crèche decision, a fresh refused bourse de
+    collège computed with OpenFisca (reference, code), and the demo agents."""
 
     reference: str
     code: str
     agents: dict[str, str] = field(default_factory=dict)
+    openfisca: tuple[str, str] | None = None
 
 
 def parse_banner(text: str) -> Demo:
-    reference = re.search(r"référence\s*:\s*(\S+)", text)
-    code = re.search(r"code d'accès\s*:\s*(\S+)", text)
-    if not reference or not code:
+    references = re.findall(r"référence\s*:\s*(\S+)", text)
+    codes = re.findall(r"code d'accès\s*:\s*(\S+)", text)
+    if not references or not codes:
         raise AssertionError(f"no demo decision in the banner:\n{text}")
     agents = dict(
         re.findall(r"^\s+((?:instructeur|superviseur|proprietaire)-\S+)\s+(\S+)$", text, re.M)
     )
-    return Demo(reference.group(1), code.group(1), agents)
+    openfisca = (references[1], codes[1]) if len(references) > 1 and len(codes) > 1 else None
+    return Demo(references[0], codes[0], agents, openfisca)
 
 
 class ExpliciteServer:
@@ -113,7 +116,7 @@ class ExpliciteServer:
         self.demo_used = False
         self.starts = 0
 
-    def start(self, timeout: float = 90.0) -> Demo:
+    def start(self, timeout: float = 180.0) -> Demo:
         self.starts += 1
         stdout = self.log_dir / f"server-{self.starts}.out"
         stderr = self.log_dir / f"server-{self.starts}.log"

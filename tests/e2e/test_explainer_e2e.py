@@ -85,14 +85,14 @@ def test_a_published_decision_is_explained_and_opened_with_the_letters_code(runn
         f"Votre demande a obtenu {decision['score']} points, pour un seuil de 60 points",
         "Une question ? Appelez le 01 23 45 67 89",
         # (1) degree and mode of contribution, with the deciding role
-        "La commission d'attribution des places en crèche a décidé, avec l'aide d'un algorithme",
+        "Le maire de Ville-Exemple a décidé, avec l'aide d'un algorithme",
         # (2) the person's data and their sources, (3) what each gave
         f"Quotient familial de la famille {quotient}",
         "CAF",
         f"Votre total : {decision['score']} points",
         # (4) the operations, then the legal bases (in the closed section of legal texts)
         "additionne les points du barème",
-        "Code de l'action sociale et des familles, article L214-7",
+        "Code de la santé publique, article R2324-30",
         # what would have changed the result; protected grounds with their justification
         "Ce qui aurait changé le résultat",
         "Pourquoi :",

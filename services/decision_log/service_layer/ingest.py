@@ -6,20 +6,21 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.decision_log.domain import validation as v
 from services.decision_log.service_layer.access_codes import KEY_HEADER, AccessCodes
+from services.decision_log.service_layer.replaying import batch_key, replay_batch, replay_case
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.tokens import hash_access_code, new_reference
 from shared.chain import digest, link_entry
 from shared.contracts.events import Event
 from shared.contracts.fields import ADMINISTRATION_PATTERN
 from shared.contracts.messages import DecisionLogged
-from shared.decision_model import NotEvaluable, replay
+from shared.decision_model import EngineUnavailable, NotEvaluable, Replay, replay_many
 from shared.messaging import topology
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,14 @@ def ingest_batch(
     keys = list(_lookups(body for body in parsed if not isinstance(body, v.Rejection)))
     uow.decisions.prefetch(keys)
     uow.chain.lock(administration for administration, _ in keys)
-    return [_ingest_one(uow, item, body, context) for item, body in zip(batch, parsed, strict=True)]
+    # Models that compute many cases at once (OpenFisca) replay the batch's decisions together.
+    replayed = replay_batch(
+        (body for body in parsed if not isinstance(body, v.Rejection)), uow.algorithms.get
+    )
+    return [
+        _ingest_one(uow, item, body, context, replayed)
+        for item, body in zip(batch, parsed, strict=True)
+    ]
 
 
 def _ingest_one(
@@ -110,6 +118,7 @@ def _ingest_one(
     item: Received,
     parsed: dict[str, Any] | v.Rejection,
     context: IngestContext,
+    replayed: Mapping[Hashable, Replay],
 ) -> Outcome:
     producer = item.producer
     if isinstance(parsed, v.Rejection):
@@ -143,7 +152,7 @@ def _ingest_one(
             ),
             context,
         )
-    return _log(uow, checked, producer, context)
+    return _log(uow, checked, producer, context, replayed)
 
 
 def _lookups(bodies: Iterable[dict[str, Any]]) -> Iterator[tuple[str, str]]:
@@ -174,20 +183,21 @@ def _conflict(existing: Any, checked: v.ValidDecision) -> v.Rejection:
     )
 
 
-def _replay(checked: v.ValidDecision) -> tuple[str, dict[str, Any]]:
-    """Recompute the outcome from the criteria with the registered model."""
+def _replay(
+    checked: v.ValidDecision, replayed: Mapping[Hashable, Replay]
+) -> tuple[str, dict[str, Any]]:
+    """Recompute the outcome from the criteria with the registered model: taken from the
+    batch's replays when its model replayed the batch together, else replayed now."""
     algorithm, body = checked.algorithm, checked.body
+    case = replay_case(body)
+    result = replayed.get(batch_key(body, case))
     try:
-        result = replay(
-            algorithm.model,
-            algorithm.criteria,
-            checked.values,
-            body["outcome"]["code"],
-            body.get("score"),
-            body["outcome"].get("amount"),
-        )
+        if result is None:
+            [result] = replay_many(algorithm.model, algorithm.criteria, [case])
     except NotEvaluable:
         return "not_replayable", {"reason": "no executable model (opaque)"}
+    except EngineUnavailable as error:
+        return "not_replayable", {"reason": str(error)}
     detail: dict[str, Any] = {"differences": list(result.differences)}
     evaluation = getattr(result, "evaluation", None)
     if evaluation is not None:
@@ -204,10 +214,11 @@ def _log(
     checked: v.ValidDecision,
     producer: v.Producer,
     context: IngestContext,
+    replayed: Mapping[Hashable, Replay],
 ) -> Logged:
     now = context.now()
     administration, body = checked.administration, checked.body
-    replay_status, replay_detail = _replay(checked)
+    replay_status, replay_detail = _replay(checked, replayed)
     reference = new_reference()
     code_key, access_code = context.codes.issue(reference)
     seq, prev_hash = uow.chain.head(administration)

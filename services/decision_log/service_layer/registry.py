@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from marshmallow import ValidationError
+
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.contracts.algorithm import STATUSES, load_registration
 from shared.contracts.messages import AlgorithmRegistered
+from shared.decision_model import load_algorithm_model
 
 
 class RegistryConflict(Exception):
@@ -33,6 +36,7 @@ def register_algorithm(
     document = load_registration(payload)
     if document["administration"] != administration:
         raise RegistryForbidden(f"you may only register algorithms of {administration}")
+    _check_runnable(document)
     # Ids are each administration's own: another's version with the same id is another entry.
     existing = uow.algorithms.row(administration, document["id"], document["version"])
     if existing is not None and existing.first_used_at is not None:
@@ -43,6 +47,16 @@ def register_algorithm(
     revision = uow.algorithms.save(document, by, datetime.now(UTC))
     _announce(uow, document, revision)
     return Registered(document, revision, existing is None)
+
+
+def _check_runnable(document: dict[str, Any]) -> None:
+    """A model run by an engine (OpenFisca) is registered only where that engine runs at the
+    version named: every registered version can then be replayed and explained here."""
+    _criteria, model = load_algorithm_model(document["criteria"], document["model"])
+    engine_errors = getattr(model, "engine_errors", None)
+    errors = engine_errors() if engine_errors is not None else {}
+    if errors:
+        raise ValidationError({"model": errors})
 
 
 def change_status(

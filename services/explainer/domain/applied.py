@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from services.explainer.domain import computed
 from services.explainer.domain.case import Case
 from services.explainer.domain.document import LIST, NOTICE, TABLE, Block, paragraphs
 from services.explainer.domain.wording import (
@@ -18,11 +19,13 @@ from services.explainer.domain.wording import (
     points,
     score_text,
     sentence,
+    threshold_gap,
     threshold_rule,
     value_text,
 )
 from shared.decision_model import (
     AmountStep,
+    ComputedModel,
     Evaluation,
     GridStep,
     LinearModel,
@@ -69,6 +72,8 @@ def _effects(case: Case) -> dict[str, str]:
         return {code: f"{signed(effect)} (estimé)" for code, effect in case.contributions.items()}
     if evaluation is None:
         return {}
+    if isinstance(model, ComputedModel):
+        return computed.effects(case)
     effects: dict[str, str] = {}
     met: dict[str, bool] = {}
     in_euros = isinstance(model, LinearModel) and model.amount is not None
@@ -93,6 +98,8 @@ def applied_blocks(case: Case) -> list[Block]:
         return _opaque(case)
     if evaluation is None:
         return paragraphs(NOT_REPLAYABLE)
+    if isinstance(model, ComputedModel):
+        return computed.calculation_blocks(case, evaluation)
     if isinstance(model, RulesModel):
         return _rules(case, evaluation)
     if isinstance(model, PointsModel):
@@ -103,6 +110,15 @@ def applied_blocks(case: Case) -> list[Block]:
         )
     assert isinstance(model, LinearModel)
     return _linear(model, evaluation)
+
+
+def applied_details(case: Case) -> list[Block]:
+    """What the closed section of legal texts adds: the texts of the applied parameters, with
+    their addresses, for a model whose engine gives them."""
+    evaluation = case.evaluation
+    if not isinstance(case.algorithm.model, ComputedModel) or evaluation is None:
+        return []
+    return computed.calculation_details(evaluation)
 
 
 def result_sentence(evaluation: Evaluation) -> str:
@@ -164,14 +180,11 @@ def _total(evaluation: Evaluation, name: str) -> str:
     the result."""
     step = evaluation.steps[-1]
     assert isinstance(step, ThresholdStep)
-    gap = step.value - step.score
-    said = (
-        f"il manquait {points(gap)} pour atteindre le seuil"
-        if gap > 0
-        else f"{points(-gap)} au-dessus du seuil"
-        if gap < 0
-        else "exactement le seuil"
-    )
+    said = threshold_gap(step)
+    if said.startswith("il manquait"):
+        said += " pour atteindre le seuil"
+    elif said.endswith("au-dessus"):
+        said += " du seuil"
     return f"{name} : {points(step.score)}, {said}."
 
 

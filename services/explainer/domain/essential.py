@@ -9,14 +9,25 @@ build it when they are read (see `explanation.at_reading`).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
+from services.explainer.domain import computed
 from services.explainer.domain.applied import condition_gap
 from services.explainer.domain.case import Case
 from services.explainer.domain.document import LIST, Block
 from services.explainer.domain.recourse import next_step
 from services.explainer.domain.what_if import WhatIfs
-from services.explainer.domain.wording import lower_first, points, sentence, upper_first
+from services.explainer.domain.wording import (
+    lower_first,
+    points,
+    sentence,
+    subject_of,
+    threshold_gap,
+    upper_first,
+    value_text,
+)
 from shared.decision_model import (
+    ComputedModel,
     LinearModel,
     OpaqueModel,
     PointsModel,
@@ -32,7 +43,7 @@ LIMIT_WORDS = 90
 def essential_blocks(case: Case, today: date, found: WhatIfs) -> list[Block]:
     """The items under the outcome sentence: reason, check, next step, contact; `found` are
     the decision's what-ifs."""
-    items = [reason(case)]
+    items = [reason(case, found)]
     if found.checks:
         items.append("Vérifiez vos informations : une erreur a pu changer le résultat.")
     step = next_step(case, today)
@@ -55,8 +66,9 @@ def essential_blocks(case: Case, today: date, found: WhatIfs) -> list[Block]:
     return [Block(LIST, items=tuple(items))]
 
 
-def reason(case: Case) -> str:
-    """The main reason, with the person's figures and, for a score, the gap to the threshold."""
+def reason(case: Case, found: WhatIfs | None = None) -> str:
+    """The main reason, with the person's figures and, for a score, the gap to the threshold;
+    `found`: the decision's what-ifs, whose nearest change gives the gap of a computed amount."""
     model, evaluation = case.algorithm.model, case.evaluation
     if case.divergent:
         expected = (
@@ -80,6 +92,8 @@ def reason(case: Case) -> str:
         return "Un algorithme a calculé un score à partir de vos données. Le détail est plus bas."
     if evaluation is None:
         return "Le calcul n'a pas pu être refait avec vos données. Demandez le détail au service."
+    if isinstance(model, ComputedModel):
+        return computed.reason(case, evaluation, gap_sentence(case, found))
     if isinstance(model, RulesModel):
         failed = [s for s in evaluation.steps if isinstance(s, RuleStep) and not s.met]
         if not failed:
@@ -102,18 +116,43 @@ def reason(case: Case) -> str:
     )
 
 
+def gap_sentence(case: Case, found: WhatIfs | None) -> str | None:
+    """For a refusal, the nearest change the person may act on that gives the aid, with the
+    gap in the criterion's unit: `le revenu … de votre foyer aurait dû être de 18 130 € (4 822 €
+    de moins).`, the value computed to give the other outcome."""
+    current = case.evaluation
+    if case.favourable or found is None or current is None:
+        return None
+    change = next(
+        (
+            w
+            for w in found.changes
+            if w.evaluation.outcome != current.outcome and len(w.changes) == 1
+        ),
+        None,
+    )
+    if change is None:
+        return None
+    [(code, value)] = change.changes
+    criterion = case.algorithm.criterion(code)
+    before = case.values[code]
+    if criterion is None or criterion.type != "number":
+        return None
+    gap = Decimal(str(value)) - Decimal(str(before))
+    more = "de plus" if gap > 0 else "de moins"
+    return (
+        f"{subject_of(criterion)} aurait dû être de {value_text(criterion, value)} "
+        f"({value_text(criterion, abs(gap))} {more})."
+    )
+
+
 def score_gap(step: ThresholdStep, lead: str) -> str:
     """`Votre demande a obtenu 45 points, pour un seuil de 60 : il vous manquait 15 points.`
 
     The gap is the threshold minus the score, in the score's own units.
     """
-    gap = step.value - step.score
     head = f"{lead} {points(step.score)}, pour un seuil de {points(step.value)}"
-    if gap > 0:
-        return f"{head} : il manquait {points(gap)}."
-    if gap < 0:
-        return f"{head} : {points(-gap)} au-dessus."
-    return f"{head} : exactement le seuil."
+    return f"{head} : {threshold_gap(step)}."
 
 
 def word_count(text: str) -> int:

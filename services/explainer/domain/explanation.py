@@ -13,7 +13,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from services.explainer.domain.applied import applied_blocks, data_blocks
+from services.explainer.domain import computed
+from services.explainer.domain.applied import applied_blocks, applied_details, data_blocks
 from services.explainer.domain.case import Case
 from services.explainer.domain.communication import (
     COMMUNICATION_LEGAL,
@@ -53,6 +54,7 @@ from services.explainer.domain.wording import (
 )
 from shared.decision_model import (
     PROTECTED_GROUNDS,
+    ComputedModel,
     CriterionDef,
     Decisive,
     LinearModel,
@@ -122,17 +124,14 @@ def build_document(case: Case, today: date | None = None) -> ExplanationDocument
         Section(
             DATA, "Vos informations et leur effet", _article("2° et 3°"), tuple(data_blocks(case))
         ),
-        Section(PARAMETERS, "Le calcul", _parameters_legal(case), tuple(applied_blocks(case))),
         Section(
-            OPERATIONS,
-            "Les étapes du traitement",
-            _article("4°"),
-            (
-                Block(
-                    STEPS, items=tuple(sentence(op) for op in case.algorithm.document["operations"])
-                ),
-            ),
+            PARAMETERS,
+            "Le calcul",
+            _parameters_legal(case),
+            tuple(applied_blocks(case)),
+            tuple(applied_details(case)),
         ),
+        _operations(case),
         Section(
             WHAT_IF,
             "Ce qui aurait changé le résultat",
@@ -257,6 +256,8 @@ def _model_sentence(case: Case) -> str:
         return "Il compte des points, selon un barème."
     if isinstance(model, LinearModel):
         return "Il calcule un montant." if model.amount is not None else "Il calcule un score."
+    if isinstance(model, ComputedModel):
+        return computed.model_sentence(case)
     return "Il vérifie si vous remplissez les conditions prévues par les textes."
 
 
@@ -281,6 +282,24 @@ def _contribution(case: Case) -> list[Block]:
             "sur les effets indiqués par l'administration."
         )
     return paragraphs(" ".join(texts))
+
+
+def _operations(case: Case) -> Section:
+    """The registry's operations; for a model computed by its engine, the path its computation
+    took for the person, the registry's description in the closed section."""
+    described = (
+        Block(STEPS, items=tuple(sentence(op) for op in case.algorithm.document["operations"])),
+    )
+    title, legal = "Les étapes du traitement", _article("4°")
+    if isinstance(case.algorithm.model, ComputedModel) and case.evaluation is not None:
+        return Section(
+            OPERATIONS,
+            title,
+            legal,
+            tuple(computed.operation_blocks(case.evaluation)),
+            (*paragraphs("Les étapes, telles que l'administration les décrit :"), *described),
+        )
+    return Section(OPERATIONS, title, legal, described)
 
 
 def _parameters_legal(case: Case) -> str:
@@ -379,6 +398,8 @@ def _decisive_sentence(
             if after.amount is not None
             else f" ({points(after.score)})"
         )
+    elif after.amount is not None and isinstance(case.algorithm.model, ComputedModel):
+        score = f" ({format_amount(after.amount)})"
     return (
         f"Il {DECISIVE_MARK} pour vous : {how}, {whose} aurait été : "
         f"{lower_first(after.outcome_label)}{score}. "

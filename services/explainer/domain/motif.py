@@ -8,10 +8,12 @@ figures), then the law (the rule's reference, or the texts the registry gives).
 
 from __future__ import annotations
 
+from services.explainer.domain import computed
 from services.explainer.domain.case import Case
 from services.explainer.domain.essential import score_gap
 from services.explainer.domain.wording import lower_first, upper_first, value_text
 from shared.decision_model import (
+    ComputedModel,
     LinearModel,
     OpaqueModel,
     PointsModel,
@@ -73,6 +75,12 @@ def motif(case: Case) -> str | None:
             assert evaluation.amount is not None
             facts = f"Le calcul donne un montant de {format_amount(evaluation.amount)}."
         return f"{facts} Règles fixées par : {texts}."
+    if isinstance(model, ComputedModel) and evaluation is not None:
+        amount = format_amount(evaluation.amount or 0)
+        return (
+            f"Le calcul fait avec {computed.engine_name(case)} donne un montant de {amount}. "
+            f"Règles fixées par : {texts}."
+        )
     if isinstance(model, OpaqueModel):
         return (
             f"{upper_first(case.human_role)} a décidé avec l'aide d'un algorithme "

@@ -43,6 +43,7 @@ from services.explainer.domain.wording import (
 from shared.decision_model import (
     COMBINATION,
     FAVOURABLE,
+    ComputedModel,
     Counterfactual,
     CriterionDef,
     Evaluation,
@@ -122,7 +123,7 @@ def what_ifs(case: Case) -> WhatIfs:
     everything = counterfactuals(model, case.algorithm.criteria, case.values, include_fixed=True)
     if case.divergent:
         return WhatIfs(found=everything)
-    found = [cf for cf in everything if cf.resulting_outcome != current.outcome]
+    found = [cf for cf in everything if _changes_result(cf, current)]
     single = [cf for cf in found if len(cf.changes) == 1]
     changeable = [c for c in _used(case) if not fixed(c)]
     codes = {c.code for c in changeable}
@@ -140,25 +141,35 @@ def what_ifs(case: Case) -> WhatIfs:
             nothing.append(NONE_AT_ALL)
         elif changeable:
             nothing.append(NONE_CHANGEABLE)
-        if current.outcome != FAVOURABLE and len(changeable) >= 2:
-            sets = [_what_if(case, COMBINATION, cf) for cf in _sets(case, found, codes)]
+        searched = _sets(case, found, codes)
+        if current.outcome != FAVOURABLE and len(changeable) >= 2 and searched is not None:
+            sets = [_what_if(case, COMBINATION, cf) for cf in searched]
             if not sets:
                 nothing.append(NO_SMALL_SET)
     return WhatIfs(tuple(changes), tuple(checks), tuple(sets), tuple(nothing), everything)
 
 
-def _sets(case: Case, found: list[Counterfactual], codes: set[str]) -> list[Counterfactual]:
+def _changes_result(cf: Counterfactual, current: Evaluation) -> bool:
+    """The change gives another outcome, or the same with another amount (a computed model's
+    search finds the nearest change of either)."""
+    after = cf.resulting_evaluation
+    return cf.resulting_outcome != current.outcome or (
+        after.amount is not None and current.amount is not None and after.amount != current.amount
+    )
+
+
+def _sets(case: Case, found: list[Counterfactual], codes: set[str]) -> list[Counterfactual] | None:
     """The smallest sets of changes the person may act on; for rules, all failed conditions
-    met together, which is the one smallest set."""
+    met together, which is the one smallest set; None when the model's search does not look
+    for sets (a computed model), so that nothing is said of them."""
     if isinstance(case.algorithm.model, RulesModel):
         return [
             cf
             for cf in found
             if len(cf.changes) > 1 and all(code in codes for code, _value in cf.changes)
         ]
-    return list(
-        combinations(case.algorithm.model, case.algorithm.criteria, case.values, codes, limit=2)
-    )
+    sets = combinations(case.algorithm.model, case.algorithm.criteria, case.values, codes, limit=2)
+    return None if sets is None else list(sets)
 
 
 def _used(case: Case) -> list[CriterionDef]:
@@ -296,6 +307,9 @@ def _result(case: Case, current: Evaluation, after: Evaluation, *, single: bool)
             else f"vous auriez eu {points(after.score)}"
         )
         return f"{scored} : {outcome}"
+    if isinstance(model, ComputedModel):
+        assert after.amount is not None
+        return f"le montant aurait été de {format_amount(after.amount)} : {outcome}"
     if isinstance(model, LinearModel):
         assert after.score is not None and current.score is not None
         if model.amount is not None:
@@ -328,6 +342,9 @@ def _beyond(case: Case, cf: Counterfactual, code: str, new: Any, base: Mapping[s
     here = _typed(criterion, case.values[code])
     lower = new < here
     model = case.algorithm.model
+    if isinstance(model, ComputedModel):
+        # Its search verified this value and the one a step back, not every value beyond.
+        return EXACTLY
     if isinstance(model, LinearModel):
         return AT_MOST if lower else AT_LEAST  # a score is monotonic in each criterion
     if isinstance(model, RulesModel):

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from shared.decision_model import CriterionDef
+from shared.decision_model import FAVOURABLE, CriterionDef, ThresholdStep
 from shared.french import format_amount, format_date, format_number, format_value
 
 CRPA = "code des relations entre le public et l'administration"
@@ -113,6 +113,22 @@ def points(value: Decimal | int) -> str:
     """`1 point`, `0 point`, `1,5 point`, `20 points`: French puts the plural from 2."""
     word = "point" if abs(Decimal(value)) < 2 else "points"
     return f"{number(value)} {word}"
+
+
+def threshold_gap(step: ThresholdStep) -> str:
+    """Where the score stands against the threshold: `il manquait 15 points` only when
+    reaching the threshold was what the person wanted (a score at least the threshold gives
+    the favourable outcome); otherwise plainly `37 points sous le seuil` or `33,2 points
+    au-dessus`. A score under the threshold of a check's selection is not something the
+    person missed, and must not read as such."""
+    gap = step.value - step.score
+    if gap == 0:
+        return "exactement le seuil"
+    if gap < 0:
+        return f"{points(-gap)} au-dessus"
+    if step.op in (">=", ">") and step.when_met == FAVOURABLE:
+        return f"il manquait {points(gap)}"
+    return f"{points(gap)} sous le seuil"
 
 
 def of(text: str) -> str:

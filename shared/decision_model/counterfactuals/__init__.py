@@ -1,21 +1,14 @@
 """Exact counterfactuals: what change of the person's values would have changed the result."""
 
 from collections.abc import Collection, Mapping, Sequence
-from decimal import localcontext
 from typing import Any
 
 from ..checking import typed_values
 from ..criteria import CriterionDef
-from ..evaluation import EXACT, evaluate_typed
-from ..models import DecisionModel, LinearModel, OpaqueModel, PointsModel, RulesModel
+from ..models import DecisionModel
 from .base import Counterfactual
-from .combinations import COMBINATION, MAX_SIZE
-from .combinations import combinations as _combinations
 from .deciding import Decisive, without
-from .deciding import decisive as _decisive
-from .linear import linear_counterfactuals
-from .points import points_counterfactuals
-from .rules import rules_counterfactuals
+from .sets import COMBINATION, MAX_SIZE
 
 __all__ = [
     "COMBINATION",
@@ -36,24 +29,14 @@ def counterfactuals(
     *,
     include_fixed: bool = False,
 ) -> tuple[Counterfactual, ...]:
-    """Computed from the model; empty for an opaque model.
+    """Computed from the model (each kind's `what_ifs`); empty for an opaque model.
 
     Unchangeable criteria are left out unless include_fixed: a person is never invited to
     change them, but a wrong value of theirs in the file may have cost the result.
     """
-    if isinstance(model, OpaqueModel):
+    if not model.evaluable:
         return ()
-    typed = typed_values(criteria, model, values)
-    by_code = {criterion.code: criterion for criterion in criteria}
-    current = evaluate_typed(model, typed)
-    # Candidate values are computed too, and must be as exact as the evaluation.
-    with localcontext(EXACT):
-        if isinstance(model, RulesModel):
-            return tuple(rules_counterfactuals(model, by_code, typed, current, include_fixed))
-        if isinstance(model, PointsModel):
-            return tuple(points_counterfactuals(model, by_code, typed, current, include_fixed))
-        assert isinstance(model, LinearModel)
-        return tuple(linear_counterfactuals(model, by_code, typed, current, include_fixed))
+    return tuple(model.what_ifs(criteria, typed_values(criteria, model, values), include_fixed))
 
 
 def combinations(
@@ -62,18 +45,14 @@ def combinations(
     values: Mapping[str, Any],
     codes: Collection[str],
     limit: int = 3,
-) -> tuple[Counterfactual, ...]:
+) -> tuple[Counterfactual, ...] | None:
     """The smallest sets (2 or 3) of changes among `codes` that flip a score's outcome when no
-    single change of them does; empty for rules (their one smallest set is the combined
-    counterfactual) and opaque models."""
-    if not isinstance(model, PointsModel | LinearModel):
+    single change of them does. Empty for rules (their one smallest set is the combined
+    counterfactual) and opaque models; None for a kind that does not search for sets."""
+    if not model.evaluable:
         return ()
-    typed = typed_values(criteria, model, values)
-    by_code = {criterion.code: criterion for criterion in criteria}
-    with localcontext(EXACT):
-        return tuple(
-            _combinations(model, by_code, typed, evaluate_typed(model, typed), codes, limit)
-        )
+    found = model.smallest_sets(criteria, typed_values(criteria, model, values), codes, limit)
+    return None if found is None else tuple(found)
 
 
 def decisive(
@@ -83,10 +62,9 @@ def decisive(
     code: str,
     found: Sequence[Counterfactual],
 ) -> Decisive | None:
-    """Whether the criterion decided the outcome (see `deciding.decisive`); `found` are the
+    """Whether the criterion decided the outcome (each kind's `decisive`); `found` are the
     counterfactuals of these values with include_fixed."""
-    if isinstance(model, OpaqueModel):
+    if not model.evaluable:
         return None
-    typed = typed_values(criteria, model, values)
-    with localcontext(EXACT):
-        return _decisive(model, code, typed, evaluate_typed(model, typed), found)
+    decided: Decisive | None = model.decisive(code, typed_values(criteria, model, values), found)
+    return decided

@@ -78,7 +78,7 @@ def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche
         f"Décision du {format_date(decided)} : place en crèche non proposée.",
         "Une question ? Appelez le 01 23 45 67 89",
         "Le rôle de l'algorithme",
-        "La commission d'attribution des places en crèche a décidé, avec l'aide d'un algorithme",
+        "Le maire de Ville-Exemple a décidé, avec l'aide d'un algorithme",
         "Vos informations et leur effet",
         "Quotient familial de la famille",
         NBSP.sub(" ", format_value(quotient)),

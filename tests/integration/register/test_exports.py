@@ -81,8 +81,9 @@ def test_the_catalogue_conforms_to_dcat_ap(system: Embedded, client: Client):
         dcat.previousVersion,
         rdflib.URIRef(f"{algorithm}/2026.1"),
     ) in graph
-    # 3 algorithms and their 5 versions (2 of the crèche, 1, 2 of the control targeting)
-    assert len(set(graph.subjects(rdflib.RDF.type, dcat.Dataset))) == 3 + 5
+    # 4 algorithms and their 6 versions (2 of the crèche, 1, 2 of the control targeting, 1 of
+    # the bourse de collège computed with OpenFisca)
+    assert len(set(graph.subjects(rdflib.RDF.type, dcat.Dataset))) == 4 + 6
     # A catalogue missing a mandatory property does not conform: the check can fail.
     graph.remove((None, rdflib.URIRef("http://purl.org/dc/terms/title"), None))
     assert not pyshacl.validate(graph, shacl_graph=shapes)[0]

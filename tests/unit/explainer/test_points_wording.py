@@ -90,7 +90,7 @@ def test_partial_automation_names_the_deciding_role_and_the_algorithms_proposal(
         0
     ]
     assert text == (
-        "La commission d'attribution des places en crèche a décidé, avec l'aide d'un "
+        "Le maire de Ville-Exemple a décidé, avec l'aide d'un "
         "algorithme. Il compte des points, selon un barème. La décision suit sa proposition."
     )
     # What it proposed is the outcome above; a departure from it has its own section.
@@ -144,8 +144,8 @@ def test_a_divergent_decision_gets_no_what_if_and_says_no_reason_was_given():
     assert section_text(document, "divergence") == [
         "Attention : cette décision ne suit pas le résultat des règles publiées.",
         "Avec vos données, les règles publiées donnent : place en crèche non proposée, avec 50 "
-        "points. La décision prise est : place en crèche proposée. La commission d'attribution "
-        "des places en crèche peut s'écarter du résultat de l'algorithme, mais n'a pas donné "
+        "points. La décision prise est : place en crèche proposée. Le maire de Ville-Exemple "
+        "peut s'écarter du résultat de l'algorithme, mais n'a pas donné "
         "ses raisons. Vous pouvez les demander au service, et signaler cet écart si vous "
         "contestez.",
     ]
@@ -169,14 +169,14 @@ def test_the_reasons_of_a_departure_are_quoted_and_the_score_said_once():
     lines = section_text(document, "divergence")
     assert lines[1] == (
         "Avec vos données, les règles publiées donnent : place en crèche proposée, avec 60 "
-        "points. La décision prise est : place en crèche non proposée. La commission "
-        "d'attribution des places en crèche peut s'écarter du résultat de l'algorithme. Voici "
+        "points. La décision prise est : place en crèche non proposée. Le maire de "
+        "Ville-Exemple peut s'écarter du résultat de l'algorithme. Voici "
         "ses raisons :"
     )
     assert lines[2] == "« Aucune place libre dans la crèche demandée. »"
     assert "et non de" not in " ".join(lines)
     assert document.motif == (
-        "Les règles publiées de l'algorithme donnaient : place en crèche proposée. La "
-        "commission d'attribution des places en crèche a décidé autrement, pour ce motif : "
+        "Les règles publiées de l'algorithme donnaient : place en crèche proposée. Le "
+        "maire de Ville-Exemple a décidé autrement, pour ce motif : "
         "Aucune place libre dans la crèche demandée."
     )

@@ -249,13 +249,19 @@ def check(case: Case) -> None:
         gap = last.value - last.score
         essential = plain(" ".join(section_lines(document, "essential")))
         calculation = plain(" ".join(section_lines(document, "parameters")))
+        # « il manquait » only where reaching the threshold is what the person wanted: a
+        # score under the threshold of a check's selection missed nothing.
+        wanted = last.op in (">=", ">") and last.when_met == "favourable"
         said = plain(
-            f"il manquait {points(gap)}"
-            if gap > 0
+            "exactement le seuil"
+            if gap == 0
             else f"{points(-gap)} au-dessus"
             if gap < 0
-            else "exactement le seuil"
+            else f"il manquait {points(gap)}"
+            if wanted
+            else f"{points(gap)} sous le seuil"
         )
+        assert wanted or "manquait" not in essential + calculation
         assert said in essential and said in calculation
         assert plain(f"{points(last.score)}") in essential
 

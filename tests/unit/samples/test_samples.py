@@ -11,7 +11,13 @@ import pytest
 from shared.contracts.algorithm import load_registration
 from shared.contracts.decision import DecisionRecordedSchema
 from shared.decision_model import check_values, load_algorithm_model, replay
-from shared.samples import SAMPLE_ALGORITHMS, SAMPLE_PRODUCERS, generate_decisions
+from shared.samples import (
+    OPENFISCA_SAMPLE,
+    REGISTERED_SAMPLES,
+    SAMPLE_ALGORITHMS,
+    SAMPLE_PRODUCERS,
+    generate_decisions,
+)
 from shared.samples.cli_io import read_jsonl, write_jsonl
 from tests.support import builders
 
@@ -47,14 +53,21 @@ def test_each_sample_algorithm_registers_unchanged(document: dict[str, Any]) -> 
             assert criterion["changeable"] is False
 
 
-def test_three_administrations_each_with_its_producer() -> None:
-    administrations = {doc["administration"] for doc in SAMPLE_ALGORITHMS}
+def test_four_administrations_each_with_its_producer() -> None:
+    administrations = {doc["administration"] for doc in REGISTERED_SAMPLES}
     assert (
         administrations
         == set(SAMPLE_PRODUCERS.values())
-        == {"ville-exemple", "region-exemple", "caisse-exemple"}
+        == {"ville-exemple", "region-exemple", "caisse-exemple", "college-exemple"}
     )
-    assert {doc["model"]["kind"] for doc in SAMPLE_ALGORITHMS} == {"points", "rules", "linear"}
+    assert {doc["model"]["kind"] for doc in REGISTERED_SAMPLES} == {
+        "points",
+        "rules",
+        "linear",
+        "openfisca",
+    }
+    # The OpenFisca sample's decisions come from its own back office, not from the generator.
+    assert OPENFISCA_SAMPLE not in SAMPLE_ALGORITHMS
 
 
 def test_generated_decisions_are_valid_and_consistent_with_their_model() -> None:

@@ -18,6 +18,7 @@ KINDS = {
     "points": "un barème de points",
     "linear": "un score pondéré",
     "opaque": "un modèle sans règles publiées",
+    "openfisca": "un calcul fait par un modèle OpenFisca",
 }
 OPS = {
     "<": "moins de",

@@ -16,10 +16,12 @@ from shared.contracts.fields import ADMINISTRATION_PATTERN
 SCHEMA_VERSION = "1.0.0"
 FILE = "inventaire.csv"
 SCHEMA_FILE = "inventaire.schema.json"
+# OpenFisca is rules as code: the law's own formulas and dated parameters.
 KINDS = {
     "rules": "règles",
     "points": "règles",
     "linear": "règles",
+    "openfisca": "règles",
     "opaque": "apprentissage automatique ou modèle non publié",
 }
 

@@ -16,6 +16,8 @@ MODEL_KINDS = {
     "points": "Système de règles : un barème de points et un seuil",
     "linear": "Système de règles : un score pondéré et un seuil",
     "opaque": "Modèle sans règles exécutables publiées (par exemple un modèle appris)",
+    "openfisca": "Législation exécutable : le calcul est fait par un modèle OpenFisca "
+    "public, avec ses paramètres datés",
 }
 
 

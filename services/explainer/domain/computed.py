@@ -1,0 +1,131 @@
+"""The wording of a decision computed by its own engine (OpenFisca): the parameters of the
+legislation applied to the person, with their values at the decision's period and their texts,
+then the computation as a short path from the person's data to the amount.
+
+Everything comes from the real computation (`Evaluation.steps` of a `ComputedModel`: the
+parameters another value of which would have changed the person's result, then the variables
+computed for the household), never from the registry's description of it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from services.explainer.domain.case import Case
+from services.explainer.domain.document import LIST, STEPS, Block, paragraphs
+from services.explainer.domain.wording import lower_first, number, sentence, upper_first
+from shared.decision_model import Evaluation
+from shared.decision_model.openfisca.steps import ParameterStep, VariableStep
+from shared.french import format_amount, format_date
+
+TAKEN_INTO_ACCOUNT = "pris en compte"
+
+
+def engine_name(case: Case) -> str:
+    """`OpenFisca-France 176.1.8`: the package and the exact version the decision was computed
+    with, as registered."""
+    model: Any = case.algorithm.model
+    name = "OpenFisca-France" if model.package == "openfisca-france" else model.package
+    return f"{name} {model.package_version}"
+
+
+def model_sentence(case: Case) -> str:
+    return f"Il calcule le montant avec le programme public {engine_name(case)}."
+
+
+def effects(case: Case) -> dict[str, str]:
+    """Each datum the computation read: its effect is the whole computation, told below."""
+    return dict.fromkeys(case.algorithm.model.criteria_used(), TAKEN_INTO_ACCOUNT)
+
+
+def value_in(unit: str | None, value: Any) -> str:
+    """A parameter's or variable's value in its unit: `474,37 €`, `25,6 %`, `1 915,3`."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    amount = Decimal(str(value))
+    if unit == "currency":
+        return format_amount(amount.quantize(Decimal("0.01")))
+    if unit == "percent":
+        return f"{number((amount * 100).quantize(Decimal('0.001')))}\u00a0%"
+    return number(
+        amount.quantize(Decimal("0.001")) if amount != amount.to_integral_value() else amount
+    )
+
+
+def parameter_item(step: ParameterStep, period_start: str) -> str:
+    """`Smic horaire brut : 11,65 € (au 1er juillet 2024).`: the value in force on the date the
+    formula reads it, said when it is not the decision's period (texts and dates of effect are
+    in `calculation_details`)."""
+    text = f"{step.label} : {value_in(step.unit, step.value)}"
+    if step.instant != period_start:
+        text += f" (au {format_date(date.fromisoformat(step.instant))})"
+    return f"{text}."
+
+
+def parameter_text(step: ParameterStep) -> str:
+    """The closed section's line: the value, the date it applies from, and each text cited with
+    its address (Légifrance where the package gives it)."""
+    text = f"{step.label} : {value_in(step.unit, step.value)}"
+    if step.since:
+        text += f", en vigueur depuis le {format_date(date.fromisoformat(step.since))}"
+    texts = " ; ".join(
+        f"{reference.title} ({reference.href})" if reference.href else reference.title
+        for reference in step.references
+    )
+    return f"{text}. Texte : {texts}." if texts else f"{text}."
+
+
+def path_item(step: VariableStep) -> str:
+    """`Échelon de la bourse : 1, d'après le revenu fiscal de référence du foyer et l'âge…`."""
+    text = f"{step.label} : {value_in(step.unit, step.value)}"
+    if step.inputs:
+        text += f", d'après : {', '.join(lower_first(i) for i in step.inputs)}"
+    return sentence(text)
+
+
+def _period_start(case: Case) -> str:
+    period: str = getattr(case.algorithm.model, "period", "")
+    return (
+        period if len(period) == 10 else f"{period}-01" if len(period) == 7 else f"{period}-01-01"
+    )
+
+
+def calculation_blocks(case: Case, evaluation: Evaluation) -> list[Block]:
+    """« Le calcul »: the parameters of the legislation applied to the person."""
+    start = _period_start(case)
+    parameters = [s for s in evaluation.steps if isinstance(s, ParameterStep)]
+    blocks = paragraphs(
+        f"Ces valeurs fixées par les textes ont compté pour vous, au "
+        f"{format_date(date.fromisoformat(start))} :"
+    )
+    blocks.append(Block(LIST, items=tuple(parameter_item(step, start) for step in parameters)))
+    return blocks
+
+
+def operation_blocks(evaluation: Evaluation) -> list[Block]:
+    """The operations (R311-3-1-2 4°) as the computation made them for the person: each value
+    computed for the household, from what."""
+    path = [s for s in evaluation.steps if isinstance(s, VariableStep)]
+    return [Block(STEPS, items=tuple(path_item(step) for step in path))]
+
+
+def calculation_details(evaluation: Evaluation) -> list[Block]:
+    """The closed section's part: the texts of each value applied, with their addresses."""
+    items = [parameter_text(s) for s in evaluation.steps if isinstance(s, ParameterStep)]
+    if not items:
+        return []
+    return [
+        *paragraphs("Les valeurs appliquées et leurs textes :"),
+        Block(LIST, items=tuple(items)),
+    ]
+
+
+def reason(case: Case, evaluation: Evaluation, gap: str | None) -> str:
+    """« L'essentiel »'s reason: the amount computed; for a refusal, whose amount the outcome
+    sentence just said, the nearest change that would have given the aid, with the gap (`gap`:
+    that what-if's sentence)."""
+    if gap:
+        return upper_first(gap)
+    return f"Le calcul donne {format_amount(evaluation.amount or Decimal(0))}."

@@ -180,12 +180,7 @@ def _total(evaluation: Evaluation, name: str) -> str:
     the result."""
     step = evaluation.steps[-1]
     assert isinstance(step, ThresholdStep)
-    said = threshold_gap(step)
-    if said.startswith("il manquait"):
-        said += " pour atteindre le seuil"
-    elif said.endswith("au-dessus"):
-        said += " du seuil"
-    return f"{name} : {points(step.score)}, {said}."
+    return f"{name} : {points(step.score)}, {threshold_gap(step, naming_threshold=True)}."
 
 
 def _linear(model: LinearModel, evaluation: Evaluation) -> list[Block]:

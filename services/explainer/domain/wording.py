@@ -115,19 +115,22 @@ def points(value: Decimal | int) -> str:
     return f"{number(value)} {word}"
 
 
-def threshold_gap(step: ThresholdStep) -> str:
+def threshold_gap(step: ThresholdStep, *, naming_threshold: bool = False) -> str:
     """Where the score stands against the threshold: `il manquait 15 points` only when
     reaching the threshold was what the person wanted (a score at least the threshold gives
     the favourable outcome); otherwise plainly `37 points sous le seuil` or `33,2 points
     au-dessus`. A score under the threshold of a check's selection is not something the
-    person missed, and must not read as such."""
+    person missed, and must not read as such. `naming_threshold`: for a sentence that has not
+    named the threshold yet (`… pour atteindre le seuil`, `… au-dessus du seuil`)."""
     gap = step.value - step.score
     if gap == 0:
         return "exactement le seuil"
     if gap < 0:
-        return f"{points(-gap)} au-dessus"
+        return f"{points(-gap)} au-dessus" + (" du seuil" if naming_threshold else "")
     if step.op in (">=", ">") and step.when_met == FAVOURABLE:
-        return f"il manquait {points(gap)}"
+        return f"il manquait {points(gap)}" + (
+            " pour atteindre le seuil" if naming_threshold else ""
+        )
     return f"{points(gap)} sous le seuil"
 
 

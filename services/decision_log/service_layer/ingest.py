@@ -100,13 +100,12 @@ def ingest_batch(
     deadlock. The repositories stage the writes, which the commit sends together.
     """
     parsed = [item.parse() for item in batch]
-    keys = list(_lookups(body for body in parsed if not isinstance(body, v.Rejection)))
+    bodies = [body for body in parsed if not isinstance(body, v.Rejection)]
+    keys = list(_lookups(bodies))
     uow.decisions.prefetch(keys)
     uow.chain.lock(administration for administration, _ in keys)
     # Models that compute many cases at once (OpenFisca) replay the batch's decisions together.
-    replayed = replay_batch(
-        (body for body in parsed if not isinstance(body, v.Rejection)), uow.algorithms.get
-    )
+    replayed = replay_batch(bodies, uow.algorithms.get)
     return [
         _ingest_one(uow, item, body, context, replayed)
         for item, body in zip(batch, parsed, strict=True)

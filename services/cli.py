@@ -281,8 +281,21 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_explanations(args: argparse.Namespace) -> int:
-    """New versions of explanations, after a new default wording or a custom template."""
+    """New versions of explanations, after a new default wording or a custom template; or
+    the documents not built yet, built now (before a downgrade, or to store them all)."""
+    from services.explainer.service_layer.generation import materialize_all
     from services.explainer.service_layer.regenerate import regenerate
+
+    if args.action == "materialize":
+        explainer = _container("explainer")
+        try:
+            built = materialize_all(explainer.uow, explainer.context)
+        finally:
+            explainer.engine.dispose()
+        print(f"{built} documents built and stored")
+        return 0
+    if not args.reason:
+        raise SystemExit("regenerate needs --reason")
 
     key = None
     if args.algorithm:
@@ -547,13 +560,14 @@ def build_parser() -> argparse.ArgumentParser:
     purge.set_defaults(func=cmd_purge)
 
     explanations = sub.add_parser(
-        "explanations", help="regenerate explanations (earlier versions stay readable)"
+        "explanations",
+        help="regenerate explanations (earlier versions stay readable), or build every "
+        "document not built yet (materialize)",
     )
-    explanations.add_argument("action", choices=["regenerate"])
+    explanations.add_argument("action", choices=["regenerate", "materialize"])
     explanations.add_argument(
         "--reason",
-        required=True,
-        help="why, in French: the person reads it in the list of versions",
+        help="regenerate: why, in French: the person reads it in the list of versions",
     )
     explanations.add_argument(
         "--algorithm",

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 # JSONB where it exists (indexable, compact), plain JSON text on SQLite.
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+# A JSON column whose Python None is SQL NULL (`IS NULL` finds it), not the JSON value null.
+NullableJson = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
@@ -88,7 +90,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 
     COPY costs about half an executemany of the same rows (measured by `make bench`): no
     statement per row to bind and run. JSON columns get what the JSON type would store (None
-    is JSON null, as with insert()).
+    is JSON null, as with insert(), or SQL NULL in a column typed `NullableJson`).
     """
     if not rows:
         return
@@ -96,7 +98,12 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         session.execute(insert(table), list(rows))
         return
     columns = list(rows[0])
-    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    json_columns = {
+        c.name
+        for c in table.columns
+        if isinstance(c.type, JSON) and not getattr(c.type, "none_as_null", False)
+    }
+    null_json = {c.name for c in table.columns if isinstance(c.type, JSON)} - json_columns
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
@@ -106,7 +113,14 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([Jsonb(row[c]) if c in json_columns else row[c] for c in columns])
+                copy.write_row(
+                    [
+                        Jsonb(row[c])
+                        if c in json_columns or (c in null_json and row[c] is not None)
+                        else row[c]
+                        for c in columns
+                    ]
+                )
     except psycopg.Error as error:
         # Raised as SQLAlchemy raises a statement's error, so that callers (is_transient, the
         # consumer's hold-while-the-database-is-down) see a lost connection for what it is.

@@ -206,6 +206,18 @@ class AlgorithmRepository:
         values = {"revision": revision, "document": document, "received_at": now}
         existing = self.get(key)
         self._seen.pop(key, None)
+        kept = t.algorithm_revisions
+        if self.at_revision(key, revision) is None:
+            self._session.execute(
+                insert(kept).values(
+                    administration=key[0],
+                    algorithm_id=key[1],
+                    version=key[2],
+                    revision=revision,
+                    document=document,
+                    received_at=now,
+                )
+            )
         if existing is None:
             self._session.execute(
                 insert(t.algorithm_versions).values(
@@ -218,6 +230,77 @@ class AlgorithmRepository:
                 .where(t.algorithm_versions.c.id == existing.id)
                 .values(**values)
             )
+
+    def at_revision(self, key: AlgorithmKey, revision: int) -> dict[str, Any] | None:
+        """The registry entry as it was at this revision (the latest one answers from the
+        version's row, which get() may already hold)."""
+        current = self._seen.get(key)
+        if current is not None and current.revision == revision:
+            return dict(current.document)
+        kept = t.algorithm_revisions
+        document = self._session.execute(
+            select(kept.c.document).where(
+                kept.c.administration == key[0],
+                kept.c.algorithm_id == key[1],
+                kept.c.version == key[2],
+                kept.c.revision == revision,
+            )
+        ).scalar_one_or_none()
+        return None if document is None else dict(document)
+
+
+class WordingRepository:
+    """The readability of each wording (algorithm version, revision, template label), measured
+    once on the first document written with it; remembered for the transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._seen: dict[tuple[str, str, str, int, str], float | None] = {}
+
+    def score(self, key: AlgorithmKey, revision: int, template: str) -> float | None:
+        wanted = (*key, revision, template)
+        if wanted not in self._seen:
+            w = t.wording_readability
+            self._seen[wanted] = self._session.execute(
+                select(w.c.score).where(
+                    w.c.administration == key[0],
+                    w.c.algorithm_id == key[1],
+                    w.c.version == key[2],
+                    w.c.revision == revision,
+                    w.c.template == template,
+                )
+            ).scalar_one_or_none()
+        return self._seen[wanted]
+
+    def record(
+        self, key: AlgorithmKey, revision: int, template: str, score: float, reference: str
+    ) -> float:
+        """Keep this score unless another transaction kept one first; return the kept one.
+
+        On PostgreSQL a concurrent insert of the same wording waits for the other transaction
+        and then does nothing: every event of a wording announces the same score."""
+        w = t.wording_readability
+        values = {
+            "administration": key[0],
+            "algorithm_id": key[1],
+            "version": key[2],
+            "revision": revision,
+            "template": template,
+            "score": score,
+            "measured_on": reference,
+        }
+        if is_postgresql(self._session):
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            self._session.execute(pg_insert(w).values(**values).on_conflict_do_nothing())
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            self._session.execute(sqlite_insert(w).values(**values).on_conflict_do_nothing())
+        self._seen.pop((*key, revision, template), None)
+        kept = self.score(key, revision, template)
+        assert kept is not None
+        return kept
 
 
 def _key_of(row: Any) -> AlgorithmKey:
@@ -296,6 +379,9 @@ class DecisionRepository:
                 t.decisions.c.decision_id == decision_id,
             )
         ).one_or_none()
+
+    def by_pk(self, pk: int) -> Row[Any]:
+        return self._session.execute(select(t.decisions).where(t.decisions.c.id == pk)).one()
 
     def by_reference(self, reference: str) -> Row[Any] | None:
         return self._session.execute(
@@ -454,8 +540,32 @@ class ExplanationRepository:
         query = select(*columns).where(e.c.decision_pk == decision_pk).order_by(e.c.version)
         return list(self._session.execute(query).all())
 
+    def store_document(self, pk: int, document: dict[str, Any], readability: float) -> bool:
+        """Store the document of a version generated without it, once: a version's document is
+        never replaced (a concurrent first reading stored the same bytes)."""
+        e = t.explanations
+        done = self._session.execute(
+            update(e)
+            .where(e.c.id == pk, e.c.document.is_(None))
+            .values(document=document, readability=readability)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    def unbuilt(self, after_pk: int = 0, limit: int = 500) -> list[Row[Any]]:
+        """Versions whose document is not built yet, by id."""
+        e = t.explanations
+        return list(
+            self._session.execute(
+                select(e)
+                .where(e.c.document.is_(None), e.c.id > after_pk)
+                .order_by(e.c.id)
+                .limit(limit)
+            ).all()
+        )
+
     def add(self, **values: Any) -> int:
-        """Insert a new version; there is no update: a generated explanation is frozen."""
+        """Insert a new version; there is no update (but store_document's, once): a generated
+        explanation is frozen."""
         if self._staged.active:
             row = self._staged.add(values)
             self._latest[values["decision_pk"]] = SimpleNamespace(

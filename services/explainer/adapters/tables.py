@@ -19,7 +19,7 @@ from sqlalchemy import (
 
 from shared.audit import define_audit_tables
 from shared.auth.revocations import define_session_table
-from shared.db import JsonType
+from shared.db import JsonType, NullableJson
 from shared.messaging.tables import BigId, define_messaging_tables
 from shared.ratelimit import define_rate_table
 
@@ -77,6 +77,35 @@ decisions = Table(
     Index("ix_decisions_supersedes", "administration", "supersedes"),
 )
 
+# Every revision of every version, as announced: an explanation built at its first reading
+# uses the revision it was generated with, even after an amendment.
+algorithm_revisions = Table(
+    "algorithm_revisions",
+    metadata,
+    Column("administration", String(64), primary_key=True),
+    Column("algorithm_id", String(128), primary_key=True),
+    Column("version", String(128), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("document", JsonType, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+# The readability of a wording (an algorithm version's revision with the default wording or
+# a custom template), measured on the first document written with it: what
+# explanation.generated announces (targets.md: « a French readability score reported for every
+# template »). Each document's own score is stored with it once built.
+wording_readability = Table(
+    "wording_readability",
+    metadata,
+    Column("administration", String(64), primary_key=True),
+    Column("algorithm_id", String(128), primary_key=True),
+    Column("version", String(128), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("template", String(64), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("measured_on", String(16), nullable=False),  # the reference of that first document
+)
+
 # Explanations are frozen: a new version is a new row with its reason, never an update.
 explanations = Table(
     "explanations",
@@ -91,9 +120,14 @@ explanations = Table(
     # The explanation of the decision this one supersedes, when there is one.
     Column("previous_explanation_id", BigId, ForeignKey("explanations.id")),
     # The text, for the PDF and the API, is derived from the document: not stored twice.
-    Column("document", JsonType, nullable=False),
+    # NULL until the first reading for the default wording: the document is then built from
+    # the row's frozen inputs (the decision, `algorithm_revision`, `template`, the day of
+    # `generated_at`) and stored, byte-identical to what building it at once gives
+    # (services/explainer/service_layer/generation.py `materialize`). Its readability comes
+    # with it; the event announced the wording's (`wording_readability`).
+    Column("document", NullableJson),
     Column("mention", Text, nullable=False),
-    Column("readability", Float, nullable=False),
+    Column("readability", Float),
     Column("generated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("decision_pk", "version"),
 )

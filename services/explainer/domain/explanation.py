@@ -165,14 +165,21 @@ def build_document(case: Case, today: date | None = None) -> ExplanationDocument
             tuple(_legal_bases(case)),
         ),
     ]
+    mention, motif_ = notice(case)
     return ExplanationDocument(
         "Explication de votre décision",
         outcome_sentence(case),
         tuple(_facts(case)),
-        mention_explicite(case),
+        mention,
         tuple(sections),
-        motif=motif(case),
+        motif=motif_,
     )
+
+
+def notice(case: Case) -> tuple[str, str | None]:
+    """What the back office prints on the notice, as `build_document` writes it: the mention
+    explicite and the motif (None for a favourable decision). Cheap: no what-if, no section."""
+    return mention_explicite(case), motif(case)
 
 
 def dated_sections(case: Case, today: date, found: WhatIfs | None = None) -> dict[str, Section]:

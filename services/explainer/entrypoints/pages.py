@@ -142,7 +142,7 @@ def _view(reference: str) -> Reading | BaseResponse:
     app = service()
     today = app.context.now().astimezone(PARIS).date()
     with app.uow() as uow:
-        view = read_explanation(uow, reference, principal, version)
+        view = read_explanation(uow, reference, principal, app.context, version)
         document = None if view is None else document_at(uow, view, app.context, today)
         label = None if view is None else contest_label(uow, view)
         uow.commit()  # the audit trail's entry

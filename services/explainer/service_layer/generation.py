@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Row
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Row
 from services.explainer.adapters.repository import EXPLAINED
 from services.explainer.domain.case import Algorithm, Case
 from services.explainer.domain.document import ExplanationDocument
-from services.explainer.domain.explanation import DEFAULT_TEMPLATE, build_document
+from services.explainer.domain.explanation import DEFAULT_TEMPLATE, build_document, notice
 from services.explainer.domain.readability import FORMULA, kandel_moles
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, apply
@@ -83,13 +84,39 @@ def explain(
     """Store a new version of the decision's explanation and announce it; return its id.
 
     `first` says the decision was just recorded: no version to look for, status already set.
+
+    The announcement carries what the back office prints (mention, motif, URL): they are
+    written at once. With the default wording, the person's full document is written at its
+    first reading (`materialize`), from the inputs frozen here: the decision, the algorithm
+    revision, the wording and the day (most people never open the page; building it costs
+    most of an explanation's CPU). The first document of each wording is built at once, to
+    measure the wording's readability that every announcement of it carries. A custom
+    template's document is built at once too: whether it renders for this case decides the
+    wording the announcement names.
     """
     previous = uow.decisions.find(row.administration, row.supersedes) if row.supersedes else None
     case = case_of(row, algorithm, context, previous.reference if previous else None)
-    document, template = compose(
-        case, current_template(uow, algorithm.key), context.now().astimezone(PARIS).date()
+    generated_at = context.now()
+    template = current_template(uow, algorithm.key)
+    wording_score = (
+        uow.wordings.score(algorithm.key, algorithm.revision, DEFAULT_TEMPLATE)
+        if template is None
+        else None
     )
-    score = kandel_moles(document.plain_text())
+    document: ExplanationDocument | None = None
+    score: float | None = None
+    if wording_score is not None:
+        wording = DEFAULT_TEMPLATE
+        mention, motif = notice(case)
+    else:
+        document, wording = compose(case, template, _day_of(generated_at))
+        score = kandel_moles(document.plain_text())
+        mention, motif = document.mention, document.motif
+        wording_score = uow.wordings.score(algorithm.key, algorithm.revision, wording)
+        if wording_score is None:
+            wording_score = uow.wordings.record(
+                algorithm.key, algorithm.revision, wording, score, row.reference
+            )
     latest = None if first else uow.explanations.latest(row.id)
     version = 1 if latest is None else int(latest.version) + 1
     previous_explanation = uow.explanations.latest(previous.id) if previous else None
@@ -98,13 +125,13 @@ def explain(
         reference=row.reference,
         version=version,
         reason=reason,
-        template=template,
+        template=wording,
         algorithm_revision=algorithm.revision,
         previous_explanation_id=previous_explanation.id if previous_explanation else None,
-        document=document.to_json(),
-        mention=document.mention,
+        document=None if document is None else document.to_json(),
+        mention=mention,
         readability=score,
-        generated_at=context.now(),
+        generated_at=generated_at,
     )
     if row.status != EXPLAINED:
         uow.decisions.set_status(row.id, EXPLAINED)
@@ -116,11 +143,11 @@ def explain(
             explanation_id=explanation_id,
             version=version,
             reason=reason,
-            mention_explicite=document.mention,
-            motif=document.motif,
+            mention_explicite=mention,
+            motif=motif,
             public_url=case.page_url,
-            readability=Readability(FORMULA, score),
-            template=template,
+            readability=Readability(FORMULA, wording_score),
+            template=wording,
             algorithm={
                 "id": algorithm.document["id"],
                 "version": algorithm.document["version"],
@@ -141,8 +168,58 @@ def explain(
         extra={
             "reference": row.reference,
             "version": version,
-            "template": template,
-            "readability": score,
+            "template": wording,
+            "readability": wording_score,
         },
     )
     return explanation_id
+
+
+def _day_of(moment: datetime) -> date:
+    """The day in Paris of a stored moment (SQLite gives back naive UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(PARIS).date()
+
+
+def materialize(
+    uow: ExplainerUnitOfWork, decision: Row[Any], explanation: Row[Any], context: ExplainerContext
+) -> bool:
+    """Build and store the document of a version generated without it, from its frozen inputs;
+    the same bytes `explain` would have stored. Return whether this call stored it."""
+    if explanation.document is not None:
+        return False
+    key = (decision.administration, decision.algorithm_id, decision.algorithm_version)
+    entry = uow.algorithms.at_revision(key, int(explanation.algorithm_revision))
+    if entry is None:  # cannot happen: every revision is kept before it is used
+        raise LookupError(f"revision {explanation.algorithm_revision} of {key} is not kept")
+    algorithm = context.algorithms.get(entry, int(explanation.algorithm_revision))
+    previous = (
+        uow.decisions.find(decision.administration, decision.supersedes)
+        if decision.supersedes
+        else None
+    )
+    case = case_of(decision, algorithm, context, previous.reference if previous else None)
+    # Only the default wording is left to the first reading (see explain).
+    document, wording = compose(case, None, _day_of(explanation.generated_at))
+    assert wording == explanation.template == DEFAULT_TEMPLATE
+    return uow.explanations.store_document(
+        int(explanation.id), document.to_json(), kandel_moles(document.plain_text())
+    )
+
+
+def materialize_all(
+    uow_factory: Callable[[], ExplainerUnitOfWork], context: ExplainerContext
+) -> int:
+    """Build every document not built yet, a batch per transaction; return how many."""
+    done, after = 0, 0
+    while True:
+        with uow_factory() as uow:
+            rows = uow.explanations.unbuilt(after)
+            if not rows:
+                return done
+            for row in rows:
+                decision = uow.decisions.by_pk(int(row.decision_pk))
+                done += materialize(uow, decision, row, context)
+            uow.commit()
+            after = rows[-1].id

@@ -16,7 +16,7 @@ from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, rewrite_sections
 from services.explainer.service_layer.access import may_read
 from services.explainer.service_layer.context import ExplainerContext
-from services.explainer.service_layer.generation import case_of
+from services.explainer.service_layer.generation import case_of, materialize
 from services.explainer.service_layer.requests import CommunicationRequest, recorded_request
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared import audit
@@ -104,7 +104,11 @@ def _template_of(
 
 
 def read_explanation(
-    uow: ExplainerUnitOfWork, reference: str, principal: Principal, version: int | None = None
+    uow: ExplainerUnitOfWork,
+    reference: str,
+    principal: Principal,
+    context: ExplainerContext,
+    version: int | None = None,
 ) -> ExplanationView | None:
     """The view, or None alike when the reference is unknown and when it is not theirs."""
     decision = uow.decisions.by_reference(normalize_reference(reference))
@@ -132,6 +136,9 @@ def read_explanation(
     )
     if version is not None and explanation is None:
         return None
+    if explanation is not None and materialize(uow, decision, explanation, context):
+        # Its first reading: the document was just built from its frozen inputs.
+        explanation = uow.explanations.version(decision.id, int(explanation.version))
     replaces = (
         uow.decisions.find(decision.administration, decision.supersedes)
         if decision.supersedes

@@ -10,6 +10,7 @@ from services.explainer.adapters.repository import (
     ExplanationRepository,
     RequestRepository,
     TemplateRepository,
+    WordingRepository,
     draw_ids,
 )
 from shared.db import UnitOfWork, is_postgresql
@@ -21,6 +22,7 @@ class ExplainerUnitOfWork(UnitOfWork):
     explanations: ExplanationRepository
     templates: TemplateRepository
     requests: RequestRepository
+    wordings: WordingRepository
 
     def __enter__(self) -> Self:
         super().__enter__()
@@ -29,6 +31,7 @@ class ExplainerUnitOfWork(UnitOfWork):
         self.explanations = ExplanationRepository(self.session)
         self.templates = TemplateRepository(self.session)
         self.requests = RequestRepository(self.session)
+        self.wordings = WordingRepository(self.session)
         self._staging = False
         return self
 

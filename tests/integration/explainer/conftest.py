@@ -17,6 +17,7 @@ from services.explainer.adapters import tables as t
 from services.explainer.bootstrap import Explainer, bootstrap
 from services.explainer.entrypoints.consumer import build_worker
 from services.explainer.entrypoints.web import create_app
+from services.explainer.service_layer.generation import materialize
 from shared.auth.tokens import hash_access_code, new_access_code, new_reference
 from shared.config import Settings
 from shared.contracts.events import Event
@@ -144,6 +145,22 @@ class Harness:
             return int(connection.scalar(query) or 0)
 
     def explanations(self, reference: str) -> list[Any]:
+        """Every version, each document built as a first reading builds it."""
+        self.materialize(reference)
+        return self.stored(reference)
+
+    def materialize(self, reference: str) -> None:
+        with self.service.uow() as uow:
+            decision = uow.decisions.by_reference(reference)
+            rows = uow.session.execute(
+                select(t.explanations).where(t.explanations.c.reference == reference)
+            )
+            for row in list(rows):
+                materialize(uow, decision, row, self.service.context)
+            uow.commit()
+
+    def stored(self, reference: str) -> list[Any]:
+        """Every version as stored (documents not read yet are None)."""
         with self.service.engine.connect() as connection:
             return list(
                 connection.execute(

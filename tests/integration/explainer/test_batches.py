@@ -301,7 +301,16 @@ def test_a_decision_that_cannot_be_explained_fails_alone(make_service, monkeypat
             raise ValueError("cannot explain")
         return compose(case, template, today)
 
+    notice = generation.notice
+
+    def failing_notice(case: Any) -> Any:
+        if case.reference == poisoned:
+            raise ValueError("cannot explain")
+        return notice(case)
+
+    # The notice's text is written at once; the whole document only for a wording's first.
     monkeypatch.setattr(generation, "compose", failing)
+    monkeypatch.setattr(generation, "notice", failing_notice)
     batched.publish(*batch_2)
     stored = snapshot(batched.service)
     assert poisoned not in stored["decisions"]

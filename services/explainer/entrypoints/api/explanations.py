@@ -115,7 +115,7 @@ class Explanation(MethodView):
         app = service()
         today = app.context.now().astimezone(PARIS).date()
         with app.uow() as uow:
-            view = read_explanation(uow, reference, principal, query.get("version"))
+            view = read_explanation(uow, reference, principal, app.context, query.get("version"))
             document = None if view is None else document_at(uow, view, app.context, today)
             uow.commit()  # the audit trail's entry
         if view is None:
@@ -142,7 +142,7 @@ def record_request(reference: str, principal: Principal) -> dict[str, Any]:
     app = service()
     for _attempt in range(2):  # a concurrent identical request wins the race: read it back
         with app.uow() as uow:
-            view = read_explanation(uow, reference, principal)
+            view = read_explanation(uow, reference, principal, app.context)
             if view is None:
                 raise ApiError(404, NOT_FOUND)
             try:

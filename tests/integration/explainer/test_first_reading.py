@@ -1,0 +1,106 @@
+"""The notice's text is written at once; the person's document at its first reading, from the
+inputs frozen when the explanation was generated, byte-identical to building it at once."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+
+from flask.testing import FlaskClient
+
+from services.explainer.domain.case import Algorithm
+from services.explainer.domain.explanation import build_document
+from services.explainer.domain.readability import kandel_moles
+from services.explainer.service_layer.generation import case_of
+from shared.french import PARIS
+from shared.messaging import topology
+from tests.integration.explainer.conftest import (
+    Harness,
+    Logged,
+    decision_of,
+    open_decision,
+    registered,
+    sample,
+)
+
+
+def built_at_once(harness: Harness, reference: str, algorithm_document: dict, revision: int):
+    """The document `explain` stores when it builds it at once, computed here on its own."""
+    [row] = harness.stored(reference)[:1]
+    with harness.service.uow() as uow:
+        decision = uow.decisions.by_reference(reference)
+    algorithm = Algorithm.from_document(algorithm_document, revision)
+    case = case_of(decision, algorithm, harness.service.context, None)
+    day = row.generated_at.replace(tzinfo=row.generated_at.tzinfo or UTC).astimezone(PARIS).date()
+    return build_document(case, day)
+
+
+def test_only_the_first_document_of_a_wording_is_built_before_it_is_read(harness: Harness):
+    document = sample("creche-attribution")
+    decisions = [Logged(decision_of("creche-attribution", seed=s)) for s in (3, 4, 5, 6)]
+    harness.publish(registered(document), *(d.event() for d in decisions))
+    rows = [harness.stored(d.reference)[0] for d in decisions]
+    assert [r.document is not None for r in rows] == [True, False, False, False]
+    assert [r.readability is not None for r in rows] == [True, False, False, False]
+    announced = harness.events(topology.EXPLANATION_GENERATED)
+    # Every announcement of the wording carries the readability measured on its first document.
+    assert {a["readability"]["score"] for a in announced} == {rows[0].readability}
+    for logged, event in zip(decisions, announced, strict=True):
+        expected = built_at_once(harness, logged.reference, document, 1)
+        assert event["mention_explicite"] == expected.mention
+        assert event["motif"] == expected.motif
+
+
+def test_the_first_reading_stores_what_building_it_at_once_would_have(
+    harness: Harness, client: FlaskClient
+):
+    document = sample("creche-attribution")
+    decisions = [
+        Logged(decision_of("creche-attribution", seed=s, favourable=s % 2 == 0))
+        for s in range(3, 11)
+    ]
+    harness.publish(registered(document), *(d.event() for d in decisions))
+    for logged in decisions:
+        built = built_at_once(harness, logged.reference, document, 1)
+        expected = built.to_json()
+        open_decision(client, logged.reference, logged.access_code)
+        page = client.get(f"/d/{logged.reference}")
+        assert page.status_code == 200
+        [row] = harness.stored(logged.reference)
+        assert json.dumps(row.document, ensure_ascii=False) == json.dumps(
+            expected, ensure_ascii=False
+        )
+        assert row.readability == kandel_moles(built.plain_text())
+
+
+def test_a_document_read_after_an_amendment_is_built_with_the_revision_it_was_generated_with(
+    harness: Harness,
+):
+    document = sample("creche-attribution")
+    first, logged = (Logged(decision_of("creche-attribution", seed=s)) for s in (3, 4))
+    harness.publish(registered(document), first.event(), logged.event())
+    assert harness.stored(logged.reference)[0].document is None
+    amended = {**document, "purpose": "Une finalité corrigée après coup."}
+    harness.publish(registered(amended, revision=2))
+    old, new = harness.explanations(logged.reference)
+    assert old.algorithm_revision == 1 and new.algorithm_revision == 2
+    assert old.document == built_at_once(harness, logged.reference, document, 1).to_json()
+    assert "finalité corrigée après coup" not in old.mention
+    assert "finalité corrigée après coup" in new.mention
+
+
+def test_a_document_is_built_once_even_when_read_twice(harness: Harness):
+    document = sample("creche-attribution")
+    first, logged = (Logged(decision_of("creche-attribution", seed=s)) for s in (3, 4))
+    harness.publish(registered(document), first.event(), logged.event())
+    [row] = harness.stored(logged.reference)
+    with harness.service.uow() as uow:
+        from services.explainer.service_layer.generation import materialize
+
+        decision = uow.decisions.by_reference(logged.reference)
+        assert materialize(uow, decision, row, harness.service.context) is True
+        # A concurrent first reading that still saw no document stores nothing more.
+        assert materialize(uow, decision, row, harness.service.context) is False
+        uow.commit()
+    [after] = harness.stored(logged.reference)
+    assert after.document is not None

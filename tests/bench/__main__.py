@@ -56,6 +56,11 @@ class Scale:
     # Decisions of the OpenFisca phase (its back office computes them first).
     openfisca: int = 500
     usagers: int = 20
+    # People who each open their explanation once, during the HTTP phase (first readings).
+    first_readers: int = 2000
+    # The steady rates tried, in turn, for the highest one where p99 stays within a second.
+    rate_steps: tuple[int, ...] = (500, 750, 1000, 1250, 1500, 2000)
+    rate_step_seconds: float = 10
     chunk: int = 1000
     timeout: float = 900
 
@@ -75,10 +80,13 @@ SCALES = {
         chunk=50,
         http_warmup_seconds=1,
         usagers=4,
+        first_readers=20,
         timeout=120,
         tlog_leaves=3_000,
         tlog_probes=50,
         openfisca=60,
+        rate_steps=(50, 100),
+        rate_step_seconds=1,
     ),
     "default": Scale(
         raw=20_000,
@@ -172,12 +180,18 @@ def run(
     if "latency" in phases or "http" in phases:
         bench_ingest.purge(system)
         explainer = system.worker("explainer")
+        roots = {
+            **system.server_roots(),
+            "decision_log worker": worker.pid,
+            "explainer worker": explainer.pid,
+        }
         for number in range(2, system.explainer_workers + 1):  # --explainer-workers
-            system.spawn(
+            extra = system.spawn(
                 [sys.executable, "-m", "services.cli", "worker", "explainer"],
                 "explainer",
                 f"worker-explainer-{number}",
             )
+            roots[f"explainer worker {number}"] = extra.pid
     if "latency" in phases:
         out["latency"] = bench_latency.run(
             system,
@@ -185,6 +199,14 @@ def run(
             scale.latency_seconds,
             SEEDS["latency"],
             scale.warmup,
+            scale.timeout,
+            cpu_roots=roots,
+        )
+        out["latency"]["highest_rate_p99_1s"] = bench_latency.highest_rate(
+            system,
+            scale.rate_steps,
+            scale.rate_step_seconds,
+            SEEDS["latency"] + 100_000,
             scale.timeout,
         )
         # py-spy at 200 Hz on a worker that needs most of a core at 500/s makes it fall
@@ -220,6 +242,7 @@ def run(
                 first_seed=SEEDS["http"],
                 timeout=scale.timeout,
                 profile_to=profile_dir and profile_dir / "http.txt",
+                first_readers=scale.first_readers,
             )
             if profile_dir is not None and (profile_dir / "http.txt").exists():
                 out["profile_http"] = profile.summarize(

@@ -162,12 +162,41 @@ def run(
     first_seed: int,
     timeout: float,
     profile_to: Path | None = None,
+    first_readers: int = 0,
 ) -> dict[str, Any]:
-    """Needs the workers of decision_log and explainer running (decisions get explained)."""
+    """Needs the workers of decision_log and explainer running (decisions get explained).
+
+    Two measured runs: `people_count` people reading their explanation again and again (API
+    and page, after a warm-up), then `first_readers` other people each opening theirs for the
+    first time (the document is built then: docs/explainer.md), one request each, at the same
+    rate."""
     connections = CONNECTIONS
     people = [line.split("\t") for line in usagers(system, people_count, first_seed, timeout)]
+    newcomers = (
+        [line.split("\t") for line in usagers(system, first_readers, first_seed + 10_000, timeout)]
+        if first_readers
+        else []
+    )
     server = Gunicorn(system, "explainer")
+    first = None
     try:
+        if newcomers:
+            signed_in = [sign_in(server.url, reference, code) for reference, code in newcomers]
+            once = [
+                f"/api/v1/explanations/{reference}\t{cookie}"
+                if n % 2
+                else f"/d/{reference}\t{cookie}"
+                for n, ((reference, _), cookie) in enumerate(zip(newcomers, signed_in, strict=True))
+            ]
+            first = wrk(
+                server.url,
+                once,
+                rate,
+                max(1, len(once) // rate),
+                connections,
+                system.base_dir,
+            )
+            first["people"] = len(once)
         cookies = [sign_in(server.url, reference, code) for reference, code in people]
         targets = [
             line
@@ -198,6 +227,7 @@ def run(
         "connections": connections,
         "workers": _workers(system),
         "explanations": measured,
+        **({"first_readings": first} if first else {}),
         "healthz": baseline,
         **({"explanations_under_py_spy": profiled} if profiled else {}),
     }

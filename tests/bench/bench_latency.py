@@ -1,16 +1,22 @@
-"""(c) Publish → explanation stored, at a steady rate: decision_log and explainer together."""
+"""(c) Publish → `explanation.generated` received by the back office, at a steady rate:
+decision_log and explainer together, with the CPU every process spent per decision; then the
+highest steady rate at which p99 stays within a second."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+import uuid
 from typing import Any
 
+import pika
 from sqlalchemy import text
 
+from shared.messaging import topology
 from shared.messaging.message import OutgoingMessage
 from tests.bench import load
+from tests.bench.cpu import CpuMeter
 from tests.bench.system import BenchSystem, wait_for
 
 # New first versions of explanations, with the decision they explain, after a row id; and the
@@ -77,6 +83,54 @@ class Arrivals:
             self._gaps -= found
 
 
+class BackOffice:
+    """What a back office does to print its notices: a queue of its own bound to
+    `explanation.generated.<administration>` (contract.md), read as the events arrive. Keeps
+    when each decision's first explanation was received."""
+
+    def __init__(self, system: BenchSystem) -> None:
+        self.seen: dict[tuple[str, str], float] = {}
+        self._url = system.amqp_url(system.admin)
+        self._queue = f"bench.back-office.{uuid.uuid4().hex[:8]}"
+        self._ready = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._consume, daemon=True)
+
+    def __enter__(self) -> BackOffice:
+        self._thread.start()
+        if not self._ready.wait(30):
+            raise RuntimeError("the back office's queue was not declared")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _consume(self) -> None:
+        connection = pika.BlockingConnection(pika.URLParameters(self._url))
+        channel = connection.channel()
+        channel.queue_declare(self._queue, exclusive=True, auto_delete=True)
+        channel.queue_bind(
+            self._queue, topology.EVENTS_EXCHANGE, f"{topology.EXPLANATION_GENERATED}.*"
+        )
+        channel.basic_qos(prefetch_count=1000)
+        self._ready.set()
+        try:
+            for method, _properties, body in channel.consume(
+                self._queue, auto_ack=True, inactivity_timeout=0.05
+            ):
+                if self._stop.is_set():
+                    break
+                if method is None:
+                    continue
+                moment = time.time()
+                data = json.loads(body)["data"]
+                if data["version"] == 1:
+                    self.seen.setdefault((data["administration"], data["decision_id"]), moment)
+        finally:
+            connection.close()
+
+
 def percentiles(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     if not ordered:
@@ -94,10 +148,19 @@ def _key(message: OutgoingMessage) -> tuple[str, str]:
 
 
 def run(
-    system: BenchSystem, rate: int, seconds: float, first_seed: int, warmup: int, timeout: float
+    system: BenchSystem,
+    rate: int,
+    seconds: float,
+    first_seed: int,
+    warmup: int,
+    timeout: float,
+    cpu_roots: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """Needs decision_log's and explainer's workers running, the registry known to both."""
-    _warm_up(system, first_seed + 500, min(warmup, 300), timeout)
+    """Needs decision_log's and explainer's workers running, the registry known to both.
+
+    `cpu_roots`: the processes whose CPU time is counted over the run (name → root pid)."""
+    if warmup:
+        _warm_up(system, first_seed + 500, min(warmup, 300), timeout)
     count = round(rate * seconds)
     messages = load.made(count, first_seed, system.user_of)
     keys = {m.message_id: _key(m) for batch in messages.values() for m in batch}
@@ -114,26 +177,57 @@ def run(
         for message in batch:
             sent_at[keys[message.message_id]] = moment
 
+    meter = CpuMeter(cpu_roots or {})
     with (
         Arrivals(system, "decision_log", LAST_LOGGED, LOGGED) as logged,
-        Arrivals(system, "explainer", LAST_EXPLANATION, EXPLAINED) as explained,
+        BackOffice(system) as received,
     ):
+        before = meter.snapshot()
         published = load.publish(urls, messages, chunk, pace=pace, sent=sent)
         wait_for(
-            lambda: len(explained.seen.keys() & sent_at.keys()) >= count,
+            lambda: len(received.seen.keys() & sent_at.keys()) >= count,
             timeout,
-            interval=0.1,
-            what="explanations stored",
+            interval=0.05,
+            what="explanations received by the back office",
         )
-    to_explanation = [explained.seen[k] - t for k, t in sent_at.items()]
+        spent = meter.since(before)
+    to_explanation = [received.seen[k] - t for k, t in sent_at.items()]
     to_log = [logged.seen[k] - t for k, t in sent_at.items() if k in logged.seen]
-    return {
+    out: dict[str, Any] = {
         "decisions": count,
         "target_rate": rate,
         "publish_rate": round(published.rate),
         "publish_to_explanation": percentiles(to_explanation),
         "publish_to_logged": percentiles(to_log),
     }
+    if cpu_roots:
+        services = {k: v for k, v in spent.items() if k != "bench (publishers)"}
+        out["cpu_us_per_decision"] = {
+            **{name: round(1e6 * cpu / count) for name, cpu in spent.items()},
+            "total (every process but the bench)": round(1e6 * sum(services.values()) / count),
+        }
+    return out
+
+
+def highest_rate(
+    system: BenchSystem,
+    rates: tuple[int, ...],
+    seconds: float,
+    first_seed: int,
+    timeout: float,
+    limit_ms: float = 1000.0,
+) -> dict[str, Any]:
+    """Steady runs at increasing rates until p99 passes `limit_ms`: the highest rate that kept
+    it, and each run's figures. The queues are empty between runs."""
+    runs, best = [], None
+    for n, rate in enumerate(rates):
+        figures = run(system, rate, seconds, first_seed + n * 5_000, 0, timeout)
+        p99 = figures["publish_to_explanation"]["p99_ms"]
+        runs.append({"rate": rate, "achieved": figures["publish_rate"], "p99_ms": p99})
+        if p99 > limit_ms or figures["publish_rate"] < 0.95 * rate:
+            break
+        best = rate
+    return {"limit_ms": limit_ms, "seconds_per_rate": seconds, "highest_rate": best, "runs": runs}
 
 
 def _warm_up(system: BenchSystem, seed: int, count: int, timeout: float) -> None:

@@ -20,8 +20,9 @@ def goals(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "value": f"{ratio:.3f}",
                 "baseline": f"(b) {ingest['end_to_end_rate']:,}/s logged; "
                 f"(a) {raw['end_to_end_rate']:,}/s raw",
-                "goal": ">= 0.5",
-                "met": ratio >= 0.5,
+                # targets.md: goal 0.5, next step 0.25 (issue 14).
+                "goal": ">= 0.25 (then 0.5)",
+                "met": ratio >= 0.25,
             }
         )
     latency = report.get("latency")
@@ -37,6 +38,35 @@ def goals(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "met": full["p99_ms"] <= 500,
             }
         )
+    if latency and latency.get("cpu_us_per_decision"):
+        cpu = latency["cpu_us_per_decision"]
+        total = cpu["total (every process but the bench)"]
+        rows.append(
+            {
+                "figure": f"CPU per decision, every process, at {latency['target_rate']}/s",
+                "value": f"{total:,} us",
+                "baseline": ", ".join(
+                    f"{name} {us:,}"
+                    for name, us in cpu.items()
+                    if not name.startswith("total") and name != "bench (publishers)"
+                ),
+                "goal": "<= 1,200 us",
+                "met": total <= 1200,
+            }
+        )
+    if latency and latency.get("highest_rate_p99_1s"):
+        steps = latency["highest_rate_p99_1s"]
+        rows.append(
+            {
+                "figure": "highest steady rate with p99 <= 1 s",
+                "value": f"{steps['highest_rate'] or 0:,}/s",
+                "baseline": "; ".join(
+                    f"{r['rate']:,}/s: p99 {r['p99_ms']:,.0f} ms" for r in steps["runs"]
+                ),
+                "goal": "reported",
+                "met": True,
+            }
+        )
     http = report.get("http")
     if http and "explanations" in http:
         page, base = http["explanations"], http["healthz"]
@@ -49,6 +79,18 @@ def goals(report: dict[str, Any]) -> list[dict[str, Any]]:
                 f"{base['p50_ms']:.1f}), {base['errors']} errors",
                 "goal": "p99 <= 50 ms, 0 errors",
                 "met": page["p99_ms"] <= 50 and page["errors"] == 0,
+            }
+        )
+    if http and "first_readings" in http:
+        first = http["first_readings"]
+        rows.append(
+            {
+                "figure": f"HTTP first readings, {http['target_rate']} req/s",
+                "value": f"p99 {first['p99_ms']:.1f} ms (p50 {first['p50_ms']:.1f}), "
+                f"{first['errors']} errors, {first['people']:,} people once each",
+                "baseline": f"later readings p99 {http['explanations']['p99_ms']:.1f} ms",
+                "goal": "p99 <= 50 ms, 0 errors",
+                "met": first["p99_ms"] <= 50 and first["errors"] == 0,
             }
         )
     tlog = report.get("tlog")
@@ -136,11 +178,15 @@ def _details(report: dict[str, Any]) -> list[str]:
             f"{_pcts(latency['publish_to_explanation'])}; to logged "
             f"{_pcts(latency['publish_to_logged'])}"
         )
+        if cpu := latency.get("cpu_us_per_decision"):
+            out.append(f"    CPU us per decision: {_cpu(cpu)}")
     if http := report.get("http"):
         if "skipped" in http:
             out.append(f"(d) HTTP skipped: {http['skipped']}")
         else:
-            for name in ("explanations", "healthz"):
+            for name in ("explanations", "first_readings", "healthz"):
+                if name not in http:
+                    continue
                 r = http[name]
                 out.append(
                     f"(d) HTTP {name}: {r['requests']:,} requests at {r['rate']} req/s, "

@@ -134,16 +134,20 @@ class AwareDateTime(fields.AwareDateTime):
 
 
 def nesting_depth(value: Any, limit: int) -> int:
-    """Depth of nested lists and objects, stopping early past `limit`."""
+    """Depth of nested lists and objects (a scalar counts as a level), stopping early past
+    `limit`. Only containers are visited: a decision's scalars are most of its values."""
+    if not isinstance(value, dict | list):
+        return 1
+    deepest = 1
     stack = [(value, 1)]
-    deepest = 0
     while stack:
         item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        children = item.values() if isinstance(item, dict) else item
+        if not children:
+            continue
+        if depth + 1 > deepest:
+            deepest = depth + 1
+            if deepest > limit:
+                return deepest
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return deepest

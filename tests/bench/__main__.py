@@ -123,6 +123,7 @@ SEEDS = {
     "http": 300_000,
     "warmup": 400_000,
     "sweep": 500_000,
+    "rate_steps": 600_000,
 }
 
 
@@ -206,7 +207,7 @@ def run(
             system,
             scale.rate_steps,
             scale.rate_step_seconds,
-            SEEDS["latency"] + 100_000,
+            SEEDS["rate_steps"],
             scale.timeout,
         )
         # py-spy at 200 Hz on a worker that needs most of a core at 500/s makes it fall

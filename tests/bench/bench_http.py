@@ -173,7 +173,7 @@ def run(
     connections = CONNECTIONS
     people = [line.split("\t") for line in usagers(system, people_count, first_seed, timeout)]
     newcomers = (
-        [line.split("\t") for line in usagers(system, first_readers, first_seed + 10_000, timeout)]
+        [line.split("\t") for line in usagers(system, first_readers, first_seed + 50_000, timeout)]
         if first_readers
         else []
     )

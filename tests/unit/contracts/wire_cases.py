@@ -133,7 +133,10 @@ def _register_report_filed() -> list[OutgoingMessage]:
             uow,  # type: ignore[arg-type]
             limiter,
             (ADMINISTRATION, "creche-attribution", "2027.1"),
-            {"topic": "calcul", "message": "Le barème publié n'est pas celui appliqué cette année."},
+            {
+                "topic": "calcul",
+                "message": "Le barème publié n'est pas celui appliqué cette année.",
+            },
             "192.0.2.1",
             NOW,
         )

@@ -69,14 +69,12 @@ class Settings:
     # Contact details (and other personal data beside the decision record) are purged this
     # many days after the decision or, for a contestation, after it was decided. 0: never.
     personal_data_retention_days: int = 730
-    # The accessibility statement (/accessibilite) and the footer's mention: the RGAA
-    # conformity status ("non", "partiellement", "totalement" conforme), which only an audit
-    # establishes; the audit (date, auditor, rate) in a sentence; who publishes the service
-    # and how a person reports a problem of accessibility.
+    # The RGAA conformity status ("non", "partiellement", "totalement" conforme), which only
+    # an audit establishes: every page's footer says it. Who publishes the service: the
+    # accessibility statement (the explainer's, with its own knobs in ExplainerConfig) and the
+    # register's exports name it.
     accessibility_status: Literal["non", "partiellement", "totalement"] = "non"
-    accessibility_audit: str = ""
     accessibility_publisher: str = ""
-    accessibility_contact: str = ""
     # The keys access codes are derived with, by id; the first is the one used for new
     # decisions, the others only deliver codes issued before a rotation (docs/security.md).
     # Empty: one key derived from the secret key.
@@ -159,9 +157,7 @@ class Settings:
                 env, "EXPLICITE_PERSONAL_DATA_RETENTION_DAYS", cls.personal_data_retention_days
             ),
             accessibility_status=accessibility,  # type: ignore[arg-type]
-            accessibility_audit=env.get("EXPLICITE_ACCESSIBILITY_AUDIT", ""),
             accessibility_publisher=env.get("EXPLICITE_ACCESSIBILITY_PUBLISHER", ""),
-            accessibility_contact=env.get("EXPLICITE_ACCESSIBILITY_CONTACT", ""),
             log_key_files=tuple(
                 name.strip()
                 for name in env.get("EXPLICITE_LOG_KEY_FILE", "").split(",")

@@ -151,13 +151,16 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
 
     def sign_checkpoints() -> None:
         with app.uow() as uow:
-            issue_checkpoints(uow, settings, app.log_keys, datetime.now(UTC))
+            issue_checkpoints(uow, app.config, app.log_keys, datetime.now(UTC))
             uow.commit()
 
     periodic: list[tuple[float, Callable[[], None]]] = [(PURGE_SECONDS, purge)]
     if app.log_keys:
         periodic.append(
-            (min(CHECKPOINT_POLL_SECONDS, settings.log_checkpoint_seconds) or 0.1, sign_checkpoints)
+            (
+                min(CHECKPOINT_POLL_SECONDS, app.config.log_checkpoint_seconds) or 0.1,
+                sign_checkpoints,
+            )
         )
     else:
         log.warning(

@@ -28,10 +28,18 @@ class Container(Protocol):
     def uow(self) -> UnitOfWork: ...
 
 
+class Bootstrap(Protocol):
+    """A service's bootstrap: its own knobs (`config`) read from the environment if not given."""
+
+    def __call__(
+        self, settings: Settings, engine: Engine | None = None, *, config: Any = None
+    ) -> Container: ...
+
+
 @dataclass(frozen=True)
 class Service:
     name: str
-    bootstrap: Callable[[Settings], Container]
+    bootstrap: Bootstrap
     create_app: Callable[[Settings, Container], Flask]
     build_worker: Callable[[Container, Transport], Worker]
     messaging: Any  # the service's MessagingTables

@@ -8,8 +8,9 @@ import os
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -17,6 +18,7 @@ from gunicorn.http import wsgi as gunicorn_wsgi
 
 from services import catalog, openapi
 from services.catalog import Container
+from services.decision_log.config import DecisionLogConfig
 from shared.config import Settings
 from shared.log import configure_logging
 from shared.messaging.memory import MemoryBroker, MemoryTransport
@@ -41,9 +43,6 @@ def embedded_settings(data_dir: Path, public_url: str) -> Settings:
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
-    log_key = data_dir / "log_signing_key"
-    if not log_key.exists():
-        create_key_file(log_key, "explicite-embedded")
     return Settings(
         secret_key=key_file.read_text().strip(),
         transport="memory",
@@ -55,10 +54,24 @@ def embedded_settings(data_dir: Path, public_url: str) -> Settings:
         consumer_batch_wait_ms=5,
         outbox_poll_ms=50,
         log_format="text",
-        log_key_files=(str(log_key.resolve()),),
-        # Someone trying the system gets a receipt at once rather than within the minute.
-        log_checkpoint_seconds=5,
     )
+
+
+def embedded_configs(data_dir: Path, settings: Settings) -> dict[str, Any]:
+    """decision_log's own knobs in the embedded mode, whatever the environment says: a signing
+    key for the transparency log kept in `data_dir` (created at first start), checkpoints every
+    5 s. The other services read theirs from the environment, as elsewhere."""
+    log_key = data_dir / "log_signing_key"
+    if not log_key.exists():
+        create_key_file(log_key, "explicite-embedded")
+    return {
+        "decision_log": replace(
+            DecisionLogConfig.from_env(settings, {}),
+            log_key_files=(str(log_key.resolve()),),
+            # Someone trying the system gets a receipt at once rather than within the minute.
+            log_checkpoint_seconds=5,
+        )
+    }
 
 
 @dataclass
@@ -70,6 +83,8 @@ class Embedded:
     containers: dict[str, Container] = field(default_factory=dict)
     apps: dict[str, Flask] = field(default_factory=dict)
     workers: list[Worker] = field(default_factory=list)
+    # A service's own knobs (its `config`), when not read from the environment.
+    configs: dict[str, Any] = field(default_factory=dict)
 
     @functools.cached_property
     def wsgi(self) -> PathDispatcher:
@@ -89,11 +104,11 @@ class Embedded:
             worker.join(timeout=5)
 
 
-def start(settings: Settings) -> Embedded:
+def start(settings: Settings, configs: dict[str, Any] | None = None) -> Embedded:
     """Every service on the in-process broker, each publishing as its own user."""
     broker = MemoryBroker()
     broker.declare_topology()
-    system = Embedded(settings, broker)
+    system = Embedded(settings, broker, configs=dict(configs or {}))
     start_services(system, lambda name: system.transport(settings.service_user(name)))
     return system
 
@@ -104,7 +119,7 @@ def start_services(system: Embedded, transport_for: Callable[[str], Transport]) 
     The embedded mode and the end-to-end tests share this; only the transport differs.
     """
     for service in catalog.available():
-        container = service.bootstrap(system.settings)
+        container = service.bootstrap(system.settings, config=system.configs.get(service.name))
         upgrade(service.name, container.engine)
         worker = service.build_worker(container, transport_for(service.name))
         worker.start()
@@ -177,6 +192,7 @@ def main(
     # owner's alone, whatever the shell's umask.
     os.umask(0o077)
     settings = embedded_settings(data_dir, f"http://{host}:{port}")
+    configs = embedded_configs(data_dir, settings)
     configure_logging(settings.log_level, settings.log_format)
 
     def announce(system: Embedded) -> None:
@@ -186,7 +202,7 @@ def main(
             print(banner, flush=True)
         print("Arrêt : Ctrl+C\n", flush=True)
 
-    EmbeddedServer(host, port, lambda: start(settings), announce).run()
+    EmbeddedServer(host, port, lambda: start(settings, configs), announce).run()
 
 
 def wait_for(predicate: object, timeout: float = 10.0, interval: float = 0.05) -> bool:

@@ -135,6 +135,8 @@ def cmd_witness(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from services.cli import _container, _print
     from services.decision_log.service_layer.transparency import issue_checkpoints
     from shared.tlog.keys import create_key_file, load_keys
@@ -149,8 +151,8 @@ def cmd_log(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     with app.uow() as uow:
         if args.action == "checkpoint":
-            settings = app.settings.with_overrides(log_checkpoint_seconds=0)
-            issued = issue_checkpoints(uow, settings, app.log_keys, now)
+            config = replace(app.config, log_checkpoint_seconds=0)
+            issued = issue_checkpoints(uow, config, app.log_keys, now)
             result: Any = [c.note for c in issued]
         elif args.action == "add-witness":
             result = uow.checkpoints.add_witness(args.value, now).vkey

@@ -1,14 +1,12 @@
 """Settings read from the environment: what every process needs (a service's own knobs live
-with the service, e.g. appeals' AppealsConfig)."""
+with the service: appeals' AppealsConfig, decision_log's DecisionLogConfig, the explainer's
+ExplainerConfig)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
 from typing import Literal
-from urllib.parse import urlsplit
-
-from shared.auth.tokens import keyed_digest
 
 SERVICES = ("decision_log", "explainer", "appeals")
 
@@ -54,33 +52,18 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
-    # Clock skew tolerated on decided_at before a decision counts as dated in the future.
-    future_tolerance_seconds: int = 300
     # Proxies in front of the web processes (the gateway): their X-Forwarded-For entries are
     # trusted to give the client's address, which rate limits count by. 0: none.
     trusted_proxies: int = 0
-    # The transparency log (docs/transparency.md): Ed25519 private keys in the signed-note
-    # format, each signing every checkpoint (two during a rotation); how often at most a
-    # checkpoint is issued; the origin naming this deployment's logs (default: the public URL's
-    # host and path, then /log). No key: no checkpoint, and the worker says so.
-    log_key_files: tuple[str, ...] = ()
-    log_checkpoint_seconds: float = 60.0
-    log_origin: str = ""
     # Contact details (and other personal data beside the decision record) are purged this
     # many days after the decision or, for a contestation, after it was decided. 0: never.
     personal_data_retention_days: int = 730
-    # The accessibility statement (/accessibilite) and the footer's mention: the RGAA
-    # conformity status ("non", "partiellement", "totalement" conforme), which only an audit
-    # establishes; the audit (date, auditor, rate) in a sentence; who publishes the service
-    # and how a person reports a problem of accessibility.
+    # The RGAA conformity status ("non", "partiellement", "totalement" conforme), which only
+    # an audit establishes: every page's footer says it. Who publishes the service: the
+    # accessibility statement (the explainer's, with its own knobs in ExplainerConfig) and the
+    # register's exports name it.
     accessibility_status: Literal["non", "partiellement", "totalement"] = "non"
-    accessibility_audit: str = ""
     accessibility_publisher: str = ""
-    accessibility_contact: str = ""
-    # The keys access codes are derived with, by id; the first is the one used for new
-    # decisions, the others only deliver codes issued before a rotation (docs/security.md).
-    # Empty: one key derived from the secret key.
-    access_code_keys: tuple[tuple[str, str], ...] = ()
 
     def database_url(self, service: str) -> str:
         try:
@@ -92,19 +75,6 @@ class Settings:
     def service_user(self, service: str) -> str:
         """The AMQP user a service connects as; others trust events by this name."""
         return self.service_users.get(service, f"svc-{service.replace('_', '-')}")
-
-    def log_origin_for(self, administration: str) -> str:
-        """The checkpoint origin (and key name) of an administration's log."""
-        prefix = self.log_origin or (
-            f"{urlsplit(self.public_url).netloc}{urlsplit(self.public_url).path}/log"
-        )
-        return f"{prefix.rstrip('/')}/{administration}"
-
-    def code_keys(self) -> dict[str, str]:
-        """Access-code keys by id, the current one first."""
-        if self.access_code_keys:
-            return dict(self.access_code_keys)
-        return {"s": keyed_digest(self.secret_key, "access-code-key", "s")}
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -159,31 +129,5 @@ class Settings:
                 env, "EXPLICITE_PERSONAL_DATA_RETENTION_DAYS", cls.personal_data_retention_days
             ),
             accessibility_status=accessibility,  # type: ignore[arg-type]
-            accessibility_audit=env.get("EXPLICITE_ACCESSIBILITY_AUDIT", ""),
             accessibility_publisher=env.get("EXPLICITE_ACCESSIBILITY_PUBLISHER", ""),
-            accessibility_contact=env.get("EXPLICITE_ACCESSIBILITY_CONTACT", ""),
-            log_key_files=tuple(
-                name.strip()
-                for name in env.get("EXPLICITE_LOG_KEY_FILE", "").split(",")
-                if name.strip()
-            ),
-            log_checkpoint_seconds=number(
-                env, "EXPLICITE_LOG_CHECKPOINT_SECONDS", cls.log_checkpoint_seconds
-            ),
-            log_origin=env.get("EXPLICITE_LOG_ORIGIN", ""),
-            access_code_keys=_code_keys(env.get("EXPLICITE_ACCESS_CODE_KEYS", "")),
         )
-
-
-def _code_keys(raw: str) -> tuple[tuple[str, str], ...]:
-    """`id:secret,id:secret` (the current key first) as pairs."""
-    keys = []
-    for item in filter(None, (part.strip() for part in raw.split(","))):
-        key_id, _, secret = item.partition(":")
-        if not key_id.isalnum() or len(key_id) > 16 or len(secret) < 32:
-            raise ConfigurationError(
-                "EXPLICITE_ACCESS_CODE_KEYS must be id:secret pairs, "
-                "ids of letters or digits, secrets of 32+ characters"
-            )
-        keys.append((key_id, secret))
-    return tuple(keys)

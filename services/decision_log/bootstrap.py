@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.decision_log.adapters.tables import messaging, rate_events
+from services.decision_log.config import DecisionLogConfig
 from services.decision_log.service_layer.access_codes import AccessCodes
 from services.decision_log.service_layer.ingest import IngestContext
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
@@ -32,6 +33,7 @@ class DecisionLog:
     relay: OutboxRelay
     context: IngestContext
     limiter: RateLimiter
+    config: DecisionLogConfig
     # The keys that sign checkpoints (EXPLICITE_LOG_KEY_FILE); none: no checkpoint is issued.
     log_keys: list[Signer] = field(default_factory=list)
 
@@ -44,9 +46,12 @@ class DecisionLog:
         )
 
 
-def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:
+def bootstrap(
+    settings: Settings, engine: Engine | None = None, *, config: DecisionLogConfig | None = None
+) -> DecisionLog:
+    config = config or DecisionLogConfig.from_env(settings)
     engine = engine or make_engine(settings.database_url(SERVICE), pool_size=settings.db_pool_size)
-    codes = AccessCodes(settings.code_keys())
+    codes = AccessCodes(config.code_keys(settings.secret_key))
     relay = OutboxRelay(
         engine,
         messaging,
@@ -58,7 +63,7 @@ def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:
         settings.secret_key,
         settings.public_url,
         codes,
-        timedelta(seconds=settings.future_tolerance_seconds),
+        timedelta(seconds=config.future_tolerance_seconds),
     )
     return DecisionLog(
         settings,
@@ -67,5 +72,6 @@ def bootstrap(settings: Settings, engine: Engine | None = None) -> DecisionLog:
         relay,
         context,
         RateLimiter(rate_events, settings.secret_key),
-        load_keys(settings.log_key_files),
+        config,
+        load_keys(config.log_key_files),
     )

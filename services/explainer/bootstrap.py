@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +20,28 @@ from shared.ratelimit import RateLimiter
 SERVICE = "explainer"
 
 
+@dataclass(frozen=True)
+class ExplainerConfig:
+    """The explainer's own knobs, read from the environment (docs/operations.md).
+
+    The accessibility statement (/accessibilite, loi n° 2005-102, article 47): the audit in
+    a sentence (date, auditor, rate), and how a person reports a problem of accessibility.
+    The conformity status and the publisher stay in Settings: every service's footer says the
+    status, and the register names the publisher in its exports.
+    """
+
+    accessibility_audit: str = ""
+    accessibility_contact: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ExplainerConfig:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            accessibility_audit=env.get("EXPLICITE_ACCESSIBILITY_AUDIT", ""),
+            accessibility_contact=env.get("EXPLICITE_ACCESSIBILITY_CONTACT", ""),
+        )
+
+
 @dataclass
 class Explainer:
     """explainer's wired dependencies, shared by its web app, worker and commands."""
@@ -28,6 +52,7 @@ class Explainer:
     relay: OutboxRelay
     context: ExplainerContext
     limiter: RateLimiter
+    config: ExplainerConfig = field(default_factory=ExplainerConfig)
 
     def uow(self) -> ExplainerUnitOfWork:
         return ExplainerUnitOfWork(
@@ -38,7 +63,9 @@ class Explainer:
         )
 
 
-def bootstrap(settings: Settings, engine: Engine | None = None) -> Explainer:
+def bootstrap(
+    settings: Settings, engine: Engine | None = None, *, config: ExplainerConfig | None = None
+) -> Explainer:
     engine = engine or make_engine(settings.database_url(SERVICE), pool_size=settings.db_pool_size)
     relay = OutboxRelay(
         engine,
@@ -54,4 +81,5 @@ def bootstrap(settings: Settings, engine: Engine | None = None) -> Explainer:
         relay,
         context,
         RateLimiter(rate_events, settings.secret_key),
+        config or ExplainerConfig.from_env(),
     )

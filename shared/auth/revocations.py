@@ -10,19 +10,19 @@ decision_log and the explainer keep the latest generation of each agent from the
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from shared.auth.principal import Principal
-from shared.contracts.events import Event, InvalidMessage
+from shared.contracts.events import InvalidMessage
+from shared.contracts.sessions import AgentSessionsRevoked
 from shared.db import UnitOfWork
 from shared.messaging import topology
 from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
 from shared.messaging.message import Delivery
 from shared.messaging.tables import MessagingTables
-
-REASONS = ("sign_out", "password", "disabled")
 
 
 def define_session_table(metadata: MetaData) -> Table:
@@ -37,34 +37,18 @@ def define_session_table(metadata: MetaData) -> Table:
     )
 
 
-def revoked_event(administration: str, agent_id: str, generation: int, reason: str) -> Event:
-    return Event(
-        topology.AGENT_SESSIONS_REVOKED,
-        administration,
-        {"agent_id": agent_id, "generation": generation, "reason": reason},
-    )
-
-
-def record_revocation(session: Session, table: Table, event: Event) -> None:
+def record_revocation(session: Session, table: Table, revoked: AgentSessionsRevoked) -> None:
     """Keep the newest generation of the agent; an older one arriving late changes nothing."""
-    agent_id, generation = event.data.get("agent_id"), event.data.get("generation")
-    if (
-        not isinstance(agent_id, str)
-        or not 0 < len(agent_id) <= 128
-        or isinstance(generation, bool)
-        or not isinstance(generation, int)
-        or not 0 < generation < 2**31
-    ):
-        raise InvalidMessage("agent.sessions-revoked needs agent_id and a positive generation")
+    agent_id, generation = revoked.agent_id, revoked.generation
     current = session.execute(
         select(table.c.generation, table.c.administration)
         .where(table.c.agent_id == agent_id)
         .with_for_update()
     ).one_or_none()
     values = {
-        "administration": event.administration,
+        "administration": revoked.administration,
         "generation": generation,
-        "revoked_at": event.occurred_at,
+        "revoked_at": revoked.revoked_at or datetime.now(UTC),
     }
     if current is None:
         session.execute(insert(table).values(agent_id=agent_id, **values))
@@ -95,16 +79,16 @@ def revocation_consumer(
     table: Table,
     appeals_user: str,
     batches: BatchSettings,
-) -> MessageConsumer[Event, UnitOfWork]:
+) -> MessageConsumer[AgentSessionsRevoked, UnitOfWork]:
     """The service's consumer of `agent.sessions-revoked`, trusted from appeals only."""
 
-    def parse(delivery: Delivery) -> Event:
+    def parse(delivery: Delivery) -> AgentSessionsRevoked:
         if delivery.user_id != appeals_user:
             raise InvalidMessage(f"agent.sessions-revoked from {delivery.user_id}, not appeals")
-        return Event.from_delivery(delivery, topology.AGENT_SESSIONS_REVOKED)
+        return AgentSessionsRevoked.from_delivery(delivery)
 
-    def on_revoked(event: Event, work: UnitOfWork) -> None:
-        record_revocation(work.session, table, event)
+    def on_revoked(revoked: AgentSessionsRevoked, work: UnitOfWork) -> None:
+        record_revocation(work.session, table, revoked)
 
     spec = topology.QueueSpec(service, topology.AGENT_SESSIONS_REVOKED)
     return MessageConsumer(

@@ -1,19 +1,25 @@
 """The messages of the public register, shared by their producers and consumers.
 
 - `register-report.filed` (decision_log → appeals): a person reports an error in an entry;
-- `register-report.updated` (appeals → decision_log): the owners' status and public answer;
-- what the register reads of appeals' `appeal.acknowledged` and `appeal.decided` to publish
-  how each version fares (unknown fields ignored: those events carry more).
+- `register-report.updated` (appeals → decision_log): the owners' status and public answer.
+
+What the register reads of appeals' `appeal.acknowledged` and `appeal.decided`, to publish how
+each version fares, is defined with those events in shared/contracts/appeals.py.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Self
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
-from shared.contracts.events import Event, InvalidMessage
-from shared.contracts.fields import AwareDateTime, Identifier, SafeText
+from shared.contracts.base import AlgorithmKeySchema, Contract, expect, load_data
+from shared.contracts.events import Event
+from shared.contracts.fields import AwareDateTime, SafeText
+from shared.messaging import topology
+from shared.messaging.message import Delivery
 
 # What a report may be about, as the form offers it.
 TOPICS = {
@@ -38,14 +44,6 @@ ANSWER_MIN, ANSWER_MAX = 20, 2000
 PUBLIC_ID_PATTERN = r"^S-[0-9A-Z]{5}-[0-9A-Z]{5}$"
 
 
-class _AlgorithmKey(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    id = Identifier(required=True)
-    version = Identifier(required=True)
-
-
 class ReportSchema(Schema):
     """What the public form sends (decision_log validates it before anything is written)."""
 
@@ -61,7 +59,7 @@ class ReportFiledSchema(ReportSchema):
         unknown = RAISE
 
     report_id = fields.String(required=True, validate=validate.Regexp(PUBLIC_ID_PATTERN))
-    algorithm = fields.Nested(_AlgorithmKey, required=True)
+    algorithm = fields.Nested(AlgorithmKeySchema, required=True)
     filed_at = AwareDateTime(required=True)
 
 
@@ -75,32 +73,79 @@ class ReportUpdatedSchema(Schema):
     updated_at = AwareDateTime(required=True)
 
 
-class AppealAcknowledgedSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    appeal_id = fields.String(required=True, validate=validate.Length(min=1, max=16))
-    algorithm = fields.Nested(_AlgorithmKey, required=True)
-    received_at = AwareDateTime(required=True)
-    legal_due_at = AwareDateTime(required=True)
+_FILED, _UPDATED = ReportFiledSchema(), ReportUpdatedSchema()
 
 
-class AppealDecidedSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
+@dataclass(frozen=True, kw_only=True)
+class RegisterReportFiled(Contract):
+    """`register-report.filed` (decision_log → appeals): a person reports an error in an entry,
+    for its owners to read and answer in the console."""
 
-    appeal_id = fields.String(required=True, validate=validate.Length(min=1, max=16))
-    outcome = fields.String(
-        required=True, validate=validate.OneOf(["maintained", "amended", "annulled"])
-    )
-    decided_at = AwareDateTime(required=True)
-    # Set by appeals, which owns the rule (annulled, or amended to another result).
-    overturned = fields.Boolean(load_default=None, allow_none=True)
+    administration: str
+    report_id: str
+    algorithm_id: str
+    algorithm_version: str
+    topic: str
+    message: str
+    filed_at: datetime
+
+    def to_event(self) -> Event:
+        return Event(
+            topology.REGISTER_REPORT_FILED,
+            self.administration,
+            {
+                "report_id": self.report_id,
+                "algorithm": {"id": self.algorithm_id, "version": self.algorithm_version},
+                "topic": self.topic,
+                "message": self.message,
+                "filed_at": self.filed_at.isoformat(),
+            },
+        )
+
+    @classmethod
+    def from_delivery(cls, delivery: Delivery) -> Self:
+        return cls.from_event(Event.from_delivery(delivery, topology.REGISTER_REPORT_FILED))
+
+    @classmethod
+    def from_event(cls, event: Event) -> Self:
+        data = load_data(expect(event, topology.REGISTER_REPORT_FILED), _FILED)
+        algorithm = data.pop("algorithm")
+        return cls(
+            administration=event.administration,
+            algorithm_id=algorithm["id"],
+            algorithm_version=algorithm["version"],
+            **data,
+        )
 
 
-def load_event_data(event: Event, schema: Schema) -> dict[str, Any]:
-    """The event's data checked against its schema, or InvalidMessage saying why."""
-    try:
-        return dict(schema.load(event.data))
-    except ValidationError as exc:
-        raise InvalidMessage(f"invalid {event.name}: {exc.messages}") from exc
+@dataclass(frozen=True, kw_only=True)
+class RegisterReportUpdated(Contract):
+    """`register-report.updated` (appeals → decision_log): the owners' status, and the answer
+    the public reads on the entry."""
+
+    administration: str
+    report_id: str
+    status: str
+    answer: str | None
+    updated_at: datetime
+
+    def to_event(self) -> Event:
+        return Event(
+            topology.REGISTER_REPORT_UPDATED,
+            self.administration,
+            {
+                "report_id": self.report_id,
+                "status": self.status,
+                "answer": self.answer,
+                "updated_at": self.updated_at.isoformat(),
+            },
+        )
+
+    @classmethod
+    def from_delivery(cls, delivery: Delivery) -> Self:
+        return cls.from_event(Event.from_delivery(delivery, topology.REGISTER_REPORT_UPDATED))
+
+    @classmethod
+    def from_event(cls, event: Event) -> Self:
+        data = load_data(expect(event, topology.REGISTER_REPORT_UPDATED), _UPDATED)
+        return cls(administration=event.administration, **data)

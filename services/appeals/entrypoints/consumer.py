@@ -14,8 +14,8 @@ from services.appeals.service_layer.mailing import send_due_emails
 from services.appeals.service_layer.register_reports import on_report_filed
 from services.appeals.service_layer.retention import purge_personal_data
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
-from shared.contracts.events import Event
 from shared.contracts.messages import AlgorithmRegistered, DecisionLogged, ExplanationGenerated
+from shared.contracts.register import RegisterReportFiled
 from shared.messaging import topology
 from shared.messaging.consumer import MessageConsumer, Route, one_at_a_time
 from shared.messaging.dead_letters import dead_letter_consumer
@@ -24,11 +24,6 @@ from shared.messaging.runtime import batch_settings
 from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
 from shared.ratelimit import KEPT
-
-
-def _report_filed(delivery: Delivery) -> Event:
-    return Event.from_delivery(delivery, topology.REGISTER_REPORT_FILED)
-
 
 # parse → command → handler, one line per queue; every handler is given the time.
 ROUTES: dict[
@@ -43,7 +38,7 @@ ROUTES: dict[
         ExplanationGenerated.from_delivery,
         read_model.on_explanation_generated,
     ),
-    topology.REGISTER_REPORT_FILED: (_report_filed, on_report_filed),
+    topology.REGISTER_REPORT_FILED: (RegisterReportFiled.from_delivery, on_report_filed),
 }
 
 

@@ -12,12 +12,12 @@ from services.appeals.service_layer import ratelimit
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.auth.passwords import hash_password, needs_rehash, verify_password
 from shared.auth.principal import AGENT_ROLES, Principal
-from shared.auth.revocations import revoked_event
 from shared.contracts.fields import (
     ADMINISTRATION_PATTERN,
     IDENTIFIER_PATTERN,
     is_email_address,
 )
+from shared.contracts.sessions import AgentSessionsRevoked
 from shared.ratelimit import RateLimiter, Refusal
 
 
@@ -112,7 +112,10 @@ def end_sessions(uow: AppealsUnitOfWork, agent_id: str, reason: str) -> None:
         return
     generation = int(row.session_generation) + 1
     uow.office.update_agent(agent_id, session_generation=generation)
-    uow.publish(revoked_event(row.administration, agent_id, generation, reason).to_message())
+    revoked = AgentSessionsRevoked(
+        administration=row.administration, agent_id=agent_id, generation=generation, reason=reason
+    )
+    uow.publish(revoked.to_message())
 
 
 def authenticate(uow: AppealsUnitOfWork, agent_id: str, password: str, now: datetime) -> Any | None:

@@ -16,9 +16,8 @@ from services.appeals.domain.rules import OPEN_STATUSES, RECEIVED
 from services.appeals.service_layer.letters import send_to_person
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.auth.tokens import ALPHABET
-from shared.contracts.events import Event
+from shared.contracts.appeals import AppealAcknowledged, AppealFiled
 from shared.french import PARIS
-from shared.messaging import topology
 from shared.routes import Recourse, Start, load_recourse
 
 
@@ -218,46 +217,32 @@ def _announce(
     now: datetime,
     in_time: bool | None,
 ) -> None:
-    common = {
+    about = {
+        "administration": administration,
         "appeal_id": public_id,
         "reference": decision.reference,
         "decision_id": decision.decision_id,
-        "algorithm": {"id": decision.algorithm_id, "version": decision.algorithm_version},
+        "algorithm_id": decision.algorithm_id,
+        "algorithm_version": decision.algorithm_version,
     }
     uow.publish(
-        Event(
-            topology.APPEAL_FILED,
-            administration,
-            {
-                **common,
-                "kind": kind,
-                "channel": channel,
-                "received_at": now.isoformat(),
-                "in_time": in_time,
-                "disputed_criteria": [g.criterion for g in grounds if g.criterion],
-                "grounds": len(grounds),
-            },
+        AppealFiled(
+            **about,
+            kind=kind,
+            channel=channel,
+            received_at=now,
+            in_time=in_time,
+            disputed_criteria=tuple(g.criterion for g in grounds if g.criterion),
+            grounds=len(grounds),
         ).to_message()
     )
     uow.publish(
-        Event(
-            topology.APPEAL_ACKNOWLEDGED,
-            administration,
-            {
-                **common,
-                "received_at": now.isoformat(),
-                "implicit_rejection_on": (
-                    deadlines.implicit_rejection_on.isoformat()
-                    if deadlines.implicit_rejection_on
-                    else None
-                ),
-                "measure_final_on": (
-                    deadlines.measure_final_on.isoformat() if deadlines.measure_final_on else None
-                ),
-                "internal_due_at": (
-                    deadlines.internal_due_at.isoformat() if deadlines.internal_due_at else None
-                ),
-                "legal_due_at": deadlines.legal_due_at.isoformat(),
-            },
+        AppealAcknowledged(
+            **about,
+            received_at=now,
+            legal_due_at=deadlines.legal_due_at,
+            implicit_rejection_on=deadlines.implicit_rejection_on,
+            measure_final_on=deadlines.measure_final_on,
+            internal_due_at=deadlines.internal_due_at,
         ).to_message()
     )

@@ -7,35 +7,31 @@ from datetime import datetime
 
 from services.appeals.domain.rules import Agent, RuleBroken
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
-from shared.contracts.events import Event
 from shared.contracts.register import (
     ANSWER_MAX,
     ANSWER_MIN,
     ANSWERED,
     STATUSES,
-    ReportFiledSchema,
-    load_event_data,
+    RegisterReportFiled,
+    RegisterReportUpdated,
 )
-from shared.messaging import topology
 
 # Who answers for the register's entries of their administration.
 OWNER_ROLES = ("algorithm_owner", "supervisor", "admin")
-_FILED = ReportFiledSchema()
 
 
-def on_report_filed(event: Event, uow: AppealsUnitOfWork, now: datetime) -> None:
-    data = load_event_data(event, _FILED)
+def on_report_filed(report: RegisterReportFiled, uow: AppealsUnitOfWork, now: datetime) -> None:
     uow.reports.add(
-        public_id=data["report_id"],
-        administration=event.administration,
-        algorithm_id=data["algorithm"]["id"],
-        algorithm_version=data["algorithm"]["version"],
-        topic=data["topic"],
-        message=data["message"],
+        public_id=report.report_id,
+        administration=report.administration,
+        algorithm_id=report.algorithm_id,
+        algorithm_version=report.algorithm_version,
+        topic=report.topic,
+        message=report.message,
         status="received",
         answer=None,
         answered_by=None,
-        filed_at=data["filed_at"],
+        filed_at=report.filed_at,
         updated_at=now,
     )
 
@@ -62,14 +58,11 @@ def answer_report(
         public_id, status=status, answer=public_answer, answered_by=agent.id, updated_at=now
     )
     uow.publish(
-        Event(
-            topology.REGISTER_REPORT_UPDATED,
-            agent.administration,
-            {
-                "report_id": public_id,
-                "status": status,
-                "answer": public_answer,
-                "updated_at": now.isoformat(),
-            },
+        RegisterReportUpdated(
+            administration=agent.administration,
+            report_id=public_id,
+            status=status,
+            answer=public_answer,
+            updated_at=now,
         ).to_message()
     )

@@ -37,11 +37,10 @@ from services.appeals.domain.rules import (
 )
 from services.appeals.service_layer.letters import routing_of, send_to_person
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
-from shared.contracts.events import Event
+from shared.contracts.appeals import AppealAssigned, AppealDecided
 from shared.contracts.messages import DecisionRevised
 from shared.decision_model import to_json_value
 from shared.french import PARIS, format_value
-from shared.messaging import topology
 from shared.routes import SIGNALEMENT
 
 
@@ -56,17 +55,14 @@ def _appeal(uow: AppealsUnitOfWork, agent: Agent, public_id: str) -> Any:
 
 def _assigned(uow: AppealsUnitOfWork, appeal: Any, assignee: str, by: str, now: datetime) -> None:
     uow.publish(
-        Event(
-            topology.APPEAL_ASSIGNED,
-            appeal.administration,
-            {
-                "appeal_id": appeal.public_id,
-                "reference": appeal.reference,
-                "assignee": assignee,
-                "assigned_by": by,
-                "team": appeal.team,
-                "assigned_at": now.isoformat(),
-            },
+        AppealAssigned(
+            administration=appeal.administration,
+            appeal_id=appeal.public_id,
+            reference=appeal.reference,
+            assignee=assignee,
+            assigned_by=by,
+            team=appeal.team,
+            assigned_at=now,
         ).to_message()
     )
 
@@ -435,27 +431,24 @@ def _finalise(
     )
     original = uow.read.decision(appeal.reference)
     uow.publish(
-        Event(
-            topology.APPEAL_DECIDED,
-            appeal.administration,
-            {
-                "appeal_id": appeal.public_id,
-                "reference": appeal.reference,
-                "decision_id": appeal.decision_id,
-                "outcome": stored["outcome"],
-                # For the public register's figures per version (decision_log reads them).
-                "algorithm": {"id": appeal.algorithm_id, "version": appeal.algorithm_version},
-                "overturned": is_overturn(
-                    stored["outcome"],
-                    original.outcome_code if original else "",
-                    stored["new_outcome_code"],
-                ),
-                "revised_decision_id": revised_id,
-                "new_outcome_code": stored["new_outcome_code"],
-                "decided_by": decided_by,
-                "validated_by": validated_by,
-                "decided_at": now.isoformat(),
-            },
+        AppealDecided(
+            administration=appeal.administration,
+            appeal_id=appeal.public_id,
+            reference=appeal.reference,
+            decision_id=appeal.decision_id,
+            algorithm_id=appeal.algorithm_id,
+            algorithm_version=appeal.algorithm_version,
+            outcome=stored["outcome"],
+            overturned=is_overturn(
+                stored["outcome"],
+                original.outcome_code if original else "",
+                stored["new_outcome_code"],
+            ),
+            revised_decision_id=revised_id,
+            new_outcome_code=stored["new_outcome_code"],
+            decided_by=decided_by,
+            validated_by=validated_by,
+            decided_at=now,
         ).to_message()
     )
     decided = uow.appeals.by_pk(appeal.id)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from services.decision_log.adapters.tables import agent_sessions, messaging
 from services.decision_log.bootstrap import SERVICE, DecisionLog
@@ -17,8 +17,10 @@ from services.decision_log.service_layer.retention import purge_personal_data
 from services.decision_log.service_layer.transparency import issue_checkpoints
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.revocations import revocation_consumer
-from shared.contracts.events import Event, InvalidMessage
+from shared.contracts.appeals import AppealAcknowledged, AppealDecided
+from shared.contracts.events import InvalidMessage
 from shared.contracts.messages import DecisionRevised
+from shared.contracts.register import RegisterReportUpdated
 from shared.messaging import topology
 from shared.messaging.consumer import MessageConsumer, Refusals, Route, one_at_a_time
 from shared.messaging.dead_letters import ORIGINAL_USER_HEADER, dead_letter_consumer
@@ -34,6 +36,7 @@ PURGE_SECONDS = 3600
 CHECKPOINT_POLL_SECONDS = 5.0
 
 log = logging.getLogger(__name__)
+C = TypeVar("C")
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,16 @@ def amqp_producer(user: str | None, uow: DecisionLogUnitOfWork) -> Producer:
     return Producer("amqp", user, uow.producers.administration_of(user) or NOT_A_PRODUCER)
 
 
-def from_appeals(event_name: str, appeals_user: str) -> Callable[[Delivery], Event]:
-    """Events that only appeals may publish (RabbitMQ authenticated the user)."""
+def from_appeals(
+    event_name: str, contract: Callable[[Delivery], C], appeals_user: str
+) -> Callable[[Delivery], C]:
+    """Events that only appeals may publish (RabbitMQ authenticated the user), parsed by
+    their contract."""
 
-    def parse(delivery: Delivery) -> Event:
+    def parse(delivery: Delivery) -> C:
         if delivery.user_id != appeals_user:
             raise InvalidMessage(f"{event_name} not published by appeals ({delivery.user_id})")
-        return Event.from_delivery(delivery, event_name)
+        return contract(delivery)
 
     return parse
 
@@ -110,17 +116,21 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
         # The register's read models, kept from appeals' events (and only theirs).
         Route(
             queue(topology.APPEAL_ACKNOWLEDGED),
-            from_appeals(topology.APPEAL_ACKNOWLEDGED, appeals_user),
+            from_appeals(
+                topology.APPEAL_ACKNOWLEDGED, AppealAcknowledged.from_delivery, appeals_user
+            ),
             one_at_a_time(register.on_appeal_acknowledged),
         ),
         Route(
             queue(topology.APPEAL_DECIDED),
-            from_appeals(topology.APPEAL_DECIDED, appeals_user),
+            from_appeals(topology.APPEAL_DECIDED, AppealDecided.from_delivery, appeals_user),
             one_at_a_time(register.on_appeal_decided),
         ),
         Route(
             queue(topology.REGISTER_REPORT_UPDATED),
-            from_appeals(topology.REGISTER_REPORT_UPDATED, appeals_user),
+            from_appeals(
+                topology.REGISTER_REPORT_UPDATED, RegisterReportUpdated.from_delivery, appeals_user
+            ),
             one_at_a_time(register.on_report_updated),
         ),
     ]
@@ -141,13 +151,16 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
 
     def sign_checkpoints() -> None:
         with app.uow() as uow:
-            issue_checkpoints(uow, settings, app.log_keys, datetime.now(UTC))
+            issue_checkpoints(uow, app.config, app.log_keys, datetime.now(UTC))
             uow.commit()
 
     periodic: list[tuple[float, Callable[[], None]]] = [(PURGE_SECONDS, purge)]
     if app.log_keys:
         periodic.append(
-            (min(CHECKPOINT_POLL_SECONDS, settings.log_checkpoint_seconds) or 0.1, sign_checkpoints)
+            (
+                min(CHECKPOINT_POLL_SECONDS, app.config.log_checkpoint_seconds) or 0.1,
+                sign_checkpoints,
+            )
         )
     else:
         log.warning(

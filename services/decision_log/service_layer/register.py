@@ -9,17 +9,10 @@ from typing import Any
 from services.decision_log.domain.register.entries import Entry
 from services.decision_log.domain.register.evidence import Evidence, compute
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
-from shared.contracts.events import Event
-from shared.contracts.register import (
-    AppealAcknowledgedSchema,
-    AppealDecidedSchema,
-    ReportUpdatedSchema,
-    load_event_data,
-)
+from shared.contracts.appeals import AppealAcknowledged, AppealDecided
+from shared.contracts.register import RegisterReportUpdated
 
 YEAR = timedelta(days=365)
-_ACKNOWLEDGED, _DECIDED = AppealAcknowledgedSchema(), AppealDecidedSchema()
-_UPDATED = ReportUpdatedSchema()
 
 
 def entries(
@@ -52,37 +45,34 @@ def evidence(uow: DecisionLogUnitOfWork, key: tuple[str, str, str], now: datetim
     return compute(uow.register.decision_years(key), uow.register.appeals(key), now)
 
 
-def on_appeal_acknowledged(event: Event, uow: DecisionLogUnitOfWork) -> None:
-    data = load_event_data(event, _ACKNOWLEDGED)
+def on_appeal_acknowledged(appeal: AppealAcknowledged, uow: DecisionLogUnitOfWork) -> None:
     uow.register.save_appeal(
-        event.administration,
-        data["appeal_id"],
-        algorithm_id=data["algorithm"]["id"],
-        algorithm_version=data["algorithm"]["version"],
-        received_at=_utc(data["received_at"]),
-        legal_due_at=_utc(data["legal_due_at"]),
+        appeal.administration,
+        appeal.appeal_id,
+        algorithm_id=appeal.algorithm_id,
+        algorithm_version=appeal.algorithm_version,
+        received_at=_utc(appeal.received_at),
+        legal_due_at=_utc(appeal.legal_due_at),
     )
 
 
-def on_appeal_decided(event: Event, uow: DecisionLogUnitOfWork) -> None:
-    data = load_event_data(event, _DECIDED)
+def on_appeal_decided(appeal: AppealDecided, uow: DecisionLogUnitOfWork) -> None:
     uow.register.save_appeal(
-        event.administration,
-        data["appeal_id"],
-        decided_at=_utc(data["decided_at"]),
-        outcome=data["outcome"],
-        overturned=data["overturned"],
+        appeal.administration,
+        appeal.appeal_id,
+        decided_at=_utc(appeal.decided_at),
+        outcome=appeal.outcome,
+        overturned=appeal.overturned,
     )
 
 
-def on_report_updated(event: Event, uow: DecisionLogUnitOfWork) -> None:
-    data = load_event_data(event, _UPDATED)
+def on_report_updated(report: RegisterReportUpdated, uow: DecisionLogUnitOfWork) -> None:
     uow.register.update_report(
-        event.administration,
-        data["report_id"],
-        _utc(data["updated_at"]),
-        status=data["status"],
-        answer=data["answer"],
+        report.administration,
+        report.report_id,
+        _utc(report.updated_at),
+        status=report.status,
+        answer=report.answer,
     )
 
 

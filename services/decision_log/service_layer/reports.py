@@ -13,9 +13,7 @@ from marshmallow import ValidationError
 
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.tokens import new_report_id
-from shared.contracts.events import Event
-from shared.contracts.register import ReportSchema
-from shared.messaging import topology
+from shared.contracts.register import RegisterReportFiled, ReportSchema
 from shared.ratelimit import Limit, RateLimiter
 
 # A person reporting errors writes a few at most; more from one address is a flood.
@@ -67,16 +65,14 @@ def report_error(
         updated_at=now,
     )
     uow.publish(
-        Event(
-            topology.REGISTER_REPORT_FILED,
-            administration,
-            {
-                "report_id": report_id,
-                "algorithm": {"id": algorithm_id, "version": version},
-                "topic": report["topic"],
-                "message": report["message"],
-                "filed_at": now.isoformat(),
-            },
+        RegisterReportFiled(
+            administration=administration,
+            report_id=report_id,
+            algorithm_id=algorithm_id,
+            algorithm_version=version,
+            topic=report["topic"],
+            message=report["message"],
+            filed_at=now,
         ).to_message()
     )
     return report_id

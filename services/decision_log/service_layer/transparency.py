@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from services.decision_log.adapters import tables as t
+from services.decision_log.config import DecisionLogConfig
 from services.decision_log.service_layer.ingest import hashed_part
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.chain import link_entry
-from shared.config import Settings
 from shared.tlog.checkpoints import StoredCheckpoint
 from shared.tlog.merkle import HASH_SIZE, Frontier, inclusion_proof, leaf_hash, tree_root
 from shared.tlog.note import ED25519, Signer, Verifier
@@ -34,23 +34,23 @@ def entry_of(row: Mapping[str, Any]) -> bytes:
     return link_entry(row["seq"], row["prev_hash"], hashed_part(row))
 
 
-def log_key(settings: Settings, keys: Sequence[Signer], administration: str) -> Verifier:
+def log_key(config: DecisionLogConfig, keys: Sequence[Signer], administration: str) -> Verifier:
     """The public key that signs an administration's checkpoints (the first key's)."""
-    return Verifier(settings.log_origin_for(administration), ED25519, keys[0].verifier.public_key)
+    return Verifier(config.log_origin_for(administration), ED25519, keys[0].verifier.public_key)
 
 
 def issue_checkpoints(
-    uow: DecisionLogUnitOfWork, settings: Settings, keys: Sequence[Signer], now: datetime
+    uow: DecisionLogUnitOfWork, config: DecisionLogConfig, keys: Sequence[Signer], now: datetime
 ) -> list[StoredCheckpoint]:
     """Sign the head of every log that grew, at most once per `log_checkpoint_seconds`."""
     issued = []
-    every = timedelta(seconds=settings.log_checkpoint_seconds)
+    every = timedelta(seconds=config.log_checkpoint_seconds)
     for administration in uow.session.scalars(
         select(t.chain_heads.c.administration).order_by(t.chain_heads.c.administration)
     ):
         try:
             checkpoint = uow.checkpoints.issue(
-                uow.tree, administration, settings.log_origin_for(administration), keys, now, every
+                uow.tree, administration, config.log_origin_for(administration), keys, now, every
             )
         except TreeInconsistent:
             log.critical(
@@ -69,7 +69,11 @@ class NotYetCheckpointed(LookupError):
 
 
 def receipt_for(
-    uow: DecisionLogUnitOfWork, row: Any, settings: Settings, keys: Sequence[Signer]
+    uow: DecisionLogUnitOfWork,
+    row: Any,
+    config: DecisionLogConfig,
+    keys: Sequence[Signer],
+    public_url: str,
 ) -> Receipt:
     """The decision's entry, its inclusion proof and the latest checkpoint, cosignatures
     included: all that someone needs to check, without trusting us, that it was logged."""
@@ -84,8 +88,8 @@ def receipt_for(
         index=index,
         proof=inclusion_proof(index, checkpoint.size, uow.tree.reader(row.administration)),
         checkpoint=checkpoint.cosigned_note,
-        log_key=log_key(settings, keys, row.administration).vkey if keys else "",
-        checkpoint_url=(f"{settings.public_url}/api/v1/log/{row.administration}/checkpoint"),
+        log_key=log_key(config, keys, row.administration).vkey if keys else "",
+        checkpoint_url=(f"{public_url}/api/v1/log/{row.administration}/checkpoint"),
     )
 
 

@@ -87,7 +87,9 @@ def _index(
 def accessibility() -> str:
     """The accessibility statement (loi n° 2005-102, article 47; RGAA)."""
     return render_template(
-        "explainer/accessibility.html", settings=current_app.config["EXPLICITE_SETTINGS"]
+        "explainer/accessibility.html",
+        settings=current_app.config["EXPLICITE_SETTINGS"],
+        statement=service().config,
     )
 
 

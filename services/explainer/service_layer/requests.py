@@ -11,9 +11,8 @@ from sqlalchemy.engine import Row
 from services.explainer.domain.communication import cada_deadline, request_deadline
 from services.explainer.service_layer.context import ExplainerContext
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
-from shared.contracts.events import Event
+from shared.contracts.notices import ExplanationRequested
 from shared.french import PARIS
-from shared.messaging import topology
 
 
 class NotExplainedYet(Exception):
@@ -60,19 +59,15 @@ def request_communication(
         explanation_id=explanation.id,
     )
     uow.publish(
-        Event(
-            topology.EXPLANATION_REQUESTED,
-            decision.administration,
-            {
-                "reference": decision.reference,
-                "decision_id": decision.decision_id,
-                "administration": decision.administration,
-                "requested_at": now.isoformat(),
-                "deadline": deadline.isoformat(),
-                "requested_by": requested_by,
-                "explanation_id": explanation.id,
-                "explanation_version": explanation.version,
-            },
+        ExplanationRequested(
+            administration=decision.administration,
+            reference=decision.reference,
+            decision_id=decision.decision_id,
+            requested_at=now,
+            deadline=deadline,
+            requested_by=requested_by,
+            explanation_id=explanation.id,
+            explanation_version=explanation.version,
         ).to_message()
     )
     return CommunicationRequest(now, deadline, cada_deadline(_paris_day(now)), created=True)

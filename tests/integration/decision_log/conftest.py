@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.decision_log.bootstrap import DecisionLog, bootstrap
+from services.decision_log.config import DecisionLogConfig
 from services.decision_log.service_layer.producers import register_amqp_producer
 from services.decision_log.service_layer.registry import register_algorithm
 from shared.config import Settings
@@ -28,8 +29,14 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def decision_log(settings: Settings) -> Iterator[DecisionLog]:
-    service = bootstrap(settings)
+def config(settings: Settings) -> DecisionLogConfig:
+    """decision_log's own knobs, as an empty environment gives them."""
+    return DecisionLogConfig.from_env(settings, {})
+
+
+@pytest.fixture
+def decision_log(settings: Settings, config: DecisionLogConfig) -> Iterator[DecisionLog]:
+    service = bootstrap(settings, config=config)
     upgrade("decision_log", service.engine)
     with service.uow() as uow:
         register_algorithm(

@@ -14,6 +14,8 @@ from services.decision_log.bootstrap import DecisionLog
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer.ingest import Duplicate, Logged, Quarantined, ingest
 from shared.auth.tokens import hash_access_code
+from shared.contracts.notices import DecisionDivergent
+from shared.messaging.message import Delivery
 from tests.support import builders
 
 PRODUCER = Producer("amqp", "bo-ville-test", builders.ADMINISTRATION)
@@ -224,7 +226,18 @@ def test_a_divergent_outcome_is_logged_flagged_and_announced(decision_log: Decis
     with decision_log.uow() as uow:
         row = uow.decisions.find(builders.ADMINISTRATION, "TEST-000008")
         assert row.replay_detail["expected_outcome"] == "refus"
-    assert "decision.divergent" in outbox_types(decision_log)
+        [published] = uow.session.scalars(
+            select(t.messaging.outbox.c.body).where(
+                t.messaging.outbox.c.type == "decision.divergent"
+            )
+        )
+    # Its contract builds what ingest published, and reads it back whole.
+    data = json.loads(published)["data"]
+    built = DecisionDivergent.of(builders.ADMINISTRATION, wrong, row.reference, row.replay_detail)
+    assert built.to_event().data == data
+    assert data["declared_outcome"] == "attribution" and data["expected_outcome"] == "refus"
+    delivery = Delivery(queue="q", delivery_tag=1, body=published, routing_key="r")
+    assert DecisionDivergent.from_delivery(delivery) == built
 
 
 def test_corrections_supersede_a_logged_decision_only(decision_log: DecisionLog):

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from werkzeug.serving import make_server
 from services import cli
 from services.decision_log.adapters import tables as t
 from services.decision_log.bootstrap import DecisionLog
+from services.decision_log.config import DecisionLogConfig
 from services.decision_log.entrypoints.web import create_app
 from services.decision_log.service_layer.producers import create_api_key
 from services.decision_log.service_layer.transparency import (
@@ -44,16 +46,20 @@ ADMINISTRATION = builders.ADMINISTRATION
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    key = tmp_path / "log_signing_key"
-    create_key_file(key, "explicite.test")
     return Settings(
         secret_key=SECRET,
         transport="memory",
         database_urls={"decision_log": f"sqlite:///{tmp_path / 'dl.db'}"},
         public_url="http://explicite.test",
-        log_key_files=(str(key),),
-        log_checkpoint_seconds=0,
     )
+
+
+@pytest.fixture
+def config(settings: Settings, tmp_path: Path) -> DecisionLogConfig:
+    key = tmp_path / "log_signing_key"
+    create_key_file(key, "explicite.test")
+    env = {"EXPLICITE_LOG_KEY_FILE": str(key), "EXPLICITE_LOG_CHECKPOINT_SECONDS": "0"}
+    return DecisionLogConfig.from_env(settings, env)
 
 
 def log_decisions(decision_log: DecisionLog, numbers: range) -> list[str]:
@@ -62,7 +68,7 @@ def log_decisions(decision_log: DecisionLog, numbers: range) -> list[str]:
 
 def checkpoint(decision_log: DecisionLog) -> None:
     with decision_log.uow() as uow:
-        issue_checkpoints(uow, decision_log.settings, decision_log.log_keys, datetime.now(UTC))
+        issue_checkpoints(uow, decision_log.config, decision_log.log_keys, datetime.now(UTC))
         uow.commit()
 
 
@@ -85,7 +91,7 @@ def test_a_checkpoint_waits_for_its_interval(decision_log):
     log_decisions(decision_log, range(1, 3))
     checkpoint(decision_log)
     log_decisions(decision_log, range(3, 5))
-    slow = decision_log.settings.with_overrides(log_checkpoint_seconds=60)
+    slow = replace(decision_log.config, log_checkpoint_seconds=60)
     with decision_log.uow() as uow:
         assert issue_checkpoints(uow, slow, decision_log.log_keys, datetime.now(UTC)) == []
 
@@ -259,7 +265,7 @@ def test_a_witness_refuses_a_log_that_rewrote_its_history(decision_log, tmp_path
     with decision_log.uow() as uow:
         first = uow.checkpoints.latest(ADMINISTRATION)
     assert first is not None
-    key = log_key(decision_log.settings, decision_log.log_keys, ADMINISTRATION)
+    key = log_key(decision_log.config, decision_log.log_keys, ADMINISTRATION)
 
     def proofs(old: int, new: int) -> list[bytes]:
         with decision_log.uow() as uow:

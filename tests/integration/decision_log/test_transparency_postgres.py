@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 
 from services.decision_log.adapters import tables as t
 from services.decision_log.bootstrap import DecisionLog, bootstrap
+from services.decision_log.config import DecisionLogConfig
 from services.decision_log.domain.validation import Producer
 from services.decision_log.service_layer.audit import verify_log
 from services.decision_log.service_layer.ingest import Received, hashed_part, ingest_batch
@@ -45,6 +46,7 @@ pytestmark = pytest.mark.infra
 
 ADMINISTRATION = builders.ADMINISTRATION
 PRODUCER = Producer("amqp", "bo-ville-test", ADMINISTRATION)
+PUBLIC_URL = "https://explicite.test"
 
 
 @pytest.fixture
@@ -57,11 +59,10 @@ def service(postgres, tmp_path: Path) -> Iterator[DecisionLog]:
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         transport="memory",
         database_urls={"decision_log": postgres.url(database)},
-        public_url="https://explicite.test",
-        log_key_files=(str(key),),
-        log_checkpoint_seconds=0,
+        public_url=PUBLIC_URL,
     )
-    app = bootstrap(settings)
+    env = {"EXPLICITE_LOG_KEY_FILE": str(key), "EXPLICITE_LOG_CHECKPOINT_SECONDS": "0"}
+    app = bootstrap(settings, config=DecisionLogConfig.from_env(settings, env))
     upgrade("decision_log", app.engine)
     with app.uow() as uow:
         register_algorithm(uow, builders.algorithm(), administration=ADMINISTRATION, by="test")
@@ -83,7 +84,7 @@ def log_batch(app: DecisionLog, numbers: range) -> list[str]:
 
 def sign(app: DecisionLog) -> StoredCheckpoint:
     with app.uow() as uow:
-        issue_checkpoints(uow, app.settings, app.log_keys, datetime.now(UTC))
+        issue_checkpoints(uow, app.config, app.log_keys, datetime.now(UTC))
         uow.commit()
         latest = uow.checkpoints.latest(ADMINISTRATION)
     assert latest is not None
@@ -93,7 +94,7 @@ def sign(app: DecisionLog) -> StoredCheckpoint:
 def receipts(app: DecisionLog, references: list[str]) -> list[Receipt]:
     with app.uow() as uow:
         return [
-            receipt_for(uow, uow.decisions.by_reference(r), app.settings, app.log_keys)
+            receipt_for(uow, uow.decisions.by_reference(r), app.config, app.log_keys, PUBLIC_URL)
             for r in references
         ]
 
@@ -165,7 +166,7 @@ def refused_by_outsiders(
     app: DecisionLog, state: WitnessState, signer: Signer, kept: list[Receipt]
 ) -> None:
     new = sign(app)
-    key = log_key(app.settings, app.log_keys, ADMINISTRATION)
+    key = log_key(app.config, app.log_keys, ADMINISTRATION)
     with pytest.raises(WitnessRefusal):
         witness(state, signer, key, new.note, proofs_of(app))
     published = Checkpoint.from_text(parse_note(new.note).text)
@@ -183,7 +184,7 @@ def watched(service: DecisionLog, tmp_path: Path):
     references = []
     state = WitnessState(tmp_path / "witness")
     signer = state.signer("asso.example/temoin")
-    key = log_key(service.settings, service.log_keys, ADMINISTRATION)
+    key = log_key(service.config, service.log_keys, ADMINISTRATION)
     for start in (1, 21, 41):
         references += log_batch(service, range(start, start + 20))
         witness(state, signer, key, sign(service).note, proofs_of(service))
@@ -254,7 +255,7 @@ def test_a_forked_view_is_detected(service, watched):
     forked = (
         text + "\n" + Signer(origin, ED25519, service.log_keys[0].private_key).signature_line(text)
     )
-    key = log_key(service.settings, service.log_keys, ADMINISTRATION)
+    key = log_key(service.config, service.log_keys, ADMINISTRATION)
     with pytest.raises(WitnessRefusal, match="réécrite"):
         witness(state, signer, key, forked, proofs_of(service))
     published = Checkpoint.from_text(parse_note(forked).text)
@@ -272,5 +273,5 @@ def test_the_log_refuses_to_sign_over_a_rewritten_tree(service, watched):
     log_batch(service, range(61, 63))
     with service.uow() as uow:
         before = uow.checkpoints.latest(ADMINISTRATION)
-        assert issue_checkpoints(uow, service.settings, service.log_keys, datetime.now(UTC)) == []
+        assert issue_checkpoints(uow, service.config, service.log_keys, datetime.now(UTC)) == []
         assert uow.checkpoints.latest(ADMINISTRATION) == before

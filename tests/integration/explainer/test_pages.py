@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import pairwise
 
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from services.explainer.adapters import tables as t
+from services.explainer.bootstrap import ExplainerConfig
 from services.explainer.domain.communication import request_deadline
 from services.explainer.entrypoints.web import create_app
 from shared.french import PARIS, format_date
@@ -418,12 +420,18 @@ def test_every_page_states_its_accessibility_and_links_the_statement(client, exp
 
 def test_the_statement_says_what_the_administration_configured(explainer):
     settings = explainer.settings.with_overrides(
-        accessibility_status="partiellement",
-        accessibility_audit="Audit du 3 mars 2027 par un auditeur externe : 87 % des critères.",
-        accessibility_publisher="La Ville d'Exemple",
-        accessibility_contact="accessibilite@ville-exemple.fr, 01 23 45 67 89",
+        accessibility_status="partiellement", accessibility_publisher="La Ville d'Exemple"
     )
-    client = create_app(settings, explainer).test_client()
+    # The statement's own knobs are the explainer's, read from the same variables as before.
+    config = ExplainerConfig.from_env(
+        {
+            "EXPLICITE_ACCESSIBILITY_AUDIT": (
+                "Audit du 3 mars 2027 par un auditeur externe : 87 % des critères."
+            ),
+            "EXPLICITE_ACCESSIBILITY_CONTACT": "accessibilite@ville-exemple.fr, 01 23 45 67 89",
+        }
+    )
+    client = create_app(settings, replace(explainer, config=config)).test_client()
     text = _text(client.get("/accessibilite"))
     assert "La Ville d'Exemple s'engage à rendre ce service accessible" in text
     assert "partiellement conforme" in text and "87 % des critères" in text

@@ -9,14 +9,15 @@ import pytest
 from werkzeug.test import Client
 
 from services.demo import register_samples
-from services.embedded import Embedded, embedded_settings, start
+from services.embedded import Embedded, embedded_configs, embedded_settings, start
 
 PUBLIC_URL = "http://explicite.test"
 
 
 @pytest.fixture
 def system(tmp_path: Path) -> Iterator[Embedded]:
-    running = start(embedded_settings(tmp_path / "data", PUBLIC_URL))
+    settings = embedded_settings(tmp_path / "data", PUBLIC_URL)
+    running = start(settings, embedded_configs(tmp_path / "data", settings))
     register_samples(running)
     yield running
     running.stop()

@@ -6,7 +6,7 @@ import importlib
 import json
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from services.appeals.service_layer.filing import Filer, file_appeal
 from services.decision_log.service_layer.producers import create_api_key
 from services.decision_log.service_layer.transparency import issue_checkpoints
 from services.demo import register_samples
-from services.embedded import Embedded, embedded_settings, start, wait_for
+from services.embedded import Embedded, embedded_configs, embedded_settings, start, wait_for
 from shared.auth.principal import AGENT_ROLES
 from shared.contracts.decision import decision_message
 from shared.messaging import topology
@@ -82,7 +82,8 @@ def _decision(administration: str, seed: int) -> dict[str, Any]:
 
 
 def build_world(data_dir: Path) -> World:
-    system = start(embedded_settings(data_dir, "http://explicite.test"))
+    settings = embedded_settings(data_dir, "http://explicite.test")
+    system = start(settings, embedded_configs(data_dir, settings))
     register_samples(system)
     broker = system.broker
     assert broker is not None
@@ -126,9 +127,9 @@ def build_world(data_dir: Path) -> World:
 def _sign_checkpoints(system: Embedded) -> None:
     """Now rather than when the worker's minute comes: receipts need a checkpoint."""
     container = system.containers["decision_log"]
-    settings = container.settings.with_overrides(log_checkpoint_seconds=0)
+    config = replace(container.config, log_checkpoint_seconds=0)
     with container.uow() as uow:
-        issue_checkpoints(uow, settings, container.log_keys, datetime.now(UTC))
+        issue_checkpoints(uow, config, container.log_keys, datetime.now(UTC))
         uow.commit()
 
 

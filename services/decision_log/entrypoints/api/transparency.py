@@ -148,7 +148,7 @@ class PublicKey(MethodView):
         app = service()
         if not app.log_keys:
             raise ApiError(404, "This deployment signs no checkpoint.", code="no_checkpoint")
-        return _text(log_key(app.settings, app.log_keys, administration).vkey + "\n")
+        return _text(log_key(app.config, app.log_keys, administration).vkey + "\n")
 
 
 @blp.route("/checkpoints")
@@ -279,7 +279,7 @@ class Proof(MethodView):
             if row is None or row.administration != administration:
                 raise ApiError(404, "No such decision.")
             try:
-                receipt = receipt_for(uow, row, app.settings, app.log_keys)
+                receipt = receipt_for(uow, row, app.config, app.log_keys, app.settings.public_url)
             except NotYetCheckpointed:
                 raise ApiError(
                     404,

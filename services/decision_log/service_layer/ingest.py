@@ -17,11 +17,10 @@ from services.decision_log.service_layer.replaying import batch_key, replay_batc
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.tokens import hash_access_code, new_reference
 from shared.chain import digest, link_entry
-from shared.contracts.events import Event
 from shared.contracts.fields import ADMINISTRATION_PATTERN
 from shared.contracts.messages import DecisionLogged
+from shared.contracts.notices import DecisionDivergent, DecisionQuarantined
 from shared.decision_model import EngineUnavailable, NotEvaluable, Replay, replay_many
-from shared.messaging import topology
 
 log = logging.getLogger(__name__)
 
@@ -274,17 +273,7 @@ def _log(
     uow.publish(replace(logged, headers={**logged.headers, KEY_HEADER: code_key}))
     if replay_status == "divergent":
         uow.publish(
-            Event(
-                topology.DECISION_DIVERGENT,
-                administration,
-                {
-                    "decision_id": checked.decision_id,
-                    "reference": reference,
-                    "algorithm": body["algorithm"],
-                    "declared_outcome": body["outcome"]["code"],
-                    **replay_detail,
-                },
-            ).to_message()
+            DecisionDivergent.of(administration, body, reference, replay_detail).to_message()
         )
         log.warning(
             "divergent decision",
@@ -348,16 +337,13 @@ def quarantine(
     )
     if administration is not None and _is_slug(administration):
         uow.publish(
-            Event(
-                topology.DECISION_QUARANTINED,
-                administration,
-                {
-                    "quarantine_id": item_id,
-                    "category": rejection.category,
-                    "decision_id": rejection.decision_id,
-                    "event_id": rejection.event_id,
-                    "reasons": rejection.reasons,
-                },
+            DecisionQuarantined(
+                administration=administration,
+                quarantine_id=item_id,
+                category=rejection.category,
+                decision_id=rejection.decision_id,
+                event_id=rejection.event_id,
+                reasons=rejection.reasons,
             ).to_message()
         )
     return Quarantined(item_id, rejection.category, rejection.reasons)

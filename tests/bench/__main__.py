@@ -181,10 +181,14 @@ def run(
     if "latency" in phases or "http" in phases:
         bench_ingest.purge(system)
         explainer = system.worker("explainer")
+        # appeals keeps read models of decision.logged and explanation.generated: its worker
+        # runs as deployed, and counts in the CPU of every process.
+        appeals = system.worker("appeals")
         roots = {
             **system.server_roots(),
             "decision_log worker": worker.pid,
             "explainer worker": explainer.pid,
+            "appeals worker": appeals.pid,
         }
         for number in range(2, system.explainer_workers + 1):  # --explainer-workers
             extra = system.spawn(

@@ -254,7 +254,12 @@ def linkify(text: str) -> Markup:
         found = match.group(0)
         return found if len(found) > MAX_ADDRESS else _LINK.sub(link, found)
 
-    return Markup(_WORD.sub(word, str(escape(text))))  # noqa: S704 - escaped just above
+    escaped = str(escape(text))
+    # Every address _LINK finds holds one of these: most paragraphs hold none (a page has
+    # about fifty), and are left without cutting them into words.
+    if "@" not in escaped and "www." not in escaped and "http" not in escaped:
+        return Markup(escaped)  # noqa: S704 - escaped just above
+    return Markup(_WORD.sub(word, escaped))  # noqa: S704 - escaped just above
 
 
 @bp.app_template_filter("date_fr")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -45,11 +46,35 @@ class AlgorithmCache:
         return algorithm
 
 
+class Memo:
+    """The last results of a pure computation by key, shared by a process's threads."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
 @dataclass(frozen=True)
 class ExplainerContext:
     secret_key: str
     public_url: str
     algorithms: AlgorithmCache = field(default_factory=AlgorithmCache)
+    # A decision's what-ifs, by (reference, algorithm revision): they do not depend on the
+    # day, and every reading builds its dated sections (« L'essentiel ») from them.
+    what_ifs: Memo = field(default_factory=Memo)
 
     def now(self) -> datetime:
         return datetime.now(UTC)

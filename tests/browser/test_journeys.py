@@ -151,7 +151,7 @@ def test_person_contests_and_reviewer_amends(
     console.get_by_role("link", name=public_id).click()
     expect_text(console, "Ce que dit la personne")
     expect_text(console, "attestation-caf.pdf")
-    expect_text(console, re.compile(r"Lisibilité : \d+,\d sur 100"))
+    expect_text(console, re.compile(r"Lisibilité de sa rédaction : \d+,\d sur 100"))
     agent.check("dossier")
     console.get_by_role("button", name="Prendre en charge").click()
     console.get_by_role("button", name="Enregistrer la décision").wait_for()

@@ -144,6 +144,7 @@ def run(
         "db_pool_size": settings.db_pool_size,
         "publish_chunk": scale.chunk,
         "explainer_workers": system.explainer_workers,
+        "decision_log_workers": system.decision_log_workers,
     }
     warmup = load.made(scale.warmup, SEEDS["warmup"], system.user_of)
     if "validation" in phases:
@@ -163,6 +164,12 @@ def run(
             system, max(scale.ingest // 2, 100), SEEDS["sweep"], warmup, scale.chunk, scale.timeout
         )
     worker = system.worker("decision_log")
+    for number in range(2, system.decision_log_workers + 1):  # --decision-log-workers
+        system.spawn(
+            [sys.executable, "-m", "services.cli", "worker", "decision_log"],
+            "decision_log",
+            f"worker-decision_log-{number}",
+        )
     if "ingest" in phases:
         messages = load.made(scale.ingest, SEEDS["ingest"], system.user_of)
         recorder = profile.record(worker.pid, profile_dir / "ingest.txt") if profile_dir else None
@@ -316,6 +323,13 @@ def main(argv: list[str] | None = None) -> int:
         help="explainer worker processes during (c) and (d)",
     )
     parser.add_argument(
+        "--decision-log-workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="decision_log worker processes from (b) on (the CPU counted is the first one's)",
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -338,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         with own_servers(base, fsync=not args.no_fsync) as (rabbitmq, postgres):
             system = BenchSystem(base, rabbitmq, postgres, tuning)
             system.explainer_workers = max(args.explainer_workers, 1)
+            system.decision_log_workers = max(args.decision_log_workers, 1)
             system.start()
             try:
                 figures = run(system, scale, phases, None if args.no_profile else base)

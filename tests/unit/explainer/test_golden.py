@@ -35,7 +35,7 @@ DIGESTS = {
     "creche-attribution": "accdc4432aaa0aea18e908d1ac4323149c1f77fc07f0f146544f03d3d7e2d4cf",
     "aide-chauffage": "1f9a39512742dd40651e82e038db056d9c2e34ce0fa954afa1e1c5be970bccde",
     "risque-logement": "b18666475bba88b94da6278e3b42b2f0a7df2e7de21182c83e9edb2fcd11fa84",
-    "bourse-college": "6964b11997c108969fbce6cd6614107fa607df1295f9cc513ebe3c5535b5b686",
+    "bourse-college": "5b775f09b10fe3adb1d42c55b3d95643cbfda2c37d02fe079eeec34b78a7289f",
 }
 
 

@@ -154,9 +154,16 @@ def reason(case: Case, evaluation: Evaluation, gap: str | None) -> str:
 
 
 def gap_sentence(case: Case, found: WhatIfs | None) -> str | None:
-    """For a refusal, the nearest change the person may act on that gives the aid, with the
-    gap in the criterion's unit: `le revenu … de votre foyer aurait dû être de 18 130 € (4 822 €
-    de moins).`, the value computed to give the other outcome."""
+    """For a refusal, the nearest change the person may act on that gives the aid, said as
+    what it would have given: `Si le revenu fiscal de référence de votre foyer avait été de
+    18 130 € (4 822 € de moins) : bourse de collège accordée (120 €).` (short: the whole of
+    « L'essentiel » has 90 words).
+
+    Only what was computed is said: that value gives that outcome and amount, and the value one
+    step back does not (`search.verified`). Not `18 130 € ou moins`: that every lower value
+    gives the aid too was not computed, and a formula need not be monotonic. Not `aurait dû
+    être`, which reads as a reproach to a person whose income is what it is.
+    """
     current = case.evaluation
     if case.favourable or found is None or current is None:
         return None
@@ -177,9 +184,12 @@ def gap_sentence(case: Case, found: WhatIfs | None) -> str | None:
         return None
     gap = Decimal(str(value)) - Decimal(str(before))
     more = "de plus" if gap > 0 else "de moins"
+    after = change.evaluation
+    amount = f" ({format_amount(after.amount)})" if after.amount else ""
     return (
-        f"{subject_of(criterion)} aurait dû être de {value_text(criterion, value)} "
-        f"({value_text(criterion, abs(gap))} {more})."
+        f"Si {subject_of(criterion)} avait été de {value_text(criterion, value)} "
+        f"({value_text(criterion, abs(gap))} {more}) : {lower_first(after.outcome_label)}"
+        f"{amount}."
     )
 
 

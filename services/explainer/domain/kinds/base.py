@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from services.explainer.domain.case import Case
 from services.explainer.domain.document import Block
+from services.explainer.domain.wording import lower_first
 from shared.decision_model import Counterfactual, Evaluation, combinations
 
 from .common import EXACTLY
@@ -71,7 +72,7 @@ class KindWording(Protocol):
         self, case: Case, current: Evaluation, after: Evaluation, *, single: bool
     ) -> str:
         """`vous auriez eu 20 points de plus, soit 65 points : …`: what a what-if gives."""
-        return f"le résultat aurait été : {_outcome(after)}"
+        return f"le résultat aurait été : {lower_first(after.outcome_label)}."
 
     def beyond(
         self,
@@ -104,9 +105,3 @@ class KindWording(Protocol):
     def no_model_what_ifs(self, case: Case) -> list[Block]:
         """The what-if section of a model with no executable form."""
         return []
-
-
-def _outcome(after: Evaluation) -> str:
-    from services.explainer.domain.wording import lower_first
-
-    return lower_first(after.outcome_label) + "."

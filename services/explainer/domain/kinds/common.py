@@ -30,6 +30,7 @@ from shared.decision_model import (
     ThresholdStep,
     WeightStep,
 )
+from shared.french import format_amount
 
 # Whether every value beyond the one a what-if gives also gives its result.
 AT_MOST, AT_LEAST, EXACTLY = "at_most", "at_least", "exactly"
@@ -82,14 +83,8 @@ def score_figure(after: Evaluation) -> str:
     """` (45 points)` or ` (120 €)`: the score or amount another value would have given."""
     if after.score is None:
         return ""
-    return f" ({number_or_amount(after)})"
-
-
-def number_or_amount(after: Evaluation) -> str:
-    from shared.french import format_amount
-
-    assert after.score is not None
-    return format_amount(after.amount) if after.amount is not None else points(after.score)
+    figure = format_amount(after.amount) if after.amount is not None else points(after.score)
+    return f" ({figure})"
 
 
 def condition_gap(case: Case, step: RuleStep) -> str:

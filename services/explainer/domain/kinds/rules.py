@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.explainer.domain.case import Case
 from services.explainer.domain.document import LIST, Block, paragraphs
-from services.explainer.domain.wording import value_text
+from services.explainer.domain.wording import lower_first, value_text
 from shared.decision_model import Counterfactual, RulesModel, RuleStep
 from shared.french import format_amount
 
@@ -75,8 +75,6 @@ class RulesWording(KindWording):
         return condition_gap(case, failed[0]) + more
 
     def motif(self, case: Case, texts: str) -> str:
-        from services.explainer.domain.wording import lower_first
-
         failed = _failed(case)
         unmet = " ; ".join(
             f"{lower_first(step.label)} (pour vous : "

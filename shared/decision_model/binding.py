@@ -8,8 +8,6 @@ from marshmallow import ValidationError
 
 from .criteria import CriterionDef
 from .models import Band, DecisionModel, Grid, LinearModel, PointsModel, Rule, RulesModel
-from .openfisca.schema import criteria_errors
-from .openfisca.spec import OpenFiscaModel
 from .values import MEMBERSHIP_OPS, OPS_BY_TYPE, parse_value
 
 Errors = dict[Any, Any]
@@ -19,30 +17,39 @@ def bind_model(model: DecisionModel, criteria: Sequence[CriterionDef]) -> Decisi
     """Return the model with typed values, or raise ValidationError naming each fault."""
     by_code = {criterion.code: criterion for criterion in criteria}
     errors: Errors = {}
-    if isinstance(model, RulesModel):
-        rules = [
-            _bind_rule(rule, by_code, _at(errors, "rules", i)) for i, rule in enumerate(model.rules)
-        ]
-        model = replace(model, rules=tuple(rules))
-    elif isinstance(model, PointsModel):
-        grids = [
-            _bind_grid(grid, by_code, _at(errors, "grids", i)) for i, grid in enumerate(model.grids)
-        ]
-        model = replace(model, grids=tuple(grids))
-    elif isinstance(model, LinearModel):
-        for i, weight in enumerate(model.weights):
-            criterion = _criterion(weight.criterion, by_code, _at(errors, "weights", i))
-            if criterion is not None and criterion.type not in ("number", "boolean"):
-                _at(errors, "weights", i)["criterion"] = [
-                    f"Criterion '{criterion.code}' is a {criterion.type}: "
-                    "only number and boolean criteria can be weighted."
-                ]
-    elif isinstance(model, OpenFiscaModel):
-        errors.update(criteria_errors(model, criteria))
+    bound: Any = model.bind(by_code, errors)
     _prune(errors)
     if errors:
         raise ValidationError(errors)
-    return model
+    return bound  # type: ignore[no-any-return]
+
+
+def bind_rules(
+    model: RulesModel, by_code: Mapping[str, CriterionDef], errors: Errors
+) -> RulesModel:
+    rules = [
+        _bind_rule(rule, by_code, _at(errors, "rules", i)) for i, rule in enumerate(model.rules)
+    ]
+    return replace(model, rules=tuple(rules))
+
+
+def bind_points(
+    model: PointsModel, by_code: Mapping[str, CriterionDef], errors: Errors
+) -> PointsModel:
+    grids = [
+        _bind_grid(grid, by_code, _at(errors, "grids", i)) for i, grid in enumerate(model.grids)
+    ]
+    return replace(model, grids=tuple(grids))
+
+
+def check_weights(model: LinearModel, by_code: Mapping[str, CriterionDef], errors: Errors) -> None:
+    for i, weight in enumerate(model.weights):
+        criterion = _criterion(weight.criterion, by_code, _at(errors, "weights", i))
+        if criterion is not None and criterion.type not in ("number", "boolean"):
+            _at(errors, "weights", i)["criterion"] = [
+                f"Criterion '{criterion.code}' is a {criterion.type}: "
+                "only number and boolean criteria can be weighted."
+            ]
 
 
 def _bind_rule(rule: Rule, by_code: Mapping[str, CriterionDef], errors: Errors) -> Rule:

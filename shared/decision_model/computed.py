@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .criteria import CriterionDef
+from .criteria import CriterionDef, Outcomes
 from .values import Value
 
 if TYPE_CHECKING:
@@ -30,10 +30,22 @@ class ModelKind:
     batched: ClassVar[bool] = False
     # The largest difference of amount that still counts as the same.
     amount_tolerance: ClassVar[Decimal] = Decimal(0)
+    # The outcomes the model gives: each kind's dataclass field.
+    outcomes: Outcomes
 
     def criteria_used(self) -> tuple[str, ...]:
         """Codes of the criteria the model reads, in order of first use."""
         raise NotImplementedError
+
+    def bind(self, by_code: Mapping[str, CriterionDef], errors: dict[Any, Any]) -> ModelKind:
+        """The model checked against its declared criteria, its condition values typed; each
+        fault recorded in `errors`, marshmallow-style (see `binding.bind_model`)."""
+        return self
+
+    def granted_amount(self) -> Decimal | None:
+        """The amount a favourable result grants whatever the person's values, when the kind
+        fixes one (rules); None otherwise."""
+        return None
 
     def explain(self, values: Mapping[str, Value]) -> Evaluation:
         """The evaluation of one case (typed values) with the steps that explain it."""

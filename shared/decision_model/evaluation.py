@@ -14,7 +14,7 @@ from decimal import (
 from typing import Any
 
 from .checking import typed_values
-from .criteria import FAVOURABLE, UNFAVOURABLE, CriterionDef, opposite
+from .criteria import FAVOURABLE, UNFAVOURABLE, CriterionDef
 from .models import (
     AmountRange,
     DecisionModel,
@@ -22,6 +22,7 @@ from .models import (
     LinearModel,
     PointsModel,
     RulesModel,
+    ScoreModel,
 )
 from .steps import AmountStep, GridStep, RuleStep, Step, ThresholdStep, WeightStep
 from .values import Value, holds
@@ -126,41 +127,25 @@ def linear_result(model: LinearModel, values: Mapping[str, Value]) -> Result:
         return outcome_of_score(model, score), score, None, (*steps, total)
     assert model.amount is not None
     bounds = model.amount
-    amount = _amount(bounds, score)
+    amount = clamped_amount(bounds, score)
     total = AmountStep(score, bounds.min, bounds.max, bounds.round, amount)
     return outcome_of_score(model, score), score, amount, (*steps, total)
 
 
-def _amount(bounds: AmountRange, score: Decimal) -> Decimal:
+def clamped_amount(bounds: AmountRange, score: Decimal) -> Decimal:
     clamped = min(max(score, bounds.min), bounds.max)
     return clamped.quantize(Decimal(1).scaleb(-bounds.round), rounding=ROUND_HALF_UP)
 
 
-def outcome_of_score(model: PointsModel | LinearModel, score: Decimal) -> str:
+def outcome_of_score(model: ScoreModel, score: Decimal) -> str:
     """The outcome a score gives: it depends on the person's values only through the score."""
-    if isinstance(model, PointsModel):
-        return FAVOURABLE if score >= model.cutoff else UNFAVOURABLE
-    if model.threshold is not None:
-        threshold = model.threshold
-        met = holds(threshold.op, score, threshold.value)
-        return threshold.when_met if met else opposite(threshold.when_met)
-    assert model.amount is not None
-    return FAVOURABLE if _amount(model.amount, score) > model.amount.min else UNFAVOURABLE
+    return model.outcome_of_score(score)
 
 
-def term(model: PointsModel | LinearModel, code: str, value: Value) -> Decimal:
+def term(model: ScoreModel, code: str, value: Value) -> Decimal:
     """The criterion's part of the score for this value: the score is the sum of such terms
     (and the intercept), so changing one value moves it by the difference of its terms."""
-    if isinstance(model, PointsModel):
-        total = Decimal(0)
-        for grid in model.grids:
-            if grid.criterion == code:
-                band = match_band(grid, value)
-                total += Decimal(0) if band is None else grid.bands[band].points
-        return total
-    return sum(
-        (w.weight * as_number(value) for w in model.weights if w.criterion == code), Decimal(0)
-    )
+    return model.term(code, value)
 
 
 def as_number(value: Value) -> Decimal:

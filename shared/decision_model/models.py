@@ -142,7 +142,33 @@ class ScoreModel(ExactModel):
 
         by_code = {criterion.code: criterion for criterion in criteria}
         with localcontext(EXACT):
-            return combinations(self, by_code, values, self.explain(values), codes, limit)  # type: ignore[arg-type]
+            return combinations(self, by_code, values, self.explain(values), codes, limit)
+
+    def outcome_of_score(self, score: Decimal) -> str:
+        """The outcome a score gives: it depends on the person's values only through it."""
+        raise NotImplementedError
+
+    def term(self, code: str, value: Value) -> Decimal:
+        """The criterion's part of the score for this value: the score is the sum of such
+        terms (and an intercept), so changing one value moves it by the difference of terms."""
+        raise NotImplementedError
+
+    def must_rise(self, current: Evaluation) -> bool:
+        """Whether the score must rise to change the outcome."""
+        raise NotImplementedError
+
+    def set_candidates(self, criterion: CriterionDef, here: Value) -> list[Value]:
+        """The values of a criterion worth trying in a set of changes."""
+        raise NotImplementedError
+
+    def nearest_in_set(
+        self,
+        by_code: Mapping[str, CriterionDef],
+        values: Mapping[str, Value],
+        chosen: Sequence[str],
+        changes: dict[str, Any],
+    ) -> None:
+        """Brings a found set's changes as near the person's values as the kind allows."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +203,14 @@ class RulesModel(ExactModel):
     def without(self, code: str) -> RulesModel:
         return replace(self, rules=tuple(r for r in self.rules if r.criterion != code))
 
+    def bind(self, by_code: Mapping[str, CriterionDef], errors: dict[Any, Any]) -> RulesModel:
+        from .binding import bind_rules
+
+        return bind_rules(self, by_code, errors)
+
+    def granted_amount(self) -> Decimal | None:
+        return self.amount
+
 
 @dataclass(frozen=True)
 class PointsModel(ScoreModel):
@@ -209,6 +243,42 @@ class PointsModel(ScoreModel):
 
     def without(self, code: str) -> PointsModel:
         return replace(self, grids=tuple(g for g in self.grids if g.criterion != code))
+
+    def bind(self, by_code: Mapping[str, CriterionDef], errors: dict[Any, Any]) -> PointsModel:
+        from .binding import bind_points
+
+        return bind_points(self, by_code, errors)
+
+    def outcome_of_score(self, score: Decimal) -> str:
+        from .criteria import FAVOURABLE, UNFAVOURABLE
+
+        return FAVOURABLE if score >= self.cutoff else UNFAVOURABLE
+
+    def term(self, code: str, value: Value) -> Decimal:
+        from .evaluation import match_band
+
+        total = Decimal(0)
+        for grid in self.grids:
+            if grid.criterion == code:
+                band = match_band(grid, value)
+                total += Decimal(0) if band is None else grid.bands[band].points
+        return total
+
+    def must_rise(self, current: Evaluation) -> bool:
+        from .criteria import UNFAVOURABLE
+
+        return current.outcome == UNFAVOURABLE
+
+    def set_candidates(self, criterion: CriterionDef, here: Value) -> list[Value]:
+        from .counterfactuals.base import candidates
+
+        mentioned = [
+            band.value
+            for grid in self.grids
+            if grid.criterion == criterion.code
+            for band in grid.bands
+        ]
+        return list(candidates(criterion, mentioned))
 
 
 @dataclass(frozen=True)
@@ -245,6 +315,60 @@ class LinearModel(ScoreModel):
     def without(self, code: str) -> LinearModel:
         return replace(self, weights=tuple(w for w in self.weights if w.criterion != code))
 
+    def bind(self, by_code: Mapping[str, CriterionDef], errors: dict[Any, Any]) -> LinearModel:
+        from .binding import check_weights
+
+        check_weights(self, by_code, errors)
+        return self
+
+    def outcome_of_score(self, score: Decimal) -> str:
+        from .criteria import FAVOURABLE, UNFAVOURABLE, opposite
+        from .evaluation import clamped_amount
+        from .values import holds
+
+        if self.threshold is not None:
+            threshold = self.threshold
+            met = holds(threshold.op, score, threshold.value)
+            return threshold.when_met if met else opposite(threshold.when_met)
+        assert self.amount is not None
+        return FAVOURABLE if clamped_amount(self.amount, score) > self.amount.min else UNFAVOURABLE
+
+    def term(self, code: str, value: Value) -> Decimal:
+        from .evaluation import as_number
+
+        return sum(
+            (w.weight * as_number(value) for w in self.weights if w.criterion == code), Decimal(0)
+        )
+
+    def must_rise(self, current: Evaluation) -> bool:
+        from .counterfactuals.linear import linear_boundary
+
+        return linear_boundary(self, current)[1]
+
+    def set_candidates(self, criterion: CriterionDef, here: Value) -> list[Value]:
+        if criterion.type == "boolean":
+            return [not here]
+        # A score is monotonic in each number: only an end of its range can do the most. An
+        # unbounded number alone can always flip the outcome: no set is ever needed for it.
+        return [end for end in (criterion.min, criterion.max) if end is not None]
+
+    def nearest_in_set(
+        self,
+        by_code: Mapping[str, CriterionDef],
+        values: Mapping[str, Value],
+        chosen: Sequence[str],
+        changes: dict[str, Any],
+    ) -> None:
+        """The others at the end of their range, the last number only as far as needed."""
+        from .counterfactuals.linear import nearest_numeric
+
+        last = next((code for code in reversed(chosen) if by_code[code].type == "number"), None)
+        if last is not None:
+            others = {**values, **{c: v for c, v in changes.items() if c != last}}
+            nearer = nearest_numeric(self, by_code[last], others, self.explain(others))
+            if nearer is not None:
+                changes[last] = nearer
+
 
 @dataclass(frozen=True)
 class OpaqueModel(ModelKind):
@@ -265,4 +389,9 @@ class OpaqueModel(ModelKind):
         raise NotEvaluable("An opaque model cannot be evaluated.")
 
 
-DecisionModel = RulesModel | PointsModel | LinearModel | OpaqueModel | OpenFiscaModel
+DecisionModel = ModelKind
+"""Any kind of decision model: code outside a kind's own module uses the interface only."""
+
+# Keeps the OpenFisca kind's module imported with the others (its schema is registered in
+# `model_schemas.MODEL_SCHEMAS`).
+__all__ = ["OpenFiscaModel"]

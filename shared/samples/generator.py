@@ -14,7 +14,6 @@ from shared.decision_model import (
     FAVOURABLE,
     CriterionDef,
     DecisionModel,
-    RulesModel,
     evaluate,
     load_algorithm_model,
     to_json_value,
@@ -129,7 +128,7 @@ def _amount(model: DecisionModel, computed: Any, favourable: bool, divergent: bo
     if not divergent:
         return to_json_value(computed)
     # A wrong grant looks like the bug it simulates: it pays the fixed amount of the rules.
-    return to_json_value(model.amount) if isinstance(model, RulesModel) else None
+    return to_json_value(model.granted_amount())
 
 
 def _decided_at(rng: random.Random, end: datetime, by_agent: bool) -> datetime:

@@ -33,7 +33,11 @@ def test_an_openfisca_decision_explained_from_its_computation(
     assert essential["before"] and essential["top"] < page.viewport_size["height"]
     assert "bourse de collège refusée" in text, text
     # The gap: the income that would have given the bourse, and by how much.
-    assert re.search(r"aurait dû être de [\d ]+ € \([\d ]+ € de moins\)", text), text
+    assert re.search(
+        r"Si le revenu fiscal de référence de votre foyer avait été de [\d ]+ € "
+        r"\([\d ]+ € de moins\) : bourse de collège accordée \([\d ]+ €\)",
+        text,
+    ), text
     assert len([w for w in text.split() if any(c.isalnum() for c in w)]) <= 90, text
     usager.screenshot("explication-premier-ecran", full_page=False)
 

@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from services.explainer.domain import computed
 from services.explainer.domain.applied import applied_blocks, applied_details, data_blocks
 from services.explainer.domain.case import Case
 from services.explainer.domain.communication import (
@@ -33,6 +32,7 @@ from services.explainer.domain.document import (
     paragraphs,
 )
 from services.explainer.domain.essential import essential_blocks
+from services.explainer.domain.kinds import wording_of
 from services.explainer.domain.motif import motif
 from services.explainer.domain.recourse import (
     CONTEST_LEGAL,
@@ -52,16 +52,7 @@ from services.explainer.domain.wording import (
     upper_first,
     value_text,
 )
-from shared.decision_model import (
-    PROTECTED_GROUNDS,
-    ComputedModel,
-    CriterionDef,
-    Decisive,
-    LinearModel,
-    OpaqueModel,
-    PointsModel,
-    decisive,
-)
+from shared.decision_model import PROTECTED_GROUNDS, CriterionDef, Decisive, decisive
 from shared.french import format_amount, format_date
 from shared.routes import Recourse
 
@@ -256,16 +247,7 @@ def _facts(case: Case) -> list[tuple[str, str]]:
 
 
 def _model_sentence(case: Case) -> str:
-    model = case.algorithm.model
-    if isinstance(model, OpaqueModel):
-        return "Il calcule un score à partir de vos données."
-    if isinstance(model, PointsModel):
-        return "Il compte des points, selon un barème."
-    if isinstance(model, LinearModel):
-        return "Il calcule un montant." if model.amount is not None else "Il calcule un score."
-    if isinstance(model, ComputedModel):
-        return computed.model_sentence(case)
-    return "Il vérifie si vous remplissez les conditions prévues par les textes."
+    return wording_of(case.algorithm.model).model_sentence(case)
 
 
 def _contribution(case: Case) -> list[Block]:
@@ -283,11 +265,9 @@ def _contribution(case: Case) -> list[Block]:
             # What it proposed is the outcome above; when the decision departs from it, the
             # section on the difference, just below, says so.
             texts.append("La décision suit sa proposition.")
-    if isinstance(case.algorithm.model, OpaqueModel):
-        texts.append(
-            "Ses règles ne peuvent pas être refaites à la main. L'explication repose "
-            "sur les effets indiqués par l'administration."
-        )
+    note = wording_of(case.algorithm.model).contribution_note(case)
+    if note:
+        texts.append(note)
     return paragraphs(" ".join(texts))
 
 
@@ -298,12 +278,15 @@ def _operations(case: Case) -> Section:
         Block(STEPS, items=tuple(sentence(op) for op in case.algorithm.document["operations"])),
     )
     title, legal = "Les étapes du traitement", _article("4°")
-    if isinstance(case.algorithm.model, ComputedModel) and case.evaluation is not None:
+    path = (
+        wording_of(case.algorithm.model).operations(case) if case.evaluation is not None else None
+    )
+    if path is not None:
         return Section(
             OPERATIONS,
             title,
             legal,
-            tuple(computed.operation_blocks(case.evaluation)),
+            tuple(path),
             (*paragraphs("Les étapes, telles que l'administration les décrit :"), *described),
         )
     return Section(OPERATIONS, title, legal, described)
@@ -312,8 +295,7 @@ def _operations(case: Case) -> Section:
 def _parameters_legal(case: Case) -> str:
     """R311-3-1-2 3°, and for rules each condition's own reference (kept out of the items)."""
     text = _article("3°")
-    rules = getattr(case.algorithm.model, "rules", ())
-    references = list(dict.fromkeys(f"{rule.label} : {rule.legal_reference}." for rule in rules))
+    references = list(dict.fromkeys(wording_of(case.algorithm.model).calculation_references(case)))
     return " ".join([text, *references])
 
 
@@ -362,7 +344,7 @@ def _decisive(
     """For each protected criterion, whether it decided the algorithm's result; None when the
     result cannot be computed."""
     model = case.algorithm.model
-    if isinstance(model, OpaqueModel) or case.evaluation is None:
+    if not model.evaluable or case.evaluation is None:
         return None
     criteria = case.algorithm.criteria
     return {c.code: decisive(model, criteria, case.values, c.code, stated.found) for c in used}
@@ -398,15 +380,7 @@ def _decisive_sentence(
             if criterion.type == "boolean"
             else f"avec {value_text(criterion, value)}"
         )
-    score = ""
-    if after.score is not None and isinstance(case.algorithm.model, PointsModel | LinearModel):
-        score = (
-            f" ({format_amount(after.amount)})"
-            if after.amount is not None
-            else f" ({points(after.score)})"
-        )
-    elif after.amount is not None and isinstance(case.algorithm.model, ComputedModel):
-        score = f" ({format_amount(after.amount)})"
+    score = wording_of(case.algorithm.model).result_figure(case, after)
     return (
         f"Il {DECISIVE_MARK} pour vous : {how}, {whose} aurait été : "
         f"{lower_first(after.outcome_label)}{score}. "

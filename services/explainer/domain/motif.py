@@ -8,20 +8,9 @@ figures), then the law (the rule's reference, or the texts the registry gives).
 
 from __future__ import annotations
 
-from services.explainer.domain import computed
 from services.explainer.domain.case import Case
-from services.explainer.domain.essential import score_gap
-from services.explainer.domain.wording import lower_first, upper_first, value_text
-from shared.decision_model import (
-    ComputedModel,
-    LinearModel,
-    OpaqueModel,
-    PointsModel,
-    RulesModel,
-    RuleStep,
-    ThresholdStep,
-)
-from shared.french import format_amount
+from services.explainer.domain.kinds import wording_of
+from services.explainer.domain.wording import lower_first, upper_first
 
 # The article that grants the transparency itself, not a ground of the decision.
 _NOT_A_GROUND = "L311-3-1"
@@ -52,41 +41,9 @@ def motif(case: Case) -> str | None:
                 else ", sans en donner le motif."
             )
         )
-    if isinstance(model, RulesModel) and evaluation is not None:
-        failed = [s for s in evaluation.steps if isinstance(s, RuleStep) and not s.met]
-        unmet = " ; ".join(
-            f"{lower_first(step.label)} (pour vous : "
-            f"{value_text(case.algorithm.criterion(step.criterion), step.person_value)}, "
-            f"{step.legal_reference})"
-            for step in failed
-        )
-        plural = "s" if len(failed) > 1 else ""
-        return f"Condition{plural} non remplie{plural} : {unmet}."
-    if isinstance(model, PointsModel | LinearModel) and evaluation is not None:
-        last = evaluation.steps[-1]
-        if isinstance(last, ThresholdStep):
-            facts = score_gap(
-                last,
-                "Votre demande a obtenu"
-                if isinstance(model, PointsModel)
-                else "Votre dossier a obtenu un score de",
-            )
-        else:
-            assert evaluation.amount is not None
-            facts = f"Le calcul donne un montant de {format_amount(evaluation.amount)}."
-        return f"{facts} Règles fixées par : {texts}."
-    if isinstance(model, ComputedModel) and evaluation is not None:
-        amount = format_amount(evaluation.amount or 0)
-        return (
-            f"Le calcul fait avec {computed.engine_name(case)} donne un montant de {amount}. "
-            f"Règles fixées par : {texts}."
-        )
-    if isinstance(model, OpaqueModel):
-        return (
-            f"{upper_first(case.human_role)} a décidé avec l'aide d'un algorithme "
-            f"statistique. Textes appliqués : {texts}."
-        )
-    return f"Textes appliqués : {texts}."
+    if model.evaluable and evaluation is None:
+        return f"Textes appliqués : {texts}."
+    return wording_of(model).motif(case, texts)
 
 
 def _texts(case: Case) -> str:

@@ -18,21 +18,16 @@ criteria included (tests/unit/explainer/test_what_if_truth.py):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
-from itertools import pairwise
 from typing import Any
 
-from services.explainer.domain.applied import signed
 from services.explainer.domain.case import Case, fixed
 from services.explainer.domain.document import LIST, Block, paragraphs
+from services.explainer.domain.kinds import wording_of
+from services.explainer.domain.kinds.common import AT_LEAST, AT_MOST, EXACTLY, typed
 from services.explainer.domain.wording import (
     both,
-    label_of,
-    lower_first,
-    points,
     qualified,
     que,
     statement,
@@ -43,23 +38,13 @@ from services.explainer.domain.wording import (
 from shared.decision_model import (
     COMBINATION,
     FAVOURABLE,
-    ComputedModel,
     Counterfactual,
     CriterionDef,
     Evaluation,
-    LinearModel,
-    OpaqueModel,
-    PointsModel,
-    RulesModel,
-    combinations,
     counterfactuals,
-    evaluate,
 )
-from shared.decision_model.evaluation import outcome_of_score, term
 from shared.decision_model.values import Value
-from shared.french import format_amount
 
-AT_MOST, AT_LEAST, EXACTLY = "at_most", "at_least", "exactly"
 MAX_SHOWN = 2
 CHANGE, CHECK = "change", "check"
 
@@ -118,7 +103,7 @@ class WhatIfs:
 def what_ifs(case: Case) -> WhatIfs:
     """The what-ifs of a decision whose outcome is the model's; none otherwise."""
     model, current = case.algorithm.model, case.evaluation
-    if isinstance(model, OpaqueModel) or current is None:
+    if not model.evaluable or current is None:
         return WhatIfs()
     everything = counterfactuals(model, case.algorithm.criteria, case.values, include_fixed=True)
     if case.divergent:
@@ -162,14 +147,7 @@ def _sets(case: Case, found: list[Counterfactual], codes: set[str]) -> list[Coun
     """The smallest sets of changes the person may act on; for rules, all failed conditions
     met together, which is the one smallest set; None when the model's search does not look
     for sets (a computed model), so that nothing is said of them."""
-    if isinstance(case.algorithm.model, RulesModel):
-        return [
-            cf
-            for cf in found
-            if len(cf.changes) > 1 and all(code in codes for code, _value in cf.changes)
-        ]
-    sets = combinations(case.algorithm.model, case.algorithm.criteria, case.values, codes, limit=2)
-    return None if sets is None else list(sets)
+    return wording_of(case.algorithm.model).smallest_sets(case, found, codes)
 
 
 def _used(case: Case) -> list[CriterionDef]:
@@ -182,8 +160,8 @@ def what_if_blocks(case: Case, found: WhatIfs | None = None) -> list[Block]:
 
     `found`: the decision's what-ifs, when the caller has them already."""
     model, current = case.algorithm.model, case.evaluation
-    if isinstance(model, OpaqueModel):
-        return _opaque(case)
+    if not model.evaluable:
+        return wording_of(model).no_model_what_ifs(case)
     if current is None:
         return paragraphs(NOT_REPLAYABLE)
     if case.divergent:
@@ -295,28 +273,7 @@ def _condition(case: Case, kind: str, criterion: CriterionDef, value: Value, dir
 
 def _result(case: Case, current: Evaluation, after: Evaluation, *, single: bool) -> str:
     """`vous auriez eu 20 points de plus, soit 65 points. Le résultat aurait été : …`."""
-    outcome = lower_first(after.outcome_label) + "."
-    model = case.algorithm.model
-    if isinstance(model, PointsModel):
-        assert after.score is not None and current.score is not None
-        delta = after.score - current.score
-        more = "de plus" if delta > 0 else "de moins"
-        scored = (
-            f"vous auriez eu {points(abs(delta))} {more}, soit {points(after.score)}"
-            if single
-            else f"vous auriez eu {points(after.score)}"
-        )
-        return f"{scored} : {outcome}"
-    if isinstance(model, ComputedModel):
-        assert after.amount is not None
-        return f"le montant aurait été de {format_amount(after.amount)} : {outcome}"
-    if isinstance(model, LinearModel):
-        assert after.score is not None and current.score is not None
-        if model.amount is not None:
-            assert after.amount is not None and current.amount is not None
-            return f"le montant aurait été de {format_amount(after.amount)} : {outcome}"
-        return f"votre score aurait été de {points(after.score)} : {outcome}"
-    return f"le résultat aurait été : {outcome}"
+    return wording_of(case.algorithm.model).what_if_result(case, current, after, single=single)
 
 
 def _direction(case: Case, cf: Counterfactual, code: str, new: Any, base: Mapping[str, Any]) -> str:
@@ -339,79 +296,5 @@ def _beyond(case: Case, cf: Counterfactual, code: str, new: Any, base: Mapping[s
     criterion = case.algorithm.criterion(code)
     if criterion is None or criterion.type not in ("number", "date"):
         return EXACTLY
-    here = _typed(criterion, case.values[code])
-    lower = new < here
-    model = case.algorithm.model
-    if isinstance(model, ComputedModel):
-        # Its search verified this value and the one a step back, not every value beyond.
-        return EXACTLY
-    if isinstance(model, LinearModel):
-        return AT_MOST if lower else AT_LEAST  # a score is monotonic in each criterion
-    if isinstance(model, RulesModel):
-        indexes = (
-            [cf.rule_index]
-            if cf.rule_index is not None
-            else [i for i, r in enumerate(model.rules) if r.criterion == code]
-        )
-        ops = {model.rules[i].op for i in indexes}
-        if cf.kind == "would_lose":
-            ops = {{"<=": ">", "<": ">=", ">=": "<", ">": "<="}.get(op, op) for op in ops}
-        if ops <= {"<=", "<"}:
-            return AT_MOST
-        return AT_LEAST if ops <= {">=", ">"} else EXACTLY
-    assert isinstance(model, PointsModel)
-    boundaries = [b.value for g in model.grids if g.criterion == code for b in g.bands]
-    beyond = [
-        p
-        for p in _probes(criterion, boundaries)
-        if (p <= new if lower else p >= new) and not criterion.out_of_range(p)
-    ]
-    # The score is a sum of one term per criterion: each probe moves it by its term.
-    others = evaluate(model, case.algorithm.criteria, {**base, code: _json(new)})
-    assert others.score is not None
-    rest = others.score - term(model, code, new)
-    flips = all(
-        outcome_of_score(model, rest + term(model, code, p)) == cf.resulting_outcome for p in beyond
-    )
-    return (AT_MOST if lower else AT_LEAST) if flips else EXACTLY
-
-
-def _typed(criterion: CriterionDef, raw: Any) -> Any:
-    if criterion.type == "date":
-        return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
-    return Decimal(str(raw))
-
-
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def _probes(criterion: CriterionDef, boundaries: Iterable[Any]) -> list[Any]:
-    """A value in every interval the boundaries cut: the results are constant inside each."""
-    flat = sorted(
-        {v for b in boundaries if b is not None for v in (b if isinstance(b, tuple) else (b,))}
-    )
-    step: Any = timedelta(days=1) if criterion.type == "date" else criterion.step
-    probes = [v + delta for v in flat for delta in (-step, 0 * step, step)]
-    for low, high in pairwise(flat):
-        probes.append(low + (high - low) // 2 if isinstance(low, date) else (low + high) / 2)
-    return probes
-
-
-def _opaque(case: Case) -> list[Block]:
-    blocks = paragraphs(
-        "Cet algorithme n'a pas de règles que l'on peut refaire à la main. Nous "
-        "ne pouvons donc pas calculer exactement ce qui aurait changé le "
-        "résultat."
-    )
-    ranked = sorted(case.contributions.items(), key=lambda item: (-abs(item[1]), item[0]))[:3]
-    if ranked:
-        names = [
-            f"{label_of(case.algorithm.criterion(code), code)} (effet {signed(effect)})"
-            for code, effect in ranked
-        ]
-        blocks += paragraphs(
-            f"Selon l'administration, les informations qui ont le plus pesé "
-            f"sont : {both(*names)}. C'est une estimation, pas un calcul exact."
-        )
-    return blocks
+    here = typed(criterion, case.values[code])
+    return wording_of(case.algorithm.model).beyond(case, cf, code, new, base, new < here)

@@ -36,11 +36,8 @@ def points_counterfactuals(
             criterion,
             values[code],
             candidates(criterion, mentioned),
-            lambda value, code=code, rest=rest: (
-                outcome_of_score(  # type: ignore[misc]
-                    model, rest + term(model, code, value)
-                )
-                != current.outcome
+            lambda value, code=code, rest=rest: (  # type: ignore[misc]
+                outcome_of_score(model, rest + term(model, code, value)) != current.outcome
             ),
         )
         if found:

@@ -17,12 +17,11 @@ from itertools import combinations as subsets
 from itertools import product
 from typing import Any
 
-from ..criteria import UNFAVOURABLE, CriterionDef
+from ..criteria import CriterionDef
 from ..evaluation import Evaluation, evaluate_typed, outcome_of_score, term
-from ..models import LinearModel, PointsModel
+from ..models import ScoreModel
 from ..values import Value
-from .base import Counterfactual, candidates, ranked
-from .linear import linear_boundary, nearest_numeric
+from .base import Counterfactual, ranked
 
 COMBINATION = "combination"
 MAX_SIZE = 3
@@ -36,7 +35,7 @@ class _Option:
 
 
 def combinations(
-    model: PointsModel | LinearModel,
+    model: ScoreModel,
     by_code: Mapping[str, CriterionDef],
     values: Mapping[str, Value],
     current: Evaluation,
@@ -71,34 +70,19 @@ def combinations(
     return []
 
 
-def _must_rise(model: PointsModel | LinearModel, current: Evaluation) -> bool:
-    if isinstance(model, PointsModel):
-        return current.outcome == UNFAVOURABLE
-    return linear_boundary(model, current)[1]
+def _must_rise(model: ScoreModel, current: Evaluation) -> bool:
+    return model.must_rise(current)
 
 
 def _options(
-    model: PointsModel | LinearModel,
+    model: ScoreModel,
     criterion: CriterionDef,
     values: Mapping[str, Value],
     rise: bool,
 ) -> list[_Option]:
     """The values that move the score the right way further than any nearer value does."""
     here = values[criterion.code]
-    if isinstance(model, PointsModel):
-        mentioned = [
-            band.value
-            for grid in model.grids
-            if grid.criterion == criterion.code
-            for band in grid.bands
-        ]
-        tried = candidates(criterion, mentioned)
-    elif criterion.type == "boolean":
-        tried = [not here]
-    else:
-        # A score is monotonic in each number: only an end of its range can do the most. An
-        # unbounded number alone can always flip the outcome: no set is ever needed for it.
-        tried = [end for end in (criterion.min, criterion.max) if end is not None]
+    tried = model.set_candidates(criterion, here)
     base = term(model, criterion.code, here)
     sign = 1 if rise else -1
     kept: list[_Option] = []
@@ -111,16 +95,14 @@ def _options(
     return kept
 
 
-def _flips(
-    model: PointsModel | LinearModel, current: Evaluation, chosen: Sequence[_Option]
-) -> bool:
+def _flips(model: ScoreModel, current: Evaluation, chosen: Sequence[_Option]) -> bool:
     assert current.score is not None
     score = current.score + sum((option.effect for option in chosen), Decimal(0))
     return outcome_of_score(model, score) != current.outcome
 
 
 def _cheapest(
-    model: PointsModel | LinearModel, current: Evaluation, options: Sequence[Sequence[_Option]]
+    model: ScoreModel, current: Evaluation, options: Sequence[Sequence[_Option]]
 ) -> tuple[_Option, ...] | None:
     """The flipping choice of one option per criterion with the smallest sum of ranks."""
     best: tuple[_Option, ...] | None = None
@@ -133,7 +115,7 @@ def _cheapest(
 
 
 def _counterfactual(
-    model: PointsModel | LinearModel,
+    model: ScoreModel,
     by_code: Mapping[str, CriterionDef],
     values: Mapping[str, Value],
     current: Evaluation,
@@ -143,14 +125,7 @@ def _counterfactual(
     changes: dict[str, Any] = {
         code: option.value for code, option in zip(chosen, best, strict=True)
     }
-    if isinstance(model, LinearModel):
-        # The others at the end of their range, the last number only as far as needed.
-        last = next((code for code in reversed(chosen) if by_code[code].type == "number"), None)
-        if last is not None:
-            others = {**values, **{c: v for c, v in changes.items() if c != last}}
-            nearer = nearest_numeric(model, by_code[last], others, evaluate_typed(model, others))
-            if nearer is not None:
-                changes[last] = nearer
+    model.nearest_in_set(by_code, values, chosen, changes)
     evaluation = evaluate_typed(model, {**values, **changes})
     return Counterfactual(
         COMBINATION, None, None, None, tuple(changes.items()), evaluation.outcome, evaluation

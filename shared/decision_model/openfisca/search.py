@@ -4,7 +4,9 @@ For a model known only by running it (OpenFisca), a what-if is searched, not der
 person's value, values one, two, four… steps away are tried until one gives another result,
 then the gap between the last value that did not and the first that did is narrowed until they
 are one step apart. The value found gives the other result, and the value one step back towards
-the person's gives theirs: both were computed, so the what-if stated is true by construction.
+the person's gives theirs. Both are then computed again, together, in a simulation of their
+own (`verified`): a change is kept only when its value gives the stated result again and the
+value one step back does not give it, so that what is stated rests on two computations.
 Values between the person's and the first probes that differ are not all tried: the value
 found is the nearest change *at the boundary the search crossed*, which for the step-shaped
 scales of benefits is the nearest one.
@@ -182,4 +184,37 @@ def nearest_changes(
     for search in searches:
         if search.found is not None:
             found[search.case].append(search.found)
-    return found
+    return verified(results, cases, found, wanted)
+
+
+def verified(
+    results: Callable[[Sequence[Mapping[str, Value]]], Sequence[R]],
+    cases: Sequence[Mapping[str, Value]],
+    found: Sequence[Sequence[Found[R]]],
+    wanted: Sequence[Callable[[R], bool]],
+) -> list[list[Found[R]]]:
+    """The changes found, each computed again with its value one step back, in one batch:
+    kept only when the value gives its stated result again (a wanted one), and the value one
+    step back gives a result that is neither the stated one nor a wanted one (the person's
+    own, when `wanted` accepts every other). A change dropped here is never stated: saying
+    nothing is better than saying what one computation did not confirm."""
+    batch: list[Mapping[str, Value]] = []
+    for index, changes in enumerate(found):
+        for change in changes:
+            batch.append({**cases[index], change.criterion: change.value})
+            if change.before is not None:
+                batch.append({**cases[index], change.criterion: change.before})
+    computed = iter(results(batch) if batch else ())
+    kept: list[list[Found[R]]] = []
+    for index, changes in enumerate(found):
+        confirmed = []
+        for change in changes:
+            again = next(computed)
+            back = next(computed) if change.before is not None else None
+            if again != change.result or not wanted[index](again):
+                continue
+            if change.before is not None and (back == change.result or wanted[index](back)):  # type: ignore[arg-type]
+                continue
+            confirmed.append(change)
+        kept.append(confirmed)
+    return kept

@@ -137,6 +137,13 @@ class OpenFiscaModel(ComputedModel):
 
         return computed_decisive(code, self.explain(values), found)
 
+    def bind(self, by_code: Mapping[str, Any], errors: dict[Any, Any]) -> OpenFiscaModel:
+        """Checks what the model asks of its criteria (see `schema.criteria_errors`)."""
+        from .schema import criteria_errors
+
+        errors.update(criteria_errors(self, tuple(by_code.values())))
+        return self
+
     def engine_errors(self) -> dict[str, list[str]]:
         """What the package installed here says of the model: its version, then what it does
         not know (entities, roles, variables). Loads the package when the version is right."""

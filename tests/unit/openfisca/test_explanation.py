@@ -81,9 +81,15 @@ def test_the_essential_comes_first_short_and_gives_the_gap_of_a_refusal():
         essential = plain(" ".join(section_text(document, "essential")))
         amount = plain(format_amount(Decimal(str(one.outcome.get("amount") or 0))))
         assert f"Le calcul donne {amount}." in essential or not one.favourable
-        gap = re.search(r"aurait dû être de ([\d ]+) € \(([\d ]+) € de (moins|plus)\)", essential)
-        # A refusal: lower income always gives the bourse, and the essential says how much.
+        gap = re.search(
+            r"Si le revenu fiscal de référence de votre foyer avait été de ([\d ]+) € "
+            r"\(([\d ]+) € de (moins|plus)\) : bourse de collège accordée "
+            r"\(([\d ]+(?:,\d\d)?) €\)\.",
+            essential,
+        )
+        # A refusal: a lower income gives the bourse, and the essential says which and how much.
         assert (gap is not None) == (not one.favourable), essential
+        assert "aurait dû" not in essential
         if gap:
             new, difference = (int(g.replace(" ", "")) for g in gap.groups()[:2])
             income = int(one.values["revenu_fiscal_reference"])
@@ -91,7 +97,14 @@ def test_the_essential_comes_first_short_and_gives_the_gap_of_a_refusal():
             [(found, _)] = bourse_college.compute(
                 [_household(one, (("revenu_fiscal_reference", new),))]
             )
-            assert found > 0
+            stated = Decimal(gap.group(4).replace(" ", "").replace(",", "."))
+            assert found > 0 and abs(Decimal(str(found)) - stated) <= CENT
+            # One euro more, towards the person's income, does not give that: the value is
+            # the limit the search found, not any value below the person's.
+            [(back, _)] = bourse_college.compute(
+                [_household(one, (("revenu_fiscal_reference", new + 1),))]
+            )
+            assert abs(Decimal(str(back)) - stated) > CENT
 
 
 def test_the_main_view_is_under_700_words_and_cites_no_article():

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.decision_model import CriterionDef
-from shared.decision_model.openfisca.search import nearest_changes
+from shared.decision_model.openfisca.search import nearest_changes, verified
 
 INCOME = CriterionDef(
     "revenu", "Revenu", "number", "DGFiP", step=Decimal(1), min=Decimal(0), max=Decimal(1_000_000)
@@ -96,3 +96,45 @@ def test_on_a_monotonic_scale_the_change_found_is_the_nearest(income, children):
     above = low + 1 if income <= low else ceiling + 1 if income <= ceiling else None
     below = ceiling if income > ceiling else low if income > low else None
     assert {f.value for f in found} == {v for v in (above, below) if v is not None}
+
+
+def _computed_again(lie_on):
+    """`scale`, except where `lie_on(case)`: what a flaky engine, or a batch that mixes its
+    cases up, would give when the changes found are computed again."""
+    return lambda batch: [scale(case) + (7 if lie_on(case) else 0) for case in batch]
+
+
+def _verified(results, case, found):
+    mine = scale(case)
+    return verified(results, [case], [found], [lambda r: r != mine])[0]
+
+
+CASE = {"revenu": Decimal(20000), "enfants": Decimal(1), "seul": False}
+
+
+def test_a_change_is_kept_only_when_computed_again_it_gives_its_result():
+    [found], _calls = run([CASE], [INCOME])
+    assert {f.value for f in found} == {Decimal(22001), Decimal(5500)}
+    kept = _verified(_computed_again(lambda c: c["revenu"] == 22001), CASE, found)
+    assert [f.value for f in kept] == [Decimal(5500)]
+
+
+def test_a_change_is_dropped_when_one_step_back_computed_again_gives_its_result():
+    [found], _calls = run([CASE], [INCOME])
+
+    def results(batch):
+        # 22 000, one step back from 22 001, now gives 0 as 22 001 does.
+        return [0 if case["revenu"] == 22000 else scale(case) for case in batch]
+
+    assert [f.value for f in _verified(results, CASE, found)] == [Decimal(5500)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 200_000), st.integers(0, 8), st.booleans())
+def test_every_change_found_is_confirmed_by_a_faithful_engine_and_none_by_a_lying_one(
+    income, children, alone
+):
+    case = {"revenu": Decimal(income), "enfants": Decimal(children), "seul": alone}
+    [found], _calls = run([case], [INCOME, CHILDREN, ALONE])
+    assert _verified(_computed_again(lambda _case: False), case, found) == found
+    assert _verified(_computed_again(lambda _case: True), case, found) == []

@@ -284,6 +284,8 @@ dispatches = Table(
     Column("channel", String(10), nullable=False),
     Column("recipient", String(500), nullable=False),
     Column("reply_to", String(254)),
+    # The service that writes (« Service petite enfance de Ville-Exemple »): the From's name.
+    Column("sender_name", String(200)),
     Column("subject", String(300), nullable=False),
     Column("body", Text, nullable=False),
     Column("attachment_name", String(120)),

@@ -189,6 +189,9 @@ appeals = Table(
     Column("filed_on", Date),
     Column("postmarked_on", Date),
     Column("in_time", Boolean),
+    # The day the person says they received the decision, recorded by an agent when the back
+    # office gave no notification date (service_layer/timeliness.py).
+    Column("decision_received_on", Date),
     Column("written", Boolean),
     # The route followed (`domain.routing.Routing`), frozen at filing, so that the letters
     # never change afterwards; older appeals froze the registry's `appeal` block here.

@@ -1,7 +1,9 @@
-"""dispatches name their sender
+"""dispatches name their sender; appeals keep when the person received the decision
 
 A letter's e-mail names the service that wrote it in its From (« Service petite enfance de
 Ville-Exemple via Explicite »): the dispatch carries the service's name (review finding 13).
+An agent records the day the person says they received the decision, from which the delay
+is counted again (review finding 3).
 
 Revision ID: 0007_dispatch_sender
 Revises: 0006_routes
@@ -23,6 +25,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    with op.batch_alter_table('appeals', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('decision_received_on', sa.Date(), nullable=True))
     with op.batch_alter_table('dispatches', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sender_name', sa.String(length=200), nullable=True))
 
@@ -31,3 +35,5 @@ def downgrade() -> None:
     """Downgrade schema."""
     with op.batch_alter_table('dispatches', schema=None) as batch_op:
         batch_op.drop_column('sender_name')
+    with op.batch_alter_table('appeals', schema=None) as batch_op:
+        batch_op.drop_column('decision_received_on')

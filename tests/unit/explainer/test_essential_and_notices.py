@@ -15,6 +15,7 @@ from services.explainer.domain.communication import (
     cada_deadline,
     request_deadline,
 )
+from services.explainer.domain.data_protection import retention_sentence
 from services.explainer.domain.essential import LIMIT_WORDS, word_count
 from services.explainer.domain.explanation import (
     DATED,
@@ -213,6 +214,56 @@ def test_data_protection_gives_each_source_how_to_correct_the_officer_and_the_cn
             assert plain(source["correction"][1:]) in text
         assert algorithm.data_protection_officer["email"] in text
         assert "CNIL" in text and "www.cnil.fr" in text
+
+
+def test_data_protection_gives_every_item_of_rgpd_articles_13_and_14_and_never_guesses():
+    """Review finding 18: the controller and the officer, the purposes and the legal basis,
+    the recipients, the retention, the source, the rights of articles 15 to 18 and 21 with
+    their limits, the CNIL (article 77); what the registry does not say, whom to ask."""
+    for algorithm_id, algorithm in ALGORITHMS.items():
+        one = next(c for c in CASES if c.algorithm.document["id"] == algorithm_id)
+        section = build_document(one).section("data_protection")
+        assert section is not None and section.details
+        detail = plain(" ".join(line for block in section.details for line in block.lines()))
+        organisation = algorithm.document["organisation"]["name"]
+        officer = algorithm.data_protection_officer
+        for expected in (
+            f"Responsable du traitement : {organisation}.",
+            algorithm.service["address"],
+            f"Délégué à la protection des données : {officer['email']}",
+            officer["address"],
+            "À quoi servent vos données : ",
+            algorithm.document["purpose"][1:30],
+            "base légale de ce traitement au sens du RGPD (article 6)",
+            "n'est pas indiquée ici : demandez-la au délégué",
+            "Qui les voit : dans Explicite, les agents de " + organisation,
+            f"Pour savoir à qui d'autre {organisation} transmet vos données, demandez",
+            f"Combien de temps {organisation} les garde dans ses propres dossiers : demandez",
+            "D'où viennent vos données",
+            "(article 15)",
+            "(article 16)",
+            "demander leur effacement (article 17) : il peut être refusé",
+            "(article 18)",
+            "Il n'existe pas si la loi l'oblige à traiter ces données.",
+            "La réponse vous est due dans un mois",
+            "www.cnil.fr, ou 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07",
+            "(article 77)",
+        ):
+            assert plain(expected) in detail, (algorithm_id, expected)
+        for source in algorithm.data_sources:
+            assert plain(source["name"]) in detail
+        # The short view: how to exercise the rights, and the CNIL; no article number.
+        short = plain(" ".join(section_text(build_document(one), "data_protection")))
+        assert "exercer vos autres droits" in short and officer["email"] in short
+        assert "article" not in short
+
+
+def test_the_retention_is_the_deployments_said_in_plain_time():
+    assert "effacées 2 ans après la décision" in retention_sentence(730)
+    assert "effacées 6 mois après" in retention_sentence(180)
+    assert "effacées 45 jours après" in retention_sentence(45)
+    assert "n'a pas de durée fixée" in retention_sentence(0)
+    assert "demandez" in retention_sentence(730)  # the decision itself: ask, never guess
 
 
 def test_asking_for_the_rules_does_not_extend_the_time_to_contest():

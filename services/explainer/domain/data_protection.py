@@ -115,7 +115,9 @@ def data_protection_details(case: Case) -> list[Block]:
         f"Qui les voit : dans Explicite, les agents de {who} qui traitent la décision et "
         "les contestations, et ceux qui contrôlent ces accès. Chaque lecture est enregistrée. "
         f"Pour savoir à qui d'autre {who} transmet vos données, demandez au délégué.",
-        f"Combien de temps {who} les garde dans ses propres dossiers : demandez-le au délégué.",
+        f"Combien de temps {who} les garde dans ses propres dossiers : demandez-le au délégué. "
+        "Explicite garde la décision et son explication ; pour savoir combien de temps, "
+        "demandez aussi au délégué.",
         "Vos droits, que vous exercez en écrivant au délégué :",
     )
     blocks.append(
@@ -161,9 +163,7 @@ def retention_sentence(days: int) -> str:
     else:
         span = f"{days} jours"
     return (
-        f"Combien de temps Explicite garde vos données : vos coordonnées (courriel, adresse) "
-        f"sont effacées {span} après la décision. Si vous la contestez, vos coordonnées, vos "
-        f"pièces jointes et les lettres sont effacées {span} après votre contestation, une "
-        f"fois qu'elle a reçu sa réponse. La décision et son explication restent conservées : "
-        f"pour savoir combien de temps, demandez au délégué à la protection des données."
+        f"Explicite efface vos coordonnées (courriel, adresse) {span} après la décision. Si "
+        f"vous la contestez : vos coordonnées, vos pièces jointes et les lettres, {span} "
+        f"après votre contestation, une fois qu'elle a reçu sa réponse."
     )

@@ -96,8 +96,7 @@ def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche
         "dpd@ville-exemple.fr",
         "www.cnil.fr",
         # RGPD art. 13(2)(a): Explicite's retention, from the settings (730 days by default).
-        "Combien de temps Explicite garde vos données : vos coordonnées (courriel, adresse) "
-        "sont effacées 2 ans après la décision.",
+        "Explicite efface vos coordonnées (courriel, adresse) 2 ans après la décision.",
         "Vos données personnelles : le détail",
         "Responsable du traitement : Commune de Ville-Exemple.",
         "Faire la demande officielle",

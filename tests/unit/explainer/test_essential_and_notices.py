@@ -239,6 +239,7 @@ def test_data_protection_gives_every_item_of_rgpd_articles_13_and_14_and_never_g
             "Qui les voit : dans Explicite, les agents de " + organisation,
             f"Pour savoir à qui d'autre {organisation} transmet vos données, demandez",
             f"Combien de temps {organisation} les garde dans ses propres dossiers : demandez",
+            "Explicite garde la décision et son explication ; pour savoir combien de temps",
             "D'où viennent vos données",
             "(article 15)",
             "(article 16)",
@@ -259,11 +260,12 @@ def test_data_protection_gives_every_item_of_rgpd_articles_13_and_14_and_never_g
 
 
 def test_the_retention_is_the_deployments_said_in_plain_time():
-    assert "effacées 2 ans après la décision" in retention_sentence(730)
-    assert "effacées 6 mois après" in retention_sentence(180)
-    assert "effacées 45 jours après" in retention_sentence(45)
+    assert "efface vos coordonnées (courriel, adresse) 2 ans après la décision" in (
+        retention_sentence(730)
+    )
+    assert "6 mois après la décision" in retention_sentence(180)
+    assert "45 jours après la décision" in retention_sentence(45)
     assert "n'a pas de durée fixée" in retention_sentence(0)
-    assert "demandez" in retention_sentence(730)  # the decision itself: ask, never guess
 
 
 def test_asking_for_the_rules_does_not_extend_the_time_to_contest():

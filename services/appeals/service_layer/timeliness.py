@@ -46,15 +46,17 @@ def record_decision_received(
     uow: AppealsUnitOfWork,
     agent: Agent,
     public_id: str,
-    received_on: date,
+    received: date | str,
     now: datetime,
     public_url: str,
 ) -> bool | None:
-    """Record the day the person received the decision; return whether the contestation is
-    now in time (None: no delay applies)."""
+    """Record the day the person received the decision (`received`: a date, or the form's
+    text, read once the agent may act); return whether the contestation is now in time
+    (None: no delay applies)."""
     appeal: Any = _appeal(uow, agent, public_id)
     rules.check_can_act(agent, appeal.administration)
     rules.check_open(appeal.status)
+    received_on = parse_day(received) if isinstance(received, str) else received
     decision = uow.read.decision(appeal.reference)
     algorithm = uow.read.algorithm(
         appeal.administration, appeal.algorithm_id, appeal.algorithm_version

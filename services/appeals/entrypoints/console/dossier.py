@@ -169,7 +169,7 @@ def decision_received(public_id: str) -> Any:
         public_id,
         "received",
         lambda uow: timeliness.record_decision_received(
-            uow, agent(), public_id, timeliness.parse_day(raw), app.now(), app.settings.public_url
+            uow, agent(), public_id, raw, app.now(), app.settings.public_url
         ),
     )
 

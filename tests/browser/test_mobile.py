@@ -28,6 +28,8 @@ MEASURE = """() => {
     for (const e of document.querySelector('main').querySelectorAll(controls)) {
         const r = e.getBoundingClientRect();
         if (r.width === 0 && r.height === 0) continue;
+        // Inside a closed <details>: not on screen, not tappable (measured once opened).
+        if (e.checkVisibility && !e.checkVisibility()) continue;
         const minimum = ['checkbox', 'radio'].includes(e.type) ? 24 : 44;
         const name = e.id || e.name || e.innerText;
         if (r.height < minimum - 0.5) small.push(`${e.tagName} ${name}: ${r.height}px`);
@@ -96,6 +98,10 @@ def test_phone_journey_maintained(
     console.get_by_role("button", name="Prendre en charge").tap()
     console.get_by_role("button", name="Enregistrer la décision").wait_for()
     check_phone(agent, "dossier")
+    # The day the person says they received the decision (review finding 3): on a phone too.
+    console.get_by_text("La personne a reçu la décision plus tard ?").tap()
+    console.get_by_label("Date à laquelle la personne dit avoir reçu la décision").wait_for()
+    check_phone(agent, "dossier-date-de-reception")
     with console.expect_download():
         console.get_by_role("link", name="courrier.pdf", exact=True).tap()
     console.get_by_role("radio", name="Maintenir la décision").tap()

@@ -189,6 +189,9 @@ appeals = Table(
     Column("filed_on", Date),
     Column("postmarked_on", Date),
     Column("in_time", Boolean),
+    # The day the person says they received the decision, recorded by an agent when the back
+    # office gave no notification date (service_layer/timeliness.py).
+    Column("decision_received_on", Date),
     Column("written", Boolean),
     # The route followed (`domain.routing.Routing`), frozen at filing, so that the letters
     # never change afterwards; older appeals froze the registry's `appeal` block here.
@@ -284,6 +287,8 @@ dispatches = Table(
     Column("channel", String(10), nullable=False),
     Column("recipient", String(500), nullable=False),
     Column("reply_to", String(254)),
+    # The service that writes (« Service petite enfance de Ville-Exemple »): the From's name.
+    Column("sender_name", String(200)),
     Column("subject", String(300), nullable=False),
     Column("body", Text, nullable=False),
     Column("attachment_name", String(120)),

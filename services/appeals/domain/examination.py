@@ -18,7 +18,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.appeals.domain.rules import (
@@ -173,27 +174,29 @@ _GENERIC = frozenset(
     )
 )
 _WORD = re.compile(r"[a-z]{4,}")
-# A value, an amount, a year: two digits at least (a lone digit may only number a point).
-_NUMBER = re.compile(r"\d{2,}")
 _TOKEN = re.compile(r"[a-z]{4,}|\d+")
-_LETTERS = re.compile(r"[a-z]+")
-# A date said in words is a fact of the dossier too.
-_MONTHS = frozenset(
-    (
-        "janvier",
-        "fevrier",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "decembre",
-    )
+_MONTHS = (
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
 )
+# A date with its day (« 3 août 2026 », « 1er mars », « 03/08/2026 », « 2026-08-03 »): a fact
+# only when it is a date of the dossier, not any day the reviewer writes (« Vu le 30/11 »).
+_WORDED_DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS) + r")\b(?:\s+\d{4})?")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/\d{2,4})?\b")
+_ISO_DATE = re.compile(r"\b\d{4}-(\d{2})-(\d{2})\b")
+# An amount or a value: « 1 180 », « 27 300 € », « 40,5 », « 600 ». A lone digit only numbers
+# a point or counts children: it is no fact by itself.
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?")
 
 
 def _plain(text: str) -> str:
@@ -206,14 +209,63 @@ def words(text: str) -> set[str]:
     return {w for w in _WORD.findall(_plain(text)) if w not in _GENERIC}
 
 
+def date_token(day: date) -> str:
+    """A date of the dossier as `facts` finds it in a text (day and month)."""
+    return f"@{day.month:02d}-{day.day:02d}"
+
+
+def _dates(plain: str) -> tuple[set[str], str]:
+    """The dates said in `plain` (day and month), and the text without them."""
+    found: set[str] = set()
+
+    def worded(match: re.Match[str]) -> str:
+        found.add(f"@{_MONTHS.index(match.group(2)) + 1:02d}-{int(match.group(1)):02d}")
+        return " "
+
+    def numeric(match: re.Match[str]) -> str:
+        day, month = int(match.group(1)), int(match.group(2))
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            found.add(f"@{month:02d}-{day:02d}")
+        return " "
+
+    def iso(match: re.Match[str]) -> str:
+        found.add(f"@{match.group(1)}-{match.group(2)}")
+        return " "
+
+    rest = _ISO_DATE.sub(iso, plain)
+    rest = _WORDED_DATE.sub(worded, rest)
+    rest = _NUMERIC_DATE.sub(numeric, rest)
+    return found, rest
+
+
+def _numbers(plain: str) -> set[str]:
+    found = set()
+    for raw in _NUMBER.findall(plain):
+        compact = re.sub(r"[ \u00a0\u202f]", "", raw)
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", compact):
+            compact = compact.replace(".", "")  # « 27.300 », a thousands separator
+        try:
+            value = Decimal(compact.replace(",", "."))
+        except InvalidOperation:
+            continue
+        if value == value.to_integral_value() and abs(value) < 10 and len(compact) < 2:
+            continue
+        normal = format(value.normalize(), "f")
+        found.add(f"#{normal}")
+    return found
+
+
+def facts_in(text: str) -> set[str]:
+    """What in a text can be a fact of the dossier: its words, its dated days, its numbers."""
+    dated, rest = _dates(_plain(text))
+    return words(text) | dated | _numbers(rest)
+
+
 def has_fact(text: str, dossier_words: set[str]) -> bool:
-    """A value or a date, or a word the dossier itself contains."""
-    plain = _plain(text)
-    return (
-        bool(_NUMBER.search(plain))
-        or bool(set(_LETTERS.findall(plain)) & _MONTHS)
-        or bool(words(text) & dossier_words)
-    )
+    """A word, a value or a date that the dossier itself contains: the person's values, the
+    figures of the decision and of its rule, the grounds' text, the decision's and the
+    contestation's dates. Any date or any number is not a fact of this dossier."""
+    return bool(facts_in(text) & dossier_words)
 
 
 def _same(text: str) -> str:
@@ -281,10 +333,20 @@ def dossier_words(
     labels: Iterable[str],
     values: Iterable[str],
     attachment_names: Iterable[str],
+    dates: Iterable[date] = (),
 ) -> frozenset[str]:
-    found: set[str] = set()
-    for text in (*(g.text for g in grounds), *labels, *values, *attachment_names):
-        found |= words(text)
+    """What a fact of this dossier can be made of: the words and numbers of the grounds (with
+    the values the person claims), of the criteria's labels and values, of the attachments'
+    names, and the dossier's dates (decision, notification, filing)."""
+    grounds = list(grounds)
+    claimed = [
+        str(g.claimed_value)
+        for g in grounds
+        if isinstance(g.claimed_value, int | float | str) and not isinstance(g.claimed_value, bool)
+    ]
+    found: set[str] = {date_token(day) for day in dates}
+    for text in (*(g.text for g in grounds), *claimed, *labels, *values, *attachment_names):
+        found |= facts_in(text)
     return frozenset(found)
 
 
@@ -324,7 +386,7 @@ def check_examined(draft: Draft, grounds: list[Ground], evidence: Evidence) -> N
             )
             continue
         seen[key] = number
-        own = set(evidence.dossier_words) | words(ground.text)
+        own = set(evidence.dossier_words) | facts_in(ground.text)
         if not has_fact(answer, own):
             problems[f"answer-{ground.id}"] = (
                 f"Point {number} : cette réponse ne dit rien du dossier. {NO_FACT}"

@@ -52,6 +52,7 @@ ACTION = {
     "recomputed_claimed": "Résultat recalculé avec les valeurs de la personne",
     "attachment_opened": "Pièce jointe ouverte",
     "examined": "Examen vérifié avant la décision",
+    "decision_received_on": "Date de réception de la décision enregistrée",
 }
 DISPATCH = {
     "pending": "À envoyer",

@@ -165,6 +165,13 @@ def open_dossier(
         and _allowed(rules.check_can_act, agent, adm),
         "author": agent.is_author_of(initial),
         "contact": agent.has_any(*CONTACT_ROLES),
+        # The notification date is unknown (or was given by the person): an agent records
+        # the day the person says they received the decision (service_layer/timeliness.py).
+        "received": rules.is_open(status)
+        and _allowed(rules.check_can_act, agent, adm)
+        and dossier.routing is not None
+        and dossier.routing.in_time_until is not None
+        and (not dossier.routing.start.notified or appeal.decision_received_on is not None),
     }
     if dossier.may["assign"]:
         dossier.colleagues = [

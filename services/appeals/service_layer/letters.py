@@ -164,6 +164,7 @@ def send_to_person(
         "attachment_name": name,
         "attachment": pdf,
         "reply_to": (appeal.service or {}).get("email"),
+        "sender_name": (appeal.service or {}).get("name") or None,
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,

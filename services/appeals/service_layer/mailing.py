@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 
 from services.appeals.adapters.mail import Attachment, Mail, Mailer, MailError
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
@@ -17,6 +18,20 @@ MAX_ATTEMPTS = 8
 def retry_delay(attempts: int) -> timedelta:
     """1, 2, 4 … minutes, at most six hours."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
+
+
+def sender_for(sender: str, service: str | None) -> str:
+    """The From of a letter names the service that wrote it, sent through Explicite's address:
+    « Service petite enfance de Ville-Exemple via Explicite <ne-pas-repondre@…> ». Replies go
+    to the service (Reply-To); the address stays the platform's, which the mail server may
+    send for (SPF, DKIM)."""
+    if not service:
+        return sender
+    name, address = parseaddr(sender)
+    if not address:
+        return sender
+    via = f"{service.strip()} via {name}" if name else service.strip()
+    return formataddr((" ".join(via.split()), address))
 
 
 def send_due_emails(
@@ -45,7 +60,7 @@ def send_due_emails(
                         to=row.recipient,
                         subject=row.subject,
                         text=row.body,
-                        sender=sender,
+                        sender=sender_for(sender, row.sender_name),
                         reply_to=row.reply_to,
                         attachments=attachments,
                     )

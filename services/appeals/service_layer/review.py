@@ -6,6 +6,7 @@ both called with a signed-in agent who passed the rules of `domain.rules`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -152,10 +153,43 @@ def evidence_for(uow: AppealsUnitOfWork, appeal: Any, agent_id: str) -> Evidence
         dossier_words=dossier_words(
             grounds,
             [c.get("label", "") for c in declared.values()],
-            [*values, appeal.decision_label],
+            [
+                *values,
+                appeal.decision_label,
+                # The figures of the decision (score, amount) and of its rule (threshold,
+                # points, rates): a reviewer cites them to explain the result.
+                *_figures(decision.body if decision is not None else None),
+                *_figures(algorithm.get("model")),
+            ],
             attachments.values(),
+            _dates_of(appeal, decision),
         ),
     )
+
+
+def _figures(document: Any) -> list[str]:
+    """Every number of a JSON document (not booleans)."""
+    if isinstance(document, bool) or document is None:
+        return []
+    if isinstance(document, int | float):
+        return [str(document)]
+    if isinstance(document, Mapping):
+        return [n for value in document.values() for n in _figures(value)]
+    if isinstance(document, list | tuple):
+        return [n for value in document for n in _figures(value)]
+    return []
+
+
+def _dates_of(appeal: Any, decision: Any) -> list[date]:
+    """The dossier's dates: the decision's, its notification's, the contestation's."""
+    found = [appeal.received_at.astimezone(PARIS).date()]
+    found += [day for day in (appeal.filed_on, appeal.postmarked_on) if day is not None]
+    if decision is not None:
+        found.append(decision.decided_at.astimezone(PARIS).date())
+        notified = decision.body.get("notified_on")
+        if notified:
+            found.append(date.fromisoformat(str(notified)[:10]))
+    return found
 
 
 def recompute_claimed(

@@ -32,8 +32,10 @@ def essential_blocks(case: Case, today: date, found: WhatIfs) -> list[Block]:
         items.append(step.text)
     elif step.past:
         # What can still be done replaces what could have been: the first screen stays short.
+        # The deadline is the last day the person could act (« au plus tard le … »): the delay
+        # ended that day, it was not already past on it.
         items.append(
-            f"Délai dépassé depuis le {format_date(step.deadline)}. {step.if_past or ''}".strip()
+            f"Le délai a pris fin le {format_date(step.deadline)}. {step.if_past or ''}".strip()
         )
     else:
         items.append(f"{step.text} Au plus tard le {format_date(step.deadline)}.")

@@ -21,7 +21,10 @@ from services.explainer.domain.communication import (
     mention_explicite,
 )
 from services.explainer.domain.data_protection import LEGAL as DATA_PROTECTION_LEGAL
-from services.explainer.domain.data_protection import data_protection_blocks
+from services.explainer.domain.data_protection import (
+    data_protection_blocks,
+    data_protection_details,
+)
 from services.explainer.domain.document import (
     LIST,
     NOTICE,
@@ -148,6 +151,7 @@ def build_document(case: Case, today: date | None = None) -> ExplanationDocument
             "Vos données personnelles",
             DATA_PROTECTION_LEGAL,
             tuple(data_protection_blocks(case)),
+            tuple(data_protection_details(case)),
         ),
         Section(
             LEGAL_BASES,

@@ -25,7 +25,7 @@ from services.explainer.domain.explanation import LEGAL_ONLY
 from services.explainer.domain.readability import FORMULA
 from services.explainer.entrypoints.api import service
 from services.explainer.entrypoints.api.explanations import record_request
-from services.explainer.entrypoints.pdf import explanation_pdf
+from services.explainer.entrypoints.pdf import explanation_pdf, retention
 from services.explainer.service_layer.access import RateLimited, sign_in
 from services.explainer.service_layer.reading import (
     ExplanationView,
@@ -169,6 +169,9 @@ def _render(template: str, reading: Reading) -> str:
         usager=principal.kind == "usager",
         legal_only=LEGAL_ONLY,
         contest_label=reading.contest_label,
+        # RGPD art. 13(2)(a) / 14(2)(a): Explicite's own retention, from the deployment's
+        # settings (the same `personal_data_retention_days` the purges apply).
+        retention=retention(),
     )
 
 

@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from markupsafe import Markup
 
+from services.explainer.domain.data_protection import retention_sentence
 from services.explainer.domain.document import ExplanationDocument
 from services.explainer.domain.explanation import LEGAL_ONLY
 from shared.pdf import page, render
 from shared.tlog.receipt import fingerprint
+
+
+def retention() -> str | None:
+    """Explicite's retention of personal data, from the deployment's settings (RGPD art.
+    13(2)(a) / 14(2)(a)), shown under « Vos données personnelles »; None without settings."""
+    settings = current_app.config.get("EXPLICITE_SETTINGS")
+    if settings is None:
+        return None
+    return retention_sentence(settings.personal_data_retention_days)
 
 
 def explanation_pdf(
@@ -36,6 +46,7 @@ def explanation_pdf(
         request_=request_,
         legal_only=LEGAL_ONLY,
         fingerprint=fingerprint(log_hash) if log_hash else None,
+        retention=retention(),
     )
     return render(
         page(

@@ -118,6 +118,19 @@ def decision_for(algorithm_id: str) -> dict[str, Any]:
     return decision
 
 
+# (facts, answer to the one ground) for the walks whose grounds are not the distance.
+MOTIVATIONS = {
+    "creche-attribution": (
+        "L'attestation de la CAF jointe au recours montre un quotient familial de 600 €.",
+        "Le quotient de 600 € n'est pas justifié : la séparation n'est pas déclarée à la CAF.",
+    ),
+    "ciblage-controles": (
+        "Les ressources déclarées le 3 septembre sont celles que le score a prises en compte.",
+        "Vos ressources déclarées le 3 septembre ne changent pas le choix du dossier.",
+    ),
+}
+
+
 def page_text(response: Any) -> str:
     """The page as its words, tags removed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
@@ -252,9 +265,15 @@ def test_every_route_names_the_same_authority_texts_and_dates_everywhere(world, 
     if route is not None and route.collegial:
         extra = {"body": route.authority, "deliberated_on": "2026-11-02"}
     form_data = decision_form(token, "maintained", grounds=1, **extra)
-    form_data["answer-g1"] = (
-        "Le plan joint donne 5 km ; la distance retenue de 2,5 km vient "
-        "du calculateur régional, vérifié le 2 novembre."
+    # Facts and an answer of this dossier (its grounds, its values): another dossier's figures
+    # are no facts of this one (review finding 11).
+    form_data["facts"], form_data["answer-g1"] = MOTIVATIONS.get(
+        walk.algorithm_id,
+        (
+            "Le trajet de 5 km indiqué dans le recours a été comparé au calculateur régional.",
+            "Le plan joint donne 5 km ; la distance retenue de 2,5 km vient "
+            "du calculateur régional.",
+        ),
     )
     decided = reviewer.post(f"/console/appeals/{public_id}/decide", data=form_data)
     assert decided.status_code == 303, page_text(decided)[-2000:]

@@ -126,6 +126,28 @@ def test_letters_are_sent_after_commit_with_their_pdf(world):
     assert send_emails(world.service) == 0
 
 
+def test_a_letter_is_sent_in_the_name_of_the_service_that_wrote_it(world):
+    """Review finding 13: the From named « Explicite », unknown to the person; it names the
+    service, through the platform's address (replies go to the service's Reply-To)."""
+    client = world.app.test_client()
+    as_usager(client, "D-TRANS-00001")
+    contest(client, "D-TRANS-00001", account="Je conteste.")
+    send_emails(world.service)
+    letter = world.mailer.sent[0]
+    header = letter.to_message()["From"]
+    assert header.addresses[0].display_name == (
+        "Service des transports scolaires de Région-Exemple via Explicite"
+    )
+    assert header.addresses[0].addr_spec == "ne-pas-repondre@explicite.invalid"
+    # An alarm to an agent is no letter of a service: the platform's name alone.
+    file_creche(world)
+    world.clock.advance(hours=120)
+    run_scheduler(world.service)
+    send_emails(world.service)
+    alarm = next(m for m in world.mailer.sent if "Accusé" not in m.subject)
+    assert alarm.to_message()["From"].addresses[0].display_name == "Explicite"
+
+
 def test_a_failed_send_is_retried_then_shown_as_failed(world):
     file_creche(world)
     world.mailer.failing = True

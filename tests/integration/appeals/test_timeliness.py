@@ -148,3 +148,68 @@ def test_a_postmark_after_receipt_or_on_an_online_filing_is_refused(world):
     )
     assert response.status_code == 400
     assert "ne peut pas être postérieur à la date de réception" in text(response)
+
+
+def test_the_day_the_person_received_the_decision_recomputes_the_delay(world):
+    """Review finding 3: the acknowledgement asked the person when they received the
+    decision; an agent records it, and whether the recours was in time is counted again."""
+    from services.appeals.entrypoints.consumer import send_emails
+
+    log(world, "D-0TME0-00005", notified_on=None)  # decided 12 November 2026
+    page = file_online(world, "D-0TME0-00005", datetime(2027, 1, 15, 10, 0, tzinfo=UTC))
+    assert LATE_MESSAGE in page and "dites-nous à quelle date" in page
+    with world.uow() as uow:
+        public_id = uow.appeals.of_reference("D-0TME0-00005")[0].public_id
+    send_emails(world.service)
+    acknowledgements = len(world.mailer.to("personne@example.org"))
+    reviewer = sign_in(world.app.test_client(), "instructrice-ville-exemple")
+    path = f"/console/appeals/{public_id}/received"
+    dossier = text(reviewer.get(f"/console/appeals/{public_id}"))
+    assert "La personne a reçu la décision plus tard ?" in dossier
+    # CSRF-protected; a date the decision cannot have been received on is refused.
+    assert reviewer.post(path, data={"decision_received_on": "2026-11-20"}).status_code == 403
+    token = token_of(reviewer)
+    for day, reason in (
+        ("2026-11-01", "La décision date du 12 novembre 2026 : elle n'a pas pu être reçue avant."),
+        ("2027-01-16", "La personne a contesté le 15 janvier 2027"),
+        ("le 20", "Indiquez la date sous la forme jour, mois, année."),
+    ):
+        refused = reviewer.post(path, data={"csrf_token": token, "decision_received_on": day})
+        assert refused.status_code == 400 and reason in text(refused), day
+    recorded = reviewer.post(path, data={"csrf_token": token, "decision_received_on": "2026-11-20"})
+    assert recorded.status_code == 303, text(recorded)[-800:]
+    with world.uow() as uow:
+        appeal = uow.appeals.get(public_id)
+        history = [h for h in uow.appeals.history(appeal.id) if h.action == "decision_received_on"]
+    assert appeal.in_time is True and str(appeal.decision_received_on) == "2026-11-20"
+    assert history[0].actor == "instructrice-ville-exemple"
+    assert (history[0].detail["previous_in_time"], history[0].detail["in_time"]) == (False, True)
+    dossier = text(reviewer.get(f"/console/appeals/{public_id}"))
+    assert "Décision reçue le 20 novembre 2026 (date donnée par la personne)" in dossier
+    assert "Délai pour cette démarche jusqu'au 20 janvier 2027 Dans le délai" in dossier
+    assert "Date de réception de la décision enregistrée" in dossier
+    # The person's acknowledgement now says the truth, and a corrected one is sent.
+    client = world.app.test_client()
+    as_usager(client, "D-0TME0-00005")
+    page = text(client.get(f"/d/D-0TME0-00005/recours/{public_id}"))
+    assert IN_TIME_MESSAGE in page and LATE_MESSAGE not in page
+    assert "il finissait le 20 janvier 2027" in page
+    send_emails(world.service)
+    assert len(world.mailer.to("personne@example.org")) == acknowledgements + 1
+
+
+def test_a_known_notification_date_is_not_replaced_by_a_statement(world):
+    log(world, "D-0TME0-00006")  # notified on 13 November 2026 by the back office
+    file_online(world, "D-0TME0-00006", datetime(2027, 1, 15, 10, 0, tzinfo=UTC))
+    with world.uow() as uow:
+        public_id = uow.appeals.of_reference("D-0TME0-00006")[0].public_id
+    reviewer = sign_in(world.app.test_client(), "instructrice-ville-exemple")
+    assert "La personne a reçu la décision plus tard ?" not in text(
+        reviewer.get(f"/console/appeals/{public_id}")
+    )
+    refused = reviewer.post(
+        f"/console/appeals/{public_id}/received",
+        data={"csrf_token": token_of(reviewer), "decision_received_on": "2026-11-20"},
+    )
+    assert refused.status_code == 400
+    assert "la décision a été remise le 13 novembre 2026" in text(refused)

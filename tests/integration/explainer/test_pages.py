@@ -97,6 +97,10 @@ def test_a_person_opens_their_decision_and_reads_every_legal_item(client, creche
         "Vos données personnelles",
         "dpd@ville-exemple.fr",
         "www.cnil.fr",
+        # RGPD art. 13(2)(a): Explicite's retention, from the settings (730 days by default).
+        "Explicite efface vos coordonnées (courriel, adresse) 2 ans après la décision.",
+        "Vos données personnelles : le détail",
+        "Responsable du traitement : Commune de Ville-Exemple.",
         "Faire la demande officielle",
         "Vos recours en détail, les textes de loi et la mention de votre courrier",
         "article R311-3-1-2 (3°)",

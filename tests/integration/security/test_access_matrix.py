@@ -162,6 +162,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/console/appeals/<string:public_id>/validate"): only("reviewer", "supervisor"),
     ("POST", "/console/appeals/<string:public_id>/send-back"): only("reviewer", "supervisor"),
     ("POST", "/console/appeals/<string:public_id>/recompute"): only("reviewer", "supervisor"),
+    ("POST", "/console/appeals/<string:public_id>/received"): only("reviewer", "supervisor"),
     ("GET", "/console/courrier"): bounded("reviewer", "supervisor", "admin"),
     ("GET", "/console/courrier/<int:dispatch_id>"): only("reviewer", "supervisor", "admin"),
     ("GET", "/console/courrier/<int:dispatch_id>.pdf"): only("reviewer", "supervisor", "admin"),

@@ -4,7 +4,7 @@ person's values would change needs a supervisor's confirmation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -32,6 +32,7 @@ WORDS = dossier_words(
     ["Parent qui élève seul son enfant", "Quotient familial de la famille"],
     ["1 180 €", "non", "Place en crèche non proposée"],
     ["attestation-caf.pdf"],
+    [date(2026, 8, 3), date(2026, 10, 28)],  # decided, received
 )
 NOW = datetime(2026, 11, 2, 10, 31, tzinfo=UTC)
 FLIP = Recomputation(NOW, "rev", "attribution", "Place en crèche proposée", 65, None, True)
@@ -128,8 +129,42 @@ def test_an_answer_without_any_fact_of_the_dossier_is_refused():
         draft({**GOOD, "g2": "Nous avons bien étudié ce point."}), evidence()
     ) == {"answer-g2"}
     assert has_fact("Votre séparation est prise en compte.", set(WORDS))
-    assert has_fact("Au 3 mars, rien ne change.", set())  # a date is a fact
     assert not has_fact("Les données sont exactes et vérifiées.", set(WORDS))
+
+
+def test_a_date_or_a_number_is_a_fact_only_when_the_dossier_holds_it():
+    # Review finding 11: any date or any two digits passed for a fact of the dossier.
+    for stamp in (
+        "Vu le 30/11, rien à changer.",
+        "Point revu en 2026.",
+        "Au 3 juin, rien ne change.",
+        "Relu le 14 novembre 2026 : conforme.",
+        "Vérifié le 2026-11-30.",
+        "Tout est juste à 100 %.",
+    ):
+        assert not has_fact(stamp, set(WORDS)), stamp
+    # The dossier's own dates, figures and the person's claimed values are facts.
+    for honest in (
+        "La décision du 3 août 2026 a été prise sur les revenus connus.",
+        "Votre recours reçu le 28/10 a été lu en entier.",
+        "Le quotient de 1 180 € est celui que la CAF a transmis.",
+        "Le quotient de 1180 € est celui que la CAF a transmis.",
+        "Un quotient de 600 € n'est pas justifié pour octobre.",
+        "Au 1er mars, rien ne change.",  # « depuis mars »: the person's own words
+    ):
+        assert has_fact(honest, set(WORDS)), honest
+
+
+def test_the_motivations_of_the_samples_rest_on_their_dossier():
+    # Honest motivations, as written in the console walks and journeys: never refused.
+    for honest in (
+        "L'attestation de la CAF jointe au recours montre un quotient familial de 600 €.",
+        "Votre séparation du 1er mars change votre quotient, pas les autres critères.",
+        "La déclaration du 2 mars à la CAF dit « vie en couple » : parent isolé non.",
+        "J'ai relu l'attestation-caf.pdf : elle date de janvier, avant la séparation de mars.",
+        *GOOD.values(),
+    ):
+        assert has_fact(honest, set(WORDS)), honest
 
 
 def test_keeping_a_result_the_persons_values_change_needs_a_supervisor():

@@ -15,6 +15,7 @@ from services.explainer.domain.communication import (
     cada_deadline,
     request_deadline,
 )
+from services.explainer.domain.data_protection import retention_sentence
 from services.explainer.domain.essential import LIMIT_WORDS, word_count
 from services.explainer.domain.explanation import (
     DATED,
@@ -99,7 +100,7 @@ def test_the_essential_comes_first_short_with_result_reason_step_and_contact():
             if step.deadline is not None and not step.past:
                 assert re.search(r"Au plus tard le \d{1,2}(er)? \w+ \d{4}\.", text), text
             if step.past:
-                assert re.search(r"Délai dépassé depuis le \d{1,2}(er)? \w+ \d{4}\.", text), text
+                assert re.search(r"Le délai a pris fin le \d{1,2}(er)? \w+ \d{4}\.", text), text
         evaluation = one.evaluation
         if not one.divergent and evaluation is not None and evaluation.score is not None:
             assert plain(points(evaluation.score)) in text, text
@@ -144,7 +145,9 @@ def test_a_deadline_read_after_it_has_passed_is_shown_as_past_with_what_remains(
     assert "Au plus tard le 2 janvier 2027." in " ".join(section_text(document, "essential"))
     later = at_reading(document, refused, date(2027, 3, 1))
     essential = " ".join(section_text(later, "essential"))
-    assert "Délai dépassé depuis le 2 janvier 2027." in essential
+    # The 2nd was the last day: the delay ended that day, it was not past on it.
+    assert "Le délai a pris fin le 2 janvier 2027." in essential
+    assert "dépassé depuis" not in essential
     assert "Décision reçue après le 2 novembre 2026 ? Il reste peut-être du temps." in essential
     assert word_count(plain(later.outcome + " " + essential)) <= LIMIT_WORDS
     assert later.read_on == "2027-03-01"
@@ -211,6 +214,58 @@ def test_data_protection_gives_each_source_how_to_correct_the_officer_and_the_cn
             assert plain(source["correction"][1:]) in text
         assert algorithm.data_protection_officer["email"] in text
         assert "CNIL" in text and "www.cnil.fr" in text
+
+
+def test_data_protection_gives_every_item_of_rgpd_articles_13_and_14_and_never_guesses():
+    """Review finding 18: the controller and the officer, the purposes and the legal basis,
+    the recipients, the retention, the source, the rights of articles 15 to 18 and 21 with
+    their limits, the CNIL (article 77); what the registry does not say, whom to ask."""
+    for algorithm_id, algorithm in ALGORITHMS.items():
+        one = next(c for c in CASES if c.algorithm.document["id"] == algorithm_id)
+        section = build_document(one).section("data_protection")
+        assert section is not None and section.details
+        detail = plain(" ".join(line for block in section.details for line in block.lines()))
+        organisation = algorithm.document["organisation"]["name"]
+        officer = algorithm.data_protection_officer
+        for expected in (
+            f"Responsable du traitement : {organisation}.",
+            algorithm.service["address"],
+            f"Délégué à la protection des données : {officer['email']}",
+            officer["address"],
+            "À quoi servent vos données : ",
+            algorithm.document["purpose"][1:30],
+            "base légale de ce traitement au sens du RGPD (article 6)",
+            "n'est pas indiquée ici : demandez-la au délégué",
+            "Qui les voit : dans Explicite, les agents de " + organisation,
+            f"Pour savoir à qui d'autre {organisation} transmet vos données, demandez",
+            f"Combien de temps {organisation} les garde dans ses propres dossiers : demandez",
+            "Explicite garde la décision et son explication ; pour savoir combien de temps",
+            "D'où viennent vos données",
+            "(article 15)",
+            "(article 16)",
+            "demander leur effacement (article 17) : il peut être refusé",
+            "(article 18)",
+            "Il n'existe pas si la loi l'oblige à traiter ces données.",
+            "La réponse vous est due dans un mois",
+            "www.cnil.fr, ou 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07",
+            "(article 77)",
+        ):
+            assert plain(expected) in detail, (algorithm_id, expected)
+        for source in algorithm.data_sources:
+            assert plain(source["name"]) in detail
+        # The short view: how to exercise the rights, and the CNIL; no article number.
+        short = plain(" ".join(section_text(build_document(one), "data_protection")))
+        assert "exercer vos autres droits" in short and officer["email"] in short
+        assert "article" not in short
+
+
+def test_the_retention_is_the_deployments_said_in_plain_time():
+    assert "efface vos coordonnées (courriel, adresse) 2 ans après la décision" in (
+        retention_sentence(730)
+    )
+    assert "6 mois après la décision" in retention_sentence(180)
+    assert "45 jours après la décision" in retention_sentence(45)
+    assert "n'a pas de durée fixée" in retention_sentence(0)
 
 
 def test_asking_for_the_rules_does_not_extend_the_time_to_contest():

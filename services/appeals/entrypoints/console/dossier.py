@@ -17,7 +17,7 @@ from services.appeals.domain.revision import (
 from services.appeals.entrypoints.common import draft_from_form, service, typed_corrections
 from services.appeals.entrypoints.console import agent, bp
 from services.appeals.entrypoints.letters import letter_response
-from services.appeals.service_layer import review
+from services.appeals.service_layer import review, timeliness
 from services.appeals.service_layer.dossier import Dossier, open_dossier
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 
@@ -35,6 +35,8 @@ DONE = {
     "les deux colonnes.",
     "validate": "La décision est validée ; la personne va en être informée.",
     "send-back": "Le dossier est renvoyé à son instructeur.",
+    "received": "La date de réception est enregistrée et le délai recalculé. Si la réponse "
+    "a changé, la personne reçoit un accusé de réception corrigé.",
 }
 
 
@@ -155,6 +157,20 @@ def recompute_claimed(public_id: str) -> Any:
         public_id,
         "recompute",
         lambda uow: review.recompute_claimed(uow, agent(), public_id, service().now()),
+    )
+
+
+@bp.post("/appeals/<string:public_id>/received")
+def decision_received(public_id: str) -> Any:
+    """The day the person says they received the decision: the delay is counted again."""
+    app = service()
+    raw = request.form.get(timeliness.FIELD, "")
+    return _act(
+        public_id,
+        "received",
+        lambda uow: timeliness.record_decision_received(
+            uow, agent(), public_id, raw, app.now(), app.settings.public_url
+        ),
     )
 
 

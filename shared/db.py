@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,6 +84,26 @@ def ping(engine: Engine) -> None:
 
 def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def lock_names(session: Session, names: Iterable[str]) -> None:
+    """Hold these names locked until the transaction ends, whatever the number of processes.
+
+    On PostgreSQL: a transaction-level advisory lock per name (64 bits of its SHA-256, as a
+    signed bigint), taken in a fixed order so that two transactions never wait for each
+    other's. SQLite's transactions (BEGIN IMMEDIATE) already run one at a time.
+    """
+    if not is_postgresql(session):
+        return
+    keys = {
+        int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        for name in names
+    }
+    for key in sorted(keys):
+        session.execute(_ADVISORY_LOCK, {"key": key})
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:

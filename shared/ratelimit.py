@@ -5,7 +5,6 @@ Keys are keyed digests: neither addresses nor logins are stored in clear.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,12 +20,11 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
 )
 from sqlalchemy.orm import Session
 
 from shared.auth.tokens import keyed_digest
-from shared.db import is_postgresql
+from shared.db import lock_names
 from shared.messaging.tables import BigId
 
 # Long enough for any window used; older events are forgotten.
@@ -105,10 +103,7 @@ class RateLimiter:
         Holds the checked buckets' locks until the caller's transaction ends.
         """
         buckets = [self._bucket(limit, value) for limit, value in checks]
-        if is_postgresql(session):
-            # Always in the same order, so that two requests never wait for each other's.
-            for key in sorted({_lock_key(bucket) for bucket in buckets}):
-                session.execute(_ADVISORY_LOCK, {"key": key})
+        lock_names(session, buckets)
         for (limit, _value), bucket in zip(checks, buckets, strict=True):
             counted, last = session.execute(
                 select(func.count(), func.max(self._table.c.at)).where(
@@ -131,11 +126,3 @@ class RateLimiter:
 
     def forget_before(self, session: Session, moment: datetime) -> None:
         session.execute(delete(self._table).where(self._table.c.at < moment))
-
-
-_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-
-
-def _lock_key(bucket: str) -> int:
-    """A bucket's advisory lock: 64 bits of its digest, as PostgreSQL's signed bigint."""
-    return int.from_bytes(hashlib.sha256(bucket.encode()).digest()[:8], "big", signed=True)

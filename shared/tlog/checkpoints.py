@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from shared.db import lock_names
 from shared.tlog.checkpoint import Checkpoint
 from shared.tlog.merkle import ProofError, consistency_proof, tree_root, verify_consistency
 from shared.tlog.note import COSIGNATURE_V1, ED25519, NoteError, Signer, Verifier, parse_note
@@ -132,7 +133,11 @@ class CheckpointStore:
         now: datetime,
         every: timedelta,
     ) -> StoredCheckpoint | None:
-        """Sign the tree's current head if it grew and the last checkpoint is `every` old."""
+        """Sign the tree's current head if it grew and the last checkpoint is `every` old.
+
+        Several worker processes may try at once: the first signs, the others then find its
+        checkpoint (one per `every`, never two of the same size)."""
+        lock_names(self._session, [f"tlog-checkpoint:{log}"])
         size, last = nodes.size(log), self.latest(log)
         if last is not None and (size <= last.size or now - last.issued_at < every):
             if size < last.size:

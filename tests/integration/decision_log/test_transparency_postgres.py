@@ -6,6 +6,8 @@ who kept something: a witness's checkpoint, a person's receipt."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -275,3 +277,49 @@ def test_the_log_refuses_to_sign_over_a_rewritten_tree(service, watched):
         before = uow.checkpoints.latest(ADMINISTRATION)
         assert issue_checkpoints(uow, service.config, service.log_keys, datetime.now(UTC)) == []
         assert uow.checkpoints.latest(ADMINISTRATION) == before
+
+
+def test_two_workers_signing_at_once_issue_one_checkpoint(service):
+    """Several decision_log worker processes each run the checkpoint job: the second waits for
+    the first's transaction, then finds its checkpoint (without the lock it would insert the
+    same size and fail on the unique index, or sign twice within the interval)."""
+    log_batch(service, range(1, 6))
+    sign(service)
+    log_batch(service, range(6, 11))
+    first_signed, errors, issued = threading.Event(), [], []
+
+    def first() -> None:
+        with service.uow() as uow:
+            issued.extend(
+                issue_checkpoints(uow, service.config, service.log_keys, datetime.now(UTC))
+            )
+            first_signed.set()
+            time.sleep(0.5)  # the other worker tries while this transaction is open
+            uow.commit()
+
+    def second() -> None:
+        first_signed.wait(10)
+        try:
+            with service.uow() as uow:
+                issued.extend(
+                    issue_checkpoints(uow, service.config, service.log_keys, datetime.now(UTC))
+                )
+                uow.commit()
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert [checkpoint.size for checkpoint in issued] == [10]
+    with service.uow() as uow:
+        checkpoints = t.tlog.checkpoints
+        sizes = uow.session.scalars(
+            select(checkpoints.c.size)
+            .where(checkpoints.c.log == ADMINISTRATION)
+            .order_by(checkpoints.c.size)
+        ).all()
+    assert sizes == [5, 10]

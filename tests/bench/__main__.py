@@ -164,17 +164,19 @@ def run(
             system, max(scale.ingest // 2, 100), SEEDS["sweep"], warmup, scale.chunk, scale.timeout
         )
     worker = system.worker("decision_log")
+    decision_log_workers = {"worker": worker.pid}
     for number in range(2, system.decision_log_workers + 1):  # --decision-log-workers
-        system.spawn(
+        extra = system.spawn(
             [sys.executable, "-m", "services.cli", "worker", "decision_log"],
             "decision_log",
             f"worker-decision_log-{number}",
         )
+        decision_log_workers[f"worker {number}"] = extra.pid
     if "ingest" in phases:
         messages = load.made(scale.ingest, SEEDS["ingest"], system.user_of)
         recorder = profile.record(worker.pid, profile_dir / "ingest.txt") if profile_dir else None
         out["ingest"] = bench_ingest.run(
-            system, worker.pid, messages, warmup, scale.chunk, scale.timeout
+            system, decision_log_workers, messages, warmup, scale.chunk, scale.timeout
         )
         if recorder is not None and profile_dir is not None:
             profile.stop(recorder)
@@ -193,7 +195,7 @@ def run(
         appeals = system.worker("appeals")
         roots = {
             **system.server_roots(),
-            "decision_log worker": worker.pid,
+            **{f"decision_log {name}": pid for name, pid in decision_log_workers.items()},
             "explainer worker": explainer.pid,
             "appeals worker": appeals.pid,
         }
@@ -325,9 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--decision-log-workers",
         type=int,
-        default=1,
+        default=2,
         metavar="N",
-        help="decision_log worker processes from (b) on (the CPU counted is the first one's)",
+        help="decision_log worker processes from (b) on, as docker-compose deploys it (2)",
     )
     parser.add_argument(
         "--set",

@@ -34,7 +34,7 @@ def purge(system: BenchSystem, queues: tuple[str, ...] = UNCONSUMED) -> None:
 
 def run(
     system: BenchSystem,
-    worker_pid: int,
+    workers: dict[str, int],
     messages: dict[str, list[OutgoingMessage]],
     warmup: dict[str, list[OutgoingMessage]],
     chunk: int,
@@ -45,7 +45,7 @@ def run(
     before, warm, count = logged(system), load.size(warmup), load.size(messages)
     load.publish(urls, warmup, chunk)
     wait_for(lambda: logged(system) >= before + warm, timeout, what="ingest warm-up")
-    meter = CpuMeter({**system.server_roots(), "worker": worker_pid})
+    meter = CpuMeter({**system.server_roots(), **workers})
     cpu_before = meter.snapshot()
     published = load.publish(urls, messages, chunk)
     done = wait_for(

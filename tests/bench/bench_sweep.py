@@ -47,7 +47,7 @@ def run(
                 seed += 10
                 figures = bench_ingest.run(
                     system,
-                    worker.pid,
+                    {"worker": worker.pid},
                     load.made(count, seed, system.user_of),
                     warmup if seed == first_seed + 10 else {},
                     chunk,

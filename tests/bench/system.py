@@ -61,7 +61,7 @@ class BenchSystem:
         self.base_dir = base_dir
         self.rabbitmq, self.postgres = rabbitmq, postgres
         self.explainer_workers = 1
-        self.decision_log_workers = 1
+        self.decision_log_workers = 2
         self.tuning = dict(tuning or {})
         suffix = uuid.uuid4().hex[:6]
         self.vhost = f"bench-{suffix}"

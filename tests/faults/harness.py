@@ -34,10 +34,12 @@ def _die_with_parent() -> None:
 class WorkerProcess:
     """`explicite worker <service>` as a real OS process, so that it can be killed with -9."""
 
-    def __init__(self, service: str, env: dict[str, str], log_dir: Path) -> None:
+    def __init__(
+        self, service: str, env: dict[str, str], log_dir: Path, name: str | None = None
+    ) -> None:
         self.service = service
         self._env = {**os.environ, **env, "EXPLICITE_LOG_FORMAT": "text"}
-        self._log_path = log_dir / f"worker-{service}.log"
+        self._log_path = log_dir / f"worker-{name or service}.log"
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -38,8 +38,8 @@ CRECHE = [a for a in SAMPLE_ALGORITHMS if a["id"] == "creche-attribution"]
 
 
 class Rig:
-    """decision_log's and the explainer's workers as processes, connected to the broker
-    through a TCP proxy."""
+    """decision_log's (two) and the explainer's workers as processes, connected to the
+    broker through a TCP proxy."""
 
     def __init__(self, broker: Any, postgres: Any, suffix: str, log_dir: Path) -> None:
         self.broker, self.postgres = broker, postgres
@@ -70,6 +70,8 @@ class Rig:
                 )
             register_amqp_producer(uow, self.back_office, "ville-exemple")
             uow.commit()
+        # decision_log runs two worker processes, as docker-compose deploys it: they share
+        # its queue, each batch in its own transaction, and sign checkpoints one at a time.
         self.workers = [
             WorkerProcess(
                 name,
@@ -82,8 +84,10 @@ class Rig:
                     "EXPLICITE_OUTBOX_POLL_MS": "50",
                 },
                 log_dir,
+                f"{name}-{copy}",
             )
             for name, user in users.items()
+            for copy in range(1, 3 if name == "decision_log" else 2)
         ]
 
     def logged_ids(self) -> list[str]:
@@ -143,7 +147,7 @@ def inject(rig: Rig, report: FaultReport) -> float:
         time.sleep(1)
         rig.broker.start()
         resumed(rig, report, "broker_killed")
-        for worker in rig.workers:  # both consumers, one after the other
+        for worker in rig.workers:  # every consumer process, one after the other
             worker.kill()
             time.sleep(0.5)
             worker.start()

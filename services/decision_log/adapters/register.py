@@ -3,7 +3,7 @@ appeals and of error reports kept from events."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, extract, func, insert, select, update
@@ -58,7 +58,13 @@ class RegisterRepository:
             )
         ).all()
         return [
-            AppealRecord(r.received_at, r.legal_due_at, r.decided_at, r.outcome, r.overturned)
+            AppealRecord(
+                _utc(r.received_at),
+                _utc(r.legal_due_at),
+                _utc(r.decided_at),
+                r.outcome,
+                r.overturned,
+            )
             for r in rows
         ]
 
@@ -104,3 +110,8 @@ class RegisterRepository:
             )
             .values(updated_at=updated_at, **values)
         )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite gives back naive UTC: compared with an aware `now`, it would raise TypeError."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.appeals.adapters import tables as t
+from shared.db import insert_rows
 
 
 def _key(administration: str, algorithm_id: str, version: str) -> tuple[Any, ...]:
@@ -77,21 +78,32 @@ class ReadModels:
             )
         ).one_or_none()
 
-    def add_decision(self, **values: Any) -> bool:
-        """Insert once; a redelivered or replayed event finds its decision already kept."""
-        if self.decision(values["reference"]) is not None:
-            return False
-        self._session.execute(insert(t.decisions).values(**values))
-        if values.get("supersedes"):
-            self._session.execute(
-                update(t.decisions)
-                .where(
-                    t.decisions.c.administration == values["administration"],
-                    t.decisions.c.decision_id == values["supersedes"],
-                )
-                .values(superseded_by=values["decision_id"])
+    def add_decisions(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Insert at once the decisions not kept yet (one lookup, one COPY on PostgreSQL);
+        return those inserted. A redelivered event, or the same decision twice in the batch,
+        is kept once."""
+        wanted = {row["reference"] for row in rows}
+        kept = set(
+            self._session.scalars(
+                select(t.decisions.c.reference).where(t.decisions.c.reference.in_(sorted(wanted)))
             )
-        return True
+        )
+        new: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if row["reference"] not in kept:
+                new.setdefault(row["reference"], row)
+        insert_rows(self._session, t.decisions, list(new.values()))
+        for row in new.values():
+            if row.get("supersedes"):
+                self._session.execute(
+                    update(t.decisions)
+                    .where(
+                        t.decisions.c.administration == row["administration"],
+                        t.decisions.c.decision_id == row["supersedes"],
+                    )
+                    .values(superseded_by=row["decision_id"])
+                )
+        return list(new.values())
 
     # Explanations
     def explanation(self, reference: str) -> Row[Any] | None:
@@ -99,32 +111,26 @@ class ReadModels:
             select(t.explanations).where(t.explanations.c.reference == reference)
         ).one_or_none()
 
-    def save_explanation(
-        self,
-        reference: str,
-        administration: str,
-        explanation_id: str | None,
-        version: int | None,
-        data: dict[str, Any],
-        now: datetime,
-    ) -> None:
-        """Keep the newest version of a decision's explanation."""
-        current = self.explanation(reference)
-        values = {
-            "administration": administration,
-            "explanation_id": explanation_id,
-            "version": version,
-            "data": data,
-            "received_at": now,
-        }
-        if current is None:
-            self._session.execute(insert(t.explanations).values(reference=reference, **values))
-        elif (version or 0) >= (current.version or 0):
-            self._session.execute(
-                update(t.explanations)
-                .where(t.explanations.c.reference == reference)
-                .values(**values)
+    def save_explanations(self, rows: list[dict[str, Any]]) -> None:
+        """Keep the newest version of each decision's explanation, for a batch: one lookup,
+        the first versions inserted at once, the newer ones updated."""
+        newest: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            held = newest.get(row["reference"])
+            if held is None or (row["version"] or 0) >= (held["version"] or 0):
+                newest[row["reference"]] = row
+        e = t.explanations
+        current = {
+            reference: version
+            for reference, version in self._session.execute(
+                select(e.c.reference, e.c.version).where(e.c.reference.in_(sorted(newest)))
             )
+        }
+        insert_rows(self._session, e, [r for ref, r in newest.items() if ref not in current])
+        for reference, row in newest.items():
+            if reference in current and (row["version"] or 0) >= (current[reference] or 0):
+                values = {k: v for k, v in row.items() if k != "reference"}
+                self._session.execute(update(e).where(e.c.reference == reference).values(**values))
 
     def readability_by_version(self, administration: str, target: float) -> list[Row[Any]]:
         """Readability of the explanations of each algorithm version (the newest version of

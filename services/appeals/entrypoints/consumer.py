@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from services.appeals.adapters.tables import messaging
@@ -17,7 +17,7 @@ from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.contracts.messages import AlgorithmRegistered, DecisionLogged, ExplanationGenerated
 from shared.contracts.register import RegisterReportFiled
 from shared.messaging import topology
-from shared.messaging.consumer import MessageConsumer, Route, one_at_a_time
+from shared.messaging.consumer import MessageConsumer, Refusals, Route, one_at_a_time
 from shared.messaging.dead_letters import dead_letter_consumer
 from shared.messaging.message import Delivery
 from shared.messaging.runtime import batch_settings
@@ -25,22 +25,23 @@ from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
 from shared.ratelimit import KEPT
 
-# parse → command → handler, one line per queue; every handler is given the time.
-ROUTES: dict[
-    str, tuple[Callable[[Delivery], Any], Callable[[Any, AppealsUnitOfWork, datetime], None]]
-] = {
+# parse → command → handler, one line per queue; every handler is given the time. The read
+# models of decisions and explanations take a consumer batch at once; the others one command
+# at a time.
+ROUTES: dict[str, tuple[Callable[[Delivery], Any], Callable[..., Any], bool]] = {
     topology.ALGORITHM_REGISTERED: (
         AlgorithmRegistered.from_delivery,
         read_model.on_algorithm_registered,
+        False,
     ),
-    topology.DECISION_LOGGED: (DecisionLogged.from_delivery, read_model.on_decision_logged),
+    topology.DECISION_LOGGED: (DecisionLogged.from_delivery, read_model.on_decisions_logged, True),
     topology.EXPLANATION_GENERATED: (
         ExplanationGenerated.from_delivery,
-        read_model.on_explanation_generated,
+        read_model.on_explanations_generated,
+        True,
     ),
-    topology.REGISTER_REPORT_FILED: (RegisterReportFiled.from_delivery, on_report_filed),
+    topology.REGISTER_REPORT_FILED: (RegisterReportFiled.from_delivery, on_report_filed, False),
 }
-
 
 PURGE_SECONDS = 3600
 
@@ -61,13 +62,17 @@ def build_worker(app: Appeals, transport: Transport) -> Worker:
     batches = batch_settings(app.settings)
 
     def consumer(event_name: str) -> MessageConsumer[Any, AppealsUnitOfWork]:
-        parse, handle = ROUTES[event_name]
+        parse, handle, batched = ROUTES[event_name]
+
+        def batch_with_the_time(commands: Sequence[Any], uow: AppealsUnitOfWork) -> Refusals:
+            return handle(commands, uow, app.now())  # type: ignore[no-any-return]
 
         def with_the_time(command: Any, uow: AppealsUnitOfWork) -> None:
             handle(command, uow, app.now())
 
+        queue = topology.QueueSpec(SERVICE, event_name).name
         route = Route(
-            topology.QueueSpec(SERVICE, event_name).name, parse, one_at_a_time(with_the_time)
+            queue, parse, batch_with_the_time if batched else one_at_a_time(with_the_time)
         )
         return MessageConsumer(route, app.uow, messaging, batches)
 

@@ -77,7 +77,9 @@ class World:
 
     def log_decision(self, decision: dict[str, Any], reference: str) -> str:
         with self.uow() as uow:
-            read_model.on_decision_logged(builders.logged(decision, reference), uow, self.clock())
+            read_model.on_decisions_logged(
+                [builders.logged(decision, reference)], uow, self.clock()
+            )
             uow.commit()
         self.references[reference] = decision
         return reference

@@ -4,8 +4,8 @@ lookup, one insert), on SQLite and on PostgreSQL (COPY)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any

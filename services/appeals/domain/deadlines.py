@@ -65,6 +65,14 @@ def start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=PARIS)
 
 
+def last_day(due: datetime) -> date:
+    """The last day to act before a due moment, in Paris: a legal deadline is the start of
+    the day the silence becomes a rejection (00 h 00), so its last day is the one before.
+    Said as « au plus tard le 6 février 2027 », never « le 7 février 2027 à 0 h 00 », which
+    reads as one day more."""
+    return (due.astimezone(PARIS) - timedelta(microseconds=1)).date()
+
+
 def compute_deadlines(routing: Routing, received_at: datetime) -> Deadlines:
     """Every deadline of a contestation received at `received_at` (an aware datetime)."""
     internal = (

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from services.appeals.domain.deadlines import last_day
 from services.appeals.domain.letters import outcome_title
 from shared.french import format_date, format_datetime, format_value
 from shared.routes.wording import NAMES, to, upper_first
@@ -71,6 +72,10 @@ def _datetime(value: datetime | None) -> str:
     return format_datetime(value) if value is not None else "—"
 
 
+def _last_day(due: datetime | None) -> str:
+    return "—" if due is None else format_date(last_day(due))
+
+
 def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
@@ -103,6 +108,7 @@ def install_filters(app: Flask) -> None:
     filters: dict[str, Any] = {
         "fr_date": _date,
         "fr_datetime": _datetime,
+        "last_day": _last_day,
         "fr_value": format_value,
         "duration": _duration,
         "percent": _percent,

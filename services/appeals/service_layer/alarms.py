@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from services.appeals.domain.deadlines import ASSIGNEE, LAPSED, REMINDER
+from services.appeals.domain.deadlines import ASSIGNEE, LAPSED, REMINDER, last_day
 from services.appeals.domain.rules import DECIDED
 from services.appeals.service_layer.letters import notify_agent
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
@@ -80,7 +80,7 @@ def _alarm_text(appeal: Any, alarm: Any, public_url: str) -> str:
         "",
         f"Dossier : {appeal.public_id} (décision {appeal.reference})",
         f"Reçu le : {format_datetime(appeal.received_at)}",
-        f"Délai légal : {format_datetime(appeal.legal_due_at)}",
+        f"Décider au plus tard le : {format_date(last_day(appeal.legal_due_at))}",
     ]
     if appeal.implicit_rejection_on:
         lines.append(

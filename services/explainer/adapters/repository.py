@@ -159,14 +159,10 @@ class AlgorithmRepository:
         self._seen: dict[AlgorithmKey, Any] = {}
 
     def get(self, key: AlgorithmKey) -> Any:
-        """The stored version (a row, or after prefetch() the same columns), or None."""
+        """The stored version (its columns, the document read once per process and revision:
+        every reading of a page needs it), or None."""
         if key not in self._seen:
-            v = t.algorithm_versions
-            self._seen[key] = self._session.execute(
-                select(v).where(
-                    v.c.administration == key[0], v.c.algorithm_id == key[1], v.c.version == key[2]
-                )
-            ).one_or_none()
+            self.prefetch([key])
         return self._seen[key]
 
     def prefetch(self, keys: Iterable[AlgorithmKey]) -> None:

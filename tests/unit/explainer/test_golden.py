@@ -30,12 +30,12 @@ COUNT = 300
 OPENFISCA_COUNT = 60
 
 DIGESTS = {
-    "aide-transport-scolaire": "f4672eed1c8c722c7e6929d3968ee4c82908368be36a47a0b41f56b3e9aac601",
-    "ciblage-controles": "eb84da9cfa27778a447c16f98e57c75d6e009f4f9aebf808e1faeba04348bdfe",
-    "creche-attribution": "accdc4432aaa0aea18e908d1ac4323149c1f77fc07f0f146544f03d3d7e2d4cf",
-    "aide-chauffage": "1f9a39512742dd40651e82e038db056d9c2e34ce0fa954afa1e1c5be970bccde",
-    "risque-logement": "b18666475bba88b94da6278e3b42b2f0a7df2e7de21182c83e9edb2fcd11fa84",
-    "bourse-college": "5b775f09b10fe3adb1d42c55b3d95643cbfda2c37d02fe079eeec34b78a7289f",
+    "aide-transport-scolaire": "e9b13210b268317df3c218fabd4e008c8a541761782d4a971dd27837d5ca3a07",
+    "ciblage-controles": "ee56b4d6c890e2a0750678604de3bc2e8d1817ccc857262733c22a500804addf",
+    "creche-attribution": "75cf4eb12561fa301cefb37f07347e015c76114012ead970fb2626483072b963",
+    "aide-chauffage": "ca28a4ba8f52575f1fc361f1b78d2f57ea3ecbac4e986d9d6b40dc85a640a9e6",
+    "risque-logement": "16b8707c5823301929c037d6b942411a6697568824c45d905d7e0adb676e9d25",
+    "bourse-college": "dae988c75e0bcb74ff17d865584f2bb17a2eba8b18dcc3b77f3c0228d0f54e81",
 }
 
 

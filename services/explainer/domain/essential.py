@@ -33,10 +33,10 @@ def essential_blocks(case: Case, today: date, found: WhatIfs) -> list[Block]:
     elif step.past:
         # What can still be done replaces what could have been: the first screen stays short.
         # The deadline is the last day the person could act (« au plus tard le … »): the delay
-        # ended that day, it was not already past on it.
-        items.append(
-            f"Le délai a pris fin le {format_date(step.deadline)}. {step.if_past or ''}".strip()
-        )
+        # ended that day, it was not already past on it (« terminé le », not « dépassé
+        # depuis le »). Three words shorter than « Le délai a pris fin le »: the first screen
+        # holds at most 90 words.
+        items.append(f"Délai terminé le {format_date(step.deadline)}. {step.if_past or ''}".strip())
     else:
         items.append(f"{step.text} Au plus tard le {format_date(step.deadline)}.")
     # `contact` is a phone number (with whom it reaches) or a place to go.

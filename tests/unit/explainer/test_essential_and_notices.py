@@ -100,7 +100,7 @@ def test_the_essential_comes_first_short_with_result_reason_step_and_contact():
             if step.deadline is not None and not step.past:
                 assert re.search(r"Au plus tard le \d{1,2}(er)? \w+ \d{4}\.", text), text
             if step.past:
-                assert re.search(r"Le délai a pris fin le \d{1,2}(er)? \w+ \d{4}\.", text), text
+                assert re.search(r"Délai terminé le \d{1,2}(er)? \w+ \d{4}\.", text), text
         evaluation = one.evaluation
         if not one.divergent and evaluation is not None and evaluation.score is not None:
             assert plain(points(evaluation.score)) in text, text
@@ -146,7 +146,7 @@ def test_a_deadline_read_after_it_has_passed_is_shown_as_past_with_what_remains(
     later = at_reading(document, refused, date(2027, 3, 1))
     essential = " ".join(section_text(later, "essential"))
     # The 2nd was the last day: the delay ended that day, it was not past on it.
-    assert "Le délai a pris fin le 2 janvier 2027." in essential
+    assert "Délai terminé le 2 janvier 2027." in essential
     assert "dépassé depuis" not in essential
     assert "Décision reçue après le 2 novembre 2026 ? Il reste peut-être du temps." in essential
     assert word_count(plain(later.outcome + " " + essential)) <= LIMIT_WORDS

@@ -35,7 +35,7 @@ DIGESTS = {
     "creche-attribution": "75cf4eb12561fa301cefb37f07347e015c76114012ead970fb2626483072b963",
     "aide-chauffage": "ca28a4ba8f52575f1fc361f1b78d2f57ea3ecbac4e986d9d6b40dc85a640a9e6",
     "risque-logement": "16b8707c5823301929c037d6b942411a6697568824c45d905d7e0adb676e9d25",
-    "bourse-college": "dae988c75e0bcb74ff17d865584f2bb17a2eba8b18dcc3b77f3c0228d0f54e81",
+    "bourse-college": "d4fc778395d8a08055b2b04b810a0fdb5c854df5eb2d85ae850f6b0980c9d251",
 }
 
 

@@ -104,3 +104,18 @@ def test_a_document_is_built_once_even_when_read_twice(harness: Harness):
         uow.commit()
     [after] = harness.stored(logged.reference)
     assert after.document is not None
+
+
+def test_the_materialize_command_builds_every_document_not_read_yet(harness: Harness):
+    from services.explainer.service_layer.generation import materialize_all
+
+    document = sample("creche-attribution")
+    decisions = [Logged(decision_of("creche-attribution", seed=s)) for s in range(3, 9)]
+    harness.publish(registered(document), *(d.event() for d in decisions))
+    unread = [d for d in decisions if harness.stored(d.reference)[0].document is None]
+    assert len(unread) == len(decisions) - 1  # the wording's first is built at once
+    assert materialize_all(harness.service.uow, harness.service.context) == len(unread)
+    for logged in decisions:
+        [row] = harness.stored(logged.reference)
+        assert row.document == built_at_once(harness, logged.reference, document, 1).to_json()
+    assert materialize_all(harness.service.uow, harness.service.context) == 0

@@ -99,3 +99,13 @@ def format_duration(seconds: int) -> str:
     )
     count = -(-seconds // size)
     return f"{count} {unit}{'s' if count > 1 else ''}"
+
+
+def format_days(days: int) -> str:
+    """A retention period in plain time: `2 ans`, `6 mois`, `45 jours`."""
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} an{'s' if years > 1 else ''}"
+    if days % 30 == 0:
+        return f"{days // 30} mois"
+    return f"{days} jour{'s' if days > 1 else ''}"

@@ -14,6 +14,7 @@ from services.appeals.domain.routing import LEGACY_RECOURS
 from services.appeals.domain.rules import Ground
 from shared.contracts.fields import is_email_address
 from shared.decision_model import CriterionDef
+from shared.french import format_days
 from shared.routes import RECOURS_KINDS
 
 CHANNELS = ("online", "counter", "phone", "letter")
@@ -226,3 +227,25 @@ def disputed_from_form(form: Mapping[str, str], criteria: Sequence[CriterionDef]
         for c in criteria
         if form.get(f"dispute-{c.code}")
     ]
+
+
+def contact_notice(algorithm: Mapping[str, Any], retention_days: int) -> str:
+    """What the form says where it collects the contact details and attachments (RGPD art.
+    13: at the time of collection, the purpose, the recipients and how long they are kept;
+    the rest — the controller, the officer, the rights, the CNIL — is on the decision's page,
+    « Vos données personnelles », which the form links to: the CNIL's layered information).
+    `retention_days`: the purge the deployment applies (`personal_data_retention_days`)."""
+    organisation = algorithm.get("organisation") or {}
+    controller = organisation.get("name") or algorithm["responsible_service"]["name"]
+    kept = (
+        f"Explicite les efface {format_days(retention_days)} après votre demande, une fois "
+        "qu'elle a reçu sa réponse."
+        if retention_days > 0
+        else "Aucune durée n'est fixée pour les effacer : demandez-la au délégué à la "
+        "protection des données."
+    )
+    return (
+        "Vos coordonnées et vos pièces servent seulement à examiner votre demande et à vous "
+        f"répondre. Les agents de {controller} qui traitent les contestations les voient, "
+        f"et ceux qui contrôlent ces accès. {kept}"
+    )

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from services.appeals.domain import letters
-from services.appeals.domain.filing import FilingInvalid
+from services.appeals.domain.filing import FilingInvalid, contact_notice
 from services.appeals.domain.revision import load_model
 from services.appeals.entrypoints.common import allow_filing, filing_from_form, service
 from services.appeals.entrypoints.letters import letter_response
@@ -84,6 +84,9 @@ def form_context(
         "algorithm": algorithm,
         "criteria": criterion_lines(algorithm, decision, [], {}),
         "contact": decision.contact or {},
+        "contact_notice": contact_notice(
+            algorithm, service().settings.personal_data_retention_days
+        ),
         "choices": choices,
         "lead": choices[0].sentence if choices else None,
         # Against a preparatory measure the person reports a wrong datum: the form says

@@ -24,6 +24,7 @@ from __future__ import annotations
 from services.explainer.domain.case import Algorithm, Case
 from services.explainer.domain.document import LIST, Block, paragraphs
 from services.explainer.domain.wording import both, lower_first, sentence
+from shared.french import format_days
 
 LEGAL = (
     "Textes : articles 6, 12 à 18, 21, 37 et 77 du règlement général sur la protection des "
@@ -156,12 +157,7 @@ def retention_sentence(days: int) -> str:
             "Explicite n'a pas de durée fixée pour effacer vos coordonnées : demandez-la au "
             "délégué à la protection des données."
         )
-    if days % 365 == 0:
-        span = f"{days // 365} an{'s' if days // 365 > 1 else ''}"
-    elif days % 30 == 0:
-        span = f"{days // 30} mois"
-    else:
-        span = f"{days} jours"
+    span = format_days(days)
     return (
         f"Explicite efface vos coordonnées (courriel, adresse) {span} après la décision. Si "
         f"vous la contestez : vos coordonnées, vos pièces jointes et les lettres, {span} "

@@ -293,6 +293,8 @@ def test_an_agent_files_on_behalf_of_a_person_who_came_to_the_counter(world):
     client = sign_in(world.app.test_client(), "instructeur-region-exemple")
     form = client.get("/console/deposer?reference=D-TRANS-00001")
     assert form.status_code == 200 and "Au guichet" in form.get_data(as_text=True)
+    # What the person must be told where their contact details are collected (RGPD art. 13).
+    assert "À dire à la personne : Vos coordonnées et vos pièces" in form.get_data(as_text=True)
     response = client.post(
         "/console/deposer",
         data={

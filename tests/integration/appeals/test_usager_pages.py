@@ -30,6 +30,20 @@ def test_the_form_lists_each_criterion_with_its_value_and_source(world):
     assert 'name="csrf_token"' in page and "style=" not in page and "<script" not in page
 
 
+def test_the_form_says_what_the_contact_details_are_for_and_how_long_they_are_kept(world):
+    """RGPD art. 13 at the time of collection: purpose, who sees them, how long (the purge's
+    own setting, 730 days by default), and where the rest is (the decision's page)."""
+    client = world.app.test_client()
+    as_usager(client, "D-CRECH-00001")
+    page = client.get("/d/D-CRECH-00001/contester").get_data(as_text=True)
+    assert (
+        "Vos coordonnées et vos pièces servent seulement à examiner votre demande et à vous "
+        "répondre." in page
+    )
+    assert "Explicite les efface 2 ans après votre demande" in page
+    assert '<a href="/d/D-CRECH-00001#data_protection">Vos données personnelles</a>' in page
+
+
 def test_the_postal_address_asks_for_the_name_a_letter_needs(world):
     """A letter by post carries the address the person gives as its addressee block: without
     the name it may never reach them (the back office sends no name; review finding 16)."""

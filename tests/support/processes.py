@@ -31,11 +31,42 @@ _children: set[subprocess.Popen] = set()
 _temp_dirs: set[Path] = set()
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    """The ports the kernel gives clients' outgoing connections (Linux: 32768-60999)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """Return a TCP port that is free on the loopback interface right now."""
+    """A TCP port free on the loopback interface right now, below the ephemeral range, and
+    never the same twice in this process.
+
+    The servers the tests kill and restart (RabbitMQ, PostgreSQL) must get their port back:
+    taken from the ephemeral range, it could meanwhile become the source port of any client's
+    connection (a reconnecting worker's, another test run's), and the restart would fail with
+    EADDRINUSE (seen once in the crash-recovery fault test while another run was going)."""
+    low, _high = _ephemeral_range()
+    if low > 11000:
+        for _ in range(200):
+            port = 10000 + secrets.randbelow(low - 10000)
+            if port in _handed_out:
+                continue
+            with socket.socket() as sock:
+                try:
+                    sock.bind((LOOPBACK, port))
+                except OSError:
+                    continue
+            _handed_out.add(port)
+            return port
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 def _port_open(port: int) -> bool:

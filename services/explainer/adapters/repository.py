@@ -20,6 +20,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -285,14 +287,8 @@ class WordingRepository:
             "score": score,
             "measured_on": reference,
         }
-        if is_postgresql(self._session):
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            self._session.execute(pg_insert(w).values(**values).on_conflict_do_nothing())
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            self._session.execute(sqlite_insert(w).values(**values).on_conflict_do_nothing())
+        dialect_insert = pg_insert if is_postgresql(self._session) else sqlite_insert
+        self._session.execute(dialect_insert(w).values(**values).on_conflict_do_nothing())
         self._seen.pop((*key, revision, template), None)
         kept = self.score(key, revision, template)
         assert kept is not None

@@ -18,34 +18,6 @@ SIGN_IN_PER_ADDRESS = Limit("sign-in-address", 10, timedelta(minutes=15))
 SIGN_IN_PER_REFERENCE = Limit("sign-in-reference", 5, timedelta(minutes=15))
 
 
-class AlgorithmCache:
-    """Loaded models by (administration, id, version, revision): loading one validates the whole
-    registry entry. Ids are each administration's own: two may share one."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._size = size
-        self._items: OrderedDict[tuple[str, str, str, int], Algorithm] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, document: dict[str, Any], revision: int) -> Algorithm:
-        key = (
-            str(document["administration"]),
-            str(document["id"]),
-            str(document["version"]),
-            revision,
-        )
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        algorithm = Algorithm.from_document(document, revision)
-        with self._lock:
-            self._items[key] = algorithm
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return algorithm
-
-
 class Memo:
     """The last results of a pure computation by key, shared by a process's threads."""
 
@@ -67,13 +39,32 @@ class Memo:
         return value
 
 
+class AlgorithmCache:
+    """Loaded models by (administration, id, version, revision): loading one validates the whole
+    registry entry. Ids are each administration's own: two may share one."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._memo = Memo(size)
+
+    def get(self, document: dict[str, Any], revision: int) -> Algorithm:
+        key = (
+            str(document["administration"]),
+            str(document["id"]),
+            str(document["version"]),
+            revision,
+        )
+        algorithm: Algorithm = self._memo.get(
+            key, lambda: Algorithm.from_document(document, revision)
+        )
+        return algorithm
+
+
 @dataclass(frozen=True)
 class ExplainerContext:
     secret_key: str
     public_url: str
     algorithms: AlgorithmCache = field(default_factory=AlgorithmCache)
-    # A decision's what-ifs, by (reference, algorithm revision): they do not depend on the
-    # day, and every reading builds its dated sections (« L'essentiel ») from them.
+    # A decision's what-ifs, by (reference, algorithm revision): `generation.what_ifs_of`.
     what_ifs: Memo = field(default_factory=Memo)
 
     def now(self) -> datetime:

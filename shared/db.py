@@ -27,6 +27,11 @@ JsonType = JSON().with_variant(JSONB(), "postgresql")
 NullableJson = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment as an aware datetime: SQLite gives back naive UTC ones."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     """Create an engine tuned for the dialect of `url`."""
     if url.startswith("sqlite"):

@@ -3,7 +3,7 @@ appeals and of error reports kept from events."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, extract, func, insert, select, update
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.decision_log.adapters import tables as t
 from services.decision_log.domain.register.evidence import AppealRecord, DecisionYear
+from shared.db import as_utc
 
 Key = tuple[str, str, str]
 
@@ -59,9 +60,9 @@ class RegisterRepository:
         ).all()
         return [
             AppealRecord(
-                _utc(r.received_at),
-                _utc(r.legal_due_at),
-                _utc(r.decided_at),
+                _aware(r.received_at),
+                _aware(r.legal_due_at),
+                _aware(r.decided_at),
                 r.outcome,
                 r.overturned,
             )
@@ -112,6 +113,6 @@ class RegisterRepository:
         )
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    """SQLite gives back naive UTC: compared with an aware `now`, it would raise TypeError."""
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+def _aware(moment: datetime | None) -> datetime | None:
+    """Comparable with an aware `now` (SQLite gives back naive UTC)."""
+    return None if moment is None else as_utc(moment)

@@ -20,6 +20,7 @@ from shared.chain import digest, link_entry
 from shared.contracts.fields import ADMINISTRATION_PATTERN
 from shared.contracts.messages import DecisionLogged
 from shared.contracts.notices import DecisionDivergent, DecisionQuarantined
+from shared.db import as_utc
 from shared.decision_model import EngineUnavailable, NotEvaluable, Replay, replay_many
 
 log = logging.getLogger(__name__)
@@ -284,9 +285,7 @@ def _log(
 
 def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
     """What the chain hash covers; built from stored columns, so verification can redo it."""
-    received = record["received_at"]
-    if received.tzinfo is None:  # SQLite gives back naive UTC datetimes
-        received = received.replace(tzinfo=UTC)
+    received = as_utc(record["received_at"])
     return {
         "administration": record["administration"],
         "decision_id": record["decision_id"],

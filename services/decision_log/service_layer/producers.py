@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.principal import PRODUCER_SCOPES, Principal
 from shared.auth.tokens import api_key_prefix, hash_api_key, new_api_key, same_digest
+from shared.db import as_utc
 
 # Writing the last use on every request would turn reads into writes; once an hour is enough
 # to tell which keys are still in use before revoking one.
@@ -56,9 +57,7 @@ def resolve_api_key(uow: DecisionLogUnitOfWork, key: str) -> Principal | None:
     if not same_digest(row.key_hash, hash_api_key(key)):
         return None
     now = datetime.now(UTC)
-    last = row.last_used_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=UTC)
+    last = None if row.last_used_at is None else as_utc(row.last_used_at)
     if last is None or now - last > _LAST_USED_RESOLUTION:
         uow.producers.update_api_key(prefix, last_used_at=now)  # type: ignore[arg-type]
         uow.commit()

@@ -94,10 +94,13 @@ def _article(item: str) -> str:
     return f"Texte : article R311-3-1-2 ({item}) du {CRPA}."
 
 
-def build_document(case: Case, today: date | None = None) -> ExplanationDocument:
+def build_document(
+    case: Case, today: date | None = None, found: WhatIfs | None = None
+) -> ExplanationDocument:
     """The explanation of one decision with the default wording, dated sections as of `today`
-    (by default the decision date)."""
-    found = what_ifs(case)
+    (by default the decision date); `found`: its what-ifs, when already computed."""
+    if found is None:
+        found = what_ifs(case)
     dated = dated_sections(case, today or case.decided_on, found)
     sections = [
         dated[ESSENTIAL],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import (
@@ -36,6 +36,7 @@ from services.explainer.service_layer.reading import (
 from shared.auth.session import current_principal, sign_in_usager, sign_out
 from shared.auth.tokens import ALPHABET, normalize_code, normalize_reference
 from shared.contracts.messages import REFERENCE
+from shared.db import as_utc
 from shared.french import PARIS, format_date, format_datetime
 from shared.web.app import small_number
 from shared.web.security import client_address
@@ -272,6 +273,4 @@ def date_fr(value: Any) -> str:
 
 @bp.app_template_filter("datetime_fr")
 def datetime_fr(value: datetime) -> str:
-    if value.tzinfo is None:  # SQLite gives back naive UTC datetimes
-        value = value.replace(tzinfo=UTC)
-    return format_datetime(value)
+    return format_datetime(as_utc(value))

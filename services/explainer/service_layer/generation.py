@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Row
@@ -16,9 +16,11 @@ from services.explainer.domain.explanation import DEFAULT_TEMPLATE, build_docume
 from services.explainer.domain.readability import FORMULA, kandel_moles
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, apply
+from services.explainer.domain.what_if import WhatIfs, what_ifs
 from services.explainer.service_layer.context import ExplainerContext
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.contracts.messages import ExplanationGenerated, Readability
+from shared.db import as_utc
 from shared.french import PARIS
 
 log = logging.getLogger(__name__)
@@ -109,7 +111,7 @@ def explain(
         wording = DEFAULT_TEMPLATE
         mention, motif = notice(case)
     else:
-        document, wording = compose(case, template, _day_of(generated_at))
+        document, wording = compose(case, template, paris_day(generated_at))
         score = kandel_moles(document.plain_text())
         mention, motif = document.mention, document.motif
         wording_score = uow.wordings.score(algorithm.key, algorithm.revision, wording)
@@ -175,11 +177,18 @@ def explain(
     return explanation_id
 
 
-def _day_of(moment: datetime) -> date:
-    """The day in Paris of a stored moment (SQLite gives back naive UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(PARIS).date()
+def what_ifs_of(case: Case, context: ExplainerContext) -> WhatIfs:
+    """A decision's what-ifs, computed once per process: they do not depend on the day, and
+    every reading builds its dated sections (« L'essentiel ») from them."""
+    found: WhatIfs = context.what_ifs.get(
+        (case.reference, case.algorithm.revision), lambda: what_ifs(case)
+    )
+    return found
+
+
+def paris_day(moment: datetime) -> date:
+    """The day in Paris of a moment, stored or not."""
+    return as_utc(moment).astimezone(PARIS).date()
 
 
 def materialize(
@@ -200,9 +209,10 @@ def materialize(
         else None
     )
     case = case_of(decision, algorithm, context, previous.reference if previous else None)
-    # Only the default wording is left to the first reading (see explain).
-    document, wording = compose(case, None, _day_of(explanation.generated_at))
-    assert wording == explanation.template == DEFAULT_TEMPLATE
+    # Only the default wording is left to the first reading (see explain): what compose()
+    # builds without a template. The what-ifs are the ones the reading's dated sections use.
+    assert explanation.template == DEFAULT_TEMPLATE
+    document = build_document(case, paris_day(explanation.generated_at), what_ifs_of(case, context))
     return uow.explanations.store_document(
         int(explanation.id), document.to_json(), kandel_moles(document.plain_text())
     )

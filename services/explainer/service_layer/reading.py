@@ -14,10 +14,9 @@ from services.explainer.domain.document import ExplanationDocument
 from services.explainer.domain.explanation import at_reading, contest_action, dated_sections
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, rewrite_sections
-from services.explainer.domain.what_if import what_ifs
 from services.explainer.service_layer.access import may_read
 from services.explainer.service_layer.context import ExplainerContext
-from services.explainer.service_layer.generation import case_of, materialize
+from services.explainer.service_layer.generation import case_of, materialize, what_ifs_of
 from services.explainer.service_layer.requests import CommunicationRequest, recorded_request
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared import audit
@@ -66,11 +65,7 @@ def document_at(
     case = case_of(
         decision, algorithm, context, view.replaces.reference if view.replaces is not None else None
     )
-    found = context.what_ifs.get(
-        (decision.reference, algorithm.revision),
-        lambda: what_ifs(case),
-    )
-    fresh = dated_sections(case, today, found)
+    fresh = dated_sections(case, today, what_ifs_of(case, context))
     template = _template_of(uow, algorithm.key, str(view.explanation.template))
     # A template that fails leaves the default wording, as when the explanation was generated.
     with suppress(BrokenTemplate):

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Row
 
 from services.explainer.domain.communication import cada_deadline, request_deadline
 from services.explainer.service_layer.context import ExplainerContext
+from services.explainer.service_layer.generation import paris_day
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.contracts.notices import ExplanationRequested
-from shared.french import PARIS
 
 
 class NotExplainedYet(Exception):
@@ -29,13 +29,7 @@ class CommunicationRequest:
     @classmethod
     def of(cls, row: Row[Any], created: bool) -> CommunicationRequest:
         requested = row.requested_at
-        return cls(requested, row.deadline, cada_deadline(_paris_day(requested)), created)
-
-
-def _paris_day(moment: datetime) -> date:
-    if moment.tzinfo is None:  # SQLite gives back naive UTC datetimes
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(PARIS).date()
+        return cls(requested, row.deadline, cada_deadline(paris_day(requested)), created)
 
 
 def request_communication(
@@ -49,7 +43,7 @@ def request_communication(
     if explanation is None:
         raise NotExplainedYet(decision.reference)
     now = context.now()
-    deadline = request_deadline(_paris_day(now))
+    deadline = request_deadline(paris_day(now))
     uow.requests.add(
         decision_pk=decision.id,
         reference=decision.reference,
@@ -70,7 +64,7 @@ def request_communication(
             explanation_version=explanation.version,
         ).to_message()
     )
-    return CommunicationRequest(now, deadline, cada_deadline(_paris_day(now)), created=True)
+    return CommunicationRequest(now, deadline, cada_deadline(paris_day(now)), created=True)
 
 
 def recorded_request(uow: ExplainerUnitOfWork, decision: Row[Any]) -> CommunicationRequest | None:

@@ -64,6 +64,13 @@ class Settings:
     # register's exports name it.
     accessibility_status: Literal["non", "partiellement", "totalement"] = "non"
     accessibility_publisher: str = ""
+    # Administrations whose back office binds the single `decision.logged` and
+    # `explanation.generated` (contract v1): those events are published for them beside the
+    # batch events the services consume (shared/contracts/batches.py). "*": every one.
+    single_events: tuple[str, ...] = ("*",)
+
+    def keeps_single_events(self, administration: str) -> bool:
+        return "*" in self.single_events or administration in self.single_events
 
     def database_url(self, service: str) -> str:
         try:
@@ -130,4 +137,9 @@ class Settings:
             ),
             accessibility_status=accessibility,  # type: ignore[arg-type]
             accessibility_publisher=env.get("EXPLICITE_ACCESSIBILITY_PUBLISHER", ""),
+            single_events=tuple(
+                part.strip()
+                for part in env.get("EXPLICITE_SINGLE_EVENTS", "*").split(",")
+                if part.strip()
+            ),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +17,9 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import JSON, Engine, Table, create_engine, event, exc, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+from shared.contracts.batches import Announcement, batch_messages
+from shared.contracts.events import Event
 
 if TYPE_CHECKING:
     from shared.messaging.message import OutgoingMessage
@@ -258,18 +261,22 @@ class UnitOfWork:
         outbox: Table,
         after_commit: Callable[[], None] | None = None,
         clock: Callable[[], datetime] | None = None,
+        single_events: Callable[[str], bool] = lambda _administration: True,
     ) -> None:
         self._session_factory = session_factory
         self._outbox_table = outbox
         self._after_commit = after_commit
         self.clock = clock or _utc_now
+        self._single_events = single_events
         self._published = 0
+        self._announced: list[Announcement] = []
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
         self.staging = Staging()
         self._outbox = Outbox(self.session, self._outbox_table, self.staging)
         self._published = 0
+        self._announced = []
         return self
 
     def __exit__(
@@ -288,8 +295,20 @@ class UnitOfWork:
         self._outbox.add(message, self.clock())
         self._published += 1
 
+    def announce(self, event: Event, headers: Mapping[str, Any] | None = None) -> None:
+        """Stage an event that may travel with the others of its kind: at the commit, what the
+        transaction announced leaves as one message per event and administration
+        (`decisions.logged`: shared/contracts/batches.py), plus each single event where the
+        deployment keeps them for back offices (`EXPLICITE_SINGLE_EVENTS`)."""
+        self._announced.append(Announcement(event, headers or {}))
+        self._published += 1
+
     def flush(self) -> None:
         """Write what the transaction staged; commit() does it first."""
+        announced, self._announced = self._announced, []
+        now = self.clock()
+        for message in batch_messages(announced, self._single_events):
+            self._outbox.add(message, now)
         self.staging.flush()
 
     @contextmanager
@@ -308,7 +327,8 @@ class UnitOfWork:
                 self._drop_staged()
 
     def _drop_staged(self) -> None:
-        self._published -= len(self._outbox)
+        self._published -= len(self._outbox) + len(self._announced)
+        self._announced = []
         self.staging.discard()
 
     def commit(self) -> None:
@@ -319,6 +339,7 @@ class UnitOfWork:
             self._after_commit()
 
     def rollback(self) -> None:
+        self._announced = []
         self.staging.discard()
         self._published = 0
         self.session.rollback()

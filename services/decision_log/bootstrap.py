@@ -43,6 +43,7 @@ class DecisionLog:
             messaging.outbox,
             after_commit=self.relay.wake.set,
             clock=self.context.now,
+            single_events=self.settings.keeps_single_events,
         )
 
 

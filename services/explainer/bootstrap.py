@@ -60,6 +60,7 @@ class Explainer:
             messaging.outbox,
             after_commit=self.relay.wake.set,
             clock=self.context.now,
+            single_events=self.settings.keeps_single_events,
         )
 
 

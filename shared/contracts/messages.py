@@ -423,7 +423,11 @@ class ExplanationGenerated(_Contract):
 
     @classmethod
     def from_delivery(cls, delivery: Delivery) -> Self:
-        event = Event.from_delivery(delivery, topology.EXPLANATION_GENERATED)
+        return cls.from_event(Event.from_delivery(delivery, topology.EXPLANATION_GENERATED))
+
+    @classmethod
+    def from_event(cls, event: Event) -> Self:
+        """The event's data checked; InvalidMessage with the reason otherwise."""
         try:
             loaded = _EXPLANATION_GENERATED.load(event.data)
         except ValidationError as exc:

@@ -42,6 +42,42 @@ def declare_topology(channel: BlockingChannel) -> None:
         queue = topology.dead_letter_queue(service)
         channel.queue_declare(queue, durable=True, arguments=topology.DEAD_LETTER_QUEUE_ARGUMENTS)
         channel.queue_bind(queue, topology.DEAD_EXCHANGE, routing_key=f"{service}.#")
+    for retired, successor in topology.RETIRED_QUEUES:
+        retire_queue(channel.connection, retired, successor.name)
+
+
+def retire_queue(
+    connection: pika.BlockingConnection, retired: topology.QueueSpec, successor: str
+) -> int:
+    """Unbind a queue of an earlier release, move what it still holds to the queue that
+    replaced it (same message ids: the consumer's inbox still deduplicates), delete it once
+    empty. Each message is acknowledged only after the broker confirmed its copy. Returns how
+    many moved; nothing happens where the retired queue never existed."""
+    probe = connection.channel()
+    try:
+        probe.queue_declare(retired.name, passive=True)
+    except pika.exceptions.ChannelClosedByBroker:
+        return 0  # never declared here: a fresh deployment
+    probe.close()
+    channel = connection.channel()
+    channel.confirm_delivery()
+    channel.queue_unbind(retired.name, retired.exchange, routing_key=retired.binding_key)
+    moved = 0
+    while True:
+        method, properties, body = channel.basic_get(retired.name, auto_ack=False)
+        if method is None:
+            break
+        channel.basic_publish("", successor, body, properties, mandatory=True)
+        channel.basic_ack(method.delivery_tag)
+        moved += 1
+    channel.queue_delete(retired.name, if_empty=True)
+    channel.close()
+    if moved:
+        log.warning(
+            "retired queue emptied into its successor",
+            extra={"queue": retired.name, "successor": successor, "moved": moved},
+        )
+    return moved
 
 
 class AmqpTransport(Transport):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import insert, select, update
 
-from shared.contracts.events import InvalidMessage
+from shared.contracts.batches import RefusedItem, refused, unpack
+from shared.contracts.events import Event, InvalidMessage
 from shared.db import UnitOfWork, is_transient
 from shared.messaging.backoff import Backoff
-from shared.messaging.message import Delivery, jsonable_headers, without_secrets
+from shared.messaging.message import SCHEMA_HEADER, Delivery, jsonable_headers, without_secrets
 from shared.messaging.tables import MessagingTables
 from shared.messaging.transport import ConsumerChannel, Transport, TransportError
 
@@ -36,6 +37,30 @@ class Route(Generic[C, U]):
     parse: Callable[[Delivery], C]
     handle: BatchHandler[C, U]
     dedup_key: Callable[[Delivery], str] = lambda delivery: delivery.dedup_id
+
+
+class AnEvent(Protocol):
+    def to_event(self) -> Event: ...
+
+
+E = TypeVar("E", bound=AnEvent)
+
+
+@dataclass(frozen=True)
+class ManyRoute(Generic[E, U]):
+    """A queue whose messages each carry many events (shared/contracts/batches.py): the handler
+    receives the items of the whole consumer batch at once. An item refused (unparsable, or by
+    the handler) goes to the dead letters alone, as the single event it stands for; the others
+    of its message are handled."""
+
+    queue: str
+    single: str
+    from_event: Callable[[Event], E]
+    handle: BatchHandler[E, U]
+    dedup_key: Callable[[Delivery], str] = lambda delivery: delivery.dedup_id
+
+    def unpack(self, delivery: Delivery) -> Sequence[E | RefusedItem]:
+        return unpack(delivery, self.single, self.from_event)
 
 
 def one_at_a_time(handle: Callable[[C, U], None]) -> BatchHandler[C, U]:
@@ -75,7 +100,7 @@ class MessageConsumer(Generic[C, U]):
 
     def __init__(
         self,
-        route: Route[C, U],
+        route: Route[C, U] | ManyRoute[Any, U],
         uow_factory: Callable[[], U],
         tables: MessagingTables,
         settings: BatchSettings | None = None,
@@ -105,15 +130,62 @@ class MessageConsumer(Generic[C, U]):
     def _process_one_by_one(self, channel: ConsumerChannel, batch: Sequence[Delivery]) -> None:
         for position, delivery in enumerate(batch):
             try:
-                self._commit([delivery])
+                try:
+                    self._commit([delivery])
+                except Exception as exc:
+                    if is_transient(exc) or not self._carries_many(delivery):
+                        raise
+                    # One of its events fails: each is tried alone, the failing ones kept
+                    # as dead letters with their error, and the message settled.
+                    self._commit_items_alone(delivery)
             except Exception as exc:
                 if is_transient(exc):
                     # The caller retries; hand back only what is still unsettled.
                     raise DatabaseUnavailable(str(exc), batch[position:]) from exc
-                self._record_failure(delivery, exc)
+                self._record_failure(delivery.dedup_id, delivery.delivery_count, exc)
                 channel.nack(delivery.delivery_tag, requeue=True)
             else:
                 channel.ack(delivery.delivery_tag)
+
+    def _carries_many(self, delivery: Delivery) -> bool:
+        if not isinstance(self._route, ManyRoute):
+            return False
+        try:
+            return len(self._route.unpack(delivery)) > 1
+        except InvalidMessage:
+            return False
+
+    def _commit_items_alone(self, delivery: Delivery) -> None:
+        """Handle each event of a message in a transaction of its own (handlers are
+        idempotent: a redelivery after a crash here repeats nothing), then settle the message:
+        the events refused or failing go to the dead letters alone, with their reason."""
+        route = self._route
+        assert isinstance(route, ManyRoute)
+        dead: list[RefusedItem] = []
+        for position, item in enumerate(route.unpack(delivery)):
+            if isinstance(item, RefusedItem):
+                dead.append(item)
+                continue
+            try:
+                with self._uow_factory() as uow:
+                    for reason in route.handle([item], uow).values():
+                        dead.append(refused(item.to_event(), reason))
+                    uow.commit()
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
+                failed = refused(item.to_event(), f"item {position} failed: {exc!r}"[:2000])
+                self._record_failure(failed.message_id, 1, exc)
+                dead.append(failed)
+        with self._uow_factory() as uow:
+            for item in dead:
+                self._stage_dead_item(uow, delivery, item)
+            uow.session.execute(
+                insert(self._tables.inbox).values(
+                    queue=self.queue, message_id=route.dedup_key(delivery), processed_at=uow.clock()
+                )
+            )
+            uow.commit()
 
     def _commit(self, batch: Sequence[Delivery]) -> None:
         tables, route = self._tables, self._route
@@ -130,18 +202,29 @@ class MessageConsumer(Generic[C, U]):
             for key, delivery in zip(keys, batch, strict=True):
                 if key not in seen and key not in fresh:
                     fresh[key] = delivery
-            parsed: list[Delivery] = []
-            commands: list[C] = []
+            # Each command, with the delivery it came in and whether it came alone in it.
+            owners: list[tuple[Delivery, bool]] = []
+            commands: list[Any] = []
             for delivery in fresh.values():
                 try:
-                    commands.append(route.parse(delivery))
+                    items = self._items(delivery)
                 except InvalidMessage as invalid:
                     self._stage_dead_letter(uow, delivery, invalid.reason)
-                else:
-                    parsed.append(delivery)
+                    continue
+                for item in items:
+                    if isinstance(item, RefusedItem):
+                        self._stage_dead_item(uow, delivery, item)
+                    else:
+                        commands.append(item)
+                        owners.append((delivery, len(items) == 1))
             if commands:
                 for position, reason in route.handle(commands, uow).items():
-                    self._stage_dead_letter(uow, parsed[position], reason)
+                    delivery, alone = owners[position]
+                    if alone or not isinstance(route, ManyRoute):
+                        self._stage_dead_letter(uow, delivery, reason)
+                    else:
+                        item = refused(commands[position].to_event(), reason)
+                        self._stage_dead_item(uow, delivery, item)
             if fresh:
                 now = uow.clock()
                 uow.session.execute(
@@ -153,39 +236,68 @@ class MessageConsumer(Generic[C, U]):
                 )
             uow.commit()
 
+    def _items(self, delivery: Delivery) -> Sequence[Any]:
+        route = self._route
+        if isinstance(route, ManyRoute):
+            return route.unpack(delivery)
+        return [route.parse(delivery)]
+
     def _stage_dead_letter(self, uow: U, delivery: Delivery, reason: str) -> None:
+        self._stage(uow, delivery, delivery.dedup_id, delivery.type, delivery.body, reason)
+
+    def _stage_dead_item(self, uow: U, delivery: Delivery, item: RefusedItem) -> None:
+        """One event of a message that carried many, kept alone: replayed, it is handled alone."""
+        headers = {**delivery.headers, SCHEMA_HEADER: f"{item.type}.v1"}
+        self._stage(
+            uow,
+            replace(delivery, headers=headers),
+            item.message_id,
+            item.type,
+            item.body,
+            item.reason,
+        )
+
+    def _stage(
+        self,
+        uow: U,
+        delivery: Delivery,
+        message_id: str,
+        type_: str | None,
+        body: bytes,
+        reason: str,
+    ) -> None:
         log.warning(
             "invalid message set aside",
-            extra={"queue": self.queue, "message_id": delivery.message_id, "reason": reason},
+            extra={"queue": self.queue, "message_id": message_id, "reason": reason},
         )
         uow.session.execute(
             insert(self._tables.dead_letters).values(
                 queue=self.queue,
-                message_id=delivery.dedup_id,
-                type=delivery.type,
+                message_id=message_id,
+                type=type_,
                 routing_key=delivery.routing_key,
                 user_id=delivery.user_id,
                 headers=jsonable_headers(delivery.headers),
-                body=without_secrets(delivery.body),
+                body=without_secrets(body),
                 reason=reason,
                 status="pending",
                 received_at=uow.clock(),
             )
         )
 
-    def _record_failure(self, delivery: Delivery, error: BaseException) -> None:
+    def _record_failure(self, message_id: str, delivery_count: int, error: BaseException) -> None:
         """Keep the last error, so the dead letter can say why once the limit is reached."""
         log.error(
             "message failed",
             extra={
                 "queue": self.queue,
-                "message_id": delivery.message_id,
-                "delivery_count": delivery.delivery_count,
+                "message_id": message_id,
+                "delivery_count": delivery_count,
                 "error": repr(error),
             },
         )
         failures = self._tables.failures
-        key = (failures.c.queue == self.queue) & (failures.c.message_id == delivery.dedup_id)
+        key = (failures.c.queue == self.queue) & (failures.c.message_id == message_id)
         try:
             with self._uow_factory() as uow:
                 changed = uow.session.execute(
@@ -201,7 +313,7 @@ class MessageConsumer(Generic[C, U]):
                     uow.session.execute(
                         insert(failures).values(
                             queue=self.queue,
-                            message_id=delivery.dedup_id,
+                            message_id=message_id,
                             attempts=1,
                             last_error=repr(error)[:2000],
                             last_failed_at=uow.clock(),

@@ -19,6 +19,10 @@ DECISION_DIVERGENT = "decision.divergent"
 DECISION_REVISED = "decision.revised"
 ALGORITHM_REGISTERED = "algorithm.registered"
 EXPLANATION_GENERATED = "explanation.generated"
+# The same events, one message for the many that one transaction logged or explained for one
+# administration (shared/contracts/batches.py): what the services consume, and back offices may.
+DECISIONS_LOGGED = "decisions.logged"
+EXPLANATIONS_GENERATED = "explanations.generated"
 EXPLANATION_REQUESTED = "explanation.requested"
 APPEAL_FILED = "appeal.filed"
 APPEAL_ACKNOWLEDGED = "appeal.acknowledged"
@@ -32,11 +36,13 @@ AGENT_SESSIONS_REVOKED = "agent.sessions-revoked"
 
 EVENTS = (
     DECISION_LOGGED,
+    DECISIONS_LOGGED,
     DECISION_QUARANTINED,
     DECISION_DIVERGENT,
     DECISION_REVISED,
     ALGORITHM_REGISTERED,
     EXPLANATION_GENERATED,
+    EXPLANATIONS_GENERATED,
     EXPLANATION_REQUESTED,
     APPEAL_FILED,
     APPEAL_ACKNOWLEDGED,
@@ -93,14 +99,24 @@ QUEUES = (
     QueueSpec("decision_log", APPEAL_DECIDED),
     QueueSpec("decision_log", REGISTER_REPORT_UPDATED),
     QueueSpec("explainer", ALGORITHM_REGISTERED),
-    QueueSpec("explainer", DECISION_LOGGED),
+    QueueSpec("explainer", DECISIONS_LOGGED),
     # Agents' sessions live in appeals; the other services refuse the revoked ones.
     QueueSpec("decision_log", AGENT_SESSIONS_REVOKED),
     QueueSpec("explainer", AGENT_SESSIONS_REVOKED),
     QueueSpec("appeals", ALGORITHM_REGISTERED),
-    QueueSpec("appeals", DECISION_LOGGED),
-    QueueSpec("appeals", EXPLANATION_GENERATED),
+    QueueSpec("appeals", DECISIONS_LOGGED),
+    QueueSpec("appeals", EXPLANATIONS_GENERATED),
     QueueSpec("appeals", REGISTER_REPORT_FILED),
+)
+
+# Queues of an earlier release, which took one message per event: no longer bound, so that
+# nothing new reaches them, and still consumed by their service (as the queue that replaced
+# each), so that what they held when the release changed is handled, not lost. An operator
+# deletes them once empty (docs/operations.md).
+RETIRED_QUEUES = (
+    (QueueSpec("explainer", DECISION_LOGGED), QueueSpec("explainer", DECISIONS_LOGGED)),
+    (QueueSpec("appeals", DECISION_LOGGED), QueueSpec("appeals", DECISIONS_LOGGED)),
+    (QueueSpec("appeals", EXPLANATION_GENERATED), QueueSpec("appeals", EXPLANATIONS_GENERATED)),
 )
 
 DEAD_LETTER_QUEUE_ARGUMENTS = {"x-queue-type": "quorum"}

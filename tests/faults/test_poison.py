@@ -25,7 +25,7 @@ from tests.faults.conftest import add_service_user
 from tests.faults.harness import wait_until
 
 pytestmark = [pytest.mark.infra, pytest.mark.faults]
-QUEUE = "explainer.decision-logged"
+QUEUE = "explainer.decisions-logged"
 PASSWORD = "poison-password-0123"
 metadata = MetaData()
 tables = define_messaging_tables(metadata)
@@ -82,7 +82,7 @@ class Service:
                 [
                     OutgoingMessage(
                         exchange=topology.EVENTS_EXCHANGE,
-                        routing_key="decision.logged.ville-exemple",
+                        routing_key="decisions.logged.ville-exemple",
                         body=json.dumps(body).encode(),
                         message_id=str(uuid.uuid4()),
                         type="decision.logged",

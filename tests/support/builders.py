@@ -7,7 +7,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.contracts.batches import Announcement, batch_messages
+from shared.contracts.events import Event
 from shared.contracts.messages import DecisionLogged
+from shared.messaging.message import OutgoingMessage
 
 ADMINISTRATION = "ville-test"
 
@@ -158,3 +161,10 @@ def logged(
         log_hash=f"{seq:064x}",
         channel="amqp",
     )
+
+
+def published(*events: Event) -> list[OutgoingMessage]:
+    """The messages a service's commit sends for these events: decision.logged and
+    explanation.generated in one batch message per administration (and no single ones)."""
+    announced = [Announcement(event) for event in events]
+    return list(batch_messages(announced, lambda _administration: False))

@@ -14,10 +14,17 @@ from services.appeals.service_layer.mailing import send_due_emails
 from services.appeals.service_layer.register_reports import on_report_filed
 from services.appeals.service_layer.retention import purge_personal_data
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
+from shared.contracts.events import Event
 from shared.contracts.messages import AlgorithmRegistered, DecisionLogged, ExplanationGenerated
 from shared.contracts.register import RegisterReportFiled
 from shared.messaging import topology
-from shared.messaging.consumer import MessageConsumer, Refusals, Route, one_at_a_time
+from shared.messaging.consumer import (
+    ManyRoute,
+    MessageConsumer,
+    Refusals,
+    Route,
+    one_at_a_time,
+)
 from shared.messaging.dead_letters import dead_letter_consumer
 from shared.messaging.message import Delivery
 from shared.messaging.runtime import batch_settings
@@ -25,22 +32,27 @@ from shared.messaging.transport import Transport
 from shared.messaging.worker import Worker
 from shared.ratelimit import KEPT
 
-# parse → command → handler, one line per queue; every handler is given the time. The read
-# models of decisions and explanations take a consumer batch at once; the others one command
-# at a time.
-ROUTES: dict[str, tuple[Callable[[Delivery], Any], Callable[..., Any], bool]] = {
+# parse → command → handler, one line per queue; every handler is given the time.
+ROUTES: dict[str, tuple[Callable[[Delivery], Any], Callable[..., Any]]] = {
     topology.ALGORITHM_REGISTERED: (
         AlgorithmRegistered.from_delivery,
         read_model.on_algorithm_registered,
-        False,
     ),
-    topology.DECISION_LOGGED: (DecisionLogged.from_delivery, read_model.on_decisions_logged, True),
-    topology.EXPLANATION_GENERATED: (
-        ExplanationGenerated.from_delivery,
+    topology.REGISTER_REPORT_FILED: (RegisterReportFiled.from_delivery, on_report_filed),
+}
+# The read models of decisions and explanations: many events to a message
+# (shared/contracts/batches.py), a consumer batch's items handled at once.
+MANY_ROUTES: dict[str, tuple[str, Callable[[Event], Any], Callable[..., Any]]] = {
+    topology.DECISIONS_LOGGED: (
+        topology.DECISION_LOGGED,
+        DecisionLogged.from_event,
+        read_model.on_decisions_logged,
+    ),
+    topology.EXPLANATIONS_GENERATED: (
+        topology.EXPLANATION_GENERATED,
+        ExplanationGenerated.from_event,
         read_model.on_explanations_generated,
-        True,
     ),
-    topology.REGISTER_REPORT_FILED: (RegisterReportFiled.from_delivery, on_report_filed, False),
 }
 
 PURGE_SECONDS = 3600
@@ -62,18 +74,24 @@ def build_worker(app: Appeals, transport: Transport) -> Worker:
     batches = batch_settings(app.settings)
 
     def consumer(event_name: str) -> MessageConsumer[Any, AppealsUnitOfWork]:
-        parse, handle, batched = ROUTES[event_name]
-
-        def batch_with_the_time(commands: Sequence[Any], uow: AppealsUnitOfWork) -> Refusals:
-            return handle(commands, uow, app.now())  # type: ignore[no-any-return]
+        parse, handle = ROUTES[event_name]
 
         def with_the_time(command: Any, uow: AppealsUnitOfWork) -> None:
             handle(command, uow, app.now())
 
         queue = topology.QueueSpec(SERVICE, event_name).name
-        route = Route(
-            queue, parse, batch_with_the_time if batched else one_at_a_time(with_the_time)
+        return MessageConsumer(
+            Route(queue, parse, one_at_a_time(with_the_time)), app.uow, messaging, batches
         )
+
+    def many_consumer(event_name: str) -> MessageConsumer[Any, AppealsUnitOfWork]:
+        single, from_event, handle = MANY_ROUTES[event_name]
+
+        def with_the_time(commands: Sequence[Any], uow: AppealsUnitOfWork) -> Refusals:
+            return handle(commands, uow, app.now())  # type: ignore[no-any-return]
+
+        queue = topology.QueueSpec(SERVICE, event_name).name
+        route = ManyRoute(queue, single, from_event, with_the_time)
         return MessageConsumer(route, app.uow, messaging, batches)
 
     def scheduler() -> None:
@@ -90,7 +108,10 @@ def build_worker(app: Appeals, transport: Transport) -> Worker:
             app.limiter.forget_before(uow.session, now - KEPT)  # failed sign-ins, filings
             uow.commit()
 
-    consumers = [consumer(name) for name in ROUTES]
+    consumers = [
+        *(consumer(name) for name in ROUTES),
+        *(many_consumer(name) for name in MANY_ROUTES),
+    ]
     return Worker(
         SERVICE,
         transport,

@@ -1,9 +1,10 @@
 """Access codes: derived from each decision's reference with a dedicated key, never stored.
 
 A code must reach the back office, which prints it on the letter, and nowhere else. It is not
-drawn at random then kept until delivered: the outbox row of `decision.logged` holds only the
-reference and the id of the key, and the relay derives the code as the message leaves for the
-broker (HMAC-SHA256 of the reference under the key). The code thus never rests in a table, a
+drawn at random then kept until delivered: the outbox row of `decision.logged` (or of a
+`decisions.logged`, for each of its items) holds only the reference and the id of the key, and
+the relay derives the code as the message leaves for the broker (HMAC-SHA256 of the reference
+under the key). The code thus never rests in a table, a
 database's write-ahead log or a backup. Only its keyed digest is kept, to check it.
 
 Rotation: put a new key first in EXPLICITE_ACCESS_CODE_KEYS; keep the previous one until the
@@ -51,9 +52,10 @@ class AccessCodes:
                 f"{message.message_id} waits in the outbox"
             )
         event = json.loads(message.body)
-        event["data"]["access_code"] = derived_access_code(
-            self.keys[key_id], event["data"]["reference"]
-        )
+        key = self.keys[key_id]
+        # One decision.logged, or the items of a decisions.logged.
+        for data in event["data"].get("items") or [event["data"]]:
+            data["access_code"] = derived_access_code(key, data["reference"])
         body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {k: v for k, v in message.headers.items() if k != KEY_HEADER}
         return replace(message, body=body, headers=headers)

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -270,8 +270,9 @@ def _log(
         log_seq=seq,
         log_hash=hash_,
         channel=producer.channel,
-    ).to_message()
-    uow.publish(replace(logged, headers={**logged.headers, KEY_HEADER: code_key}))
+    )
+    # With the batch's others of this administration: one `decisions.logged` message.
+    uow.announce(logged.to_event(), {KEY_HEADER: code_key})
     if replay_status == "divergent":
         uow.publish(
             DecisionDivergent.of(administration, body, reference, replay_detail).to_message()

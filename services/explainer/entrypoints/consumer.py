@@ -20,7 +20,13 @@ from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared.auth.revocations import revocation_consumer
 from shared.contracts.messages import DecisionLogged
 from shared.messaging import topology
-from shared.messaging.consumer import MessageConsumer, Refusals, Route, one_at_a_time
+from shared.messaging.consumer import (
+    ManyRoute,
+    MessageConsumer,
+    Refusals,
+    Route,
+    one_at_a_time,
+)
 from shared.messaging.dead_letters import dead_letter_consumer
 from shared.messaging.runtime import batch_settings
 from shared.messaging.transport import Transport
@@ -74,15 +80,17 @@ def build_worker(app: Explainer, transport: Transport) -> Worker:
 
     batches = batch_settings(app.settings)
     # parse → command → handler, one line per queue.
-    routes: list[Route[Any, ExplainerUnitOfWork]] = [
+    routes: list[Route[Any, ExplainerUnitOfWork] | ManyRoute[Any, ExplainerUnitOfWork]] = [
         Route(
             topology.QueueSpec(SERVICE, topology.ALGORITHM_REGISTERED).name,
             algorithm_registered,
             one_at_a_time(on_algorithm_registered),
         ),
-        Route(
-            topology.QueueSpec(SERVICE, topology.DECISION_LOGGED).name,
-            DecisionLogged.from_delivery,
+        # decisions.logged: the decisions decision_log logged in one transaction, one message.
+        ManyRoute(
+            topology.QueueSpec(SERVICE, topology.DECISIONS_LOGGED).name,
+            topology.DECISION_LOGGED,
+            DecisionLogged.from_event,
             on_decisions_logged,
         ),
     ]

@@ -137,7 +137,7 @@ def explain(
     )
     if row.status != EXPLAINED:
         uow.decisions.set_status(row.id, EXPLAINED)
-    uow.publish(
+    uow.announce(
         ExplanationGenerated(
             administration=row.administration,
             reference=row.reference,
@@ -163,7 +163,7 @@ def explain(
                 if row.supersedes
                 else None
             ),
-        ).to_message()
+        ).to_event()
     )
     log.info(
         "explanation generated",

@@ -41,9 +41,9 @@ def test_decisions_before_their_algorithm_are_kept_and_bad_events_set_aside(worl
         decision = sample_decision("creche-attribution", seed=90)
         decision["algorithm"] = {"id": document["id"], "version": "2099.1"}
         contact = decision["subject"]["contact"]
-        messages = [
-            builders.logged(decision, "D-WORKR-00001").to_message(),
-            AlgorithmRegistered("ville-exemple", document, 1).to_message(),
+        messages = builders.published(
+            builders.logged(decision, "D-WORKR-00001").to_event(),
+            AlgorithmRegistered("ville-exemple", document, 1).to_event(),
             ExplanationGenerated(
                 administration="ville-exemple",
                 reference="D-WORKR-00001",
@@ -58,11 +58,9 @@ def test_decisions_before_their_algorithm_are_kept_and_bad_events_set_aside(worl
                 template="default",
                 algorithm=decision["algorithm"],
                 supersedes=None,
-            ).to_message(),
-            Event(
-                "decision.logged", "ville-exemple", {"decision": {"decision_id": "X"}}
-            ).to_message(),
-        ]
+            ).to_event(),
+            Event("decision.logged", "ville-exemple", {"decision": {"decision_id": "X"}}),
+        )
         with MemoryTransport(broker, "svc-decision-log").publisher() as publisher:
             publisher.publish(messages)
 

@@ -27,6 +27,7 @@ from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.migrations import upgrade
 from shared.samples import SAMPLE_ALGORITHMS, generate_decisions
 from shared.web.security import CSRF_FIELD
+from tests.support.builders import published
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 OBSERVER = "observer.explanations"
@@ -99,9 +100,10 @@ class Harness:
         self.announced: list[dict[str, Any]] = []
 
     def publish(self, *events: Event) -> None:
-        """As decision_log's relay would, then let the explainer consume and relay."""
+        """As decision_log's relay would (the decisions of one call in one `decisions.logged`
+        per administration), then let the explainer consume and relay."""
         with MemoryTransport(self.broker, "svc-decision-log").publisher() as publisher:
-            publisher.publish([event.to_message() for event in events])
+            publisher.publish(published(*events))
         self.drain()
 
     def publish_raw(self, queue: str, body: bytes, message_id: str = "raw-1") -> None:

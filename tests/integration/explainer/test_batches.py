@@ -30,8 +30,9 @@ from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.messaging.message import Delivery
 from shared.migrations import upgrade
 from tests.integration.explainer.conftest import SECRET, Logged, decision_of, registered, sample
+from tests.support.builders import published
 
-LOGGED_QUEUE = topology.QueueSpec("explainer", topology.DECISION_LOGGED).name
+LOGGED_QUEUE = topology.QueueSpec("explainer", topology.DECISIONS_LOGGED).name
 REGISTERED_QUEUE = topology.QueueSpec("explainer", topology.ALGORITHM_REGISTERED).name
 
 
@@ -56,6 +57,7 @@ def make_service(
             transport="memory",
             database_urls={"explainer": url()},
             public_url="http://explicite.test",
+            single_events=(),  # the outbox holds the batch events only (compared below)
         )
         service = bootstrap(settings)
         upgrade("explainer", service.engine)
@@ -79,8 +81,9 @@ class Batched:
         self.worker = build_worker(service, self.transport)
 
     def publish(self, *events: Event) -> None:
+        """As decision_log publishes them: the decisions together, in one decisions.logged."""
         with MemoryTransport(self.broker, "svc-decision-log").publisher() as publisher:
-            publisher.publish([event.to_message() for event in events])
+            publisher.publish(published(*events))
         for consumer in self.worker.consumers:
             channel = self.transport.consumer(consumer.queue, 1000)
             while batch := channel.next_batch(1000, 0.0, 0.0):
@@ -129,13 +132,14 @@ def snapshot(service: Explainer) -> dict[str, Any]:
     version_of = {row.id: (reference_of[row.decision_pk], row.version) for row in explanations}
     announced = []
     for row in outbox:
+        # Each explanation.generated, whether it left in an explanations.generated or alone.
         event = json.loads(row.body)
-        data = event["data"]
-        assert data["explanation_id"] in version_of  # the id stored, as announced
-        data["explanation_id"] = version_of[data["explanation_id"]]
-        announced.append(
-            (row.routing_key, row.type, event["schema"], event["administration"], data)
-        )
+        assert row.type == topology.EXPLANATIONS_GENERATED
+        assert event["data"]["count"] == len(event["data"]["items"])
+        for data in event["data"]["items"]:
+            assert data["explanation_id"] in version_of  # the id stored, as announced
+            data["explanation_id"] = version_of[data["explanation_id"]]
+            announced.append((row.routing_key, event["administration"], data))
     return {
         "decisions": {
             row.reference: (
@@ -167,7 +171,8 @@ def snapshot(service: Explainer) -> dict[str, Any]:
             )
             for row in explanations
         },
-        "announced": announced,
+        # In order within each administration (a batch message holds one administration's).
+        "announced": sorted(announced, key=lambda item: item[0]),
     }
 
 

@@ -161,7 +161,7 @@ def test_invalid_events_are_dead_lettered_with_their_reason_and_valid_ones_pass(
         registered(broken_model),
         good.event(),
     )
-    harness.publish_raw("explainer.decision-logged", b"{oops")
+    harness.publish_raw("explainer.decisions-logged", b"{oops")
     with harness.service.engine.connect() as connection:
         reasons = {
             row.queue + " " + row.reason

@@ -22,7 +22,7 @@ from shared.messaging.message import Delivery, OutgoingMessage
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.tables import define_messaging_tables
 
-QUEUE = "explainer.decision-logged"
+QUEUE = "explainer.decisions-logged"
 metadata = MetaData()
 tables = define_messaging_tables(metadata)
 handled = Table(
@@ -52,7 +52,7 @@ class Harness:
                 [
                     OutgoingMessage(
                         exchange=topology.EVENTS_EXCHANGE,
-                        routing_key="decision.logged.x",
+                        routing_key="decisions.logged.x",
                         body=json.dumps(body).encode(),
                         message_id=message_id or str(uuid.uuid4()),
                         type="decision.logged",
@@ -144,7 +144,7 @@ def test_the_relay_publishes_committed_events_in_order_and_forgets_them(harness:
             uow.publish(
                 OutgoingMessage(
                     exchange=topology.EVENTS_EXCHANGE,
-                    routing_key="decision.logged.x",
+                    routing_key="decisions.logged.x",
                     body=json.dumps({"n": n}).encode(),
                     message_id=f"e-{n}",
                     type="decision.logged",
@@ -199,7 +199,7 @@ def test_a_forged_user_id_is_refused_by_the_broker(harness: Harness):
             [
                 OutgoingMessage(
                     exchange=topology.EVENTS_EXCHANGE,
-                    routing_key="decision.logged.x",
+                    routing_key="decisions.logged.x",
                     body=b"{}",
                     message_id="forged",
                     type="t",

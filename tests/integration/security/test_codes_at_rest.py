@@ -24,6 +24,7 @@ from shared.messaging import topology
 from shared.web.security import CSRF_FIELD
 from tests.integration.security.world import World, agent_session, build_world
 from tests.logs import AllLogs, every_log_line
+from tests.support.builders import published
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +105,7 @@ def test_after_a_journey_no_access_code_rests_anywhere(journey):
         {"reference": "not-a-reference", "access_code": dead_code, "decision": {}},
     )
     with world.system.transport("svc-decision-log").publisher() as publisher:
-        publisher.publish([broken.to_message()])
+        publisher.publish(published(broken))
     explainer = world.system.containers["explainer"]
 
     def dead() -> bool:

@@ -12,7 +12,7 @@ from shared.messaging.message import Delivery
 def test_queue_names_follow_service_dot_event():
     names = {spec.name for spec in topology.QUEUES}
     assert "decision_log.decision-recorded" in names
-    assert "explainer.decision-logged" in names
+    assert "explainer.decisions-logged" in names
     assert all(spec.service in ("decision_log", "explainer", "appeals") for spec in topology.QUEUES)
 
 
@@ -31,11 +31,21 @@ def test_routing_keys_reach_their_queue_and_only_it():
     delivery = Delivery(queue="", delivery_tag=0, body=b"{}", routing_key="")
     routed = broker.route(topology.DECISIONS_EXCHANGE, "decision.recorded.ville-exemple", delivery)
     assert routed and broker.depth("decision_log.decision-recorded") == 1
-    assert broker.depth("explainer.decision-logged") == 0
-    broker.route(topology.EVENTS_EXCHANGE, "decision.logged.ville-exemple", delivery)
-    assert broker.depth("explainer.decision-logged") == 1
-    assert broker.depth("appeals.decision-logged") == 1
+    assert broker.depth("explainer.decisions-logged") == 0
+    broker.route(topology.EVENTS_EXCHANGE, "decisions.logged.ville-exemple", delivery)
+    assert broker.depth("explainer.decisions-logged") == 1
+    assert broker.depth("appeals.decisions-logged") == 1
+    # The single events are for back offices: no service queue takes them any more.
+    assert not broker.route(topology.EVENTS_EXCHANGE, "decision.logged.ville-exemple", delivery)
     assert not broker.route(topology.EVENTS_EXCHANGE, "appeal.filed.ville-exemple", delivery)
+
+
+def test_retired_queues_are_neither_declared_nor_bound_and_each_has_a_successor():
+    names = {spec.name for spec in topology.QUEUES}
+    for retired, successor in topology.RETIRED_QUEUES:
+        assert retired.name not in names
+        assert successor in topology.QUEUES
+        assert retired.service == successor.service
 
 
 @pytest.mark.parametrize(

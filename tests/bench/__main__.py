@@ -145,6 +145,10 @@ def run(
         "publish_chunk": scale.chunk,
         "explainer_workers": system.explainer_workers,
         "decision_log_workers": system.decision_log_workers,
+        # Administrations whose single decision.logged / explanation.generated are published
+        # beside the batch events (EXPLICITE_SINGLE_EVENTS; "" : the back offices bind the
+        # batch events, as the bench's do).
+        "single_events": ",".join(settings.single_events),
     }
     warmup = load.made(scale.warmup, SEEDS["warmup"], system.user_of)
     if "validation" in phases:
@@ -347,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.only
         else (SOAK_PHASES if args.scale == "soak" else PHASES)
     )
-    tuning = dict(item.split("=", 1) for item in args.set)
+    # The bench's back offices bind the batch events (decisions.logged, explanations.generated):
+    # no single ones unless asked, e.g. --set EXPLICITE_SINGLE_EVENTS='*' (v1 back offices).
+    tuning = {"EXPLICITE_SINGLE_EVENTS": "", **dict(item.split("=", 1) for item in args.set)}
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="explicite-bench-") as tmp:
         base = Path(tmp)

@@ -55,14 +55,14 @@ class Gunicorn:
 def usagers(system: BenchSystem, count: int, first_seed: int, timeout: float) -> list[str]:
     """Publish `count` decisions; return their references and access codes once explained.
 
-    The codes travel only in decision.logged events (a back office prints them on the notice):
-    a queue of the bench's own catches them.
+    The codes travel only in decision_log's events (a back office prints them on the notice):
+    a queue of the bench's own catches them, bound to decisions.logged as a back office may.
     """
     connection = pika.BlockingConnection(pika.URLParameters(system.amqp_url(system.admin)))
     channel = connection.channel()
     queue = f"bench.usagers-{uuid.uuid4().hex[:6]}"
     channel.queue_declare(queue, exclusive=True)
-    channel.queue_bind(queue, topology.EVENTS_EXCHANGE, f"{topology.DECISION_LOGGED}.*")
+    channel.queue_bind(queue, topology.EVENTS_EXCHANGE, f"{topology.DECISIONS_LOGGED}.*")
     messages = load.made(count, first_seed, system.user_of)
     load.publish({user: system.amqp_url(user) for user in messages}, messages, chunk=50)
     codes: dict[str, str] = {}
@@ -72,8 +72,8 @@ def usagers(system: BenchSystem, count: int, first_seed: int, timeout: float) ->
         if method is None:
             connection.sleep(0.05)
             continue
-        data = json.loads(body)["data"]
-        codes[data["reference"]] = data["access_code"]
+        for data in json.loads(body)["data"]["items"]:
+            codes[data["reference"]] = data["access_code"]
     connection.close()
     wanted = list(codes)
     wait_for(

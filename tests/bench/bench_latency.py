@@ -110,8 +110,10 @@ class BackOffice:
         connection = pika.BlockingConnection(pika.URLParameters(self._url))
         channel = connection.channel()
         channel.queue_declare(self._queue, exclusive=True, auto_delete=True)
+        # As a back office that binds the batch event (docs/contract.md): what one transaction
+        # of the explainer explained for its administration, in one message.
         channel.queue_bind(
-            self._queue, topology.EVENTS_EXCHANGE, f"{topology.EXPLANATION_GENERATED}.*"
+            self._queue, topology.EVENTS_EXCHANGE, f"{topology.EXPLANATIONS_GENERATED}.*"
         )
         channel.basic_qos(prefetch_count=1000)
         self._ready.set()
@@ -124,9 +126,9 @@ class BackOffice:
                 if method is None:
                     continue
                 moment = time.time()
-                data = json.loads(body)["data"]
-                if data["version"] == 1:
-                    self.seen.setdefault((data["administration"], data["decision_id"]), moment)
+                for data in json.loads(body)["data"]["items"]:
+                    if data["version"] == 1:
+                        self.seen.setdefault((data["administration"], data["decision_id"]), moment)
         finally:
             connection.close()
 

@@ -5,17 +5,26 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.orm import sessionmaker
 
-from shared.contracts.events import InvalidMessage
+from shared.contracts.batches import Announcement, batch_messages
+from shared.contracts.events import Event, InvalidMessage
 from shared.db import UnitOfWork, make_engine
 from shared.messaging import topology
-from shared.messaging.consumer import BatchSettings, MessageConsumer, Route, one_at_a_time
+from shared.messaging.consumer import (
+    BatchSettings,
+    ManyRoute,
+    MessageConsumer,
+    Route,
+    one_at_a_time,
+)
 from shared.messaging.dead_letters import dead_letter_consumer, replay_dead_letter
 from shared.messaging.memory import MemoryBroker, MemoryTransport
 from shared.messaging.message import Delivery, OutgoingMessage
@@ -209,3 +218,99 @@ def test_a_forged_user_id_is_refused_by_the_broker(harness: Harness):
             ]
         )
     assert result.failed == ["forged"] and harness.broker.depth(QUEUE) == 0
+
+
+# Messages that carry many events (shared/contracts/batches.py)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A stand-in for decision.logged: the consumer needs only from_event and to_event."""
+
+    data: dict[str, Any]
+
+    @classmethod
+    def from_event(cls, event: Event) -> Item:
+        if "n" not in event.data:
+            raise InvalidMessage("no n in this item")
+        return cls(event.data)
+
+    def to_event(self) -> Event:
+        return Event(topology.DECISION_LOGGED, "x", self.data)
+
+
+def handle_items(items: Sequence[Item], uow: UnitOfWork) -> dict[int, str]:
+    refused = {}
+    for position, item in enumerate(items):
+        if item.data.get("refuse"):
+            refused[position] = "refused by the handler"
+        elif item.data.get("poison"):
+            raise RuntimeError("handler bug triggered by this item")
+        else:
+            uow.session.execute(insert(handled).values(message_id=str(item.data["n"])))
+    return refused
+
+
+def publish_batch(harness: Harness, *items: dict[str, Any]) -> None:
+    announced = [Announcement(Event(topology.DECISION_LOGGED, "x", item)) for item in items]
+    with harness.transport.publisher() as publisher:
+        publisher.publish(list(batch_messages(announced, lambda _administration: False)))
+
+
+def many_consumer(harness: Harness) -> MessageConsumer[Any, UnitOfWork]:
+    route = ManyRoute(QUEUE, topology.DECISION_LOGGED, Item.from_event, handle_items)
+    return MessageConsumer(route, harness.uow, tables)
+
+
+def handled_numbers(harness: Harness) -> list[str]:
+    with harness.engine.connect() as connection:
+        return sorted(connection.scalars(select(handled.c.message_id)))
+
+
+def dead_letters(harness: Harness) -> list[Any]:
+    with harness.engine.connect() as connection:
+        return list(
+            connection.execute(select(tables.dead_letters).order_by(tables.dead_letters.c.id))
+        )
+
+
+def test_items_refused_go_to_the_dead_letters_alone_and_a_replay_handles_them(harness: Harness):
+    consumer = many_consumer(harness)
+    publish_batch(harness, {"n": 1}, {"m": 2}, {"n": 3, "refuse": True}, {"n": 4})
+    harness.drain(consumer)
+    assert handled_numbers(harness) == ["1", "4"]
+    assert harness.broker.depth(QUEUE) == 0
+    unparsable, refused = dead_letters(harness)
+    assert unparsable.reason == "item 1: no n in this item"
+    assert refused.reason == "refused by the handler"
+    assert json.loads(refused.body)["data"] == {"n": 3, "refuse": True}
+    assert refused.type == "decision.logged" and refused.headers["schema"] == "decision.logged.v1"
+    # The same message again: the inbox knows it.
+    harness.drain(consumer)
+    assert len(dead_letters(harness)) == 2
+    # Replayed, the refused item is a single decision.logged, read as one item, alone.
+    with harness.uow() as uow:
+        assert replay_dead_letter(uow, tables, refused.id)
+        uow.commit()
+    with harness.transport.publisher() as publisher:
+        harness.relay.relay_once(publisher)
+    harness.drain(consumer)
+    assert len(dead_letters(harness)) == 3  # refused again, alone: the handler still says no
+    assert handled_numbers(harness) == ["1", "4"]
+
+
+def test_an_item_that_fails_is_kept_with_its_error_and_the_others_of_its_message_pass(
+    harness: Harness,
+):
+    consumer = many_consumer(harness)
+    publish_batch(harness, {"n": 1}, {"n": 2, "poison": True}, {"n": 3})
+    publish_batch(harness, {"n": 4})
+    harness.drain(consumer)
+    assert handled_numbers(harness) == ["1", "3", "4"]
+    assert harness.broker.depth(QUEUE) == 0  # settled: not redelivered until the limit
+    [dead] = dead_letters(harness)
+    assert "item 1 failed" in dead.reason and "handler bug" in dead.reason
+    assert json.loads(dead.body)["data"] == {"n": 2, "poison": True}
+    with harness.engine.connect() as connection:
+        [failure] = connection.execute(select(tables.failures)).all()
+    assert failure.message_id == dead.message_id and "handler bug" in failure.last_error

@@ -51,7 +51,7 @@ def retire_queue(
 ) -> int:
     """Unbind a queue of an earlier release, move what it still holds to the queue that
     replaced it (same message ids: the consumer's inbox still deduplicates), delete it once
-    empty. Each message is acknowledged only after the broker confirmed its copy. Returns how
+    empty and unused. Each message is acknowledged only after the broker confirmed its copy. Returns how
     many moved; nothing happens where the retired queue never existed."""
     probe = connection.channel()
     try:
@@ -70,7 +70,11 @@ def retire_queue(
         channel.basic_publish("", successor, body, properties, mandatory=True)
         channel.basic_ack(method.delivery_tag)
         moved += 1
-    channel.queue_delete(retired.name, if_empty=True)
+    # Quorum queues refuse `if_empty`: deleted only when nothing is left in it and no process
+    # of the earlier release still consumes it (it may hold unacknowledged messages).
+    left = channel.queue_declare(retired.name, passive=True).method
+    if left.message_count == 0 and left.consumer_count == 0:
+        channel.queue_delete(retired.name)
     channel.close()
     if moved:
         log.warning(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from shared.messaging import topology
 from shared.messaging.message import OutgoingMessage
 from tests.bench import load
 from tests.bench.cpu import CpuMeter
@@ -14,10 +15,13 @@ from tests.bench.system import BenchSystem, wait_for
 # decisions committed, read without scanning the decisions table while it grows.
 LOGGED = "SELECT coalesce(sum(seq), 0) FROM chain_heads"
 # Queues of the services not running in this phase: bound in production, emptied here.
-UNCONSUMED = (
-    "explainer.decision-logged",
-    "appeals.decision-logged",
-    "appeals.explanation-generated",
+UNCONSUMED = tuple(
+    topology.QueueSpec(service, event).name
+    for service, event in (
+        ("explainer", topology.DECISIONS_LOGGED),
+        ("appeals", topology.DECISIONS_LOGGED),
+        ("appeals", topology.EXPLANATIONS_GENERATED),
+    )
 )
 
 

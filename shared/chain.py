@@ -25,7 +25,16 @@ def digest(value: Any) -> str:
 def link_entry(seq: int, prev_hash: str, record: Mapping[str, Any]) -> bytes:
     """Record number `seq` chained to `prev_hash`, as the bytes its hash covers: also the
     entry a transparency log keeps as its leaf (shared/tlog)."""
-    return canonical({"seq": seq, "prev": prev_hash, "record": record})
+    return link_canonical(seq, prev_hash, canonical(record))
+
+
+def link_canonical(seq: int, prev_hash: str, record: bytes) -> bytes:
+    """link_entry() of a record already in canonical form: `canonical({"seq", "prev",
+    "record"})` written out, keys in their sorted order, so that a writer can encode the
+    record before it knows its place in the chain (and hold the chain's lock only for this)."""
+    if isinstance(seq, bool) or not isinstance(seq, int):
+        raise TypeError("seq must be an integer")
+    return b'{"prev":' + canonical(prev_hash) + b',"record":' + record + b',"seq":%d}' % seq
 
 
 def link_hash(seq: int, prev_hash: str, record: Mapping[str, Any]) -> str:

@@ -51,8 +51,8 @@ def retire_queue(
 ) -> int:
     """Unbind a queue of an earlier release, move what it still holds to the queue that
     replaced it (same message ids: the consumer's inbox still deduplicates), delete it once
-    empty and unused. Each message is acknowledged only after the broker confirmed its copy. Returns how
-    many moved; nothing happens where the retired queue never existed."""
+    empty and unused. Each message is acknowledged only after the broker confirmed its copy.
+    Returns how many moved; nothing happens where the retired queue never existed."""
     probe = connection.channel()
     try:
         probe.queue_declare(retired.name, passive=True)

@@ -144,7 +144,9 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
             for row in rows:
                 copy.write_row(
                     [
-                        Jsonb(row[c])
+                        row[c]
+                        if isinstance(row[c], Jsonb)
+                        else Jsonb(row[c])
                         if c in json_columns or (c in null_json and row[c] is not None)
                         else row[c]
                         for c in columns
@@ -164,6 +166,16 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
             connection_invalidated=lost,
             dialect=connection.dialect,
         ) from error
+
+
+def as_jsonb(value: Any, encoded: str = "") -> Any:
+    """A JSON column's value for insert_rows() on PostgreSQL: as given, or, when the caller has
+    it as JSON text already (`encoded`, the same value), that text, not encoded again."""
+    return Jsonb(encoded, dumps=_as_is) if encoded else value
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def next_ids(session: Session, table: Table, count: int) -> list[int]:

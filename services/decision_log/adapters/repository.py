@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from services.decision_log.adapters import tables as t
 from services.decision_log.domain.registry import AlgorithmVersion
 from shared.chain import GENESIS
-from shared.db import Staging, insert_rows, is_postgresql, next_ids
+from shared.db import Staging, as_jsonb, insert_rows, is_postgresql, next_ids
 
 # Loaded models by (administration, id, version, revision, registered_at), shared by every unit
 # of work of the process: a registered version's document only changes with a new revision, and
@@ -169,7 +169,7 @@ class DecisionRepository:
         self._staging = staging
         # Decisions prefetched (None: known absent) or staged by this transaction.
         self._known: dict[tuple[str, str], Any] = {}
-        self._staged: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+        self._staged: list[tuple[dict[str, Any], dict[str, Any] | None, str]] = []
 
     def find(self, administration: str, decision_id: str) -> Any:
         """The logged decision (a row, or the record staged by this transaction), or None."""
@@ -209,14 +209,17 @@ class DecisionRepository:
             select(t.decisions).where(t.decisions.c.reference == reference)
         ).one_or_none()
 
-    def add(self, record: dict[str, Any], contact: dict[str, Any] | None) -> None:
-        """Stage a decision and its contact details, written at the commit."""
+    def add(
+        self, record: dict[str, Any], contact: dict[str, Any] | None, encoded_body: str = ""
+    ) -> None:
+        """Stage a decision and its contact details, written at the commit. `encoded_body`:
+        the body as JSON text if the caller has it (PostgreSQL then stores it as it is)."""
         self._staging.hold(self)
-        self._staged.append((record, contact))
+        self._staged.append((record, contact, encoded_body))
         self._known[(record["administration"], record["decision_id"])] = SimpleNamespace(**record)
 
     def drop(self) -> None:
-        for record, _ in self._staged:
+        for record, _, _ in self._staged:
             self._known.pop((record["administration"], record["decision_id"]), None)
         self._staged = []
 
@@ -230,20 +233,23 @@ class DecisionRepository:
             insert_rows(
                 self._session,
                 t.decisions,
-                [{"id": pk, **record} for pk, (record, _) in zip(ids, staged, strict=True)],
+                [
+                    {"id": pk, **record, "body": as_jsonb(record["body"], encoded)}
+                    for pk, (record, _, encoded) in zip(ids, staged, strict=True)
+                ],
             )
             insert_rows(
                 self._session,
                 t.contacts,
                 [
                     {"decision_pk": pk, "contact": contact}
-                    for pk, (_, contact) in zip(ids, staged, strict=True)
+                    for pk, (_, contact, _) in zip(ids, staged, strict=True)
                 ],
             )
             return
         # Contacts find their decision by its key rather than through RETURNING, which would
         # make one huge statement per batch.
-        self._session.execute(insert(t.decisions), [record for record, _ in staged])
+        self._session.execute(insert(t.decisions), [record for record, _, _ in staged])
         self._session.execute(
             _INSERT_CONTACT,
             [
@@ -252,7 +258,7 @@ class DecisionRepository:
                     "of_decision": record["decision_id"],
                     "contact": contact,
                 }
-                for record, contact in staged
+                for record, contact, _ in staged
             ],
         )
 

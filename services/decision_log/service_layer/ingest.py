@@ -16,7 +16,7 @@ from services.decision_log.service_layer.access_codes import KEY_HEADER, AccessC
 from services.decision_log.service_layer.replaying import batch_key, replay_batch, replay_case
 from services.decision_log.service_layer.unit_of_work import DecisionLogUnitOfWork
 from shared.auth.tokens import hash_access_code, new_reference
-from shared.chain import canonical, digest, link_canonical
+from shared.chain import canonical, canonical_object, digest, link_canonical
 from shared.contracts.fields import ADMINISTRATION_PATTERN
 from shared.contracts.messages import DecisionLogged
 from shared.contracts.notices import DecisionDivergent, DecisionQuarantined
@@ -240,6 +240,7 @@ def _prepare(
     replay_status, replay_detail = _replay(checked, replayed)
     reference = new_reference()
     code_key, access_code = context.codes.issue(reference)
+    encoded_body = canonical(body)
     record = {
         "administration": administration,
         "decision_id": checked.decision_id,
@@ -264,7 +265,7 @@ def _prepare(
     }
     placing = _Placing(
         record,
-        canonical(hashed_part(record)),
+        hashed_canonical(record, encoded_body),
         checked,
         producer.channel,
         code_key,
@@ -272,7 +273,7 @@ def _prepare(
     )
     # Staged now, so that a later decision of the batch finds it (a repeat, a correction); its
     # place in the chain is filled in by _place, before the commit writes it.
-    uow.decisions.add(record, checked.contact)
+    uow.decisions.add(record, checked.contact, encoded_body.decode())
     return placing
 
 
@@ -334,6 +335,13 @@ def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
         "replay_status": record["replay_status"],
         "replay_detail": record["replay_detail"],
     }
+
+
+def hashed_canonical(record: Mapping[str, Any], encoded_body: bytes) -> bytes:
+    """canonical(hashed_part(record)), given the body's canonical bytes: the same bytes
+    (tests/unit/test_chain.py), without encoding the body again."""
+    members = {key: canonical(value) for key, value in hashed_part(record).items() if key != "body"}
+    return canonical_object({**members, "body": encoded_body})
 
 
 def quarantine(

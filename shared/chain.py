@@ -32,9 +32,7 @@ def canonical_object(members: Mapping[str, bytes]) -> bytes:
     a large member (a decision's body) is encoded once for several digests."""
     return (
         b"{"
-        + b",".join(
-            _STRING(key).encode() + b":" + value for key, value in sorted(members.items())
-        )
+        + b",".join(_STRING(key).encode() + b":" + value for key, value in sorted(members.items()))
         + b"}"
     )
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    tuple_,
 )
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,7 @@ from shared.tlog.merkle import (
     NodeReader,
     leaf_hash,
     node_row,
+    perfect_subtrees,
     read_rows,
 )
 
@@ -121,13 +123,30 @@ class NodeStore:
     def write(self) -> None:
         staged, self._staged = self._staged, {}
         rows = []
+        frontiers = self._frontiers({log: first for log, (first, _) in staged.items()})
         for log, (first, leaves) in sorted(staged.items()):
-            frontier = Frontier.read(first, self.reader(log))
+            frontier = frontiers[log]
             for offset, leaf in enumerate(leaves):
                 rows.append(
                     {"log": log, "leaf": first + offset, "hashes": b"".join(frontier.append(leaf))}
                 )
         insert_rows(self._session, self._nodes, rows)
+
+    def _frontiers(self, sizes: Mapping[str, int]) -> dict[str, Frontier]:
+        """The frontier of each log at its size, read in one query for all the logs."""
+        nodes = {log: perfect_subtrees(0, size) for log, size in sizes.items()}
+        wanted = sorted({(log, node_row(node)) for log, of_log in nodes.items() for node in of_log})
+        rows: dict[str, dict[int, bytes]] = {log: {} for log in sizes}
+        if wanted:
+            c = self._nodes.c
+            for log, leaf, hashes in self._session.execute(
+                select(c.log, c.leaf, c.hashes).where(tuple_(c.log, c.leaf).in_(wanted))
+            ):
+                rows[log][int(leaf)] = bytes(hashes)
+        return {
+            log: Frontier(sizes[log], [read_rows(rows[log])([node])[node] for node in of_log])
+            for log, of_log in nodes.items()
+        }
 
     def reader(self, log: str) -> NodeReader:
         """A NodeReader for `log`: one query for the rows that hold the nodes asked for."""

@@ -8,7 +8,19 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, any_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    any_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
@@ -41,19 +53,35 @@ class AlgorithmRepository:
     def get(self, administration: str, algorithm_id: str, version: str) -> AlgorithmVersion | None:
         key = (administration, algorithm_id, version)
         if key not in self._cache:
-            self._cache[key] = self._load(key)
+            self.prefetch([key])
         return self._cache[key]
 
-    def _load(self, key: AlgorithmKey) -> AlgorithmVersion | None:
+    def prefetch(self, keys: Iterable[AlgorithmKey]) -> None:
+        """Look up these versions in one query (their current revision, status and first use);
+        get() then answers from memory for the rest of the transaction."""
+        wanted = sorted(set(keys) - set(self._cache))
+        if not wanted:
+            return
+        v = t.algorithm_versions
+        rows = self._session.execute(
+            select(
+                v.c.administration,
+                v.c.algorithm_id,
+                v.c.version,
+                v.c.revision,
+                v.c.registered_at,
+                v.c.first_used_at,
+                v.c.retired_at,
+            ).where(tuple_(v.c.administration, v.c.algorithm_id, v.c.version).in_(wanted))
+        ).all()
+        self._cache.update(dict.fromkeys(wanted))
+        for row in rows:
+            key = (row.administration, row.algorithm_id, row.version)
+            self._cache[key] = self._load(key, row)
+
+    def _load(self, key: AlgorithmKey, row: Any) -> AlgorithmVersion:
         """The version with its current status and first use; the model parsed once per revision."""
         v = t.algorithm_versions
-        row = self._session.execute(
-            select(v.c.revision, v.c.registered_at, v.c.first_used_at, v.c.retired_at).where(
-                *_where_key(key)
-            )
-        ).one_or_none()
-        if row is None:
-            return None
         cached = (*key, row.revision, row.registered_at)
         loaded = _LOADED.get(cached)
         if loaded is None:
@@ -189,20 +217,23 @@ class DecisionRepository:
         for administration, decision_id in keys:
             if (administration, decision_id) not in self._known:
                 wanted.setdefault(administration, set()).add(decision_id)
+        if not wanted:
+            return
         postgresql = is_postgresql(self._session)
-        for administration, ids in wanted.items():
+        conditions = []
+        for n, (administration, ids) in enumerate(sorted(wanted.items())):
             self._known.update(((administration, i), None) for i in ids)
             # One array parameter plans faster than an IN list of a few hundred.
             among = (
                 t.decisions.c.decision_id
-                == any_(bindparam("ids", sorted(ids), type_=ARRAY(String)))
+                == any_(bindparam(f"ids_{n}", sorted(ids), type_=ARRAY(String)))
                 if postgresql
                 else t.decisions.c.decision_id.in_(sorted(ids))
             )
-            rows = self._session.execute(
-                select(t.decisions).where(t.decisions.c.administration == administration, among)
-            )
-            self._known.update(((row.administration, row.decision_id), row) for row in rows)
+            conditions.append(and_(t.decisions.c.administration == administration, among))
+        # Every administration's at once: one round trip per batch, not one per administration.
+        rows = self._session.execute(select(t.decisions).where(or_(*conditions)))
+        self._known.update(((row.administration, row.decision_id), row) for row in rows)
 
     def by_reference(self, reference: str) -> Row[Any] | None:
         return self._session.execute(
@@ -346,14 +377,24 @@ class ChainRepository:
 
     def write(self) -> None:
         advanced, self._advanced = self._advanced, {}
+        moved = [
+            {"chain": administration, **values}
+            for administration, values in advanced.items()
+            if administration in self._stored
+        ]
+        if moved:
+            # One executemany (one round trip on PostgreSQL, pipelined) for every head.
+            heads = t.chain_heads
+            self._session.execute(
+                update(heads)
+                .where(heads.c.administration == bindparam("chain"))
+                .values(
+                    seq=bindparam("seq"), hash=bindparam("hash"), updated_at=bindparam("updated_at")
+                ),
+                moved,
+            )
         for administration, values in advanced.items():
-            if administration in self._stored:
-                self._session.execute(
-                    update(t.chain_heads)
-                    .where(t.chain_heads.c.administration == administration)
-                    .values(**values)
-                )
-            else:
+            if administration not in self._stored:
                 self._session.execute(
                     insert(t.chain_heads).values(administration=administration, **values)
                 )

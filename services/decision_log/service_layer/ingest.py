@@ -109,6 +109,7 @@ def ingest_batch(
     parsed = [item.parse() for item in batch]
     bodies = [body for body in parsed if not isinstance(body, v.Rejection)]
     uow.decisions.prefetch(list(_lookups(bodies)))
+    uow.algorithms.prefetch(_algorithm_keys(bodies))
     # Models that compute many cases at once (OpenFisca) replay the batch's decisions together.
     replayed = replay_batch(bodies, uow.algorithms.get)
     prepared = [
@@ -182,6 +183,17 @@ def _lookups(bodies: Iterable[dict[str, Any]]) -> Iterator[tuple[str, str]]:
         for key in ("decision_id", "supersedes"):
             if isinstance(body.get(key), str):
                 yield body["administration"], body[key]
+
+
+def _algorithm_keys(bodies: Iterable[dict[str, Any]]) -> Iterator[tuple[str, str, str]]:
+    """(administration, id, version) of each decision's algorithm, where the body names one;
+    the others are refused by check_decision, with their reasons."""
+    for body in bodies:
+        algorithm = body.get("algorithm")
+        if isinstance(algorithm, dict):
+            key = (body.get("administration"), algorithm.get("id"), algorithm.get("version"))
+            if all(isinstance(part, str) for part in key):
+                yield key  # type: ignore[misc]
 
 
 def _conflict(existing: Any, checked: v.ValidDecision) -> v.Rejection:

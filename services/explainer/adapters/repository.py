@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     ColumnElement,
@@ -247,6 +248,10 @@ class AlgorithmRepository:
         return None if document is None else dict(document)
 
 
+# Stored wording scores, by database (engine) then wording: they never change once stored.
+_SCORES: WeakKeyDictionary[Any, dict[tuple[str, str, str, int, str], float]] = WeakKeyDictionary()
+
+
 class WordingRepository:
     """The readability of each wording (algorithm version, revision, template label), measured
     once on the first document written with it; remembered for the transaction."""
@@ -258,8 +263,13 @@ class WordingRepository:
     def score(self, key: AlgorithmKey, revision: int, template: str) -> float | None:
         wanted = (*key, revision, template)
         if wanted not in self._seen:
+            # A score once stored never changes (record() keeps the first): what a query found
+            # (committed, so never rolled back) is remembered by the process, per database.
+            known = _SCORES.setdefault(self._session.get_bind(), {})
+            if wanted in known:
+                return known[wanted]
             w = t.wording_readability
-            self._seen[wanted] = self._session.execute(
+            found = self._session.execute(
                 select(w.c.score).where(
                     w.c.administration == key[0],
                     w.c.algorithm_id == key[1],
@@ -268,6 +278,9 @@ class WordingRepository:
                     w.c.template == template,
                 )
             ).scalar_one_or_none()
+            self._seen[wanted] = found
+            if found is not None:
+                known[wanted] = found
         return self._seen[wanted]
 
     def record(

@@ -455,6 +455,19 @@ class ProducerRepository:
         self._session = session
         self._administrations: dict[str, str | None] = {}  # for this transaction
 
+    def prefetch(self, amqp_users: Iterable[str]) -> None:
+        """Look up these producers' administrations in one query (a consumer batch's senders)."""
+        wanted = sorted(set(amqp_users) - set(self._administrations))
+        if not wanted:
+            return
+        self._administrations.update(dict.fromkeys(wanted))
+        rows = self._session.execute(
+            select(t.producers.c.amqp_user, t.producers.c.administration).where(
+                t.producers.c.amqp_user.in_(wanted), t.producers.c.revoked_at.is_(None)
+            )
+        )
+        self._administrations.update({user: administration for user, administration in rows})
+
     def administration_of(self, amqp_user: str) -> str | None:
         if amqp_user in self._administrations:
             return self._administrations[amqp_user]

@@ -85,6 +85,7 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
     appeals_user = settings.service_user("appeals")
 
     def on_decisions_recorded(batch: Sequence[Recorded], uow: DecisionLogUnitOfWork) -> Refusals:
+        uow.producers.prefetch(item.user for item in batch if item.user is not None)
         ingest_batch(
             uow, [Received(amqp_producer(item.user, uow), item.body) for item in batch], app.context
         )

@@ -24,6 +24,9 @@ from shared.db import as_utc
 from shared.decision_model import EngineUnavailable, NotEvaluable, Replay, replay_many
 
 log = logging.getLogger(__name__)
+# How canonical() writes a string (the JSON encoder's own function): most of what the chain
+# entry covers is strings.
+_STRING = json.encoder.encode_basestring
 
 
 @dataclass(frozen=True)
@@ -352,7 +355,11 @@ def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
 def hashed_canonical(record: Mapping[str, Any], encoded_body: bytes) -> bytes:
     """canonical(hashed_part(record)), given the body's canonical bytes: the same bytes
     (tests/unit/test_chain.py), without encoding the body again."""
-    members = {key: canonical(value) for key, value in hashed_part(record).items() if key != "body"}
+    members = {
+        key: _STRING(value).encode() if isinstance(value, str) else canonical(value)
+        for key, value in hashed_part(record).items()
+        if key != "body"
+    }
     return canonical_object({**members, "body": encoded_body})
 
 

@@ -29,6 +29,7 @@ from services.explainer.entrypoints.pdf import explanation_pdf, retention
 from services.explainer.service_layer.access import RateLimited, sign_in
 from services.explainer.service_layer.reading import (
     ExplanationView,
+    commit_reading,
     contest_label,
     document_at,
     read_explanation,
@@ -148,7 +149,7 @@ def _view(reference: str) -> Reading | BaseResponse:
         view = read_explanation(uow, reference, principal, app.context, version)
         document = None if view is None else document_at(uow, view, app.context, today)
         label = None if view is None else contest_label(uow, view)
-        uow.commit()  # the audit trail's entry
+        commit_reading(uow, principal)  # the audit trail's entry
     if view is None or label is None:
         abort(404)
     return Reading(view, document, today, label)

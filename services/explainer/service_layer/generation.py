@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.engine import Row
@@ -198,6 +199,30 @@ def materialize(
     the same bytes `explain` would have stored. Return whether this call stored it."""
     if explanation.document is not None:
         return False
+    document, readability = _document_of(uow, decision, explanation, context)
+    return uow.explanations.store_document(int(explanation.id), document, readability)
+
+
+def first_reading(
+    uow: ExplainerUnitOfWork, decision: Row[Any], explanation: Any, context: ExplainerContext
+) -> Any | None:
+    """None when the version has its document; otherwise the version with its document,
+    built and stored now (`materialize`), or as a concurrent first reading stored it. The
+    row is not read again after the store: the reading has the document it just built."""
+    if explanation.document is not None:
+        return None
+    document, readability = _document_of(uow, decision, explanation, context)
+    if uow.explanations.store_document(int(explanation.id), document, readability):
+        return SimpleNamespace(
+            **{**explanation._mapping, "document": document, "readability": readability}
+        )
+    return uow.explanations.version(int(decision.id), int(explanation.version))
+
+
+def _document_of(
+    uow: ExplainerUnitOfWork, decision: Row[Any], explanation: Any, context: ExplainerContext
+) -> tuple[dict[str, Any], float]:
+    """A version's document (as stored) and its readability, from its frozen inputs."""
     key = (decision.administration, decision.algorithm_id, decision.algorithm_version)
     entry = uow.algorithms.at_revision(key, int(explanation.algorithm_revision))
     if entry is None:  # cannot happen: every revision is kept before it is used
@@ -213,9 +238,7 @@ def materialize(
     # builds without a template. The what-ifs are the ones the reading's dated sections use.
     assert explanation.template == DEFAULT_TEMPLATE
     document = build_document(case, paris_day(explanation.generated_at), what_ifs_of(case, context))
-    return uow.explanations.store_document(
-        int(explanation.id), document.to_json(), kandel_moles(document.plain_text())
-    )
+    return document.to_json(), kandel_moles(document.plain_text())
 
 
 def materialize_all(

@@ -17,6 +17,7 @@ import requests
 
 from shared.messaging import topology
 from tests.bench import load, profile
+from tests.bench.cpu import CpuMeter
 from tests.bench.system import ROOT, BenchSystem, stop_process, wait_for
 
 SCRIPT = Path(__file__).with_name("wrk_targets.lua")
@@ -153,6 +154,20 @@ def wrk(
 CONNECTIONS = 16
 
 
+def metered(meter: CpuMeter, *args: Any) -> dict[str, Any]:
+    """One wrk run (`wrk`'s arguments) with the CPU each process tree spent per request
+    during it (µs): gunicorn's workers, PostgreSQL's backends, RabbitMQ, the services' workers
+    (wrk itself and the bench apart)."""
+    before = meter.snapshot()
+    result = wrk(*args)
+    spent = meter.since(before)
+    spent.pop("bench (publishers)", None)
+    result["cpu_us_per_request"] = {
+        name: round(seconds * 1e6 / max(result["requests"], 1)) for name, seconds in spent.items()
+    }
+    return result
+
+
 def run(
     system: BenchSystem,
     rate: int,
@@ -163,8 +178,10 @@ def run(
     timeout: float,
     profile_to: Path | None = None,
     first_readers: int = 0,
+    cpu_roots: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """Needs the workers of decision_log and explainer running (decisions get explained).
+    """Needs the workers of decision_log and explainer running (decisions get explained);
+    `cpu_roots`: their processes, whose CPU per request is counted with gunicorn's.
 
     Two measured runs: `people_count` people reading their explanation again and again (API
     and page, after a warm-up), then `first_readers` other people each opening theirs for the
@@ -178,6 +195,9 @@ def run(
         else []
     )
     server = Gunicorn(system, "explainer")
+    # The CPU of every process per request: gunicorn and the servers, and the services'
+    # workers (`cpu_roots`), which run beside it as deployed.
+    meter = CpuMeter({"gunicorn": server.process.pid, **system.server_roots(), **(cpu_roots or {})})
     first = None
     try:
         if newcomers:
@@ -188,7 +208,8 @@ def run(
                 else f"/d/{reference}\t{cookie}"
                 for n, ((reference, _), cookie) in enumerate(zip(newcomers, signed_in, strict=True))
             ]
-            first = wrk(
+            first = metered(
+                meter,
                 server.url,
                 once,
                 rate,
@@ -204,7 +225,7 @@ def run(
             for line in (f"/api/v1/explanations/{reference}\t{cookie}", f"/d/{reference}\t{cookie}")
         ]
         wrk(server.url, targets, rate, warmup_seconds, connections, system.base_dir)  # warm up
-        measured = wrk(server.url, targets, rate, seconds, connections, system.base_dir)
+        measured = metered(meter, server.url, targets, rate, seconds, connections, system.base_dir)
         # The same server and tool on a route that does nothing: what HTTP itself costs here.
         baseline = wrk(server.url, ["/healthz"], rate, seconds, connections, system.base_dir)
         # py-spy samples every gunicorn worker 200 times a second: on 2 cores that alone

@@ -193,6 +193,8 @@ def _details(report: dict[str, Any]) -> list[str]:
                     f"p50 {r['p50_ms']} ms, p90 {r['p90_ms']} ms, p99 {r['p99_ms']} ms, "
                     f"max {r['max_ms']} ms, errors {r['errors']}"
                 )
+                if cpu := r.get("cpu_us_per_request"):
+                    out.append(f"    CPU us per request: {_cpu(cpu)}")
     if memory := report.get("memory"):
         out.append(
             f"(e) memory, {memory['decisions']:,} decisions at "

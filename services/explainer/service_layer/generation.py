@@ -12,8 +12,13 @@ from sqlalchemy.engine import Row
 
 from services.explainer.adapters.repository import EXPLAINED
 from services.explainer.domain.case import Algorithm, Case
-from services.explainer.domain.document import ExplanationDocument
-from services.explainer.domain.explanation import DEFAULT_TEMPLATE, build_document, notice
+from services.explainer.domain.document import ExplanationDocument, Section
+from services.explainer.domain.explanation import (
+    DEFAULT_TEMPLATE,
+    build_document,
+    dated_sections,
+    notice,
+)
 from services.explainer.domain.readability import FORMULA, kandel_moles
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, apply
@@ -187,6 +192,17 @@ def what_ifs_of(case: Case, context: ExplainerContext) -> WhatIfs:
     return found
 
 
+def dated_sections_of(case: Case, day: date, context: ExplainerContext) -> dict[str, Section]:
+    """A decision's dated sections (default wording) as of `day`, computed once per process
+    and day: a first reading builds them for the day the document is dated, then for the
+    day it is read (the same day, most often), and every later reading that day again."""
+    found: dict[str, Section] = context.dated.get(
+        (case.reference, case.algorithm.revision, day),
+        lambda: dated_sections(case, day, what_ifs_of(case, context)),
+    )
+    return dict(found)
+
+
 def paris_day(moment: datetime) -> date:
     """The day in Paris of a moment, stored or not."""
     return as_utc(moment).astimezone(PARIS).date()
@@ -237,7 +253,10 @@ def _document_of(
     # Only the default wording is left to the first reading (see explain): what compose()
     # builds without a template. The what-ifs are the ones the reading's dated sections use.
     assert explanation.template == DEFAULT_TEMPLATE
-    document = build_document(case, paris_day(explanation.generated_at), what_ifs_of(case, context))
+    day = paris_day(explanation.generated_at)
+    document = build_document(
+        case, day, what_ifs_of(case, context), dated_sections_of(case, day, context)
+    )
     return document.to_json(), kandel_moles(document.plain_text())
 
 

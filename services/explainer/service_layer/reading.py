@@ -11,12 +11,16 @@ from sqlalchemy.engine import Row
 
 from services.explainer.adapters import tables as t
 from services.explainer.domain.document import ExplanationDocument
-from services.explainer.domain.explanation import at_reading, contest_action, dated_sections
+from services.explainer.domain.explanation import at_reading, contest_action
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, rewrite_sections
 from services.explainer.service_layer.access import may_read
 from services.explainer.service_layer.context import ExplainerContext
-from services.explainer.service_layer.generation import case_of, first_reading, what_ifs_of
+from services.explainer.service_layer.generation import (
+    case_of,
+    dated_sections_of,
+    first_reading,
+)
 from services.explainer.service_layer.requests import CommunicationRequest
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared import audit
@@ -67,7 +71,7 @@ def document_at(
     case = case_of(
         decision, algorithm, context, view.replaces.reference if view.replaces is not None else None
     )
-    fresh = dated_sections(case, today, what_ifs_of(case, context))
+    fresh = dated_sections_of(case, today, context)
     template = _template_of(uow, algorithm.key, str(view.explanation.template))
     # A template that fails leaves the default wording, as when the explanation was generated.
     with suppress(BrokenTemplate):

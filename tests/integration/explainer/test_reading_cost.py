@@ -177,3 +177,29 @@ def test_only_the_persons_own_reading_skips_waiting_for_the_disk(service: Explai
             )
         ).scalars()
         assert sorted(actors) == ["agent:agent-1"] * 2 + ["usager"] * 2
+
+
+def test_the_dated_sections_are_built_once_per_decision_and_day(
+    service: Explainer, monkeypatch: pytest.MonkeyPatch
+):
+    """A first reading needs them for the day the document is dated and for the day it is
+    read (the same day here), later readings that day again: one computation per process."""
+    from services.explainer.service_layer import generation
+
+    harness = Harness(service)
+    decisions = [Logged(decision_of("creche-attribution", seed=s)) for s in (3, 4)]
+    harness.publish(registered(sample("creche-attribution")), *(d.event() for d in decisions))
+    built: list[str] = []
+    original = generation.dated_sections
+
+    def counted_sections(case: Any, *args: Any) -> Any:
+        built.append(case.reference)
+        return original(case, *args)
+
+    monkeypatch.setattr(generation, "dated_sections", counted_sections)
+    client = signed_in(service, decisions[1])
+    first = client.get(f"/d/{decisions[1].reference}").get_data(as_text=True)
+    for path in ("/d/{}", "/api/v1/explanations/{}", "/d/{}"):
+        assert client.get(path.format(decisions[1].reference)).status_code == 200
+    assert built == [decisions[1].reference]
+    assert client.get(f"/d/{decisions[1].reference}").get_data(as_text=True) == first

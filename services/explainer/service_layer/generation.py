@@ -275,3 +275,60 @@ def materialize_all(
                 done += materialize(uow, decision, row, context)
             uow.commit()
             after = rows[-1].id
+
+
+def build_ahead(
+    uow_factory: Callable[[], ExplainerUnitOfWork],
+    context: ExplainerContext,
+    after: int = 0,
+    batch: int = 50,
+) -> tuple[int, int]:
+    """Build the documents of up to `batch` versions not built yet (ids above `after`), so
+    that their first reading only reads; return how many this call stored and the last id
+    seen (`after` when none was left).
+
+    For `explicite explanations materialize --follow`, while the machine is idle. The
+    documents are built in a read-only transaction and stored in a short one of their own:
+    a first reading of one of them never waits for the building of the others. A version
+    that a first reading built meanwhile keeps its document (`store_document` stores once).
+    Stored without waiting for the disk: a document lost in a crash of the database server is
+    built again, byte-identical, by a later pass or at its first reading.
+    """
+    with uow_factory() as uow:
+        rows = uow.explanations.unbuilt(after, limit=batch)
+        built = []
+        for row in rows:
+            decision = uow.decisions.by_pk(int(row.decision_pk))
+            built.append((int(row.id), *_document_of(uow, decision, row, context)))
+    if not rows:
+        return 0, after
+    with uow_factory() as uow:
+        stored = sum(uow.explanations.store_document(*one) for one in built)
+        uow.commit_without_waiting_for_disk()
+    return stored, int(rows[-1].id)
+
+
+def follow(
+    uow_factory: Callable[[], ExplainerUnitOfWork],
+    context: ExplainerContext,
+    *,
+    pause: float,
+    rescan: float,
+    stop: Callable[[], bool],
+    sleep: Callable[[float], object],
+    clock: Callable[[], float],
+) -> int:
+    """`build_ahead` batch after batch, following the new versions (ids only grow), and
+    `pause` seconds once none is left, until `stop()`; return how many documents it stored.
+    Every `rescan` seconds it starts again from the first id: a batch of another worker may
+    commit ids lower than one already seen (each worker draws its ids ahead)."""
+    stored, after, since = 0, 0, clock()
+    while not stop():
+        if clock() - since >= rescan:
+            after, since = 0, clock()
+        count, last = build_ahead(uow_factory, context, after)
+        stored += count
+        if last == after:
+            sleep(pause)
+        after = last
+    return stored

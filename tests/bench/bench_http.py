@@ -194,20 +194,23 @@ def run(
         if first_readers
         else []
     )
+    # Others again, whose documents `explicite explanations materialize --follow` builds
+    # before they read (docs/operations.md): what a first reading costs when it only reads.
+    ahead = (
+        [line.split("\t") for line in usagers(system, first_readers, first_seed + 90_000, timeout)]
+        if first_readers
+        else []
+    )
+    if ahead and not built_ahead(system, [reference for reference, _ in ahead], timeout):
+        ahead = []  # a commit before the builder existed: nothing to report
     server = Gunicorn(system, "explainer")
     # The CPU of every process per request: gunicorn and the servers, and the services'
     # workers (`cpu_roots`), which run beside it as deployed.
     meter = CpuMeter({"gunicorn": server.process.pid, **system.server_roots(), **(cpu_roots or {})})
-    first = None
+    first = first_ahead = None
     try:
         if newcomers:
-            signed_in = [sign_in(server.url, reference, code) for reference, code in newcomers]
-            once = [
-                f"/api/v1/explanations/{reference}\t{cookie}"
-                if n % 2
-                else f"/d/{reference}\t{cookie}"
-                for n, ((reference, _), cookie) in enumerate(zip(newcomers, signed_in, strict=True))
-            ]
+            once = _once(server.url, newcomers)
             first = metered(
                 meter,
                 server.url,
@@ -218,6 +221,17 @@ def run(
                 system.base_dir,
             )
             first["people"] = len(once)
+        if ahead:
+            first_ahead = metered(
+                meter,
+                server.url,
+                _once(server.url, ahead),
+                rate,
+                max(1, len(ahead) // rate),
+                connections,
+                system.base_dir,
+            )
+            first_ahead["people"] = len(ahead)
         cookies = [sign_in(server.url, reference, code) for reference, code in people]
         targets = [
             line
@@ -249,9 +263,47 @@ def run(
         "workers": _workers(system),
         "explanations": measured,
         **({"first_readings": first} if first else {}),
+        **({"first_readings_built_ahead": first_ahead} if first_ahead else {}),
         "healthz": baseline,
         **({"explanations_under_py_spy": profiled} if profiled else {}),
     }
+
+
+def _once(base_url: str, people: list[list[str]]) -> list[str]:
+    """Each person signed in, then one request each: the page or the API, in turn."""
+    cookies = [sign_in(base_url, reference, code) for reference, code in people]
+    return [
+        f"/api/v1/explanations/{reference}\t{cookie}" if n % 2 else f"/d/{reference}\t{cookie}"
+        for n, ((reference, _), cookie) in enumerate(zip(people, cookies, strict=True))
+    ]
+
+
+def built_ahead(system: BenchSystem, references: list[str], timeout: float) -> bool:
+    """Run `explicite explanations materialize --follow` until these documents are built;
+    False when the command does not exist (it exits at once)."""
+    builder = system.spawn(
+        [sys.executable, "-m", "services.cli", "explanations", "materialize", "--follow"],
+        "explainer",
+        "builder-explainer",
+    )
+
+    def built() -> bool:
+        if builder.poll() is not None:
+            raise RuntimeError("the builder exited")
+        unbuilt = system.scalar(
+            "explainer",
+            "SELECT count(*) FROM explanations WHERE reference = ANY(:wanted) AND document IS NULL",
+            wanted=references,
+        )
+        return bool(unbuilt == 0)
+
+    try:
+        wait_for(built, timeout, interval=0.2, what="documents built ahead")
+    except RuntimeError:
+        return False
+    finally:
+        stop_process(builder)
+    return True
 
 
 def _workers(system: BenchSystem) -> str:

@@ -183,10 +183,11 @@ def run(
     """Needs the workers of decision_log and explainer running (decisions get explained);
     `cpu_roots`: their processes, whose CPU per request is counted with gunicorn's.
 
-    Two measured runs: `people_count` people reading their explanation again and again (API
-    and page, after a warm-up), then `first_readers` other people each opening theirs for the
-    first time (the document is built then: docs/explainer.md), one request each, at the same
-    rate."""
+    After a warm-up (`people_count` people reading theirs): `first_readers` people each
+    opening their explanation for the first time (the document is built then:
+    docs/explainer.md), one request each, at the same rate; as many whose documents were
+    built ahead; then the `people_count` people reading theirs again and again (API and
+    page)."""
     connections = CONNECTIONS
     people = [line.split("\t") for line in usagers(system, people_count, first_seed, timeout)]
     newcomers = (
@@ -209,6 +210,16 @@ def run(
     meter = CpuMeter({"gunicorn": server.process.pid, **system.server_roots(), **(cpu_roots or {})})
     first = first_ahead = None
     try:
+        cookies = [sign_in(server.url, reference, code) for reference, code in people]
+        targets = [
+            line
+            for (reference, _), cookie in zip(people, cookies, strict=True)
+            for line in (f"/api/v1/explanations/{reference}\t{cookie}", f"/d/{reference}\t{cookie}")
+        ]
+        # A deployed server is warm (its templates compiled, its connections open, the
+        # algorithm versions read): every measured run comes after this warm-up, first
+        # readings included (before 7 December 2026 they were the cold server's first load).
+        wrk(server.url, targets, rate, warmup_seconds, connections, system.base_dir)
         if newcomers:
             once = _once(server.url, newcomers)
             first = metered(
@@ -232,13 +243,6 @@ def run(
                 system.base_dir,
             )
             first_ahead["people"] = len(ahead)
-        cookies = [sign_in(server.url, reference, code) for reference, code in people]
-        targets = [
-            line
-            for (reference, _), cookie in zip(people, cookies, strict=True)
-            for line in (f"/api/v1/explanations/{reference}\t{cookie}", f"/d/{reference}\t{cookie}")
-        ]
-        wrk(server.url, targets, rate, warmup_seconds, connections, system.base_dir)  # warm up
         measured = metered(meter, server.url, targets, rate, seconds, connections, system.base_dir)
         # The same server and tool on a route that does nothing: what HTTP itself costs here.
         baseline = wrk(server.url, ["/healthz"], rate, seconds, connections, system.base_dir)

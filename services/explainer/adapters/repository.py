@@ -603,13 +603,6 @@ class ExplanationRepository:
             )
         ).one_or_none()
 
-    def history(self, decision_pk: int) -> list[Row[Any]]:
-        """Every version, oldest first, without the documents."""
-        e = t.explanations
-        columns = [e.c.id, e.c.version, e.c.reason, e.c.template, e.c.generated_at, e.c.readability]
-        query = select(*columns).where(e.c.decision_pk == decision_pk).order_by(e.c.version)
-        return list(self._session.execute(query).all())
-
     def for_reading(self, decision_pk: int, version: int | None) -> list[Row[Any]]:
         """Every version, oldest first, in one query: the document only in the row of the
         version read (`version`, or the latest), None in the others (a version's document is

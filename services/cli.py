@@ -286,6 +286,8 @@ def cmd_explanations(args: argparse.Namespace) -> int:
     from services.explainer.service_layer.generation import materialize_all
     from services.explainer.service_layer.regenerate import regenerate
 
+    if args.action == "materialize" and args.follow:
+        return _build_ahead()
     if args.action == "materialize":
         explainer = _container("explainer")
         try:
@@ -319,6 +321,39 @@ def cmd_explanations(args: argparse.Namespace) -> int:
     finally:
         explainer.engine.dispose()
     print(f"{count} explanations regenerated; the worker's relay announces them")
+    return 0
+
+
+def _build_ahead() -> int:
+    """`explanations materialize --follow`: build the documents not read yet while the
+    machine is idle (docs/explainer.md), until SIGTERM or SIGINT."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from services.explainer.service_layer.generation import follow
+
+    # The lowest CPU priority: the builder takes only what the workers and the web processes
+    # leave, so that a peak of decisions or readings never waits for it.
+    os.nice(19)
+    stopping = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stopping.set())
+    explainer = _container("explainer")
+    try:
+        stored = follow(
+            explainer.uow,
+            explainer.context,
+            pause=1.0,
+            rescan=3600.0,
+            stop=stopping.is_set,
+            sleep=stopping.wait,
+            clock=time.monotonic,
+        )
+    finally:
+        explainer.engine.dispose()
+    print(f"{stored} documents built ahead and stored")
     return 0
 
 
@@ -565,6 +600,12 @@ def build_parser() -> argparse.ArgumentParser:
         "document not built yet (materialize)",
     )
     explanations.add_argument("action", choices=["regenerate", "materialize"])
+    explanations.add_argument(
+        "--follow",
+        action="store_true",
+        help="materialize: keep building the documents of new explanations while the machine "
+        "is idle (lowest CPU priority), until stopped",
+    )
     explanations.add_argument(
         "--reason",
         help="regenerate: why, in French: the person reads it in the list of versions",

@@ -343,6 +343,19 @@ class UnitOfWork:
         self._announced = []
         self.staging.discard()
 
+    def commit_without_waiting_for_disk(self) -> None:
+        """Commit, without waiting for the transaction to reach the disk on PostgreSQL
+        (`SET LOCAL synchronous_commit = off`): the commit returns at once, and the WAL writer
+        writes it within `3 × wal_writer_delay` (600 ms by default). A crash of the database
+        server (not of the application) may lose the transactions of that last moment, whole:
+        never half of one, never a corrupted table, and never one that a later transaction
+        committed normally depends on (the WAL is written in order). Only for transactions
+        whose loss in such a crash is acceptable: say why where it is called. SQLite commits as
+        usual (WAL, synchronous=NORMAL)."""
+        if is_postgresql(self.session):
+            self.session.execute(_ASYNCHRONOUS_COMMIT)
+        self.commit()
+
     def commit(self) -> None:
         self.flush()
         self.session.commit()
@@ -355,6 +368,9 @@ class UnitOfWork:
         self.staging.discard()
         self._published = 0
         self.session.rollback()
+
+
+_ASYNCHRONOUS_COMMIT = text("SET LOCAL synchronous_commit = off")
 
 
 def _utc_now() -> datetime:

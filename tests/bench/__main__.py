@@ -261,6 +261,7 @@ def run(
                 timeout=scale.timeout,
                 profile_to=profile_dir and profile_dir / "http.txt",
                 first_readers=scale.first_readers,
+                cpu_roots=roots,
             )
             if profile_dir is not None and (profile_dir / "http.txt").exists():
                 out["profile_http"] = profile.summarize(

@@ -17,6 +17,7 @@ import requests
 
 from shared.messaging import topology
 from tests.bench import load, profile
+from tests.bench.cpu import CpuMeter
 from tests.bench.system import ROOT, BenchSystem, stop_process, wait_for
 
 SCRIPT = Path(__file__).with_name("wrk_targets.lua")
@@ -153,6 +154,20 @@ def wrk(
 CONNECTIONS = 16
 
 
+def metered(meter: CpuMeter, *args: Any) -> dict[str, Any]:
+    """One wrk run (`wrk`'s arguments) with the CPU each process tree spent per request
+    during it (µs): gunicorn's workers, PostgreSQL's backends, RabbitMQ, the services' workers
+    (wrk itself and the bench apart)."""
+    before = meter.snapshot()
+    result = wrk(*args)
+    spent = meter.since(before)
+    spent.pop("bench (publishers)", None)
+    result["cpu_us_per_request"] = {
+        name: round(seconds * 1e6 / max(result["requests"], 1)) for name, seconds in spent.items()
+    }
+    return result
+
+
 def run(
     system: BenchSystem,
     rate: int,
@@ -163,13 +178,16 @@ def run(
     timeout: float,
     profile_to: Path | None = None,
     first_readers: int = 0,
+    cpu_roots: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """Needs the workers of decision_log and explainer running (decisions get explained).
+    """Needs the workers of decision_log and explainer running (decisions get explained);
+    `cpu_roots`: their processes, whose CPU per request is counted with gunicorn's.
 
-    Two measured runs: `people_count` people reading their explanation again and again (API
-    and page, after a warm-up), then `first_readers` other people each opening theirs for the
-    first time (the document is built then: docs/explainer.md), one request each, at the same
-    rate."""
+    After a warm-up (`people_count` people reading theirs): `first_readers` people each
+    opening their explanation for the first time (the document is built then:
+    docs/explainer.md), one request each, at the same rate; as many whose documents were
+    built ahead; then the `people_count` people reading theirs again and again (API and
+    page)."""
     connections = CONNECTIONS
     people = [line.split("\t") for line in usagers(system, people_count, first_seed, timeout)]
     newcomers = (
@@ -177,18 +195,35 @@ def run(
         if first_readers
         else []
     )
+    # Others again, whose documents `explicite explanations materialize --follow` builds
+    # before they read (docs/operations.md): what a first reading costs when it only reads.
+    ahead = (
+        [line.split("\t") for line in usagers(system, first_readers, first_seed + 90_000, timeout)]
+        if first_readers
+        else []
+    )
+    if ahead and not built_ahead(system, [reference for reference, _ in ahead], timeout):
+        ahead = []  # a commit before the builder existed: nothing to report
     server = Gunicorn(system, "explainer")
-    first = None
+    # The CPU of every process per request: gunicorn and the servers, and the services'
+    # workers (`cpu_roots`), which run beside it as deployed.
+    meter = CpuMeter({"gunicorn": server.process.pid, **system.server_roots(), **(cpu_roots or {})})
+    first = first_ahead = None
     try:
+        cookies = [sign_in(server.url, reference, code) for reference, code in people]
+        targets = [
+            line
+            for (reference, _), cookie in zip(people, cookies, strict=True)
+            for line in (f"/api/v1/explanations/{reference}\t{cookie}", f"/d/{reference}\t{cookie}")
+        ]
+        # A deployed server is warm (its templates compiled, its connections open, the
+        # algorithm versions read): every measured run comes after this warm-up, first
+        # readings included (before 7 December 2026 they were the cold server's first load).
+        wrk(server.url, targets, rate, warmup_seconds, connections, system.base_dir)
         if newcomers:
-            signed_in = [sign_in(server.url, reference, code) for reference, code in newcomers]
-            once = [
-                f"/api/v1/explanations/{reference}\t{cookie}"
-                if n % 2
-                else f"/d/{reference}\t{cookie}"
-                for n, ((reference, _), cookie) in enumerate(zip(newcomers, signed_in, strict=True))
-            ]
-            first = wrk(
+            once = _once(server.url, newcomers)
+            first = metered(
+                meter,
                 server.url,
                 once,
                 rate,
@@ -197,14 +232,18 @@ def run(
                 system.base_dir,
             )
             first["people"] = len(once)
-        cookies = [sign_in(server.url, reference, code) for reference, code in people]
-        targets = [
-            line
-            for (reference, _), cookie in zip(people, cookies, strict=True)
-            for line in (f"/api/v1/explanations/{reference}\t{cookie}", f"/d/{reference}\t{cookie}")
-        ]
-        wrk(server.url, targets, rate, warmup_seconds, connections, system.base_dir)  # warm up
-        measured = wrk(server.url, targets, rate, seconds, connections, system.base_dir)
+        if ahead:
+            first_ahead = metered(
+                meter,
+                server.url,
+                _once(server.url, ahead),
+                rate,
+                max(1, len(ahead) // rate),
+                connections,
+                system.base_dir,
+            )
+            first_ahead["people"] = len(ahead)
+        measured = metered(meter, server.url, targets, rate, seconds, connections, system.base_dir)
         # The same server and tool on a route that does nothing: what HTTP itself costs here.
         baseline = wrk(server.url, ["/healthz"], rate, seconds, connections, system.base_dir)
         # py-spy samples every gunicorn worker 200 times a second: on 2 cores that alone
@@ -228,9 +267,47 @@ def run(
         "workers": _workers(system),
         "explanations": measured,
         **({"first_readings": first} if first else {}),
+        **({"first_readings_built_ahead": first_ahead} if first_ahead else {}),
         "healthz": baseline,
         **({"explanations_under_py_spy": profiled} if profiled else {}),
     }
+
+
+def _once(base_url: str, people: list[list[str]]) -> list[str]:
+    """Each person signed in, then one request each: the page or the API, in turn."""
+    cookies = [sign_in(base_url, reference, code) for reference, code in people]
+    return [
+        f"/api/v1/explanations/{reference}\t{cookie}" if n % 2 else f"/d/{reference}\t{cookie}"
+        for n, ((reference, _), cookie) in enumerate(zip(people, cookies, strict=True))
+    ]
+
+
+def built_ahead(system: BenchSystem, references: list[str], timeout: float) -> bool:
+    """Run `explicite explanations materialize --follow` until these documents are built;
+    False when the command does not exist (it exits at once)."""
+    builder = system.spawn(
+        [sys.executable, "-m", "services.cli", "explanations", "materialize", "--follow"],
+        "explainer",
+        "builder-explainer",
+    )
+
+    def built() -> bool:
+        if builder.poll() is not None:
+            raise RuntimeError("the builder exited")
+        unbuilt = system.scalar(
+            "explainer",
+            "SELECT count(*) FROM explanations WHERE reference = ANY(:wanted) AND document IS NULL",
+            wanted=references,
+        )
+        return bool(unbuilt == 0)
+
+    try:
+        wait_for(built, timeout, interval=0.2, what="documents built ahead")
+    except RuntimeError:
+        return False
+    finally:
+        stop_process(builder)
+    return True
 
 
 def _workers(system: BenchSystem) -> str:

@@ -33,7 +33,12 @@ def test_the_benchmark_measures_every_phase_and_prints_its_table(
     assert figures["latency"]["publish_to_explanation"]["p99_ms"] > 0
     http = figures["http"]
     assert "skipped" in http or (
-        http["explanations"]["errors"] == 0 and http["explanations"]["requests"] > 0
+        http["explanations"]["errors"] == 0
+        and http["explanations"]["requests"] > 0
+        and http["explanations"]["cpu_us_per_request"]["gunicorn"] > 0
+        and http["first_readings"]["errors"] == 0
+        and http["first_readings_built_ahead"]["errors"] == 0
+        and http["first_readings_built_ahead"]["people"] > 0
     )
     assert figures["tlog"]["leaves"] == 3_000 and figures["tlog"]["inclusion_proof_ms"]["p99"] > 0
     result = {"machine": about, "scale": "smoke", "fsync": False, **figures}

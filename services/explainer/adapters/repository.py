@@ -14,10 +14,15 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
+    case,
+    exists,
     func,
     insert,
+    literal,
+    null,
     select,
     text,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -199,6 +204,34 @@ class AlgorithmRepository:
             self._seen[_key_of(row)] = SimpleNamespace(
                 **row._mapping, document=_DOCUMENTS[_document_key(row)]
             )
+
+    def remember(self, key: AlgorithmKey, row: Any) -> None:
+        """What get(key) answers, from a query that already read the version's columns
+        (`DecisionRepository.for_reading`: `version_id`, `version_revision`,
+        `version_received_at`, all None when the version is not registered). Its document is
+        read only when this process does not hold it yet."""
+        if row.version_id is None:
+            self._seen[key] = None
+            return
+        columns = {
+            "id": row.version_id,
+            "administration": key[0],
+            "algorithm_id": key[1],
+            "version": key[2],
+            "revision": row.version_revision,
+            "received_at": row.version_received_at,
+        }
+        document_key = (*key, columns["revision"], columns["received_at"])
+        document = _DOCUMENTS.get(document_key)
+        if document is None:
+            v = t.algorithm_versions
+            document = self._session.execute(
+                select(v.c.document).where(v.c.id == row.version_id)
+            ).scalar_one()
+            if len(_DOCUMENTS) >= _DOCUMENTS_LIMIT:
+                _DOCUMENTS.clear()
+            _DOCUMENTS[document_key] = document
+        self._seen[key] = SimpleNamespace(**columns, document=document)
 
     def save(self, document: dict[str, Any], revision: int, now: datetime) -> None:
         key = (document["administration"], document["id"], document["version"])
@@ -393,6 +426,16 @@ class DecisionRepository:
             select(t.decisions).where(t.decisions.c.reference == reference)
         ).one_or_none()
 
+    def for_reading(self, reference: str) -> Row[Any] | None:
+        """The decision with what a reading needs besides it, in one query: the columns of its
+        algorithm version (`version_id`, `version_revision`, `version_received_at`, None when
+        the version is not registered: `AlgorithmRepository.remember` takes them), its formal
+        request (`request_requested_at`, `request_deadline`, None when there is none) and
+        whether a decision replaces it (`replaced`)."""
+        return self._session.execute(
+            _for_reading(self._session), {"reference": reference}
+        ).one_or_none()
+
     def clashing(self, administration: str, decision_id: str, reference: str) -> list[Any]:
         """Decisions with this id or this reference: one query for what ingest must check."""
         d = t.decisions
@@ -474,6 +517,41 @@ class DecisionRepository:
         return list(self._session.execute(query.order_by(d.c.id).limit(limit)).all())
 
 
+def _for_reading(session: Session) -> Any:
+    """DecisionRepository.for_reading's statement, built once per dialect."""
+
+    def build(_among: Any) -> Any:
+        d, v, r = t.decisions, t.algorithm_versions, t.communication_requests
+        later = t.decisions.alias("later")
+        replaced = exists(
+            select(literal(1)).where(
+                later.c.administration == d.c.administration,
+                later.c.supersedes == d.c.decision_id,
+            )
+        )
+        return (
+            select(
+                d,
+                v.c.id.label("version_id"),
+                v.c.revision.label("version_revision"),
+                v.c.received_at.label("version_received_at"),
+                r.c.requested_at.label("request_requested_at"),
+                r.c.deadline.label("request_deadline"),
+                replaced.label("replaced"),
+            )
+            .outerjoin(
+                v,
+                (v.c.administration == d.c.administration)
+                & (v.c.algorithm_id == d.c.algorithm_id)
+                & (v.c.version == d.c.algorithm_version),
+            )
+            .outerjoin(r, r.c.decision_pk == d.c.id)
+            .where(d.c.reference == bindparam("reference"))
+        )
+
+    return _lookup(session, "for_reading", build)
+
+
 def _of_algorithm(key: AlgorithmKey, table: Table = t.decisions) -> tuple[ColumnElement[bool], ...]:
     """The rows of `table` (decisions, templates) that belong to this algorithm version."""
     return (
@@ -538,12 +616,16 @@ class ExplanationRepository:
             )
         ).one_or_none()
 
-    def history(self, decision_pk: int) -> list[Row[Any]]:
-        """Every version, oldest first, without the documents."""
-        e = t.explanations
-        columns = [e.c.id, e.c.version, e.c.reason, e.c.template, e.c.generated_at, e.c.readability]
-        query = select(*columns).where(e.c.decision_pk == decision_pk).order_by(e.c.version)
-        return list(self._session.execute(query).all())
+    def for_reading(self, decision_pk: int, version: int | None) -> list[Row[Any]]:
+        """Every version, oldest first, in one query: the document only in the row of the
+        version read (`version`, or the latest), None in the others (a version's document is
+        about 12 kB: the history needs none of them)."""
+        return list(
+            self._session.execute(
+                _versions_for_reading(self._session),
+                {"decision_pk": decision_pk, "wanted": version},
+            ).all()
+        )
 
     def store_document(self, pk: int, document: dict[str, Any], readability: float) -> bool:
         """Store the document of a version generated without it, once: a version's document is
@@ -599,6 +681,27 @@ class ExplanationRepository:
             )
         ).all()
         return {row.decision_pk: (row.template, row.algorithm_revision) for row in rows}
+
+
+def _versions_for_reading(session: Session) -> Any:
+    """ExplanationRepository.for_reading's statement, built once per dialect."""
+
+    def build(_among: Any) -> Any:
+        e = t.explanations
+        wanted = func.coalesce(
+            bindparam("wanted", type_=e.c.version.type), func.max(e.c.version).over()
+        )
+        document = case((e.c.version == wanted, e.c.document), else_=null())
+        return (
+            select(
+                *(c for c in e.c if c is not e.c.document),
+                type_coerce(document, e.c.document.type).label("document"),
+            )
+            .where(e.c.decision_pk == bindparam("decision_pk"))
+            .order_by(e.c.version)
+        )
+
+    return _lookup(session, "versions_for_reading", build)
 
 
 class TemplateRepository:

@@ -95,13 +95,18 @@ def _article(item: str) -> str:
 
 
 def build_document(
-    case: Case, today: date | None = None, found: WhatIfs | None = None
+    case: Case,
+    today: date | None = None,
+    found: WhatIfs | None = None,
+    dated: dict[str, Section] | None = None,
 ) -> ExplanationDocument:
     """The explanation of one decision with the default wording, dated sections as of `today`
-    (by default the decision date); `found`: its what-ifs, when already computed."""
+    (by default the decision date); `found`: its what-ifs, and `dated`: its dated sections as
+    of `today`, when already computed."""
     if found is None:
         found = what_ifs(case)
-    dated = dated_sections(case, today or case.decided_on, found)
+    if dated is None:
+        dated = dated_sections(case, today or case.decided_on, found)
     sections = [
         dated[ESSENTIAL],
         Section(

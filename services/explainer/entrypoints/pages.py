@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -29,6 +30,7 @@ from services.explainer.entrypoints.pdf import explanation_pdf, retention
 from services.explainer.service_layer.access import RateLimited, sign_in
 from services.explainer.service_layer.reading import (
     ExplanationView,
+    commit_reading,
     contest_label,
     document_at,
     read_explanation,
@@ -148,7 +150,7 @@ def _view(reference: str) -> Reading | BaseResponse:
         view = read_explanation(uow, reference, principal, app.context, version)
         document = None if view is None else document_at(uow, view, app.context, today)
         label = None if view is None else contest_label(uow, view)
-        uow.commit()  # the audit trail's entry
+        commit_reading(uow, principal)  # the audit trail's entry
     if view is None or label is None:
         abort(404)
     return Reading(view, document, today, label)
@@ -246,7 +248,20 @@ MAX_ADDRESS = 300
 @bp.app_template_filter("linkify")
 def linkify(text: str) -> Markup:
     """Escape the text, then make its web addresses and e-mail addresses links."""
+    # Most paragraphs of a page are the same for every reader (rights, recourse, legal
+    # bases): a plain string's result is kept per process (a pure function of the string; a
+    # Markup, already safe, is never answered from a plain string's entry or the reverse).
+    if type(text) is str:
+        return _linkified(text)
+    return _linkify(text)
 
+
+@lru_cache(maxsize=4096)
+def _linkified(text: str) -> Markup:
+    return _linkify(text)
+
+
+def _linkify(text: str) -> Markup:
     def link(match: re.Match[str]) -> str:
         url = match.group(0)
         href = (

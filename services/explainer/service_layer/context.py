@@ -66,6 +66,8 @@ class ExplainerContext:
     algorithms: AlgorithmCache = field(default_factory=AlgorithmCache)
     # A decision's what-ifs, by (reference, algorithm revision): `generation.what_ifs_of`.
     what_ifs: Memo = field(default_factory=Memo)
+    # Its dated sections, by (reference, algorithm revision, day): `generation.dated_sections_of`.
+    dated: Memo = field(default_factory=Memo)
 
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -5,14 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.engine import Row
 
 from services.explainer.adapters.repository import EXPLAINED
 from services.explainer.domain.case import Algorithm, Case
-from services.explainer.domain.document import ExplanationDocument
-from services.explainer.domain.explanation import DEFAULT_TEMPLATE, build_document, notice
+from services.explainer.domain.document import ExplanationDocument, Section
+from services.explainer.domain.explanation import (
+    DEFAULT_TEMPLATE,
+    build_document,
+    dated_sections,
+    notice,
+)
 from services.explainer.domain.readability import FORMULA, kandel_moles
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, apply
@@ -186,6 +192,17 @@ def what_ifs_of(case: Case, context: ExplainerContext) -> WhatIfs:
     return found
 
 
+def dated_sections_of(case: Case, day: date, context: ExplainerContext) -> dict[str, Section]:
+    """A decision's dated sections (default wording) as of `day`, computed once per process
+    and day: a first reading builds them for the day the document is dated, then for the
+    day it is read (the same day, most often), and every later reading that day again."""
+    found: dict[str, Section] = context.dated.get(
+        (case.reference, case.algorithm.revision, day),
+        lambda: dated_sections(case, day, what_ifs_of(case, context)),
+    )
+    return dict(found)
+
+
 def paris_day(moment: datetime) -> date:
     """The day in Paris of a moment, stored or not."""
     return as_utc(moment).astimezone(PARIS).date()
@@ -198,6 +215,30 @@ def materialize(
     the same bytes `explain` would have stored. Return whether this call stored it."""
     if explanation.document is not None:
         return False
+    document, readability = _document_of(uow, decision, explanation, context)
+    return uow.explanations.store_document(int(explanation.id), document, readability)
+
+
+def first_reading(
+    uow: ExplainerUnitOfWork, decision: Row[Any], explanation: Any, context: ExplainerContext
+) -> Any | None:
+    """None when the version has its document; otherwise the version with its document,
+    built and stored now (`materialize`), or as a concurrent first reading stored it. The
+    row is not read again after the store: the reading has the document it just built."""
+    if explanation.document is not None:
+        return None
+    document, readability = _document_of(uow, decision, explanation, context)
+    if uow.explanations.store_document(int(explanation.id), document, readability):
+        return SimpleNamespace(
+            **{**explanation._mapping, "document": document, "readability": readability}
+        )
+    return uow.explanations.version(int(decision.id), int(explanation.version))
+
+
+def _document_of(
+    uow: ExplainerUnitOfWork, decision: Row[Any], explanation: Any, context: ExplainerContext
+) -> tuple[dict[str, Any], float]:
+    """A version's document (as stored) and its readability, from its frozen inputs."""
     key = (decision.administration, decision.algorithm_id, decision.algorithm_version)
     entry = uow.algorithms.at_revision(key, int(explanation.algorithm_revision))
     if entry is None:  # cannot happen: every revision is kept before it is used
@@ -212,10 +253,11 @@ def materialize(
     # Only the default wording is left to the first reading (see explain): what compose()
     # builds without a template. The what-ifs are the ones the reading's dated sections use.
     assert explanation.template == DEFAULT_TEMPLATE
-    document = build_document(case, paris_day(explanation.generated_at), what_ifs_of(case, context))
-    return uow.explanations.store_document(
-        int(explanation.id), document.to_json(), kandel_moles(document.plain_text())
+    day = paris_day(explanation.generated_at)
+    document = build_document(
+        case, day, what_ifs_of(case, context), dated_sections_of(case, day, context)
     )
+    return document.to_json(), kandel_moles(document.plain_text())
 
 
 def materialize_all(
@@ -233,3 +275,60 @@ def materialize_all(
                 done += materialize(uow, decision, row, context)
             uow.commit()
             after = rows[-1].id
+
+
+def build_ahead(
+    uow_factory: Callable[[], ExplainerUnitOfWork],
+    context: ExplainerContext,
+    after: int = 0,
+    batch: int = 50,
+) -> tuple[int, int]:
+    """Build the documents of up to `batch` versions not built yet (ids above `after`), so
+    that their first reading only reads; return how many this call stored and the last id
+    seen (`after` when none was left).
+
+    For `explicite explanations materialize --follow`, while the machine is idle. The
+    documents are built in a read-only transaction and stored in a short one of their own:
+    a first reading of one of them never waits for the building of the others. A version
+    that a first reading built meanwhile keeps its document (`store_document` stores once).
+    Stored without waiting for the disk: a document lost in a crash of the database server is
+    built again, byte-identical, by a later pass or at its first reading.
+    """
+    with uow_factory() as uow:
+        rows = uow.explanations.unbuilt(after, limit=batch)
+        built = []
+        for row in rows:
+            decision = uow.decisions.by_pk(int(row.decision_pk))
+            built.append((int(row.id), *_document_of(uow, decision, row, context)))
+    if not rows:
+        return 0, after
+    with uow_factory() as uow:
+        stored = sum(uow.explanations.store_document(*one) for one in built)
+        uow.commit_without_waiting_for_disk()
+    return stored, int(rows[-1].id)
+
+
+def follow(
+    uow_factory: Callable[[], ExplainerUnitOfWork],
+    context: ExplainerContext,
+    *,
+    pause: float,
+    rescan: float,
+    stop: Callable[[], bool],
+    sleep: Callable[[float], object],
+    clock: Callable[[], float],
+) -> int:
+    """`build_ahead` batch after batch, following the new versions (ids only grow), and
+    `pause` seconds once none is left, until `stop()`; return how many documents it stored.
+    Every `rescan` seconds it starts again from the first id: a batch of another worker may
+    commit ids lower than one already seen (each worker draws its ids ahead)."""
+    stored, after, since = 0, 0, clock()
+    while not stop():
+        if clock() - since >= rescan:
+            after, since = 0, clock()
+        count, last = build_ahead(uow_factory, context, after)
+        stored += count
+        if last == after:
+            sleep(pause)
+        after = last
+    return stored

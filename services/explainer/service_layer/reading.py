@@ -11,13 +11,17 @@ from sqlalchemy.engine import Row
 
 from services.explainer.adapters import tables as t
 from services.explainer.domain.document import ExplanationDocument
-from services.explainer.domain.explanation import at_reading, contest_action, dated_sections
+from services.explainer.domain.explanation import at_reading, contest_action
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, rewrite_sections
 from services.explainer.service_layer.access import may_read
 from services.explainer.service_layer.context import ExplainerContext
-from services.explainer.service_layer.generation import case_of, materialize, what_ifs_of
-from services.explainer.service_layer.requests import CommunicationRequest, recorded_request
+from services.explainer.service_layer.generation import (
+    case_of,
+    dated_sections_of,
+    first_reading,
+)
+from services.explainer.service_layer.requests import CommunicationRequest
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
 from shared import audit
 from shared.audit import actor_of
@@ -29,7 +33,9 @@ from shared.routes import load_recourse
 @dataclass(frozen=True)
 class ExplanationView:
     decision: Row[Any]
-    explanation: Row[Any] | None  # None while the decision waits for its algorithm version
+    # None while the decision waits for its algorithm version (a Row, or at its first reading
+    # the same columns with the document just built)
+    explanation: Any
     history: list[Row[Any]]
     request: CommunicationRequest | None
     replaces: Row[Any] | None
@@ -65,7 +71,7 @@ def document_at(
     case = case_of(
         decision, algorithm, context, view.replaces.reference if view.replaces is not None else None
     )
-    fresh = dated_sections(case, today, what_ifs_of(case, context))
+    fresh = dated_sections_of(case, today, context)
     template = _template_of(uow, algorithm.key, str(view.explanation.template))
     # A template that fails leaves the default wording, as when the explanation was generated.
     with suppress(BrokenTemplate):
@@ -103,6 +109,25 @@ def _template_of(
     )
 
 
+def commit_reading(uow: ExplainerUnitOfWork, principal: Principal) -> None:
+    """Commit a reading: its audit entry and, at a first reading, the document just built.
+
+    The person's own reading does not wait for the disk (`commit_without_waiting_for_disk`);
+    an agent's does. Why: the trail of readings is there so that nobody reads a person's file
+    unnoticed (docs/security.md). An agent's reading is exactly that: its entry is durable
+    before the page is sent. A reading signed in with the code of the person's letter is
+    recorded too, but a crash of the database server may lose the entries of its last ~600 ms
+    (whole entries, never a corrupted or half-sealed trail: a sealed entry is on disk, since
+    the seal that chains it commits normally after it in the WAL). The person loses nothing
+    they need: the page was shown, the access log of the web server keeps the request, and a
+    document lost with it is built again, byte-identical, at the next reading. What it buys:
+    a reading no longer waits for an fsync (docs/benchmark.md, 7 December 2026)."""
+    if principal.kind == "usager":
+        uow.commit_without_waiting_for_disk()
+    else:
+        uow.commit()
+
+
 def read_explanation(
     uow: ExplainerUnitOfWork,
     reference: str,
@@ -110,10 +135,18 @@ def read_explanation(
     context: ExplainerContext,
     version: int | None = None,
 ) -> ExplanationView | None:
-    """The view, or None alike when the reference is unknown and when it is not theirs."""
-    decision = uow.decisions.by_reference(normalize_reference(reference))
+    """The view, or None alike when the reference is unknown and when it is not theirs.
+
+    Three statements for a reading of a built document (the decision with its algorithm
+    version, formal request and whether it was replaced; the audit entry; every version with
+    the document read), and the commit: a reading waits on the database for each of them.
+    """
+    decision = uow.decisions.for_reading(normalize_reference(reference))
     if decision is None or not may_read(uow, principal, decision):
         return None
+    uow.algorithms.remember(
+        (decision.administration, decision.algorithm_id, decision.algorithm_version), decision
+    )
     # Every reading of a person's explanation leaves a trace, theirs included (the caller
     # commits it).
     audit.record(
@@ -129,26 +162,32 @@ def read_explanation(
             else "lecture par un agent de l'administration"
         ),
     )
-    explanation = (
-        uow.explanations.version(decision.id, version)
-        if version is not None
-        else uow.explanations.latest(decision.id)
+    history = uow.explanations.for_reading(decision.id, version)
+    explanation = next(
+        (row for row in reversed(history) if version is None or row.version == version), None
     )
     if version is not None and explanation is None:
         return None
-    if explanation is not None and materialize(uow, decision, explanation, context):
-        # Its first reading: the document was just built from its frozen inputs.
-        explanation = uow.explanations.version(decision.id, int(explanation.version))
+    if explanation is not None:
+        built = first_reading(uow, decision, explanation, context)
+        if built is not None:
+            # Its first reading: the document was just built from its frozen inputs.
+            explanation = built
     replaces = (
         uow.decisions.find(decision.administration, decision.supersedes)
         if decision.supersedes
         else None
     )
+    request = (
+        None
+        if decision.request_requested_at is None
+        else CommunicationRequest.recorded(decision.request_requested_at, decision.request_deadline)
+    )
     return ExplanationView(
         decision,
         explanation,
-        uow.explanations.history(decision.id),
-        recorded_request(uow, decision),
+        history,
+        request,
         replaces,
-        uow.decisions.superseded_by(decision),
+        uow.decisions.superseded_by(decision) if decision.replaced else [],
     )

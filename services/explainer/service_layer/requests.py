@@ -28,8 +28,14 @@ class CommunicationRequest:
 
     @classmethod
     def of(cls, row: Row[Any], created: bool) -> CommunicationRequest:
-        requested = row.requested_at
-        return cls(requested, row.deadline, cada_deadline(paris_day(requested)), created)
+        return cls(
+            row.requested_at, row.deadline, cada_deadline(paris_day(row.requested_at)), created
+        )
+
+    @classmethod
+    def recorded(cls, requested_at: datetime, deadline: date) -> CommunicationRequest:
+        """A request recorded earlier, as a reading finds it."""
+        return cls(requested_at, deadline, cada_deadline(paris_day(requested_at)), False)
 
 
 def request_communication(
@@ -65,8 +71,3 @@ def request_communication(
         ).to_message()
     )
     return CommunicationRequest(now, deadline, cada_deadline(paris_day(now)), created=True)
-
-
-def recorded_request(uow: ExplainerUnitOfWork, decision: Row[Any]) -> CommunicationRequest | None:
-    row = uow.requests.of(decision.id)
-    return None if row is None else CommunicationRequest.of(row, created=False)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
+from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from services.explainer.domain.case import Algorithm
@@ -119,3 +121,74 @@ def test_the_materialize_command_builds_every_document_not_read_yet(harness: Har
         [row] = harness.stored(logged.reference)
         assert row.document == built_at_once(harness, logged.reference, document, 1).to_json()
     assert materialize_all(harness.service.uow, harness.service.context) == 0
+
+
+def test_documents_built_ahead_are_what_the_first_reading_would_store_and_it_only_reads(
+    harness: Harness, client: FlaskClient
+):
+    """`explicite explanations materialize --follow`: batch after batch, the new versions as
+    they come, then a pause; the reading of a document built ahead stores nothing."""
+    from services.explainer.service_layer.generation import follow
+
+    document = sample("creche-attribution")
+    decisions = [Logged(decision_of("creche-attribution", seed=s)) for s in range(3, 9)]
+    harness.publish(registered(document), *(d.event() for d in decisions))
+    later = [Logged(decision_of("creche-attribution", seed=s)) for s in range(20, 23)]
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 1:  # new decisions arrive while it waits
+            harness.publish(*(d.event() for d in later))
+
+    stored = follow(
+        harness.service.uow,
+        harness.service.context,
+        pause=0.5,
+        rescan=3600.0,
+        stop=lambda: len(pauses) >= 2,
+        sleep=sleep,
+        clock=lambda: 0.0,
+    )
+    assert stored == len(decisions) - 1 + len(later)  # the wording's first was built at once
+    assert pauses == [0.5, 0.5]
+    for logged in decisions + later:
+        [row] = harness.stored(logged.reference)
+        assert row.document == built_at_once(harness, logged.reference, document, 1).to_json()
+    reader = later[0]
+    open_decision(client, reader.reference, reader.access_code)
+    before = harness.stored(reader.reference)
+    assert client.get(f"/d/{reader.reference}").status_code == 200
+    assert harness.stored(reader.reference) == before
+
+
+def test_building_ahead_starts_again_from_the_first_id_every_rescan(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+):
+    """Another worker's batch may commit ids below the last one seen: the periodic rescan
+    finds them."""
+    from services.explainer.service_layer import generation
+
+    document = sample("creche-attribution")
+    decisions = [Logged(decision_of("creche-attribution", seed=s)) for s in range(3, 6)]
+    harness.publish(registered(document), *(d.event() for d in decisions))
+    seen: list[int] = []
+    original = generation.build_ahead
+
+    def watched(uow_factory: Any, context: Any, after: int = 0) -> tuple[int, int]:
+        seen.append(after)
+        return original(uow_factory, context, after)
+
+    # Read when it starts, then before each batch: the third batch comes 20 s after the start.
+    moments = iter([0.0, 0.0, 10.0, 20.0, 20.0])
+    monkeypatch.setattr(generation, "build_ahead", watched)
+    generation.follow(
+        harness.service.uow,
+        harness.service.context,
+        pause=1.0,
+        rescan=15.0,
+        stop=lambda: len(seen) >= 3,
+        sleep=lambda _seconds: None,
+        clock=lambda: next(moments),
+    )
+    assert seen[0] == 0 and seen[1] > 0 and seen[2] == 0

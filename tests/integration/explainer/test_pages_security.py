@@ -49,3 +49,18 @@ def test_links_are_still_found_and_everything_else_escaped():
     assert '<a href="mailto:contact@ville.fr">contact@ville.fr</a>' in html
     assert '<a href="https://ville.fr/aide">https://ville.fr/aide</a>.' in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_a_paragraph_is_linkified_once_per_process_and_markup_never_shares_its_entry():
+    from markupsafe import Markup
+
+    from services.explainer.entrypoints.pages import _linkified
+
+    text = "Voyez www.cada.fr <b>ici</b> (paragraphe commun à toutes les pages)."
+    first = linkify(text)
+    hits = _linkified.cache_info().hits
+    assert linkify(text) == first and _linkified.cache_info().hits == hits + 1
+    assert "&lt;b&gt;ici&lt;/b&gt;" in first
+    # The same characters, already safe: not escaped again, and not the plain string's entry.
+    assert "<b>ici</b>" in linkify(Markup(text))  # noqa: S704 - a constant of the test
+    assert "&lt;b&gt;" in linkify(text)

@@ -17,6 +17,7 @@ from services.explainer.entrypoints.api.schemas import (
 )
 from services.explainer.service_layer.reading import (
     ExplanationView,
+    commit_reading,
     document_at,
     read_explanation,
 )
@@ -117,7 +118,7 @@ class Explanation(MethodView):
         with app.uow() as uow:
             view = read_explanation(uow, reference, principal, app.context, query.get("version"))
             document = None if view is None else document_at(uow, view, app.context, today)
-            uow.commit()  # the audit trail's entry
+            commit_reading(uow, principal)  # the audit trail's entry
         if view is None:
             raise ApiError(404, NOT_FOUND)
         return explanation_json(view, app.settings.public_url, document)

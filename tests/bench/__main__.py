@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.config import Settings
+from shared.messaging import topology
 from tests.bench import (
     bench_broker,
     bench_http,
@@ -31,7 +32,7 @@ from tests.bench import (
     profile,
     report,
 )
-from tests.bench.system import BenchSystem, own_servers
+from tests.bench.system import BenchSystem, own_servers, wait_for
 
 PHASES = ("validation", "openfisca", "raw", "ingest", "memory", "latency", "http", "tlog")
 # Not in the default run: `--only sweep` (several minutes), see docs/benchmark.md.
@@ -211,6 +212,7 @@ def run(
             )
             roots[f"explainer worker {number}"] = extra.pid
     if "latency" in phases:
+        out["latency_settled_after_s"] = settle(system)
         out["latency"] = bench_latency.run(
             system,
             scale.latency_rate,
@@ -248,6 +250,7 @@ def run(
             out["profile_explainer"] = profile.summarize(profile_dir / "latency.txt")
         _say("latency", out["latency"])
     if "http" in phases:
+        out["http_settled_after_s"] = settle(system)
         if shutil.which("wrk") is None:
             out["http"] = {"skipped": "wrk is not installed (make bench installs it)"}
         else:
@@ -274,6 +277,28 @@ def run(
         )
         _say("tlog", out["tlog"])
     return out
+
+
+def settle(system: BenchSystem, timeout: float = 180) -> float:
+    """Before a measured phase: wait until the services' queues are empty (the previous
+    phase's backlog handled: the rate sweep leaves one), then have PostgreSQL write its dirty
+    pages now (CHECKPOINT), not during the next measurement. Each phase then measures its own
+    load. Returns the seconds waited; docs/benchmark.md says what a run without it showed."""
+    started = time.monotonic()
+    channel = system.admin_channel()
+    try:
+
+        def drained() -> bool:
+            return all(
+                channel.queue_declare(spec.name, passive=True).method.message_count == 0
+                for spec in topology.QUEUES
+            )
+
+        wait_for(drained, timeout, interval=0.5, what="the services' queues emptied")
+    finally:
+        channel.connection.close()
+    system.postgres.psql("CHECKPOINT")
+    return round(time.monotonic() - started, 1)
 
 
 def machine(system: BenchSystem) -> dict[str, Any]:

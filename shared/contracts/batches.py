@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from shared.contracts.events import Event, InvalidMessage
@@ -94,17 +94,7 @@ def batch_messages(
 
 def _message(event: Event, headers: dict[str, Any]) -> OutgoingMessage:
     message = event.to_message()
-    if not headers:
-        return message
-    return OutgoingMessage(
-        exchange=message.exchange,
-        routing_key=message.routing_key,
-        body=message.body,
-        message_id=message.message_id,
-        type=message.type,
-        schema=message.schema,
-        headers=headers,
-    )
+    return replace(message, headers=headers) if headers else message
 
 
 def unpack(

@@ -244,8 +244,10 @@ def contact_notice(algorithm: Mapping[str, Any], retention_days: int) -> str:
         else "Aucune durée n'est fixée pour les effacer : demandez-la au délégué à la "
         "protection des données."
     )
+    # The organisation's name comes as registered (« Commune de Ville-Exemple », « Collège-
+    # Exemple »): between brackets, it needs no article (« de la », « du ») we cannot know.
     return (
         "Vos coordonnées et vos pièces servent seulement à examiner votre demande et à vous "
-        f"répondre. Les agents de {controller} qui traitent les contestations les voient, "
-        f"et ceux qui contrôlent ces accès. {kept}"
+        f"répondre. Seuls les agents qui traitent les contestations ({controller}) et ceux "
+        f"qui contrôlent ces accès les voient. {kept}"
     )

@@ -41,6 +41,11 @@ def test_the_form_says_what_the_contact_details_are_for_and_how_long_they_are_ke
         "répondre." in page
     )
     assert "Explicite les efface 2 ans après votre demande" in page
+    # Who sees them, with the organisation's name as registered, never « agents de Commune de… ».
+    assert (
+        "Seuls les agents qui traitent les contestations (Commune de Ville-Exemple) et ceux "
+        "qui contrôlent ces accès les voient." in page
+    )
     assert '<a href="/d/D-CRECH-00001#data_protection">Vos données personnelles</a>' in page
 
 

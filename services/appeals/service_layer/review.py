@@ -45,7 +45,9 @@ from shared.french import PARIS, format_value
 from shared.routes import SIGNALEMENT
 
 
-def _appeal(uow: AppealsUnitOfWork, agent: Agent, public_id: str) -> Any:
+def appeal_for_agent(uow: AppealsUnitOfWork, agent: Agent, public_id: str) -> Any:
+    """The appeal `public_id`, locked for the transaction, if this agent may act on it (its
+    administration and team); rules.NotVisible otherwise, whether it exists or not."""
     appeal = uow.appeals.get(public_id, lock=True)
     if appeal is None:
         raise rules.NotVisible
@@ -69,7 +71,7 @@ def _assigned(uow: AppealsUnitOfWork, appeal: Any, assignee: str, by: str, now: 
 
 
 def claim(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: datetime) -> None:
-    appeal = _appeal(uow, agent, public_id)
+    appeal = appeal_for_agent(uow, agent, public_id)
     rules.check_can_act(agent, appeal.administration)
     rules.check_open(appeal.status)
     rules.check_independence(agent, appeal.decided_by_initial)
@@ -83,7 +85,7 @@ def assign(
     uow: AppealsUnitOfWork, agent: Agent, public_id: str, assignee_id: str, now: datetime
 ) -> None:
     """A supervisor gives the dossier to an agent of the same administration (or takes it)."""
-    appeal = _appeal(uow, agent, public_id)
+    appeal = appeal_for_agent(uow, agent, public_id)
     rules.check_can_assign(agent, appeal.administration, appeal.status)
     target = uow.office.agent(assignee_id)
     if (
@@ -109,7 +111,7 @@ def assign(
 
 def release(uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: datetime) -> None:
     """Put a dossier back in the queue: its assignee or a supervisor."""
-    appeal = _appeal(uow, agent, public_id)
+    appeal = appeal_for_agent(uow, agent, public_id)
     rules.check_can_act(agent, appeal.administration)
     if appeal.status != IN_REVIEW or (
         appeal.assignee != agent.id and not agent.has_any("supervisor")
@@ -196,7 +198,7 @@ def recompute_claimed(
     uow: AppealsUnitOfWork, agent: Agent, public_id: str, now: datetime
 ) -> Recomputation:
     """Run the registered model with the values the person claims, and keep the evidence."""
-    appeal = _appeal(uow, agent, public_id)
+    appeal = appeal_for_agent(uow, agent, public_id)
     rules.check_can_act(agent, appeal.administration)
     rules.check_open(appeal.status)
     claimed = evidence_for(uow, appeal, agent.id).claimed
@@ -240,7 +242,7 @@ def decide(
     """Record the reviewer's decision; final at once, or awaiting a second agent: any agent
     with four eyes on, a supervisor when the person's values change the result and the
     reviewer keeps it."""
-    appeal = _appeal(uow, agent, public_id)
+    appeal = appeal_for_agent(uow, agent, public_id)
     rules.check_can_decide(
         agent, appeal.administration, appeal.status, appeal.assignee, appeal.decided_by_initial
     )
@@ -343,7 +345,7 @@ def validate(
     public_url: str,
     reasons: str = "",
 ) -> None:
-    appeal = _appeal(uow, agent, public_id)
+    appeal = appeal_for_agent(uow, agent, public_id)
     targeted = _targeted(appeal)
     rules.check_validator(
         agent,
@@ -367,7 +369,7 @@ def send_back(
     uow: AppealsUnitOfWork, agent: Agent, public_id: str, comment: str, now: datetime
 ) -> None:
     """The second agent does not validate: the dossier goes back to its reviewer."""
-    appeal = _appeal(uow, agent, public_id)
+    appeal = appeal_for_agent(uow, agent, public_id)
     targeted = _targeted(appeal)
     rules.check_validator(
         agent,

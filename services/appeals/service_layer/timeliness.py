@@ -22,7 +22,7 @@ from services.appeals.domain.deadlines import compute_deadlines
 from services.appeals.domain.routing import routing_for
 from services.appeals.domain.rules import Agent, RuleBroken
 from services.appeals.service_layer.letters import routing_of, send_to_person
-from services.appeals.service_layer.review import _appeal
+from services.appeals.service_layer.review import appeal_for_agent
 from services.appeals.service_layer.unit_of_work import AppealsUnitOfWork
 from shared.french import PARIS, format_date
 from shared.routes import Start, load_recourse
@@ -53,7 +53,7 @@ def record_decision_received(
     """Record the day the person received the decision (`received`: a date, or the form's
     text, read once the agent may act); return whether the contestation is now in time
     (None: no delay applies)."""
-    appeal: Any = _appeal(uow, agent, public_id)
+    appeal: Any = appeal_for_agent(uow, agent, public_id)
     rules.check_can_act(agent, appeal.administration)
     rules.check_open(appeal.status)
     received_on = parse_day(received) if isinstance(received, str) else received

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 
 from services.embedded import Embedded, wait_for
@@ -66,8 +67,15 @@ def _refused_creche_decision() -> dict[str, Any]:
                 decision["algorithm"]["id"] == "creche-attribution"
                 and not decision["outcome"]["favourable"]
             ):
-                return decision
+                return _fresh_event(decision)
         seed += 1
+
+
+def _fresh_event(decision: dict[str, Any]) -> dict[str, Any]:
+    """A new event id for a decision of this start. The samples draw theirs from their seed,
+    and the two generators seeded alike (the same second) can draw the same one: decision_log
+    would take the second decision for a resend of the first and log it once."""
+    return {**decision, "event_id": str(uuid.uuid4())}
 
 
 def _refused_bourse_decision(first_start: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -85,7 +93,7 @@ def _refused_bourse_decision(first_start: bool) -> tuple[list[dict[str, Any]], d
         )
         if demo is not None:
             past = bourse_college.decisions(12, seed=1, divergent_rate=0.25) if first_start else []
-            return past, demo
+            return past, _fresh_event(demo)
         seed += 1
 
 

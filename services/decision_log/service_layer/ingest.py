@@ -24,9 +24,6 @@ from shared.db import as_utc
 from shared.decision_model import EngineUnavailable, NotEvaluable, Replay, replay_many
 
 log = logging.getLogger(__name__)
-# How canonical() writes a string (the JSON encoder's own function): most of what the chain
-# entry covers is strings.
-_STRING = json.encoder.encode_basestring
 
 
 @dataclass(frozen=True)
@@ -130,7 +127,6 @@ class _Placing:
     record: dict[str, Any]  # the decisions row; seq, prev_hash and hash filled in by _place
     hashed: bytes  # canonical(hashed_part(record)), what the chain entry covers
     checked: v.ValidDecision
-    channel: str
     code_key: str
     access_code: str
 
@@ -282,7 +278,6 @@ def _prepare(
         record,
         hashed_canonical(record, encoded_body),
         checked,
-        producer.channel,
         code_key,
         access_code,
     )
@@ -316,7 +311,7 @@ def _place(uow: DecisionLogUnitOfWork, placing: _Placing, context: IngestContext
         replay={"status": replay_status, **replay_detail},
         log_seq=seq,
         log_hash=hash_,
-        channel=placing.channel,
+        channel=record["channel"],
     )
     # With the batch's others of this administration: one `decisions.logged` message.
     uow.announce(logged.to_event(), {KEY_HEADER: placing.code_key})
@@ -355,11 +350,7 @@ def hashed_part(record: Mapping[str, Any]) -> dict[str, Any]:
 def hashed_canonical(record: Mapping[str, Any], encoded_body: bytes) -> bytes:
     """canonical(hashed_part(record)), given the body's canonical bytes: the same bytes
     (tests/unit/test_chain.py), without encoding the body again."""
-    members = {
-        key: _STRING(value).encode() if isinstance(value, str) else canonical(value)
-        for key, value in hashed_part(record).items()
-        if key != "body"
-    }
+    members = {key: canonical(value) for key, value in hashed_part(record).items() if key != "body"}
     return canonical_object({**members, "body": encoded_body})
 
 

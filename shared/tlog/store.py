@@ -143,10 +143,7 @@ class NodeStore:
                 select(c.log, c.leaf, c.hashes).where(tuple_(c.log, c.leaf).in_(wanted))
             ):
                 rows[log][int(leaf)] = bytes(hashes)
-        return {
-            log: Frontier(sizes[log], [read_rows(rows[log])([node])[node] for node in of_log])
-            for log, of_log in nodes.items()
-        }
+        return {log: Frontier.read(size, read_rows(rows[log])) for log, size in sizes.items()}
 
     def reader(self, log: str) -> NodeReader:
         """A NodeReader for `log`: one query for the rows that hold the nodes asked for."""

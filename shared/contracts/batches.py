@@ -117,11 +117,13 @@ def unpack(
         )
     parsed: list[C | RefusedItem] = []
     for position, data in enumerate(items):
+        # The message's id: an item has one of its own only when refused (below), the same
+        # on every delivery of the message.
         item = Event(
             single,
             event.administration,
             data if isinstance(data, dict) else {},
-            event_id=str(uuid.uuid5(uuid.UUID(event.event_id), str(position))),
+            event_id=event.event_id,
             occurred_at=event.occurred_at,
         )
         try:
@@ -129,7 +131,10 @@ def unpack(
                 raise InvalidMessage("an item is not a JSON object")
             parsed.append(parse(item))
         except InvalidMessage as invalid:
-            parsed.append(refused(item, f"item {position}: {invalid.reason}"))
+            own_id = str(uuid.uuid5(uuid.UUID(event.event_id), str(position)))
+            parsed.append(
+                refused(replace(item, event_id=own_id), f"item {position}: {invalid.reason}")
+            )
     return parsed
 
 

@@ -28,14 +28,15 @@ class CommunicationRequest:
 
     @classmethod
     def of(cls, row: Row[Any], created: bool) -> CommunicationRequest:
-        return cls(
-            row.requested_at, row.deadline, cada_deadline(paris_day(row.requested_at)), created
-        )
+        return cls.recorded(row.requested_at, row.deadline, created)
 
     @classmethod
-    def recorded(cls, requested_at: datetime, deadline: date) -> CommunicationRequest:
-        """A request recorded earlier, as a reading finds it."""
-        return cls(requested_at, deadline, cada_deadline(paris_day(requested_at)), False)
+    def recorded(
+        cls, requested_at: datetime, deadline: date, created: bool = False
+    ) -> CommunicationRequest:
+        """A request recorded at `requested_at` (earlier, as a reading finds it, unless
+        `created`): the CADA deadline follows from its day in Paris."""
+        return cls(requested_at, deadline, cada_deadline(paris_day(requested_at)), created)
 
 
 def request_communication(
@@ -70,4 +71,4 @@ def request_communication(
             explanation_version=explanation.version,
         ).to_message()
     )
-    return CommunicationRequest(now, deadline, cada_deadline(paris_day(now)), created=True)
+    return CommunicationRequest.recorded(now, deadline, created=True)

@@ -8,14 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared import jsoncodec
+
 GENESIS = "0" * 64
-
-
-# One encoder for every call: json.dumps() with options builds a new one each time, which
-# costs more than encoding a short value.
-_CANONICAL = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
 
 
 # How that encoder writes a string (ensure_ascii=False), keys included.
@@ -23,8 +18,9 @@ _STRING = json.encoder.encode_basestring
 
 
 def canonical(value: Any) -> bytes:
-    """One byte string per value: sorted keys, no spaces, UTF-8, no NaN."""
-    return _CANONICAL.encode(value).encode()
+    """One byte string per value: sorted keys, no spaces, UTF-8, no NaN; what the standard
+    library writes (the verifier under tools/ rebuilds it with nothing else)."""
+    return jsoncodec.canonical(value)
 
 
 def canonical_object(members: Mapping[str, bytes]) -> bytes:

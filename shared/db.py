@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import psycopg
 from psycopg import sql
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Jsonb, set_json_dumps, set_json_loads
 from sqlalchemy import JSON, Engine, Table, create_engine, event, exc, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from shared import jsoncodec
 from shared.contracts.batches import Announcement, batch_messages
 from shared.contracts.events import Event
 
@@ -35,6 +36,17 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _json_text(value: Any) -> str:
+    return jsoncodec.dumps(value).decode()
+
+
+# JSON columns written and read with shared.jsoncodec (orjson where it is exact), by the
+# engines' JSON type and by psycopg's own JSONB adapters (COPY, Jsonb values).
+_JSON = {"json_serializer": _json_text, "json_deserializer": jsoncodec.loads}
+set_json_dumps(jsoncodec.dumps)
+set_json_loads(jsoncodec.loads)
+
+
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     """Create an engine tuned for the dialect of `url`."""
     if url.startswith("sqlite"):
@@ -50,6 +62,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         # bad until the next ANALYZE (ten times slower inserts measured by `make bench`).
         # Planning each run for its values keeps the parse saved and the plans right.
         connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+        **_JSON,
     )
 
 
@@ -57,7 +70,7 @@ def _sqlite_engine(url: str) -> Engine:
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **_JSON)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

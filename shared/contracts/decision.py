@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from shared import jsoncodec
 from shared.contracts.fields import (
     ADMINISTRATION_PATTERN,
     IDENTIFIER_PATTERN,
@@ -411,7 +411,7 @@ def decision_message(decision: dict[str, Any]) -> OutgoingMessage:
         routing_key=topology.routing_key(
             topology.DECISION_RECORDED, str(decision["administration"])
         ),
-        body=json.dumps(decision, ensure_ascii=False, separators=(",", ":")).encode(),
+        body=jsoncodec.dumps(decision),
         message_id=str(decision["event_id"]),
         type=topology.DECISION_RECORDED,
         schema=SCHEMA,

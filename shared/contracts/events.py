@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from shared import jsoncodec
 from shared.contracts.fields import AwareDateTime, Slug, Uuid
 from shared.messaging import topology
 from shared.messaging.message import Delivery, OutgoingMessage
@@ -58,7 +59,7 @@ class Event:
         return f"{self.name}.v{self.version}"
 
     def to_json(self) -> bytes:
-        return json.dumps(
+        return jsoncodec.dumps(
             {
                 "schema": self.schema,
                 "event_id": self.event_id,
@@ -66,11 +67,8 @@ class Event:
                 "administration": self.administration,
                 "occurred_at": self.occurred_at.isoformat(),
                 "data": self.data,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-            default=str,
-        ).encode()
+            }
+        )
 
     def to_message(self, exchange: str = topology.EVENTS_EXCHANGE) -> OutgoingMessage:
         return OutgoingMessage(
@@ -86,7 +84,7 @@ class Event:
     def from_delivery(cls, delivery: Delivery, expected: str | None = None) -> Event:
         """Decode and check an event; raise InvalidMessage with the reason otherwise."""
         try:
-            raw = json.loads(delivery.body)
+            raw = jsoncodec.loads(delivery.body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InvalidMessage(f"body is not JSON: {exc}") from exc
         if not isinstance(raw, dict):

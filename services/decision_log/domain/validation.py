@@ -11,6 +11,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from services.decision_log.domain.registry import AlgorithmVersion
+from shared import jsoncodec
 from shared.contracts.decision import dump_decision, flatten_errors, load_decision
 from shared.contracts.fields import nesting_depth
 from shared.decision_model import check_values
@@ -76,7 +77,7 @@ class ValidDecision:
 def parse_body(raw: bytes) -> dict[str, Any] | Rejection:
     """Bytes to a JSON object, refusing what is not one or is nested absurdly deep."""
     try:
-        value = json.loads(raw)
+        value = jsoncodec.loads(raw)
     except UnicodeDecodeError:
         return Rejection(MALFORMED, {"body": ["is not UTF-8 text"]})
     except json.JSONDecodeError as exc:

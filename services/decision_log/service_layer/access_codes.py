@@ -14,10 +14,10 @@ delivered stay valid: they are checked against their digest, not derived again.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from shared import jsoncodec
 from shared.auth.tokens import derived_access_code
 from shared.messaging.message import OutgoingMessage
 
@@ -51,11 +51,11 @@ class AccessCodes:
                 f"access-code key {key_id!r} is not configured; message "
                 f"{message.message_id} waits in the outbox"
             )
-        event = json.loads(message.body)
+        event = jsoncodec.loads(message.body)
         key = self.keys[key_id]
         # One decision.logged, or the items of a decisions.logged.
         for data in event["data"].get("items") or [event["data"]]:
             data["access_code"] = derived_access_code(key, data["reference"])
-        body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+        body = jsoncodec.dumps(event)
         headers = {k: v for k, v in message.headers.items() if k != KEY_HEADER}
         return replace(message, body=body, headers=headers)

@@ -30,6 +30,7 @@ import orjson
 _CANONICAL = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
+_STRING = json.encoder.encode_basestring  # how both encoders above write a string
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
 
 # Where orjson's output may hold a float written unlike float.__repr__: a negative exponent of
@@ -86,6 +87,8 @@ def canonical(value: Any) -> bytes:
     """Sorted keys, no spaces, UTF-8, no NaN: the bytes of
     `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
     allow_nan=False).encode()`, for any value `loads` gives back."""
+    if type(value) is str:  # most of a chain record's members: the standard library's own
+        return _STRING(value).encode()
     try:
         encoded = orjson.dumps(value, default=_not_json, option=_SORTED)
     except TypeError:

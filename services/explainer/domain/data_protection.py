@@ -77,7 +77,9 @@ def data_protection_blocks(case: Case) -> list[Block]:
     blocks += paragraphs(
         "Pour voir vos données ou exercer vos autres droits, écrivez au délégué à la "
         f"protection des données : {officer_contact(algorithm, short=True)}.",
-        "Sans réponse sous un mois, plaignez-vous à la CNIL : www.cnil.fr.",
+        # RGPD art. 12(3): an answer within one month; art. 77: a complaint to the CNIL at any
+        # time, not only after that month (the earlier wording made it sound conditional).
+        "Il doit répondre sous un mois. Vous pouvez aussi vous plaindre à la CNIL : www.cnil.fr.",
     )
     return blocks
 

@@ -30,12 +30,12 @@ COUNT = 300
 OPENFISCA_COUNT = 60
 
 DIGESTS = {
-    "aide-transport-scolaire": "e9b13210b268317df3c218fabd4e008c8a541761782d4a971dd27837d5ca3a07",
-    "ciblage-controles": "ee56b4d6c890e2a0750678604de3bc2e8d1817ccc857262733c22a500804addf",
-    "creche-attribution": "75cf4eb12561fa301cefb37f07347e015c76114012ead970fb2626483072b963",
-    "aide-chauffage": "ca28a4ba8f52575f1fc361f1b78d2f57ea3ecbac4e986d9d6b40dc85a640a9e6",
-    "risque-logement": "16b8707c5823301929c037d6b942411a6697568824c45d905d7e0adb676e9d25",
-    "bourse-college": "d4fc778395d8a08055b2b04b810a0fdb5c854df5eb2d85ae850f6b0980c9d251",
+    "aide-transport-scolaire": "4aa17362d4e4db91ee427f5634f1650f6c930c0b110c602d78a21f0a4c8ae99b",
+    "ciblage-controles": "f69cc15c716351fd93884133c59799dcbeba41b7d1369807c3ce2c77bd543809",
+    "creche-attribution": "380eb9247e12d3028bbdba69bf5a2f081b5f3119186c4c6b55b3f9a303e1d211",
+    "aide-chauffage": "b9dfe422358eb7071a8e907ce877e41a3544625af6f2727fac3743ac5a230aa0",
+    "risque-logement": "e29060f4b181cdbfbb81715940b153188dfd6ba6ac5201789e40dd7f7b91305f",
+    "bourse-college": "d23022e6cf9be204e98dc5e71ca95bd15507587fa6d2d4d478885f344c7013bf",
 }
 
 

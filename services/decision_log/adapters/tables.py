@@ -83,7 +83,6 @@ decisions = Table(
     UniqueConstraint("administration", "decision_id"),
     UniqueConstraint("administration", "seq"),
     Index("ix_decisions_algorithm", "administration", "algorithm_id", "algorithm_version"),
-    Index("ix_decisions_replay", "administration", "replay_status"),
 )
 
 contacts = Table(

@@ -18,6 +18,17 @@ SIGN_IN_PER_ADDRESS = Limit("sign-in-address", 10, timedelta(minutes=15))
 SIGN_IN_PER_REFERENCE = Limit("sign-in-reference", 5, timedelta(minutes=15))
 
 
+# How many decisions' what-ifs and dated sections a process keeps. They serve a reading
+# (its document built, then its dated sections for the day it is read) and the same person's
+# next readings in the minutes after; most people read once. Every entry keeps 20 to 25
+# objects alive, which the cyclic collector scans at each full collection: with 2,048 of each,
+# 2,000 first readings grew a web process's heap by about 90,000 objects, and each full
+# collection then stopped it for 70 to 430 ms, the tail of first readings (docs/benchmark.md,
+# 8 December 2026).
+WHAT_IFS_KEPT = 64
+DATED_KEPT = 256
+
+
 class Memo:
     """The last results of a pure computation by key, shared by a process's threads."""
 
@@ -65,9 +76,9 @@ class ExplainerContext:
     public_url: str
     algorithms: AlgorithmCache = field(default_factory=AlgorithmCache)
     # A decision's what-ifs, by (reference, algorithm revision): `generation.what_ifs_of`.
-    what_ifs: Memo = field(default_factory=Memo)
+    what_ifs: Memo = field(default_factory=lambda: Memo(WHAT_IFS_KEPT))
     # Its dated sections, by (reference, algorithm revision, day): `generation.dated_sections_of`.
-    dated: Memo = field(default_factory=Memo)
+    dated: Memo = field(default_factory=lambda: Memo(DATED_KEPT))
 
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy.engine import Row
 
 from services.explainer.adapters import tables as t
 from services.explainer.domain.document import ExplanationDocument
-from services.explainer.domain.explanation import at_reading, contest_action
+from services.explainer.domain.explanation import DEFAULT_TEMPLATE, at_reading, contest_action
 from services.explainer.domain.template_context import template_context
 from services.explainer.domain.templates import BrokenTemplate, CustomTemplate, rewrite_sections
 from services.explainer.service_layer.access import may_read
@@ -20,6 +20,7 @@ from services.explainer.service_layer.generation import (
     case_of,
     dated_sections_of,
     first_reading,
+    paris_day,
 )
 from services.explainer.service_layer.requests import CommunicationRequest
 from services.explainer.service_layer.unit_of_work import ExplainerUnitOfWork
@@ -67,6 +68,8 @@ def document_at(
     )
     if stored is None:
         return document
+    if dated_as_built(view.explanation, int(stored.revision), today):
+        return replace(document, read_on=today.isoformat())
     algorithm = context.algorithms.get(stored.document, stored.revision)
     case = case_of(
         decision, algorithm, context, view.replaces.reference if view.replaces is not None else None
@@ -81,6 +84,22 @@ def document_at(
                 for s in rewrite_sections(template, fresh.values(), template_context(case, today))
             }
     return at_reading(document, case, today, fresh)
+
+
+def dated_as_built(explanation: Any, revision: int, today: date) -> bool:
+    """Whether a version read `today` shows the dated sections it holds: it has the default
+    wording, the algorithm's current revision is the one it was built with, and it is read
+    the day it is dated for (`generation.paris_day(generated_at)`, the day `explain` and
+    `materialize` build it for, with the very `dated_sections_of` a reading calls). Then
+    building them again gives the same sections, byte for byte: a reading on the day the
+    decision was explained (a person told by e-mail often reads at once) neither computes the
+    what-ifs nor the dated sections. Read on a later day, or after an amendment, or with a
+    custom template, they are built again as before."""
+    return (
+        str(explanation.template) == DEFAULT_TEMPLATE
+        and int(explanation.algorithm_revision) == revision
+        and paris_day(explanation.generated_at) == today
+    )
 
 
 def contest_label(uow: ExplainerUnitOfWork, view: ExplanationView) -> str:

@@ -192,3 +192,73 @@ def test_building_ahead_starts_again_from_the_first_id_every_rescan(
         clock=lambda: next(moments),
     )
     assert seen[0] == 0 and seen[1] > 0 and seen[2] == 0
+
+
+def test_a_reading_on_the_day_a_document_is_dated_shows_its_sections_without_building_them(
+    harness: Harness, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+):
+    """Read the day it was explained, with the revision it was built with, a document's dated
+    sections are the ones it holds: the same bytes as building them again for the day, and
+    neither the what-ifs nor the sections are computed (docs/benchmark.md, 8 December 2026)."""
+    from datetime import datetime
+
+    from services.explainer.domain.document import ExplanationDocument
+    from services.explainer.domain.explanation import at_reading, dated_sections
+    from services.explainer.service_layer import generation
+
+    document = sample("creche-attribution")
+    decisions = [
+        Logged(decision_of("creche-attribution", seed=s, favourable=s % 2 == 0))
+        for s in range(3, 7)
+    ]
+    harness.publish(registered(document), *(d.event() for d in decisions))
+    generation.materialize_all(harness.service.uow, harness.service.context)
+    today = datetime.now(UTC).astimezone(PARIS).date()
+    expected = {}
+    for logged in decisions:
+        [row] = harness.stored(logged.reference)
+        with harness.service.uow() as uow:
+            decision = uow.decisions.by_reference(logged.reference)
+        case = case_of(
+            decision, Algorithm.from_document(document, 1), harness.service.context, None
+        )
+        stored = ExplanationDocument.from_json(row.document)
+        expected[logged.reference] = at_reading(stored, case, today, dated_sections(case, today))
+
+    def unused(*_args: Any) -> Any:
+        raise AssertionError("computed again")
+
+    harness.service.context.what_ifs._items.clear()
+    harness.service.context.dated._items.clear()
+    monkeypatch.setattr(generation, "what_ifs", unused)
+    monkeypatch.setattr(generation, "dated_sections", unused)
+    for logged in decisions:
+        open_decision(client, logged.reference, logged.access_code)
+        answer = client.get(f"/api/v1/explanations/{logged.reference}")
+        assert answer.status_code == 200
+        body, shown = answer.get_json(), expected[logged.reference]
+        # Every field and every word alike (the API's schema orders the keys its own way).
+        assert body["document"] == shown.to_json()
+        assert body["text"] == shown.plain_text()
+        assert client.get(f"/d/{logged.reference}").status_code == 200
+
+
+def test_sections_are_built_again_when_read_another_day_after_an_amendment_or_templated():
+    from datetime import date, datetime
+    from types import SimpleNamespace
+
+    from services.explainer.domain.explanation import DEFAULT_TEMPLATE
+    from services.explainer.service_layer.reading import dated_as_built
+
+    # 23:30 in Paris on 7 December 2026: dated 7 December, not 8.
+    generated = datetime(2026, 12, 7, 22, 30, tzinfo=UTC)
+    version = SimpleNamespace(
+        template=DEFAULT_TEMPLATE, algorithm_revision=2, generated_at=generated
+    )
+    assert dated_as_built(version, 2, date(2026, 12, 7))
+    assert not dated_as_built(version, 2, date(2026, 12, 8))
+    assert not dated_as_built(version, 3, date(2026, 12, 7))
+    templated = SimpleNamespace(**{**vars(version), "template": "custom:4:v1"})
+    assert not dated_as_built(templated, 2, date(2026, 12, 7))
+    older = SimpleNamespace(**{**vars(version), "template": "default:v0"})
+    assert not dated_as_built(older, 2, date(2026, 12, 7))

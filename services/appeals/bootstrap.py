@@ -47,6 +47,12 @@ class AppealsConfig:
     scheduler_seconds: float = 30.0
     mail_seconds: float = 2.0
     short_examination_seconds: int = 120
+    # How long the read models' consumers (decisions.logged, explanations.generated) gather a
+    # batch after its first message. Off the path of the explanation to the person: a longer
+    # wait than the services' (EXPLICITE_CONSUMER_BATCH_WAIT_MS) makes far fewer, larger
+    # transactions (docs/benchmark.md, CPU at 500/s); a decision is contestable here that much
+    # later, well before anyone can read the letter that tells of it.
+    read_model_batch_wait_ms: int = 500
 
     @classmethod
     def from_env(cls, settings: Settings, env: Mapping[str, str] | None = None) -> AppealsConfig:
@@ -66,6 +72,9 @@ class AppealsConfig:
                     "EXPLICITE_APPEALS_SHORT_EXAMINATION_SECONDS",
                     cls.short_examination_seconds,
                 )
+            ),
+            read_model_batch_wait_ms=int(
+                number(env, "EXPLICITE_APPEALS_READ_MODEL_WAIT_MS", cls.read_model_batch_wait_ms)
             ),
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -134,6 +135,8 @@ class AmqpPublisher(Publisher):
         self._last_tag = 0
         self._user: str | None = None
         self._done: Callable[[], bool] = lambda: True
+        # Set by `interrupt` from another thread; ends the current or next `idle`.
+        self._interrupted = threading.Event()
 
     # Driving the I/O loop
     def _run_until(self, done: Callable[[], bool], timeout: float) -> bool:
@@ -284,10 +287,28 @@ class AmqpPublisher(Publisher):
         return result
 
     def idle(self, seconds: float) -> None:
-        if self._ready and self._connection is not None:
-            self._run_until(lambda: self._error is not None, seconds)
-        else:
-            time.sleep(seconds)
+        """Run the I/O loop (heartbeats) for `seconds` in one go, unless interrupted."""
+        try:
+            if self._ready and self._connection is not None:
+                self._run_until(
+                    lambda: self._error is not None or self._interrupted.is_set(), seconds
+                )
+            else:
+                self._interrupted.wait(seconds)
+        finally:
+            self._interrupted.clear()
+
+    def interrupt(self) -> None:
+        """Thread-safe: wake the I/O loop, which then checks what it waits for (an idle
+        wait ends; a publish waiting for confirms goes on waiting)."""
+        self._interrupted.set()
+        connection = self._connection
+        if connection is None:
+            return
+        try:
+            connection.ioloop.add_callback_threadsafe(self._check_done)
+        except Exception:  # the connection is closing: the idle wait ends with it anyway
+            log.debug("could not interrupt the publisher's I/O loop", exc_info=True)
 
     def close(self) -> None:
         self._abandon(self._connection)

@@ -121,6 +121,7 @@ class MemoryPublisher(Publisher):
 
     def __init__(self, broker: MemoryBroker, user: str | None) -> None:
         self._broker, self._user = broker, user
+        self._interrupted = threading.Event()
 
     def publish(self, messages: Sequence[OutgoingMessage], timeout: float = 30.0) -> PublishResult:
         result = PublishResult()
@@ -146,7 +147,11 @@ class MemoryPublisher(Publisher):
         return result
 
     def idle(self, seconds: float) -> None:
-        time.sleep(seconds)
+        self._interrupted.wait(seconds)
+        self._interrupted.clear()
+
+    def interrupt(self) -> None:
+        self._interrupted.set()
 
     def close(self) -> None:
         pass

@@ -38,7 +38,11 @@ class Publisher(abc.ABC):
 
     @abc.abstractmethod
     def idle(self, seconds: float) -> None:
-        """Wait while keeping the connection alive (heartbeats)."""
+        """Wait while keeping the connection alive (heartbeats); `interrupt` ends it early."""
+
+    @abc.abstractmethod
+    def interrupt(self) -> None:
+        """Called from another thread: end the current or next `idle` at once."""
 
     @abc.abstractmethod
     def close(self) -> None:

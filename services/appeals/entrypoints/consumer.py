@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -72,6 +73,11 @@ def send_emails(app: Appeals) -> int:
 
 def build_worker(app: Appeals, transport: Transport) -> Worker:
     batches = batch_settings(app.settings)
+    # The read models wait longer for their batches: nobody waits for them (AppealsConfig).
+    read_model_batches = replace(
+        batches,
+        batch_wait=max(batches.batch_wait, app.config.read_model_batch_wait_ms / 1000),
+    )
 
     def consumer(event_name: str) -> MessageConsumer[Any, AppealsUnitOfWork]:
         parse, handle = ROUTES[event_name]
@@ -92,7 +98,7 @@ def build_worker(app: Appeals, transport: Transport) -> Worker:
 
         queue = topology.QueueSpec(SERVICE, event_name).name
         route = ManyRoute(queue, single, from_event, with_the_time)
-        return MessageConsumer(route, app.uow, messaging, batches)
+        return MessageConsumer(route, app.uow, messaging, read_model_batches)
 
     def scheduler() -> None:
         run_scheduler(app)

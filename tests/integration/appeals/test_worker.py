@@ -84,3 +84,30 @@ def test_decisions_before_their_algorithm_are_kept_and_bad_events_set_aside(worl
     finally:
         worker.stop.set()
         worker.join(5)
+
+
+def test_the_read_models_gather_longer_batches_than_the_other_queues(world):
+    """Nobody waits for appeals' copies of decisions and explanations: their consumers wait
+    `read_model_batch_wait_ms` for a batch (far fewer transactions at a steady rate); the
+    queues a person or an agent waits for keep the services' wait."""
+    from dataclasses import replace
+
+    from services.appeals.bootstrap import AppealsConfig
+    from shared.messaging import topology
+
+    world.service.config = replace(AppealsConfig(), read_model_batch_wait_ms=750)
+    worker = build_worker(world.service, MemoryTransport(MemoryBroker(), "svc-appeals"))
+    waits = {consumer.queue: consumer._settings.batch_wait for consumer in worker.consumers}
+    for event in (topology.DECISIONS_LOGGED, topology.EXPLANATIONS_GENERATED):
+        assert waits[topology.QueueSpec("appeals", event).name] == 0.75
+    general = world.service.settings.consumer_batch_wait_ms / 1000
+    assert waits[topology.QueueSpec("appeals", topology.ALGORITHM_REGISTERED).name] == general
+    assert waits["appeals.dead-letter"] == general
+
+
+def test_the_read_model_wait_is_read_from_the_environment(world):
+    from services.appeals.bootstrap import AppealsConfig
+
+    env = {"EXPLICITE_APPEALS_READ_MODEL_WAIT_MS": "250"}
+    assert AppealsConfig.from_env(world.service.settings, env).read_model_batch_wait_ms == 250
+    assert AppealsConfig.from_env(world.service.settings, {}).read_model_batch_wait_ms == 500

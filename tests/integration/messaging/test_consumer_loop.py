@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -314,3 +316,108 @@ def test_an_item_that_fails_is_kept_with_its_error_and_the_others_of_its_message
     with harness.engine.connect() as connection:
         [failure] = connection.execute(select(tables.failures)).all()
     assert failure.message_id == dead.message_id and "handler bug" in failure.last_error
+
+
+class CountingTransport(MemoryTransport):
+    """Counts how often the relay's publishers wait (one idle call per wake of the thread)."""
+
+    def __init__(self, broker: MemoryBroker, user: str) -> None:
+        super().__init__(broker, user)
+        self.idle_calls = 0
+
+    def publisher(self) -> Any:
+        publisher = super().publisher()
+        idle = publisher.idle
+
+        def counted(seconds: float) -> None:
+            self.idle_calls += 1
+            idle(seconds)
+
+        publisher.idle = counted  # type: ignore[method-assign]
+        return publisher
+
+
+def _event(message_id: str) -> OutgoingMessage:
+    return OutgoingMessage(
+        exchange=topology.EVENTS_EXCHANGE,
+        routing_key="decisions.logged.x",
+        body=b'{"n": 1}',
+        message_id=message_id,
+        type="decision.logged",
+        schema="decision.logged.v1",
+    )
+
+
+def _run_relay(harness: Harness, transport: MemoryTransport) -> tuple[threading.Event, Any]:
+    stop = threading.Event()
+    thread = threading.Thread(target=harness.relay.run, args=(transport, stop), daemon=True)
+    thread.start()
+    return stop, thread
+
+
+def test_an_idle_relay_wakes_once_per_poll_interval_not_in_slices(harness: Harness):
+    """The relay used to wake every 20 ms to look at its event: CPU spent doing nothing
+    (docs/benchmark.md, CPU at 500/s). Idle, it now waits a whole poll interval at a time."""
+    harness.relay = OutboxRelay(harness.engine, tables, poll_interval=0.25)
+    transport = CountingTransport(harness.broker, "svc-test")
+    stop, thread = _run_relay(harness, transport)
+    stop.wait(1.0)
+    stop.set()
+    thread.join(5)
+    assert 2 <= transport.idle_calls <= 6  # 1.0 s / 0.25 s, give or take; slices gave 50
+
+
+def test_a_local_commit_ends_the_relays_wait_at_once(harness: Harness):
+    harness.relay = OutboxRelay(harness.engine, tables, poll_interval=30.0)
+    stop, thread = _run_relay(harness, harness.transport)
+    try:
+        stop.wait(0.2)  # the relay is waiting now, for up to 30 s
+        started = time.monotonic()
+        with harness.uow() as uow:
+            uow.publish(_event("woken"))
+            uow.commit()
+        while harness.broker.depth(QUEUE) == 0 and time.monotonic() - started < 5:
+            stop.wait(0.01)
+        assert harness.broker.depth(QUEUE) == 1
+        assert time.monotonic() - started < 2
+    finally:
+        stop.set()
+        harness.relay.wake.set()
+        thread.join(5)
+
+
+def test_rows_another_process_committed_are_published_at_the_next_poll(harness: Harness):
+    """A web process's commit wakes no relay: the poll finds its rows."""
+    harness.relay = OutboxRelay(harness.engine, tables, poll_interval=0.1)
+    stop, thread = _run_relay(harness, harness.transport)
+    try:
+        stop.wait(0.2)
+        with harness.engine.begin() as connection:  # no UnitOfWork, no wake
+            connection.execute(
+                insert(tables.outbox).values(
+                    exchange=topology.EVENTS_EXCHANGE,
+                    routing_key="decisions.logged.x",
+                    body=b'{"n": 2}',
+                    message_id="from-the-web",
+                    type="decision.logged",
+                    schema="decision.logged.v1",
+                    headers={},
+                    created_at=datetime.now(UTC),
+                )
+            )
+        for _ in range(200):
+            if harness.broker.depth(QUEUE):
+                break
+            stop.wait(0.01)
+        assert harness.broker.depth(QUEUE) == 1
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_an_interrupt_ends_the_memory_publishers_idle_wait():
+    publisher = MemoryTransport(MemoryBroker(), "svc-test").publisher()
+    started = time.monotonic()
+    threading.Timer(0.1, publisher.interrupt).start()
+    publisher.idle(10)
+    assert time.monotonic() - started < 2

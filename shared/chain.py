@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,10 +10,6 @@ from typing import Any
 from shared import jsoncodec
 
 GENESIS = "0" * 64
-
-
-# How that encoder writes a string (ensure_ascii=False), keys included.
-_STRING = json.encoder.encode_basestring
 
 
 def canonical(value: Any) -> bytes:
@@ -28,7 +23,7 @@ def canonical_object(members: Mapping[str, bytes]) -> bytes:
     a large member (a decision's body) is encoded once for several digests."""
     return (
         b"{"
-        + b",".join(_STRING(key).encode() + b":" + value for key, value in sorted(members.items()))
+        + b",".join(canonical(key) + b":" + value for key, value in sorted(members.items()))
         + b"}"
     )
 

@@ -219,7 +219,9 @@ def _replay(
     batch's replays when its model replayed the batch together, else replayed now."""
     algorithm, body = checked.algorithm, checked.body
     case = replay_case(body)
-    result = replayed.get(batch_key(body, case))
+    # Only a model that replays a batch together has its decisions in `replayed`: the others
+    # are not looked up there (the key encodes the values: a tenth of a replay's cost).
+    result = replayed.get(batch_key(body, case)) if algorithm.model.batched else None
     try:
         if result is None:
             [result] = replay_many(algorithm.model, algorithm.criteria, [case])

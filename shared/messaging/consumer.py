@@ -37,6 +37,10 @@ class Route(Generic[C, U]):
     parse: Callable[[Delivery], C]
     handle: BatchHandler[C, U]
     dedup_key: Callable[[Delivery], str] = lambda delivery: delivery.dedup_id
+    # False for a handler that is idempotent by keys of its own, unique in the same
+    # transaction (decision_log's decisions and quarantine): a redelivered message finds what
+    # it wrote there, so the consumer keeps no inbox row for it.
+    inbox: bool = True
 
 
 class AnEvent(Protocol):
@@ -189,14 +193,20 @@ class MessageConsumer(Generic[C, U]):
 
     def _commit(self, batch: Sequence[Delivery]) -> None:
         tables, route = self._tables, self._route
+        inbox = not isinstance(route, Route) or route.inbox
         with self._uow_factory() as uow:
             keys = [route.dedup_key(d) for d in batch]
-            seen = set(
-                uow.session.scalars(
-                    select(tables.inbox.c.message_id).where(
-                        tables.inbox.c.queue == self.queue, tables.inbox.c.message_id.in_(keys)
+            seen = (
+                set(
+                    uow.session.scalars(
+                        select(tables.inbox.c.message_id).where(
+                            tables.inbox.c.queue == self.queue,
+                            tables.inbox.c.message_id.in_(keys),
+                        )
                     )
                 )
+                if inbox
+                else set()
             )
             fresh: dict[str, Delivery] = {}
             for key, delivery in zip(keys, batch, strict=True):
@@ -225,7 +235,7 @@ class MessageConsumer(Generic[C, U]):
                     else:
                         item = refused(commands[position].to_event(), reason)
                         self._stage_dead_item(uow, delivery, item)
-            if fresh:
+            if fresh and inbox:
                 now = uow.clock()
                 uow.session.execute(
                     insert(tables.inbox),

@@ -200,6 +200,32 @@ def test_bad_events_are_quarantined_with_their_reason_while_valid_ones_pass(stac
     assert INTRUDER in items["unauthorised"].reasons["producer"][0]
 
 
+def test_a_bad_message_delivered_again_is_quarantined_once(stack: Stack):
+    """The worker keeps no inbox for decisions: a message delivered again (here sent again
+    with its id) finds its quarantine item; another producer's message with the same id is
+    that producer's own."""
+    service = stack.service
+    recorded = topology.QueueSpec(
+        "decision_log", topology.DECISION_RECORDED, topology.DECISIONS_EXCHANGE
+    ).name
+    spoiled = decision_message(builders.spoiled(builders.decision(9200), "algorithm.id", "inconnu"))
+    before, logged = count(service, t.quarantine), count(service, t.decisions)
+    stack.publish_as(PRODUCER, [spoiled])
+    wait_until(lambda: count(service, t.quarantine) == before + 1)
+    stack.publish_as(PRODUCER, [spoiled, builders.decision(9201), spoiled])
+    stack.publish_as(INTRUDER, [spoiled])
+    wait_until(lambda: count(service, t.decisions) == logged + 1)
+    wait_until(lambda: count(service, t.quarantine) == before + 2)
+    time.sleep(0.5)
+    assert count(service, t.quarantine) == before + 2
+    with service.uow() as uow:
+        items = [
+            i for i in uow.quarantine.listing(status="pending") if i.decision_id == "TEST-009200"
+        ]
+    assert sorted(item.producer for item in items) == sorted([PRODUCER, INTRUDER])
+    assert count(service, t.messaging.inbox, t.messaging.inbox.c.queue == recorded) == 0
+
+
 def test_a_forged_user_id_is_refused_by_the_broker(stack: Stack):
     message = decision_message(builders.decision(9100))
     forged = type(message)(**{**message.__dict__, "user_id": PRODUCER})

@@ -22,6 +22,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -413,12 +415,26 @@ class QuarantineRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, **values: Any) -> int:
-        return int(
-            self._session.execute(
-                insert(t.quarantine).values(**values).returning(t.quarantine.c.id)
-            ).scalar_one()
-        )
+    def add(self, **values: Any) -> tuple[int, bool]:
+        """The item's id, and whether it is new: a delivery already filed (the same producer's
+        same message, delivered again) is not filed twice; its item's id is returned."""
+        q = t.quarantine
+        key = values.get("delivery_key")
+        if key is None:
+            return int(
+                self._session.execute(insert(q).values(**values).returning(q.c.id)).scalar_one()
+            ), True
+        dialect_insert = pg_insert if is_postgresql(self._session) else sqlite_insert
+        new = self._session.execute(
+            dialect_insert(q)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=[q.c.delivery_key])
+            .returning(q.c.id)
+        ).scalar_one_or_none()
+        if new is not None:
+            return int(new), True
+        filed = self._session.execute(select(q.c.id).where(q.c.delivery_key == key)).scalar_one()
+        return int(filed), False
 
     def get(self, item_id: int) -> Row[Any] | None:
         return self._session.execute(

@@ -45,15 +45,33 @@ class Recorded:
 
     body: bytes
     user: str | None
+    delivery_key: str  # this producer's message, however often delivered
+
+
+def accountable(delivery: Delivery, own_user: str) -> str | None:
+    """The AMQP user who answers for a decision message."""
+    user = delivery.user_id
+    if user is not None and user == own_user and delivery.headers.get(ORIGINAL_USER_HEADER):
+        # A dead letter this service replayed: the original producer is accountable.
+        return str(delivery.headers[ORIGINAL_USER_HEADER])
+    return user
+
+
+def delivery_key(own_user: str) -> Callable[[Delivery], str]:
+    """A producer's message, however often delivered. Message ids are the producers' own:
+    two back offices may both send a "1", and neither may shadow the other's."""
+
+    def key(delivery: Delivery) -> str:
+        return f"amqp {accountable(delivery, own_user) or ''} {delivery.dedup_id}"
+
+    return key
 
 
 def recorded(own_user: str) -> Callable[[Delivery], Recorded]:
+    key = delivery_key(own_user)
+
     def parse(delivery: Delivery) -> Recorded:
-        user = delivery.user_id
-        if user is not None and user == own_user and delivery.headers.get(ORIGINAL_USER_HEADER):
-            # A dead letter this service replayed: the original producer is accountable.
-            user = str(delivery.headers[ORIGINAL_USER_HEADER])
-        return Recorded(delivery.body, user)
+        return Recorded(delivery.body, accountable(delivery, own_user), key(delivery))
 
     return parse
 
@@ -87,7 +105,12 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
     def on_decisions_recorded(batch: Sequence[Recorded], uow: DecisionLogUnitOfWork) -> Refusals:
         uow.producers.prefetch(item.user for item in batch if item.user is not None)
         ingest_batch(
-            uow, [Received(amqp_producer(item.user, uow), item.body) for item in batch], app.context
+            uow,
+            [
+                Received(amqp_producer(item.user, uow), item.body, delivery_key=item.delivery_key)
+                for item in batch
+            ],
+            app.context,
         )
         return {}  # what cannot be logged is quarantined with its reasons, not refused
 
@@ -112,6 +135,10 @@ def build_worker(app: DecisionLog, transport: Transport) -> Worker:
             queue(topology.DECISION_RECORDED, topology.DECISIONS_EXCHANGE),
             recorded(own_user),
             on_decisions_recorded,
+            dedup_key=delivery_key(own_user),
+            # No inbox: a redelivered decision is found logged (its administration and id are
+            # unique) or found quarantined (its delivery key is unique), in the transaction.
+            inbox=False,
         ),
         Route(queue(topology.DECISION_REVISED), revision, on_decisions_revised),
         # The register's read models, kept from appeals' events (and only theirs).

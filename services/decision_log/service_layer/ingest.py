@@ -69,6 +69,9 @@ class Received:
     producer: v.Producer
     raw: bytes = b""
     decoded: Any = None
+    # The producer's message as the broker delivered it (producer and message id): filed in
+    # quarantine once, however often it is delivered. None for what no broker redelivers.
+    delivery_key: str | None = None
 
     @property
     def body(self) -> bytes:
@@ -140,23 +143,22 @@ def _ingest_one(
 ) -> Outcome | _Placing:
     producer = item.producer
     if isinstance(parsed, v.Rejection):
-        return quarantine(uow, item.body, producer, parsed, context)
+        return quarantine(uow, item, parsed, context)
     checked = v.check_decision(
         parsed, producer, uow.algorithms.get, context.now(), context.future_tolerance
     )
     if isinstance(checked, v.Rejection):
-        return quarantine(uow, item.body, producer, checked, context)
+        return quarantine(uow, item, checked, context)
     existing = uow.decisions.find(checked.administration, checked.decision_id)
     if existing is not None:
         if existing.content_digest == digest(checked.content):
             return Duplicate(existing.reference)
-        return quarantine(uow, item.body, producer, _conflict(existing, checked), context)
+        return quarantine(uow, item, _conflict(existing, checked), context)
     supersedes = checked.body.get("supersedes")
     if supersedes and uow.decisions.find(checked.administration, supersedes) is None:
         return quarantine(
             uow,
-            item.body,
-            producer,
+            item,
             v.Rejection(
                 v.UNKNOWN_SUPERSEDES,
                 {
@@ -358,14 +360,15 @@ def hashed_canonical(record: Mapping[str, Any], encoded_body: bytes) -> bytes:
 
 def quarantine(
     uow: DecisionLogUnitOfWork,
-    raw: bytes,
-    producer: v.Producer,
+    item: Received,
     rejection: v.Rejection,
     context: IngestContext,
 ) -> Quarantined:
-    """Keep what could not be logged, with its reasons, and say so to whom sent it."""
+    """Keep what could not be logged, with its reasons, and say so to whom sent it; once for
+    a message however often the broker delivers it."""
+    producer = item.producer
     administration = _filed_under(producer, rejection)
-    item_id = uow.quarantine.add(
+    item_id, filed = uow.quarantine.add(
         received_at=context.now(),
         channel=producer.channel,
         producer=producer.identity,
@@ -375,10 +378,14 @@ def quarantine(
         event_id=rejection.event_id,
         category=rejection.category,
         reasons=rejection.reasons,
-        body=raw,
+        body=item.body,
         status="pending",
         attempts=1,
+        delivery_key=item.delivery_key,
     )
+    if not filed:
+        log.info("decision already quarantined", extra={"quarantine_id": item_id})
+        return Quarantined(item_id, rejection.category, rejection.reasons)
     log.info(
         "decision quarantined",
         extra={

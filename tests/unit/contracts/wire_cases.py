@@ -185,7 +185,7 @@ def _decision_quarantined() -> list[OutgoingMessage]:
     from services.decision_log.domain import validation as v
     from services.decision_log.service_layer import ingest
 
-    uow = Recorder(**{"quarantine.add": 5})
+    uow = Recorder(**{"quarantine.add": (5, True)})
     context = mock.MagicMock()
     context.now.return_value = NOW
     producer = v.Producer("amqp", "svc-ville", ADMINISTRATION)
@@ -196,7 +196,8 @@ def _decision_quarantined() -> list[OutgoingMessage]:
         decision_id="dec-2027-0001",
         event_id="6f1c2f0e-3b51-4d1c-9a55-8f2f8f7d2a10",
     )
-    ingest.quarantine(uow, b"{}", producer, rejection, context)  # type: ignore[arg-type]
+    item = ingest.Received(producer, b"{}")
+    ingest.quarantine(uow, item, rejection, context)  # type: ignore[arg-type]
     return uow.published
 
 

@@ -7,7 +7,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -202,8 +202,8 @@ def test_bad_events_are_quarantined_with_their_reason_while_valid_ones_pass(stac
 
 def test_a_bad_message_delivered_again_is_quarantined_once(stack: Stack):
     """The worker keeps no inbox for decisions: a message delivered again (here sent again
-    with its id) finds its quarantine item; another producer's message with the same id is
-    that producer's own."""
+    with its id) finds its quarantine item; another producer's message with the same id, or
+    another body under the same id, is a message of its own."""
     service = stack.service
     recorded = topology.QueueSpec(
         "decision_log", topology.DECISION_RECORDED, topology.DECISIONS_EXCHANGE
@@ -212,17 +212,20 @@ def test_a_bad_message_delivered_again_is_quarantined_once(stack: Stack):
     before, logged = count(service, t.quarantine), count(service, t.decisions)
     stack.publish_as(PRODUCER, [spoiled])
     wait_until(lambda: count(service, t.quarantine) == before + 1)
-    stack.publish_as(PRODUCER, [spoiled, builders.decision(9201), spoiled])
+    # Sent again under the same id with another body: a message of its own, not a repeat.
+    other = builders.spoiled(builders.decision(9200), "algorithm.id", "autre")
+    respoiled = replace(spoiled, body=decision_message(other).body)
+    stack.publish_as(PRODUCER, [spoiled, builders.decision(9201), spoiled, respoiled])
     stack.publish_as(INTRUDER, [spoiled])
     wait_until(lambda: count(service, t.decisions) == logged + 1)
-    wait_until(lambda: count(service, t.quarantine) == before + 2)
+    wait_until(lambda: count(service, t.quarantine) == before + 3)
     time.sleep(0.5)
-    assert count(service, t.quarantine) == before + 2
+    assert count(service, t.quarantine) == before + 3
     with service.uow() as uow:
         items = [
             i for i in uow.quarantine.listing(status="pending") if i.decision_id == "TEST-009200"
         ]
-    assert sorted(item.producer for item in items) == sorted([PRODUCER, INTRUDER])
+    assert sorted(item.producer for item in items) == sorted([PRODUCER, PRODUCER, INTRUDER])
     assert count(service, t.messaging.inbox, t.messaging.inbox.c.queue == recorded) == 0
 
 

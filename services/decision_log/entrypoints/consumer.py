@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,10 +60,14 @@ def accountable(delivery: Delivery, own_user: str) -> str | None:
 
 def delivery_key(own_user: str) -> Callable[[Delivery], str]:
     """A producer's message, however often delivered. Message ids are the producers' own:
-    two back offices may both send a "1", and neither may shadow the other's."""
+    two back offices may both send a "1", and neither may shadow the other's; nor may a
+    message sent again under the same id with another body (a correction) be taken for the
+    first one: the body's digest is part of the key."""
 
     def key(delivery: Delivery) -> str:
-        return f"amqp {accountable(delivery, own_user) or ''} {delivery.dedup_id}"
+        user = accountable(delivery, own_user) or ""
+        body = hashlib.sha256(delivery.body).hexdigest()
+        return f"amqp {user} {delivery.message_id or ''} {body}"
 
     return key
 

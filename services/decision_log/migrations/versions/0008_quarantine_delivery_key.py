@@ -3,7 +3,8 @@
 A decision delivered again by RabbitMQ (after a lost ack) was recognised through the consumer's
 inbox: one more row per decision, read and written by every batch, never purged. It is now
 recognised by what the transaction itself writes: a logged decision by its unique
-(administration, decision_id), a quarantined one by this unique key (producer and message id).
+(administration, decision_id), a quarantined one by this unique key (producer, message id and
+the body's digest).
 
 Revision ID: 0008_delivery_key
 Revises: 0007_replay_index

@@ -320,8 +320,6 @@ class AmqpConsumerChannel(ConsumerChannel):
     def __init__(self, parameters: pika.URLParameters, queue: str, prefetch: int) -> None:
         self._queue = queue
         self._buffer: deque[Delivery] = deque()
-        # When next_batch last returned (time.monotonic()): what arrived since has waited.
-        self._returned = float("-inf")
         try:
             self._connection = pika.BlockingConnection(parameters)
             self._channel = self._connection.channel()
@@ -361,27 +359,13 @@ class AmqpConsumerChannel(ConsumerChannel):
             self._connection.process_data_events(time_limit=remaining)
 
     def next_batch(self, max_messages: int, max_wait: float, idle_wait: float) -> list[Delivery]:
-        """A batch once `max_messages` are there, or `max_wait` after the first one arrived.
-
-        What arrived while the previous batch was being handled counts as arrived when that
-        batch was handed out: it has waited already, and is not held another `max_wait` (at a
-        steady rate, a batch then gathers what came in over `max_wait` or over the handling of
-        the previous one, whichever is longer, instead of both one after the other; before,
-        the wait added to every stage's latency, which kept the batches small at 500/s)."""
         try:
-            if not self._buffer:
-                self._connection.process_data_events(time_limit=0)  # what came in meanwhile
+            self._pump(time.monotonic() + idle_wait, lambda: bool(self._buffer))
             if self._buffer:
-                first = self._returned  # arrived while the previous batch was handled
-            else:
-                self._pump(time.monotonic() + idle_wait, lambda: bool(self._buffer))
-                first = time.monotonic()
-            if self._buffer:
-                self._pump(first + max_wait, lambda: len(self._buffer) >= max_messages)
+                self._pump(time.monotonic() + max_wait, lambda: len(self._buffer) >= max_messages)
         except _BROKER_ERRORS as exc:
             raise TransportError(f"lost the broker while consuming {self._queue}: {exc!r}") from exc
         count = min(max_messages, len(self._buffer))
-        self._returned = time.monotonic()
         return [self._buffer.popleft() for _ in range(count)]
 
     def ack(self, delivery_tag: int, multiple: bool = False) -> None:

@@ -10,7 +10,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import pika
 import pytest
 from sqlalchemy import MetaData, insert, select, text
 from sqlalchemy.orm import sessionmaker
@@ -148,32 +147,3 @@ def test_the_relays_rounds_do_not_wait_for_the_wal_flush_and_the_pool_still_does
             assert connection.execute(select(tables.outbox.c.id)).first() is None
     finally:
         relay.close()
-
-
-def test_a_batch_waits_for_more_only_until_its_oldest_message_waited_the_batch_wait(transport):
-    """Messages that arrived while the previous batch was handled have waited already: they
-    are not held another batch wait (it added to every stage's latency at 500/s)."""
-    queue = f"batch-wait-{uuid.uuid4().hex[:6]}"
-    connection = pika.BlockingConnection(transport.parameters())
-    channel = connection.channel()
-    channel.queue_declare(queue, auto_delete=True)
-    consumer = transport.consumer(queue, 100)
-    try:
-        assert consumer.next_batch(100, 0.0, 0.2) == []
-        for n in range(3):
-            channel.basic_publish("", queue, f'{{"n": {n}}}'.encode())
-        time.sleep(0.6)  # they arrive and wait, as during a batch being handled
-        started = time.monotonic()
-        batch = consumer.next_batch(100, 0.5, 5.0)
-        assert len(batch) == 3
-        assert time.monotonic() - started < 0.3
-        consumer.ack(batch[-1].delivery_tag, multiple=True)
-        # A message alone still waits the batch wait for others to join it.
-        channel.basic_publish("", queue, b'{"n": 3}')
-        started = time.monotonic()
-        batch = consumer.next_batch(100, 0.5, 5.0)
-        assert len(batch) == 1 and time.monotonic() - started >= 0.4
-        consumer.ack(batch[-1].delivery_tag)
-    finally:
-        consumer.close()
-        connection.close()

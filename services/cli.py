@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from services import catalog
     from shared.messaging.runtime import amqp_transport
 
-    settings = _settings()
+    # No check of pooled connections before use: the worker's loops retry on a lost one.
+    settings = replace(_settings(), db_pre_ping=False)
     service = catalog.load(args.service)
     service.build_worker(service.bootstrap(settings), amqp_transport(settings)).run_forever()
     return 0

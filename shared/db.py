@@ -47,15 +47,15 @@ set_json_dumps(jsoncodec.dumps)
 set_json_loads(jsoncodec.loads)
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
-    """Create an engine tuned for the dialect of `url`."""
+def make_engine(url: str, *, pool_size: int = 5, pre_ping: bool = True) -> Engine:
+    """Create an engine tuned for the dialect of `url`; `pre_ping`: see Settings.db_pre_ping."""
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     return create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         pool_recycle=1800,
         # psycopg prepares a statement from its fifth run, and PostgreSQL may then keep one
         # generic plan for it: chosen while a table is small, or for a long IN list, it stays

@@ -137,7 +137,11 @@ def bootstrap(
     mailer: Mailer | None = None,
     config: AppealsConfig | None = None,
 ) -> Appeals:
-    engine = engine or make_engine(settings.database_url(SERVICE), pool_size=settings.db_pool_size)
+    engine = engine or make_engine(
+        settings.database_url(SERVICE),
+        pool_size=settings.db_pool_size,
+        pre_ping=settings.db_pre_ping,
+    )
     relay = OutboxRelay(
         engine,
         messaging,

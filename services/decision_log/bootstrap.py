@@ -51,7 +51,11 @@ def bootstrap(
     settings: Settings, engine: Engine | None = None, *, config: DecisionLogConfig | None = None
 ) -> DecisionLog:
     config = config or DecisionLogConfig.from_env(settings)
-    engine = engine or make_engine(settings.database_url(SERVICE), pool_size=settings.db_pool_size)
+    engine = engine or make_engine(
+        settings.database_url(SERVICE),
+        pool_size=settings.db_pool_size,
+        pre_ping=settings.db_pre_ping,
+    )
     codes = AccessCodes(config.code_keys(settings.secret_key))
     relay = OutboxRelay(
         engine,

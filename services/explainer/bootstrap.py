@@ -67,7 +67,11 @@ class Explainer:
 def bootstrap(
     settings: Settings, engine: Engine | None = None, *, config: ExplainerConfig | None = None
 ) -> Explainer:
-    engine = engine or make_engine(settings.database_url(SERVICE), pool_size=settings.db_pool_size)
+    engine = engine or make_engine(
+        settings.database_url(SERVICE),
+        pool_size=settings.db_pool_size,
+        pre_ping=settings.db_pre_ping,
+    )
     relay = OutboxRelay(
         engine,
         messaging,

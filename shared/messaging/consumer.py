@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.contracts.batches import RefusedItem, refused, unpack
 from shared.contracts.events import Event, InvalidMessage
@@ -192,25 +193,15 @@ class MessageConsumer(Generic[C, U]):
             uow.commit()
 
     def _commit(self, batch: Sequence[Delivery]) -> None:
-        tables, route = self._tables, self._route
+        route = self._route
         inbox = not isinstance(route, Route) or route.inbox
         with self._uow_factory() as uow:
             keys = [route.dedup_key(d) for d in batch]
-            seen = (
-                set(
-                    uow.session.scalars(
-                        select(tables.inbox.c.message_id).where(
-                            tables.inbox.c.queue == self.queue,
-                            tables.inbox.c.message_id.in_(keys),
-                        )
-                    )
-                )
-                if inbox
-                else set()
-            )
+            # A route without an inbox handles every message: its own keys find the repeats.
+            claimed = self._claim(uow, keys) if inbox else set(keys)
             fresh: dict[str, Delivery] = {}
             for key, delivery in zip(keys, batch, strict=True):
-                if key not in seen and key not in fresh:
+                if key in claimed and key not in fresh:
                     fresh[key] = delivery
             # Each command, with the delivery it came in and whether it came alone in it.
             owners: list[tuple[Delivery, bool]] = []
@@ -235,16 +226,36 @@ class MessageConsumer(Generic[C, U]):
                     else:
                         item = refused(commands[position].to_event(), reason)
                         self._stage_dead_item(uow, delivery, item)
-            if fresh and inbox:
-                now = uow.clock()
-                uow.session.execute(
-                    insert(tables.inbox),
-                    [
-                        {"queue": self.queue, "message_id": key, "processed_at": now}
-                        for key in fresh
-                    ],
-                )
             uow.commit()
+
+    def _claim(self, uow: U, keys: Sequence[str]) -> set[str]:
+        """Record the messages in the inbox; return those it did not hold yet, which this
+        transaction handles. One statement on PostgreSQL and SQLite (`INSERT … ON CONFLICT DO
+        NOTHING RETURNING`), where a look then an insert took two round trips per batch; a
+        message another process is handling waits for its commit, then counts as seen."""
+        inbox = self._tables.inbox
+        now = uow.clock()
+        unique = list(dict.fromkeys(keys))
+        rows = [{"queue": self.queue, "message_id": key, "processed_at": now} for key in unique]
+        dialect = uow.session.get_bind().dialect.name
+        claim: postgresql.Insert | sqlite.Insert
+        if dialect == "postgresql":
+            claim = postgresql.insert(inbox).on_conflict_do_nothing()
+        elif dialect == "sqlite":
+            claim = sqlite.insert(inbox).on_conflict_do_nothing()
+        else:
+            seen = set(
+                uow.session.scalars(
+                    select(inbox.c.message_id).where(
+                        inbox.c.queue == self.queue, inbox.c.message_id.in_(unique)
+                    )
+                )
+            )
+            fresh = [row for row in rows if row["message_id"] not in seen]
+            if fresh:
+                uow.session.execute(insert(inbox), fresh)
+            return {key for key in unique if key not in seen}
+        return {str(key) for key in uow.session.scalars(claim.returning(inbox.c.message_id), rows)}
 
     def _items(self, delivery: Delivery) -> Sequence[Any]:
         route = self._route

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -12,8 +13,27 @@ from typing import Any
 from shared.messaging.consumer import MessageConsumer
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.transport import Transport, TransportError
+from shared.web.heap import settle_heap
 
 log = logging.getLogger(__name__)
+
+# A worker allocates thousands of short-lived objects per message (commands, rows, statements,
+# documents): with the cyclic collector's default first threshold (700) it collects every few
+# messages, and over the whole heap every few hundred. The explainer, in-process, 3,000
+# explanations on PostgreSQL: 1,270-1,410 CPU µs each by default, 1,140-1,160 collecting every
+# 10,000 allocations, 1,090-1,125 not collecting at all. Garbage waits a little longer: at
+# most that many young objects.
+GC_FIRST_THRESHOLD = 10_000
+
+
+def settle_worker_heap() -> None:
+    """For a worker process, once started: its started heap frozen out of the collector's
+    walks (as a web process's, shared/web/heap.py), and young collections less often (never
+    more often than the process already had them)."""
+    settle_heap()
+    first, *older = gc.get_threshold()
+    if first < GC_FIRST_THRESHOLD:
+        gc.set_threshold(GC_FIRST_THRESHOLD, *older)
 
 
 @dataclass
@@ -74,6 +94,7 @@ class Worker:
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+        settle_worker_heap()
         self.start()
         log.info(
             "worker started",

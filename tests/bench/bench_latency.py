@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from shared.messaging import topology
 from shared.messaging.message import OutgoingMessage
-from tests.bench import load
+from tests.bench import load, traffic
 from tests.bench.cpu import CpuMeter
 from tests.bench.system import BenchSystem, wait_for
 
@@ -65,6 +65,7 @@ class Arrivals:
         self.backend_pid = int(self._connection.execute(text("SELECT pg_backend_pid()")).scalar())
         self._connection.commit()
         self._gaps: set[int] = set()
+        self.polls = 0  # transactions of the probe in the service's database
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
 
@@ -83,6 +84,7 @@ class Arrivals:
             gaps = ",".join(map(str, sorted(self._gaps)[-GAPS_KEPT:])) or "0"
             rows = connection.execute(text(self._query.format(after=self._after, gaps=gaps))).all()
             connection.commit()
+            self.polls += 1
             moment = time.time()
             found = set()
             for row_id, administration, decision_id in rows:
@@ -196,6 +198,8 @@ def run(
         BackOffice(system) as received,
     ):
         meter = CpuMeter(cpu_roots or {}, probes=frozenset({logged.backend_pid}))
+        counted = traffic.snapshot(system) if cpu_roots else None
+        polls = logged.polls
         before = meter.snapshot()
         published = load.publish(urls, messages, chunk, pace=pace, sent=sent)
         wait_for(
@@ -205,6 +209,15 @@ def run(
             what="explanations received by the back office",
         )
         spent = meter.since(before)
+        if counted is not None:
+            # Read once the services have settled what they received (their last commits).
+            time.sleep(2)
+            counts = traffic.per_decision(
+                counted,
+                traffic.snapshot(system),
+                count,
+                own_commits={"decision_log": logged.polls - polls},
+            )
     to_explanation = [received.seen[k] - t for k, t in sent_at.items()]
     to_log = [logged.seen[k] - t for k, t in sent_at.items() if k in logged.seen]
     out: dict[str, Any] = {
@@ -220,6 +233,7 @@ def run(
             **{name: round(1e6 * cpu / count) for name, cpu in spent.items()},
             "total (every process but the bench)": round(1e6 * sum(services.values()) / count),
         }
+        out["per_decision"] = counts
     return out
 
 

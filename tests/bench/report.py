@@ -198,6 +198,18 @@ def _details(report: dict[str, Any]) -> list[str]:
         )
         if cpu := latency.get("cpu_us_per_decision"):
             out.append(f"    CPU us per decision: {_cpu(cpu)}")
+        if counts := latency.get("per_decision"):
+            out.append(
+                "    per decision: commits "
+                + _counts(counts["commits"])
+                + "; rows written "
+                + _counts(counts["rows_written"])
+                + "; WAL "
+                + _counts(counts["wal"])
+            )
+            out.append(
+                "    messages consumed per decision: " + _counts(counts["messages_consumed"])
+            )
     if http := report.get("http"):
         if "skipped" in http:
             out.append(f"(d) HTTP skipped: {http['skipped']}")
@@ -261,6 +273,10 @@ def _details(report: dict[str, Any]) -> list[str]:
 
 def _cpu(figures: dict[str, int]) -> str:
     return ", ".join(f"{name} {value}" for name, value in figures.items())
+
+
+def _counts(values: dict[str, float]) -> str:
+    return ", ".join(f"{name} {value:g}" for name, value in values.items())
 
 
 def _pcts(figures: dict[str, float]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -39,25 +38,9 @@ log = logging.getLogger(__name__)
 # can miss that consumer's look for parked decisions: this sweep catches it.
 SWEEP_SECONDS = 5.0
 HOUSEKEEPING_SECONDS = 3600.0
-# The worker allocates thousands of short-lived objects per explanation (commands, documents,
-# rows, statements): with the cyclic collector's default first threshold (700) it collects
-# every few messages, and over the whole heap every few hundred. In-process, 3,000
-# explanations on PostgreSQL: 1,270-1,410 CPU µs each by default, 1,140-1,160 collecting every
-# 10,000 allocations, 1,090-1,125 not collecting at all. Garbage waits a little longer: at most
-# that many young objects.
-GC_FIRST_THRESHOLD = 10_000
-
-
-def _collect_less_often() -> None:
-    """Raise the collector's first threshold for the process (never lower it)."""
-    first, *older = gc.get_threshold()
-    if first < GC_FIRST_THRESHOLD:
-        gc.set_threshold(GC_FIRST_THRESHOLD, *older)
 
 
 def build_worker(app: Explainer, transport: Transport) -> Worker:
-    _collect_less_often()
-
     def on_algorithm_registered(command: RecordAlgorithm, uow: ExplainerUnitOfWork) -> None:
         record_algorithm(uow, command, app.context)
 

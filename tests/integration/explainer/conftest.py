@@ -190,6 +190,7 @@ def explainer(settings: Settings) -> Iterator[Explainer]:
     service = bootstrap(settings)
     upgrade("explainer", service.engine)
     yield service
+    service.relay.close()
     service.engine.dispose()
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, insert, select
 from sqlalchemy.orm import sessionmaker
 
 from shared.contracts.batches import Announcement, batch_messages
@@ -113,6 +113,34 @@ def test_each_message_is_handled_once_however_often_it_is_delivered(harness: Har
     harness.publish({"n": 2}, {"n": 3})
     harness.drain(consumer)
     assert harness.count(handled) == 3
+    assert harness.broker.depth(QUEUE) == 0
+
+
+def test_a_batch_looks_up_and_records_its_messages_in_the_inbox_in_one_statement(
+    harness: Harness,
+):
+    consumer = MessageConsumer(Route(QUEUE, as_is, one_at_a_time(handler)), harness.uow, tables)
+    harness.publish({"n": 0}, message_id="m-0")
+    harness.drain(consumer)
+    inbox_statements: list[str] = []
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "inbox" in statement:
+            inbox_statements.append(statement)
+
+    event.listen(harness.engine, "before_cursor_execute", on_statement)
+    try:
+        # A batch of four: one already handled, one twice, two new.
+        harness.publish({"n": 0}, message_id="m-0")
+        harness.publish({"n": 1}, message_id="m-1")
+        harness.publish({"n": 1}, message_id="m-1")
+        harness.publish({"n": 2}, message_id="m-2")
+        harness.drain(consumer)
+    finally:
+        event.remove(harness.engine, "before_cursor_execute", on_statement)
+    assert len(inbox_statements) == 1, inbox_statements
+    assert harness.count(handled) == 3
+    assert harness.count(tables.inbox) == 3
     assert harness.broker.depth(QUEUE) == 0
 
 

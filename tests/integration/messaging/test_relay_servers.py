@@ -123,3 +123,27 @@ def test_the_relay_sleeps_until_a_commit_or_a_poll_finds_rows(transport, engine)
         stop.set()
         relay.wake.set()
         thread.join(10)
+
+
+def test_the_relays_rounds_do_not_wait_for_the_wal_flush_and_the_pool_still_does(transport, engine):
+    """The relay's commits only delete what the broker confirmed (a lost one republishes, the
+    inboxes drop the copies): its own connection skips the flush; pooled ones, whose commits
+    log decisions and explanations, keep it."""
+    relay = OutboxRelay(engine, tables, poll_interval=0.2)
+    sessions = sessionmaker(engine)
+    with UnitOfWork(sessions, tables.outbox) as uow:
+        uow.publish(_event(str(uuid.uuid4())))
+        uow.commit()
+    try:
+        with transport.publisher() as publisher:
+            assert relay.relay_once(publisher) == 1
+        own = relay._relay_connection()
+        assert own.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+        own.rollback()
+        for _ in range(engine.pool.size() + 1):  # every pooled connection
+            with engine.connect() as connection:
+                assert connection.execute(text("SHOW synchronous_commit")).scalar() == "on"
+        with engine.connect() as connection:
+            assert connection.execute(select(tables.outbox.c.id)).first() is None
+    finally:
+        relay.close()

@@ -132,8 +132,9 @@ def test_every_sample_decision_is_read_as_the_schemas_load_would():
         data["decision"]["new_field"] = {"nested": [1, 2]}  # contract v1 may grow
         expected = with_loads(data)
         assert not isinstance(expected, str)
-        quick = messages._quick_load(messages._DECISION_LOGGED, data)
+        quick = messages._READ_DECISION_LOGGED(data)
         assert quick == expected
-        assert messages._quick_load(
-            messages._DECISION, data["decision"]
-        ) == messages._DECISION.load(data["decision"])
+        assert messages._READ_DECISION(data["decision"]) == messages._DECISION.load(
+            data["decision"]
+        )
+        assert messages._READ_REPLAY(data["replay"]) == messages._REPLAY.load(data["replay"])

@@ -120,8 +120,8 @@ quarantine = Table(
     Column("attempts", Integer, nullable=False),
     Column("resolved_at", DateTime(timezone=True)),
     Column("resolution", Text),
-    # "amqp <producer> <message id> <body sha256>": a redelivered message finds its item here (the worker
-    # keeps no inbox for decisions); NULL for what came over HTTP or from a replay.
+    # "amqp <producer> <message id> <body sha256>": a redelivered message finds its item here
+    # (the worker keeps no inbox for decisions); NULL for what came over HTTP or from a replay.
     Column("delivery_key", Text),
     UniqueConstraint("delivery_key", name="uq_quarantine_delivery_key"),
 )

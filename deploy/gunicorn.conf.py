@@ -19,6 +19,14 @@ accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Each worker listens on a socket of its own (SO_REUSEPORT, Linux): the kernel spreads the
+# incoming connections over the workers by address and port. On one shared socket, the worker
+# that is awake (the busiest) accepts most of them; a gthread worker then queues their
+# requests behind its threads and its GIL while the others idle. In the bench, 93 % of the
+# kept-alive requests of the later readings went to one worker of five: p99 73-92 ms against
+# a 4-6 ms service time (docs/benchmark.md, 8 December 2026, 03:30).
+# GUNICORN_REUSE_PORT=0 goes back to the shared socket (a kernel without SO_REUSEPORT).
+reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "1").lower() not in ("0", "false", "no")
 
 
 def on_starting(server):

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb, set_json_dumps, set_json_loads
-from sqlalchemy import JSON, Engine, Table, create_engine, event, exc, insert, text
+from sqlalchemy import JSON, Column, Engine, Table, create_engine, event, exc, insert, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
@@ -105,6 +106,15 @@ def ping(engine: Engine) -> None:
 
 def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_unless_present(
+    session: Session, table: Table, *, on: Sequence[Column[Any]] | None = None
+) -> postgresql.Insert | sqlite.Insert:
+    """`INSERT … ON CONFLICT [(on)] DO NOTHING` for the two databases make_engine serves:
+    a row that a unique key already holds is left as it is, and RETURNING gives nothing."""
+    dialect_insert = postgresql.insert if is_postgresql(session) else sqlite.insert
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=on)
 
 
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")

@@ -8,12 +8,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert, update
 
 from shared.contracts.batches import RefusedItem, refused, unpack
 from shared.contracts.events import Event, InvalidMessage
-from shared.db import UnitOfWork, is_transient
+from shared.db import UnitOfWork, insert_unless_present, is_transient
 from shared.messaging.backoff import Backoff
 from shared.messaging.message import SCHEMA_HEADER, Delivery, jsonable_headers, without_secrets
 from shared.messaging.tables import MessagingTables
@@ -230,32 +229,17 @@ class MessageConsumer(Generic[C, U]):
 
     def _claim(self, uow: U, keys: Sequence[str]) -> set[str]:
         """Record the messages in the inbox; return those it did not hold yet, which this
-        transaction handles. One statement on PostgreSQL and SQLite (`INSERT … ON CONFLICT DO
-        NOTHING RETURNING`), where a look then an insert took two round trips per batch; a
-        message another process is handling waits for its commit, then counts as seen."""
+        transaction handles. One statement (`INSERT … ON CONFLICT DO NOTHING RETURNING`), where
+        a look then an insert took two round trips per batch; a message another process is
+        handling waits for its commit, then counts as seen."""
         inbox = self._tables.inbox
         now = uow.clock()
-        unique = list(dict.fromkeys(keys))
-        rows = [{"queue": self.queue, "message_id": key, "processed_at": now} for key in unique]
-        dialect = uow.session.get_bind().dialect.name
-        claim: postgresql.Insert | sqlite.Insert
-        if dialect == "postgresql":
-            claim = postgresql.insert(inbox).on_conflict_do_nothing()
-        elif dialect == "sqlite":
-            claim = sqlite.insert(inbox).on_conflict_do_nothing()
-        else:
-            seen = set(
-                uow.session.scalars(
-                    select(inbox.c.message_id).where(
-                        inbox.c.queue == self.queue, inbox.c.message_id.in_(unique)
-                    )
-                )
-            )
-            fresh = [row for row in rows if row["message_id"] not in seen]
-            if fresh:
-                uow.session.execute(insert(inbox), fresh)
-            return {key for key in unique if key not in seen}
-        return {str(key) for key in uow.session.scalars(claim.returning(inbox.c.message_id), rows)}
+        rows = [
+            {"queue": self.queue, "message_id": key, "processed_at": now}
+            for key in dict.fromkeys(keys)
+        ]
+        claim = insert_unless_present(uow.session, inbox).returning(inbox.c.message_id)
+        return {str(key) for key in uow.session.scalars(claim, rows)}
 
     def _items(self, delivery: Delivery) -> Sequence[Any]:
         route = self._route

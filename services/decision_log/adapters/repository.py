@@ -22,15 +22,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.decision_log.adapters import tables as t
 from services.decision_log.domain.registry import AlgorithmVersion
 from shared.chain import GENESIS
-from shared.db import Staging, as_jsonb, insert_rows, is_postgresql, next_ids
+from shared.db import Staging, as_jsonb, insert_rows, insert_unless_present, is_postgresql, next_ids
 
 # Loaded models by (administration, id, version, revision, registered_at), shared by every unit
 # of work of the process: a registered version's document only changes with a new revision, and
@@ -419,21 +417,16 @@ class QuarantineRepository:
         """The item's id, and whether it is new: a delivery already filed (the same producer's
         same message, delivered again) is not filed twice; its item's id is returned."""
         q = t.quarantine
-        key = values.get("delivery_key")
-        if key is None:
-            return int(
-                self._session.execute(insert(q).values(**values).returning(q.c.id)).scalar_one()
-            ), True
-        dialect_insert = pg_insert if is_postgresql(self._session) else sqlite_insert
         new = self._session.execute(
-            dialect_insert(q)
+            insert_unless_present(self._session, q, on=[q.c.delivery_key])
             .values(**values)
-            .on_conflict_do_nothing(index_elements=[q.c.delivery_key])
             .returning(q.c.id)
         ).scalar_one_or_none()
-        if new is not None:
+        if new is not None:  # always, without a delivery key: NULLs never conflict
             return int(new), True
-        filed = self._session.execute(select(q.c.id).where(q.c.delivery_key == key)).scalar_one()
+        filed = self._session.execute(
+            select(q.c.id).where(q.c.delivery_key == values["delivery_key"])
+        ).scalar_one()
         return int(filed), False
 
     def get(self, item_id: int) -> Row[Any] | None:

@@ -69,8 +69,9 @@ class Received:
     producer: v.Producer
     raw: bytes = b""
     decoded: Any = None
-    # The producer's message as the broker delivered it (producer and message id): filed in
-    # quarantine once, however often it is delivered. None for what no broker redelivers.
+    # The producer's message as the broker delivered it (producer, message id, body digest):
+    # filed in quarantine once, however often it is delivered. None for what no broker
+    # redelivers.
     delivery_key: str | None = None
 
     @property

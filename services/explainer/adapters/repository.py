@@ -26,13 +26,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from services.explainer.adapters import tables as t
-from shared.db import Staging, insert_rows, is_postgresql, next_ids
+from shared.db import Staging, insert_rows, insert_unless_present, is_postgresql, next_ids
 
 PARKED, EXPLAINED = "parked", "explained"
 
@@ -333,8 +331,7 @@ class WordingRepository:
             "score": score,
             "measured_on": reference,
         }
-        dialect_insert = pg_insert if is_postgresql(self._session) else sqlite_insert
-        self._session.execute(dialect_insert(w).values(**values).on_conflict_do_nothing())
+        self._session.execute(insert_unless_present(self._session, w).values(**values))
         self._seen.pop((*key, revision, template), None)
         kept = self.score(key, revision, template)
         assert kept is not None

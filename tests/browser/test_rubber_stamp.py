@@ -55,8 +55,9 @@ def test_the_rubber_stamp_is_stopped_at_each_step(
     expect_text(
         page,
         re.compile(
+            # The first of a month is written « 1er » (French usage).
             r"Vous faites un recours gracieux adressé au maire de "
-            r"Ville-Exemple, au plus tard le \d+ \w+ \d{4}\."
+            r"Ville-Exemple, au plus tard le (1er|\d+) \w+ \d{4}\."
         ),
     )
     usager.check("contester-ce-que-vous-faites")
